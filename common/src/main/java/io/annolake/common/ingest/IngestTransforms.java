@@ -1,0 +1,485 @@
+package io.annolake.common.ingest;
+
+import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.array_except;
+import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.flatten;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.timestamp_seconds;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import io.annolake.common.schema.Columns;
+import io.annolake.common.schema.ReasonCode;
+import io.annolake.common.schema.RecordKind;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Pure transforms from landing records to silver rows: typing, validation with a reason code per
+ * rejected record, and deduplication (within the batch and against what silver already holds).
+ *
+ * <p>The output of {@link #outcome} has one row per landing record: silver columns plus {@code
+ * reason_code} (null for a record that goes to silver) and {@code detail}. So ingested + rejected
+ * = read holds by construction.
+ */
+public final class IngestTransforms {
+  public static final List<String> WORKER_TYPES = List.of("crowd", "expert", "model");
+  public static final List<String> LABEL_TYPES =
+      List.of("categorical", "ordinal", "interval", "ratio", "multi_label");
+
+  private static final String HASH = "content_hash";
+  private static final String REASON = Columns.REASON_CODE;
+  private static final String DETAIL = Columns.DETAIL;
+
+  private IngestTransforms() {}
+
+  /** Key columns that identify one record of the kind in its silver table. */
+  public static List<String> keyColumns(RecordKind kind) {
+    return switch (kind) {
+      case ANNOTATIONS -> List.of("annotation_id");
+      case GOLD -> List.of("project_id", "step", "item_id", "guideline_version");
+      case ADJUDICATIONS -> List.of("project_id", "step", "item_id", "expert_id");
+      case SCHEMA -> List.of("project_id", "step", "guideline_version");
+    };
+  }
+
+  /** The column that orders versions of one key (later wins), or null when landing order decides. */
+  static String versionColumn(RecordKind kind) {
+    return switch (kind) {
+      case ANNOTATIONS -> "revision";
+      case ADJUDICATIONS -> "decided_at";
+      case GOLD, SCHEMA -> null;
+    };
+  }
+
+  /** The silver table's columns (run_id and batch_id are added by the writer). */
+  public static List<String> silverColumns(RecordKind kind) {
+    List<String> cols = new ArrayList<>(kind.fields());
+    if (kind == RecordKind.SCHEMA) {
+      cols.add("labels_json");
+    }
+    cols.addAll(List.of(HASH, Columns.SOURCE_FILE, Columns.SOURCE_POSITION, Columns.INGESTED_AT));
+    return cols;
+  }
+
+  /** Landing rows -> typed rows with reason_code/detail for records that fail validation. */
+  public static Dataset<Row> validate(
+      Dataset<Row> landing, RecordKind kind, ValidationRules rules, Dataset<Row> labelSchemas, Timestamp ingestedAt) {
+    Dataset<Row> typed =
+        switch (kind) {
+          case ANNOTATIONS -> typedAnnotations(landing, rules);
+          case GOLD -> typedGold(landing, rules);
+          case ADJUDICATIONS -> typedAdjudications(landing, rules);
+          case SCHEMA -> typedSchema(landing, rules);
+        };
+    boolean checksLabels = kind == RecordKind.ANNOTATIONS || kind == RecordKind.GOLD || kind == RecordKind.ADJUDICATIONS;
+    if (checksLabels) {
+      typed = joinLabelSchemas(typed, labelSchemas);
+    }
+    List<Column[]> checks = new ArrayList<>();
+    checks.add(check(col(Columns.MALFORMED), ReasonCode.MALFORMED_RECORD, col(Columns.MALFORMED_DETAIL)));
+    checks.add(missingRequired(kind));
+    checks.addAll(invalidValues(kind));
+    checks.addAll(impossibleTimestamps(kind, rules));
+    if (checksLabels) {
+      checks.add(unknownLabel());
+    }
+    Column reason = lit(null).cast("string");
+    Column detail = lit(null).cast("string");
+    for (int i = checks.size() - 1; i >= 0; i--) {
+      reason = when(checks.get(i)[0], checks.get(i)[1]).otherwise(reason);
+      detail = when(checks.get(i)[0], checks.get(i)[2]).otherwise(detail);
+    }
+    List<Column> hashed = new ArrayList<>();
+    for (String f : kind.fields()) {
+      hashed.add(coalesce(col(f).cast("string"), lit("\u0000")));
+    }
+    return typed
+        .withColumn(REASON, reason)
+        .withColumn(DETAIL, detail)
+        .withColumn(HASH, sha2(concat_ws("\u001f", hashed.toArray(Column[]::new)), 256))
+        .withColumn(Columns.INGESTED_AT, lit(ingestedAt));
+  }
+
+  /**
+   * Validated rows -> final outcome: duplicates and superseded versions get their reason code,
+   * both within the batch and against {@code existing} silver rows (null when the table is new).
+   * Rows of {@code existing} with the same batch id come from an earlier attempt of this batch and
+   * do not count as already ingested.
+   */
+  public static Dataset<Row> outcome(
+      Dataset<Row> validated, RecordKind kind, Dataset<Row> existing, String batchId) {
+    List<String> keys = keyColumns(kind);
+    String version = versionColumn(kind);
+    Column[] keyCols = keys.stream().map(k -> col(k)).toArray(Column[]::new);
+    List<Column> order = new ArrayList<>();
+    if (version != null) {
+      order.add(col(version).desc_nulls_last());
+    }
+    if (kind == RecordKind.ANNOTATIONS) {
+      order.add(col("submitted_at").desc_nulls_last());
+    }
+    order.add(col(Columns.SOURCE_FILE).desc());
+    order.add(col(Columns.SOURCE_POSITION).desc());
+    WindowSpec w = Window.partitionBy(keyCols).orderBy(order.toArray(Column[]::new));
+
+    Dataset<Row> invalid = validated.where(col(REASON).isNotNull());
+    Dataset<Row> valid =
+        validated
+            .where(col(REASON).isNull())
+            .withColumn("_rank", row_number().over(w))
+            .withColumn("_winner_hash", first(col(HASH)).over(w))
+            .withColumn("_winner_version", version == null ? lit(null) : first(col(version)).over(w));
+    Column duplicateInBatch =
+        when(col(HASH).equalTo(col("_winner_hash")), lit(ReasonCode.DUPLICATE_RECORD.name()))
+            .when(
+                version != null ? col(version).lt(col("_winner_version")) : lit(true),
+                lit(ReasonCode.SUPERSEDED_REVISION.name()))
+            .otherwise(lit(ReasonCode.CONFLICTING_REVISION.name()));
+    Column batchDetail =
+        when(col(HASH).equalTo(col("_winner_hash")), lit("exact duplicate of another record in this batch"))
+            .otherwise(lit("a later version of the same key is in this batch"));
+    valid =
+        valid
+            .withColumn(REASON, when(col("_rank").gt(1), duplicateInBatch))
+            .withColumn(DETAIL, when(col("_rank").gt(1), batchDetail));
+
+    if (existing != null) {
+      List<Column> ex = new ArrayList<>();
+      keys.forEach(k -> ex.add(col(k)));
+      ex.add(col(HASH).as("_existing_hash"));
+      ex.add(version == null ? lit(null).as("_existing_version") : col(version).as("_existing_version"));
+      Dataset<Row> prior =
+          existing.where(col("batch_id").notEqual(batchId)).select(ex.toArray(Column[]::new));
+      valid = valid.join(prior, scala.collection.JavaConverters.asScalaBuffer(keys).toSeq(), "left");
+      Column hit = col("_existing_hash").isNotNull().and(col(REASON).isNull());
+      Column againstSilver =
+          when(col(HASH).equalTo(col("_existing_hash")), lit(ReasonCode.DUPLICATE_RECORD.name()))
+              .when(
+                  version != null ? col(version).lt(col("_existing_version")) : lit(false),
+                  lit(ReasonCode.SUPERSEDED_REVISION.name()))
+              .when(
+                  version != null ? col(version).equalTo(col("_existing_version")) : lit(false),
+                  lit(ReasonCode.CONFLICTING_REVISION.name()));
+      Column silverDetail =
+          when(col(HASH).equalTo(col("_existing_hash")), lit("already ingested"))
+              .when(
+                  version != null ? col(version).lt(col("_existing_version")) : lit(false),
+                  lit("a later version is already ingested"))
+              .otherwise(lit("differs from the ingested record with the same version"));
+      valid =
+          valid
+              .withColumn(REASON, when(hit, againstSilver).otherwise(col(REASON)))
+              .withColumn(DETAIL, when(hit.and(againstSilver.isNotNull()), silverDetail).otherwise(col(DETAIL)))
+              .drop("_existing_hash", "_existing_version");
+    }
+    valid = valid.drop("_rank", "_winner_hash", "_winner_version");
+    return invalid.unionByName(valid);
+  }
+
+  /** The rejected_records rows of an outcome. */
+  public static Dataset<Row> rejects(Dataset<Row> outcome, RecordKind kind) {
+    Column key = concat_ws("|", keyColumns(kind).stream().map(k -> col(k).cast("string")).toArray(Column[]::new));
+    return outcome
+        .where(col(REASON).isNotNull())
+        .select(
+            lit(kind.cliName()).as("record_kind"),
+            col(Columns.SOURCE_FILE),
+            col(Columns.SOURCE_POSITION),
+            col(Columns.SOURCE_FORMAT),
+            col(Columns.RAW_RECORD),
+            key.as("record_key"),
+            col("project_id"),
+            col(REASON),
+            col(DETAIL),
+            col(Columns.INGESTED_AT));
+  }
+
+  /** The silver rows of an outcome. */
+  public static Dataset<Row> accepted(Dataset<Row> outcome, RecordKind kind) {
+    return outcome
+        .where(col(REASON).isNull())
+        .select(silverColumns(kind).stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  // ---------------------------------------------------------------- typing per kind
+
+  private static Column text(String field) {
+    Column t = trim(col(field));
+    return when(t.equalTo(""), lit(null).cast("string")).otherwise(t);
+  }
+
+  /** ISO-8601 (with or without zone; UTC assumed), "yyyy-MM-dd HH:mm:ss", or epoch s / ms. */
+  static Column timestamp(Column raw) {
+    return when(raw.rlike("^\\d{13}$"), timestamp_seconds(raw.cast("double").divide(1000)))
+        .when(raw.rlike("^\\d{9,10}$"), timestamp_seconds(raw.cast("long")))
+        .otherwise(raw.cast("timestamp"));
+  }
+
+  private static Column orDefault(String field, String value) {
+    return value == null ? text(field) : coalesce(text(field), lit(value));
+  }
+
+  private static Dataset<Row> typedAnnotations(Dataset<Row> in, ValidationRules rules) {
+    Column started = timestamp(text("started_at"));
+    Column submitted =
+        when(text("submitted_at").isNull(), lit(Timestamp.from(rules.defaultSubmittedAt())))
+            .otherwise(timestamp(text("submitted_at")));
+    Column generatedId =
+        concat(
+            lit("gen-"),
+            substring(
+                sha2(
+                    concat_ws(
+                        "\u001f",
+                        coalesce(orDefault("project_id", rules.defaultProject()), lit("")),
+                        coalesce(orDefault("step", rules.defaultStep()), lit("")),
+                        coalesce(text("item_id"), lit("")),
+                        coalesce(text("worker_id"), lit("")),
+                        coalesce(text("label"), lit("")),
+                        coalesce(text("submitted_at"), lit(""))),
+                    256),
+                1,
+                32));
+    return in.withColumn("_raw_started_at", text("started_at"))
+        .withColumn("_raw_submitted_at", text("submitted_at"))
+        .withColumn("_raw_duration_ms", text("duration_ms"))
+        .withColumn("_raw_cost", text("cost"))
+        .withColumn("_raw_revision", text("revision"))
+        .withColumn("annotation_id", coalesce(text("annotation_id"), generatedId))
+        .withColumn("project_id", orDefault("project_id", rules.defaultProject()))
+        .withColumn("item_id", text("item_id"))
+        .withColumn("step", orDefault("step", rules.defaultStep()))
+        .withColumn("worker_id", text("worker_id"))
+        .withColumn("worker_type", lower(orDefault("worker_type", "crowd")))
+        .withColumn("label", text("label"))
+        .withColumn("guideline_version", orDefault("guideline_version", rules.defaultGuidelineVersion()))
+        .withColumn("started_at", started)
+        .withColumn("submitted_at", submitted)
+        .withColumn(
+            "duration_ms",
+            coalesce(
+                text("duration_ms").cast("long"),
+                col("submitted_at").cast("double").minus(col("started_at").cast("double")).multiply(1000).cast("long")))
+        .withColumn("prelabel", text("prelabel"))
+        .withColumn("prelabel_model", text("prelabel_model"))
+        .withColumn("cost", text("cost").cast(DataTypes.createDecimalType(12, 4)))
+        .withColumn("revision", coalesce(text("revision").cast("int"), lit(1)));
+  }
+
+  private static Dataset<Row> typedGold(Dataset<Row> in, ValidationRules rules) {
+    return in.withColumn("project_id", orDefault("project_id", rules.defaultProject()))
+        .withColumn("step", orDefault("step", rules.defaultStep()))
+        .withColumn("item_id", text("item_id"))
+        .withColumn("label", text("label"))
+        .withColumn("guideline_version", orDefault("guideline_version", rules.defaultGuidelineVersion()));
+  }
+
+  private static Dataset<Row> typedAdjudications(Dataset<Row> in, ValidationRules rules) {
+    return in.withColumn("_raw_decided_at", text("decided_at"))
+        .withColumn("project_id", orDefault("project_id", rules.defaultProject()))
+        .withColumn("step", orDefault("step", rules.defaultStep()))
+        .withColumn("item_id", text("item_id"))
+        .withColumn("label", text("label"))
+        .withColumn("expert_id", text("expert_id"))
+        .withColumn("rationale", text("rationale"))
+        .withColumn(
+            "decided_at",
+            when(text("decided_at").isNull(), lit(Timestamp.from(rules.defaultSubmittedAt())))
+                .otherwise(timestamp(text("decided_at"))))
+        // adjudications are validated against the labels of any guideline version
+        .withColumn("guideline_version", lit(null).cast("string"));
+  }
+
+  private static Dataset<Row> typedSchema(Dataset<Row> in, ValidationRules rules) {
+    return in.withColumn("_raw_min_annotators", text("min_annotators"))
+        .withColumn("_raw_accept_threshold", text("accept_threshold"))
+        .withColumn("project_id", orDefault("project_id", rules.defaultProject()))
+        .withColumn("step", orDefault("step", rules.defaultStep()))
+        .withColumn("guideline_version", orDefault("guideline_version", rules.defaultGuidelineVersion()))
+        .withColumn("label_type", lower(text("label_type")))
+        .withColumn("labels_json", text("labels"))
+        .withColumn("labels", from_json(text("labels"), DataTypes.createArrayType(DataTypes.StringType)))
+        .withColumn("min_annotators", text("min_annotators").cast("int"))
+        .withColumn("accept_threshold", text("accept_threshold").cast("double"));
+  }
+
+  // ---------------------------------------------------------------- checks
+
+  private static Column[] check(Column condition, ReasonCode code, Column detail) {
+    return new Column[] {coalesce(condition, lit(false)), lit(code.name()), detail};
+  }
+
+  private static Column[] missingRequired(RecordKind kind) {
+    Column[] missing =
+        kind.required().stream().map(f -> when(col(f).isNull(), lit(f))).toArray(Column[]::new);
+    Column names = concat_ws(", ", missing);
+    return check(names.notEqual(""), ReasonCode.MISSING_REQUIRED_FIELD, concat(lit("missing: "), names));
+  }
+
+  private static Column[] unparsed(String field, String type) {
+    Column raw = col("_raw_" + field);
+    return check(
+        raw.isNotNull().and(col(field).isNull()),
+        ReasonCode.INVALID_VALUE,
+        concat(lit(field + ": '"), raw, lit("' is not a " + type)));
+  }
+
+  private static List<Column[]> invalidValues(RecordKind kind) {
+    List<Column[]> checks = new ArrayList<>();
+    switch (kind) {
+      case ANNOTATIONS -> {
+        checks.add(unparsed("started_at", "timestamp"));
+        checks.add(unparsed("submitted_at", "timestamp"));
+        checks.add(unparsed("duration_ms", "whole number of milliseconds"));
+        checks.add(unparsed("cost", "decimal number"));
+        checks.add(unparsed("revision", "whole number"));
+        checks.add(
+            check(
+                col("_raw_revision").isNotNull().and(col("revision").lt(1)),
+                ReasonCode.INVALID_VALUE,
+                concat(lit("revision: '"), col("_raw_revision"), lit("' must be 1 or more"))));
+        checks.add(
+            check(
+                col("worker_type").isin(WORKER_TYPES.toArray()).unary_$bang(),
+                ReasonCode.INVALID_VALUE,
+                concat(lit("worker_type: '"), col("worker_type"), lit("' is not one of " + WORKER_TYPES))));
+      }
+      case ADJUDICATIONS -> checks.add(unparsed("decided_at", "timestamp"));
+      case SCHEMA -> {
+        checks.add(
+            check(
+                col("label_type").isin(LABEL_TYPES.toArray()).unary_$bang(),
+                ReasonCode.INVALID_VALUE,
+                concat(lit("label_type: '"), col("label_type"), lit("' is not one of " + LABEL_TYPES))));
+        checks.add(
+            check(
+                col("labels").isNull().or(size(col("labels")).equalTo(0)),
+                ReasonCode.INVALID_VALUE,
+                concat(lit("labels: '"), col("labels_json"), lit("' is not a non-empty JSON array of strings"))));
+        checks.add(unparsed("min_annotators", "whole number"));
+        checks.add(unparsed("accept_threshold", "number"));
+        checks.add(
+            check(
+                col("min_annotators").lt(1).or(col("accept_threshold").leq(0)).or(col("accept_threshold").gt(1)),
+                ReasonCode.INVALID_VALUE,
+                lit("min_annotators must be >= 1 and accept_threshold in (0, 1]")));
+      }
+      case GOLD -> {}
+    }
+    return checks;
+  }
+
+  private static List<Column[]> impossibleTimestamps(RecordKind kind, ValidationRules rules) {
+    List<Column[]> checks = new ArrayList<>();
+    Timestamp latest = Timestamp.from(rules.latestAllowed());
+    Timestamp earliest = Timestamp.from(rules.earliestAllowed());
+    if (kind == RecordKind.ANNOTATIONS) {
+      checks.add(
+          check(
+              col("submitted_at").lt(col("started_at")),
+              ReasonCode.IMPOSSIBLE_TIMESTAMP,
+              concat(lit("submitted_at "), col("submitted_at").cast("string"), lit(" is before started_at "), col("started_at").cast("string"))));
+      checks.add(
+          check(
+              col("submitted_at").gt(lit(latest)),
+              ReasonCode.IMPOSSIBLE_TIMESTAMP,
+              concat(lit("submitted_at "), col("submitted_at").cast("string"), lit(" is in the future (after " + rules.latestAllowed() + ")"))));
+      checks.add(
+          check(
+              col("submitted_at").lt(lit(earliest)).or(col("started_at").lt(lit(earliest))),
+              ReasonCode.IMPOSSIBLE_TIMESTAMP,
+              lit("timestamp before " + rules.earliestAllowed())));
+      checks.add(
+          check(
+              col("duration_ms").lt(0).or(col("duration_ms").gt(rules.maxDuration().toMillis())),
+              ReasonCode.IMPOSSIBLE_TIMESTAMP,
+              concat(lit("duration_ms "), col("duration_ms").cast("string"), lit(" outside [0, " + rules.maxDuration().toMillis() + "]"))));
+    }
+    if (kind == RecordKind.ADJUDICATIONS) {
+      checks.add(
+          check(
+              col("decided_at").gt(lit(latest)).or(col("decided_at").lt(lit(earliest))),
+              ReasonCode.IMPOSSIBLE_TIMESTAMP,
+              concat(lit("decided_at "), col("decided_at").cast("string"), lit(" is outside the allowed range"))));
+    }
+    return checks;
+  }
+
+  /**
+   * Adds {@code _allowed} and {@code _label_type}: the labels of the schema registered for the
+   * record's project, step and guideline version, else the union over the step's versions; null
+   * when the project/step has no schema (then any label is accepted).
+   */
+  private static Dataset<Row> joinLabelSchemas(Dataset<Row> typed, Dataset<Row> schemas) {
+    if (schemas == null) {
+      return typed.withColumn("_allowed", lit(null).cast("array<string>")).withColumn("_label_type", lit(null).cast("string"));
+    }
+    Dataset<Row> exact =
+        schemas.select(
+            col("project_id").as("_e_project"),
+            col("step").as("_e_step"),
+            col("guideline_version").as("_e_version"),
+            col("labels").as("_e_labels"),
+            col("label_type").as("_e_type"));
+    Dataset<Row> any =
+        schemas
+            .groupBy(col("project_id").as("_a_project"), col("step").as("_a_step"))
+            .agg(array_distinct(flatten(collect_list(col("labels")))).as("_a_labels"), first(col("label_type")).as("_a_type"));
+    return typed
+        .join(
+            broadcast(exact),
+            col("project_id").equalTo(col("_e_project"))
+                .and(col("step").equalTo(col("_e_step")))
+                .and(col("guideline_version").equalTo(col("_e_version"))),
+            "left")
+        .join(
+            broadcast(any),
+            col("project_id").equalTo(col("_a_project")).and(col("step").equalTo(col("_a_step"))),
+            "left")
+        .withColumn("_allowed", coalesce(col("_e_labels"), col("_a_labels")))
+        .withColumn("_label_type", coalesce(col("_e_type"), col("_a_type")))
+        .drop("_e_project", "_e_step", "_e_version", "_e_labels", "_e_type", "_a_project", "_a_step", "_a_labels", "_a_type");
+  }
+
+  private static Column[] unknownLabel() {
+    Column type = col("_label_type");
+    Column label = col("label");
+    Column multi = from_json(label, DataTypes.createArrayType(DataTypes.StringType));
+    Column ok =
+        when(type.isNull(), lit(true))
+            .when(type.isin("categorical", "ordinal"), array_contains(col("_allowed"), label))
+            .when(type.equalTo("interval"), label.cast("double").isNotNull())
+            .when(type.equalTo("ratio"), label.cast("double").geq(0))
+            .when(type.equalTo("multi_label"), multi.isNotNull().and(size(array_except(multi, col("_allowed"))).equalTo(0)))
+            .otherwise(lit(false));
+    return check(
+        ok.unary_$bang(),
+        ReasonCode.UNKNOWN_LABEL,
+        concat(
+            lit("label '"), label, lit("' is not allowed for "), col("project_id"), lit("/"), col("step"),
+            lit(" ("), type, lit("): allowed ["), array_join(col("_allowed"), ", "), lit("]")));
+  }
+}

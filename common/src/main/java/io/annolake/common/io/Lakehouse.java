@@ -1,0 +1,107 @@
+package io.annolake.common.io;
+
+import io.delta.tables.DeltaTable;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The lakehouse: a root folder (or object-store URI) holding one Delta table per folder, each also
+ * registered in a catalog database. The only place that knows where tables live.
+ */
+public final class Lakehouse {
+  /** Version reported for a table that does not exist yet. */
+  public static final long ABSENT = -1L;
+
+  private final SparkSession spark;
+  private final String root;
+  private final String database;
+
+  public Lakehouse(SparkSession spark, String root, String database) {
+    this.spark = spark;
+    this.root = normalizeRoot(root);
+    this.database = database;
+  }
+
+  /** A local path becomes an absolute file URI; a URI with a scheme is kept as it is. */
+  static String normalizeRoot(String root) {
+    URI uri = URI.create(root.replace(" ", "%20"));
+    String normalized =
+        uri.getScheme() != null && uri.getScheme().length() > 1
+            ? root
+            : Path.of(root).toAbsolutePath().normalize().toUri().toString();
+    return normalized.endsWith("/") ? normalized.substring(0, normalized.length() - 1) : normalized;
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String database() {
+    return database;
+  }
+
+  public String path(String table) {
+    return root + "/" + table;
+  }
+
+  /** The qualified catalog name, e.g. {@code annolake.annotations}. */
+  public String qualified(String table) {
+    return database + "." + table;
+  }
+
+  public boolean exists(String table) {
+    return DeltaTable.isDeltaTable(spark, path(table));
+  }
+
+  /** The table's latest version, or {@link #ABSENT}. */
+  public long version(String table) {
+    if (!exists(table)) {
+      return ABSENT;
+    }
+    return DeltaTable.forPath(spark, path(table)).history(1).select("version").head().getLong(0);
+  }
+
+  /** The table as of a version (pinned reads make a run reproducible). */
+  public Dataset<Row> read(String table, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(path(table));
+  }
+
+  /** The table at its latest version. */
+  public Dataset<Row> read(String table) {
+    return spark.read().format("delta").load(path(table));
+  }
+
+  /** Creates the catalog database and registers every existing table of the given names in it. */
+  public void registerAll(List<String> tables) {
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
+    for (String table : tables) {
+      if (exists(table)) {
+        register(table);
+      }
+    }
+  }
+
+  /** Registers one table in the catalog (no-op if it is registered already). */
+  public void register(String table) {
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS "
+            + qualified(table)
+            + " USING DELTA LOCATION '"
+            + path(table).replace("'", "\\'")
+            + "'");
+  }
+
+  /** Removes a table's catalog entry (its files are left to the caller). */
+  public void unregister(String table) {
+    spark.sql("DROP TABLE IF EXISTS " + qualified(table));
+  }
+}

@@ -1,0 +1,56 @@
+package io.annolake.common.provenance;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Who is running what: the run id every output row carries, and the context every Delta commit
+ * records as userMetadata.
+ *
+ * @param runId unique per run (Airflow passes its own)
+ * @param job the job's command name, e.g. {@code ingest}
+ * @param logicalDate the date the run is for (Airflow's logical date), default today in UTC
+ * @param codeVersion the annolake version (and git commit when known)
+ * @param configHash hash of the resolved settings
+ * @param startedAt when the run started
+ * @param params the run's options, as given
+ */
+public record RunContext(
+    String runId,
+    String job,
+    LocalDate logicalDate,
+    String codeVersion,
+    String configHash,
+    Instant startedAt,
+    Map<String, String> params) {
+
+  /** A context with a fresh run id when none is given. */
+  public static RunContext create(
+      String runId, String job, LocalDate logicalDate, String configHash, Map<String, String> params) {
+    Instant now = Instant.now();
+    LocalDate date = logicalDate != null ? logicalDate : LocalDate.now(ZoneOffset.UTC);
+    String id =
+        runId != null && !runId.isBlank()
+            ? runId
+            : job
+                + "-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(now)
+                + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+    return new RunContext(id, job, date, currentCodeVersion(), configHash, now, Map.copyOf(params));
+  }
+
+  /** The code version: -Dannolake.code.version (set by bin/annolake from git), else the jar's. */
+  public static String currentCodeVersion() {
+    String fromLauncher = System.getProperty("annolake.code.version");
+    if (fromLauncher != null && !fromLauncher.isBlank()) {
+      return fromLauncher;
+    }
+    String fromJar = RunContext.class.getPackage().getImplementationVersion();
+    return fromJar != null ? fromJar : "dev";
+  }
+}

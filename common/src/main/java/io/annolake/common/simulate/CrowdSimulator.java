@@ -1,0 +1,307 @@
+package io.annolake.common.simulate;
+
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+
+import io.annolake.common.schema.ReasonCode;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A realistic labeling operation, generated in Spark (one task per slice of items, nothing per
+ * annotation on the driver) and deterministic by seed: every item and answer draws from its own
+ * random stream keyed by (seed, index).
+ *
+ * <p>Projects are decomposed into steps (the same data item is labeled in each step); classes have
+ * skewed priors (p_k proportional to 1/(k+1)); workers answer through their own confusion matrix
+ * ({@link WorkerPool}); ~5% of items are gold; experts adjudicate some items; a model pre-label is
+ * shown on some items; the guideline changes from v1 to v2 half way, and for 2% of gold items the
+ * v1 guideline gave a different answer. Bad records are injected on purpose, each marked with the
+ * reason code ingestion must give it ({@code bad_kind}).
+ */
+public final class CrowdSimulator {
+  private static final long UNIT_SALT = 0x0417L;
+  private static final long ANSWER_SALT = 0xA115L;
+  private static final long ID_SALT = 0x1D5EL;
+  private static final String[][] VOCABULARY = {
+    {"car", "truck", "bus", "motorcycle", "bicycle", "pedestrian", "van", "train", "boat", "other"},
+    {"none", "low", "partial", "heavy", "full", "unknown", "mixed", "edge", "blurred", "other"},
+  };
+  private static final String[] STEP_NAMES = {"category", "occlusion"};
+  private static final BigDecimal CROWD_COST = new BigDecimal("0.0400");
+  private static final BigDecimal EXPERT_COST = new BigDecimal("0.4000");
+  private static final Timestamp FAR_FUTURE = Timestamp.from(Instant.parse("2099-01-01T00:00:00Z"));
+  /** Bad kinds, named by the reason code ingestion must give them. */
+  static final ReasonCode[] BAD_KINDS = {
+    ReasonCode.UNKNOWN_LABEL,
+    ReasonCode.MISSING_REQUIRED_FIELD,
+    ReasonCode.IMPOSSIBLE_TIMESTAMP,
+    ReasonCode.DUPLICATE_RECORD,
+    ReasonCode.SUPERSEDED_REVISION,
+    ReasonCode.MALFORMED_RECORD
+  };
+
+  /** Annotation records: the canonical contract plus {@code bad_kind} and {@code true_label}. */
+  public static final StructType ANNOTATIONS =
+      new StructType()
+          .add("annotation_id", StringType)
+          .add("project_id", StringType)
+          .add("item_id", StringType)
+          .add("step", StringType)
+          .add("worker_id", StringType)
+          .add("worker_type", StringType)
+          .add("label", StringType)
+          .add("guideline_version", StringType)
+          .add("started_at", TimestampType)
+          .add("submitted_at", TimestampType)
+          .add("duration_ms", LongType)
+          .add("prelabel", StringType)
+          .add("prelabel_model", StringType)
+          .add("cost", DataTypes.createDecimalType(12, 4))
+          .add("revision", IntegerType)
+          .add("bad_kind", StringType)
+          .add("true_label", StringType);
+
+  /** The hidden truth per (item, step). */
+  public static final StructType ITEMS =
+      new StructType()
+          .add("project_id", StringType)
+          .add("step", StringType)
+          .add("item_id", StringType)
+          .add("true_label", StringType)
+          .add("true_label_v1", StringType)
+          .add("is_gold", BooleanType)
+          .add("adjudicated", BooleanType)
+          .add("adjudicated_label", StringType)
+          .add("prelabel", StringType)
+          .add("redundancy", IntegerType);
+
+  private CrowdSimulator() {}
+
+  public static String projectId(int p) {
+    return "p" + (p + 1);
+  }
+
+  public static String stepName(int s) {
+    return s < STEP_NAMES.length ? STEP_NAMES[s] : "step" + (s + 1);
+  }
+
+  /** The labels of a step: a fixed vocabulary, or class_i beyond it. */
+  public static List<String> labels(int step, int classes) {
+    List<String> out = new ArrayList<>();
+    String[] vocabulary = VOCABULARY[step % VOCABULARY.length];
+    for (int k = 0; k < classes; k++) {
+      out.add(classes <= vocabulary.length ? vocabulary[k] : "class_" + k);
+    }
+    return out;
+  }
+
+  /** The annotation records (including the injected bad ones). */
+  public static Dataset<Row> annotations(
+      SparkSession spark, SimulatorSettings s, WorkerPool pool, boolean includeMalformed, int partitions) {
+    Broadcast<WorkerPool> crowd = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(pool);
+    return spark
+        .range(0, s.units(), 1, partitions)
+        .flatMap(
+            (org.apache.spark.api.java.function.FlatMapFunction<Long, Row>)
+                u -> answers(s, crowd.value(), u, includeMalformed).iterator(),
+            Encoders.row(ANNOTATIONS));
+  }
+
+  /** The hidden truth per (item, step). */
+  public static Dataset<Row> items(SparkSession spark, SimulatorSettings s, int partitions) {
+    return spark
+        .range(0, s.units(), 1, partitions)
+        .map(
+            (org.apache.spark.api.java.function.MapFunction<Long, Row>) u -> itemRow(s, Unit.of(s, u)),
+            Encoders.row(ITEMS));
+  }
+
+  /** One (item, step) with its hidden properties. */
+  record Unit(
+      long index,
+      int project,
+      int step,
+      String itemId,
+      int truth,
+      int truthV1,
+      boolean gold,
+      boolean adjudicated,
+      int adjudicatedLabel,
+      int prelabel,
+      int redundancy) {
+
+    static Unit of(SimulatorSettings s, long u) {
+      SplittableRandom rng = new SplittableRandom(Rng.mix(s.seed(), UNIT_SALT, u));
+      int project = (int) (u % s.projects());
+      int step = (int) ((u / s.projects()) % s.steps());
+      long base = u / ((long) s.projects() * s.steps());
+      int k = s.classes();
+      int truth = skewedClass(rng.nextDouble(), k);
+      boolean gold = rng.nextDouble() < s.goldShare();
+      int truthV1 = gold && rng.nextDouble() < 0.02 ? (truth + 1) % k : truth;
+      boolean adjudicated = !gold && rng.nextDouble() < s.adjudicationShare();
+      int adjudicatedLabel = rng.nextDouble() < 0.99 ? truth : (truth + 2) % k;
+      int prelabel = -1;
+      if (rng.nextDouble() < s.prelabelShare()) {
+        prelabel = rng.nextDouble() < s.prelabelAccuracy() ? truth : (truth + 1 + rng.nextInt(k - 1)) % k;
+      }
+      double r = rng.nextDouble();
+      int base1 = s.redundancy();
+      int redundancy = r < 0.05 ? Math.max(1, base1 - 1) : r < 0.15 ? base1 + 1 : r < 0.20 ? base1 + 2 : base1;
+      if (base1 == 1 && r < 0.05) {
+        redundancy = 1;
+      }
+      String itemId = String.format("%s-item-%08d", projectId(project), base);
+      return new Unit(u, project, step, itemId, truth, truthV1, gold, adjudicated, adjudicatedLabel, prelabel, redundancy);
+    }
+  }
+
+  /** Class k with probability proportional to 1/(k+1). */
+  static int skewedClass(double u, int k) {
+    double total = 0;
+    for (int c = 0; c < k; c++) {
+      total += 1.0 / (c + 1);
+    }
+    double acc = 0;
+    for (int c = 0; c < k; c++) {
+      acc += 1.0 / (c + 1) / total;
+      if (u < acc) {
+        return c;
+      }
+    }
+    return k - 1;
+  }
+
+  private static Row itemRow(SimulatorSettings s, Unit unit) {
+    List<String> labels = labels(unit.step(), s.classes());
+    return RowFactory.create(
+        projectId(unit.project()),
+        stepName(unit.step()),
+        unit.itemId(),
+        labels.get(unit.truth()),
+        labels.get(unit.truthV1()),
+        unit.gold(),
+        unit.adjudicated(),
+        unit.adjudicated() ? labels.get(unit.adjudicatedLabel()) : null,
+        unit.prelabel() >= 0 ? labels.get(unit.prelabel()) : null,
+        unit.redundancy());
+  }
+
+  static List<Row> answers(SimulatorSettings s, WorkerPool pool, long u, boolean includeMalformed) {
+    Unit unit = Unit.of(s, u);
+    List<String> labels = labels(unit.step(), s.classes());
+    SplittableRandom rng = new SplittableRandom(Rng.mix(s.seed(), ANSWER_SALT, u));
+    int r = Math.min(unit.redundancy(), pool.size());
+    int[] chosen = new int[r];
+    for (int j = 0; j < r; j++) {
+      int w;
+      int attempts = 0;
+      do {
+        w = pool.drawWorker(rng.nextDouble());
+      } while (contains(chosen, j, w) && ++attempts < 50);
+      while (contains(chosen, j, w)) {
+        w = (w + 1) % pool.size();
+      }
+      chosen[j] = w;
+    }
+    long startMs = s.startDate().atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+    long spanMs = s.days() * 86_400_000L;
+    long midMs = startMs + spanMs / 2;
+    List<Row> rows = new ArrayList<>(r + 2);
+    for (int j = 0; j < r; j++) {
+      int w = chosen[j];
+      WorkerArchetype kind = pool.archetype(w);
+      long submittedMs = startMs + (long) (rng.nextDouble() * spanMs);
+      String guideline = submittedMs < midMs ? "v1" : "v2";
+      int truth = "v1".equals(guideline) ? unit.truthV1() : unit.truth();
+      int answer =
+          kind == WorkerArchetype.RUBBER_STAMPER && unit.prelabel() >= 0 && rng.nextDouble() < 0.95
+              ? unit.prelabel()
+              : pool.answer(w, truth, rng.nextDouble());
+      long duration = Math.max(200, (long) (kind.medianDurationMs() * Math.exp(0.5 * rng.nextGaussian())));
+      Object[] v = new Object[ANNOTATIONS.size()];
+      v[0] = "a" + Long.toHexString(Rng.mix(s.seed(), ID_SALT, u * 64 + j));
+      v[1] = projectId(unit.project());
+      v[2] = unit.itemId();
+      v[3] = stepName(unit.step());
+      v[4] = pool.id(w);
+      v[5] = kind == WorkerArchetype.EXPERT ? "expert" : "crowd";
+      v[6] = labels.get(answer);
+      v[7] = guideline;
+      v[8] = new Timestamp(submittedMs - duration);
+      v[9] = new Timestamp(submittedMs);
+      v[10] = duration;
+      v[11] = unit.prelabel() >= 0 ? labels.get(unit.prelabel()) : null;
+      v[12] = unit.prelabel() >= 0 ? "model-v1" : null;
+      v[13] = kind == WorkerArchetype.EXPERT ? EXPERT_COST : CROWD_COST;
+      v[14] = 1;
+      v[15] = null;
+      v[16] = labels.get(truth);
+      if (rng.nextDouble() < s.badRate()) {
+        int kinds = includeMalformed ? BAD_KINDS.length : BAD_KINDS.length - 1;
+        ReasonCode bad = BAD_KINDS[rng.nextInt(kinds)];
+        spoil(v, bad, rng, labels, rows);
+      }
+      rows.add(RowFactory.create(v));
+    }
+    return rows;
+  }
+
+  /** Makes one record bad in the given way; may add the extra record a duplicate or revision needs. */
+  private static void spoil(Object[] v, ReasonCode bad, SplittableRandom rng, List<String> labels, List<Row> rows) {
+    switch (bad) {
+      case UNKNOWN_LABEL -> v[6] = ((String) v[6]).toUpperCase(Locale.ROOT) + "?";
+      case MISSING_REQUIRED_FIELD -> v[rng.nextBoolean() ? 2 : 4] = null;
+      case IMPOSSIBLE_TIMESTAMP -> {
+        if (rng.nextBoolean()) {
+          v[8] = new Timestamp(((Timestamp) v[9]).getTime() + 300_000);
+          v[10] = -300_000L;
+        } else {
+          v[9] = FAR_FUTURE;
+          v[8] = new Timestamp(FAR_FUTURE.getTime() - (Long) v[10]);
+        }
+      }
+      case DUPLICATE_RECORD -> rows.add(RowFactory.create(v.clone()));
+      case SUPERSEDED_REVISION -> {
+        Object[] first = v.clone();
+        first[6] = labels.get((labels.indexOf((String) v[6]) + 1) % labels.size());
+        first[9] = new Timestamp(((Timestamp) v[9]).getTime() - 60_000);
+        first[8] = new Timestamp(((Timestamp) first[9]).getTime() - (Long) v[10]);
+        first[15] = ReasonCode.SUPERSEDED_REVISION.name();
+        rows.add(RowFactory.create(first));
+        v[14] = 2;
+        return; // the second revision is a good record
+      }
+      default -> {}
+    }
+    v[15] = bad.name();
+  }
+
+  private static boolean contains(int[] a, int n, int w) {
+    for (int i = 0; i < n; i++) {
+      if (a[i] == w) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

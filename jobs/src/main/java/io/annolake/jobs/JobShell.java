@@ -1,0 +1,86 @@
+package io.annolake.jobs;
+
+import io.annolake.common.config.AnnolakeConfig;
+import io.annolake.common.config.ConfigException;
+import io.annolake.common.io.Lakehouse;
+import io.annolake.common.io.LakehouseRun;
+import io.annolake.common.provenance.PipelineRuns;
+import io.annolake.common.provenance.RunContext;
+import io.annolake.common.schema.Tables;
+import io.annolake.common.spark.ProgressReporter;
+import io.annolake.common.spark.SparkSessions;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shell every lakehouse job runs in: settings, session, run context, pipeline_runs rows,
+ * progress, and rollback of every table the run changed when it fails.
+ */
+public final class JobShell {
+  private static final Logger LOG = LoggerFactory.getLogger(JobShell.class);
+
+  /** The body of a job; returns its result, whose toString is printed as the summary. */
+  @FunctionalInterface
+  public interface Body<R> {
+    R run(LakehouseRun run, ProgressReporter progress, AnnolakeConfig config) throws Exception;
+  }
+
+  /** An open environment for commands that need Spark and the lakehouse but write no run record. */
+  public record Env(AnnolakeConfig config, SparkSession spark, Lakehouse lakehouse) {}
+
+  private JobShell() {}
+
+  /** Loads settings and opens the session and lakehouse (tables registered in the catalog). */
+  public static Env open(GlobalOptions global, Map<String, Object> overrides) {
+    Map<String, Object> all = new java.util.HashMap<>(overrides);
+    all.putAll(global.overrides());
+    AnnolakeConfig config = AnnolakeConfig.load(global.conf, all);
+    String root = config.string("annolake.lakehouse.root");
+    SparkSession spark = SparkSessions.getOrCreate(config, root);
+    Lakehouse lakehouse = new Lakehouse(spark, root, config.string("annolake.lakehouse.database"));
+    lakehouse.registerAll(Tables.ALL);
+    return new Env(config, spark, lakehouse);
+  }
+
+  /** Runs a job that writes to the lakehouse. */
+  public static <R> R run(
+      GlobalOptions global, String job, Map<String, String> params, Map<String, Object> overrides, Body<R> body)
+      throws Exception {
+    Env env = open(global, overrides);
+    RunContext context =
+        RunContext.create(global.runId, job, global.logicalDate, env.config().hash(), params);
+    LakehouseRun run = new LakehouseRun(env.lakehouse(), context);
+    SparkSession spark = env.spark();
+    spark.sparkContext().setJobGroup("annolake:" + job + ":" + context.runId(), "annolake " + job, false);
+    PipelineRuns.started(run);
+    int interval = env.config().integer("annolake.progress.interval-seconds");
+    try (ProgressReporter progress = ProgressReporter.start(spark, job, interval)) {
+      R result = body.run(run, progress, env.config());
+      PipelineRuns.finished(run, PipelineRuns.SUCCEEDED, null);
+      LOG.info("{} run {} succeeded: {}", job, context.runId(), result);
+      return result;
+    } catch (Exception | Error e) {
+      LOG.error("{} run {} failed; rolling back", job, context.runId(), e);
+      var rolledBack = run.rollback();
+      if (!rolledBack.isEmpty()) {
+        System.err.println("[" + job + "] failed: rolled back " + rolledBack);
+      }
+      PipelineRuns.finished(run, PipelineRuns.FAILED, String.valueOf(e));
+      throw e;
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  /** Unwraps the first ConfigException in a cause chain, or null. */
+  static ConfigException configCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConfigException c) {
+        return c;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,255 @@
+package io.annolake.jobs.generate;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.hash;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.struct;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.annolake.common.io.LandingFormat;
+import io.annolake.common.io.LandingWriter;
+import io.annolake.common.simulate.CrowdSimulator;
+import io.annolake.common.simulate.SimulatorSettings;
+import io.annolake.common.simulate.WorkerPool;
+import io.annolake.jobs.GlobalOptions;
+import io.annolake.jobs.JobShell;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code annolake generate}: landing files of a simulated labeling operation (annotations, gold
+ * labels, adjudications, label schemas) plus the hidden truth in a separate folder.
+ */
+@Command(
+    name = "generate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Writes landing files for a simulated labeling operation, deterministic by --seed:",
+      "  OUT/annotations, OUT/gold, OUT/adjudications, OUT/schemas, and the hidden truth",
+      "  (true labels, worker archetypes, injected bad records, summary.json) in --truth-out."
+    })
+public final class GenerateJob implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Landing folder to write.")
+  String out;
+
+  @Option(names = "--truth-out", paramLabel = "DIR", description = "Folder for the hidden truth (default: OUT/_truth).")
+  String truthOut;
+
+  @Option(names = "--format", defaultValue = "json", description = "json, csv, parquet or arrow (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--annotations", defaultValue = "20000", description = "Annotation records to generate (default: ${DEFAULT-VALUE}).")
+  long annotations;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--projects", defaultValue = "2", description = "Projects (default: ${DEFAULT-VALUE}).")
+  int projects;
+
+  @Option(names = "--steps", defaultValue = "2", description = "Decomposition steps per project (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--classes", defaultValue = "5", description = "Labels per step, K (default: ${DEFAULT-VALUE}).")
+  int classes;
+
+  @Option(names = "--workers", defaultValue = "0", description = "Crowd size; 0 scales with --annotations (N/5000 in 50..2000).")
+  int workers;
+
+  @Option(names = "--redundancy", defaultValue = "3", description = "Base answers per item (default: ${DEFAULT-VALUE}).")
+  int redundancy;
+
+  @Option(names = "--gold-share", defaultValue = "0.05", description = "Share of gold items (default: ${DEFAULT-VALUE}).")
+  double goldShare;
+
+  @Option(names = "--adjudication-share", defaultValue = "0.02", description = "Share of items an expert adjudicates (default: ${DEFAULT-VALUE}).")
+  double adjudicationShare;
+
+  @Option(names = "--prelabel-share", defaultValue = "0.3", description = "Share of items shown with a model pre-label (default: ${DEFAULT-VALUE}).")
+  double prelabelShare;
+
+  @Option(names = "--prelabel-accuracy", defaultValue = "0.8", description = "Accuracy of the model pre-labels (default: ${DEFAULT-VALUE}).")
+  double prelabelAccuracy;
+
+  @Option(names = "--bad-rate", defaultValue = "0.01", description = "Share of records made bad on purpose (default: ${DEFAULT-VALUE}).")
+  double badRate;
+
+  @Option(names = "--start-date", defaultValue = "2026-01-05", description = "First day of the operation (default: ${DEFAULT-VALUE}).")
+  LocalDate startDate;
+
+  @Option(names = "--days", defaultValue = "14", description = "Days the operation runs (default: ${DEFAULT-VALUE}).")
+  int days;
+
+  /** What was written. */
+  public record Result(
+      String out, String truthOut, String format, long records, long units, int workers, Map<String, Long> badRecords) {
+    @Override
+    public String toString() {
+      return String.format(
+          "generate: %,d annotation records (%,d items x steps, %d workers, format %s) in %s%n  injected bad records: %s%n  hidden truth: %s",
+          records, units, workers, format, out, badRecords, truthOut);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    LandingFormat landingFormat = LandingFormat.parse(format);
+    SimulatorSettings settings =
+        new SimulatorSettings(
+            annotations, seed, projects, steps, classes, workers, redundancy, goldShare, adjudicationShare,
+            prelabelShare, prelabelAccuracy, badRate, startDate, days);
+    SparkSession spark = JobShell.open(global, Map.of()).spark();
+    Result result = generate(spark, settings, landingFormat, out, truthOut != null ? truthOut : out + "/_truth");
+    System.out.println(result);
+    return 0;
+  }
+
+  /** Generates the operation; the files go to {@code out}, the truth to {@code truthOut}. */
+  public static Result generate(
+      SparkSession spark, SimulatorSettings s, LandingFormat format, String out, String truthOut) {
+    long started = System.nanoTime();
+    int partitions = (int) Math.max(2, Math.min(400, s.annotations() / 250_000));
+    WorkerPool pool = WorkerPool.create(s.effectiveWorkers(), s.classes(), s.seed());
+    boolean text = format == LandingFormat.JSON || format == LandingFormat.CSV;
+    Dataset<Row> records = CrowdSimulator.annotations(spark, s, pool, text, partitions);
+    Dataset<Row> items = CrowdSimulator.items(spark, s, partitions);
+
+    progress(started, "writing annotations (" + format.cliName() + ")");
+    LandingWriter.write(records, format, out + "/annotations");
+
+    progress(started, "writing gold labels, adjudications and schemas");
+    Dataset<Row> gold =
+        items
+            .where(col("is_gold"))
+            .select(
+                col("project_id"), col("step"), col("item_id"),
+                explode(
+                        org.apache.spark.sql.functions.array(
+                            struct(col("true_label_v1").as("label"), lit("v1").as("guideline_version")),
+                            struct(col("true_label").as("label"), lit("v2").as("guideline_version"))))
+                    .as("g"))
+            .select(col("project_id"), col("step"), col("item_id"), col("g.label").as("label"), col("g.guideline_version").as("guideline_version"))
+            .coalesce(1);
+    LandingWriter.write(gold, LandingFormat.CSV, out + "/gold");
+    Timestamp decided =
+        Timestamp.from(s.startDate().plusDays(s.days()).atStartOfDay().toInstant(ZoneOffset.UTC));
+    Dataset<Row> adjudications =
+        items
+            .where(col("adjudicated"))
+            .select(
+                col("project_id"), col("step"), col("item_id"), col("adjudicated_label").as("label"),
+                concat(lit("expert-"), pmod(hash(col("item_id")), lit(3)).plus(1).cast("string")).as("expert_id"),
+                lit("decided against the current guideline").as("rationale"),
+                lit(decided).as("decided_at"))
+            .coalesce(1);
+    LandingWriter.write(adjudications, LandingFormat.JSON, out + "/adjudications");
+    LandingWriter.writeSmallFile(
+        spark.sparkContext().hadoopConfiguration(), out + "/schemas/label_schemas.jsonl", schemaLines(s));
+
+    progress(started, "writing hidden truth");
+    items.write().mode("overwrite").parquet(truthOut + "/items");
+    workers(spark, pool).coalesce(1).write().mode("overwrite").option("header", true).csv(truthOut + "/workers");
+    records
+        .where(col("bad_kind").isNotNull())
+        .select("annotation_id", "project_id", "item_id", "worker_id", "bad_kind")
+        .coalesce(1)
+        .write()
+        .mode("overwrite")
+        .option("header", true)
+        .csv(truthOut + "/bad_records");
+    Map<String, Long> bad = new TreeMap<>();
+    long total = 0;
+    for (Row r : records.groupBy("bad_kind").count().collectAsList()) {
+      total += r.getLong(1);
+      if (!r.isNullAt(0)) {
+        bad.put(r.getString(0), r.getLong(1));
+      }
+    }
+    Result result = new Result(out, truthOut, format.cliName(), total, s.units(), pool.size(), bad);
+    LandingWriter.writeSmallFile(
+        spark.sparkContext().hadoopConfiguration(), truthOut + "/summary.json", List.of(summary(s, result)));
+    progress(started, "done");
+    return result;
+  }
+
+  private static void progress(long started, String step) {
+    System.err.printf("[generate] %s | %.1fs elapsed%n", step, (System.nanoTime() - started) / 1e9);
+  }
+
+  private static List<String> schemaLines(SimulatorSettings s) {
+    ObjectMapper json = new ObjectMapper();
+    List<String> lines = new ArrayList<>();
+    for (int p = 0; p < s.projects(); p++) {
+      for (int st = 0; st < s.steps(); st++) {
+        for (String version : List.of("v1", "v2")) {
+          ObjectNode n = json.createObjectNode();
+          n.put("project_id", CrowdSimulator.projectId(p));
+          n.put("step", CrowdSimulator.stepName(st));
+          n.put("guideline_version", version);
+          n.put("label_type", st == 1 ? "ordinal" : "categorical");
+          CrowdSimulator.labels(st, s.classes()).forEach(n.putArray("labels")::add);
+          n.put("min_annotators", 2);
+          n.put("accept_threshold", 0.8);
+          lines.add(n.toString());
+        }
+      }
+    }
+    return lines;
+  }
+
+  private static Dataset<Row> workers(SparkSession spark, WorkerPool pool) {
+    StructType schema =
+        new StructType()
+            .add("worker_id", DataTypes.StringType)
+            .add("archetype", DataTypes.StringType)
+            .add("is_bad", DataTypes.BooleanType)
+            .add("expected_accuracy", DataTypes.DoubleType)
+            .add("median_duration_ms", DataTypes.LongType);
+    List<Row> rows = new ArrayList<>();
+    for (int w = 0; w < pool.size(); w++) {
+      rows.add(
+          RowFactory.create(
+              pool.id(w), pool.archetype(w).name(), pool.archetype(w).isBad(), pool.accuracy(w),
+              pool.archetype(w).medianDurationMs()));
+    }
+    return spark.createDataFrame(rows, schema);
+  }
+
+  private static String summary(SimulatorSettings s, Result r) {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode n = json.createObjectNode();
+    n.set("settings", json.valueToTree(Map.ofEntries(
+        Map.entry("annotations", s.annotations()), Map.entry("seed", s.seed()), Map.entry("projects", s.projects()),
+        Map.entry("steps", s.steps()), Map.entry("classes", s.classes()), Map.entry("workers", r.workers()),
+        Map.entry("redundancy", s.redundancy()), Map.entry("gold_share", s.goldShare()),
+        Map.entry("bad_rate", s.badRate()), Map.entry("start_date", s.startDate().toString()), Map.entry("days", s.days()))));
+    n.put("format", r.format());
+    n.put("records", r.records());
+    n.put("units", r.units());
+    long bad = r.badRecords().values().stream().mapToLong(Long::longValue).sum();
+    n.put("expected_silver_annotations", r.records() - bad);
+    n.set("expected_rejects_by_reason", json.valueToTree(r.badRecords()));
+    return n.toString();
+  }
+}
