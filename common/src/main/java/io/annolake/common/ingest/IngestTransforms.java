@@ -128,12 +128,35 @@ public final class IngestTransforms {
    * both within the batch and against {@code existing} silver rows (null when the table is new).
    * Rows of {@code existing} with the same batch id come from an earlier attempt of this batch and
    * do not count as already ingested.
+   *
+   * <p>Duplicates are rare, so only keys are shuffled to find them (a narrow aggregation and a
+   * narrow join with silver's keys); the ranking window touches only the rows whose key repeats.
+   * Joining the few repeated keys back is a broadcast once adaptive execution sees their size.
    */
   public static Dataset<Row> outcome(
       Dataset<Row> validated, RecordKind kind, Dataset<Row> existing, String batchId) {
     List<String> keys = keyColumns(kind);
+    scala.collection.immutable.Seq<String> keySeq = scala.collection.JavaConverters.asScalaBuffer(keys).toList();
+    Dataset<Row> invalid = validated.where(col(REASON).isNotNull());
+    Dataset<Row> valid = validated.where(col(REASON).isNull());
+
+    Dataset<Row> repeated =
+        valid.groupBy(keys.stream().map(k -> col(k)).toArray(Column[]::new)).count().where(col("count").gt(1)).drop("count");
+    Dataset<Row> unique = valid.join(repeated, keySeq, "left_anti");
+    Dataset<Row> ranked = rankWithinBatch(valid.join(repeated, keySeq, "left_semi"), kind);
+    Dataset<Row> result = unique.withColumn(REASON, lit(null).cast("string")).withColumn(DETAIL, lit(null).cast("string"))
+        .unionByName(ranked);
+
+    if (existing != null) {
+      result = againstSilver(result, kind, existing, batchId, keySeq);
+    }
+    return invalid.unionByName(result);
+  }
+
+  /** Ranks rows that share a key: the latest version wins, the others get their reason. */
+  private static Dataset<Row> rankWithinBatch(Dataset<Row> rows, RecordKind kind) {
     String version = versionColumn(kind);
-    Column[] keyCols = keys.stream().map(k -> col(k)).toArray(Column[]::new);
+    Column[] keyCols = keyColumns(kind).stream().map(k -> col(k)).toArray(Column[]::new);
     List<Column> order = new ArrayList<>();
     if (version != null) {
       order.add(col(version).desc_nulls_last());
@@ -144,59 +167,52 @@ public final class IngestTransforms {
     order.add(col(Columns.SOURCE_FILE).desc());
     order.add(col(Columns.SOURCE_POSITION).desc());
     WindowSpec w = Window.partitionBy(keyCols).orderBy(order.toArray(Column[]::new));
-
-    Dataset<Row> invalid = validated.where(col(REASON).isNotNull());
-    Dataset<Row> valid =
-        validated
-            .where(col(REASON).isNull())
-            .withColumn("_rank", row_number().over(w))
-            .withColumn("_winner_hash", first(col(HASH)).over(w))
-            .withColumn("_winner_version", version == null ? lit(null) : first(col(version)).over(w));
-    Column duplicateInBatch =
+    Column duplicate =
         when(col(HASH).equalTo(col("_winner_hash")), lit(ReasonCode.DUPLICATE_RECORD.name()))
             .when(
                 version != null ? col(version).lt(col("_winner_version")) : lit(true),
                 lit(ReasonCode.SUPERSEDED_REVISION.name()))
             .otherwise(lit(ReasonCode.CONFLICTING_REVISION.name()));
-    Column batchDetail =
+    Column detail =
         when(col(HASH).equalTo(col("_winner_hash")), lit("exact duplicate of another record in this batch"))
             .otherwise(lit("a later version of the same key is in this batch"));
-    valid =
-        valid
-            .withColumn(REASON, when(col("_rank").gt(1), duplicateInBatch))
-            .withColumn(DETAIL, when(col("_rank").gt(1), batchDetail));
+    return rows.withColumn("_rank", row_number().over(w))
+        .withColumn("_winner_hash", first(col(HASH)).over(w))
+        .withColumn("_winner_version", version == null ? lit(null) : first(col(version)).over(w))
+        .withColumn(REASON, when(col("_rank").gt(1), duplicate))
+        .withColumn(DETAIL, when(col("_rank").gt(1), detail))
+        .drop("_rank", "_winner_hash", "_winner_version");
+  }
 
-    if (existing != null) {
-      List<Column> ex = new ArrayList<>();
-      keys.forEach(k -> ex.add(col(k)));
-      ex.add(col(HASH).as("_existing_hash"));
-      ex.add(version == null ? lit(null).as("_existing_version") : col(version).as("_existing_version"));
-      Dataset<Row> prior =
-          existing.where(col("batch_id").notEqual(batchId)).select(ex.toArray(Column[]::new));
-      valid = valid.join(prior, scala.collection.JavaConverters.asScalaBuffer(keys).toSeq(), "left");
-      Column hit = col("_existing_hash").isNotNull().and(col(REASON).isNull());
-      Column againstSilver =
-          when(col(HASH).equalTo(col("_existing_hash")), lit(ReasonCode.DUPLICATE_RECORD.name()))
-              .when(
-                  version != null ? col(version).lt(col("_existing_version")) : lit(false),
-                  lit(ReasonCode.SUPERSEDED_REVISION.name()))
-              .when(
-                  version != null ? col(version).equalTo(col("_existing_version")) : lit(false),
-                  lit(ReasonCode.CONFLICTING_REVISION.name()));
-      Column silverDetail =
-          when(col(HASH).equalTo(col("_existing_hash")), lit("already ingested"))
-              .when(
-                  version != null ? col(version).lt(col("_existing_version")) : lit(false),
-                  lit("a later version is already ingested"))
-              .otherwise(lit("differs from the ingested record with the same version"));
-      valid =
-          valid
-              .withColumn(REASON, when(hit, againstSilver).otherwise(col(REASON)))
-              .withColumn(DETAIL, when(hit.and(againstSilver.isNotNull()), silverDetail).otherwise(col(DETAIL)))
-              .drop("_existing_hash", "_existing_version");
-    }
-    valid = valid.drop("_rank", "_winner_hash", "_winner_version");
-    return invalid.unionByName(valid);
+  /** Rows whose key silver already holds (from another batch) are duplicates or older versions. */
+  private static Dataset<Row> againstSilver(
+      Dataset<Row> rows, RecordKind kind, Dataset<Row> existing, String batchId,
+      scala.collection.immutable.Seq<String> keySeq) {
+    List<String> keys = keyColumns(kind);
+    String version = versionColumn(kind);
+    List<Column> ex = new ArrayList<>();
+    keys.forEach(k -> ex.add(col(k)));
+    ex.add(col(HASH).as("_existing_hash"));
+    ex.add(version == null ? lit(null).as("_existing_version") : col(version).as("_existing_version"));
+    Dataset<Row> prior = existing.where(col("batch_id").notEqual(batchId)).select(ex.toArray(Column[]::new));
+    Dataset<Row> overlap =
+        rows.where(col(REASON).isNull()).select(keys.stream().map(k -> col(k)).toArray(Column[]::new)).join(prior, keySeq);
+    Dataset<Row> joined = rows.join(overlap, keySeq, "left");
+    Column hit = col("_existing_hash").isNotNull().and(col(REASON).isNull());
+    Column newer = version != null ? col(version).lt(col("_existing_version")) : lit(false);
+    Column same = version != null ? col(version).equalTo(col("_existing_version")) : lit(false);
+    Column reason =
+        when(col(HASH).equalTo(col("_existing_hash")), lit(ReasonCode.DUPLICATE_RECORD.name()))
+            .when(newer, lit(ReasonCode.SUPERSEDED_REVISION.name()))
+            .when(same, lit(ReasonCode.CONFLICTING_REVISION.name()));
+    Column detail =
+        when(col(HASH).equalTo(col("_existing_hash")), lit("already ingested"))
+            .when(newer, lit("a later version is already ingested"))
+            .otherwise(lit("differs from the ingested record with the same version"));
+    return joined
+        .withColumn(REASON, when(hit, reason).otherwise(col(REASON)))
+        .withColumn(DETAIL, when(hit.and(reason.isNotNull()), detail).otherwise(col(DETAIL)))
+        .drop("_existing_hash", "_existing_version");
   }
 
   /** The rejected_records rows of an outcome. */

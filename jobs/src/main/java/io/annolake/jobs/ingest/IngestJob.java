@@ -153,10 +153,10 @@ public final class IngestJob implements Callable<Integer> {
     progress.step("validating");
     Dataset<Row> schemas =
         kind == RecordKind.SCHEMA ? null : run.readPinnedIfExists(Tables.LABEL_SCHEMAS);
-    Dataset<Row> validated = IngestTransforms.validate(records, kind, rules, schemas, ingestedAt);
-    Dataset<Row> outcome =
-        IngestTransforms.outcome(validated, kind, run.readPinnedIfExists(kind.table()), batchId)
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    // Cached once: the outcome reads it in several branches (invalid, repeated keys, unique keys).
+    Dataset<Row> validated =
+        IngestTransforms.validate(records, kind, rules, schemas, ingestedAt).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> outcome = IngestTransforms.outcome(validated, kind, run.readPinnedIfExists(kind.table()), batchId);
     try {
       Map<String, long[]> perFile = new HashMap<>();
       Map<String, Long> byReason = new TreeMap<>();
@@ -203,7 +203,7 @@ public final class IngestJob implements Callable<Integer> {
       run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
       return new Result(kind, fresh.size(), skipped, read, ingested, rejected, byReason, versions);
     } finally {
-      outcome.unpersist();
+      validated.unpersist();
     }
   }
 
