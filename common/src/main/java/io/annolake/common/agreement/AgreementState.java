@@ -24,7 +24,10 @@ public final class AgreementState implements Serializable {
   private double agreementSum;
   /** Sum over items of n_c / m, per category. */
   private final double[] shareSum;
-  private final TreeMap<Integer, RaterGroup> byRaters = new TreeMap<>();
+  /** Groups by number of raters: an array for the usual small m (hot path), a map beyond. */
+  private final RaterGroup[] smallGroups = new RaterGroup[SMALL];
+  private final TreeMap<Integer, RaterGroup> largeGroups = new TreeMap<>();
+  private static final int SMALL = 64;
 
   /** Fleiss' statistics of the items with exactly m raters. */
   public static final class RaterGroup implements Serializable {
@@ -74,7 +77,7 @@ public final class AgreementState implements Serializable {
     pairableItems += weight;
     double perPair = weight / (m - 1);
     long same = 0;
-    RaterGroup group = byRaters.computeIfAbsent(m, x -> new RaterGroup(k));
+    RaterGroup group = group(m);
     group.items += weight;
     for (int a = 0; a < d; a++) {
       int c = item.category(a);
@@ -106,8 +109,8 @@ public final class AgreementState implements Serializable {
     annotations += other.annotations;
     pairableItems += other.pairableItems;
     agreementSum += other.agreementSum;
-    for (Map.Entry<Integer, RaterGroup> e : other.byRaters.entrySet()) {
-      RaterGroup mine = byRaters.computeIfAbsent(e.getKey(), x -> new RaterGroup(k));
+    for (Map.Entry<Integer, RaterGroup> e : other.byRaters().entrySet()) {
+      RaterGroup mine = group(e.getKey());
       RaterGroup theirs = e.getValue();
       mine.items += theirs.items;
       mine.pairAgreements += theirs.pairAgreements;
@@ -116,6 +119,17 @@ public final class AgreementState implements Serializable {
       }
     }
     return this;
+  }
+
+  private RaterGroup group(int m) {
+    if (m < SMALL) {
+      RaterGroup g = smallGroups[m];
+      if (g == null) {
+        g = smallGroups[m] = new RaterGroup(k);
+      }
+      return g;
+    }
+    return largeGroups.computeIfAbsent(m, x -> new RaterGroup(k));
   }
 
   public int categories() {
@@ -170,16 +184,27 @@ public final class AgreementState implements Serializable {
     return shareSum[c];
   }
 
+  /** The group of items with exactly m raters, or null. */
+  public RaterGroup raters(int m) {
+    return m < SMALL ? smallGroups[m] : largeGroups.get(m);
+  }
+
   /** Fleiss' groups by number of raters (m >= 2). */
   public Map<Integer, RaterGroup> byRaters() {
-    return java.util.Collections.unmodifiableMap(byRaters);
+    TreeMap<Integer, RaterGroup> all = new TreeMap<>(largeGroups);
+    for (int m = 0; m < SMALL; m++) {
+      if (smallGroups[m] != null) {
+        all.put(m, smallGroups[m]);
+      }
+    }
+    return java.util.Collections.unmodifiableMap(all);
   }
 
   /** The number of raters most items have (ties: the larger), or 0 without pairable items. */
   public int modalRaters() {
     int best = 0;
     double bestItems = -1;
-    for (Map.Entry<Integer, RaterGroup> e : byRaters.entrySet()) {
+    for (Map.Entry<Integer, RaterGroup> e : byRaters().entrySet()) {
       if (e.getValue().items >= bestItems) {
         best = e.getKey();
         bestItems = e.getValue().items;

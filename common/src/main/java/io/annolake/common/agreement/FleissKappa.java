@@ -1,7 +1,5 @@
 package io.annolake.common.agreement;
 
-import java.util.Map;
-
 /**
  * Fleiss' kappa on the items with the modal number of raters m (Fleiss' model needs the same m
  * for every item; the note says which subset was used).
@@ -22,7 +20,7 @@ public final class FleissKappa {
     if (m < 2) {
       return Coefficient.failed(name, Level.NOMINAL, Status.INSUFFICIENT_DATA, "no item has two or more ratings", 0, 0);
     }
-    AgreementState.RaterGroup g = s.byRaters().get(m);
+    AgreementState.RaterGroup g = s.raters(m);
     long items = Math.round(g.items);
     long values = items * m;
     double[] v = values(g, m);
@@ -40,8 +38,7 @@ public final class FleissKappa {
 
   /** Kappa of the group of items with m raters, or null when undefined. */
   public static Double value(AgreementState s, int m) {
-    Map<Integer, AgreementState.RaterGroup> groups = s.byRaters();
-    AgreementState.RaterGroup g = groups.get(m);
+    AgreementState.RaterGroup g = s.raters(m);
     if (g == null || g.items <= 0) {
       return null;
     }

@@ -83,6 +83,19 @@ public final class ItemCounts implements Serializable {
     return counts[j];
   }
 
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ItemCounts other
+        && total == other.total
+        && Arrays.equals(categories, other.categories)
+        && Arrays.equals(counts, other.counts);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(categories) + Arrays.hashCode(counts);
+  }
+
   /** Largest count of one category. */
   public int topCount() {
     int top = 0;

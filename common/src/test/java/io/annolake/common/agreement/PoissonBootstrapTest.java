@@ -38,6 +38,24 @@ class PoissonBootstrapTest {
   }
 
   @Test
+  void flushingPatternsEarlyGivesTheSameReplicates() {
+    Answers answers = KrippendorffAlphaTest.textbook();
+    Categories cats = answers.categories();
+    PoissonBootstrap lazy = new PoissonBootstrap(cats.size(), 30, 3);
+    PoissonBootstrap eager = new PoissonBootstrap(cats.size(), 30, 3, 1);
+    answers.counts(cats).forEach((item, counts) -> {
+      lazy.add(item, counts);
+      eager.add(item, counts);
+    });
+    for (int b = 0; b < 30; b++) {
+      Double x = KrippendorffAlpha.value(lazy.replicate(b), cats, Level.INTERVAL);
+      Double y = KrippendorffAlpha.value(eager.replicate(b), cats, Level.INTERVAL);
+      assertThat(x).isNotNull();
+      assertThat(y).isCloseTo(x, within(1e-12));
+    }
+  }
+
+  @Test
   void quantileInterpolates() {
     assertThat(PoissonBootstrap.quantile(new double[] {0, 1, 2, 3, 4}, 0.5)).isEqualTo(2.0);
     assertThat(PoissonBootstrap.quantile(new double[] {0, 10}, 0.25)).isEqualTo(2.5);
