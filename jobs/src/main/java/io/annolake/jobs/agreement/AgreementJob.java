@@ -68,7 +68,9 @@ public final class AgreementJob implements Callable<Integer> {
   Integer resamples;
 
   /** What one run wrote. */
-  public record Result(int slices, long summaryRows, long items, long workerPairs, long workers, Map<String, Long> versions, List<Row> summary) {
+  public record Result(
+      int slices, long summaryRows, long items, long workerPairs, long workers, Map<String, Long> versions, List<Row> summary,
+      List<Row> contested) {
     @Override
     public String toString() {
       StringBuilder out = new StringBuilder(
@@ -83,6 +85,13 @@ public final class AgreementJob implements Callable<Integer> {
         out.append(String.format("%n  %s/%s/%s/%s %-18s %-8s %s", r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5),
             r.isNullAt(6) ? r.getString(15) + ": " + r.getString(16)
                 : String.format("%.4f", r.getDouble(6)) + (r.isNullAt(8) ? "" : String.format(" [%.4f, %.4f]", r.getDouble(8), r.getDouble(9)))));
+      }
+      if (!contested.isEmpty()) {
+        out.append(String.format("%n  most contested items (entropy bits, top label share):"));
+        for (Row r : contested) {
+          out.append(String.format("%n    %s/%s %s: %.3f, %.3f of %d", r.getAs("project_id"), r.getAs("step"), r.getAs("item_id"),
+              r.<Double>getAs("entropy_bits"), r.<Double>getAs("top_label_share"), r.<Integer>getAs("n_annotations")));
+        }
       }
       return out.toString();
     }
@@ -150,7 +159,11 @@ public final class AgreementJob implements Callable<Integer> {
       progress.step("writing " + Tables.AGREEMENT_SUMMARY);
       write(run, Tables.AGREEMENT_SUMMARY, AgreementTransforms.summary(run.spark(), summary), summary.size(), where);
       progress.step("writing " + Tables.ITEM_AGREEMENT);
-      long itemCount = write(run, Tables.ITEM_AGREEMENT, AgreementTransforms.itemAgreement(items), -1, where);
+      long itemCount = 0;
+      for (PoissonBootstrap state : states.values()) {
+        itemCount += Math.round(state.estimate().items());
+      }
+      write(run, Tables.ITEM_AGREEMENT, AgreementTransforms.itemAgreement(items), itemCount, where);
       progress.step("writing " + Tables.WORKER_PAIR_AGREEMENT);
       long pairs = write(run, Tables.WORKER_PAIR_AGREEMENT, AgreementTransforms.workerPairs(items, settings), -1, where);
       progress.step("writing " + Tables.WORKER_AGREEMENT);
@@ -159,13 +172,18 @@ public final class AgreementJob implements Callable<Integer> {
       Map<String, Long> versions = new LinkedHashMap<>();
       run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
       summary.sort(java.util.Comparator.comparing(Row::toString));
-      return new Result(states.size(), summary.size(), itemCount, pairs, workers, versions, summary);
+      Dataset<Row> written = run.lakehouse().read(Tables.ITEM_AGREEMENT);
+      List<Row> contested = mostContested(where == null ? written : written.where(where), 5).collectAsList();
+      return new Result(states.size(), summary.size(), itemCount, pairs, workers, versions, summary, contested);
     } finally {
       items.unpersist();
     }
   }
 
-  /** Writes a derived table; counts the rows from the written version when not known. */
+  /**
+   * Writes a derived table. Rows not known up front are taken from the commit's own metrics
+   * (numOutputRows in the Delta log) rather than a second scan.
+   */
   private static long write(LakehouseRun run, String table, Dataset<Row> rows, long known, String where) {
     if (where == null) {
       run.overwrite(table, rows, Math.max(known, 0));
@@ -175,8 +193,10 @@ public final class AgreementJob implements Callable<Integer> {
     if (known >= 0) {
       return known;
     }
-    Dataset<Row> written = run.lakehouse().read(table);
-    return (where == null ? written : written.where(where)).count();
+    Row metrics =
+        io.delta.tables.DeltaTable.forPath(run.spark(), run.lakehouse().path(table)).history(1).select("operationMetrics").head();
+    Map<String, String> m = metrics.isNullAt(0) ? Map.of() : metrics.getJavaMap(0);
+    return Long.parseLong(m.getOrDefault("numOutputRows", "0"));
   }
 
   /** The most contested items of a written item_agreement table (highest entropy first). */
