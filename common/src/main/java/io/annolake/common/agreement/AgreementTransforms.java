@@ -147,7 +147,7 @@ public final class AgreementTransforms {
     boolean byStep = settings.slicedBy("step");
     int resamples = settings.resamples();
     long seed = settings.seed();
-    return items
+    Map<SliceKey, PoissonBootstrap> folded = items
         .toJavaRDD()
         .mapPartitions(
             (Iterator<Row> rows) -> {
@@ -173,6 +173,8 @@ public final class AgreementTransforms {
               b.forEach((k, v) -> a.merge(k, v, PoissonBootstrap::merge));
               return a;
             });
+    broadcast.destroy();
+    return folded;
   }
 
   /** One agreement_summary row per slice and coefficient, computed or not. */

@@ -28,10 +28,10 @@ public final class FleissKappa {
       return Coefficient.failed(
           name, Level.NOMINAL, Status.UNDEFINED, "no expected disagreement: all ratings are in one category", items, values);
     }
-    String note = null;
-    long subsets = s.byRaters().size();
-    if (subsets > 1) {
-      note = "items with the modal number of raters m=" + m + ": " + items + " of " + Math.round(s.pairableItems()) + " pairable items";
+    String note = "standard error under kappa = 0 (Fleiss, Nee, Landis 1979)";
+    if (s.byRaters().size() > 1) {
+      note = "items with the modal number of raters m=" + m + ": " + items + " of " + Math.round(s.pairableItems())
+          + " pairable items; " + note;
     }
     return Coefficient.ok(name, Level.NOMINAL, v[0], v[1], items, values, note);
   }
