@@ -249,14 +249,11 @@ public final class AgreementTransforms {
                   return out.iterator();
                 },
             Encoders.row(PAIR_LABELS));
-    String[] keys = {"project_id", "step", "guideline_version", "day", "worker_a", "worker_b"};
+    // one shuffle: most worker pairs share few items, so a partial count per label pair would not shrink the data
     return pairs
-        .groupBy(col("project_id"), col("step"), col("guideline_version"), col("day"), col("worker_a"), col("worker_b"),
-            col("label_a"), col("label_b"))
-        .agg(count(lit(1)).as("n"))
-        .groupBy(Arrays.stream(keys).map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
-        .agg(collect_list(struct(col("label_a"), col("label_b"), col("n"))).as("cells"), sum(col("n")).as("n_items"))
-        .where(col("n_items").geq(settings.minPairOverlap()))
+        .groupBy("project_id", "step", "guideline_version", "day", "worker_a", "worker_b")
+        .agg(collect_list(struct(col("label_a"), col("label_b"))).as("cells"))
+        .where(org.apache.spark.sql.functions.size(col("cells")).geq(settings.minPairOverlap()))
         .map((MapFunction<Row, Row>) AgreementTransforms::pairRow, Encoders.row(AgreementTables.WORKER_PAIR_AGREEMENT));
   }
 
@@ -273,12 +270,11 @@ public final class AgreementTransforms {
     }
     long[][] table = new long[index.size()][index.size()];
     long agree = 0;
-    long n = 0;
     for (Row c : cells) {
-      table[index.get(c.getString(0))][index.get(c.getString(1))] += c.getLong(2);
-      n += c.getLong(2);
-      agree += c.getString(0).equals(c.getString(1)) ? c.getLong(2) : 0;
+      table[index.get(c.getString(0))][index.get(c.getString(1))]++;
+      agree += c.getString(0).equals(c.getString(1)) ? 1 : 0;
     }
+    long n = cells.size();
     Coefficient k = CohenKappa.compute(table);
     return RowFactory.create(
         r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), n, (double) agree / n, orNull(k.value()),
