@@ -193,6 +193,11 @@ public final class AgreementJob implements Callable<Integer> {
     if (known >= 0) {
       return known;
     }
+    boolean committed =
+        run.outputs().stream().anyMatch(o -> o.table().equals(table) && o.versionAfter() != o.versionBefore());
+    if (!committed) {
+      return 0; // nothing to write and nothing to replace: Delta made no commit
+    }
     Row metrics =
         io.delta.tables.DeltaTable.forPath(run.spark(), run.lakehouse().path(table)).history(1).select("operationMetrics").head();
     Map<String, String> m = metrics.isNullAt(0) ? Map.of() : metrics.getJavaMap(0);

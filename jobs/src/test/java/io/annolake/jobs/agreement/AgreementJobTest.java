@@ -113,6 +113,17 @@ class AgreementJobTest {
     assertThat(AnnolakeCli.execute("agreement", "--lakehouse", lakehouse, "--conf", conf.toString(), "--project", "p2")).isEqualTo(0);
     var again = spark.read().format("delta").load(lakehouse + "/agreement_summary");
     assertThat(again.where("project_id = 'p1'").count()).isEqualTo(summary.where("project_id = 'p1'").count());
+
+    // sliced by project and day instead: step is null, day is the submission date, same alpha
+    Path byDay = dir.resolve("by-day.conf");
+    Files.writeString(byDay, "annolake.agreement { slice-by = [project_id, day], bootstrap-resamples = 0 }");
+    assertThat(AnnolakeCli.execute("agreement", "--lakehouse", lakehouse, "--conf", byDay.toString(), "--project", "p1", "--level", "nominal")).isEqualTo(0);
+    Row daily = spark.read().format("delta").load(lakehouse + "/agreement_summary")
+        .where("project_id = 'p1' AND metric = 'krippendorff_alpha'").head();
+    assertThat(daily.<java.sql.Date>getAs("day")).isEqualTo(java.sql.Date.valueOf("2026-01-10"));
+    assertThat(daily.isNullAt(daily.fieldIndex("step"))).isTrue();
+    assertThat(daily.isNullAt(daily.fieldIndex("ci_lower"))).isTrue();
+    assertThat(daily.<Double>getAs("value")).isCloseTo(1 - 14.0 / 32, within(1e-12));
   }
 
   @Test
