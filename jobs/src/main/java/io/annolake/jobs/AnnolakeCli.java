@@ -26,6 +26,7 @@ import picocli.CommandLine.IVersionProvider;
       GenerateJob.class,
       IngestJob.class,
       ExportJob.class,
+      io.annolake.jobs.agreement.AgreementJob.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -149,6 +149,10 @@ public final class AnnolakeConfig {
     return read(key, () -> config.getBoolean(key));
   }
 
+  public java.util.List<String> stringList(String key) {
+    return read(key, () -> config.getStringList(key));
+  }
+
   public Duration duration(String key) {
     return read(key, () -> config.getDuration(key));
   }

@@ -150,6 +150,23 @@ public final class LakehouseRun {
   }
 
   /**
+   * Replaces only the rows matching {@code replaceWhere} (a SQL predicate the new rows must also
+   * satisfy), e.g. one project's rows of a derived table; the whole table when it does not exist.
+   */
+  public void overwrite(String table, Dataset<Row> rows, long rowCount, String replaceWhere) {
+    long before = rememberVersionBefore(table);
+    var writer =
+        withProvenance(rows).write().format("delta").mode("overwrite").option("userMetadata", userMetadata(table));
+    if (before == Lakehouse.ABSENT) {
+      writer.option("overwriteSchema", "true");
+    } else {
+      writer.option("replaceWhere", replaceWhere);
+    }
+    writer.save(lakehouse.path(table));
+    afterWrite(table, before, rowCount);
+  }
+
+  /**
    * Merges rows into a table on a condition between {@code t} (target) and {@code s} (source);
    * creates the table from the rows when it does not exist.
    */

@@ -13,6 +13,11 @@ public final class Tables {
   public static final String GOLD_LABELS = "gold_labels";
   public static final String ADJUDICATIONS = "adjudications";
   public static final String LABEL_SCHEMAS = "label_schemas";
+  // gold
+  public static final String AGREEMENT_SUMMARY = "agreement_summary";
+  public static final String ITEM_AGREEMENT = "item_agreement";
+  public static final String WORKER_PAIR_AGREEMENT = "worker_pair_agreement";
+  public static final String WORKER_AGREEMENT = "worker_agreement";
   // ops
   public static final String PIPELINE_RUNS = "pipeline_runs";
 
@@ -26,6 +31,10 @@ public final class Tables {
           GOLD_LABELS,
           ADJUDICATIONS,
           LABEL_SCHEMAS,
+          AGREEMENT_SUMMARY,
+          ITEM_AGREEMENT,
+          WORKER_PAIR_AGREEMENT,
+          WORKER_AGREEMENT,
           PIPELINE_RUNS);
 
   private Tables() {}

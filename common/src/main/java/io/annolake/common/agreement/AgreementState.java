@@ -1,0 +1,215 @@
+package io.annolake.common.agreement;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Mergeable sufficient statistics of one slice, from which every multi-rater coefficient here is
+ * computed: the coincidence matrix (Krippendorff 2011), per-category shares (Gwet 2008), the
+ * per-item agreement sum, and per number of raters the counts Fleiss (1971) needs.
+ *
+ * <p>Items enter with a weight: 1 for the estimate, a Poisson(1) draw for a bootstrap replicate.
+ * Adding is linear in the item's distinct categories squared, so a slice costs one pass over its
+ * items; two states of disjoint item sets merge by addition. Not thread-safe.
+ */
+public final class AgreementState implements Serializable {
+  private final int k;
+  /** Row-major k x k: o[c*k + k'] = sum over items of n_c (n_k' - [c = k']) / (m_u - 1). */
+  private final double[] coincidence;
+  private double items;
+  private double annotations;
+  private double pairableItems;
+  /** Sum over items with m >= 2 of sum_c n_c (n_c - 1) / (m (m - 1)). */
+  private double agreementSum;
+  /** Sum over items of n_c / m, per category. */
+  private final double[] shareSum;
+  /** Groups by number of raters: an array for the usual small m (hot path), a map beyond. */
+  private final RaterGroup[] smallGroups = new RaterGroup[SMALL];
+  private final TreeMap<Integer, RaterGroup> largeGroups = new TreeMap<>();
+  private static final int SMALL = 64;
+
+  /** Fleiss' statistics of the items with exactly m raters. */
+  public static final class RaterGroup implements Serializable {
+    double items;
+    /** Sum over items of sum_c n_c (n_c - 1). */
+    double pairAgreements;
+    final double[] totals;
+
+    RaterGroup(int k) {
+      totals = new double[k];
+    }
+
+    public double items() {
+      return items;
+    }
+  }
+
+  public AgreementState(int categories) {
+    if (categories < 0) {
+      throw new IllegalArgumentException("Cannot create state: negative number of categories " + categories);
+    }
+    this.k = categories;
+    this.coincidence = new double[categories * categories];
+    this.shareSum = new double[categories];
+  }
+
+  /** Adds one item's values with weight 1. */
+  public AgreementState add(ItemCounts item) {
+    return add(item, 1.0);
+  }
+
+  /** Adds one item's values with a weight (bootstrap multiplicity). */
+  public AgreementState add(ItemCounts item, double weight) {
+    int m = item.total();
+    if (m == 0 || weight == 0) {
+      return this;
+    }
+    items += weight;
+    annotations += weight * m;
+    int d = item.distinct();
+    for (int a = 0; a < d; a++) {
+      shareSum[item.category(a)] += weight * item.count(a) / m;
+    }
+    if (m < 2) {
+      return this; // a lone value has nothing to pair with
+    }
+    pairableItems += weight;
+    double perPair = weight / (m - 1);
+    long same = 0;
+    RaterGroup group = group(m);
+    group.items += weight;
+    for (int a = 0; a < d; a++) {
+      int c = item.category(a);
+      int nc = item.count(a);
+      same += (long) nc * (nc - 1);
+      group.totals[c] += weight * nc;
+      for (int b = 0; b < d; b++) {
+        int nk = item.count(b);
+        coincidence[c * k + item.category(b)] += perPair * nc * (a == b ? nk - 1 : nk);
+      }
+    }
+    group.pairAgreements += weight * same;
+    agreementSum += weight * same / ((double) m * (m - 1));
+    return this;
+  }
+
+  /** Adds another state of the same categories (a disjoint set of items) into this one. */
+  public AgreementState merge(AgreementState other) {
+    if (other.k != k) {
+      throw new IllegalArgumentException("Cannot merge states: " + other.k + " categories vs " + k);
+    }
+    for (int i = 0; i < coincidence.length; i++) {
+      coincidence[i] += other.coincidence[i];
+    }
+    for (int i = 0; i < k; i++) {
+      shareSum[i] += other.shareSum[i];
+    }
+    items += other.items;
+    annotations += other.annotations;
+    pairableItems += other.pairableItems;
+    agreementSum += other.agreementSum;
+    for (Map.Entry<Integer, RaterGroup> e : other.byRaters().entrySet()) {
+      RaterGroup mine = group(e.getKey());
+      RaterGroup theirs = e.getValue();
+      mine.items += theirs.items;
+      mine.pairAgreements += theirs.pairAgreements;
+      for (int i = 0; i < k; i++) {
+        mine.totals[i] += theirs.totals[i];
+      }
+    }
+    return this;
+  }
+
+  private RaterGroup group(int m) {
+    if (m < SMALL) {
+      RaterGroup g = smallGroups[m];
+      if (g == null) {
+        g = smallGroups[m] = new RaterGroup(k);
+      }
+      return g;
+    }
+    return largeGroups.computeIfAbsent(m, x -> new RaterGroup(k));
+  }
+
+  public int categories() {
+    return k;
+  }
+
+  /** o_ck of the coincidence matrix. */
+  public double coincidence(int c, int kk) {
+    return coincidence[c * k + kk];
+  }
+
+  /** n_c: the pairable values in category c (row sum of the coincidence matrix). */
+  public double marginal(int c) {
+    double s = 0;
+    for (int j = 0; j < k; j++) {
+      s += coincidence[c * k + j];
+    }
+    return s;
+  }
+
+  /** n: all pairable values (values in items with at least two). */
+  public double pairableValues() {
+    double s = 0;
+    for (double v : coincidence) {
+      s += v;
+    }
+    return s;
+  }
+
+  /** Items with at least one value. */
+  public double items() {
+    return items;
+  }
+
+  /** All values, pairable or not. */
+  public double annotations() {
+    return annotations;
+  }
+
+  /** Items with at least two values. */
+  public double pairableItems() {
+    return pairableItems;
+  }
+
+  /** Sum over pairable items of their share of agreeing ordered pairs. */
+  public double agreementSum() {
+    return agreementSum;
+  }
+
+  /** Sum over items of the item's share of values in category c (Gwet's pi_k times items). */
+  public double shareSum(int c) {
+    return shareSum[c];
+  }
+
+  /** The group of items with exactly m raters, or null. */
+  public RaterGroup raters(int m) {
+    return m < SMALL ? smallGroups[m] : largeGroups.get(m);
+  }
+
+  /** Fleiss' groups by number of raters (m >= 2). */
+  public Map<Integer, RaterGroup> byRaters() {
+    TreeMap<Integer, RaterGroup> all = new TreeMap<>(largeGroups);
+    for (int m = 0; m < SMALL; m++) {
+      if (smallGroups[m] != null) {
+        all.put(m, smallGroups[m]);
+      }
+    }
+    return java.util.Collections.unmodifiableMap(all);
+  }
+
+  /** The number of raters most items have (ties: the larger), or 0 without pairable items. */
+  public int modalRaters() {
+    int best = 0;
+    double bestItems = -1;
+    for (Map.Entry<Integer, RaterGroup> e : byRaters().entrySet()) {
+      if (e.getValue().items >= bestItems) {
+        best = e.getKey();
+        bestItems = e.getValue().items;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,280 @@
+package io.annolake.jobs.agreement;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.desc;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.annolake.common.agreement.AgreementReport;
+import io.annolake.common.agreement.AgreementSettings;
+import io.annolake.common.agreement.AgreementTransforms;
+import io.annolake.common.agreement.AgreementTransforms.SliceKey;
+import io.annolake.common.agreement.Answers;
+import io.annolake.common.agreement.Categories;
+import io.annolake.common.agreement.CohenKappa;
+import io.annolake.common.agreement.Coefficient;
+import io.annolake.common.agreement.Level;
+import io.annolake.common.agreement.PoissonBootstrap;
+import io.annolake.common.config.AnnolakeConfig;
+import io.annolake.common.config.ConfigException;
+import io.annolake.common.io.LakehouseRun;
+import io.annolake.common.schema.Tables;
+import io.annolake.common.spark.ProgressReporter;
+import io.annolake.jobs.GlobalOptions;
+import io.annolake.jobs.JobShell;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code annolake agreement}: inter-annotator agreement per slice (project, step, guideline
+ * version, day) from silver {@code annotations} into {@code agreement_summary},
+ * {@code item_agreement}, {@code worker_pair_agreement} and {@code worker_agreement}; or, with
+ * {@code --input-csv}, the coefficients of one file as JSON without Spark or a lakehouse.
+ */
+@Command(
+    name = "agreement",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Inter-annotator agreement: Krippendorff's alpha (nominal, ordinal, interval, ratio), Fleiss' kappa,",
+      "Gwet's AC1, Scott's pi, percent agreement with bootstrap intervals, per slice; per-item, per-pair",
+      "(Cohen's kappa) and per-worker tables. With --input-csv FILE (item_id,worker_id,label or",
+      "item,worker,label) prints the coefficients of that file as JSON and needs no lakehouse."
+    })
+public final class AgreementJob implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+
+  @Option(names = "--project", paramLabel = "ID", description = "Only this project (its rows are replaced; others kept).")
+  String project;
+
+  @Option(names = "--level", paramLabel = "LEVEL", description = "Alpha at this level only: nominal, ordinal, interval or ratio (default: annolake.agreement.levels).")
+  String level;
+
+  @Option(names = "--input-csv", paramLabel = "FILE", description = "Standalone mode: a CSV of answers; prints JSON.")
+  Path inputCsv;
+
+  @Option(names = "--resamples", paramLabel = "N", description = "Bootstrap resamples (default: annolake.agreement.bootstrap-resamples; 0: none).")
+  Integer resamples;
+
+  /** What one run wrote. */
+  public record Result(
+      int slices, long summaryRows, long items, long workerPairs, long workers, Map<String, Long> versions, List<Row> summary,
+      List<Row> contested) {
+    @Override
+    public String toString() {
+      StringBuilder out = new StringBuilder(
+          String.format("agreement: %d slices | %,d summary rows | %,d items | %,d worker pairs | %,d workers%n  table versions: %s",
+              slices, summaryRows, items, workerPairs, workers, versions));
+      int shown = 0;
+      for (Row r : summary) {
+        if (shown++ == 40) {
+          out.append(String.format("%n  ... (%d more rows in %s)", summary.size() - 40, Tables.AGREEMENT_SUMMARY));
+          break;
+        }
+        out.append(String.format("%n  %s/%s/%s/%s %-18s %-8s %s", r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5),
+            r.isNullAt(6) ? r.getString(15) + ": " + r.getString(16)
+                : String.format("%.4f", r.getDouble(6)) + (r.isNullAt(8) ? "" : String.format(" [%.4f, %.4f]", r.getDouble(8), r.getDouble(9)))));
+      }
+      if (!contested.isEmpty()) {
+        out.append(String.format("%n  most contested items (entropy bits, top label share):"));
+        for (Row r : contested) {
+          out.append(String.format("%n    %s/%s %s: %.3f, %.3f of %d", r.getAs("project_id"), r.getAs("step"), r.getAs("item_id"),
+              r.<Double>getAs("entropy_bits"), r.<Double>getAs("top_label_share"), r.<Integer>getAs("n_annotations")));
+        }
+      }
+      return out.toString();
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<Level> levels = level == null ? null : List.of(Level.parse(level, "option '--level'"));
+    if (resamples != null && resamples < 0) {
+      throw new ConfigException("Invalid value '" + resamples + "' for option '--resamples': must not be negative");
+    }
+    if (inputCsv != null) {
+      if (project != null) {
+        throw new ConfigException("Invalid option '--project' with '--input-csv': the file is one answer set");
+      }
+      if (!Files.isRegularFile(inputCsv)) {
+        throw new ConfigException("Invalid value '" + inputCsv + "' for option '--input-csv': no such file");
+      }
+      AgreementSettings settings = settings(AnnolakeConfig.load(global.conf, global.overrides()), levels);
+      System.out.println(standalone(Answers.readCsv(inputCsv), settings, inputCsv.toString()));
+      return 0;
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    if (project != null) {
+      params.put("project", project);
+    }
+    if (level != null) {
+      params.put("level", level);
+    }
+    if (resamples != null) {
+      params.put("resamples", resamples.toString());
+    }
+    Result result =
+        JobShell.run(global, "agreement", params, Map.of(),
+            (run, progress, config) -> agreement(run, progress, settings(config, levels), project));
+    System.out.println(result);
+    return 0;
+  }
+
+  private AgreementSettings settings(AnnolakeConfig config, List<Level> levels) {
+    AgreementSettings s = AgreementSettings.from(config);
+    if (levels != null) {
+      s = s.withLevels(levels);
+    }
+    return resamples == null ? s : s.withResamples(resamples);
+  }
+
+  /** The lakehouse job: read annotations, fold per slice, write the four tables. */
+  public static Result agreement(LakehouseRun run, ProgressReporter progress, AgreementSettings settings, String project) {
+    Dataset<Row> annotations = run.readPinned(Tables.ANNOTATIONS);
+    if (project != null) {
+      annotations = annotations.where(col("project_id").equalTo(project));
+    }
+    Dataset<Row> schemas = run.readPinnedIfExists(Tables.LABEL_SCHEMAS);
+    progress.step("grouping annotations by item");
+    Dataset<Row> items = AgreementTransforms.items(annotations, settings).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Map<SliceKey, Categories> categories = AgreementTransforms.categories(items, schemas, settings);
+      progress.step("folding " + categories.size() + " slices (" + settings.resamples() + " resamples)");
+      Map<SliceKey, PoissonBootstrap> states =
+          categories.isEmpty() ? Map.of() : AgreementTransforms.states(items, categories, settings);
+      List<Row> summary = AgreementTransforms.summaryRows(states, categories, settings);
+      String where = project == null ? null : "project_id = '" + project.replace("'", "''") + "'";
+
+      progress.step("writing " + Tables.AGREEMENT_SUMMARY);
+      write(run, Tables.AGREEMENT_SUMMARY, AgreementTransforms.summary(run.spark(), summary), summary.size(), where);
+      progress.step("writing " + Tables.ITEM_AGREEMENT);
+      long itemCount = 0;
+      for (PoissonBootstrap state : states.values()) {
+        itemCount += Math.round(state.estimate().items());
+      }
+      write(run, Tables.ITEM_AGREEMENT, AgreementTransforms.itemAgreement(items), itemCount, where);
+      progress.step("writing " + Tables.WORKER_PAIR_AGREEMENT);
+      long pairs = write(run, Tables.WORKER_PAIR_AGREEMENT, AgreementTransforms.workerPairs(items, settings), -1, where);
+      progress.step("writing " + Tables.WORKER_AGREEMENT);
+      long workers = write(run, Tables.WORKER_AGREEMENT, AgreementTransforms.workerAgreement(items, settings), -1, where);
+
+      Map<String, Long> versions = new LinkedHashMap<>();
+      run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
+      summary.sort(java.util.Comparator.comparing(Row::toString));
+      Dataset<Row> written = run.lakehouse().read(Tables.ITEM_AGREEMENT);
+      List<Row> contested = mostContested(where == null ? written : written.where(where), 5).collectAsList();
+      return new Result(states.size(), summary.size(), itemCount, pairs, workers, versions, summary, contested);
+    } finally {
+      items.unpersist();
+    }
+  }
+
+  /**
+   * Writes a derived table. Rows not known up front are taken from the commit's own metrics
+   * (numOutputRows in the Delta log) rather than a second scan.
+   */
+  private static long write(LakehouseRun run, String table, Dataset<Row> rows, long known, String where) {
+    if (where == null) {
+      run.overwrite(table, rows, Math.max(known, 0));
+    } else {
+      run.overwrite(table, rows, Math.max(known, 0), where);
+    }
+    if (known >= 0) {
+      return known;
+    }
+    boolean committed =
+        run.outputs().stream().anyMatch(o -> o.table().equals(table) && o.versionAfter() != o.versionBefore());
+    if (!committed) {
+      return 0; // nothing to write and nothing to replace: Delta made no commit
+    }
+    Row metrics =
+        io.delta.tables.DeltaTable.forPath(run.spark(), run.lakehouse().path(table)).history(1).select("operationMetrics").head();
+    Map<String, String> m = metrics.isNullAt(0) ? Map.of() : metrics.getJavaMap(0);
+    return Long.parseLong(m.getOrDefault("numOutputRows", "0"));
+  }
+
+  /** The most contested items of a written item_agreement table (highest entropy first). */
+  public static Dataset<Row> mostContested(Dataset<Row> itemAgreement, int n) {
+    return itemAgreement.orderBy(desc("entropy_bits"), col("top_label_share"), col("item_id")).limit(n);
+  }
+
+  /** Standalone mode: all coefficients of one answer set as JSON. */
+  static String standalone(Answers answers, AgreementSettings settings, String source) throws Exception {
+    Categories cats = answers.categories();
+    PoissonBootstrap state = answers.state(cats, settings.resamples(), settings.seed());
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = json.createObjectNode();
+    root.put("source", source);
+    root.put("rows", answers.rows());
+    root.put("items", answers.items());
+    root.put("annotations", (long) state.estimate().annotations());
+    ArrayNode labels = root.putArray("categories");
+    cats.labels().forEach(labels::add);
+    root.put("resamples", settings.resamples());
+    root.put("seed", settings.seed());
+    root.put("confidence", settings.confidence());
+    ArrayNode coefficients = root.putArray("coefficients");
+    for (Coefficient c : AgreementReport.compute(state, cats, settings.levels(), settings.confidence())) {
+      coefficients.add(node(json, c));
+    }
+    Map<List<String>, long[][]> tables = answers.pairTables(cats, settings.minPairOverlap());
+    double sum = 0;
+    int defined = 0;
+    for (long[][] t : tables.values()) {
+      Coefficient k = CohenKappa.compute(t);
+      if (k.isOk()) {
+        sum += k.value();
+        defined++;
+      }
+    }
+    ObjectNode pairs = root.putObject("worker_pairs");
+    pairs.put("min_overlap", settings.minPairOverlap());
+    pairs.put("pairs", tables.size());
+    pairs.put("pairs_with_kappa", defined);
+    if (defined > 0) {
+      pairs.put("mean_cohen_kappa", sum / defined);
+    } else {
+      pairs.putNull("mean_cohen_kappa");
+    }
+    return json.writeValueAsString(root);
+  }
+
+  private static ObjectNode node(ObjectMapper json, Coefficient c) {
+    ObjectNode n = json.createObjectNode();
+    n.put("metric", c.metric());
+    n.put("level", c.level().cliName());
+    putNumber(n, "value", c.value());
+    putNumber(n, "standard_error", c.standardError());
+    putNumber(n, "ci_lower", c.ciLower());
+    putNumber(n, "ci_upper", c.ciUpper());
+    n.put("n_items", c.items());
+    n.put("n_annotations", c.annotations());
+    n.put("status", c.status().name());
+    if (c.error() != null) {
+      n.put("error", c.error());
+    }
+    if (c.note() != null) {
+      n.put("note", c.note());
+    }
+    return n;
+  }
+
+  private static void putNumber(ObjectNode n, String field, double v) {
+    if (Double.isNaN(v)) {
+      n.putNull(field);
+    } else {
+      n.put(field, v);
+    }
+  }
+}
