@@ -24,20 +24,23 @@ public final class Glad implements Aggregator {
    * @param mStepIterations scoring rounds per M-step (default 5)
    * @param alphaPriorMean mean of the N(m, 1) prior on abilities (default 1)
    * @param logBetaPriorMean mean of the N(m, 1) prior on log inverse difficulties (default 0)
-   * @param smoothing pseudo-count for priors (default 0.01)
+   * @param smoothing pseudo-count for estimated priors (default 0.01)
+   * @param priors uniform class priors (the paper's and Crowd-Kit's default) or estimated ones
    */
   public record Settings(
       int maxIterations, double tolerance, int mStepIterations, double alphaPriorMean, double logBetaPriorMean,
-      double smoothing) {
+      double smoothing, ClassPriors priors) {
     public Settings {
       Checks.iterations(maxIterations, tolerance, smoothing);
       Checks.argument(mStepIterations > 0, "Cannot fit: M-step iterations must be > 0, got", mStepIterations);
+      Checks.argument(priors != null, "Cannot fit: class priors are required, got", priors);
     }
 
     public static Settings defaults() {
-      return new Settings(100, 1e-5, 5, 1, 0, 0.01);
+      return new Settings(100, 1e-5, 10, 1, 0, 0.01, ClassPriors.UNIFORM);
     }
   }
+
 
   private final Settings settings;
 
@@ -59,6 +62,7 @@ public final class Glad implements Aggregator {
     p.put("alpha_prior_mean", Double.toString(settings.alphaPriorMean()));
     p.put("log_beta_prior_mean", Double.toString(settings.logBetaPriorMean()));
     p.put("smoothing", Double.toString(settings.smoothing()));
+    p.put("priors", settings.priors().name());
     return p;
   }
 
@@ -68,16 +72,17 @@ public final class Glad implements Aggregator {
     int n = b.items();
     int k = answers.classCount();
     int w = answers.workerCount();
-    double[][] post = new double[n][k];
-    for (int i = 0; i < n; i++) {
-      Posteriors.votes(b, i, null, post[i]);
-      Posteriors.clampGold(b, i, post[i]);
-    }
     double[] alpha = new double[w];
     java.util.Arrays.fill(alpha, settings.alphaPriorMean());
     double[] logBeta = new double[n];
     java.util.Arrays.fill(logBeta, settings.logBetaPriorMean());
     double[] logPrior = new double[k];
+    java.util.Arrays.fill(logPrior, -Math.log(k));
+    // Start from the E-step at the prior means: a vote weighted by the mean ability.
+    double[][] post = new double[n][k];
+    for (int i = 0; i < n; i++) {
+      eStep(b, i, logPrior, alpha, logBeta[i], k, post[i]);
+    }
     List<Double> losses = new ArrayList<>();
     boolean converged = settings.maxIterations() == 0;
     for (int t = 0; t < settings.maxIterations(); t++) {
@@ -136,7 +141,7 @@ public final class Glad implements Aggregator {
         classSum[c] += p[c];
       }
     }
-    for (int c = 0; c < k; c++) {
+    for (int c = 0; c < k && settings.priors() == ClassPriors.ESTIMATED; c++) {
       logPrior[c] = Math.log((classSum[c] + s) / (n + k * s));
     }
     double[] grad = new double[alpha.length];

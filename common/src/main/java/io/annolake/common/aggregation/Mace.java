@@ -19,17 +19,20 @@ public final class Mace implements Aggregator {
    * @param tolerance stop when the mean log-likelihood per item changes less (default 1e-5)
    * @param alpha pseudo-count of truthful answers per worker (default 0.5)
    * @param beta pseudo-count of spam answers per worker (default 0.5)
-   * @param smoothing pseudo-count per label in spam strategies and priors (default 0.1)
+   * @param smoothing pseudo-count per label in spam strategies and priors (default 0.01)
+   * @param priors uniform class priors (the paper's) or estimated ones (default estimated)
    */
-  public record Settings(int maxIterations, double tolerance, double alpha, double beta, double smoothing)
+  public record Settings(
+      int maxIterations, double tolerance, double alpha, double beta, double smoothing, ClassPriors priors)
       implements java.io.Serializable {
     public Settings {
       Checks.iterations(maxIterations, tolerance, smoothing);
+      Checks.argument(priors != null, "Cannot fit: class priors are required, got", priors);
       Checks.argument(alpha > 0 && beta > 0, "Cannot fit: alpha and beta must be > 0, got", alpha + ", " + beta);
     }
 
     public static Settings defaults() {
-      return new Settings(100, 1e-5, 0.5, 0.5, 0.1);
+      return new Settings(100, 1e-5, 0.5, 0.5, 0.01, ClassPriors.ESTIMATED);
     }
   }
 
@@ -52,6 +55,7 @@ public final class Mace implements Aggregator {
     p.put("alpha", Double.toString(settings.alpha()));
     p.put("beta", Double.toString(settings.beta()));
     p.put("smoothing", Double.toString(settings.smoothing()));
+    p.put("priors", settings.priors().name());
     return p;
   }
 

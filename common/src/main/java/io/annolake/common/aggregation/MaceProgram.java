@@ -100,7 +100,8 @@ final class MaceProgram implements EmProgram {
       items += stats[HEAD + t];
     }
     for (int t = 0; t < k; t++) {
-      state[t] = Math.log((stats[HEAD + t] + s) / (items + k * s));
+      state[t] =
+          settings.priors() == ClassPriors.UNIFORM ? -Math.log(k) : Math.log((stats[HEAD + t] + s) / (items + k * s));
     }
     for (int j = 0; j < workers; j++) {
       double truthful = stats[HEAD + k + j];
