@@ -35,11 +35,14 @@ public final class Posteriors {
     }
   }
 
+  /** Probabilities closer than this are a tie (sums of logs in different orders differ in the last bits). */
+  public static final double TIE = 1e-12;
+
   /** Index of the largest value; ties go to the smallest index (the first label in sorted order). */
   public static int argmax(double[] values) {
     int best = 0;
     for (int k = 1; k < values.length; k++) {
-      if (values[k] > values[best]) {
+      if (values[k] > values[best] + TIE) {
         best = k;
       }
     }
