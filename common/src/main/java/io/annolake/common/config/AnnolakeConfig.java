@@ -80,6 +80,7 @@ public final class AnnolakeConfig {
     try {
       merged = overrideConfig.withFallback(user).withFallback(reference).resolve();
       merged.checkValid(reference, ROOT);
+      checkTypes(merged, reference);
     } catch (com.typesafe.config.ConfigException.ValidationFailed e) {
       StringBuilder message = new StringBuilder("Invalid configuration in " + origin + ":");
       e.problems()
@@ -89,6 +90,21 @@ public final class AnnolakeConfig {
       throw new ConfigException("Invalid configuration in " + origin + ": " + e.getMessage(), e);
     }
     return new AnnolakeConfig(merged, origin);
+  }
+
+  /** checkValid accepts any string where a number is expected; read numbers and booleans now. */
+  private static void checkTypes(Config merged, Config reference) {
+    for (Map.Entry<String, ConfigValue> entry : reference.entrySet()) {
+      String key = entry.getKey();
+      if (!key.startsWith(ROOT + ".")) {
+        continue;
+      }
+      switch (entry.getValue().valueType()) {
+        case NUMBER -> merged.getNumber(key);
+        case BOOLEAN -> merged.getBoolean(key);
+        default -> {}
+      }
+    }
   }
 
   private static void rejectUnknownKeys(Config user, Config reference, String origin) {

@@ -334,7 +334,9 @@ public final class IngestTransforms {
 
   private static Column[] missingRequired(RecordKind kind) {
     Column[] missing =
-        kind.required().stream().map(f -> when(col(f).isNull(), lit(f))).toArray(Column[]::new);
+        kind.required().stream()
+            .map(f -> when(col(kind == RecordKind.SCHEMA && f.equals("labels") ? "labels_json" : f).isNull(), lit(f)))
+            .toArray(Column[]::new);
     Column names = concat_ws(", ", missing);
     return check(names.notEqual(""), ReasonCode.MISSING_REQUIRED_FIELD, concat(lit("missing: "), names));
   }
