@@ -25,6 +25,8 @@ import picocli.CommandLine.IVersionProvider;
       DemoCommand.class,
       GenerateJob.class,
       IngestJob.class,
+      io.annolake.jobs.consensus.ConsensusJob.class,
+      io.annolake.jobs.consensus.CompareMethodsJob.class,
       ExportJob.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

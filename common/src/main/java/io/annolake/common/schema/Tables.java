@@ -13,6 +13,10 @@ public final class Tables {
   public static final String GOLD_LABELS = "gold_labels";
   public static final String ADJUDICATIONS = "adjudications";
   public static final String LABEL_SCHEMAS = "label_schemas";
+  // gold
+  public static final String CONSENSUS_LABELS = "consensus_labels";
+  public static final String ESCALATIONS = "escalations";
+  public static final String WORKER_SKILLS = "worker_skills";
   // ops
   public static final String PIPELINE_RUNS = "pipeline_runs";
 
@@ -26,6 +30,9 @@ public final class Tables {
           GOLD_LABELS,
           ADJUDICATIONS,
           LABEL_SCHEMAS,
+          CONSENSUS_LABELS,
+          ESCALATIONS,
+          WORKER_SKILLS,
           PIPELINE_RUNS);
 
   private Tables() {}
