@@ -177,6 +177,7 @@ public final class SparkAggregation {
       candidates.add(RowFactory.create(labels[k], post[k]));
     }
     return RowFactory.create(
-        project, step, block.itemId(i), labels[best], post[best], block.end(i) - block.start(i), agreeing, candidates);
+        project, step, block.itemId(i), labels[best], post[best], block.end(i) - block.start(i), agreeing,
+        scala.collection.JavaConverters.asScalaBuffer(candidates).toList());
   }
 }
