@@ -23,7 +23,7 @@ public final class Aggregators {
       case "ocds" -> new OneCoinDawidSkene(new OneCoinDawidSkene.Settings(maxIterations, tolerance, smoothing));
       case "glad" -> {
         Glad.Settings d = Glad.Settings.defaults();
-        yield new Glad(new Glad.Settings(maxIterations, tolerance, d.mStepIterations(), d.alphaPriorMean(),
+        yield new Glad(new Glad.Settings(maxIterations, tolerance, d.itemRounds(), d.alphaPriorMean(),
             d.logBetaPriorMean(), smoothing, d.priors()));
       }
       case "mace" -> {

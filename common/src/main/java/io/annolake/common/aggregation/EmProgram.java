@@ -36,6 +36,11 @@ public interface EmProgram extends Serializable {
   /** M-step: the next state from summed statistics. */
   double[] update(double[] stats);
 
+  /** M-step for programs whose step depends on the previous state (null before the first). */
+  default double[] update(double[] previous, double[] stats) {
+    return update(stats);
+  }
+
   /** The posterior of one item under {@code state}, written to {@code out} (length classes). */
   void posterior(double[] state, ItemBlock block, int item, double[] out);
 

@@ -29,7 +29,7 @@ public final class EmRunner {
   public static Outcome run(EmProgram program, Pass pass) {
     double[] state = program.initialState();
     if (state == null) {
-      state = program.update(pass.run(null));
+      state = program.update(null, pass.run(null));
     }
     double[] reported = state;
     List<Double> losses = new ArrayList<>();
@@ -38,7 +38,7 @@ public final class EmRunner {
       double[] stats = pass.run(state);
       double loss = stats[EmProgram.ITEMS] > 0 ? stats[EmProgram.LOSS] / stats[EmProgram.ITEMS] : 0;
       reported = state;
-      state = program.update(stats);
+      state = program.update(state, stats);
       losses.add(loss);
       if (losses.size() > 1 && Math.abs(loss - losses.get(losses.size() - 2)) < program.tolerance()) {
         converged = true;

@@ -15,9 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RealDatasetAccuracyTest {
   /**
    * Where we measure below Crowd-Kit, pinned so a regression still fails. GLAD on D_Product: our
-   * Fisher-scoring M-step reaches a different local optimum than Crowd-Kit's conjugate gradient
+   * Fisher-scoring steps reach a different local optimum than Crowd-Kit's conjugate gradient
    * (0.9275 vs 0.9287, 10 items of 8,315); with Crowd-Kit's log-beta prior mean 1 we get 0.9283
-   * there but lose snow_rte.
+   * there but fall below it on snow_rte.
    */
   private static final Map<String, Double> KNOWN_GAPS = Map.of("zheng_product/glad", 0.9275);
 

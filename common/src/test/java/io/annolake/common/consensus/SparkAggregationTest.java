@@ -31,7 +31,7 @@ class SparkAggregationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ds", "ocds", "mace", "wawa", "mv"})
+  @ValueSource(strings = {"ds", "ocds", "mace", "glad", "wawa", "mv"})
   void distributedFitMatchesTheLocalFit(String method) {
     Dataset<Row> answers = dogAnswers();
     Answers.Builder b = Answers.builder();

@@ -101,7 +101,7 @@ class ConsensusJobTest {
   @Test
   void compareMethodsReportsEveryDistributedMethod() {
     CliRun run = ok("compare-methods", "--lakehouse", root);
-    for (String m : List.of("mv", "wmv", "wawa", "ds", "ocds", "mace")) {
+    for (String m : List.of("mv", "wmv", "wawa", "ds", "ocds", "glad", "mace")) {
       assertThat(run.out()).contains("  " + m + " ");
     }
     assertThat(run.out()).contains("gold accuracy");
