@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Aggregates the answers of every project and step into one label per item (mv, wmv, wawa, ds,",
-      "ocds, mace), applies the decision policy (gold, adjudication, pending, auto-approved, accepted,",
+      "ocds, glad, mace), applies the decision policy (gold, adjudication, pending, auto-approved, accepted,",
       "escalated) and writes consensus_labels, escalations and worker_skills."
     })
 public final class ConsensusJob implements Callable<Integer> {
