@@ -38,22 +38,15 @@ public final class ConsensusComputation implements AutoCloseable {
           .add("probability", DataTypes.DoubleType, true);
 
   private final SparkSession spark;
+  private final SparkAggregation.Indexed indexed;
   private final List<TaskFit> fits = new ArrayList<>();
 
-  private ConsensusComputation(SparkSession spark) {
+  private ConsensusComputation(SparkSession spark, SparkAggregation.Indexed indexed) {
     this.spark = spark;
+    this.indexed = indexed;
   }
 
-  /** The (project, step) pairs in the annotations, sorted. */
-  public static List<String[]> tasks(Dataset<Row> annotations) {
-    List<String[]> out = new ArrayList<>();
-    for (Row r : annotations.select("project_id", "step").distinct().orderBy("project_id", "step").collectAsList()) {
-      out.add(new String[] {r.getString(0), r.getString(1)});
-    }
-    return out;
-  }
-
-  /** Labels of each (project, step)'s latest label schema, keyed "project\u0000step". */
+  /** Labels of each (project, step)'s latest label schema, by task key. */
   public static Map<String, List<String>> declaredLabels(Dataset<Row> schemas) {
     Map<String, List<String>> out = new HashMap<>();
     if (schemas == null) {
@@ -61,7 +54,7 @@ public final class ConsensusComputation implements AutoCloseable {
     }
     for (Row r : schemas.groupBy(col("project_id"), col("step")).agg(max_by(col("labels"), col("guideline_version")).as("labels"))
         .collectAsList()) {
-      out.put(r.getString(0) + "\u0000" + r.getString(1), r.getList(2));
+      out.put(SparkAggregation.taskKey(r.getString(0), r.getString(1)), r.getList(2));
     }
     return out;
   }
@@ -74,15 +67,10 @@ public final class ConsensusComputation implements AutoCloseable {
   public static ConsensusComputation fit(
       SparkSession spark, Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> schemas, Aggregator aggregator,
       int partitions) {
-    ConsensusComputation c = new ConsensusComputation(spark);
-    Map<String, List<String>> declared = declaredLabels(schemas);
+    ConsensusComputation c =
+        new ConsensusComputation(spark, SparkAggregation.indexAll(annotations, gold, declaredLabels(schemas), partitions));
     try {
-      for (String[] t : tasks(annotations)) {
-        Dataset<Row> answers = annotations.where(col("project_id").equalTo(t[0]).and(col("step").equalTo(t[1])));
-        Dataset<Row> taskGold =
-            gold == null ? null : gold.where(col("project_id").equalTo(t[0]).and(col("step").equalTo(t[1])));
-        IndexedTask task =
-            SparkAggregation.index(t[0], t[1], answers, taskGold, declared.getOrDefault(t[0] + "\u0000" + t[1], List.of()), partitions);
+      for (IndexedTask task : c.indexed.tasks()) {
         c.fits.add(c.fitOne(task, aggregator));
       }
       return c;
@@ -92,9 +80,9 @@ public final class ConsensusComputation implements AutoCloseable {
     }
   }
 
-  /** Fits another method on the already indexed tasks (compare-methods). */
+  /** Fits another method on the already indexed tasks (compare-methods); closing it releases nothing. */
   public ConsensusComputation refit(Aggregator aggregator) {
-    ConsensusComputation c = new ConsensusComputation(spark);
+    ConsensusComputation c = new ConsensusComputation(spark, null);
     for (TaskFit f : fits) {
       c.fits.add(fitOne(f.task(), aggregator));
     }
@@ -152,8 +140,8 @@ public final class ConsensusComputation implements AutoCloseable {
 
   @Override
   public void close() {
-    for (TaskFit f : fits) {
-      f.task().close();
+    if (indexed != null) {
+      indexed.close();
     }
   }
 }

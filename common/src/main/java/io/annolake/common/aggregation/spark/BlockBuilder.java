@@ -5,41 +5,72 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 
 /**
- * Turns one partition of answer rows (item_id, worker_id, label, gold_label), sorted by item,
- * worker and label, into one {@link ItemBlock}, with ids looked up in the sorted dictionaries.
+ * Turns one partition of answer rows (project_id, step, item_id, worker_id, label, gold_label),
+ * sorted by those columns, into one {@link ItemBlock} per task present, with ids looked up in the
+ * task's sorted dictionaries.
  */
 final class BlockBuilder {
-  private BlockBuilder() {}
+  private final int task;
+  private final String[] workers;
+  private final String[] labels;
+  private final IntList start = new IntList();
+  private final IntList worker = new IntList();
+  private final IntList label = new IntList();
+  private final IntList gold = new IntList();
+  private final List<String> items = new ArrayList<>();
+  private String current;
 
-  static ItemBlock build(Iterator<Row> rows, String[] workers, String[] labels) {
-    IntList start = new IntList();
-    IntList worker = new IntList();
-    IntList label = new IntList();
-    IntList gold = new IntList();
-    List<String> items = new ArrayList<>();
+  private BlockBuilder(int task, String[] workers, String[] labels) {
+    this.task = task;
+    this.workers = workers;
+    this.labels = labels;
     start.add(0);
-    String current = null;
+  }
+
+  static List<TaskBlock> buildAll(Iterator<Row> rows, Map<String, Integer> tasks, String[][] workers, String[][] labels) {
+    List<TaskBlock> out = new ArrayList<>();
+    BlockBuilder builder = null;
+    String key = null;
     while (rows.hasNext()) {
       Row r = rows.next();
-      String item = r.getString(0);
-      if (!item.equals(current)) {
-        if (current != null) {
-          start.add(worker.size);
+      String rowKey = SparkAggregation.taskKey(r.getString(0), r.getString(1));
+      if (!rowKey.equals(key)) {
+        if (builder != null) {
+          out.add(builder.finish());
         }
-        current = item;
-        items.add(item);
-        gold.add(r.isNullAt(3) ? ItemBlock.NO_GOLD : index(labels, r.getString(3), "label"));
+        int t = tasks.get(rowKey);
+        builder = new BlockBuilder(t, workers[t], labels[t]);
+        key = rowKey;
       }
-      worker.add(index(workers, r.getString(1), "worker"));
-      label.add(index(labels, r.getString(2), "label"));
+      builder.add(r.getString(2), r.getString(3), r.getString(4), r.isNullAt(5) ? null : r.getString(5));
     }
-    if (current != null) {
-      start.add(worker.size);
+    if (builder != null) {
+      out.add(builder.finish());
     }
-    return new ItemBlock(start.toArray(), worker.toArray(), label.toArray(), gold.toArray(), items.toArray(String[]::new));
+    return out;
+  }
+
+  private void add(String item, String workerId, String labelId, String goldLabel) {
+    if (!item.equals(current)) {
+      if (current != null) {
+        start.add(worker.size);
+      }
+      current = item;
+      items.add(item);
+      gold.add(goldLabel == null ? ItemBlock.NO_GOLD : index(labels, goldLabel, "label"));
+    }
+    worker.add(index(workers, workerId, "worker"));
+    label.add(index(labels, labelId, "label"));
+  }
+
+  private TaskBlock finish() {
+    start.add(worker.size);
+    return new TaskBlock(
+        task, new ItemBlock(start.toArray(), worker.toArray(), label.toArray(), gold.toArray(), items.toArray(String[]::new)));
   }
 
   private static int index(String[] sorted, String id, String what) {

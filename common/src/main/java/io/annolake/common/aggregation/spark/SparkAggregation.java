@@ -1,6 +1,8 @@
 package io.annolake.common.aggregation.spark;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
 import io.annolake.common.aggregation.EmProgram;
@@ -8,14 +10,15 @@ import io.annolake.common.aggregation.EmRunner;
 import io.annolake.common.aggregation.ItemBlock;
 import io.annolake.common.aggregation.Posteriors;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -55,43 +58,76 @@ public final class SparkAggregation {
 
   private SparkAggregation() {}
 
+  /** Key of a (project, step) task. */
+  public static String taskKey(String project, String step) {
+    return project + "\u0000" + step;
+  }
+
+  /** Every task's answers indexed in one shuffle, and the cached blocks they share. */
+  public record Indexed(List<IndexedTask> tasks, JavaRDD<TaskBlock> shared) implements AutoCloseable {
+    @Override
+    public void close() {
+      shared.unpersist(false);
+    }
+  }
+
   /**
-   * Indexes one task's answers.
+   * Indexes every (project, step) task in one pass: dictionaries from one aggregation, blocks from
+   * one shuffle by item, cached with their lineage cut.
    *
-   * @param answers rows with item_id, worker_id, label
-   * @param gold rows with item_id, label (known answers), or null
-   * @param declaredLabels the schema's labels (part of the label set even if nobody chose them)
+   * @param answers rows with project_id, step, item_id, worker_id, label
+   * @param gold rows with project_id, step, item_id, label (known answers), or null
+   * @param declaredLabels schema labels per {@link #taskKey} (part of the label set even if unused)
    * @param partitions partitions of the cached blocks
    */
-  public static IndexedTask index(
-      String projectId, String step, Dataset<Row> answers, Dataset<Row> gold, Collection<String> declaredLabels,
-      int partitions) {
-    Dataset<Row> a = answers.select(col("item_id"), col("worker_id"), col("label"));
-    Dataset<Row> withGold =
-        gold == null
-            ? a.withColumn("gold_label", org.apache.spark.sql.functions.lit(null).cast("string"))
-            : a.join(
-                gold.groupBy("item_id").agg(max("label").as("gold_label")), new String[] {"item_id"}, "left");
-    TreeSet<String> labelSet = new TreeSet<>(declaredLabels);
-    labelSet.addAll(a.select("label").distinct().as(Encoders.STRING()).collectAsList());
-    if (gold != null) {
-      labelSet.addAll(withGold.select("gold_label").where(col("gold_label").isNotNull()).distinct()
-          .as(Encoders.STRING()).collectAsList());
+  public static Indexed indexAll(
+      Dataset<Row> answers, Dataset<Row> gold, Map<String, List<String>> declaredLabels, int partitions) {
+    Column[] key = {col("project_id"), col("step")};
+    Dataset<Row> a = answers.select(col("project_id"), col("step"), col("item_id"), col("worker_id"), col("label"));
+    Map<String, TreeSet<String>> goldLabels = new HashMap<>();
+    Dataset<Row> withGold;
+    if (gold == null) {
+      withGold = a.withColumn("gold_label", lit(null).cast("string"));
+    } else {
+      Dataset<Row> perItem = gold.groupBy(col("project_id"), col("step"), col("item_id")).agg(max("label").as("gold_label"));
+      withGold = a.join(perItem, new String[] {"project_id", "step", "item_id"}, "left");
+      for (Row r : perItem.groupBy(key).agg(collect_set("gold_label")).collectAsList()) {
+        goldLabels.put(taskKey(r.getString(0), r.getString(1)), new TreeSet<>(r.<String>getList(2)));
+      }
     }
-    List<String> workers = a.select("worker_id").distinct().orderBy("worker_id").as(Encoders.STRING()).collectAsList();
-    String[] workerIds = workers.toArray(String[]::new);
-    String[] labelIds = labelSet.toArray(String[]::new);
-    JavaRDD<ItemBlock> blocks =
+    List<Row> dictionaries =
+        a.groupBy(key).agg(collect_set("worker_id"), collect_set("label")).orderBy(key).collectAsList();
+    Map<String, Integer> taskIndex = new HashMap<>();
+    String[][] workers = new String[dictionaries.size()][];
+    String[][] labels = new String[dictionaries.size()][];
+    for (int t = 0; t < dictionaries.size(); t++) {
+      Row r = dictionaries.get(t);
+      String k = taskKey(r.getString(0), r.getString(1));
+      taskIndex.put(k, t);
+      workers[t] = new TreeSet<>(r.<String>getList(2)).toArray(String[]::new);
+      TreeSet<String> l = new TreeSet<>(r.<String>getList(3));
+      l.addAll(declaredLabels.getOrDefault(k, List.of()));
+      l.addAll(goldLabels.getOrDefault(k, new TreeSet<>()));
+      labels[t] = l.toArray(String[]::new);
+    }
+    JavaRDD<TaskBlock> shared =
         withGold
-            .select("item_id", "worker_id", "label", "gold_label")
-            .repartition(partitions, col("item_id"))
-            .sortWithinPartitions("item_id", "worker_id", "label")
+            .select("project_id", "step", "item_id", "worker_id", "label", "gold_label")
+            .repartition(partitions, col("project_id"), col("step"), col("item_id"))
+            .sortWithinPartitions("project_id", "step", "item_id", "worker_id", "label")
             .javaRDD()
-            .mapPartitions(rows -> List.of(BlockBuilder.build(rows, workerIds, labelIds)).iterator())
+            .mapPartitions(rows -> BlockBuilder.buildAll(rows, taskIndex, workers, labels).iterator())
             .persist(StorageLevel.MEMORY_AND_DISK());
-    blocks.rdd().localCheckpoint();
-    blocks.count();
-    return new IndexedTask(projectId, step, List.of(workerIds), List.of(labelIds), blocks);
+    shared.rdd().localCheckpoint();
+    shared.count();
+    List<IndexedTask> tasks = new ArrayList<>();
+    for (int t = 0; t < dictionaries.size(); t++) {
+      int task = t;
+      Row r = dictionaries.get(t);
+      JavaRDD<ItemBlock> blocks = shared.filter(b -> b.task() == task).map(TaskBlock::block);
+      tasks.add(new IndexedTask(r.getString(0), r.getString(1), List.of(workers[t]), List.of(labels[t]), blocks));
+    }
+    return new Indexed(tasks, shared);
   }
 
   /** Fits a program over the task's blocks. */
