@@ -27,25 +27,68 @@ public final class EmRunner {
   private EmRunner() {}
 
   public static Outcome run(EmProgram program, Pass pass) {
-    double[] state = program.initialState();
-    if (state == null) {
-      state = program.update(null, pass.run(null));
+    Run run = new Run(program);
+    while (!run.done()) {
+      run.accept(pass.run(run.passState()));
     }
-    double[] reported = state;
-    List<Double> losses = new ArrayList<>();
-    boolean converged = program.maxIterations() == 0;
-    for (int t = 0; t < program.maxIterations(); t++) {
-      double[] stats = pass.run(state);
+    return run.outcome();
+  }
+
+  /**
+   * One program's EM, driven one pass at a time, so a runner can fuse the passes of many programs
+   * (one Spark job per iteration for every project and step).
+   */
+  public static final class Run {
+    private final EmProgram program;
+    private final List<Double> losses = new ArrayList<>();
+    private double[] state;
+    private double[] reported;
+    private boolean initPending;
+    private boolean done;
+    private boolean converged;
+
+    public Run(EmProgram program) {
+      this.program = program;
+      this.state = program.initialState();
+      this.reported = state;
+      this.initPending = state == null;
+      this.converged = program.maxIterations() == 0;
+      this.done = !initPending && program.maxIterations() == 0;
+    }
+
+    public boolean done() {
+      return done;
+    }
+
+    /** The state the next pass runs under (null: the initial pass). */
+    public double[] passState() {
+      return initPending ? null : state;
+    }
+
+    /** Takes the summed statistics of the pass run under {@link #passState()}. */
+    public void accept(double[] stats) {
+      if (initPending) {
+        state = program.update(null, stats);
+        reported = state;
+        initPending = false;
+        done = program.maxIterations() == 0;
+        return;
+      }
       double loss = stats[EmProgram.ITEMS] > 0 ? stats[EmProgram.LOSS] / stats[EmProgram.ITEMS] : 0;
       reported = state;
       state = program.update(state, stats);
       losses.add(loss);
       if (losses.size() > 1 && Math.abs(loss - losses.get(losses.size() - 2)) < program.tolerance()) {
         converged = true;
-        break;
+        done = true;
+      } else if (losses.size() >= program.maxIterations()) {
+        done = true;
       }
     }
-    return new Outcome(reported, state, List.copyOf(losses), converged);
+
+    public Outcome outcome() {
+      return new Outcome(reported, state, List.copyOf(losses), converged);
+    }
   }
 
   /** Runs locally over one block. */

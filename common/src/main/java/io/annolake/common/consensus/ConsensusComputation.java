@@ -39,6 +39,8 @@ public final class ConsensusComputation implements AutoCloseable {
 
   private final SparkSession spark;
   private final SparkAggregation.Indexed indexed;
+  /** The indexed answers a refit borrows (not released by it). */
+  private SparkAggregation.Indexed shared;
   private final List<TaskFit> fits = new ArrayList<>();
 
   private ConsensusComputation(SparkSession spark, SparkAggregation.Indexed indexed) {
@@ -70,9 +72,7 @@ public final class ConsensusComputation implements AutoCloseable {
     ConsensusComputation c =
         new ConsensusComputation(spark, SparkAggregation.indexAll(annotations, gold, declaredLabels(schemas), partitions));
     try {
-      for (IndexedTask task : c.indexed.tasks()) {
-        c.fits.add(c.fitOne(task, aggregator));
-      }
+      c.fitAll(aggregator);
       return c;
     } catch (RuntimeException e) {
       c.close();
@@ -83,34 +83,43 @@ public final class ConsensusComputation implements AutoCloseable {
   /** Fits another method on the already indexed tasks (compare-methods); closing it releases nothing. */
   public ConsensusComputation refit(Aggregator aggregator) {
     ConsensusComputation c = new ConsensusComputation(spark, null);
-    for (TaskFit f : fits) {
-      c.fits.add(fitOne(f.task(), aggregator));
-    }
+    c.shared = indexed != null ? indexed : shared;
+    c.fitAll(aggregator);
     return c;
   }
 
-  private TaskFit fitOne(IndexedTask task, Aggregator aggregator) {
-    EmProgram program = aggregator.program(task.workers().size(), task.labels().size());
-    if (program == null) {
-      throw new ConfigException(
-          "Invalid value '" + aggregator.name() + "' for option '--method': it has no distributed form yet");
+  private void fitAll(Aggregator aggregator) {
+    SparkAggregation.Indexed all = indexed != null ? indexed : shared;
+    List<IndexedTask> tasks = all.tasks();
+    EmProgram[] programs = new EmProgram[tasks.size()];
+    for (int t = 0; t < programs.length; t++) {
+      programs[t] = aggregator.program(tasks.get(t).workers().size(), tasks.get(t).labels().size());
+      if (programs[t] == null) {
+        throw new ConfigException(
+            "Invalid value '" + aggregator.name() + "' for option '--method': it has no distributed form yet");
+      }
     }
     long start = System.nanoTime();
-    EmRunner.Outcome outcome = SparkAggregation.fit(task, program);
-    return new TaskFit(task, program, outcome, (System.nanoTime() - start) / 1_000_000);
+    List<EmRunner.Outcome> outcomes = SparkAggregation.fitAll(all, programs);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    for (int t = 0; t < programs.length; t++) {
+      fits.add(new TaskFit(tasks.get(t), programs[t], outcomes.get(t), millis));
+    }
   }
 
   public List<TaskFit> fits() {
     return List.copyOf(fits);
   }
 
-  /** Posterior rows of every task (as {@link SparkAggregation#POSTERIORS}). */
+  /** Posterior rows of every task (as {@link SparkAggregation#POSTERIORS}), in one pass. */
   public Dataset<Row> posteriors() {
-    Dataset<Row> all = spark.createDataFrame(List.of(), SparkAggregation.POSTERIORS);
-    for (TaskFit f : fits) {
-      all = all.unionByName(SparkAggregation.posteriors(spark, f.task(), f.program(), f.outcome().reported()));
+    EmProgram[] programs = new EmProgram[fits.size()];
+    double[][] states = new double[fits.size()][];
+    for (int t = 0; t < programs.length; t++) {
+      programs[t] = fits.get(t).program();
+      states[t] = fits.get(t).outcome().reported();
     }
-    return all;
+    return SparkAggregation.posteriorsAll(spark, indexed != null ? indexed : shared, programs, states);
   }
 
   /** worker_skills rows in long form: one per worker, true label and given label (built on the driver from the small state). */

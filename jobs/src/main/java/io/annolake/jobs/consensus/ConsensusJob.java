@@ -98,7 +98,7 @@ public final class ConsensusJob implements Callable<Integer> {
       long fitMillis = 0;
       for (TaskFit f : fit.fits()) {
         iterations.put(f.task().projectId() + "/" + f.task().step(), f.iterations());
-        fitMillis += f.millis();
+        fitMillis = f.millis(); // one fused fit for every task
       }
       progress.step("deciding");
       Dataset<Row> decided =

@@ -130,67 +130,117 @@ public final class SparkAggregation {
     return new Indexed(tasks, shared);
   }
 
-  /** Fits a program over the task's blocks. */
-  public static EmRunner.Outcome fit(IndexedTask task, EmProgram program) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(task.blocks().context());
-    return EmRunner.run(program, state -> pass(jsc, task.blocks(), program, state));
+  /**
+   * Fits one program per task with fused passes: each iteration is one Spark job over the shared
+   * blocks for every task still iterating (a converged task's blocks are skipped).
+   */
+  public static List<EmRunner.Outcome> fitAll(Indexed indexed, EmProgram[] programs) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(indexed.shared().context());
+    int n = programs.length;
+    EmRunner.Run[] runs = new EmRunner.Run[n];
+    for (int t = 0; t < n; t++) {
+      runs[t] = new EmRunner.Run(programs[t]);
+    }
+    while (true) {
+      boolean[] active = new boolean[n];
+      double[][] states = new double[n][];
+      boolean any = false;
+      for (int t = 0; t < n; t++) {
+        active[t] = !runs[t].done();
+        states[t] = active[t] ? runs[t].passState() : null;
+        any |= active[t];
+      }
+      if (!any) {
+        break;
+      }
+      double[][] stats = pass(jsc, indexed.shared(), programs, states, active);
+      for (int t = 0; t < n; t++) {
+        if (active[t]) {
+          runs[t].accept(stats[t]);
+        }
+      }
+    }
+    List<EmRunner.Outcome> out = new ArrayList<>(n);
+    for (EmRunner.Run r : runs) {
+      out.add(r.outcome());
+    }
+    return out;
   }
 
-  /** One pass: per-partition statistics under a broadcast state, summed in partition order. */
-  static double[] pass(JavaSparkContext jsc, JavaRDD<ItemBlock> blocks, EmProgram program, double[] state) {
-    Broadcast<double[]> shared = state == null ? null : jsc.broadcast(state);
-    int size = program.statsSize();
+  /** One fused pass: per-partition statistics per task under broadcast states, summed in partition order. */
+  static double[][] pass(
+      JavaSparkContext jsc, JavaRDD<TaskBlock> blocks, EmProgram[] programs, double[][] states, boolean[] active) {
+    Broadcast<double[][]> shared = jsc.broadcast(states);
     try {
-      JavaRDD<double[]> partial =
+      JavaRDD<double[][]> partial =
           blocks.mapPartitions(
               it -> {
-                double[] stats = new double[size];
-                double[] s = shared == null ? null : shared.value();
+                double[][] stats = new double[programs.length][];
+                double[][] s = shared.value();
                 while (it.hasNext()) {
-                  program.accumulate(s, it.next(), stats);
+                  TaskBlock tb = it.next();
+                  int t = tb.task();
+                  if (active[t]) {
+                    if (stats[t] == null) {
+                      stats[t] = new double[programs[t].statsSize()];
+                    }
+                    programs[t].accumulate(s[t], tb.block(), stats[t]);
+                  }
                 }
-                return List.of(stats).iterator();
+                return java.util.Collections.singletonList(stats).iterator();
               });
       int n = partial.getNumPartitions();
       if (n > FAN_IN) {
         partial = partial.coalesce((int) Math.ceil(Math.sqrt(n)), false)
-            .mapPartitions(it -> List.of(sumInOrder(it, size)).iterator());
+            .mapPartitions(it -> java.util.Collections.singletonList(sumInOrder(it, programs)).iterator());
       }
-      return sumInOrder(partial.collect().iterator(), size);
+      return sumInOrder(partial.collect().iterator(), programs);
     } finally {
-      if (shared != null) {
-        shared.destroy();
-      }
+      shared.destroy();
     }
   }
 
-  private static double[] sumInOrder(java.util.Iterator<double[]> parts, int size) {
-    double[] total = new double[size];
+  private static double[][] sumInOrder(java.util.Iterator<double[][]> parts, EmProgram[] programs) {
+    double[][] total = new double[programs.length][];
+    for (int t = 0; t < programs.length; t++) {
+      total[t] = new double[programs[t].statsSize()];
+    }
     while (parts.hasNext()) {
-      double[] p = parts.next();
-      for (int i = 0; i < size; i++) {
-        total[i] += p[i];
+      double[][] p = parts.next();
+      for (int t = 0; t < p.length; t++) {
+        for (int i = 0; p[t] != null && i < p[t].length; i++) {
+          total[t][i] += p[t][i];
+        }
       }
     }
     return total;
   }
 
-  /** Posterior rows of every item under {@code state} (the reported state of a fit). */
-  public static Dataset<Row> posteriors(SparkSession spark, IndexedTask task, EmProgram program, double[] state) {
-    String[] labels = task.labels().toArray(String[]::new);
-    String project = task.projectId();
-    String step = task.step();
-    Broadcast<double[]> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(state);
+  /** Posterior rows of every item of every task under each task's reported state. */
+  public static Dataset<Row> posteriorsAll(SparkSession spark, Indexed indexed, EmProgram[] programs, double[][] states) {
+    int n = programs.length;
+    String[][] labels = new String[n][];
+    String[] projects = new String[n];
+    String[] steps = new String[n];
+    for (int t = 0; t < n; t++) {
+      IndexedTask task = indexed.tasks().get(t);
+      labels[t] = task.labels().toArray(String[]::new);
+      projects[t] = task.projectId();
+      steps[t] = task.step();
+    }
+    Broadcast<double[][]> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(states);
     JavaRDD<Row> rows =
-        task.blocks()
+        indexed.shared()
             .flatMap(
-                block -> {
-                  double[] s = shared.value();
+                tb -> {
+                  int t = tb.task();
+                  ItemBlock block = tb.block();
+                  double[] s = shared.value()[t];
                   List<Row> out = new ArrayList<>(block.items());
-                  double[] post = new double[labels.length];
+                  double[] post = new double[labels[t].length];
                   for (int i = 0; i < block.items(); i++) {
-                    program.posterior(s, block, i, post);
-                    out.add(row(project, step, block, i, post, labels));
+                    programs[t].posterior(s, block, i, post);
+                    out.add(row(projects[t], steps[t], block, i, post, labels[t]));
                   }
                   return out.iterator();
                 });
