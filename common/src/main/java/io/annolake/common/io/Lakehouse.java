@@ -1,6 +1,7 @@
 package io.annolake.common.io;
 
 import io.delta.tables.DeltaTable;
+import org.apache.spark.sql.delta.DeltaLog;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,12 +62,14 @@ public final class Lakehouse {
     return DeltaTable.isDeltaTable(spark, path(table));
   }
 
-  /** The table's latest version, or {@link #ABSENT}. */
+  /**
+   * The table's latest version, or {@link #ABSENT}. Read from the Delta log's snapshot (no Spark
+   * job, unlike DESCRIBE HISTORY); jobs ask for versions around every write.
+   */
   public long version(String table) {
-    if (!exists(table)) {
-      return ABSENT;
-    }
-    return DeltaTable.forPath(spark, path(table)).history(1).select("version").head().getLong(0);
+    DeltaLog log = DeltaLog.forTable(spark, path(table));
+    long version = log.update(log.update$default$1(), log.update$default$2(), log.update$default$3()).version();
+    return version < 0 ? ABSENT : version;
   }
 
   /** The table as of a version (pinned reads make a run reproducible). */

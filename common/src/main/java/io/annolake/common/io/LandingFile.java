@@ -46,6 +46,7 @@ public record LandingFile(String path, long size, long modifiedAt, LandingFormat
       if (!fs.exists(root)) {
         throw new ConfigException("Invalid value '" + source + "' for option '--source': no such file or folder");
       }
+      root = fs.makeQualified(root);
       FileStatus status = fs.getFileStatus(root);
       if (status.isFile()) {
         LandingFormat f = format != null ? format : LandingFormat.ofFileName(root.getName());
@@ -74,6 +75,7 @@ public record LandingFile(String path, long size, long modifiedAt, LandingFormat
     return files;
   }
 
+  /** Hidden below the source only: a hidden folder above it (e.g. .cache/landing) is fine. */
   private static boolean hidden(Path root, Path file) {
     for (Path p = file; p != null && !p.equals(root); p = p.getParent()) {
       String name = p.getName();

@@ -91,6 +91,14 @@ class LandingReaderTest {
   }
 
   @Test
+  void aHiddenFolderAboveTheSourceDoesNotHideItsFiles() throws Exception {
+    Path source = dir.resolve(".cache/landing");
+    Files.createDirectories(source);
+    Files.writeString(source.resolve("a.jsonl"), "{}\n");
+    assertThat(LandingFile.list(source.toString(), null, spark.sparkContext().hadoopConfiguration())).hasSize(1);
+  }
+
+  @Test
   void aFileKeyChangesWhenTheFileChanges() throws Exception {
     Path f = dir.resolve("k.jsonl");
     Files.writeString(f, "{}\n");

@@ -1,0 +1,28 @@
+package io.annolake.jobs.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.annolake.common.io.Lakehouse;
+import io.annolake.common.schema.Tables;
+import io.annolake.common.testing.SparkTestSession;
+import io.annolake.jobs.CliRun;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void demoIngestsEverythingAndSaysWhereTheTablesAre() {
+    String root = dir.resolve("lh").toString();
+    CliRun run = CliRun.of("demo", "--annotations", "2000", "--lakehouse", root, "--landing", dir.resolve("landing").toString());
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("Tables under", "annotations", "Rejected records by reason", "annolake demo finished");
+    Lakehouse lh = new Lakehouse(SparkTestSession.get(), root, "annolake");
+    for (String table : Tables.ALL) {
+      assertThat(lh.exists(table)).as(table).isTrue();
+    }
+    assertThat(lh.read(Tables.PIPELINE_RUNS).where("status = 'SUCCEEDED'").count()).isEqualTo(4);
+  }
+}
