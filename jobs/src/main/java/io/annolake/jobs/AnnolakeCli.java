@@ -25,6 +25,8 @@ import picocli.CommandLine.IVersionProvider;
       DemoCommand.class,
       GenerateJob.class,
       IngestJob.class,
+      io.annolake.jobs.consensus.ConsensusJob.class,
+      io.annolake.jobs.consensus.CompareMethodsJob.class,
       ExportJob.class,
       io.annolake.jobs.agreement.AgreementJob.class,
       BenchCommand.class,

@@ -18,6 +18,9 @@ public final class Tables {
   public static final String ITEM_AGREEMENT = "item_agreement";
   public static final String WORKER_PAIR_AGREEMENT = "worker_pair_agreement";
   public static final String WORKER_AGREEMENT = "worker_agreement";
+  public static final String CONSENSUS_LABELS = "consensus_labels";
+  public static final String ESCALATIONS = "escalations";
+  public static final String WORKER_SKILLS = "worker_skills";
   // ops
   public static final String PIPELINE_RUNS = "pipeline_runs";
 
@@ -35,6 +38,9 @@ public final class Tables {
           ITEM_AGREEMENT,
           WORKER_PAIR_AGREEMENT,
           WORKER_AGREEMENT,
+          CONSENSUS_LABELS,
+          ESCALATIONS,
+          WORKER_SKILLS,
           PIPELINE_RUNS);
 
   private Tables() {}

@@ -1,0 +1,154 @@
+package io.annolake.common.aggregation;
+
+import java.util.Arrays;
+
+/**
+ * Dawid-Skene EM over item blocks. State: log class priors (K) then log confusion matrices (W x K
+ * x K, true label by given label). Statistics: expected class counts, then expected confusion
+ * counts. Smoothing is an additive pseudo-count in every cell, so a cell never seen gives a small
+ * probability, never log(0).
+ */
+final class DawidSkeneProgram implements EmProgram {
+  private static final long serialVersionUID = 1L;
+  private static final int HEAD = 2;
+
+  private final int workers;
+  private final int k;
+  private final DawidSkene.Settings settings;
+
+  DawidSkeneProgram(int workers, int classes, DawidSkene.Settings settings) {
+    this.workers = workers;
+    this.k = classes;
+    this.settings = settings;
+  }
+
+  @Override
+  public int classes() {
+    return k;
+  }
+
+  @Override
+  public int statsSize() {
+    return HEAD + k + workers * k * k;
+  }
+
+  @Override
+  public double[] initialState() {
+    if (settings.init() == DawidSkene.Init.MAJORITY_VOTE) {
+      return null;
+    }
+    // Identity confusions (smoothed) and uniform priors: the first E-step is a majority vote.
+    double[] stats = new double[statsSize()];
+    for (int j = 0; j < workers; j++) {
+      for (int t = 0; t < k; t++) {
+        stats[HEAD + k + (j * k + t) * k + t] = 1;
+      }
+    }
+    return update(stats);
+  }
+
+  @Override
+  public int maxIterations() {
+    return settings.maxIterations();
+  }
+
+  @Override
+  public double tolerance() {
+    return settings.tolerance();
+  }
+
+  @Override
+  public void accumulate(double[] state, ItemBlock block, double[] stats) {
+    double[] post = new double[k];
+    for (int i = 0; i < block.items(); i++) {
+      if (state == null) {
+        Posteriors.votes(block, i, null, post);
+        Posteriors.clampGold(block, i, post);
+      } else {
+        stats[LOSS] += eStep(state, block, i, post);
+      }
+      stats[ITEMS] += 1;
+      for (int t = 0; t < k; t++) {
+        stats[HEAD + t] += post[t];
+      }
+      for (int a = block.start[i]; a < block.start[i + 1]; a++) {
+        int base = HEAD + k + block.worker[a] * k * k + block.label[a];
+        for (int t = 0; t < k; t++) {
+          stats[base + t * k] += post[t];
+        }
+      }
+    }
+  }
+
+  /** Posterior of one item in log space; returns the log-likelihood of its answers. */
+  private double eStep(double[] state, ItemBlock block, int i, double[] post) {
+    System.arraycopy(state, 0, post, 0, k);
+    for (int a = block.start[i]; a < block.start[i + 1]; a++) {
+      int base = k + block.worker[a] * k * k + block.label[a];
+      for (int t = 0; t < k; t++) {
+        post[t] += state[base + t * k];
+      }
+    }
+    double logLikelihood = Posteriors.normalizeLog(post);
+    Posteriors.clampGold(block, i, post);
+    return logLikelihood;
+  }
+
+  @Override
+  public double[] update(double[] stats) {
+    double a = settings.smoothing();
+    double[] state = new double[k + workers * k * k];
+    double items = 0;
+    for (int t = 0; t < k; t++) {
+      items += stats[HEAD + t];
+    }
+    for (int t = 0; t < k; t++) {
+      state[t] = Math.log((stats[HEAD + t] + a) / (items + k * a));
+    }
+    for (int row = 0; row < workers * k; row++) {
+      int from = HEAD + k + row * k;
+      double sum = 0;
+      for (int l = 0; l < k; l++) {
+        sum += stats[from + l];
+      }
+      for (int l = 0; l < k; l++) {
+        state[k + row * k + l] = Math.log((stats[from + l] + a) / (sum + k * a));
+      }
+    }
+    return state;
+  }
+
+  @Override
+  public void posterior(double[] state, ItemBlock block, int item, double[] out) {
+    if (state == null) {
+      Posteriors.votes(block, item, null, out);
+      Posteriors.clampGold(block, item, out);
+    } else {
+      eStep(state, block, item, out);
+    }
+  }
+
+  @Override
+  public Parameters parameters(double[] state, int workerCount) {
+    double[] priors = new double[k];
+    for (int t = 0; t < k; t++) {
+      priors[t] = Math.exp(state[t]);
+    }
+    double[][] confusion = new double[workers][k * k];
+    double[] skills = new double[workers];
+    for (int j = 0; j < workers; j++) {
+      for (int c = 0; c < k * k; c++) {
+        confusion[j][c] = Math.exp(state[k + j * k * k + c]);
+      }
+      for (int t = 0; t < k; t++) {
+        skills[j] += priors[t] * confusion[j][t * k + t];
+      }
+    }
+    return new Parameters(priors, confusion, skills);
+  }
+
+  @Override
+  public String toString() {
+    return "DawidSkeneProgram" + Arrays.asList(workers, k, settings);
+  }
+}

@@ -1,0 +1,7 @@
+package io.annolake.common.aggregation.spark;
+
+import io.annolake.common.aggregation.ItemBlock;
+import java.io.Serializable;
+
+/** One task's items within one partition (a partition may hold several tasks' items). */
+public record TaskBlock(int task, ItemBlock block) implements Serializable {}

@@ -1,0 +1,67 @@
+package io.annolake.common.consensus;
+
+import io.annolake.common.aggregation.Aggregator;
+import io.annolake.common.aggregation.Aggregators;
+import io.annolake.common.config.AnnolakeConfig;
+import io.annolake.common.config.ConfigException;
+
+/**
+ * The consensus job's settings, read and validated up front from {@code annolake.consensus}.
+ *
+ * @param method aggregator name (mv, wmv, wawa, ds, ocds, glad, mace)
+ * @param minAnnotators default minimum answers per item (a project's label schema overrides it)
+ * @param acceptThreshold default top posterior to accept (a label schema overrides it)
+ * @param maxIterations EM iterations at most
+ * @param tolerance EM convergence tolerance
+ * @param smoothing pseudo-count of the EM methods
+ * @param partitions partitions of the cached answer blocks (0: the shuffle partitions)
+ */
+public record ConsensusSettings(
+    String method, int minAnnotators, double acceptThreshold, int maxIterations, double tolerance,
+    double smoothing, int partitions) {
+  private static final String P = "annolake.consensus.";
+
+  public static ConsensusSettings from(AnnolakeConfig config) {
+    ConsensusSettings s =
+        new ConsensusSettings(
+            config.string(P + "method"),
+            config.integer(P + "min-annotators"),
+            config.number(P + "accept-threshold"),
+            config.integer(P + "max-iterations"),
+            config.number(P + "tolerance"),
+            config.number(P + "smoothing"),
+            config.integer(P + "partitions"));
+    s.validate();
+    return s;
+  }
+
+  /** Same settings with another method (command-line flag). */
+  public ConsensusSettings withMethod(String m) {
+    ConsensusSettings s = new ConsensusSettings(m, minAnnotators, acceptThreshold, maxIterations, tolerance, smoothing, partitions);
+    s.validate();
+    return s;
+  }
+
+  private void validate() {
+    AnnolakeConfig.require(Aggregators.NAMES.contains(method), P + "method", method, "expected one of " + Aggregators.NAMES);
+    AnnolakeConfig.require(minAnnotators >= 1, P + "min-annotators", minAnnotators, "must be >= 1");
+    AnnolakeConfig.require(acceptThreshold > 0 && acceptThreshold <= 1, P + "accept-threshold", acceptThreshold, "must be in (0, 1]");
+    AnnolakeConfig.require(maxIterations >= 1, P + "max-iterations", maxIterations, "must be >= 1");
+    AnnolakeConfig.require(tolerance >= 0, P + "tolerance", tolerance, "must be >= 0");
+    AnnolakeConfig.require(smoothing > 0, P + "smoothing", smoothing, "must be > 0 (0 gives log(0) for unseen cells)");
+    AnnolakeConfig.require(partitions >= 0, P + "partitions", partitions, "must be >= 0");
+  }
+
+  /** The configured aggregator. */
+  public Aggregator aggregator() {
+    return aggregator(method);
+  }
+
+  public Aggregator aggregator(String name) {
+    try {
+      return Aggregators.create(name, maxIterations, tolerance, smoothing);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+}

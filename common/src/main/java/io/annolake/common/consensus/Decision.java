@@ -1,0 +1,17 @@
+package io.annolake.common.consensus;
+
+/** What the consensus policy decided for an item, in order of precedence. */
+public enum Decision {
+  /** A gold item: its known answer is the label. */
+  GOLD,
+  /** An expert adjudicated: the expert's label wins; disagreement with the crowd is recorded. */
+  ADJUDICATED,
+  /** Fewer answers than the minimum: wait for more. */
+  PENDING,
+  /** Every answer gave the same label. */
+  AUTO_APPROVED,
+  /** The top posterior reaches the accept threshold. */
+  ACCEPTED,
+  /** Not clear enough: an expert should decide. */
+  ESCALATED
+}

@@ -1,0 +1,145 @@
+package io.annolake.jobs.consensus;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.when;
+
+import io.annolake.common.aggregation.Aggregator;
+import io.annolake.common.aggregation.Aggregators;
+import io.annolake.common.config.AnnolakeConfig;
+import io.annolake.common.consensus.ConsensusComputation;
+import io.annolake.common.consensus.ConsensusSettings;
+import io.annolake.common.io.Lakehouse;
+import io.annolake.common.schema.Tables;
+import io.annolake.jobs.GlobalOptions;
+import io.annolake.jobs.JobShell;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code annolake compare-methods}: every distributed aggregator on the same snapshot of the
+ * annotations, fitted blind to gold; per method, how often its label differs from each other
+ * method's (flip rate) and its accuracy on gold items.
+ */
+@Command(
+    name = "compare-methods",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs every aggregator on one snapshot of annotations (gold hidden from the fit) and prints,",
+      "per method, the label flip rate against the others and the accuracy on gold items."
+    })
+public final class CompareMethodsJob implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+
+  @Option(names = "--project", paramLabel = "ID", description = "Only this project.")
+  String project;
+
+  /** Per method: mean flip rate against the others, accuracy on gold items, gold items seen. */
+  public record MethodScore(String method, double flipRate, Double goldAccuracy, long goldItems) {}
+
+  /** The comparison: the snapshot version, scores, and the pairwise flip rates. */
+  public record Result(long annotationsVersion, long items, List<MethodScore> scores, Map<String, Double> pairFlips, List<String> skipped) {
+    @Override
+    public String toString() {
+      StringBuilder s = new StringBuilder(String.format("compare-methods on annotations version %d, %,d items%n", annotationsVersion, items));
+      s.append(String.format("  %-6s %10s %14s %10s%n", "method", "flip rate", "gold accuracy", "gold items"));
+      for (MethodScore m : scores) {
+        s.append(String.format("  %-6s %10.4f %14s %10d%n", m.method(), m.flipRate(),
+            m.goldAccuracy() == null ? "-" : String.format("%.4f", m.goldAccuracy()), m.goldItems()));
+      }
+      s.append("  pairwise flip rates: ").append(pairFlips);
+      if (!skipped.isEmpty()) {
+        s.append(String.format("%n  skipped (no distributed form): %s", skipped));
+      }
+      return s.toString();
+    }
+  }
+
+  @Override
+  public Integer call() {
+    JobShell.Env env = JobShell.open(global, Map.of());
+    Result result = compare(env.lakehouse(), env.config(), project);
+    System.out.println(result);
+    return 0;
+  }
+
+  public static Result compare(Lakehouse lakehouse, AnnolakeConfig config, String project) {
+    ConsensusSettings settings = ConsensusSettings.from(config);
+    int partitions = settings.partitions() > 0 ? settings.partitions() : config.integer("annolake.spark.shuffle-partitions");
+    long version = lakehouse.version(Tables.ANNOTATIONS);
+    Dataset<Row> annotations = lakehouse.read(Tables.ANNOTATIONS, version);
+    Dataset<Row> gold = lakehouse.exists(Tables.GOLD_LABELS) ? lakehouse.read(Tables.GOLD_LABELS) : null;
+    Dataset<Row> schemas = lakehouse.exists(Tables.LABEL_SCHEMAS) ? lakehouse.read(Tables.LABEL_SCHEMAS) : null;
+    if (project != null) {
+      annotations = annotations.where(col("project_id").equalTo(project));
+    }
+    List<String> methods = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    for (String name : Aggregators.NAMES) {
+      (settings.aggregator(name).program(1, 2) == null ? skipped : methods).add(name);
+    }
+    ConsensusComputation base =
+        ConsensusComputation.fit(lakehouse.spark(), annotations, null, schemas, settings.aggregator(methods.get(0)), partitions);
+    try {
+      Dataset<Row> labels = null;
+      for (String name : methods) {
+        Aggregator aggregator = settings.aggregator(name);
+        ConsensusComputation fit = name.equals(methods.get(0)) ? base : base.refit(aggregator);
+        Dataset<Row> one = fit.posteriors().select(col("project_id"), col("step"), col("item_id"), lit(name).as("method"), col("crowd_label").as("label"));
+        labels = labels == null ? one : labels.unionByName(one);
+      }
+      Dataset<Row> wide =
+          labels.groupBy("project_id", "step", "item_id").pivot("method", new ArrayList<Object>(methods)).agg(first("label"));
+      if (gold != null) {
+        wide = wide.join(gold.groupBy("project_id", "step", "item_id").agg(max("label").as("gold_label")),
+            new String[] {"project_id", "step", "item_id"}, "left");
+      } else {
+        wide = wide.withColumn("gold_label", lit(null).cast("string"));
+      }
+      List<Column> aggs = new ArrayList<>();
+      aggs.add(count(lit(1)).as("items"));
+      aggs.add(count(col("gold_label")).as("gold_items"));
+      for (int a = 0; a < methods.size(); a++) {
+        String m = methods.get(a);
+        aggs.add(avg(when(col("gold_label").isNull(), lit(null)).when(col(m).equalTo(col("gold_label")), 1.0).otherwise(0.0)).as("acc_" + m));
+        for (int b = a + 1; b < methods.size(); b++) {
+          aggs.add(avg(when(col(m).equalTo(col(methods.get(b))), 0.0).otherwise(1.0)).as("flip_" + m + "_" + methods.get(b)));
+        }
+      }
+      Row r = wide.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+      Map<String, Double> pairs = new LinkedHashMap<>();
+      double[] sums = new double[methods.size()];
+      for (int a = 0; a < methods.size(); a++) {
+        for (int b = a + 1; b < methods.size(); b++) {
+          double f = r.getDouble(r.fieldIndex("flip_" + methods.get(a) + "_" + methods.get(b)));
+          pairs.put(methods.get(a) + "/" + methods.get(b), Math.round(f * 1e6) / 1e6);
+          sums[a] += f;
+          sums[b] += f;
+        }
+      }
+      long goldItems = r.getLong(1);
+      List<MethodScore> scores = new ArrayList<>();
+      for (int a = 0; a < methods.size(); a++) {
+        Object acc = r.get(r.fieldIndex("acc_" + methods.get(a)));
+        scores.add(new MethodScore(methods.get(a), methods.size() > 1 ? sums[a] / (methods.size() - 1) : 0,
+            acc == null ? null : (Double) acc, goldItems));
+      }
+      return new Result(version, r.getLong(0), scores, pairs, skipped);
+    } finally {
+      base.close();
+    }
+  }
+}

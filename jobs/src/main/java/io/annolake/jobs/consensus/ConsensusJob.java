@@ -1,0 +1,151 @@
+package io.annolake.jobs.consensus;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.annolake.common.aggregation.Aggregator;
+import io.annolake.common.aggregation.Aggregators;
+import io.annolake.common.config.ConfigException;
+import io.annolake.common.config.AnnolakeConfig;
+import io.annolake.common.consensus.ConsensusComputation;
+import io.annolake.common.consensus.ConsensusPolicy;
+import io.annolake.common.consensus.ConsensusSettings;
+import io.annolake.common.consensus.MethodParams;
+import io.annolake.common.consensus.TaskFit;
+import io.annolake.common.io.LakehouseRun;
+import io.annolake.common.schema.Tables;
+import io.annolake.common.spark.ProgressReporter;
+import io.annolake.jobs.GlobalOptions;
+import io.annolake.jobs.JobShell;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code annolake consensus}: silver annotations -> a label per item with its confidence and
+ * decision ({@code consensus_labels}), items for experts ({@code escalations}), and per-worker
+ * confusion matrices ({@code worker_skills}).
+ */
+@Command(
+    name = "consensus",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Aggregates the answers of every project and step into one label per item (mv, wmv, wawa, ds,",
+      "ocds, glad, mace), applies the decision policy (gold, adjudication, pending, auto-approved, accepted,",
+      "escalated) and writes consensus_labels, escalations and worker_skills."
+    })
+public final class ConsensusJob implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+
+  @Option(names = "--method", paramLabel = "NAME", description = "mv, wmv, wawa, ds, ocds, glad or mace (default: annolake.consensus.method).")
+  String method;
+
+  @Option(names = "--project", paramLabel = "ID", description = "Only this project (its rows are replaced, others kept).")
+  String project;
+
+  /** What one run did. */
+  public record Result(
+      String method, String paramsHash, int tasks, long items, Map<String, Long> decisions,
+      Map<String, Integer> iterations, long fitMillis, Map<String, Long> versions) {
+    @Override
+    public String toString() {
+      return String.format(
+          "consensus %s (params %s): %d project/steps, %,d items, EM %d ms%n  decisions: %s%n  iterations: %s%n  table versions: %s",
+          method, paramsHash, tasks, items, fitMillis, decisions, iterations, versions);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (method != null && !Aggregators.NAMES.contains(method)) {
+      throw new ConfigException("Invalid value '" + method + "' for option '--method': expected one of " + Aggregators.NAMES);
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    if (method != null) {
+      params.put("method", method);
+    }
+    if (project != null) {
+      params.put("project", project);
+    }
+    Map<String, Object> overrides = method == null ? Map.of() : Map.of("annolake.consensus.method", method);
+    Result result =
+        JobShell.run(global, "consensus", params, overrides, (run, progress, config) -> consensus(run, progress, config, project));
+    System.out.println(result);
+    return 0;
+  }
+
+  /** The job: read pinned inputs, fit per project and step, decide, write three tables. */
+  public static Result consensus(LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String project) {
+    ConsensusSettings settings = ConsensusSettings.from(config);
+    Aggregator aggregator = settings.aggregator();
+    ConsensusPolicy.Method method = MethodParams.of(aggregator);
+    int partitions = settings.partitions() > 0 ? settings.partitions() : config.integer("annolake.spark.shuffle-partitions");
+
+    Dataset<Row> annotations = onlyProject(run.readPinned(Tables.ANNOTATIONS), project);
+    Dataset<Row> gold = onlyProject(run.readPinnedIfExists(Tables.GOLD_LABELS), project);
+    Dataset<Row> adjudications = onlyProject(run.readPinnedIfExists(Tables.ADJUDICATIONS), project);
+    Dataset<Row> schemas = onlyProject(run.readPinnedIfExists(Tables.LABEL_SCHEMAS), project);
+
+    progress.step("indexing and fitting " + method.name());
+    try (ConsensusComputation fit = ConsensusComputation.fit(run.spark(), annotations, gold, schemas, aggregator, partitions)) {
+      Map<String, Integer> iterations = new TreeMap<>();
+      long fitMillis = 0;
+      for (TaskFit f : fit.fits()) {
+        iterations.put(f.task().projectId() + "/" + f.task().step(), f.iterations());
+        fitMillis = f.millis(); // one fused fit for every task
+      }
+      progress.step("deciding");
+      Dataset<Row> decided =
+          ConsensusPolicy.decide(fit.posteriors(), annotations, gold, adjudications, schemas, settings, method)
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        Map<String, Long> decisions = new TreeMap<>();
+        long items = 0;
+        for (Row r : decided.groupBy("decision").count().collectAsList()) {
+          decisions.put(r.getString(0), r.getLong(1));
+          items += r.getLong(1);
+        }
+        long escalated = decisions.getOrDefault("ESCALATED", 0L);
+        progress.step("writing " + Tables.CONSENSUS_LABELS);
+        write(run, Tables.CONSENSUS_LABELS, ConsensusPolicy.consensusLabels(decided), project, items, "t.item_id = s.item_id");
+        progress.step("writing " + Tables.ESCALATIONS);
+        write(run, Tables.ESCALATIONS, ConsensusPolicy.escalations(decided), project, escalated, "t.item_id = s.item_id");
+        progress.step("writing " + Tables.WORKER_SKILLS);
+        Dataset<Row> skills = fit.workerSkills(method);
+        write(run, Tables.WORKER_SKILLS, skills, project, skills.count(),
+            "t.worker_id = s.worker_id AND t.true_label <=> s.true_label AND t.given_label <=> s.given_label");
+        Map<String, Long> versions = new LinkedHashMap<>();
+        run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
+        return new Result(method.name(), method.paramsHash(), fit.fits().size(), items, decisions, iterations, fitMillis, versions);
+      } finally {
+        decided.unpersist();
+      }
+    }
+  }
+
+  private static Dataset<Row> onlyProject(Dataset<Row> table, String project) {
+    return table == null || project == null ? table : table.where(col("project_id").equalTo(project));
+  }
+
+  /** The whole table is replaced; with --project only that project's rows are. */
+  private static void write(LakehouseRun run, String table, Dataset<Row> rows, String project, long count, String key) {
+    if (project == null || !run.lakehouse().exists(table)) {
+      if (project == null) {
+        run.overwrite(table, rows, count);
+      } else {
+        run.merge(table, rows, "false", m -> m.whenNotMatched().insertAll(), count);
+      }
+      return;
+    }
+    String on = "t.project_id = s.project_id AND t.step = s.step AND " + key;
+    String mine = "t.project_id = '" + project.replace("'", "''") + "'";
+    run.merge(table, rows, on,
+        m -> m.whenMatched().updateAll().whenNotMatched().insertAll().whenNotMatchedBySource(mine).delete(), count);
+  }
+}

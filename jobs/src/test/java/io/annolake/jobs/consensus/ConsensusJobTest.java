@@ -1,0 +1,120 @@
+package io.annolake.jobs.consensus;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.annolake.common.io.Lakehouse;
+import io.annolake.common.schema.Tables;
+import io.annolake.common.testing.SparkTestSession;
+import io.annolake.jobs.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** consensus and compare-methods end to end through the CLI on a simulated project. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsensusJobTest {
+  private final SparkSession spark = SparkTestSession.get();
+  @TempDir static Path dir;
+  private String root;
+
+  private static CliRun ok(String... args) {
+    CliRun run = CliRun.of(args);
+    assertThat(run.code()).as(run.err()).isZero();
+    return run;
+  }
+
+  @BeforeAll
+  void lakehouse() {
+    String landing = dir.resolve("landing").toString();
+    ok("generate", "--out", landing, "--format", "csv", "--annotations", "3000", "--bad-rate", "0", "--seed", "5");
+    root = dir.resolve("lh").toString();
+    ok("ingest", "--lakehouse", root, "--source", landing + "/schemas", "--kind", "schema");
+    ok("ingest", "--lakehouse", root, "--source", landing + "/annotations");
+    ok("ingest", "--lakehouse", root, "--source", landing + "/gold", "--kind", "gold");
+    ok("ingest", "--lakehouse", root, "--source", landing + "/adjudications", "--kind", "adjudications");
+  }
+
+  private Dataset<Row> table(String name) {
+    return new Lakehouse(spark, root, "annolake").read(name);
+  }
+
+  private List<Row> withoutRunId(String name) {
+    return table(name).drop("run_id").orderBy("project_id", "step", "item_id").collectAsList();
+  }
+
+  @Test
+  void decidesEveryItemAndReRunsIdentically() {
+    CliRun run = ok("consensus", "--lakehouse", root, "--method", "ds");
+    assertThat(run.out()).contains("consensus ds");
+    Dataset<Row> labels = table(Tables.CONSENSUS_LABELS);
+    long items = table(Tables.ANNOTATIONS).select("project_id", "step", "item_id").distinct().count();
+    assertThat(labels.count()).isEqualTo(items);
+    Map<String, Long> decisions = new TreeMap<>();
+    labels.groupBy("decision").count().collectAsList().forEach(r -> decisions.put(r.getString(0), r.getLong(1)));
+    assertThat(decisions).containsKeys("GOLD", "ADJUDICATED", "ACCEPTED");
+    assertThat(labels.where(col("decision").equalTo("GOLD")).count())
+        .isEqualTo(table(Tables.GOLD_LABELS).select("project_id", "step", "item_id").distinct()
+            .join(labels, new String[] {"project_id", "step", "item_id"}).count());
+    assertThat(table(Tables.ESCALATIONS).count()).isEqualTo(decisions.getOrDefault("ESCALATED", 0L));
+    assertThat(table(Tables.WORKER_SKILLS).where(col("probability").isNotNull()).count()).isPositive();
+    assertThat(labels.select("run_id").distinct().count()).isEqualTo(1);
+
+    List<Row> first = withoutRunId(Tables.CONSENSUS_LABELS);
+    ok("consensus", "--lakehouse", root, "--method", "ds");
+    assertThat(withoutRunId(Tables.CONSENSUS_LABELS)).isEqualTo(first);
+
+    Path csv = dir.resolve("consensus.csv");
+    ok("export", "--lakehouse", root, "--table", Tables.CONSENSUS_LABELS, "--out", csv.toString());
+    assertThat(readHeader(csv)).startsWith("project_id,step,item_id,label,confidence,decision");
+  }
+
+  @Test
+  void oneProjectReplacesOnlyItsRows() {
+    ok("consensus", "--lakehouse", root, "--method", "mv");
+    List<Row> projects = table(Tables.CONSENSUS_LABELS).select("project_id").distinct().orderBy("project_id").collectAsList();
+    String project = projects.get(0).getString(0);
+    long others = table(Tables.CONSENSUS_LABELS).where(col("project_id").notEqual(project)).count();
+    ok("consensus", "--lakehouse", root, "--method", "ocds", "--project", project);
+    Dataset<Row> labels = table(Tables.CONSENSUS_LABELS);
+    assertThat(labels.where(col("project_id").equalTo(project)).select("method").distinct().collectAsList())
+        .extracting(r -> r.getString(0)).containsExactly("ocds");
+    assertThat(labels.where(col("project_id").notEqual(project)).count()).isEqualTo(others);
+  }
+
+  @Test
+  void unknownMethodIsAUsageError() {
+    CliRun run = CliRun.of("consensus", "--lakehouse", root, "--method", "nope");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("--method");
+  }
+
+  @Test
+  void compareMethodsReportsEveryDistributedMethod() {
+    CliRun run = ok("compare-methods", "--lakehouse", root);
+    for (String m : List.of("mv", "wmv", "wawa", "ds", "ocds", "glad", "mace")) {
+      assertThat(run.out()).contains("  " + m + " ");
+    }
+    assertThat(run.out()).contains("gold accuracy");
+  }
+
+  private static String readHeader(Path csv) {
+    try {
+      Path file = Files.isDirectory(csv)
+          ? Files.list(csv).filter(p -> p.toString().endsWith(".csv")).findFirst().orElseThrow()
+          : csv;
+      return Files.readAllLines(file).get(0);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
