@@ -150,6 +150,21 @@ public final class LakehouseRun {
   }
 
   /**
+   * Replaces the rows matching a predicate (Delta replaceWhere), e.g. one project's rows of a
+   * derived table; every new row must match it. Creates the table when absent.
+   */
+  public void overwriteWhere(String table, Dataset<Row> rows, String predicate, long rowCount) {
+    long before = rememberVersionBefore(table);
+    var writer =
+        withProvenance(rows).write().format("delta").mode("overwrite").option("userMetadata", userMetadata(table));
+    if (before != Lakehouse.ABSENT) {
+      writer = writer.option("replaceWhere", predicate);
+    }
+    writer.save(lakehouse.path(table));
+    afterWrite(table, before, rowCount);
+  }
+
+  /**
    * Merges rows into a table on a condition between {@code t} (target) and {@code s} (source);
    * creates the table from the rows when it does not exist.
    */

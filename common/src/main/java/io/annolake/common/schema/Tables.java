@@ -13,6 +13,14 @@ public final class Tables {
   public static final String GOLD_LABELS = "gold_labels";
   public static final String ADJUDICATIONS = "adjudications";
   public static final String LABEL_SCHEMAS = "label_schemas";
+  // gold: worker quality
+  public static final String WORKER_QUALITY = "worker_quality";
+  public static final String WORKER_STATUS_EVENTS = "worker_status_events";
+  public static final String WORKER_STATUS_INTERVALS = "worker_status_intervals";
+  public static final String PAUSED_WORKERS = "paused_workers";
+  public static final String GOLD_ITEM_HEALTH = "gold_item_health";
+  /** Quality leads' reinstatements of paused workers (landed with worker-quality --reinstate-file). */
+  public static final String WORKER_REINSTATEMENTS = "worker_reinstatements";
   // ops
   public static final String PIPELINE_RUNS = "pipeline_runs";
 
@@ -27,6 +35,16 @@ public final class Tables {
           ADJUDICATIONS,
           LABEL_SCHEMAS,
           PIPELINE_RUNS);
+
+  /** Tables the worker-quality job writes (kept apart from ALL, which ingest creates in full). */
+  public static final List<String> WORKER_QUALITY_TABLES =
+      List.of(
+          WORKER_QUALITY,
+          WORKER_STATUS_EVENTS,
+          WORKER_STATUS_INTERVALS,
+          PAUSED_WORKERS,
+          GOLD_ITEM_HEALTH,
+          WORKER_REINSTATEMENTS);
 
   private Tables() {}
 }
