@@ -7,6 +7,7 @@ import io.annolake.jobs.demo.DemoCommand;
 import io.annolake.jobs.export.ExportJob;
 import io.annolake.jobs.generate.GenerateJob;
 import io.annolake.jobs.ingest.IngestJob;
+import io.annolake.jobs.quality.WorkerQualityJob;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +26,7 @@ import picocli.CommandLine.IVersionProvider;
       DemoCommand.class,
       GenerateJob.class,
       IngestJob.class,
+      WorkerQualityJob.class,
       ExportJob.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
