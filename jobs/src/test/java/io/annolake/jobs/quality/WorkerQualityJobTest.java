@@ -136,12 +136,14 @@ class WorkerQualityJobTest {
     assertThat(events).extracting(r -> r.getAs("worker_id") + ":" + r.getAs("from_status") + ">" + r.getAs("to_status"))
         .containsExactly(
             "bad:INSUFFICIENT_EVIDENCE>PAUSED", "bad:PAUSED>PROBATION",
+            "good:INSUFFICIENT_EVIDENCE>ACTIVE",
             "lead:INSUFFICIENT_EVIDENCE>PAUSED", "lead:PAUSED>PROBATION",
             "spam:INSUFFICIENT_EVIDENCE>PAUSED");
     assertThat(events.get(0).<Timestamp>getAs("event_at").toInstant()).isEqualTo(T0.plusSeconds(5));
     assertThat(events.get(0).<Long>getAs("evidence_answers")).isEqualTo(5);
     assertThat(events.get(1).<String>getAs("reason")).startsWith("RETRAINED");
-    assertThat(events.get(3).<String>getAs("reason")).startsWith("REINSTATED");
+    assertThat(events.get(2).<Timestamp>getAs("event_at").toInstant()).isEqualTo(T0.plusSeconds(5));
+    assertThat(events.get(4).<String>getAs("reason")).startsWith("REINSTATED");
 
     // status as of an annotation's time: bad was PAUSED for its answer at second 17
     Dataset<Row> intervals = lh.read(Tables.WORKER_STATUS_INTERVALS).where(col("worker_id").equalTo("bad"));
@@ -173,5 +175,11 @@ class WorkerQualityJobTest {
     assertThat(earlier.out()).contains("0 new status events");
     assertThat(lh.read(Tables.WORKER_STATUS_EVENTS).count()).isEqualTo(events);
     assertThat(lh.read(Tables.WORKER_QUALITY).where(col("worker_id").equalTo("bad")).head().<String>getAs("status")).isEqualTo("PAUSED");
+    // the export a platform or lead reads: flat CSV with the contract's columns first
+    Path out = dir.resolve("wq.csv");
+    ok("export", "--lakehouse", root, "--table", Tables.WORKER_QUALITY, "--format", "csv", "--out", out.toString());
+    assertThat(Files.readAllLines(out).get(0))
+        .startsWith("project_id,step,worker_id,")
+        .contains("gold_answers,gold_correct,accuracy,ci_low,ci_high,", ",status,", "window_accuracy", "recent_accuracy", "confusion");
   }
 }
