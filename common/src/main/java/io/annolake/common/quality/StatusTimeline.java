@@ -142,6 +142,25 @@ public final class StatusTimeline {
   }
 
   /**
+   * Each annotation with {@code worker_status}: its worker's status on that project and step at
+   * {@code submitted_at} (INSUFFICIENT_EVIDENCE without gold answers). Consensus uses it to leave
+   * out work done while PAUSED.
+   */
+  public static Dataset<Row> statusAt(Dataset<Row> annotations, Dataset<Row> intervals) {
+    Dataset<Row> i = intervals.select(
+        col("project_id").as("i_project"), col("step").as("i_step"), col("worker_id").as("i_worker"),
+        col("status").as("worker_status"), col("valid_from"), col("valid_to"));
+    return annotations
+        .join(i,
+            col("project_id").equalTo(col("i_project")).and(col("step").equalTo(col("i_step")))
+                .and(col("worker_id").equalTo(col("i_worker"))).and(col("submitted_at").geq(col("valid_from")))
+                .and(col("valid_to").isNull().or(col("submitted_at").lt(col("valid_to")))),
+            "left")
+        .withColumn("worker_status", org.apache.spark.sql.functions.coalesce(col("worker_status"), lit(WorkerStatus.INSUFFICIENT_EVIDENCE.name())))
+        .drop("i_project", "i_step", "i_worker", "valid_from", "valid_to");
+  }
+
+  /**
    * worker_status_events: one row per status change. The event_id hashes the worker, the span's
    * position, the transition and its instant: a rerun yields the same ids, so a MERGE on it never
    * duplicates an event.

@@ -74,5 +74,10 @@ class GoldAnswersTest {
     assertThat(spans.where(col("is_current")).orderBy("worker_id").select("status").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
         .containsExactly("ACTIVE", "PAUSED");
     assertThat(StatusTimeline.events(spans).count()).isEqualTo(2);
+    // status as of each annotation: w2 is PAUSED from its gold answer at 02:00 on; w3 has no gold
+    Dataset<Row> at = StatusTimeline.statusAt(annotations(), StatusTimeline.intervals(spans));
+    assertThat(at.count()).isEqualTo(6);
+    assertThat(at.orderBy("annotation_id").select("worker_status").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactly("ACTIVE", "PAUSED", "INSUFFICIENT_EVIDENCE", "ACTIVE", "PAUSED", "INSUFFICIENT_EVIDENCE");
   }
 }
