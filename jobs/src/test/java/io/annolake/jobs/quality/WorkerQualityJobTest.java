@@ -170,6 +170,9 @@ class WorkerQualityJobTest {
     assertThat(again.out()).contains("0 new status events");
     assertThat(lh.read(Tables.WORKER_STATUS_EVENTS).count()).isEqualTo(events);
     assertThat(lh.read(Tables.WORKER_QUALITY).drop("run_id").orderBy("worker_id").collectAsList()).isEqualTo(quality);
+    // one project alone replaces only its rows, with the same result
+    assertThat(quality(root, "--project", "p").out()).contains("0 new status events");
+    assertThat(lh.read(Tables.WORKER_QUALITY).drop("run_id").orderBy("worker_id").collectAsList()).isEqualTo(quality);
     // an earlier as-of sees a subset of the same events: nothing new either
     CliRun earlier = quality(root, "--as-of", at(6));
     assertThat(earlier.out()).contains("0 new status events");
