@@ -7,6 +7,7 @@ import io.annolake.jobs.demo.DemoCommand;
 import io.annolake.jobs.export.ExportJob;
 import io.annolake.jobs.generate.GenerateJob;
 import io.annolake.jobs.ingest.IngestJob;
+import io.annolake.jobs.quality.WorkerQualityJob;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,6 +28,7 @@ import picocli.CommandLine.IVersionProvider;
       IngestJob.class,
       io.annolake.jobs.consensus.ConsensusJob.class,
       io.annolake.jobs.consensus.CompareMethodsJob.class,
+      WorkerQualityJob.class,
       ExportJob.class,
       io.annolake.jobs.agreement.AgreementJob.class,
       BenchCommand.class,

@@ -14,7 +14,7 @@ class AnnolakeCliTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String command : List.of("demo", "generate", "ingest", "export", "bench")) {
+    for (String command : List.of("demo", "generate", "ingest", "worker-quality", "export", "bench")) {
       CliRun run = CliRun.of(command, "--help");
       assertThat(run.code()).as(command).isZero();
       assertThat(run.out()).as(command).contains("Usage: annolake " + command).contains("--lakehouse").contains("--logical-date");

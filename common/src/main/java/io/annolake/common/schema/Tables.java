@@ -21,27 +21,37 @@ public final class Tables {
   public static final String CONSENSUS_LABELS = "consensus_labels";
   public static final String ESCALATIONS = "escalations";
   public static final String WORKER_SKILLS = "worker_skills";
+  // gold: worker quality
+  public static final String WORKER_QUALITY = "worker_quality";
+  public static final String WORKER_STATUS_EVENTS = "worker_status_events";
+  public static final String WORKER_STATUS_INTERVALS = "worker_status_intervals";
+  public static final String PAUSED_WORKERS = "paused_workers";
+  public static final String GOLD_ITEM_HEALTH = "gold_item_health";
+  /** Quality leads' reinstatements of paused workers (landed with worker-quality --reinstate-file). */
+  public static final String WORKER_REINSTATEMENTS = "worker_reinstatements";
   // ops
   public static final String PIPELINE_RUNS = "pipeline_runs";
 
+  /** Tables ingest writes. */
+  public static final List<String> INGEST =
+      List.of(RAW_ANNOTATIONS, REJECTED_RECORDS, INGESTED_FILES, ANNOTATIONS, GOLD_LABELS, ADJUDICATIONS, LABEL_SCHEMAS);
+
+  /** Tables the worker-quality job writes. */
+  public static final List<String> WORKER_QUALITY_TABLES =
+      List.of(WORKER_QUALITY, WORKER_STATUS_EVENTS, WORKER_STATUS_INTERVALS, PAUSED_WORKERS, GOLD_ITEM_HEALTH, WORKER_REINSTATEMENTS);
+
+  /** Tables the agreement job writes. */
+  public static final List<String> AGREEMENT_TABLES =
+      List.of(AGREEMENT_SUMMARY, ITEM_AGREEMENT, WORKER_PAIR_AGREEMENT, WORKER_AGREEMENT);
+
+  /** Tables the consensus job writes. */
+  public static final List<String> CONSENSUS_TABLES = List.of(CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS);
+
   /** Every table this version of annolake writes, in pipeline order. */
   public static final List<String> ALL =
-      List.of(
-          RAW_ANNOTATIONS,
-          REJECTED_RECORDS,
-          INGESTED_FILES,
-          ANNOTATIONS,
-          GOLD_LABELS,
-          ADJUDICATIONS,
-          LABEL_SCHEMAS,
-          AGREEMENT_SUMMARY,
-          ITEM_AGREEMENT,
-          WORKER_PAIR_AGREEMENT,
-          WORKER_AGREEMENT,
-          CONSENSUS_LABELS,
-          ESCALATIONS,
-          WORKER_SKILLS,
-          PIPELINE_RUNS);
+      java.util.stream.Stream.of(INGEST, WORKER_QUALITY_TABLES, AGREEMENT_TABLES, CONSENSUS_TABLES, List.of(PIPELINE_RUNS))
+          .flatMap(List::stream)
+          .toList();
 
   private Tables() {}
 }

@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Generates a small operation (about 20k annotations) into a temporary landing folder,",
-      "ingests it, runs every job, and prints where the tables are and a short summary."
+      "ingests it, runs every job (worker-quality, agreement, consensus), and prints where the",
+      "tables are and a short summary."
     })
 public final class DemoCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
@@ -67,6 +68,27 @@ public final class DemoCommand implements Callable<Integer> {
       System.out.println(result);
     }
 
+    // Every later job, through the CLI in this JVM: same options, same summaries as users see.
+    for (String job : List.of("worker-quality", "agreement", "consensus")) {
+      List<String> args = new java.util.ArrayList<>(List.of(job));
+      if (global.conf != null) {
+        args.addAll(List.of("--conf", global.conf.toString()));
+      }
+      if (global.lakehouse != null) {
+        args.addAll(List.of("--lakehouse", global.lakehouse));
+      }
+      if (global.logicalDate != null) {
+        args.addAll(List.of("--logical-date", global.logicalDate.toString()));
+      }
+      if (global.runId != null) {
+        args.addAll(List.of("--run-id", global.runId + "-" + job));
+      }
+      int code = io.annolake.jobs.AnnolakeCli.execute(args.toArray(String[]::new));
+      if (code != 0) {
+        throw new IllegalStateException("demo: " + job + " failed with exit code " + code);
+      }
+    }
+
     printTables(env.lakehouse());
     System.out.printf(
         "%nannolake demo finished in %.1f s. Landing files: %s (hidden truth in %s/_truth)%n",
@@ -86,10 +108,10 @@ public final class DemoCommand implements Callable<Integer> {
 
   private static void printTables(Lakehouse lakehouse) {
     System.out.printf("%nTables under %s (catalog database '%s'):%n", lakehouse.root(), lakehouse.database());
-    System.out.printf("  %-20s %8s %12s%n", "table", "version", "rows");
+    System.out.printf("  %-24s %8s %12s%n", "table", "version", "rows");
     for (String table : Tables.ALL) {
       if (lakehouse.exists(table)) {
-        System.out.printf("  %-20s %8d %,12d%n", table, lakehouse.version(table), lakehouse.read(table).count());
+        System.out.printf("  %-24s %8d %,12d%n", table, lakehouse.version(table), lakehouse.read(table).count());
       }
     }
     List<org.apache.spark.sql.Row> reasons =

@@ -1,0 +1,99 @@
+package io.annolake.common.quality;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Gold answers: annotations on items with a known answer, each judged against the gold label of
+ * the guideline version it was made under (an answer under v1 is judged by v1's gold label).
+ * Optionally, answers submitted before an expert adjudication are judged by the adjudication.
+ */
+public final class GoldAnswers {
+  public static final String SOURCE_GOLD = "gold";
+  public static final String SOURCE_ADJUDICATION = "adjudication";
+
+  private GoldAnswers() {}
+
+  /**
+   * @param adjudications silver adjudications, or null when absent or not counted as gold
+   * @return project_id, step, worker_id, item_id, guideline_version, annotation_id, submitted_at,
+   *     label, gold_label, gold_source, correct
+   */
+  public static Dataset<Row> of(Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> adjudications) {
+    Dataset<Row> a =
+        annotations.select(
+            "project_id", "step", "worker_id", "item_id", "guideline_version", "annotation_id", "submitted_at", "label");
+    Dataset<Row> g =
+        gold.select(col("project_id"), col("step"), col("item_id"), col("guideline_version"), col("label").as("gold_label"));
+    Dataset<Row> fromGold =
+        a.join(g, scala(new String[] {"project_id", "step", "item_id", "guideline_version"}), "inner")
+            .withColumn("gold_source", lit(SOURCE_GOLD));
+    Dataset<Row> answers = fromGold;
+    if (adjudications != null) {
+      // The latest decision per item; an answer counts only if it came before that decision.
+      Dataset<Row> latest =
+          adjudications
+              .withColumn(
+                  "rank",
+                  row_number().over(Window.partitionBy("project_id", "step", "item_id").orderBy(col("decided_at").desc(), col("expert_id"))))
+              .where(col("rank").equalTo(1))
+              .select(col("project_id"), col("step"), col("item_id"), col("label").as("gold_label"), col("decided_at"), col("expert_id"));
+      Dataset<Row> notGold = a.join(g.select("project_id", "step", "item_id").distinct(),
+          scala(new String[] {"project_id", "step", "item_id"}), "left_anti");
+      Dataset<Row> fromAdjudication =
+          notGold
+              .join(latest, scala(new String[] {"project_id", "step", "item_id"}), "inner")
+              .where(col("submitted_at").lt(col("decided_at")).and(col("worker_id").notEqual(col("expert_id"))))
+              .drop("decided_at", "expert_id")
+              .withColumn("gold_source", lit(SOURCE_ADJUDICATION));
+      answers = fromGold.unionByName(fromAdjudication);
+    }
+    return answers.withColumn("correct", col("label").equalTo(col("gold_label")).and(col("label").isNotNull()));
+  }
+
+  /**
+   * Gold-set health per gold item: how often served and answered correctly, how many workers saw it
+   * more than once (leakage), and whether it needs expert review (served often, mostly failed).
+   */
+  public static Dataset<Row> itemHealth(Dataset<Row> goldAnswers, Dataset<Row> gold, QualitySettings settings) {
+    String[] item = {"project_id", "step", "item_id", "guideline_version"};
+    Dataset<Row> perWorker =
+        goldAnswers
+            .where(col("gold_source").equalTo(SOURCE_GOLD))
+            .groupBy("project_id", "step", "item_id", "guideline_version", "worker_id")
+            .agg(count(lit(1)).as("n"), sum(when(col("correct"), 1).otherwise(0)).as("ok"));
+    Dataset<Row> stats =
+        perWorker
+            .groupBy(col("project_id"), col("step"), col("item_id"), col("guideline_version"))
+            .agg(
+                sum("n").as("served"),
+                sum("ok").as("answered_correct"),
+                countDistinct("worker_id").as("workers"),
+                sum(when(col("n").gt(1), 1).otherwise(0)).as("repeat_workers"));
+    Column served = org.apache.spark.sql.functions.coalesce(col("served"), lit(0L));
+    Column correct = org.apache.spark.sql.functions.coalesce(col("answered_correct"), lit(0L));
+    Column accuracy = when(served.gt(0), correct.cast("double").divide(served));
+    return gold.select(col("project_id"), col("step"), col("item_id"), col("guideline_version"), col("label").as("gold_label"))
+        .join(stats, scala(item), "left")
+        .select(
+            col("project_id"), col("step"), col("item_id"), col("guideline_version"), col("gold_label"),
+            served.cast("long").as("served"), correct.cast("long").as("answered_correct"), accuracy.as("accuracy"),
+            org.apache.spark.sql.functions.coalesce(col("workers"), lit(0L)).as("workers"),
+            org.apache.spark.sql.functions.coalesce(col("repeat_workers"), lit(0L)).cast("long").as("repeat_workers"),
+            served.geq(settings.reviewMinServed()).and(accuracy.leq(settings.reviewMaxAccuracy())).as("needs_review"));
+  }
+
+  static scala.collection.Seq<String> scala(String[] columns) {
+    return scala.collection.JavaConverters.asScalaBuffer(java.util.List.of(columns)).toSeq();
+  }
+}

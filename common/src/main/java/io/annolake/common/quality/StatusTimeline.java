@@ -1,0 +1,178 @@
+package io.annolake.common.quality;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sha2;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Status over time per worker, project and step: each worker's gold answers and reinstatements
+ * replayed in time order ({@link StatusReplay}) on the executors, one group per worker. Output is
+ * one row per status span; the spans give the intervals table, the events and the current status.
+ */
+public final class StatusTimeline {
+  /** The start of the first span: a worker is INSUFFICIENT_EVIDENCE until the first change. */
+  public static final Timestamp BEGINNING = Timestamp.from(Instant.EPOCH);
+
+  public static final StructType SPANS =
+      new StructType()
+          .add("project_id", DataTypes.StringType, false)
+          .add("step", DataTypes.StringType, false)
+          .add("worker_id", DataTypes.StringType, false)
+          .add("span_index", DataTypes.IntegerType, false)
+          .add("status", DataTypes.StringType, false)
+          .add("from_status", DataTypes.StringType, true)
+          .add("reason", DataTypes.StringType, false)
+          .add("valid_from", DataTypes.TimestampType, false)
+          .add("valid_to", DataTypes.TimestampType, true)
+          .add("threshold", DataTypes.DoubleType, false)
+          .add("evidence_answers", DataTypes.LongType, true)
+          .add("evidence_correct", DataTypes.LongType, true)
+          .add("evidence_ci_low", DataTypes.DoubleType, true)
+          .add("evidence_ci_high", DataTypes.DoubleType, true)
+          .add("is_current", DataTypes.BooleanType, false)
+          .add("window_answers", DataTypes.LongType, true)
+          .add("window_correct", DataTypes.LongType, true)
+          .add("window_ci_low", DataTypes.DoubleType, true)
+          .add("window_ci_high", DataTypes.DoubleType, true)
+          .add("latest_reason", DataTypes.StringType, true)
+          .add("retraining_streak", DataTypes.LongType, true);
+
+  private StatusTimeline() {}
+
+  /**
+   * @param goldAnswers from {@link GoldAnswers#of}
+   * @param reinstatements project_id, step, worker_id, reinstated_at; or null
+   */
+  public static Dataset<Row> spans(Dataset<Row> goldAnswers, Dataset<Row> reinstatements, QualitySettings settings) {
+    Dataset<Row> inputs =
+        goldAnswers.select(
+            col("project_id"), col("step"), col("worker_id"), col("submitted_at").as("at"), lit(0).as("kind"),
+            col("correct"), col("annotation_id").as("tiebreak"));
+    if (reinstatements != null) {
+      inputs =
+          inputs.unionByName(
+              reinstatements.select(
+                  col("project_id"), col("step"), col("worker_id"), col("reinstated_at").as("at"), lit(1).as("kind"),
+                  lit(null).cast("boolean").as("correct"), lit("").as("tiebreak")));
+    }
+    return inputs
+        .groupByKey(
+            (MapFunction<Row, String>) r -> r.getString(0) + '\u0001' + r.getString(1) + '\u0001' + r.getString(2),
+            Encoders.STRING())
+        .flatMapGroups(
+            (FlatMapGroupsFunction<String, Row, Row>) (key, rows) -> replay(key, rows, settings).iterator(),
+            Encoders.row(SPANS));
+  }
+
+  private record Input(Instant at, int kind, Boolean correct, String tiebreak) {}
+
+  /** One worker's replay; also what the tests call without Spark. */
+  static List<Row> replay(String key, java.util.Iterator<Row> rows, QualitySettings settings) {
+    String[] id = key.split("\u0001", -1);
+    List<Input> inputs = new ArrayList<>();
+    rows.forEachRemaining(
+        r -> inputs.add(new Input(instant(r.get(3)), r.getInt(4), r.isNullAt(5) ? null : r.getBoolean(5), r.getString(6))));
+    // Time order; at the same instant answers before reinstatements; then a stable tiebreak.
+    inputs.sort(Comparator.comparing(Input::at).thenComparingInt(Input::kind).thenComparing(Input::tiebreak));
+    StatusPolicy policy = settings.policyFor(id[0], id[1]);
+    StatusReplay replay = new StatusReplay(policy, settings.windowSize());
+    for (Input in : inputs) {
+      if (in.kind() == 0) {
+        replay.gold(in.at(), in.correct());
+      } else {
+        replay.reinstate(in.at());
+      }
+    }
+    List<StatusReplay.Change> changes = replay.changes();
+    List<Row> out = new ArrayList<>();
+    for (int i = 0; i <= changes.size(); i++) {
+      StatusReplay.Change c = i == 0 ? null : changes.get(i - 1);
+      boolean current = i == changes.size();
+      Timestamp to = current ? null : Timestamp.from(changes.get(i).at());
+      Evidence window = replay.window();
+      out.add(
+          RowFactory.create(
+              id[0], id[1], id[2], i,
+              c == null ? WorkerStatus.INSUFFICIENT_EVIDENCE.name() : c.to().name(),
+              c == null ? null : c.from().name(),
+              c == null ? "no gold answers yet" : c.reason(),
+              c == null ? BEGINNING : Timestamp.from(c.at()),
+              to, policy.threshold(),
+              c == null ? null : c.evidence().answers(),
+              c == null ? null : c.evidence().correct(),
+              c == null ? null : finite(c.evidence().ciLow()),
+              c == null ? null : finite(c.evidence().ciHigh()),
+              current,
+              current ? window.answers() : null,
+              current ? window.correct() : null,
+              current ? finite(window.ciLow()) : null,
+              current ? finite(window.ciHigh()) : null,
+              current ? replay.reason() : null,
+              current ? replay.streak() : null));
+    }
+    return out;
+  }
+
+  private static Double finite(double v) {
+    return Double.isNaN(v) ? null : v;
+  }
+
+  private static Instant instant(Object v) {
+    return v instanceof Instant i ? i : ((Timestamp) v).toInstant();
+  }
+
+  /** worker_status_intervals: status valid in [valid_from, valid_to); valid_to null = still valid. */
+  public static Dataset<Row> intervals(Dataset<Row> spans) {
+    return spans.select("project_id", "step", "worker_id", "status", "valid_from", "valid_to", "reason");
+  }
+
+  /**
+   * Each annotation with {@code worker_status}: its worker's status on that project and step at
+   * {@code submitted_at} (INSUFFICIENT_EVIDENCE without gold answers). Consensus uses it to leave
+   * out work done while PAUSED.
+   */
+  public static Dataset<Row> statusAt(Dataset<Row> annotations, Dataset<Row> intervals) {
+    Dataset<Row> i = intervals.select(
+        col("project_id").as("i_project"), col("step").as("i_step"), col("worker_id").as("i_worker"),
+        col("status").as("worker_status"), col("valid_from"), col("valid_to"));
+    return annotations
+        .join(i,
+            col("project_id").equalTo(col("i_project")).and(col("step").equalTo(col("i_step")))
+                .and(col("worker_id").equalTo(col("i_worker"))).and(col("submitted_at").geq(col("valid_from")))
+                .and(col("valid_to").isNull().or(col("submitted_at").lt(col("valid_to")))),
+            "left")
+        .withColumn("worker_status", org.apache.spark.sql.functions.coalesce(col("worker_status"), lit(WorkerStatus.INSUFFICIENT_EVIDENCE.name())))
+        .drop("i_project", "i_step", "i_worker", "valid_from", "valid_to");
+  }
+
+  /**
+   * worker_status_events: one row per status change. The event_id hashes the worker, the span's
+   * position, the transition and its instant: a rerun yields the same ids, so a MERGE on it never
+   * duplicates an event.
+   */
+  public static Dataset<Row> events(Dataset<Row> spans) {
+    return spans
+        .where(col("span_index").gt(0))
+        .select(
+            sha2(concat_ws("|", col("project_id"), col("step"), col("worker_id"), col("span_index").cast("string"),
+                    col("from_status"), col("status"), col("valid_from").cast("string")), 256).as("event_id"),
+            col("project_id"), col("step"), col("worker_id"), col("from_status"), col("status").as("to_status"),
+            col("reason"), col("valid_from").as("event_at"), col("threshold"), col("evidence_answers"),
+            col("evidence_correct"), col("evidence_ci_low"), col("evidence_ci_high"));
+  }
+}

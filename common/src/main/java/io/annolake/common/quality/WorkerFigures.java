@@ -1,0 +1,95 @@
+package io.annolake.common.quality;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_from_entries;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** Per worker, project and step gold figures: all-time, time window, per-class recall, confusion, leakage. */
+public final class WorkerFigures {
+  static final String[] WORKER = {"project_id", "step", "worker_id"};
+
+  private WorkerFigures() {}
+
+  /** gold_answers, gold_correct, accuracy (= correct / answers exactly), ci_low, ci_high over all gold answers. */
+  public static Dataset<Row> allTime(Dataset<Row> goldAnswers, double z) {
+    return counts(goldAnswers, "gold_answers", "gold_correct")
+        .withColumn("accuracy", col("gold_correct").cast("double").divide(col("gold_answers")))
+        .withColumn("ci_low", wilsonLow(col("gold_correct"), col("gold_answers"), z))
+        .withColumn("ci_high", wilsonHigh(col("gold_correct"), col("gold_answers"), z));
+  }
+
+  /** The same figures over gold answers in (asOf - days, asOf], prefixed {@code recent_}. */
+  public static Dataset<Row> recent(Dataset<Row> goldAnswers, Instant asOf, int days, double z) {
+    Timestamp from = Timestamp.from(asOf.minus(days, ChronoUnit.DAYS));
+    return counts(goldAnswers.where(col("submitted_at").gt(lit(from))), "recent_answers", "recent_correct")
+        .withColumn("recent_accuracy", col("recent_correct").cast("double").divide(col("recent_answers")))
+        .withColumn("recent_ci_low", wilsonLow(col("recent_correct"), col("recent_answers"), z))
+        .withColumn("recent_ci_high", wilsonHigh(col("recent_correct"), col("recent_answers"), z));
+  }
+
+  private static Dataset<Row> counts(Dataset<Row> goldAnswers, String answers, String correct) {
+    return goldAnswers
+        .groupBy("project_id", "step", "worker_id")
+        .agg(count(lit(1)).as(answers), sum(when(col("correct"), 1L).otherwise(0L)).as(correct));
+  }
+
+  /**
+   * class_recall: gold label -> share answered correctly; confusion: gold label -> answered label
+   * -> count; repeated_gold_items: gold items the worker answered more than once (leakage).
+   */
+  public static Dataset<Row> perClass(Dataset<Row> goldAnswers) {
+    Dataset<Row> cells = goldAnswers.groupBy("project_id", "step", "worker_id", "gold_label", "label").count();
+    Dataset<Row> rows =
+        cells
+            .groupBy("project_id", "step", "worker_id", "gold_label")
+            .agg(
+                map_from_entries(collect_list(struct(col("label"), col("count")))).as("answered"),
+                sum("count").as("n"),
+                sum(when(col("label").equalTo(col("gold_label")), col("count")).otherwise(0L)).as("ok"));
+    Dataset<Row> confusion =
+        rows.groupBy("project_id", "step", "worker_id")
+            .agg(
+                map_from_entries(collect_list(struct(col("gold_label"), col("ok").cast("double").divide(col("n"))))).as("class_recall"),
+                map_from_entries(collect_list(struct(col("gold_label"), col("answered")))).as("confusion"));
+    Dataset<Row> leakage =
+        goldAnswers
+            .groupBy("project_id", "step", "worker_id", "item_id")
+            .count()
+            .groupBy("project_id", "step", "worker_id")
+            .agg(sum(when(col("count").gt(1), 1L).otherwise(0L)).as("repeated_gold_items"));
+    return confusion.join(leakage, GoldAnswers.scala(WORKER), "full");
+  }
+
+  /** Wilson bounds as Spark columns (same formula as {@link Wilson}); null without answers. */
+  static Column wilsonLow(Column correct, Column n, double z) {
+    return when(n.gt(0), org.apache.spark.sql.functions.greatest(lit(0.0), center(correct, n, z).minus(half(correct, n, z))));
+  }
+
+  static Column wilsonHigh(Column correct, Column n, double z) {
+    return when(n.gt(0), org.apache.spark.sql.functions.least(lit(1.0), center(correct, n, z).plus(half(correct, n, z))));
+  }
+
+  private static Column center(Column correct, Column n, double z) {
+    Column p = correct.cast("double").divide(n);
+    return p.plus(lit(z * z).divide(n.multiply(2.0))).divide(lit(1.0).plus(lit(z * z).divide(n)));
+  }
+
+  private static Column half(Column correct, Column n, double z) {
+    Column p = correct.cast("double").divide(n);
+    Column variance = p.multiply(lit(1.0).minus(p)).divide(n).plus(lit(z * z).divide(n.multiply(n).multiply(4.0)));
+    return lit(z).multiply(sqrt(variance)).divide(lit(1.0).plus(lit(z * z).divide(n)));
+  }
+}

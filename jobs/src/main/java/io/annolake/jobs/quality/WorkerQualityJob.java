@@ -1,0 +1,208 @@
+package io.annolake.jobs.quality;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.annolake.common.config.AnnolakeConfig;
+import io.annolake.common.config.ConfigException;
+import io.annolake.common.io.LakehouseRun;
+import io.annolake.common.quality.GoldAnswers;
+import io.annolake.common.quality.QualitySettings;
+import io.annolake.common.quality.StatusTimeline;
+import io.annolake.common.quality.WorkerQualityTable;
+import io.annolake.common.schema.Tables;
+import io.annolake.common.spark.ProgressReporter;
+import io.annolake.jobs.GlobalOptions;
+import io.annolake.jobs.JobShell;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code annolake worker-quality}: gold accuracy per worker, project and step with Wilson
+ * intervals, the status machine replayed over time, audited status events, paused workers and
+ * gold-set health.
+ */
+@Command(
+    name = "worker-quality",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Judges every worker on the gold items they answered (per project and step, by guideline version),",
+      "pauses those proven below the threshold, and appends each status change to worker_status_events",
+      "(a rerun never duplicates an event). Writes worker_quality, worker_status_intervals,",
+      "paused_workers and gold_item_health."
+    })
+public final class WorkerQualityJob implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+
+  @Option(names = "--project", paramLabel = "ID", description = "Only this project (other projects' rows are kept).")
+  String project;
+
+  @Option(
+      names = "--as-of",
+      paramLabel = "TIMESTAMP",
+      description = "Judge on answers submitted up to this instant (ISO-8601, UTC if no zone; a date means its end). Default: end of the logical date.")
+  String asOf;
+
+  @Option(
+      names = "--reinstate-file",
+      paramLabel = "CSV",
+      description = "Quality leads' reinstatements (project_id,step,worker_id,reinstated_at[,lead_id,note]) landed into worker_reinstatements first.")
+  String reinstateFile;
+
+  /** Figures of one run. */
+  public record Result(
+      Instant asOf, long workers, long goldAnswers, Map<String, Long> statuses, long newEvents, long paused,
+      long goldItemsForReview, Map<String, Long> versions) {
+    @Override
+    public String toString() {
+      return String.format(
+          "worker-quality as of %s: %,d workers | %,d gold answers | statuses %s | %,d new status events | %,d paused | %,d gold items for review%n  table versions: %s",
+          asOf, workers, goldAnswers, statuses, newEvents, paused, goldItemsForReview, versions);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> params = new LinkedHashMap<>();
+    if (project != null) {
+      params.put("project", project);
+    }
+    if (asOf != null) {
+      params.put("as-of", asOf);
+    }
+    if (reinstateFile != null) {
+      params.put("reinstate-file", reinstateFile);
+    }
+    Result result =
+        JobShell.run(global, "worker-quality", params, Map.of(), (run, progress, config) -> {
+          Instant instant = asOf != null ? parseAsOf(asOf) : endOf(run.context().logicalDate());
+          return run(run, progress, config, project, instant, reinstateFile);
+        });
+    System.out.println(result);
+    return 0;
+  }
+
+  /** The last microsecond of a UTC date (Spark timestamps have microsecond precision). */
+  static Instant endOf(LocalDate date) {
+    return date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minus(1, ChronoUnit.MICROS);
+  }
+
+  static Instant parseAsOf(String value) {
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException notInstant) {
+      try {
+        return LocalDateTime.parse(value.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+      } catch (DateTimeParseException notLocal) {
+        try {
+          return endOf(LocalDate.parse(value));
+        } catch (DateTimeParseException e) {
+          throw new ConfigException(
+              "Invalid value '" + value + "' for option '--as-of': expected an ISO-8601 instant, date-time or date");
+        }
+      }
+    }
+  }
+
+  /** The job: read pinned inputs up to as-of, compute, write every output with provenance. */
+  public static Result run(
+      LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String project, Instant asOf, String reinstateFile) {
+    QualitySettings settings = QualitySettings.from(config);
+    if (reinstateFile != null) {
+      progress.step("landing reinstatements from " + reinstateFile);
+      Reinstatements.land(run, reinstateFile);
+    }
+    Timestamp cutoff = Timestamp.from(asOf);
+    Dataset<Row> annotations = scoped(run.readPinned(Tables.ANNOTATIONS), project).where(col("submitted_at").leq(lit(cutoff)));
+    Dataset<Row> gold = scoped(run.readPinned(Tables.GOLD_LABELS), project);
+    Dataset<Row> adjudications = settings.adjudicationsAsGold() ? run.readPinnedIfExists(Tables.ADJUDICATIONS) : null;
+    if (adjudications != null) {
+      adjudications = scoped(adjudications, project).where(col("decided_at").leq(lit(cutoff)));
+    }
+    Dataset<Row> reinstatements = run.readPinnedIfExists(Tables.WORKER_REINSTATEMENTS);
+    if (reinstatements != null) {
+      reinstatements = scoped(reinstatements, project).where(col("reinstated_at").leq(lit(cutoff)));
+    }
+
+    progress.step("judging gold answers");
+    Dataset<Row> answers = GoldAnswers.of(annotations, gold, adjudications).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> spans = StatusTimeline.spans(answers, reinstatements, settings).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> quality =
+        WorkerQualityTable.build(annotations, answers, spans, settings, asOf).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long goldAnswers = answers.count();
+      Map<String, Long> statuses = new TreeMap<>();
+      quality.groupBy("status").count().collectAsList().forEach(r -> statuses.put(r.getString(0), r.getLong(1)));
+      long workers = statuses.values().stream().mapToLong(Long::longValue).sum();
+
+      progress.step("writing " + Tables.WORKER_QUALITY);
+      replace(run, Tables.WORKER_QUALITY, quality, project, workers);
+      Dataset<Row> intervals = StatusTimeline.intervals(spans);
+      replace(run, Tables.WORKER_STATUS_INTERVALS, intervals, project, intervals.count());
+      Dataset<Row> paused = WorkerQualityTable.paused(quality);
+      long pausedCount = statuses.getOrDefault("PAUSED", 0L);
+      replace(run, Tables.PAUSED_WORKERS, paused, project, pausedCount);
+      Dataset<Row> health = GoldAnswers.itemHealth(answers, gold, settings).persist(StorageLevel.MEMORY_AND_DISK());
+      long review;
+      try {
+        review = health.where(col("needs_review")).count();
+        replace(run, Tables.GOLD_ITEM_HEALTH, health, project, health.count());
+      } finally {
+        health.unpersist();
+      }
+
+      progress.step("appending " + Tables.WORKER_STATUS_EVENTS);
+      long newEvents = appendEvents(run, StatusTimeline.events(spans), asOf);
+
+      Map<String, Long> versions = new LinkedHashMap<>();
+      run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
+      return new Result(asOf, workers, goldAnswers, statuses, newEvents, pausedCount, review, versions);
+    } finally {
+      quality.unpersist();
+      spans.unpersist();
+      answers.unpersist();
+    }
+  }
+
+  private static Dataset<Row> scoped(Dataset<Row> table, String project) {
+    return project == null ? table : table.where(col("project_id").equalTo(project));
+  }
+
+  /** Derived tables: replaced whole, or only the project's rows with --project. */
+  private static void replace(LakehouseRun run, String table, Dataset<Row> rows, String project, long count) {
+    if (project == null) {
+      run.overwrite(table, rows, count);
+    } else {
+      run.overwrite(table, rows, count, "project_id = '" + project.replace("'", "\\'") + "'");
+    }
+  }
+
+  /** Insert-only MERGE on the deterministic event_id: a rerun or a retry adds nothing twice. */
+  private static long appendEvents(LakehouseRun run, Dataset<Row> events, Instant asOf) {
+    Dataset<Row> rows = events.withColumn("recorded_as_of", lit(Timestamp.from(asOf)))
+        .withColumn("logical_date", lit(java.sql.Date.valueOf(run.context().logicalDate())));
+    Dataset<Row> existing = run.lakehouse().exists(Tables.WORKER_STATUS_EVENTS)
+        ? run.lakehouse().read(Tables.WORKER_STATUS_EVENTS).select("event_id") : null;
+    Dataset<Row> fresh = existing == null ? rows : rows.join(existing, "event_id", "left_anti");
+    long count = fresh.count();
+    if (count > 0) {
+      run.merge(Tables.WORKER_STATUS_EVENTS, fresh, "t.event_id = s.event_id", m -> m.whenNotMatched().insertAll(), count);
+    }
+    return count;
+  }
+}
