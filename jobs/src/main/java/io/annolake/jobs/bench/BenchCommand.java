@@ -32,17 +32,23 @@ import picocli.CommandLine.Parameters;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs COMMAND (generate, ingest) on N simulated annotations and prints one JSON object:",
-      "command, annotations, wall_s, rows_per_s, peak_rss_mb (the process's peak resident memory",
-      "during the timed part). Input data is generated once per size and seed and cached."
+      "Runs COMMAND on N simulated annotations and prints one JSON object: command, annotations,",
+      "wall_s, rows_per_s, peak_rss_mb (the process's peak resident memory during the timed part).",
+      "COMMAND: generate, ingest, or a job run on an ingested lakehouse (worker-quality, agreement,",
+      "consensus, compare-methods); options after COMMAND that bench does not know are passed to it,",
+      "e.g. 'bench consensus --annotations 1000000 --method ds'. Inputs (landing files and the",
+      "ingested lakehouse) are generated once per size, seed and format and cached."
     })
 public final class BenchCommand implements Callable<Integer> {
-  static final List<String> COMMANDS = List.of("generate", "ingest");
+  static final List<String> COMMANDS =
+      List.of("generate", "ingest", "worker-quality", "agreement", "consensus", "compare-methods");
 
   @Mixin GlobalOptions global;
 
-  @Parameters(index = "0", paramLabel = "COMMAND", description = "generate or ingest.")
+  @Parameters(index = "0", paramLabel = "COMMAND", description = "The command to measure.")
   String command;
+
+  @picocli.CommandLine.Unmatched List<String> passThrough = new java.util.ArrayList<>();
 
   @Option(names = "--annotations", required = true, paramLabel = "N", description = "Simulated annotation records.")
   long annotations;
@@ -102,7 +108,22 @@ public final class BenchCommand implements Callable<Integer> {
         rows = result.read();
         deleteRecursively(lakehouse);
       }
-      default -> throw new IllegalStateException(command);
+      default -> {
+        ensureLanding(spark, settings, landingFormat, landing);
+        Path lakehouse = cache.resolve("lakehouse");
+        ensureIngested(landing, lakehouse, overrides);
+        List<String> args = new java.util.ArrayList<>(List.of(command, "--lakehouse", lakehouse.toString()));
+        args.addAll(passThrough);
+        resetPeakRss();
+        long t0 = System.nanoTime();
+        int code = io.annolake.jobs.AnnolakeCli.execute(args.toArray(String[]::new));
+        wall = (System.nanoTime() - t0) / 1e9;
+        peak = peakRssMb();
+        if (code != 0) {
+          throw new IllegalStateException("bench: " + command + " exited with " + code);
+        }
+        rows = spark.read().format("delta").load(lakehouse.resolve("annotations").toString()).count();
+      }
     }
     ObjectNode json = new ObjectMapper().createObjectNode();
     json.put("command", command);
@@ -128,6 +149,24 @@ public final class BenchCommand implements Callable<Integer> {
     deleteRecursively(landing);
     System.err.println("[bench] generating input (cached for later runs) " + landing);
     GenerateJob.generate(spark, settings, format, landing.toString(), landing + "/_truth");
+  }
+
+  /** Ingests the cached landing files once into a lakehouse later commands run on. */
+  private static void ensureIngested(Path landing, Path lakehouse, Map<String, Object> overrides) throws Exception {
+    if (Files.isDirectory(lakehouse.resolve("annotations"))) {
+      System.err.println("[bench] using cached lakehouse " + lakehouse);
+      return;
+    }
+    System.err.println("[bench] ingesting input (cached for later runs) into " + lakehouse);
+    for (String[] kind : List.of(new String[] {"schemas", "schema"}, new String[] {"gold", "gold"},
+        new String[] {"adjudications", "adjudications"}, new String[] {"annotations", "annotations"})) {
+      GlobalOptions options = new GlobalOptions();
+      options.lakehouse = lakehouse.toString();
+      RecordKind recordKind = RecordKind.parse(kind[1]);
+      String source = landing + "/" + kind[0];
+      JobShell.run(options, "ingest", Map.of("source", source), overrides,
+          (run, progress, config) -> IngestJob.ingest(run, progress, config, source, recordKind, null, null));
+    }
   }
 
   /** Resets the kernel's peak-RSS mark so the figure covers only the timed part (Linux). */

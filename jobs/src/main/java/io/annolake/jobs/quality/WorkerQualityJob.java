@@ -200,7 +200,8 @@ public final class WorkerQualityJob implements Callable<Integer> {
         ? run.lakehouse().read(Tables.WORKER_STATUS_EVENTS).select("event_id") : null;
     Dataset<Row> fresh = existing == null ? rows : rows.join(existing, "event_id", "left_anti");
     long count = fresh.count();
-    if (count > 0) {
+    // An empty audit log is created too, so a platform polling it finds the table from day one.
+    if (count > 0 || existing == null) {
       run.merge(Tables.WORKER_STATUS_EVENTS, fresh, "t.event_id = s.event_id", m -> m.whenNotMatched().insertAll(), count);
     }
     return count;

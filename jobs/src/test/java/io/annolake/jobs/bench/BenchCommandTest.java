@@ -28,4 +28,16 @@ class BenchCommandTest {
     assertThat(second.code()).isZero();
     assertThat(second.err()).contains("using cached input");
   }
+
+  @Test
+  void measuresAJobOnACachedIngestedLakehouseAndPassesItsOptions() throws Exception {
+    CliRun run = CliRun.of("bench", "consensus", "--annotations", "1200", "--cache-dir", dir.toString(), "--method", "mv");
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("consensus mv");
+    String line = run.out().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
+    JsonNode json = new ObjectMapper().readTree(line);
+    assertThat(json.get("command").asText()).isEqualTo("consensus");
+    assertThat(json.get("annotations").asLong()).isBetween(1000L, 1300L);
+    assertThat(json.get("wall_s").asDouble()).isPositive();
+  }
 }
