@@ -8,23 +8,14 @@ import java.util.Arrays;
  * counts. Smoothing is an additive pseudo-count in every cell, so a cell never seen gives a small
  * probability, never log(0).
  */
-final class DawidSkeneProgram implements EmProgram {
+final class DawidSkeneProgram extends PosteriorPassProgram {
   private static final long serialVersionUID = 1L;
-  private static final int HEAD = 2;
 
-  private final int workers;
-  private final int k;
   private final DawidSkene.Settings settings;
 
   DawidSkeneProgram(int workers, int classes, DawidSkene.Settings settings) {
-    this.workers = workers;
-    this.k = classes;
+    super(workers, classes);
     this.settings = settings;
-  }
-
-  @Override
-  public int classes() {
-    return k;
   }
 
   @Override
@@ -58,30 +49,18 @@ final class DawidSkeneProgram implements EmProgram {
   }
 
   @Override
-  public void accumulate(double[] state, ItemBlock block, double[] stats) {
-    double[] post = new double[k];
-    for (int i = 0; i < block.items(); i++) {
-      if (state == null) {
-        Posteriors.votes(block, i, null, post);
-        Posteriors.clampGold(block, i, post);
-      } else {
-        stats[LOSS] += eStep(state, block, i, post);
-      }
-      stats[ITEMS] += 1;
+  void addAnswers(double[] state, ItemBlock block, int i, double[] post, double[] stats) {
+    for (int a = block.start[i]; a < block.start[i + 1]; a++) {
+      int base = HEAD + k + block.worker[a] * k * k + block.label[a];
       for (int t = 0; t < k; t++) {
-        stats[HEAD + t] += post[t];
-      }
-      for (int a = block.start[i]; a < block.start[i + 1]; a++) {
-        int base = HEAD + k + block.worker[a] * k * k + block.label[a];
-        for (int t = 0; t < k; t++) {
-          stats[base + t * k] += post[t];
-        }
+        stats[base + t * k] += post[t];
       }
     }
   }
 
   /** Posterior of one item in log space; returns the log-likelihood of its answers. */
-  private double eStep(double[] state, ItemBlock block, int i, double[] post) {
+  @Override
+  double eStep(double[] state, ItemBlock block, int i, double[] post) {
     System.arraycopy(state, 0, post, 0, k);
     for (int a = block.start[i]; a < block.start[i + 1]; a++) {
       int base = k + block.worker[a] * k * k + block.label[a];

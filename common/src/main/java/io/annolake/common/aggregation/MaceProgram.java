@@ -6,23 +6,14 @@ package io.annolake.common.aggregation;
  * Statistics: expected class counts, expected truthful answers per worker, expected spam answers
  * per worker and label.
  */
-final class MaceProgram implements EmProgram {
+final class MaceProgram extends PosteriorPassProgram {
   private static final long serialVersionUID = 1L;
-  private static final int HEAD = 2;
 
-  private final int workers;
-  private final int k;
   private final Mace.Settings settings;
 
   MaceProgram(int workers, int classes, Mace.Settings settings) {
-    this.workers = workers;
-    this.k = classes;
+    super(workers, classes);
     this.settings = settings;
-  }
-
-  @Override
-  public int classes() {
-    return k;
   }
 
   @Override
@@ -46,32 +37,20 @@ final class MaceProgram implements EmProgram {
   }
 
   @Override
-  public void accumulate(double[] state, ItemBlock block, double[] stats) {
-    double[] post = new double[k];
-    for (int i = 0; i < block.items(); i++) {
-      if (state == null) {
-        Posteriors.votes(block, i, null, post);
-        Posteriors.clampGold(block, i, post);
-      } else {
-        stats[LOSS] += eStep(state, block, i, post);
-      }
-      stats[ITEMS] += 1;
-      for (int t = 0; t < k; t++) {
-        stats[HEAD + t] += post[t];
-      }
-      for (int a = block.start[i]; a < block.start[i + 1]; a++) {
-        int j = block.worker[a];
-        int l = block.label[a];
-        double theta = state == null ? 0.5 : state[k + j];
-        double xi = state == null ? 1.0 / k : state[k + workers + j * k + l];
-        double truthful = post[l] * theta / (theta + (1 - theta) * xi);
-        stats[HEAD + k + j] += truthful;
-        stats[HEAD + k + workers + j * k + l] += 1 - truthful;
-      }
+  void addAnswers(double[] state, ItemBlock block, int i, double[] post, double[] stats) {
+    for (int a = block.start[i]; a < block.start[i + 1]; a++) {
+      int j = block.worker[a];
+      int l = block.label[a];
+      double theta = state == null ? 0.5 : state[k + j];
+      double xi = state == null ? 1.0 / k : state[k + workers + j * k + l];
+      double truthful = post[l] * theta / (theta + (1 - theta) * xi);
+      stats[HEAD + k + j] += truthful;
+      stats[HEAD + k + workers + j * k + l] += 1 - truthful;
     }
   }
 
-  private double eStep(double[] state, ItemBlock block, int i, double[] post) {
+  @Override
+  double eStep(double[] state, ItemBlock block, int i, double[] post) {
     double base = 0;
     System.arraycopy(state, 0, post, 0, k);
     for (int a = block.start[i]; a < block.start[i + 1]; a++) {

@@ -6,23 +6,14 @@ package io.annolake.common.aggregation;
  * wrong label (W). Statistics: expected class counts, expected correct answers per worker, answers
  * per worker.
  */
-final class OneCoinProgram implements EmProgram {
+final class OneCoinProgram extends PosteriorPassProgram {
   private static final long serialVersionUID = 1L;
-  private static final int HEAD = 2;
 
-  private final int workers;
-  private final int k;
   private final OneCoinDawidSkene.Settings settings;
 
   OneCoinProgram(int workers, int classes, OneCoinDawidSkene.Settings settings) {
-    this.workers = workers;
-    this.k = classes;
+    super(workers, classes);
     this.settings = settings;
-  }
-
-  @Override
-  public int classes() {
-    return k;
   }
 
   @Override
@@ -46,28 +37,16 @@ final class OneCoinProgram implements EmProgram {
   }
 
   @Override
-  public void accumulate(double[] state, ItemBlock block, double[] stats) {
-    double[] post = new double[k];
-    for (int i = 0; i < block.items(); i++) {
-      if (state == null) {
-        Posteriors.votes(block, i, null, post);
-        Posteriors.clampGold(block, i, post);
-      } else {
-        stats[LOSS] += eStep(state, block, i, post);
-      }
-      stats[ITEMS] += 1;
-      for (int t = 0; t < k; t++) {
-        stats[HEAD + t] += post[t];
-      }
-      for (int a = block.start[i]; a < block.start[i + 1]; a++) {
-        int j = block.worker[a];
-        stats[HEAD + k + j] += post[block.label[a]];
-        stats[HEAD + k + workers + j] += 1;
-      }
+  void addAnswers(double[] state, ItemBlock block, int i, double[] post, double[] stats) {
+    for (int a = block.start[i]; a < block.start[i + 1]; a++) {
+      int j = block.worker[a];
+      stats[HEAD + k + j] += post[block.label[a]];
+      stats[HEAD + k + workers + j] += 1;
     }
   }
 
-  private double eStep(double[] state, ItemBlock block, int i, double[] post) {
+  @Override
+  double eStep(double[] state, ItemBlock block, int i, double[] post) {
     double base = 0;
     System.arraycopy(state, 0, post, 0, k);
     for (int a = block.start[i]; a < block.start[i + 1]; a++) {
