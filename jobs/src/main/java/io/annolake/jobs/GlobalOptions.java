@@ -26,6 +26,19 @@ public final class GlobalOptions {
       description = "The date this run is for, as Airflow's logical date (default: today, UTC).")
   public LocalDate logicalDate;
 
+  /**
+   * The same options for a job run on behalf of this one (demo, bench): another lakehouse when
+   * given, and a run id derived from this one with a suffix.
+   */
+  public GlobalOptions forJob(String lakehouseOverride, String runIdSuffix) {
+    GlobalOptions o = new GlobalOptions();
+    o.conf = conf;
+    o.lakehouse = lakehouseOverride != null ? lakehouseOverride : lakehouse;
+    o.logicalDate = logicalDate;
+    o.runId = runId == null ? null : runId + "-" + runIdSuffix;
+    return o;
+  }
+
   /** Settings the global flags override. */
   public Map<String, Object> overrides() {
     Map<String, Object> out = new HashMap<>();

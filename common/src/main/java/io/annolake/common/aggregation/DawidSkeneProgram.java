@@ -14,7 +14,7 @@ final class DawidSkeneProgram extends PosteriorPassProgram {
   private final DawidSkene.Settings settings;
 
   DawidSkeneProgram(int workers, int classes, DawidSkene.Settings settings) {
-    super(workers, classes);
+    super(workers, classes, settings.maxIterations(), settings.tolerance());
     this.settings = settings;
   }
 
@@ -36,16 +36,6 @@ final class DawidSkeneProgram extends PosteriorPassProgram {
       }
     }
     return update(stats);
-  }
-
-  @Override
-  public int maxIterations() {
-    return settings.maxIterations();
-  }
-
-  @Override
-  public double tolerance() {
-    return settings.tolerance();
   }
 
   @Override

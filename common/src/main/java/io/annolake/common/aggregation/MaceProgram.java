@@ -12,28 +12,13 @@ final class MaceProgram extends PosteriorPassProgram {
   private final Mace.Settings settings;
 
   MaceProgram(int workers, int classes, Mace.Settings settings) {
-    super(workers, classes);
+    super(workers, classes, settings.maxIterations(), settings.tolerance());
     this.settings = settings;
   }
 
   @Override
   public int statsSize() {
     return HEAD + k + workers + workers * k;
-  }
-
-  @Override
-  public double[] initialState() {
-    return null;
-  }
-
-  @Override
-  public int maxIterations() {
-    return settings.maxIterations();
-  }
-
-  @Override
-  public double tolerance() {
-    return settings.tolerance();
   }
 
   @Override

@@ -12,28 +12,13 @@ final class OneCoinProgram extends PosteriorPassProgram {
   private final OneCoinDawidSkene.Settings settings;
 
   OneCoinProgram(int workers, int classes, OneCoinDawidSkene.Settings settings) {
-    super(workers, classes);
+    super(workers, classes, settings.maxIterations(), settings.tolerance());
     this.settings = settings;
   }
 
   @Override
   public int statsSize() {
     return HEAD + k + 2 * workers;
-  }
-
-  @Override
-  public double[] initialState() {
-    return null;
-  }
-
-  @Override
-  public int maxIterations() {
-    return settings.maxIterations();
-  }
-
-  @Override
-  public double tolerance() {
-    return settings.tolerance();
   }
 
   @Override

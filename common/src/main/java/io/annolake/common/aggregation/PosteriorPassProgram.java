@@ -12,15 +12,35 @@ abstract class PosteriorPassProgram implements EmProgram {
 
   final int workers;
   final int k;
+  private final int maxIterations;
+  private final double tolerance;
 
-  PosteriorPassProgram(int workers, int classes) {
+  PosteriorPassProgram(int workers, int classes, int maxIterations, double tolerance) {
     this.workers = workers;
     this.k = classes;
+    this.maxIterations = maxIterations;
+    this.tolerance = tolerance;
   }
 
   @Override
   public int classes() {
     return k;
+  }
+
+  /** Starts with a pass from majority-vote posteriors. */
+  @Override
+  public double[] initialState() {
+    return null;
+  }
+
+  @Override
+  public int maxIterations() {
+    return maxIterations;
+  }
+
+  @Override
+  public double tolerance() {
+    return tolerance;
   }
 
   @Override

@@ -92,10 +92,7 @@ public final class BenchCommand implements Callable<Integer> {
         ensureLanding(spark, settings, landingFormat, landing);
         Path lakehouse = cache.resolve("lakehouse-ingest-run");
         deleteRecursively(lakehouse);
-        GlobalOptions options = new GlobalOptions();
-        options.conf = global.conf;
-        options.lakehouse = lakehouse.toString();
-        options.logicalDate = global.logicalDate;
+        GlobalOptions options = global.forJob(lakehouse.toString(), "ingest");
         resetPeakRss();
         long t0 = System.nanoTime();
         IngestJob.Result result =
@@ -111,7 +108,7 @@ public final class BenchCommand implements Callable<Integer> {
       default -> {
         ensureLanding(spark, settings, landingFormat, landing);
         Path lakehouse = cache.resolve("lakehouse");
-        ensureIngested(landing, lakehouse, overrides);
+        ensureIngested(global.forJob(lakehouse.toString(), "setup"), landing, lakehouse, overrides);
         List<String> args = new java.util.ArrayList<>(List.of(command, "--lakehouse", lakehouse.toString()));
         args.addAll(passThrough);
         resetPeakRss();
@@ -152,21 +149,14 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** Ingests the cached landing files once into a lakehouse later commands run on. */
-  private static void ensureIngested(Path landing, Path lakehouse, Map<String, Object> overrides) throws Exception {
+  private static void ensureIngested(GlobalOptions options, Path landing, Path lakehouse, Map<String, Object> overrides)
+      throws Exception {
     if (Files.isDirectory(lakehouse.resolve("annotations"))) {
       System.err.println("[bench] using cached lakehouse " + lakehouse);
       return;
     }
     System.err.println("[bench] ingesting input (cached for later runs) into " + lakehouse);
-    for (String[] kind : List.of(new String[] {"schemas", "schema"}, new String[] {"gold", "gold"},
-        new String[] {"adjudications", "adjudications"}, new String[] {"annotations", "annotations"})) {
-      GlobalOptions options = new GlobalOptions();
-      options.lakehouse = lakehouse.toString();
-      RecordKind recordKind = RecordKind.parse(kind[1]);
-      String source = landing + "/" + kind[0];
-      JobShell.run(options, "ingest", Map.of("source", source), overrides,
-          (run, progress, config) -> IngestJob.ingest(run, progress, config, source, recordKind, null, null));
-    }
+    IngestJob.ingestLanding(options, landing.toString(), overrides);
   }
 
   /** Resets the kernel's peak-RSS mark so the figure covers only the timed part (Linux). */

@@ -2,7 +2,6 @@ package io.annolake.jobs.demo;
 
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LandingFormat;
-import io.annolake.common.schema.RecordKind;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.simulate.SimulatorSettings;
 import io.annolake.jobs.GlobalOptions;
@@ -11,7 +10,6 @@ import io.annolake.jobs.generate.GenerateJob;
 import io.annolake.jobs.ingest.IngestJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,17 +52,7 @@ public final class DemoCommand implements Callable<Integer> {
             env.spark(), SimulatorSettings.defaults(annotations, seed), LandingFormat.JSON, out, out + "/_truth");
     System.out.println(generated);
 
-    Map<RecordKind, String> sources = new LinkedHashMap<>();
-    sources.put(RecordKind.SCHEMA, out + "/schemas");
-    sources.put(RecordKind.GOLD, out + "/gold");
-    sources.put(RecordKind.ADJUDICATIONS, out + "/adjudications");
-    sources.put(RecordKind.ANNOTATIONS, out + "/annotations");
-    for (Map.Entry<RecordKind, String> e : sources.entrySet()) {
-      GlobalOptions options = perJob(global, e.getKey().cliName());
-      IngestJob.Result result =
-          JobShell.run(
-              options, "ingest", Map.of("source", e.getValue(), "kind", e.getKey().cliName()), Map.of(),
-              (run, progress, config) -> IngestJob.ingest(run, progress, config, e.getValue(), e.getKey(), null, null));
+    for (IngestJob.Result result : IngestJob.ingestLanding(global, out, Map.of())) {
       System.out.println(result);
     }
 
@@ -94,16 +82,6 @@ public final class DemoCommand implements Callable<Integer> {
         "%nannolake demo finished in %.1f s. Landing files: %s (hidden truth in %s/_truth)%n",
         (System.nanoTime() - started) / 1e9, out, out);
     return 0;
-  }
-
-  /** Each job of the demo gets its own run id derived from the one given, if any. */
-  private static GlobalOptions perJob(GlobalOptions global, String suffix) {
-    GlobalOptions o = new GlobalOptions();
-    o.conf = global.conf;
-    o.lakehouse = global.lakehouse;
-    o.logicalDate = global.logicalDate;
-    o.runId = global.runId == null ? null : global.runId + "-" + suffix;
-    return o;
   }
 
   private static void printTables(Lakehouse lakehouse) {

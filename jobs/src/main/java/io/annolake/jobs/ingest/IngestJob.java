@@ -107,6 +107,29 @@ public final class IngestJob implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Ingests a landing folder laid out as {@code generate} writes it, in dependency order: schemas
+   * (labels are validated against them), gold, adjudications, annotations. One run per kind.
+   */
+  public static List<Result> ingestLanding(GlobalOptions global, String landing, Map<String, Object> overrides)
+      throws Exception {
+    Map<RecordKind, String> folders = new LinkedHashMap<>();
+    folders.put(RecordKind.SCHEMA, "schemas");
+    folders.put(RecordKind.GOLD, "gold");
+    folders.put(RecordKind.ADJUDICATIONS, "adjudications");
+    folders.put(RecordKind.ANNOTATIONS, "annotations");
+    List<Result> results = new ArrayList<>();
+    for (Map.Entry<RecordKind, String> e : folders.entrySet()) {
+      RecordKind kind = e.getKey();
+      String source = landing + "/" + e.getValue();
+      results.add(
+          JobShell.run(
+              global.forJob(null, kind.cliName()), "ingest", Map.of("source", source, "kind", kind.cliName()), overrides,
+              (run, progress, config) -> ingest(run, progress, config, source, kind, null, null)));
+    }
+    return results;
+  }
+
   /** The job: list, skip known files, read, bronze, validate, dedup, write silver and rejects. */
   public static Result ingest(
       LakehouseRun run,
