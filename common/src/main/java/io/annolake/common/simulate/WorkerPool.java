@@ -84,12 +84,12 @@ public final class WorkerPool implements Serializable {
     for (int t = 0; t < k; t++) {
       int neighbour = (t + 1) % k;
       switch (kind) {
-        case EXPERT, GOOD, MEDIOCRE, SLOW_ACCURATE, RUBBER_STAMPER -> {
+        case EXPERT, GOOD, COMPETENT, MEDIOCRE, SLOW_ACCURATE, RUBBER_STAMPER -> {
           double diag =
               switch (kind) {
                 case EXPERT -> 0.97 + 0.02 * rng.nextDouble();
-                case GOOD -> 0.85 + 0.10 * rng.nextDouble();
-                case SLOW_ACCURATE -> 0.92 + 0.05 * rng.nextDouble();
+                case GOOD, SLOW_ACCURATE -> 0.975 + 0.02 * rng.nextDouble();
+                case COMPETENT -> 0.85 + 0.10 * rng.nextDouble();
                 default -> 0.60 + 0.15 * rng.nextDouble();
               };
           double error = 1 - diag;

@@ -6,16 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.io.Lakehouse;
-import io.annolake.common.quality.GoldAnswers;
-import io.annolake.common.quality.QualitySettings;
-import io.annolake.common.quality.StatusTimeline;
-import io.annolake.common.quality.WorkerQualityTable;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.testing.SparkTestSession;
 import io.annolake.jobs.CliRun;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -25,14 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Detection on the crowd simulator, scored against its hidden truth. The simulator's GOOD
- * archetype is 0.85-0.95 accurate by construction, i.e. genuinely below the default 0.97, so the
- * assertion runs at a project threshold of 0.8 (how a lead would set it for such a task); the
- * rates at the default threshold are printed beside it.
+ * Detection on the crowd simulator at the default threshold (0.97), scored against its hidden
+ * truth. EXPERT, GOOD and SLOW_ACCURATE workers meet the bar by construction and must never be
+ * paused; COMPETENT workers (0.85-0.95) are genuinely below it, so their pause rate is printed,
+ * not asserted.
  */
 class WorkerQualitySimulatorTest {
-  private static final List<String> BAD = List.of("SPAMMER", "ADVERSARIAL", "CONSTANT");
-  private static final List<String> GOOD = List.of("EXPERT", "GOOD");
+  private static final List<String> BAD = List.of("SPAMMER", "ADVERSARIAL", "CONSTANT", "TOO_FAST");
+  private static final List<String> GOOD = List.of("EXPERT", "GOOD", "SLOW_ACCURATE");
   private final SparkSession spark = SparkTestSession.get();
   @TempDir Path dir;
 
@@ -42,17 +36,15 @@ class WorkerQualitySimulatorTest {
   }
 
   @Test
-  void spammersArePausedAndGoodWorkersAreNot() throws Exception {
+  void spammersArePausedAndGoodWorkersAreNot() {
     String landing = dir.resolve("landing").toString();
-    ok("generate", "--out", landing, "--format", "parquet", "--annotations", "25000", "--workers", "60",
+    ok("generate", "--out", landing, "--format", "parquet", "--annotations", "40000", "--workers", "60",
         "--projects", "1", "--steps", "1", "--bad-rate", "0", "--seed", "7");
     String root = dir.resolve("lh").toString();
     for (String[] kind : List.of(new String[] {"schemas", "schema"}, new String[] {"gold", "gold"}, new String[] {"annotations", "annotations"})) {
       ok("ingest", "--lakehouse", root, "--source", landing + "/" + kind[0], "--kind", kind[1], "--logical-date", "2026-01-31");
     }
-    Path conf = dir.resolve("q.conf");
-    Files.writeString(conf, "annolake.quality.threshold = 0.8");
-    ok("worker-quality", "--lakehouse", root, "--conf", conf.toString(), "--logical-date", "2026-01-31");
+    ok("worker-quality", "--lakehouse", root, "--logical-date", "2026-01-31");
 
     Lakehouse lh = new Lakehouse(spark, root, "annolake");
     Dataset<Row> truth = spark.read().option("header", true).csv(landing + "/_truth/workers").select("worker_id", "archetype");
@@ -66,7 +58,7 @@ class WorkerQualitySimulatorTest {
     Dataset<Row> good = quality.where(col("archetype").isin(GOOD.toArray()));
     long badPaused = bad.where(col("status").equalTo("PAUSED")).count();
     long goodPaused = good.where(col("status").equalTo("PAUSED")).count();
-    System.out.printf("[simulator] threshold 0.8: bad workers with >= %d gold answers paused %d/%d; expert/good paused %d/%d%n",
+    System.out.printf("[simulator] threshold 0.97: bad workers with >= %d gold answers paused %d/%d; expert/good/slow-accurate paused %d/%d%n",
         minEvidence, badPaused, bad.count(), goodPaused, good.count());
     for (Row r : bad.join(caught, scala.collection.JavaConverters
             .asScalaBuffer(List.of("project_id", "step", "worker_id")).toSeq(), "left")
@@ -79,28 +71,9 @@ class WorkerQualitySimulatorTest {
         .forEach(r -> byArchetype.put(r.getString(0) + "/" + r.getString(1), r.getLong(2)));
     System.out.println("[simulator] archetype/status counts: " + byArchetype);
 
-    atDefaultThreshold(lh, truth, minEvidence);
-
     assertThat(bad.count()).isPositive();
+    assertThat(good.count()).isPositive();
     assertThat(badPaused).isEqualTo(bad.count());
     assertThat(goodPaused).isZero();
-  }
-
-  /** The same data through the transforms at the default settings (0.97), printed only. */
-  private void atDefaultThreshold(Lakehouse lh, Dataset<Row> truth, int minEvidence) {
-    QualitySettings defaults = QualitySettings.from(AnnolakeConfig.defaults());
-    Dataset<Row> annotations = lh.read(Tables.ANNOTATIONS);
-    Dataset<Row> answers = GoldAnswers.of(annotations, lh.read(Tables.GOLD_LABELS), null);
-    Dataset<Row> spans = StatusTimeline.spans(answers, null, defaults);
-    Dataset<Row> q = WorkerQualityTable.build(annotations, answers, spans, defaults, Instant.parse("2026-02-01T00:00:00Z"))
-        .join(truth, "worker_id");
-    Dataset<Row> bad = q.where(col("archetype").isin(BAD.toArray()).and(col("gold_answers").geq(minEvidence)));
-    Dataset<Row> good = q.where(col("archetype").isin(GOOD.toArray()));
-    System.out.printf("[simulator] default threshold 0.97: bad paused %d/%d; expert paused %d/%d; good paused %d/%d%n",
-        bad.where(col("status").equalTo("PAUSED")).count(), bad.count(),
-        good.where(col("archetype").equalTo("EXPERT").and(col("status").equalTo("PAUSED"))).count(),
-        good.where(col("archetype").equalTo("EXPERT")).count(),
-        good.where(col("archetype").equalTo("GOOD").and(col("status").equalTo("PAUSED"))).count(),
-        good.where(col("archetype").equalTo("GOOD")).count());
   }
 }
