@@ -56,12 +56,26 @@ public final class WorkerQualityTable {
         coalesce(col("repeated_gold_items"), lit(0L)).as("repeated_gold_items"),
         answers.cast("double").divide(col("annotations")).as("gold_share"),
         lit(settings.goldShareTarget()).as("gold_share_target"),
+        goldShareStatus(answers, col("annotations"), settings).as("gold_share_status"),
         threshold(settings).as("threshold"),
         coalesce(col("status"), lit(WorkerStatus.INSUFFICIENT_EVIDENCE.name())).as("status"),
         coalesce(col("status_reason"), lit("no gold answers yet")).as("status_reason"),
         coalesce(col("status_since"), lit(StatusTimeline.BEGINNING)).as("status_since"),
         coalesce(col("retraining_streak"), lit(0L)).as("retraining_streak"),
         lit(Timestamp.from(asOf)).as("as_of"));
+  }
+
+  /**
+   * BELOW_TARGET / ABOVE_TARGET when the Wilson interval of the worker's gold share lies wholly
+   * below / above the target, else ON_TARGET: a significance test, so a worker with 20 answers and
+   * no gold is not flagged, one with 2,000 is. Too little gold means too little evidence; too much
+   * can mean the worker recognises gold items and answers them selectively.
+   */
+  static Column goldShareStatus(Column goldAnswers, Column annotations, QualitySettings settings) {
+    double target = settings.goldShareTarget();
+    return when(WorkerFigures.wilsonHigh(goldAnswers, annotations, settings.z()).lt(target), "BELOW_TARGET")
+        .when(WorkerFigures.wilsonLow(goldAnswers, annotations, settings.z()).gt(target), "ABOVE_TARGET")
+        .otherwise("ON_TARGET");
   }
 
   /** The per project/step threshold as a column, matching {@link QualitySettings#thresholdFor}. */
