@@ -15,6 +15,12 @@ public final class Aggregators {
 
   /** An aggregator with the shared EM settings (ignored by the one-pass votes). */
   public static Aggregator create(String name, int maxIterations, double tolerance, double smoothing) {
+    return create(name, maxIterations, tolerance, smoothing, Mace.Settings.defaults().inference());
+  }
+
+  /** As {@link #create(String, int, double, double)}, with MACE's inference scheme. */
+  public static Aggregator create(
+      String name, int maxIterations, double tolerance, double smoothing, Mace.Inference maceInference) {
     return switch (name) {
       case "mv" -> new MajorityVote();
       case "wmv" -> new WeightedMajorityVote();
@@ -28,7 +34,8 @@ public final class Aggregators {
       }
       case "mace" -> {
         Mace.Settings d = Mace.Settings.defaults();
-        yield new Mace(new Mace.Settings(maxIterations, tolerance, d.alpha(), d.beta(), smoothing, d.priors()));
+        yield new Mace(new Mace.Settings(maxIterations, tolerance, d.alpha(), d.beta(), smoothing, d.priors(),
+            maceInference, d.strategyPrior()));
       }
       default -> throw new IllegalArgumentException(
           "Invalid value '" + name + "' for option '--method': expected one of " + NAMES);

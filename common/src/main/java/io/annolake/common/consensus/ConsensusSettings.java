@@ -2,6 +2,7 @@ package io.annolake.common.consensus;
 
 import io.annolake.common.aggregation.Aggregator;
 import io.annolake.common.aggregation.Aggregators;
+import io.annolake.common.aggregation.Mace;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 
@@ -15,11 +16,14 @@ import io.annolake.common.config.ConfigException;
  * @param tolerance EM convergence tolerance
  * @param smoothing pseudo-count of the EM methods
  * @param partitions partitions of the cached answer blocks (0: the shuffle partitions)
+ * @param maceInference MACE's training scheme: {@code em} or {@code vb} (variational Bayes)
  */
 public record ConsensusSettings(
     String method, int minAnnotators, double acceptThreshold, int maxIterations, double tolerance,
-    double smoothing, int partitions) {
+    double smoothing, int partitions, String maceInference) {
   private static final String P = "annolake.consensus.";
+  private static final java.util.Map<String, Mace.Inference> MACE_INFERENCE =
+      java.util.Map.of("em", Mace.Inference.EM, "vb", Mace.Inference.VARIATIONAL_BAYES);
 
   public static ConsensusSettings from(AnnolakeConfig config) {
     ConsensusSettings s =
@@ -30,14 +34,15 @@ public record ConsensusSettings(
             config.integer(P + "max-iterations"),
             config.number(P + "tolerance"),
             config.number(P + "smoothing"),
-            config.integer(P + "partitions"));
+            config.integer(P + "partitions"),
+            config.string(P + "mace-inference"));
     s.validate();
     return s;
   }
 
   /** Same settings with another method (command-line flag). */
   public ConsensusSettings withMethod(String m) {
-    ConsensusSettings s = new ConsensusSettings(m, minAnnotators, acceptThreshold, maxIterations, tolerance, smoothing, partitions);
+    ConsensusSettings s = new ConsensusSettings(m, minAnnotators, acceptThreshold, maxIterations, tolerance, smoothing, partitions, maceInference);
     s.validate();
     return s;
   }
@@ -50,6 +55,8 @@ public record ConsensusSettings(
     AnnolakeConfig.require(tolerance >= 0, P + "tolerance", tolerance, "must be >= 0");
     AnnolakeConfig.require(smoothing > 0, P + "smoothing", smoothing, "must be > 0 (0 gives log(0) for unseen cells)");
     AnnolakeConfig.require(partitions >= 0, P + "partitions", partitions, "must be >= 0");
+    AnnolakeConfig.require(MACE_INFERENCE.containsKey(maceInference), P + "mace-inference", maceInference,
+        "expected one of " + MACE_INFERENCE.keySet());
   }
 
   /** The configured aggregator. */
@@ -59,7 +66,7 @@ public record ConsensusSettings(
 
   public Aggregator aggregator(String name) {
     try {
-      return Aggregators.create(name, maxIterations, tolerance, smoothing);
+      return Aggregators.create(name, maxIterations, tolerance, smoothing, MACE_INFERENCE.get(maceInference));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage(), e);
     }

@@ -4,8 +4,10 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.when;
 
 import io.annolake.common.aggregation.Aggregator;
@@ -31,15 +33,24 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code annolake compare-methods}: every distributed aggregator on the same snapshot of the
- * annotations, fitted blind to gold; per method, how often its label differs from each other
- * method's (flip rate) and its accuracy on gold items.
+ * annotations; per method, how often its label differs from each other method's (flip rate) and its
+ * accuracy on gold items.
+ *
+ * <p>Protocol: the unsupervised methods are fitted blind to gold, so gold accuracy is an honest
+ * held-out score. The accuracy-weighted vote (wmv) needs gold to weigh workers, so it is
+ * cross-fitted: gold items are split in two folds by a hash of (project, step, item); each fold's
+ * items are labelled with weights learned from the other fold's gold only, so no gold answer ever
+ * scores the weights it produced. Items without gold get the labels of a fit on all gold, as the
+ * consensus job would give them.
  */
 @Command(
     name = "compare-methods",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs every aggregator on one snapshot of annotations (gold hidden from the fit) and prints,",
-      "per method, the label flip rate against the others and the accuracy on gold items."
+      "Runs every aggregator on one snapshot of annotations and prints, per method, the label flip",
+      "rate against the others and the accuracy on gold items. Gold is hidden from every fit, except",
+      "wmv, which is cross-fitted: each half of the gold items is scored with worker weights learned",
+      "from the other half."
     })
 public final class CompareMethodsJob implements Callable<Integer> {
   @Mixin GlobalOptions global;
@@ -50,11 +61,19 @@ public final class CompareMethodsJob implements Callable<Integer> {
   /** Per method: mean flip rate against the others, accuracy on gold items, gold items seen. */
   public record MethodScore(String method, double flipRate, Double goldAccuracy, long goldItems) {}
 
+  /** How gold accuracy is measured, printed with the result. */
+  public static final String PROTOCOL =
+      "gold hidden from every fit; wmv cross-fitted over 2 folds of gold items (weights from one half, scored on the other)";
+
+  /** Number of gold folds of the wmv cross-fit. */
+  static final int FOLDS = 2;
+
   /** The comparison: the snapshot version, scores, and the pairwise flip rates. */
   public record Result(long annotationsVersion, long items, List<MethodScore> scores, Map<String, Double> pairFlips, List<String> skipped) {
     @Override
     public String toString() {
       StringBuilder s = new StringBuilder(String.format("compare-methods on annotations version %d, %,d items%n", annotationsVersion, items));
+      s.append("  protocol: ").append(PROTOCOL).append(String.format("%n"));
       s.append(String.format("  %-6s %10s %14s %10s%n", "method", "flip rate", "gold accuracy", "gold items"));
       for (MethodScore m : scores) {
         s.append(String.format("  %-6s %10.4f %14s %10d%n", m.method(), m.flipRate(),
@@ -93,12 +112,19 @@ public final class CompareMethodsJob implements Callable<Integer> {
     }
     ConsensusComputation base =
         ConsensusComputation.fit(lakehouse.spark(), annotations, null, schemas, settings.aggregator(methods.get(0)), partitions);
+    List<ConsensusComputation> open = new ArrayList<>();
     try {
       Dataset<Row> labels = null;
       for (String name : methods) {
         Aggregator aggregator = settings.aggregator(name);
-        ConsensusComputation fit = name.equals(methods.get(0)) ? base : base.refit(aggregator);
-        Dataset<Row> one = fit.posteriors().select(col("project_id"), col("step"), col("item_id"), lit(name).as("method"), col("crowd_label").as("label"));
+        Dataset<Row> one;
+        if (name.equals("wmv") && gold != null) {
+          one = crossFitted(lakehouse, annotations, gold, schemas, aggregator, partitions, open);
+        } else {
+          ConsensusComputation fit = name.equals(methods.get(0)) ? base : base.refit(aggregator);
+          one = fit.posteriors().select(col("project_id"), col("step"), col("item_id"), col("crowd_label").as("label"));
+        }
+        one = one.select(col("project_id"), col("step"), col("item_id"), lit(name).as("method"), col("label"));
         labels = labels == null ? one : labels.unionByName(one);
       }
       Dataset<Row> wide =
@@ -139,7 +165,42 @@ public final class CompareMethodsJob implements Callable<Integer> {
       }
       return new Result(version, r.getLong(0), scores, pairs, skipped);
     } finally {
+      open.forEach(ConsensusComputation::close);
       base.close();
     }
+  }
+
+  /** Gold fold of an item: a hash of its key, so folds are stable across runs. */
+  static Column fold() {
+    return pmod(hash(col("project_id"), col("step"), col("item_id")), lit(FOLDS));
+  }
+
+  /**
+   * Labels of a gold-using method, cross-fitted: a gold item of fold f gets its label from a fit that
+   * saw only the other folds' gold; items without gold get the label of a fit on all gold. Rows:
+   * project_id, step, item_id, label. The fits join {@code open}, to be closed once the labels are used.
+   */
+  static Dataset<Row> crossFitted(
+      Lakehouse lakehouse, Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> schemas, Aggregator aggregator,
+      int partitions, List<ConsensusComputation> open) {
+    String[] key = {"project_id", "step", "item_id"};
+    Dataset<Row> goldFolds = gold.select(col("project_id"), col("step"), col("item_id")).distinct().withColumn("fold", fold());
+    Dataset<Row> out = labelsOf(lakehouse, annotations, gold, schemas, aggregator, partitions, open)
+        .join(goldFolds, key, "left_anti");
+    for (int f = 0; f < FOLDS; f++) {
+      Dataset<Row> visible = gold.where(fold().notEqual(lit(f)));
+      Dataset<Row> scored = goldFolds.where(col("fold").equalTo(lit(f))).drop("fold");
+      out = out.unionByName(labelsOf(lakehouse, annotations, visible, schemas, aggregator, partitions, open).join(scored, key, "left_semi"));
+    }
+    return out;
+  }
+
+  /** One fit's crowd labels (lazy: the fit joins {@code open}, to be closed once they are used). */
+  private static Dataset<Row> labelsOf(
+      Lakehouse lakehouse, Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> schemas, Aggregator aggregator,
+      int partitions, List<ConsensusComputation> open) {
+    ConsensusComputation fit = ConsensusComputation.fit(lakehouse.spark(), annotations, gold, schemas, aggregator, partitions);
+    open.add(fit);
+    return fit.posteriors().select(col("project_id"), col("step"), col("item_id"), col("crowd_label").as("label"));
   }
 }

@@ -104,7 +104,46 @@ class ConsensusJobTest {
     for (String m : List.of("mv", "wmv", "wawa", "ds", "ocds", "glad", "mace")) {
       assertThat(run.out()).contains("  " + m + " ");
     }
-    assertThat(run.out()).contains("gold accuracy");
+    assertThat(run.out()).contains("gold accuracy").contains("protocol: " + CompareMethodsJob.PROTOCOL);
+  }
+
+  /**
+   * Two reliable workers against three who always answer "x" on items whose truth is "y": majority
+   * vote gets every gold item wrong; the accuracy-weighted vote, cross-fitted (weights from the
+   * other half of the gold), gets every gold item right, so compare-methods no longer reports it
+   * equal to majority vote.
+   */
+  @Test
+  void compareMethodsCrossFitsTheAccuracyWeightedVote(@TempDir Path tmp) throws java.io.IOException {
+    StringBuilder answers = new StringBuilder("item,worker,label\n");
+    StringBuilder gold = new StringBuilder("item,label\n");
+    for (int i = 0; i < 16; i++) {
+      String item = "it" + i;
+      for (String w : List.of("g1", "g2")) {
+        answers.append(item).append(',').append(w).append(",y\n");
+      }
+      for (String w : List.of("b1", "b2", "b3")) {
+        answers.append(item).append(',').append(w).append(",x\n");
+      }
+      if (i < 12) {
+        gold.append(item).append(",y\n");
+      }
+    }
+    Path a = Files.writeString(tmp.resolve("answers.csv"), answers);
+    Path g = Files.writeString(tmp.resolve("gold.csv"), gold);
+    String lh = tmp.resolve("lh").toString();
+    ok("ingest", "--lakehouse", lh, "--source", a.toString(), "--project", "p");
+    ok("ingest", "--lakehouse", lh, "--source", g.toString(), "--project", "p", "--kind", "gold");
+
+    CompareMethodsJob.Result result =
+        CompareMethodsJob.compare(new Lakehouse(spark, lh, "annolake"), io.annolake.common.config.AnnolakeConfig.defaults(), null);
+    Map<String, CompareMethodsJob.MethodScore> scores = new TreeMap<>();
+    result.scores().forEach(m -> scores.put(m.method(), m));
+    assertThat(scores.get("mv").goldAccuracy()).isEqualTo(0.0);
+    assertThat(scores.get("wmv").goldAccuracy()).isEqualTo(1.0);
+    assertThat(scores.get("wmv").goldItems()).isEqualTo(12);
+    // Items without gold: wmv fitted on all gold sides with g1 and g2 as well.
+    assertThat(result.pairFlips().get("mv/wmv")).isEqualTo(1.0);
   }
 
   private static String readHeader(Path csv) {
