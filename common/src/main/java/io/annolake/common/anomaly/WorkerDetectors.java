@@ -52,7 +52,7 @@ public final class WorkerDetectors {
         lowConsensusAgreement(w, ctx, s, kappas, goldMedian).ifPresent(flags::add);
       }
       if (enabled.contains(AnomalyCode.PRELABEL_RUBBER_STAMPING)) {
-        rubberStamping(w, ctx, s, acceptRates).ifPresent(flags::add);
+        rubberStamping(w, ctx, s, acceptRates, goldMedian).ifPresent(flags::add);
       }
       if (enabled.contains(AnomalyCode.GOLD_FAILURE_SPIKE)) {
         goldFailureSpike(w, ctx, s).ifPresent(flags::add);
@@ -175,7 +175,7 @@ public final class WorkerDetectors {
     }
     Severity severity = chance ? Severity.HIGH : Severity.MEDIUM;
     String cap = null;
-    if (w.goldAnswers() >= MIN_GOLD_FOR_EXCUSE && !Double.isNaN(goldMedian) && w.goldAccuracy() >= goldMedian) {
+    if (goodOnGold(w, goldMedian)) {
       severity = severity.atMost(Severity.LOW);
       cap = "gold accuracy at least the step's median: disagrees with the crowd, not with the truth";
     } else if ("expert".equalsIgnoreCase(w.workerType())) {
@@ -197,8 +197,13 @@ public final class WorkerDetectors {
     return Optional.of(flag(w, ctx, AnomalyCode.LOW_CONSENSUS_AGREEMENT, severity, peers.median() - kappa, e));
   }
 
-  /** PRELABEL_RUBBER_STAMPING: wrong pre-labels accepted at a high rate, far above peers (HIGH when also fast). */
-  public static Optional<Flag> rubberStamping(WorkerStats w, StepContext ctx, AnomalySettings s, RobustStats.Location peers) {
+  /**
+   * PRELABEL_RUBBER_STAMPING: pre-labels the consensus rejects accepted at a high rate, far above
+   * peers (HIGH when also fast). A worker whose gold accuracy is at least the step's median is
+   * capped at LOW: where the crowd is wrong and the model right, agreeing with the model is right.
+   */
+  public static Optional<Flag> rubberStamping(
+      WorkerStats w, StepContext ctx, AnomalySettings s, RobustStats.Location peers, double goldMedian) {
     if (w.wrongPrelabels() < s.minWrongPrelabels()) {
       return Optional.empty();
     }
@@ -210,7 +215,14 @@ public final class WorkerDetectors {
     boolean fast = !Double.isNaN(w.prelabelMedianDurationMs()) && !Double.isNaN(ctx.medianDurationMs())
         && w.prelabelMedianDurationMs() <= ctx.medianDurationMs();
     Severity severity = fast && w.wrongPrelabels() >= 2L * s.minWrongPrelabels() ? Severity.HIGH : Severity.MEDIUM;
+    boolean excused = goodOnGold(w, goldMedian);
+    if (excused) {
+      severity = severity.atMost(Severity.LOW);
+    }
     Map<String, Object> e = new LinkedHashMap<>();
+    if (excused) {
+      e.put("severity_capped", "gold accuracy at least the step's median");
+    }
     e.put("wrong_prelabels", w.wrongPrelabels());
     e.put("wrong_prelabels_accepted", w.wrongPrelabelsAccepted());
     e.put("accept_rate", round(rate));
@@ -221,7 +233,12 @@ public final class WorkerDetectors {
     return Optional.of(flag(w, ctx, AnomalyCode.PRELABEL_RUBBER_STAMPING, severity, rate, e));
   }
 
-  /** GOLD_FAILURE_SPIKE: recent gold accuracy significantly and substantially below the worker's own history. */
+  /**
+   * GOLD_FAILURE_SPIKE: recent gold accuracy at least min-drop below the worker's own history, and
+   * the drop is significant on gold alone (z), or, gold being sparse by design, corroborated by an
+   * equally large and significant drop of the same worker's agreement with consensus. HIGH when
+   * the gold drop is significant at z + 1, or significant and corroborated.
+   */
   public static Optional<Flag> goldFailureSpike(WorkerStats w, StepContext ctx, AnomalySettings s) {
     WorkerStats.GoldHistory g = w.goldHistory();
     if (g.historyAnswers() < s.spikeMinHistory() || g.recentAnswers() < s.spikeMinRecent()) {
@@ -230,7 +247,13 @@ public final class WorkerDetectors {
     double history = (double) g.historyCorrect() / g.historyAnswers();
     double recent = (double) g.recentCorrect() / g.recentAnswers();
     double z = Proportions.twoProportionZ(g.historyCorrect(), g.historyAnswers(), g.recentCorrect(), g.recentAnswers());
-    if (!(history - recent >= s.spikeMinDrop() && z >= s.spikeZ())) {
+    double consensusHistory = g.historyConsensus() > 0 ? (double) g.historyAgreed() / g.historyConsensus() : Double.NaN;
+    double consensusRecent = g.recentConsensus() > 0 ? (double) g.recentAgreed() / g.recentConsensus() : Double.NaN;
+    double consensusZ =
+        Proportions.twoProportionZ(g.historyAgreed(), g.historyConsensus(), g.recentAgreed(), g.recentConsensus());
+    boolean goldSignificant = z >= s.spikeZ();
+    boolean corroborated = consensusZ >= s.spikeZ() && consensusHistory - consensusRecent >= s.spikeMinDrop();
+    if (!(history - recent >= s.spikeMinDrop() && (goldSignificant || corroborated))) {
       return Optional.empty();
     }
     Map<String, Object> e = new LinkedHashMap<>();
@@ -243,8 +266,10 @@ public final class WorkerDetectors {
     e.put("history_daily_accuracy_mean", round(g.dailyAccuracy().mean()));
     e.put("history_daily_accuracy_sd", round(g.dailyAccuracy().stddev()));
     e.put("history_days", g.dailyAccuracy().n());
-    e.put("recent_vs_daily_z", round(g.dailyAccuracy().z(recent)));
-    Severity severity = z >= s.spikeZ() + 1 ? Severity.HIGH : Severity.MEDIUM;
+    e.put("consensus_agreement_history", round(consensusHistory));
+    e.put("consensus_agreement_recent", round(consensusRecent));
+    e.put("consensus_z", round(consensusZ));
+    Severity severity = z >= s.spikeZ() + 1 || (goldSignificant && corroborated) ? Severity.HIGH : Severity.MEDIUM;
     return Optional.of(flag(w, ctx, AnomalyCode.GOLD_FAILURE_SPIKE, severity, history - recent, e));
   }
 
@@ -288,6 +313,11 @@ public final class WorkerDetectors {
   private static double[][] matrix(Map<String, long[][]> confusions, String worker, StepContext ctx, AnomalySettings s) {
     int k = ctx.labels().size();
     return Collusion.confusion(confusions.getOrDefault(worker, new long[k][k]), s.collusionSmoothing());
+  }
+
+  /** Enough gold answers, at least as accurate as the step's median worker. */
+  static boolean goodOnGold(WorkerStats w, double goldMedian) {
+    return w.goldAnswers() >= MIN_GOLD_FOR_EXCUSE && !Double.isNaN(goldMedian) && w.goldAccuracy() >= goldMedian;
   }
 
   /** Chance-corrected agreement with consensus against the worker's own label mix (Cohen-style). */

@@ -25,8 +25,8 @@ public final class WorkerFlags {
   /**
    * @param window the window's answers ({@link AnomalyTransforms#window})
    * @param stepDurations {@link AnomalyTransforms#stepDurations}
-   * @param goldDays per worker and day with gold answers: project_id, step, worker_id, day,
-   *     gold_answers, gold_correct (the window's days and committed history days)
+   * @param goldDays per worker and day: project_id, step, worker_id, day, gold_answers, gold_correct,
+   *     consensus_answers, consensus_agreed (the window's days and committed history days)
    * @param recentFrom first day that counts as recent
    */
   public static List<Flag> detect(
@@ -153,23 +153,25 @@ public final class WorkerFlags {
     Map<String, long[]> counts = new HashMap<>();
     Map<String, RunningStats> daily = new HashMap<>();
     Date recent = Date.valueOf(recentFrom);
-    for (Row r : goldDays.where(col("gold_answers").gt(0))
-        .select("project_id", "step", "worker_id", "day", "gold_answers", "gold_correct").collectAsList()) {
+    for (Row r : goldDays.where(col("gold_answers").gt(0).or(col("consensus_answers").gt(0)))
+        .select("project_id", "step", "worker_id", "day", "gold_answers", "gold_correct", "consensus_answers", "consensus_agreed")
+        .collectAsList()) {
       String worker = key(r.getString(0), r.getString(1), r.getString(2));
       long answers = r.getLong(4);
       long correct = r.getLong(5);
-      long[] c = counts.computeIfAbsent(worker, w -> new long[4]);
-      if (r.getDate(3).before(recent)) {
-        c[0] += answers;
-        c[1] += correct;
+      long[] c = counts.computeIfAbsent(worker, w -> new long[8]);
+      int offset = r.getDate(3).before(recent) ? 0 : 2;
+      c[offset] += answers;
+      c[offset + 1] += correct;
+      c[offset + 4] += r.getLong(6);
+      c[offset + 5] += r.getLong(7);
+      if (offset == 0 && answers > 0) {
         daily.merge(worker, RunningStats.of((double) correct / answers), RunningStats::merge);
-      } else {
-        c[2] += answers;
-        c[3] += correct;
       }
     }
     Map<String, WorkerStats.GoldHistory> out = new HashMap<>();
-    counts.forEach((w, c) -> out.put(w, new WorkerStats.GoldHistory(c[0], c[1], c[2], c[3], daily.getOrDefault(w, RunningStats.EMPTY))));
+    counts.forEach((w, c) -> out.put(w, new WorkerStats.GoldHistory(
+        c[0], c[1], c[2], c[3], daily.getOrDefault(w, RunningStats.EMPTY), c[4], c[5], c[6], c[7])));
     return out;
   }
 

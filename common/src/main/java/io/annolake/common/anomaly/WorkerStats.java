@@ -37,11 +37,15 @@ public record WorkerStats(
     GoldHistory goldHistory)
     implements Serializable {
 
-  /** Gold answers in the recent days against the days before them (window plus committed history). */
+  /**
+   * Gold answers in the recent days against the days before them (window plus committed history),
+   * with the same split of answers judged against consensus (dense where gold is sparse).
+   */
   public record GoldHistory(
-      long historyAnswers, long historyCorrect, long recentAnswers, long recentCorrect, RunningStats dailyAccuracy)
+      long historyAnswers, long historyCorrect, long recentAnswers, long recentCorrect, RunningStats dailyAccuracy,
+      long historyConsensus, long historyAgreed, long recentConsensus, long recentAgreed)
       implements Serializable {
-    public static final GoldHistory NONE = new GoldHistory(0, 0, 0, 0, RunningStats.EMPTY);
+    public static final GoldHistory NONE = new GoldHistory(0, 0, 0, 0, RunningStats.EMPTY, 0, 0, 0, 0);
   }
 
   /** Gold accuracy in the window, NaN without gold answers. */

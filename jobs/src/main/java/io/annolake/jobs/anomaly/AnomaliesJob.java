@@ -130,10 +130,11 @@ public final class AnomaliesJob implements Callable<Integer> {
       long dailyRows = daily.count();
 
       progress.step("worker and pair detectors");
-      Dataset<Row> goldDays = daily.select("project_id", "step", "worker_id", "day", "gold_answers", "gold_correct");
+      String[] baseline = {"project_id", "step", "worker_id", "day", "gold_answers", "gold_correct", "consensus_answers", "consensus_agreed"};
+      Dataset<Row> goldDays = daily.selectExpr(baseline);
       Dataset<Row> history = committedHistory(run, project, first.minusDays(s.historyDays()), first);
       if (history != null) {
-        goldDays = goldDays.unionByName(history.select("project_id", "step", "worker_id", "day", "gold_answers", "gold_correct"));
+        goldDays = goldDays.unionByName(history.selectExpr(baseline));
       }
       List<Flag> workerFlags = WorkerFlags.detect(window, durations, goldDays, recentFrom, s, enabled);
 
