@@ -31,6 +31,7 @@ import picocli.CommandLine.IVersionProvider;
       WorkerQualityJob.class,
       ExportJob.class,
       io.annolake.jobs.agreement.AgreementJob.class,
+      io.annolake.jobs.anomaly.AnomaliesJob.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

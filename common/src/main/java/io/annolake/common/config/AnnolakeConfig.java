@@ -27,7 +27,7 @@ import java.util.TreeMap;
 public final class AnnolakeConfig {
   private static final String ROOT = "annolake";
   /** Subtrees whose keys are free-form and not checked against the reference. */
-  private static final String[] OPEN_SUBTREES = {"annolake.spark.extra", "annolake.quality.threshold-overrides"};
+  private static final String[] OPEN_SUBTREES = {"annolake.spark.extra", "annolake.quality.threshold-overrides", "annolake.anomalies.timing.min-duration-overrides"};
 
   private final Config config;
   private final String origin;

@@ -59,10 +59,10 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Writes landing files the way labeling tools deliver them, in any {@link LandingFormat}. Records
  * whose {@code bad_kind} is MALFORMED_RECORD are written as broken lines (text formats only).
- * Columns named {@code bad_kind} and {@code true_label} are hidden truth and never written.
+ * Columns named {@code bad_kind}, {@code true_label} and {@code anomaly} are hidden truth and never written.
  */
 public final class LandingWriter {
-  private static final List<String> HIDDEN = List.of("bad_kind", "true_label");
+  private static final List<String> HIDDEN = List.of("bad_kind", "true_label", "anomaly");
   private static final int ARROW_BATCH = 65_536;
 
   private LandingWriter() {}

@@ -29,6 +29,11 @@ public final class Tables {
   public static final String GOLD_ITEM_HEALTH = "gold_item_health";
   /** Quality leads' reinstatements of paused workers (landed with worker-quality --reinstate-file). */
   public static final String WORKER_REINSTATEMENTS = "worker_reinstatements";
+  // gold: anomalies
+  /** One row per flag: entity, project, step, code, severity, score, evidence JSON, window, run. */
+  public static final String ANOMALY_FLAGS = "anomaly_flags";
+  /** Per worker, project, step and day: volume, median duration, entropy, gold accuracy, agreement. */
+  public static final String WORKER_DAILY_METRICS = "worker_daily_metrics";
   // ops
   public static final String PIPELINE_RUNS = "pipeline_runs";
 
@@ -47,9 +52,12 @@ public final class Tables {
   /** Tables the consensus job writes. */
   public static final List<String> CONSENSUS_TABLES = List.of(CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS);
 
+  /** Tables the anomalies job writes (schemas in io.annolake.common.anomaly.AnomalyTables). */
+  public static final List<String> ANOMALY_TABLES = List.of(WORKER_DAILY_METRICS, ANOMALY_FLAGS);
+
   /** Every table this version of annolake writes, in pipeline order. */
   public static final List<String> ALL =
-      java.util.stream.Stream.of(INGEST, WORKER_QUALITY_TABLES, AGREEMENT_TABLES, CONSENSUS_TABLES, List.of(PIPELINE_RUNS))
+      java.util.stream.Stream.of(INGEST, WORKER_QUALITY_TABLES, AGREEMENT_TABLES, CONSENSUS_TABLES, ANOMALY_TABLES, List.of(PIPELINE_RUNS))
           .flatMap(List::stream)
           .toList();
 

@@ -12,6 +12,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -41,6 +42,9 @@ public final class CrowdSimulator {
   private static final long UNIT_SALT = 0x0417L;
   private static final long ANSWER_SALT = 0xA115L;
   private static final long ID_SALT = 0x1D5EL;
+  private static final long INJECT_SALT = 0x1A7EL;
+  private static final long DUPLICATE_ID_SALT = 0xD0B1L;
+  private static final int ANOMALY = 17;
   private static final String[][] VOCABULARY = {
     {"car", "truck", "bus", "motorcycle", "bicycle", "pedestrian", "van", "train", "boat", "other"},
     {"none", "low", "partial", "heavy", "full", "unknown", "mixed", "edge", "blurred", "other"},
@@ -59,7 +63,11 @@ public final class CrowdSimulator {
     ReasonCode.MALFORMED_RECORD
   };
 
-  /** Annotation records: the canonical contract plus {@code bad_kind} and {@code true_label}. */
+  /**
+   * Annotation records: the canonical contract plus hidden truth: {@code bad_kind} (the reason
+   * ingestion must reject it with), {@code true_label}, and {@code anomaly} (the flag code an
+   * injected annotation-level anomaly must get; see {@link AnomalyPlan}).
+   */
   public static final StructType ANNOTATIONS =
       new StructType()
           .add("annotation_id", StringType)
@@ -78,7 +86,8 @@ public final class CrowdSimulator {
           .add("cost", DataTypes.createDecimalType(12, 4))
           .add("revision", IntegerType)
           .add("bad_kind", StringType)
-          .add("true_label", StringType);
+          .add("true_label", StringType)
+          .add("anomaly", StringType);
 
   /** The hidden truth per (item, step). */
   public static final StructType ITEMS =
@@ -118,11 +127,13 @@ public final class CrowdSimulator {
   public static Dataset<Row> annotations(
       SparkSession spark, SimulatorSettings s, WorkerPool pool, boolean includeMalformed, int partitions) {
     Broadcast<WorkerPool> crowd = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(pool);
+    Broadcast<AnomalyPlan> plan =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(AnomalyPlan.create(pool, s));
     return spark
         .range(0, s.units(), 1, partitions)
         .flatMap(
             (org.apache.spark.api.java.function.FlatMapFunction<Long, Row>)
-                u -> answers(s, crowd.value(), u, includeMalformed).iterator(),
+                u -> answers(s, crowd.value(), plan.value(), u, includeMalformed).iterator(),
             Encoders.row(ANNOTATIONS));
   }
 
@@ -206,10 +217,12 @@ public final class CrowdSimulator {
         unit.redundancy());
   }
 
-  static List<Row> answers(SimulatorSettings s, WorkerPool pool, long u, boolean includeMalformed) {
+  static List<Row> answers(SimulatorSettings s, WorkerPool pool, AnomalyPlan plan, long u, boolean includeMalformed) {
     Unit unit = Unit.of(s, u);
     List<String> labels = labels(unit.step(), s.classes());
     SplittableRandom rng = new SplittableRandom(Rng.mix(s.seed(), ANSWER_SALT, u));
+    // Injections draw from their own stream, so the records of uninvolved workers stay as they were.
+    SplittableRandom inject = new SplittableRandom(Rng.mix(s.seed(), INJECT_SALT, u));
     int r = Math.min(unit.redundancy(), pool.size());
     int[] chosen = new int[r];
     for (int j = 0; j < r; j++) {
@@ -223,21 +236,32 @@ public final class CrowdSimulator {
       }
       chosen[j] = w;
     }
+    chosen = withFollowers(plan, chosen, inject);
     long startMs = s.startDate().atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
     long spanMs = s.days() * 86_400_000L;
     long midMs = startMs + spanMs / 2;
-    List<Row> rows = new ArrayList<>(r + 2);
-    for (int j = 0; j < r; j++) {
+    List<Object[]> records = new ArrayList<>(chosen.length + 2);
+    Object[][] own = new Object[chosen.length][];
+    for (int j = 0; j < chosen.length; j++) {
       int w = chosen[j];
+      boolean extra = j >= r;
       WorkerArchetype kind = pool.archetype(w);
-      long submittedMs = startMs + (long) (rng.nextDouble() * spanMs);
+      // An added follower answer draws from the injection stream; the crowd's draws stay untouched.
+      SplittableRandom draw = extra ? inject : rng;
+      long submittedMs = startMs + (long) (draw.nextDouble() * spanMs);
+      if (plan.role(w) == AnomalyPlan.Role.BURST && inject.nextDouble() < plan.burstProbability[w]) {
+        submittedMs = plan.burstStartMs[w] + inject.nextInt(55_000);
+      }
       String guideline = submittedMs < midMs ? "v1" : "v2";
       int truth = "v1".equals(guideline) ? unit.truthV1() : unit.truth();
       int answer =
-          kind == WorkerArchetype.RUBBER_STAMPER && unit.prelabel() >= 0 && rng.nextDouble() < 0.95
+          kind == WorkerArchetype.RUBBER_STAMPER && unit.prelabel() >= 0 && draw.nextDouble() < 0.95
               ? unit.prelabel()
-              : pool.answer(w, truth, rng.nextDouble());
-      long duration = Math.max(200, (long) (kind.medianDurationMs() * Math.exp(0.5 * rng.nextGaussian())));
+              : pool.answer(w, truth, draw.nextDouble());
+      if (submittedMs >= plan.spikeFromMs[w]) {
+        answer = inject.nextInt(labels.size());
+      }
+      long duration = Math.max(200, (long) (kind.medianDurationMs() * Math.exp(0.5 * draw.nextGaussian())));
       Object[] v = new Object[ANNOTATIONS.size()];
       v[0] = "a" + Long.toHexString(Rng.mix(s.seed(), ID_SALT, u * 64 + j));
       v[1] = projectId(unit.project());
@@ -256,18 +280,94 @@ public final class CrowdSimulator {
       v[14] = 1;
       v[15] = null;
       v[16] = labels.get(truth);
-      if (rng.nextDouble() < s.badRate()) {
+      if (!extra && rng.nextDouble() < s.badRate()) {
         int kinds = includeMalformed ? BAD_KINDS.length : BAD_KINDS.length - 1;
         ReasonCode bad = BAD_KINDS[rng.nextInt(kinds)];
-        spoil(v, bad, rng, labels, rows);
+        spoil(v, bad, rng, labels, records);
       }
+      own[j] = v;
+      records.add(v);
+    }
+    injectAfterAnswers(s, plan, unit, chosen, own, labels, inject, u, records);
+    List<Row> rows = new ArrayList<>(records.size());
+    for (Object[] v : records) {
       rows.add(RowFactory.create(v));
     }
     return rows;
   }
 
+  /** Adds a colluding follower to the leader's items (FOLLOW_SHARE of them) as an extra answer. */
+  private static int[] withFollowers(AnomalyPlan plan, int[] chosen, SplittableRandom inject) {
+    int[] out = chosen;
+    for (int w : chosen) {
+      int follower = plan.partner(w);
+      if (plan.leads(w) && !contains(out, out.length, follower) && inject.nextDouble() < AnomalyPlan.FOLLOW_SHARE) {
+        out = Arrays.copyOf(out, out.length + 1);
+        out[out.length - 1] = follower;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Injections that need every answer of the item: followers copy their leader; on trap items the
+   * crowd is wrong and the trap expert right; a duplicate submission; an impossible timestamp.
+   * Records already made bad for ingestion are left alone.
+   */
+  private static void injectAfterAnswers(
+      SimulatorSettings s, AnomalyPlan plan, Unit unit, int[] chosen, Object[][] own, List<String> labels,
+      SplittableRandom inject, long u, List<Object[]> records) {
+    int k = labels.size();
+    for (int j = 0; j < chosen.length; j++) {
+      int leader = plan.partner(chosen[j]);
+      if (leader >= 0 && !plan.leads(chosen[j]) && own[j][15] == null) {
+        for (int i = 0; i < chosen.length; i++) {
+          if (chosen[i] == leader && own[i][15] == null) {
+            own[j][6] = own[i][6];
+          }
+        }
+      }
+    }
+    int expert = -1;
+    for (int j = 0; j < chosen.length; j++) {
+      if (plan.role(chosen[j]) == AnomalyPlan.Role.TRAP_EXPERT) {
+        expert = j;
+      }
+    }
+    if (expert >= 0 && !unit.gold() && inject.nextDouble() < AnomalyPlan.TRAP_SHARE) {
+      for (int j = 0; j < chosen.length; j++) {
+        if (own[j][15] == null) {
+          int truth = labels.indexOf((String) own[j][16]);
+          own[j][6] = labels.get(j == expert ? truth : (truth + 1) % k);
+        }
+      }
+    }
+    if (inject.nextDouble() < AnomalyPlan.DUPLICATE_RATE && own[0][15] == null) {
+      Object[] copy = own[0].clone();
+      long later = 5_000 + inject.nextInt(115_000);
+      copy[0] = "a" + Long.toHexString(Rng.mix(s.seed(), DUPLICATE_ID_SALT, u));
+      copy[8] = new Timestamp(((Timestamp) copy[8]).getTime() + later);
+      copy[9] = new Timestamp(((Timestamp) copy[9]).getTime() + later);
+      copy[ANOMALY] = "DUPLICATE_SUBMISSION";
+      records.add(copy);
+    }
+    Object[] last = own[chosen.length - 1];
+    if (inject.nextDouble() < AnomalyPlan.IMPOSSIBLE_RATE && last[15] == null && chosen.length > 1) {
+      if (inject.nextBoolean()) {
+        // Months before the operation (and its batch): passes ingestion, cannot be true.
+        long back = (120L + inject.nextInt(280)) * 86_400_000L;
+        last[8] = new Timestamp(((Timestamp) last[8]).getTime() - back);
+        last[9] = new Timestamp(((Timestamp) last[9]).getTime() - back);
+      } else {
+        // A duration the timestamps contradict: started..submitted is seconds, duration_ms says up to an hour.
+        last[10] = (Long) last[10] + 600_000L + inject.nextInt(3_000_000);
+      }
+      last[ANOMALY] = "IMPOSSIBLE_TIMESTAMP";
+    }
+  }
+
   /** Makes one record bad in the given way; may add the extra record a duplicate or revision needs. */
-  private static void spoil(Object[] v, ReasonCode bad, SplittableRandom rng, List<String> labels, List<Row> rows) {
+  private static void spoil(Object[] v, ReasonCode bad, SplittableRandom rng, List<String> labels, List<Object[]> rows) {
     switch (bad) {
       case UNKNOWN_LABEL -> v[6] = ((String) v[6]).toUpperCase(Locale.ROOT) + "?";
       case MISSING_REQUIRED_FIELD -> v[rng.nextBoolean() ? 2 : 4] = null;
@@ -280,14 +380,14 @@ public final class CrowdSimulator {
           v[8] = new Timestamp(FAR_FUTURE.getTime() - (Long) v[10]);
         }
       }
-      case DUPLICATE_RECORD -> rows.add(RowFactory.create(v.clone()));
+      case DUPLICATE_RECORD -> rows.add(v.clone());
       case SUPERSEDED_REVISION -> {
         Object[] first = v.clone();
         first[6] = labels.get((labels.indexOf((String) v[6]) + 1) % labels.size());
         first[9] = new Timestamp(((Timestamp) v[9]).getTime() - 60_000);
         first[8] = new Timestamp(((Timestamp) first[9]).getTime() - (Long) v[10]);
         first[15] = ReasonCode.SUPERSEDED_REVISION.name();
-        rows.add(RowFactory.create(first));
+        rows.add(first);
         v[14] = 2;
         return; // the second revision is a good record
       }

@@ -138,6 +138,11 @@ public final class WorkerPool implements Serializable {
     return accuracy[w];
   }
 
+  /** The worker's share of all answers (activity weight, normalised). */
+  public double activity(int w) {
+    return cumulativeActivity[w] - (w > 0 ? cumulativeActivity[w - 1] : 0);
+  }
+
   /** Draws a worker by activity. */
   int drawWorker(double u) {
     int i = Arrays.binarySearch(cumulativeActivity, u);

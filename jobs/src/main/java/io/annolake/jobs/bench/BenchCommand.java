@@ -35,13 +35,13 @@ import picocli.CommandLine.Parameters;
       "Runs COMMAND on N simulated annotations and prints one JSON object: command, annotations,",
       "wall_s, rows_per_s, peak_rss_mb (the process's peak resident memory during the timed part).",
       "COMMAND: generate, ingest, or a job run on an ingested lakehouse (worker-quality, agreement,",
-      "consensus, compare-methods); options after COMMAND that bench does not know are passed to it,",
+      "consensus, compare-methods, anomalies); options after COMMAND that bench does not know are passed to it,",
       "e.g. 'bench consensus --annotations 1000000 --method ds'. Inputs (landing files and the",
       "ingested lakehouse) are generated once per size, seed and format and cached."
     })
 public final class BenchCommand implements Callable<Integer> {
   static final List<String> COMMANDS =
-      List.of("generate", "ingest", "worker-quality", "agreement", "consensus", "compare-methods");
+      List.of("generate", "ingest", "worker-quality", "agreement", "consensus", "compare-methods", "anomalies");
 
   @Mixin GlobalOptions global;
 

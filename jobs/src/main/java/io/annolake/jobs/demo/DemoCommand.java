@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Generates a small operation (about 20k annotations) into a temporary landing folder,",
-      "ingests it, runs every job (worker-quality, agreement, consensus), and prints where the",
+      "ingests it, runs every job (worker-quality, agreement, consensus, anomalies), and prints where the",
       "tables are and a short summary."
     })
 public final class DemoCommand implements Callable<Integer> {
@@ -47,9 +47,9 @@ public final class DemoCommand implements Callable<Integer> {
     JobShell.Env env = JobShell.open(global, Map.of());
     Path dir = landing != null ? landing : Files.createTempDirectory("annolake-demo-");
     String out = dir.toAbsolutePath().toString();
+    SimulatorSettings simulated = SimulatorSettings.defaults(annotations, seed);
     GenerateJob.Result generated =
-        GenerateJob.generate(
-            env.spark(), SimulatorSettings.defaults(annotations, seed), LandingFormat.JSON, out, out + "/_truth");
+        GenerateJob.generate(env.spark(), simulated, LandingFormat.JSON, out, out + "/_truth");
     System.out.println(generated);
 
     for (IngestJob.Result result : IngestJob.ingestLanding(global, out, Map.of())) {
@@ -57,7 +57,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     // Every later job, through the CLI in this JVM: same options, same summaries as users see.
-    for (String job : List.of("worker-quality", "agreement", "consensus")) {
+    for (String job : List.of("worker-quality", "agreement", "consensus", "anomalies")) {
       List<String> args = new java.util.ArrayList<>(List.of(job));
       if (global.conf != null) {
         args.addAll(List.of("--conf", global.conf.toString()));
@@ -70,6 +70,12 @@ public final class DemoCommand implements Callable<Integer> {
       }
       if (global.runId != null) {
         args.addAll(List.of("--run-id", global.runId + "-" + job));
+      }
+      if (job.equals("anomalies")) {
+        // The window reaches back to the simulated operation, which starts on a fixed date.
+        java.time.LocalDate logical = global.logicalDate != null ? global.logicalDate : java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        long days = java.time.temporal.ChronoUnit.DAYS.between(simulated.startDate(), logical) + 1;
+        args.addAll(List.of("--window-days", String.valueOf(Math.max(days, simulated.days()))));
       }
       int code = io.annolake.jobs.AnnolakeCli.execute(args.toArray(String[]::new));
       if (code != 0) {

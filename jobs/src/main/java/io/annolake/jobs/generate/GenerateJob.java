@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annolake.common.io.LandingFormat;
 import io.annolake.common.io.LandingWriter;
+import io.annolake.common.simulate.AnomalyPlan;
 import io.annolake.common.simulate.CrowdSimulator;
 import io.annolake.common.simulate.SimulatorSettings;
 import io.annolake.common.simulate.WorkerPool;
@@ -45,7 +46,8 @@ import picocli.CommandLine.Option;
     description = {
       "Writes landing files for a simulated labeling operation, deterministic by --seed:",
       "  OUT/annotations, OUT/gold, OUT/adjudications, OUT/schemas, and the hidden truth",
-      "  (true labels, worker archetypes, injected bad records, summary.json) in --truth-out."
+      "  (true labels, worker archetypes and injected roles, injected bad records, injected",
+      "  anomalies as entity_type,entity_id,code, summary.json) in --truth-out."
     })
 public final class GenerateJob implements Callable<Integer> {
   @Mixin GlobalOptions global;
@@ -169,23 +171,35 @@ public final class GenerateJob implements Callable<Integer> {
 
     progress(started, "writing hidden truth");
     items.write().mode("overwrite").parquet(truthOut + "/items");
-    workers(spark, pool).coalesce(1).write().mode("overwrite").option("header", true).csv(truthOut + "/workers");
-    records
+    AnomalyPlan plan = AnomalyPlan.create(pool, s);
+    workers(spark, pool, plan).coalesce(1).write().mode("overwrite").option("header", true).csv(truthOut + "/workers");
+    // One pass for the few marked records (bad or anomalous), one for the counts: as many passes as before.
+    Dataset<Row> marked =
+        records.where(col("bad_kind").isNotNull().or(col("anomaly").isNotNull()))
+            .select("annotation_id", "project_id", "item_id", "worker_id", "bad_kind", "anomaly")
+            .cache();
+    marked
         .where(col("bad_kind").isNotNull())
-        .select("annotation_id", "project_id", "item_id", "worker_id", "bad_kind")
+        .drop("anomaly")
         .coalesce(1)
         .write()
         .mode("overwrite")
         .option("header", true)
         .csv(truthOut + "/bad_records");
     Map<String, Long> bad = new TreeMap<>();
+    java.util.Set<String> active = new java.util.HashSet<>();
     long total = 0;
-    for (Row r : records.groupBy("bad_kind").count().collectAsList()) {
-      total += r.getLong(1);
+    for (Row r : records.groupBy("bad_kind", "worker_id").count().collectAsList()) {
+      total += r.getLong(2);
       if (!r.isNullAt(0)) {
-        bad.put(r.getString(0), r.getLong(1));
+        bad.merge(r.getString(0), r.getLong(2), Long::sum);
+      } else if (!r.isNullAt(1)) {
+        active.add(r.getString(1));
       }
     }
+    anomalies(spark, pool, plan, marked, active).coalesce(1).write().mode("overwrite").option("header", true)
+        .csv(truthOut + "/anomalies");
+    marked.unpersist();
     Result result = new Result(out, truthOut, format.cliName(), total, s.units(), pool.size(), bad);
     LandingWriter.writeSmallFile(
         spark.sparkContext().hadoopConfiguration(), truthOut + "/summary.json", List.of(summary(s, result)));
@@ -218,22 +232,46 @@ public final class GenerateJob implements Callable<Integer> {
     return lines;
   }
 
-  private static Dataset<Row> workers(SparkSession spark, WorkerPool pool) {
+  private static Dataset<Row> workers(SparkSession spark, WorkerPool pool, AnomalyPlan plan) {
     StructType schema =
         new StructType()
             .add("worker_id", DataTypes.StringType)
             .add("archetype", DataTypes.StringType)
             .add("is_bad", DataTypes.BooleanType)
             .add("expected_accuracy", DataTypes.DoubleType)
-            .add("median_duration_ms", DataTypes.LongType);
+            .add("median_duration_ms", DataTypes.LongType)
+            .add("injected_role", DataTypes.StringType);
     List<Row> rows = new ArrayList<>();
     for (int w = 0; w < pool.size(); w++) {
       rows.add(
           RowFactory.create(
               pool.id(w), pool.archetype(w).name(), pool.archetype(w).isBad(), pool.accuracy(w),
-              pool.archetype(w).medianDurationMs()));
+              pool.archetype(w).medianDurationMs(), plan.role(w) == null ? null : plan.role(w).name()));
     }
     return spark.createDataFrame(rows, schema);
+  }
+
+  /**
+   * Every injected anomaly as (entity_type, entity_id, code): annotation-level ones from the records
+   * (those ingestion keeps), worker- and pair-level ones from the plan, for workers with answers.
+   */
+  private static Dataset<Row> anomalies(
+      SparkSession spark, WorkerPool pool, AnomalyPlan plan, Dataset<Row> marked, java.util.Set<String> active) {
+    StructType schema =
+        new StructType()
+            .add("entity_type", DataTypes.StringType)
+            .add("entity_id", DataTypes.StringType)
+            .add("code", DataTypes.StringType);
+    List<Row> rows = new ArrayList<>();
+    for (String[] t : plan.workerTruth(pool)) {
+      if (java.util.Arrays.stream(t[1].split("\\|")).allMatch(active::contains)) {
+        rows.add(RowFactory.create((Object[]) t));
+      }
+    }
+    Dataset<Row> annotationLevel =
+        marked.where(col("anomaly").isNotNull().and(col("bad_kind").isNull()))
+            .select(lit("annotation").as("entity_type"), col("annotation_id").as("entity_id"), col("anomaly").as("code"));
+    return spark.createDataFrame(rows, schema).unionByName(annotationLevel);
   }
 
   private static String summary(SimulatorSettings s, Result r) {

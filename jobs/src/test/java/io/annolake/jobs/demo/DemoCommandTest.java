@@ -25,7 +25,7 @@ class DemoCommandTest {
         assertThat(lh.exists(table)).as(table).isTrue();
       }
     }
-    // 4 ingests, worker-quality, agreement, consensus
-    assertThat(lh.read(Tables.PIPELINE_RUNS).where("status = 'SUCCEEDED'").count()).isEqualTo(7);
+    // 4 ingests, worker-quality, agreement, consensus, anomalies
+    assertThat(lh.read(Tables.PIPELINE_RUNS).where("status = 'SUCCEEDED'").count()).isEqualTo(8);
   }
 }

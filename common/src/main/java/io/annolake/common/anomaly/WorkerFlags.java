@@ -1,0 +1,185 @@
+package io.annolake.common.anomaly;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Collects the per-worker, per-pair and per-step statistics (small: workers x labels) to the
+ * driver, builds the pure inputs ({@link StepContext}, {@link WorkerStats},
+ * {@link WorkerDetectors.PairStats}) and runs the worker and pair detectors on each step.
+ */
+public final class WorkerFlags {
+  private WorkerFlags() {}
+
+  /**
+   * @param window the window's answers ({@link AnomalyTransforms#window})
+   * @param stepDurations {@link AnomalyTransforms#stepDurations}
+   * @param goldDays per worker and day: project_id, step, worker_id, day, gold_answers, gold_correct,
+   *     consensus_answers, consensus_agreed (the window's days and committed history days)
+   * @param recentFrom first day that counts as recent
+   */
+  public static List<Flag> detect(
+      Dataset<Row> window, Dataset<Row> stepDurations, Dataset<Row> goldDays, LocalDate recentFrom, AnomalySettings s,
+      Set<AnomalyCode> enabled) {
+    Map<String, Double> medians = new HashMap<>();
+    for (Row r : stepDurations.collectAsList()) {
+      medians.put(key(r.getString(0), r.getString(1)), r.isNullAt(2) ? Double.NaN : r.getDouble(2));
+    }
+    // labels per step and counts per worker
+    List<Row> counts = AnomalyTransforms.labelCounts(window).collectAsList();
+    Map<String, TreeSet<String>> labelSets = new TreeMap<>();
+    for (Row r : counts) {
+      TreeSet<String> set = labelSets.computeIfAbsent(key(r.getString(0), r.getString(1)), k -> new TreeSet<>());
+      if (!r.isNullAt(3)) {
+        set.add(r.getString(3));
+      }
+      if (!r.isNullAt(4)) {
+        set.add(r.getString(4));
+      }
+    }
+    Map<String, List<String>> labels = new HashMap<>();
+    labelSets.forEach((k, v) -> labels.put(k, List.copyOf(v)));
+    Map<String, long[]> workerLabels = new HashMap<>();
+    Map<String, long[]> workerItemConsensus = new HashMap<>();
+    Map<String, long[][]> confusion = new HashMap<>();
+    Map<String, long[]> stepLabels = new HashMap<>();
+    for (Row r : counts) {
+      String step = key(r.getString(0), r.getString(1));
+      List<String> ls = labels.get(step);
+      int k = ls.size();
+      String worker = key(step, r.getString(2));
+      long n = r.getLong(5);
+      int given = r.isNullAt(3) ? -1 : ls.indexOf(r.getString(3));
+      int truth = r.isNullAt(4) ? -1 : ls.indexOf(r.getString(4));
+      if (given >= 0) {
+        workerLabels.computeIfAbsent(worker, w -> new long[k])[given] += n;
+        stepLabels.computeIfAbsent(step, w -> new long[k])[given] += n;
+      }
+      if (truth >= 0) {
+        workerItemConsensus.computeIfAbsent(worker, w -> new long[k])[truth] += n;
+        if (given >= 0) {
+          confusion.computeIfAbsent(worker, w -> new long[k][k])[truth][given] += n;
+        }
+      }
+    }
+    Map<String, StepContext> steps = new TreeMap<>();
+    for (Map.Entry<String, List<String>> e : labels.entrySet()) {
+      String[] ps = e.getKey().split("\u001f", -1);
+      long[] c = stepLabels.getOrDefault(e.getKey(), new long[e.getValue().size()]);
+      steps.put(e.getKey(), new StepContext(ps[0], ps[1], e.getValue(), LabelStats.shares(c),
+          medians.getOrDefault(e.getKey(), Double.NaN)));
+    }
+
+    Map<String, Row> sequences = new HashMap<>();
+    for (Row r : AnomalyTransforms.sequences(window, s.burstWindowMs()).collectAsList()) {
+      sequences.put(key(r.getString(0), r.getString(1), r.getString(2)), r);
+    }
+    Map<String, WorkerStats.GoldHistory> gold = goldHistories(goldDays, recentFrom);
+
+    Map<String, List<WorkerStats>> byStep = new TreeMap<>();
+    for (Row r : AnomalyTransforms.workerScalars(window).collectAsList()) {
+      String step = key(r.getString(0), r.getString(1));
+      String worker = key(step, r.getString(2));
+      int k = labels.get(step).size();
+      long[] lc = workerLabels.getOrDefault(worker, new long[k]);
+      long[] ic = workerItemConsensus.getOrDefault(worker, new long[k]);
+      long[][] cm = confusion.getOrDefault(worker, new long[k][k]);
+      long consensusAnswers = 0;
+      long agreed = 0;
+      for (int t = 0; t < k; t++) {
+        agreed += cm[t][t];
+        for (int a = 0; a < k; a++) {
+          consensusAnswers += cm[t][a];
+        }
+      }
+      Row seq = sequences.get(worker);
+      Bursts.Burst burst = seq == null ? Bursts.Burst.NONE : new Bursts.Burst(seq.getInt(4), seq.getLong(5), seq.getLong(6));
+      byStep.computeIfAbsent(step, x -> new ArrayList<>()).add(new WorkerStats(
+          r.getString(2), r.getString(4), r.getLong(3), nullableDouble(r, 5), lc, ic, consensusAnswers, agreed,
+          r.getLong(6), r.getLong(7), nullableDouble(r, 8), r.getLong(9), r.getLong(10),
+          seq == null ? 0 : seq.getInt(3), burst, gold.getOrDefault(worker, WorkerStats.GoldHistory.NONE)));
+    }
+
+    Map<String, List<WorkerDetectors.PairStats>> pairs = new HashMap<>();
+    if (enabled.contains(AnomalyCode.COLLUSION)) {
+      Map<String, long[][]> pairCounts = new TreeMap<>();
+      for (Row r : AnomalyTransforms.pairCounts(window, s.collusionMinShared()).collectAsList()) {
+        String step = key(r.getString(0), r.getString(1));
+        List<String> ls = labels.get(step);
+        int t = ls.indexOf(r.getString(4));
+        long[][] c = pairCounts.computeIfAbsent(key(step, r.getString(2), r.getString(3)), x -> new long[3][ls.size()]);
+        c[0][t] += r.getLong(5);
+        c[1][t] += r.getLong(6);
+        c[2][t] += r.getLong(7);
+      }
+      pairCounts.forEach((k, c) -> {
+        String[] parts = k.split("\u001f", -1);
+        pairs.computeIfAbsent(key(parts[0], parts[1]), x -> new ArrayList<>())
+            .add(new WorkerDetectors.PairStats(parts[2], parts[3], c[0], c[1], c[2]));
+      });
+    }
+
+    List<Flag> flags = new ArrayList<>();
+    for (Map.Entry<String, StepContext> e : steps.entrySet()) {
+      StepContext ctx = e.getValue();
+      flags.addAll(WorkerDetectors.detect(byStep.getOrDefault(e.getKey(), List.of()), ctx, s, enabled));
+      List<WorkerDetectors.PairStats> stepPairs = pairs.get(e.getKey());
+      if (stepPairs != null) {
+        Map<String, long[][]> stepConfusions = new HashMap<>();
+        confusion.forEach((w, m) -> {
+          if (w.startsWith(e.getKey() + "\u001f")) {
+            stepConfusions.put(w.substring(e.getKey().length() + 1), m);
+          }
+        });
+        flags.addAll(WorkerDetectors.collusion(stepPairs, stepConfusions, ctx, s));
+      }
+    }
+    return flags;
+  }
+
+  /** Per worker: gold answers before {@code recentFrom} (history, with the daily accuracy baseline) and from it on. */
+  static Map<String, WorkerStats.GoldHistory> goldHistories(Dataset<Row> goldDays, LocalDate recentFrom) {
+    Map<String, long[]> counts = new HashMap<>();
+    Map<String, RunningStats> daily = new HashMap<>();
+    Date recent = Date.valueOf(recentFrom);
+    for (Row r : goldDays.where(col("gold_answers").gt(0).or(col("consensus_answers").gt(0)))
+        .select("project_id", "step", "worker_id", "day", "gold_answers", "gold_correct", "consensus_answers", "consensus_agreed")
+        .collectAsList()) {
+      String worker = key(r.getString(0), r.getString(1), r.getString(2));
+      long answers = r.getLong(4);
+      long correct = r.getLong(5);
+      long[] c = counts.computeIfAbsent(worker, w -> new long[8]);
+      int offset = r.getDate(3).before(recent) ? 0 : 2;
+      c[offset] += answers;
+      c[offset + 1] += correct;
+      c[offset + 4] += r.getLong(6);
+      c[offset + 5] += r.getLong(7);
+      if (offset == 0 && answers > 0) {
+        daily.merge(worker, RunningStats.of((double) correct / answers), RunningStats::merge);
+      }
+    }
+    Map<String, WorkerStats.GoldHistory> out = new HashMap<>();
+    counts.forEach((w, c) -> out.put(w, new WorkerStats.GoldHistory(
+        c[0], c[1], c[2], c[3], daily.getOrDefault(w, RunningStats.EMPTY), c[4], c[5], c[6], c[7])));
+    return out;
+  }
+
+  private static double nullableDouble(Row r, int i) {
+    return r.isNullAt(i) ? Double.NaN : ((Number) r.get(i)).doubleValue();
+  }
+
+  private static String key(String... parts) {
+    return String.join("\u001f", parts);
+  }
+}

@@ -1,0 +1,199 @@
+package io.annolake.jobs.anomaly;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.annolake.common.anomaly.AnomalyCode;
+import io.annolake.common.anomaly.AnomalySettings;
+import io.annolake.common.anomaly.AnomalyTables;
+import io.annolake.common.anomaly.AnomalyTransforms;
+import io.annolake.common.anomaly.Flag;
+import io.annolake.common.anomaly.WorkerFlags;
+import io.annolake.common.config.AnnolakeConfig;
+import io.annolake.common.config.ConfigException;
+import io.annolake.common.io.LakehouseRun;
+import io.annolake.common.provenance.PipelineRuns;
+import io.annolake.common.schema.Tables;
+import io.annolake.common.spark.ProgressReporter;
+import io.annolake.jobs.GlobalOptions;
+import io.annolake.jobs.JobShell;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code annolake anomalies}: flags suspicious work (annotations, workers, items, worker pairs) in a
+ * window of days ending with the logical date, and keeps per-worker daily metrics as a baseline.
+ */
+@Command(
+    name = "anomalies",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Flags duplicate submissions, impossible timestamps, too-fast workers, timing outliers, bursts,",
+      "straight-lining, label-mix shifts, low consensus agreement, pre-label rubber stamping, gold",
+      "failure spikes, collusion and contested items over the last --window-days days up to the",
+      "logical date. Writes anomaly_flags (re-running a window replaces its flags) and",
+      "worker_daily_metrics. Flags that need consensus_labels or gold_labels are skipped, and said so,",
+      "when those tables are absent."
+    })
+public final class AnomaliesJob implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+
+  @Option(names = "--project", paramLabel = "ID", description = "Only this project (other projects' rows are kept).")
+  String project;
+
+  @Option(names = "--window-days", paramLabel = "N", description = "Days in the window (default: annolake.anomalies.window-days).")
+  Integer windowDays;
+
+  /** Figures of one run. */
+  public record Result(
+      LocalDate windowStart, LocalDate windowEnd, long annotations, long flags, Map<String, Long> byCodeAndSeverity,
+      Map<String, String> skipped, long dailyRows, Map<String, Long> versions) {
+    @Override
+    public String toString() {
+      StringBuilder b = new StringBuilder(String.format(
+          "anomalies %s..%s: %,d annotations | %,d flags | %,d worker-day metric rows%n  flags by code/severity: %s",
+          windowStart, windowEnd, annotations, flags, dailyRows, byCodeAndSeverity));
+      skipped.forEach((code, why) -> b.append(String.format("%n  skipped %s: %s", code, why)));
+      return b.append(String.format("%n  table versions: %s", versions)).toString();
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (windowDays != null && windowDays < 1) {
+      throw new ConfigException("Invalid value '" + windowDays + "' for option '--window-days': must be at least 1");
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    if (project != null) {
+      params.put("project", project);
+    }
+    if (windowDays != null) {
+      params.put("window-days", windowDays.toString());
+    }
+    Result result = JobShell.run(global, "anomalies", params, Map.of(),
+        (run, progress, config) -> run(run, progress, config, project, windowDays));
+    System.out.println(result);
+    return 0;
+  }
+
+  /** The job: pinned inputs, the window's statistics, flags and daily metrics written with provenance. */
+  public static Result run(LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String project, Integer windowDays) {
+    AnomalySettings s = AnomalySettings.from(config);
+    if (windowDays != null) {
+      s = s.withWindowDays(windowDays);
+    }
+    LocalDate last = run.context().logicalDate();
+    LocalDate first = last.minusDays(s.windowDays() - 1L);
+    LocalDate recentFrom = last.minusDays(s.recentDays() - 1L);
+    Timestamp from = Timestamp.from(first.atStartOfDay(ZoneOffset.UTC).toInstant());
+    Timestamp until = Timestamp.from(last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+
+    Dataset<Row> annotations = scoped(run.readPinned(Tables.ANNOTATIONS), project);
+    Dataset<Row> consensus = scoped(run.readPinnedIfExists(Tables.CONSENSUS_LABELS), project);
+    Dataset<Row> gold = scoped(run.readPinnedIfExists(Tables.GOLD_LABELS), project);
+    Set<AnomalyCode> enabled = EnumSet.allOf(AnomalyCode.class);
+    Map<String, String> skipped = new TreeMap<>();
+    if (consensus == null) {
+      for (AnomalyCode c : List.of(AnomalyCode.LOW_CONSENSUS_AGREEMENT, AnomalyCode.PRELABEL_RUBBER_STAMPING, AnomalyCode.COLLUSION)) {
+        enabled.remove(c);
+        skipped.put(c.name(), "no " + Tables.CONSENSUS_LABELS + " table (run 'annolake consensus' first)");
+      }
+    }
+    if (gold == null) {
+      enabled.remove(AnomalyCode.GOLD_FAILURE_SPIKE);
+      skipped.put(AnomalyCode.GOLD_FAILURE_SPIKE.name(), "no " + Tables.GOLD_LABELS + " table (ingest gold labels first)");
+    }
+    skipped.forEach((code, why) -> System.err.println("[anomalies] skipping " + code + ": " + why));
+
+    progress.step("gathering the window " + first + ".." + last);
+    Dataset<Row> window = AnomalyTransforms.window(annotations, consensus, gold, from, until).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> daily = AnomalyTransforms.daily(window).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> durations = AnomalyTransforms.stepDurations(window).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> flags = null;
+    try {
+      long answers = window.count();
+      long dailyRows = daily.count();
+
+      progress.step("worker and pair detectors");
+      String[] baseline = {"project_id", "step", "worker_id", "day", "gold_answers", "gold_correct", "consensus_answers", "consensus_agreed"};
+      Dataset<Row> goldDays = daily.selectExpr(baseline);
+      Dataset<Row> history = committedHistory(run, project, first.minusDays(s.historyDays()), first);
+      if (history != null) {
+        goldDays = goldDays.unionByName(history.selectExpr(baseline));
+      }
+      List<Flag> workerFlags = WorkerFlags.detect(window, durations, goldDays, recentFrom, s, enabled);
+
+      progress.step("annotation and item rules");
+      Dataset<Row> all =
+          AnomalyTables.rows(run.spark(), workerFlags)
+              .unionByName(AnomalyTransforms.duplicates(window))
+              .unionByName(AnomalyTransforms.impossibleTimestamps(annotations, window, s))
+              .unionByName(AnomalyTransforms.timingOutliers(window, durations, s))
+              .unionByName(AnomalyTransforms.contestedItems(window, s));
+      flags = AnomalyTables.withWindow(all, first, last, last).persist(StorageLevel.MEMORY_AND_DISK());
+      Map<String, Long> counts = new TreeMap<>();
+      long total = 0;
+      for (Row r : flags.groupBy("code", "severity").count().collectAsList()) {
+        counts.put(r.getString(0) + "/" + r.getString(1), r.getLong(2));
+        total += r.getLong(2);
+      }
+
+      progress.step("writing " + Tables.WORKER_DAILY_METRICS + " and " + Tables.ANOMALY_FLAGS);
+      String projectClause = project == null ? "" : " AND project_id = '" + project.replace("'", "\\'") + "'";
+      run.overwrite(Tables.WORKER_DAILY_METRICS, daily, dailyRows,
+          "day >= DATE'" + first + "' AND day <= DATE'" + last + "'" + projectClause);
+      run.overwrite(Tables.ANOMALY_FLAGS, flags, total,
+          "window_start = DATE'" + first + "' AND window_end = DATE'" + last + "'" + projectClause);
+
+      Map<String, Long> versions = new LinkedHashMap<>();
+      run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
+      return new Result(first, last, answers, total, counts, skipped, dailyRows, versions);
+    } finally {
+      if (flags != null) {
+        flags.unpersist();
+      }
+      durations.unpersist();
+      daily.unpersist();
+      window.unpersist();
+    }
+  }
+
+  /**
+   * Daily metrics of days in [from, until) written by SUCCEEDED anomalies runs only: a run that
+   * failed (rolled back) or never finished (killed) leaves no baseline behind.
+   */
+  static Dataset<Row> committedHistory(LakehouseRun run, String project, LocalDate from, LocalDate until) {
+    if (!from.isBefore(until)) {
+      return null;
+    }
+    Dataset<Row> metrics = scoped(run.readPinnedIfExists(Tables.WORKER_DAILY_METRICS), project);
+    Dataset<Row> runs = run.readPinnedIfExists(Tables.PIPELINE_RUNS);
+    if (metrics == null || runs == null) {
+      return null;
+    }
+    Dataset<Row> succeeded =
+        runs.where(col("job").equalTo("anomalies").and(col("status").equalTo(PipelineRuns.SUCCEEDED))).select("run_id").distinct();
+    return metrics
+        .where(col("day").geq(lit(Date.valueOf(from))).and(col("day").lt(lit(Date.valueOf(until)))))
+        .join(succeeded, scala.collection.JavaConverters.asScalaBuffer(List.of("run_id")).toSeq(), "left_semi");
+  }
+
+  private static Dataset<Row> scoped(Dataset<Row> table, String project) {
+    return table == null || project == null ? table : table.where(col("project_id").equalTo(project));
+  }
+}
