@@ -34,6 +34,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -112,11 +113,14 @@ public final class AgreementTransforms {
     Dataset<Row> coded =
         answers.mapPartitions(
             (MapPartitionsFunction<Row, Row>) rows -> encode(rows, codes.value()), Encoders.row(CODED));
+    // internal rows: the sorted answers are read field by field, never turned into Row objects
     return coded
         .withColumn("k", xxhash64(col("g"), col("item_id")))
         .repartition(col("k"))
         .sortWithinPartitions(col("k"))
-        .javaRDD()
+        .queryExecution()
+        .toRdd()
+        .toJavaRDD()
         .mapPartitions(Units::new);
   }
 
@@ -151,26 +155,41 @@ public final class AgreementTransforms {
     return true;
   }
 
-  /** Turns coded answers sorted by the hash k into units: a run of equal k is one unit unless the hash collided. */
+  /**
+   * Turns coded answers (g, item_id, w, l, ts, k) sorted by the hash k into units: a run of equal
+   * k is one unit unless the hash collided. Rows are reused by Spark, so each is copied into
+   * {@link Answer}s at once.
+   */
   private static final class Units implements Iterator<ItemAnswers> {
-    private final Iterator<Row> rows;
-    private final List<Row> run = new ArrayList<>();
-    private Row pending;
+    private final Iterator<InternalRow> rows;
+    private final List<Answer> run = new ArrayList<>();
+    private Answer pending;
+    private long pendingKey;
     private final java.util.ArrayDeque<ItemAnswers> ready = new java.util.ArrayDeque<>();
 
-    Units(Iterator<Row> rows) {
+    Units(Iterator<InternalRow> rows) {
       this.rows = rows;
-      this.pending = rows.hasNext() ? rows.next() : null;
+      advance();
+    }
+
+    private void advance() {
+      if (!rows.hasNext()) {
+        pending = null;
+        return;
+      }
+      InternalRow r = rows.next();
+      pending = new Answer(r.getInt(0), r.getUTF8String(1).toString(), r.getInt(2), r.getInt(3), r.isNullAt(4) ? Long.MIN_VALUE : r.getLong(4));
+      pendingKey = r.getLong(5);
     }
 
     @Override
     public boolean hasNext() {
       while (ready.isEmpty() && pending != null) {
         run.clear();
-        long k = pending.getLong(5);
-        while (pending != null && pending.getLong(5) == k) {
+        long k = pendingKey;
+        while (pending != null && pendingKey == k) {
           run.add(pending);
-          pending = rows.hasNext() ? rows.next() : null;
+          advance();
         }
         splitRun();
       }
@@ -186,20 +205,19 @@ public final class AgreementTransforms {
     }
 
     private void splitRun() {
-      Row first = run.get(0);
+      Answer first = run.get(0);
       boolean oneUnit = true;
-      for (Row r : run) {
-        oneUnit &= r.getInt(0) == first.getInt(0) && r.getString(1).equals(first.getString(1));
+      for (Answer a : run) {
+        oneUnit &= a.group == first.group && a.item.equals(first.item);
       }
       if (oneUnit) {
         ready.add(unit(run));
         return;
       }
-      run.sort(Comparator.<Row>comparingInt(r -> r.getInt(0)).thenComparing(r -> r.getString(1)));
+      run.sort(Comparator.<Answer>comparingInt(a -> a.group).thenComparing(a -> a.item));
       int from = 0;
       for (int i = 1; i <= run.size(); i++) {
-        if (i == run.size() || run.get(i).getInt(0) != run.get(from).getInt(0)
-            || !run.get(i).getString(1).equals(run.get(from).getString(1))) {
+        if (i == run.size() || run.get(i).group != run.get(from).group || !run.get(i).item.equals(run.get(from).item)) {
           ready.add(unit(run.subList(from, i)));
           from = i;
         }
@@ -207,12 +225,14 @@ public final class AgreementTransforms {
     }
 
     /** The answers of one unit: the latest per worker, workers ascending. */
-    private static ItemAnswers unit(List<Row> answers) {
-      Row[] byWorker = answers.toArray(Row[]::new);
-      Arrays.sort(byWorker, LATEST_LAST);
+    private static ItemAnswers unit(List<Answer> answers) {
+      Answer[] byWorker = answers.toArray(Answer[]::new);
+      if (byWorker.length > 1) {
+        Arrays.sort(byWorker, LATEST_LAST);
+      }
       int distinct = 0;
       for (int i = 0; i < byWorker.length; i++) {
-        if (i + 1 == byWorker.length || byWorker[i + 1].getInt(2) != byWorker[i].getInt(2)) {
+        if (i + 1 == byWorker.length || byWorker[i + 1].worker != byWorker[i].worker) {
           distinct++;
         }
       }
@@ -220,20 +240,21 @@ public final class AgreementTransforms {
       int[] labels = new int[distinct];
       int j = 0;
       for (int i = 0; i < byWorker.length; i++) {
-        if (i + 1 == byWorker.length || byWorker[i + 1].getInt(2) != byWorker[i].getInt(2)) {
-          workers[j] = byWorker[i].getInt(2);
-          labels[j++] = byWorker[i].getInt(3);
+        if (i + 1 == byWorker.length || byWorker[i + 1].worker != byWorker[i].worker) {
+          workers[j] = byWorker[i].worker;
+          labels[j++] = byWorker[i].label;
         }
       }
-      return new ItemAnswers(byWorker[0].getInt(0), byWorker[0].getString(1), workers, labels);
+      return new ItemAnswers(byWorker[0].group, byWorker[0].item, workers, labels);
     }
 
-    /** By worker, then time (none first), then label: a worker's latest answer is its last row. */
-    private static final Comparator<Row> LATEST_LAST =
-        Comparator.<Row>comparingInt(r -> r.getInt(2))
-            .thenComparingLong(r -> r.isNullAt(4) ? Long.MIN_VALUE : r.getLong(4))
-            .thenComparingInt(r -> r.getInt(3));
+    /** By worker, then time (none first), then label: a worker's latest answer is its last. */
+    private static final Comparator<Answer> LATEST_LAST =
+        Comparator.<Answer>comparingInt(a -> a.worker).thenComparingLong(a -> a.time).thenComparingInt(a -> a.label);
   }
+
+  /** One coded answer; time is Long.MIN_VALUE when unknown. */
+  private record Answer(int group, String item, int worker, int label, long time) {}
 
   /**
    * The categories of each slice (the labels its units use, in the label schema's order for
@@ -489,6 +510,7 @@ public final class AgreementTransforms {
 
   private static final StructType PAIR_CELLS =
       new StructType()
+          .add("k", DataTypes.LongType, false)
           .add("s", DataTypes.IntegerType, false)
           .add("a", DataTypes.IntegerType, false)
           .add("b", DataTypes.IntegerType, false)
@@ -497,11 +519,16 @@ public final class AgreementTransforms {
 
   /**
    * Cohen's kappa of every worker pair sharing at least {@code minOverlap} items in a slice. Cost is
-   * quadratic in the workers of an item (pairs), linear in items: one shuffle of five ints per
-   * shared item, sorted by pair, so each pair's table is built as its rows stream by.
+   * quadratic in the workers of an item (pairs), linear in items: one shuffle of one row per pair
+   * and shared item, sorted by pair, so each pair's table is built as its rows stream by. The sort
+   * key k packs (slice, worker a, worker b) into one long, which Spark sorts by prefix alone;
+   * when slices x workers^2 do not fit a long, k is 0 and the sort compares the three ints.
    */
   public static Dataset<Row> workerPairs(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, AgreementSettings settings) {
     SparkSession spark = SparkSession.active();
+    AnswerCodes codes = coding.value().codes();
+    long workers = Math.max(1, codes.workers());
+    boolean packs = codes.slices() <= Long.MAX_VALUE / workers / workers;
     JavaRDD<Row> cells =
         items.flatMap(
             i -> {
@@ -513,7 +540,8 @@ public final class AgreementTransforms {
               List<Row> out = new ArrayList<>(w.length * (w.length - 1) / 2);
               for (int a = 0; a < w.length; a++) {
                 for (int b = a + 1; b < w.length; b++) {
-                  out.add(RowFactory.create(s, w[a], w[b], c.category(g, l[a]), c.category(g, l[b])));
+                  long k = packs ? (s * workers + w[a]) * workers + w[b] : 0;
+                  out.add(RowFactory.create(k, s, w[a], w[b], c.category(g, l[a]), c.category(g, l[b])));
                 }
               }
               return out.iterator();
@@ -522,7 +550,7 @@ public final class AgreementTransforms {
     return spark
         .createDataFrame(cells, PAIR_CELLS)
         .repartition(col("s"), col("a"), col("b"))
-        .sortWithinPartitions("s", "a", "b")
+        .sortWithinPartitions("k", "s", "a", "b")
         .mapPartitions(
             (MapPartitionsFunction<Row, Row>) rows -> new Pairs(rows, coding.value(), minOverlap),
             Encoders.row(AgreementTables.WORKER_PAIR_AGREEMENT));
@@ -547,12 +575,12 @@ public final class AgreementTransforms {
     @Override
     public boolean hasNext() {
       while (ready == null && pending != null) {
-        int s = pending.getInt(0);
-        int a = pending.getInt(1);
-        int b = pending.getInt(2);
+        int s = pending.getInt(1);
+        int a = pending.getInt(2);
+        int b = pending.getInt(3);
         cells.clear();
-        while (pending != null && pending.getInt(0) == s && pending.getInt(1) == a && pending.getInt(2) == b) {
-          cells.add(new int[] {pending.getInt(3), pending.getInt(4)});
+        while (pending != null && pending.getInt(1) == s && pending.getInt(2) == a && pending.getInt(3) == b) {
+          cells.add(new int[] {pending.getInt(4), pending.getInt(5)});
           pending = rows.hasNext() ? rows.next() : null;
         }
         if (cells.size() >= minOverlap) {

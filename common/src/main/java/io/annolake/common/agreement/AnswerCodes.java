@@ -93,6 +93,11 @@ public final class AnswerCodes implements Serializable {
     return workers[w];
   }
 
+  /** Number of distinct workers. */
+  public int workers() {
+    return workers.length;
+  }
+
   /** The code of a label within its group, or -1. */
   public int label(int group, String label) {
     Integer l = labelCodes.get(group).get(label);
