@@ -1,8 +1,10 @@
 package io.annolake.common.agreement;
 
 import java.io.Serializable;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ObjDoubleConsumer;
 
 /**
  * Mergeable sufficient statistics of one slice, from which every multi-rater coefficient here is
@@ -12,6 +14,11 @@ import java.util.TreeMap;
  * <p>Items enter with a weight: 1 for the estimate, a Poisson(1) draw for a bootstrap replicate.
  * Adding is linear in the item's distinct categories squared, so a slice costs one pass over its
  * items; two states of disjoint item sets merge by addition. Not thread-safe.
+ *
+ * <p>The state also counts items per distinct value pattern (e.g. {a, a, b}), at most {@value
+ * #MAX_PATTERNS} patterns: the analytic standard errors (Gwet's linearisation) need a sum of
+ * squares of per-item terms that depend on the slice's totals, and items of one pattern share
+ * their term. Bootstrap replicates do not keep patterns.
  */
 public final class AgreementState implements Serializable {
   private final int k;
@@ -28,6 +35,10 @@ public final class AgreementState implements Serializable {
   private final RaterGroup[] smallGroups = new RaterGroup[SMALL];
   private final TreeMap<Integer, RaterGroup> largeGroups = new TreeMap<>();
   private static final int SMALL = 64;
+  /** Items (summed weights) per distinct pattern; null when not kept or past {@link #MAX_PATTERNS}. */
+  private HashMap<ItemCounts, double[]> patterns;
+  private boolean patternsOverflowed;
+  static final int MAX_PATTERNS = 100_000;
 
   /** Fleiss' statistics of the items with exactly m raters. */
   public static final class RaterGroup implements Serializable {
@@ -45,13 +56,25 @@ public final class AgreementState implements Serializable {
     }
   }
 
+  /** An empty state that keeps item patterns (for standard errors). */
   public AgreementState(int categories) {
+    this(categories, Patterns.KEEP);
+  }
+
+  /** Whether a state counts items per value pattern. */
+  enum Patterns {
+    KEEP,
+    DROP
+  }
+
+  AgreementState(int categories, Patterns keep) {
     if (categories < 0) {
       throw new IllegalArgumentException("Cannot create state: negative number of categories " + categories);
     }
     this.k = categories;
     this.coincidence = new double[categories * categories];
     this.shareSum = new double[categories];
+    this.patterns = keep == Patterns.KEEP ? new HashMap<>() : null;
   }
 
   /** Adds one item's values with weight 1. */
@@ -67,6 +90,9 @@ public final class AgreementState implements Serializable {
     }
     items += weight;
     annotations += weight * m;
+    if (patterns != null) {
+      addPattern(item, weight);
+    }
     int d = item.distinct();
     for (int a = 0; a < d; a++) {
       shareSum[item.category(a)] += weight * item.count(a) / m;
@@ -109,6 +135,12 @@ public final class AgreementState implements Serializable {
     annotations += other.annotations;
     pairableItems += other.pairableItems;
     agreementSum += other.agreementSum;
+    if (other.patterns == null) {
+      patternsOverflowed |= other.patternsOverflowed;
+      patterns = null;
+    } else if (patterns != null) {
+      other.patterns.forEach((p, w) -> addPattern(p, w[0]));
+    }
     for (Map.Entry<Integer, RaterGroup> e : other.byRaters().entrySet()) {
       RaterGroup mine = group(e.getKey());
       RaterGroup theirs = e.getValue();
@@ -119,6 +151,18 @@ public final class AgreementState implements Serializable {
       }
     }
     return this;
+  }
+
+  private void addPattern(ItemCounts item, double weight) {
+    double[] w = patterns.get(item);
+    if (w != null) {
+      w[0] += weight;
+    } else if (patterns.size() < MAX_PATTERNS) {
+      patterns.put(item, new double[] {weight});
+    } else {
+      patterns = null;
+      patternsOverflowed = true;
+    }
   }
 
   private RaterGroup group(int m) {
@@ -198,6 +242,27 @@ public final class AgreementState implements Serializable {
       }
     }
     return java.util.Collections.unmodifiableMap(all);
+  }
+
+  /** Whether every item's pattern is known (false past {@value #MAX_PATTERNS} distinct patterns). */
+  public boolean hasPatterns() {
+    return patterns != null;
+  }
+
+  /** Why {@link #hasPatterns()} is false, or null when it is true. */
+  public String patternsMissing() {
+    if (patterns != null) {
+      return null;
+    }
+    return patternsOverflowed ? "more than " + MAX_PATTERNS + " distinct item patterns" : "item patterns not kept";
+  }
+
+  /** Calls {@code f} with every distinct item pattern and its number of items (summed weight). */
+  public void forEachPattern(ObjDoubleConsumer<ItemCounts> f) {
+    if (patterns == null) {
+      throw new IllegalStateException("Cannot list item patterns: " + patternsMissing());
+    }
+    patterns.forEach((p, w) -> f.accept(p, w[0]));
   }
 
   /** The number of raters most items have (ties: the larger), or 0 without pairable items. */

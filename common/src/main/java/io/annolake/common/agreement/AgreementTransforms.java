@@ -1,44 +1,54 @@
 package io.annolake.common.agreement;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.date_format;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.xxhash64;
 
+import io.annolake.common.agreement.AnswerCodes.Group;
 import java.io.Serializable;
 import java.sql.Date;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.TreeMap;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import java.util.TreeSet;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The Spark side of agreement: annotations -> one row per item (its answers) -> per-slice
- * sufficient statistics folded in one pass, per-item, per-pair and per-worker tables.
+ * The Spark side of agreement: answers -> one {@link ItemAnswers} per unit (each worker's latest
+ * answer) -> per-slice sufficient statistics folded in one pass, per-item, per-pair and
+ * per-worker tables.
  *
- * <p>Nothing per annotation reaches the driver: only per-slice states (categories squared times
- * resamples) and the distinct labels of each slice are collected.
+ * <p>Why it is shaped this way (10^7 answers on 2 cores): strings become small integer codes once
+ * ({@link AnswerCodes}), so the one shuffle that brings an item's answers together moves ints,
+ * and is sorted by one long (a hash of group and item, which Spark radix-sorts) rather than by
+ * strings; the units are cached once and every output is a pass over them. Nothing per answer
+ * reaches the driver: only the codes, per-slice states and small per-partition partial counts.
  */
 public final class AgreementTransforms {
   private AgreementTransforms() {}
@@ -51,69 +61,315 @@ public final class AgreementTransforms {
   }
 
   /**
-   * One row per item and slice with each worker's latest answer (by submitted_at): the unit of
-   * every coefficient. A unit is (project, step, item) within the sliced guideline version / day.
+   * The answers the coefficients use, with only the columns they need: project_id, step,
+   * guideline_version and day (null where not sliced by), item_id, worker_id, label, and
+   * submitted_at as microseconds. Rows without label, item or worker are left out.
    */
-  public static Dataset<Row> items(Dataset<Row> annotations, AgreementSettings settings) {
+  public static Dataset<Row> answers(Dataset<Row> annotations, AgreementSettings settings) {
     Column version = settings.slicedBy("guideline_version") ? col("guideline_version") : lit(null).cast("string");
     Column day = settings.slicedBy("day") ? date_format(col("submitted_at"), "yyyy-MM-dd") : lit(null).cast("string");
     return annotations
         .where(col("label").isNotNull().and(col("item_id").isNotNull()).and(col("worker_id").isNotNull()))
         .select(
             col("project_id"), col("step"), version.as("guideline_version"), day.as("day"), col("item_id"),
-            struct(col("submitted_at"), col("worker_id"), col("label")).as("answer"))
-        .groupBy("project_id", "step", "guideline_version", "day", "item_id")
-        .agg(collect_list(col("answer")).as("answers"))
-        .map((MapFunction<Row, Row>) AgreementTransforms::latestPerWorker, Encoders.row(AgreementTables.ITEMS));
+            col("worker_id"), col("label"), unix_micros(col("submitted_at")).as("submitted_us"));
   }
 
-  private static Row latestPerWorker(Row r) {
-    List<Row> answers = r.getList(5);
-    TreeMap<String, Row> latest = new TreeMap<>();
-    for (Row a : answers) {
-      latest.merge(a.getString(1), a, AgreementTransforms::later);
+  /** The codes of the answers' unit groups, workers and labels: one small aggregation, collected. */
+  public static AnswerCodes codes(Dataset<Row> answers, AgreementSettings settings) {
+    List<Row> rows =
+        answers
+            .groupBy("project_id", "step", "guideline_version", "day")
+            .agg(collect_set("label"), collect_set("worker_id"))
+            .collectAsList();
+    Comparator<String> nullsFirst = Comparator.nullsFirst(Comparator.naturalOrder());
+    Map<Group, List<String>> labels = new java.util.TreeMap<>(
+        Comparator.comparing(Group::project, nullsFirst)
+            .thenComparing(Group::step, nullsFirst)
+            .thenComparing(Group::guidelineVersion, nullsFirst)
+            .thenComparing(Group::day, nullsFirst));
+    Set<String> workers = new HashSet<>();
+    for (Row r : rows) {
+      labels.put(new Group(r.getString(0), r.getString(1), r.getString(2), r.getString(3)), r.getList(4));
+      workers.addAll(r.getList(5));
     }
-    String[] workers = latest.keySet().toArray(String[]::new);
-    String[] labels = latest.values().stream().map(a -> a.getString(2)).toArray(String[]::new);
-    return RowFactory.create(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), workers, labels);
+    return new AnswerCodes(new LinkedHashMap<>(labels), workers, settings.slicedBy("step"));
   }
 
-  private static Row later(Row a, Row b) {
-    Timestamp ta = a.isNullAt(0) ? null : a.getTimestamp(0);
-    Timestamp tb = b.isNullAt(0) ? null : b.getTimestamp(0);
-    int c = ta == null ? (tb == null ? 0 : -1) : (tb == null ? 1 : ta.compareTo(tb));
-    if (c == 0) {
-      c = a.getString(2).compareTo(b.getString(2)); // deterministic on ties
+  private static final StructType CODED =
+      new StructType()
+          .add("g", DataTypes.IntegerType, false)
+          .add("item_id", DataTypes.StringType, false)
+          .add("w", DataTypes.IntegerType, false)
+          .add("l", DataTypes.IntegerType, false)
+          .add("ts", DataTypes.LongType, true);
+
+  /**
+   * One {@link ItemAnswers} per unit, each worker's latest answer (by submitted_at; ties: the
+   * larger label; no time is earliest). One shuffle by a 64-bit hash of (group, item), sorted by
+   * that hash alone; hash collisions are told apart exactly.
+   */
+  public static JavaRDD<ItemAnswers> items(Dataset<Row> answers, Broadcast<AnswerCodes> codes) {
+    Dataset<Row> coded =
+        answers.mapPartitions(
+            (MapPartitionsFunction<Row, Row>) rows -> encode(rows, codes.value()), Encoders.row(CODED));
+    // internal rows: the sorted answers are read field by field, never turned into Row objects
+    return coded
+        .withColumn("k", xxhash64(col("g"), col("item_id")))
+        .repartition(col("k"))
+        .sortWithinPartitions(col("k"))
+        .queryExecution()
+        .toRdd()
+        .toJavaRDD()
+        .mapPartitions(Units::new);
+  }
+
+  private static Iterator<Row> encode(Iterator<Row> rows, AnswerCodes codes) {
+    return new Iterator<>() {
+      private Row last;
+      private int lastGroup;
+
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        Row r = rows.next();
+        int g = last != null && sameGroup(r, last) ? lastGroup : codes.group(r.getString(0), r.getString(1), r.getString(2), r.getString(3));
+        last = r;
+        lastGroup = g;
+        return RowFactory.create(
+            g, r.getString(4), codes.worker(r.getString(5)), codes.label(g, r.getString(6)), r.isNullAt(7) ? null : r.getLong(7));
+      }
+    };
+  }
+
+  private static boolean sameGroup(Row a, Row b) {
+    for (int i = 0; i < 4; i++) {
+      if (!java.util.Objects.equals(a.getString(i), b.getString(i))) {
+        return false;
+      }
     }
-    return c >= 0 ? a : b;
-  }
-
-  static SliceKey sliceKey(Row item, boolean byStep) {
-    return new SliceKey(item.getString(0), byStep ? item.getString(1) : null, item.getString(2), item.getString(3));
+    return true;
   }
 
   /**
-   * The categories of each slice: the label schema's order for ordinal alpha when the project (and
-   * step and version, when sliced by) has one, else natural order. Collects distinct labels only.
+   * Turns coded answers (g, item_id, w, l, ts, k) sorted by the hash k into units: a run of equal
+   * k is one unit unless the hash collided. Rows are reused by Spark, so each is copied into
+   * {@link Answer}s at once.
+   */
+  private static final class Units implements Iterator<ItemAnswers> {
+    private final Iterator<InternalRow> rows;
+    private final List<Answer> run = new ArrayList<>();
+    private Answer pending;
+    private long pendingKey;
+    private final java.util.ArrayDeque<ItemAnswers> ready = new java.util.ArrayDeque<>();
+
+    Units(Iterator<InternalRow> rows) {
+      this.rows = rows;
+      advance();
+    }
+
+    private void advance() {
+      if (!rows.hasNext()) {
+        pending = null;
+        return;
+      }
+      InternalRow r = rows.next();
+      pending = new Answer(r.getInt(0), r.getUTF8String(1).toString(), r.getInt(2), r.getInt(3), r.isNullAt(4) ? Long.MIN_VALUE : r.getLong(4));
+      pendingKey = r.getLong(5);
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (ready.isEmpty() && pending != null) {
+        run.clear();
+        long k = pendingKey;
+        while (pending != null && pendingKey == k) {
+          run.add(pending);
+          advance();
+        }
+        splitRun();
+      }
+      return !ready.isEmpty();
+    }
+
+    @Override
+    public ItemAnswers next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return ready.poll();
+    }
+
+    private void splitRun() {
+      Answer first = run.get(0);
+      boolean oneUnit = true;
+      for (Answer a : run) {
+        oneUnit &= a.group == first.group && a.item.equals(first.item);
+      }
+      if (oneUnit) {
+        ready.add(unit(run));
+        return;
+      }
+      run.sort(Comparator.<Answer>comparingInt(a -> a.group).thenComparing(a -> a.item));
+      int from = 0;
+      for (int i = 1; i <= run.size(); i++) {
+        if (i == run.size() || run.get(i).group != run.get(from).group || !run.get(i).item.equals(run.get(from).item)) {
+          ready.add(unit(run.subList(from, i)));
+          from = i;
+        }
+      }
+    }
+
+    /** The answers of one unit: the latest per worker, workers ascending. */
+    private static ItemAnswers unit(List<Answer> answers) {
+      Answer[] byWorker = answers.toArray(Answer[]::new);
+      if (byWorker.length > 1) {
+        Arrays.sort(byWorker, LATEST_LAST);
+      }
+      int distinct = 0;
+      for (int i = 0; i < byWorker.length; i++) {
+        if (i + 1 == byWorker.length || byWorker[i + 1].worker != byWorker[i].worker) {
+          distinct++;
+        }
+      }
+      int[] workers = new int[distinct];
+      int[] labels = new int[distinct];
+      int j = 0;
+      for (int i = 0; i < byWorker.length; i++) {
+        if (i + 1 == byWorker.length || byWorker[i + 1].worker != byWorker[i].worker) {
+          workers[j] = byWorker[i].worker;
+          labels[j++] = byWorker[i].label;
+        }
+      }
+      return new ItemAnswers(byWorker[0].group, byWorker[0].item, workers, labels);
+    }
+
+    /** By worker, then time (none first), then label: a worker's latest answer is its last. */
+    private static final Comparator<Answer> LATEST_LAST =
+        Comparator.<Answer>comparingInt(a -> a.worker).thenComparingLong(a -> a.time).thenComparingInt(a -> a.label);
+  }
+
+  /** One coded answer; time is Long.MIN_VALUE when unknown. */
+  private record Answer(int group, String item, int worker, int label, long time) {}
+
+  /**
+   * The categories of each slice (the labels its units use, in the label schema's order for
+   * ordinal alpha when the project, and step and version when sliced by, has one, else natural
+   * order), and how a group's label codes map to them.
+   */
+  public static final class Coding implements Serializable {
+    private final AnswerCodes codes;
+    private final Categories[] categories;
+    /** Per group: label code -> category index of its slice (-1: a label only superseded answers use). */
+    private final int[][] categoryOfCode;
+    /** Per slice: category index -> rank of its label in string order. */
+    private final int[][] stringRank;
+
+    Coding(AnswerCodes codes, Categories[] categories) {
+      this.codes = codes;
+      this.categories = categories;
+      categoryOfCode = new int[codes.groups()][];
+      for (int g = 0; g < codes.groups(); g++) {
+        Categories c = categories[codes.slice(g)];
+        categoryOfCode[g] = new int[codes.labels(g)];
+        for (int l = 0; l < categoryOfCode[g].length; l++) {
+          categoryOfCode[g][l] = c == null ? -1 : c.indexOf(codes.label(g, l));
+        }
+      }
+      stringRank = new int[categories.length][];
+      for (int s = 0; s < categories.length; s++) {
+        if (categories[s] == null) {
+          continue;
+        }
+        String[] sorted = categories[s].labels().toArray(String[]::new);
+        Arrays.sort(sorted);
+        stringRank[s] = new int[sorted.length];
+        for (int r = 0; r < sorted.length; r++) {
+          stringRank[s][categories[s].indexOf(sorted[r])] = r;
+        }
+      }
+    }
+
+    public AnswerCodes codes() {
+      return codes;
+    }
+
+    /** Each slice with units and its categories. */
+    public Map<SliceKey, Categories> categories() {
+      Map<SliceKey, Categories> out = new HashMap<>();
+      for (int s = 0; s < categories.length; s++) {
+        if (categories[s] != null) {
+          out.put(codes.sliceKey(s), categories[s]);
+        }
+      }
+      return out;
+    }
+
+    int category(int group, int labelCode) {
+      return categoryOfCode[group][labelCode];
+    }
+  }
+
+  /**
+   * The categories of each slice from the labels its units use (one pass over the cached units),
+   * ordered by the best matching label schema.
    *
    * @param schemas the label_schemas table, or null
    */
-  public static Map<SliceKey, Categories> categories(Dataset<Row> items, Dataset<Row> schemas, AgreementSettings settings) {
-    boolean byStep = settings.slicedBy("step");
-    Map<SliceKey, Set<String>> observed = new HashMap<>();
-    Dataset<Row> distinct =
-        items
-            .select(col("project_id"), byStep ? col("step") : lit(null).cast("string"), col("guideline_version"), col("day"),
-                explode(col("labels")).as("label"))
-            .distinct();
-    for (Row r : distinct.collectAsList()) {
-      observed.computeIfAbsent(sliceKey(r, true), k -> new HashSet<>()).add(r.getString(4));
+  public static Coding coding(JavaRDD<ItemAnswers> items, AnswerCodes codes, Dataset<Row> schemas) {
+    int groups = codes.groups();
+    int[] sizes = new int[groups];
+    for (int g = 0; g < groups; g++) {
+      sizes[g] = codes.labels(g);
+    }
+    boolean[][] used = groups == 0 ? new boolean[0][] : items
+        .mapPartitions(
+            (Iterator<ItemAnswers> it) -> {
+              boolean[][] seen = new boolean[sizes.length][];
+              for (int g = 0; g < sizes.length; g++) {
+                seen[g] = new boolean[sizes[g]];
+              }
+              while (it.hasNext()) {
+                ItemAnswers i = it.next();
+                for (int l : i.labels()) {
+                  seen[i.group()][l] = true;
+                }
+              }
+              return java.util.Collections.singletonList(seen).iterator();
+            })
+        .reduce(
+            (a, b) -> {
+              for (int g = 0; g < a.length; g++) {
+                for (int l = 0; l < a[g].length; l++) {
+                  a[g][l] |= b[g][l];
+                }
+              }
+              return a;
+            });
+    List<Set<String>> observed = new ArrayList<>();
+    for (int s = 0; s < codes.slices(); s++) {
+      observed.add(new HashSet<>());
+    }
+    for (int g = 0; g < groups; g++) {
+      for (int l = 0; l < sizes[g]; l++) {
+        if (used[g][l]) {
+          observed.get(codes.slice(g)).add(codes.label(g, l));
+        }
+      }
     }
     List<Row> schemaRows =
         schemas == null ? List.of() : schemas.select("project_id", "step", "guideline_version", "labels").collectAsList();
-    Map<SliceKey, Categories> out = new HashMap<>();
-    observed.forEach((slice, labels) -> out.put(slice, Categories.of(labels, schemaOrder(slice, schemaRows))));
-    return out;
+    Categories[] categories = new Categories[codes.slices()];
+    for (int s = 0; s < categories.length; s++) {
+      if (!observed.get(s).isEmpty()) {
+        categories[s] = Categories.of(observed.get(s), schemaOrder(codes.sliceKey(s), schemaRows));
+      }
+    }
+    return new Coding(codes, categories);
   }
 
   /** The label order of the best matching schema: same project, then same step and version if sliced. */
@@ -136,45 +392,52 @@ public final class AgreementTransforms {
   }
 
   /**
-   * Folds the items into one state per slice (estimate plus Poisson bootstrap replicates) in one
+   * Folds the units into one state per slice (estimate plus Poisson bootstrap replicates) in one
    * pass; partitions fold locally and the small states are merged on the driver.
    */
   public static Map<SliceKey, PoissonBootstrap> states(
-      Dataset<Row> items, Map<SliceKey, Categories> categories, AgreementSettings settings) {
-    SparkSession spark = items.sparkSession();
-    var broadcast =
-        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new HashMap<>(categories));
-    boolean byStep = settings.slicedBy("step");
+      JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, AgreementSettings settings) {
+    Coding c0 = coding.value();
+    if (c0.codes().groups() == 0) {
+      return Map.of();
+    }
     int resamples = settings.resamples();
     long seed = settings.seed();
-    Map<SliceKey, PoissonBootstrap> folded = items
-        .toJavaRDD()
+    PoissonBootstrap[] folded = items
         .mapPartitions(
-            (Iterator<Row> rows) -> {
-              Map<SliceKey, Categories> cats = broadcast.value();
-              HashMap<SliceKey, PoissonBootstrap> states = new HashMap<>();
-              while (rows.hasNext()) {
-                Row r = rows.next();
-                SliceKey slice = sliceKey(r, byStep);
-                Categories c = cats.get(slice);
-                List<String> labels = r.getList(6);
-                int[] values = new int[labels.size()];
-                for (int i = 0; i < values.length; i++) {
-                  values[i] = c.indexOf(labels.get(i));
+            (Iterator<ItemAnswers> it) -> {
+              Coding c = coding.value();
+              AnswerCodes codes = c.codes();
+              PoissonBootstrap[] states = new PoissonBootstrap[codes.slices()];
+              while (it.hasNext()) {
+                ItemAnswers i = it.next();
+                int s = codes.slice(i.group());
+                int[] values = new int[i.labels().length];
+                for (int v = 0; v < values.length; v++) {
+                  values[v] = c.category(i.group(), i.labels()[v]);
                 }
-                states
-                    .computeIfAbsent(slice, s -> new PoissonBootstrap(c.size(), resamples, seed))
-                    .add(r.getString(0) + '\u0000' + r.getString(1) + '\u0000' + r.getString(4), ItemCounts.ofValues(values));
+                if (states[s] == null) {
+                  states[s] = new PoissonBootstrap(c.categories[s].size(), resamples, seed);
+                }
+                Group g = codes.group(i.group());
+                states[s].add(g.project() + '\u0000' + g.step() + '\u0000' + i.itemId(), ItemCounts.ofValues(values));
               }
-              return Collections.singletonList(states).iterator();
+              return java.util.Collections.singletonList(states).iterator();
             })
         .reduce(
             (a, b) -> {
-              b.forEach((k, v) -> a.merge(k, v, PoissonBootstrap::merge));
+              for (int s = 0; s < a.length; s++) {
+                a[s] = a[s] == null ? b[s] : b[s] == null ? a[s] : a[s].merge(b[s]);
+              }
               return a;
             });
-    broadcast.destroy();
-    return folded;
+    Map<SliceKey, PoissonBootstrap> out = new HashMap<>();
+    for (int s = 0; s < folded.length; s++) {
+      if (folded[s] != null) {
+        out.put(c0.codes().sliceKey(s), folded[s]);
+      }
+    }
+    return out;
   }
 
   /** One agreement_summary row per slice and coefficient, computed or not. */
@@ -204,120 +467,228 @@ public final class AgreementTransforms {
   }
 
   /** Per item: annotations, distinct labels, top label and its share, entropy, percent agreement. */
-  public static Dataset<Row> itemAgreement(Dataset<Row> items) {
-    return items.map((MapFunction<Row, Row>) AgreementTransforms::itemRow, Encoders.row(AgreementTables.ITEM_AGREEMENT));
+  public static Dataset<Row> itemAgreement(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding) {
+    SparkSession spark = SparkSession.active();
+    return spark.createDataFrame(items.map(i -> itemRow(i, coding.value().codes())), AgreementTables.ITEM_AGREEMENT);
   }
 
-  private static Row itemRow(Row r) {
-    List<String> labels = r.getList(6);
-    TreeMap<String, Integer> counts = new TreeMap<>();
-    labels.forEach(l -> counts.merge(l, 1, Integer::sum));
-    List<String> names = new ArrayList<>(counts.keySet());
-    ItemStats s = ItemStats.of(ItemCounts.ofDense(counts.values().stream().mapToInt(Integer::intValue).toArray()));
-    return RowFactory.create(
-        r.get(0), r.get(1), r.get(2), r.isNullAt(3) ? null : Date.valueOf(r.getString(3)), r.get(4), s.annotations(),
-        s.distinctLabels(), s.topLabel() < 0 ? null : names.get(s.topLabel()), orNull(s.topLabelShare()),
-        orNull(s.entropy()), orNull(s.percentAgreement()));
+  /** The n most contested units (highest entropy, then lowest top label share, then item id) as item_agreement rows. */
+  public static List<Row> mostContested(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, int n) {
+    return items.map(i -> itemRow(i, coding.value().codes())).takeOrdered(n, new Contested());
   }
 
-  private static final StructType PAIR_LABELS =
-      AgreementTables.slice()
-          .add("worker_a", DataTypes.StringType, false)
-          .add("worker_b", DataTypes.StringType, false)
-          .add("label_a", DataTypes.StringType, false)
-          .add("label_b", DataTypes.StringType, false);
+  /** Orders item_agreement rows most contested first. */
+  private static final class Contested implements Comparator<Row>, Serializable {
+    @Override
+    public int compare(Row a, Row b) {
+      int c = Double.compare(b.getDouble(9), a.getDouble(9));
+      if (c == 0) {
+        c = Double.compare(a.getDouble(8), b.getDouble(8));
+      }
+      if (c == 0) {
+        c = a.getString(4).compareTo(b.getString(4));
+      }
+      for (int i = 0; c == 0 && i < 4; i++) {
+        c = java.util.Objects.compare(String.valueOf(a.get(i)), String.valueOf(b.get(i)), Comparator.naturalOrder());
+      }
+      return c;
+    }
+  }
+
+  /** Label codes follow string order, so the stats (and their ties) are those of the labels sorted as strings. */
+  private static Row itemRow(ItemAnswers i, AnswerCodes codes) {
+    ItemStats s = ItemStats.of(ItemCounts.ofValues(i.labels()));
+    Object[] g = codes.groupColumns(i.group());
+    return new GenericRowWithSchema(
+        new Object[] {
+          g[0], g[1], g[2], g[3], i.itemId(), s.annotations(), s.distinctLabels(),
+          s.topLabel() < 0 ? null : codes.label(i.group(), s.topLabel()), orNull(s.topLabelShare()), orNull(s.entropy()),
+          orNull(s.percentAgreement())
+        },
+        AgreementTables.ITEM_AGREEMENT);
+  }
+
+  private static final StructType PAIR_CELLS =
+      new StructType()
+          .add("k", DataTypes.LongType, false)
+          .add("s", DataTypes.IntegerType, false)
+          .add("a", DataTypes.IntegerType, false)
+          .add("b", DataTypes.IntegerType, false)
+          .add("la", DataTypes.IntegerType, false)
+          .add("lb", DataTypes.IntegerType, false);
 
   /**
    * Cohen's kappa of every worker pair sharing at least {@code minOverlap} items in a slice. Cost is
-   * quadratic in the workers of an item (pairs), linear in items.
+   * quadratic in the workers of an item (pairs), linear in items: one shuffle of one row per pair
+   * and shared item, sorted by pair, so each pair's table is built as its rows stream by. The sort
+   * key k packs (slice, worker a, worker b) into one long, which Spark sorts by prefix alone;
+   * when slices x workers^2 do not fit a long, k is 0 and the sort compares the three ints.
    */
-  public static Dataset<Row> workerPairs(Dataset<Row> items, AgreementSettings settings) {
-    boolean byStep = settings.slicedBy("step");
-    Dataset<Row> pairs =
+  public static Dataset<Row> workerPairs(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, AgreementSettings settings) {
+    SparkSession spark = SparkSession.active();
+    AnswerCodes codes = coding.value().codes();
+    long workers = Math.max(1, codes.workers());
+    boolean packs = codes.slices() <= Long.MAX_VALUE / workers / workers;
+    JavaRDD<Row> cells =
         items.flatMap(
-            (FlatMapFunction<Row, Row>)
-                r -> {
-                  Object[] slice = sliceKey(r, byStep).columns();
-                  List<String> workers = r.getList(5);
-                  List<String> labels = r.getList(6);
-                  List<Row> out = new ArrayList<>();
-                  for (int a = 0; a < workers.size(); a++) {
-                    for (int b = a + 1; b < workers.size(); b++) {
-                      out.add(RowFactory.create(slice[0], slice[1], slice[2], slice[3], workers.get(a), workers.get(b), labels.get(a), labels.get(b)));
-                    }
-                  }
-                  return out.iterator();
-                },
-            Encoders.row(PAIR_LABELS));
-    // one shuffle: most worker pairs share few items, so a partial count per label pair would not shrink the data
-    return pairs
-        .groupBy("project_id", "step", "guideline_version", "day", "worker_a", "worker_b")
-        .agg(collect_list(struct(col("label_a"), col("label_b"))).as("cells"))
-        .where(org.apache.spark.sql.functions.size(col("cells")).geq(settings.minPairOverlap()))
-        .map((MapFunction<Row, Row>) AgreementTransforms::pairRow, Encoders.row(AgreementTables.WORKER_PAIR_AGREEMENT));
+            i -> {
+              Coding c = coding.value();
+              int g = i.group();
+              int s = c.codes().slice(g);
+              int[] w = i.workers();
+              int[] l = i.labels();
+              List<Row> out = new ArrayList<>(w.length * (w.length - 1) / 2);
+              for (int a = 0; a < w.length; a++) {
+                for (int b = a + 1; b < w.length; b++) {
+                  long k = packs ? (s * workers + w[a]) * workers + w[b] : 0;
+                  out.add(RowFactory.create(k, s, w[a], w[b], c.category(g, l[a]), c.category(g, l[b])));
+                }
+              }
+              return out.iterator();
+            });
+    int minOverlap = settings.minPairOverlap();
+    return spark
+        .createDataFrame(cells, PAIR_CELLS)
+        .repartition(col("s"), col("a"), col("b"))
+        .sortWithinPartitions("k", "s", "a", "b")
+        .mapPartitions(
+            (MapPartitionsFunction<Row, Row>) rows -> new Pairs(rows, coding.value(), minOverlap),
+            Encoders.row(AgreementTables.WORKER_PAIR_AGREEMENT));
   }
 
-  private static Row pairRow(Row r) {
-    List<Row> cells = r.getList(6);
-    Map<String, Integer> index = new TreeMap<>();
-    for (Row c : cells) {
-      index.putIfAbsent(c.getString(0), 0);
-      index.putIfAbsent(c.getString(1), 0);
+  /** Streams the cells of pairs sorted by (slice, worker a, worker b) into one row per pair with enough overlap. */
+  private static final class Pairs implements Iterator<Row> {
+    private final Iterator<Row> rows;
+    private final Coding coding;
+    private final int minOverlap;
+    private Row pending;
+    private Row ready;
+    private final List<int[]> cells = new ArrayList<>();
+
+    Pairs(Iterator<Row> rows, Coding coding, int minOverlap) {
+      this.rows = rows;
+      this.coding = coding;
+      this.minOverlap = minOverlap;
+      this.pending = rows.hasNext() ? rows.next() : null;
     }
-    int i = 0;
-    for (Map.Entry<String, Integer> e : index.entrySet()) {
-      e.setValue(i++);
+
+    @Override
+    public boolean hasNext() {
+      while (ready == null && pending != null) {
+        int s = pending.getInt(1);
+        int a = pending.getInt(2);
+        int b = pending.getInt(3);
+        cells.clear();
+        while (pending != null && pending.getInt(1) == s && pending.getInt(2) == a && pending.getInt(3) == b) {
+          cells.add(new int[] {pending.getInt(4), pending.getInt(5)});
+          pending = rows.hasNext() ? rows.next() : null;
+        }
+        if (cells.size() >= minOverlap) {
+          ready = pairRow(s, a, b);
+        }
+      }
+      return ready != null;
     }
-    long[][] table = new long[index.size()][index.size()];
-    long agree = 0;
-    for (Row c : cells) {
-      table[index.get(c.getString(0))][index.get(c.getString(1))]++;
-      agree += c.getString(0).equals(c.getString(1)) ? 1 : 0;
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Row r = ready;
+      ready = null;
+      return r;
     }
-    long n = cells.size();
-    Coefficient k = CohenKappa.compute(table);
-    return RowFactory.create(
-        r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), n, (double) agree / n, orNull(k.value()),
-        orNull(k.standardError()), k.status().name(), k.error());
+
+    /** The pair's table over the labels it used, in string order (as the labels' own order). */
+    private Row pairRow(int s, int a, int b) {
+      int[] rank = coding.stringRank[s];
+      TreeSet<Integer> seen = new TreeSet<>(Comparator.comparingInt(c -> rank[c]));
+      for (int[] cell : cells) {
+        seen.add(cell[0]);
+        seen.add(cell[1]);
+      }
+      Map<Integer, Integer> index = new HashMap<>();
+      for (int c : seen) {
+        index.put(c, index.size());
+      }
+      long[][] table = new long[index.size()][index.size()];
+      long agree = 0;
+      for (int[] cell : cells) {
+        table[index.get(cell[0])][index.get(cell[1])]++;
+        agree += cell[0] == cell[1] ? 1 : 0;
+      }
+      long n = cells.size();
+      Coefficient k = CohenKappa.compute(table);
+      Object[] slice = coding.codes().sliceColumns(s);
+      return RowFactory.create(
+          slice[0], slice[1], slice[2], slice[3], coding.codes().workerId(a), coding.codes().workerId(b), n,
+          (double) agree / n, orNull(k.value()), orNull(k.standardError()), k.status().name(), k.error());
+    }
   }
 
-  private static final StructType WORKER_ITEMS =
-      AgreementTables.slice()
-          .add("worker_id", DataTypes.StringType, false)
-          .add("agreeing", DataTypes.LongType, false)
-          .add("others", DataTypes.LongType, false);
+  private static final StructType WORKER_COUNTS =
+      new StructType()
+          .add("s", DataTypes.IntegerType, false)
+          .add("w", DataTypes.IntegerType, false)
+          .add("items", DataTypes.LongType, false)
+          .add("others", DataTypes.LongType, false)
+          .add("agreeing", DataTypes.LongType, false);
 
   /**
    * Per worker: the share of the other workers on the same items who gave the same label (items
-   * with at least two workers only).
+   * with at least two workers only). Partitions count locally first (a worker appears in many
+   * items of a partition), then one small aggregation adds them up.
    */
-  public static Dataset<Row> workerAgreement(Dataset<Row> items, AgreementSettings settings) {
-    boolean byStep = settings.slicedBy("step");
-    return items
-        .flatMap(
-            (FlatMapFunction<Row, Row>)
+  public static Dataset<Row> workerAgreement(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding) {
+    SparkSession spark = SparkSession.active();
+    JavaRDD<Row> partial =
+        items.mapPartitions(
+            it -> {
+              AnswerCodes codes = coding.value().codes();
+              HashMap<Long, long[]> counts = new HashMap<>();
+              while (it.hasNext()) {
+                ItemAnswers i = it.next();
+                int[] w = i.workers();
+                int[] l = i.labels();
+                if (w.length < 2) {
+                  continue;
+                }
+                long s = codes.slice(i.group());
+                for (int x = 0; x < w.length; x++) {
+                  long same = -1;
+                  for (int y = 0; y < w.length; y++) {
+                    same += l[y] == l[x] ? 1 : 0;
+                  }
+                  long[] c = counts.computeIfAbsent((s << 32) | w[x], k -> new long[3]);
+                  c[0]++;
+                  c[1] += w.length - 1;
+                  c[2] += same;
+                }
+              }
+              List<Row> out = new ArrayList<>(counts.size());
+              counts.forEach((k, c) -> out.add(RowFactory.create((int) (k >>> 32), (int) (long) k, c[0], c[1], c[2])));
+              return out.iterator();
+            });
+    return spark
+        .createDataFrame(partial, WORKER_COUNTS)
+        .groupBy("s", "w")
+        .agg(sum("items").as("n_items"), sum("others").as("n_pairs"), sum("agreeing").as("agreeing"))
+        .map(
+            (MapFunction<Row, Row>)
                 r -> {
-                  Object[] slice = sliceKey(r, byStep).columns();
-                  List<String> workers = r.getList(5);
-                  List<String> labels = r.getList(6);
-                  if (workers.size() < 2) {
-                    return Collections.emptyIterator();
-                  }
-                  Map<String, Integer> counts = new HashMap<>();
-                  labels.forEach(l -> counts.merge(l, 1, Integer::sum));
-                  List<Row> out = new ArrayList<>(workers.size());
-                  for (int w = 0; w < workers.size(); w++) {
-                    out.add(RowFactory.create(slice[0], slice[1], slice[2], slice[3], workers.get(w),
-                        (long) counts.get(labels.get(w)) - 1, (long) workers.size() - 1));
-                  }
-                  return out.iterator();
+                  AnswerCodes codes = coding.value().codes();
+                  Object[] slice = codes.sliceColumns(r.getInt(0));
+                  return RowFactory.create(
+                      slice[0], slice[1], slice[2], slice[3], codes.workerId(r.getInt(1)), r.getLong(2), r.getLong(3),
+                      (double) r.getLong(4) / r.getLong(3));
                 },
-            Encoders.row(WORKER_ITEMS))
-        .groupBy("project_id", "step", "guideline_version", "day", "worker_id")
-        .agg(count(lit(1)).as("n_items"), sum("others").as("n_pairs"), sum("agreeing").as("agreeing"))
-        .select(
-            col("project_id"), col("step"), col("guideline_version"), col("day"), col("worker_id"), col("n_items"),
-            col("n_pairs"), col("agreeing").divide(col("n_pairs")).as("agreement_with_others"));
+            Encoders.row(AgreementTables.WORKER_AGREEMENT));
+  }
+
+  /** Broadcasts a value to the executors (the caller destroys it). */
+  public static <T> Broadcast<T> broadcast(SparkSession spark, T value) {
+    return JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(value);
   }
 
   private static Double orNull(double v) {

@@ -44,7 +44,7 @@ public final class PoissonBootstrap implements Serializable {
     this.estimate = new AgreementState(categories);
     this.samples = new AgreementState[replicates];
     for (int b = 0; b < replicates; b++) {
-      samples[b] = new AgreementState(categories);
+      samples[b] = new AgreementState(categories, AgreementState.Patterns.DROP);
     }
   }
 
@@ -150,18 +150,28 @@ public final class PoissonBootstrap implements Serializable {
     return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
   }
 
-  /** Poisson(1) by inversion of one uniform from the 53 high bits. */
+  /** Poisson(1) by inversion of one uniform from the 53 high bits (at most 20). */
   static int poisson(long bits) {
     double u = (bits >>> 11) * 0x1.0p-53;
     int k = 0;
-    double p = E_INV;
-    double cdf = p;
-    while (u > cdf && k < 20) {
+    while (k < 20 && u > CDF[k]) {
       k++;
-      p /= k;
-      cdf += p;
     }
     return k;
+  }
+
+  /** P(X <= k) for Poisson(1), summed term by term as p_k = p_{k-1} / k (the hot loop only compares). */
+  private static final double[] CDF = cdf();
+
+  private static double[] cdf() {
+    double[] cdf = new double[21];
+    double p = E_INV;
+    cdf[0] = p;
+    for (int k = 1; k <= 20; k++) {
+      p /= k;
+      cdf[k] = cdf[k - 1] + p;
+    }
+    return cdf;
   }
 
   /** SplitMix64's finaliser: a good 64-bit mix. */

@@ -10,6 +10,11 @@ package io.annolake.common.agreement;
  *
  * <p>Percent agreement is the mean over items with two or more values of the share of agreeing
  * rater pairs, sum_c n_c (n_c - 1) / (m (m - 1)) (Fleiss' P-bar when every item has m raters).
+ *
+ * <p>Standard errors (Gwet's linearisation, no finite-population correction): pi is alpha' of
+ * {@link KrippendorffAlpha} at the nominal level and has that variance. Percent agreement, as
+ * Gwet's irrCAC {@code pa.coeff.raw}: with n items (one rating or more) and n2 of them pairable,
+ * x_i = (n / n2) pa_i (0 for a lone rating), var = sum_i (x_i - pa)^2 / (n (n - 1)).
  */
 public final class ScottPi {
   private ScottPi() {}
@@ -26,7 +31,8 @@ public final class ScottPi {
       return Coefficient.failed(
           name, Level.NOMINAL, Status.UNDEFINED, "no expected disagreement: all pairable values are in one category", items, values);
     }
-    return Coefficient.ok(name, Level.NOMINAL, v, Double.NaN, items, values, null);
+    double se = KrippendorffAlpha.standardError(s, null, Level.NOMINAL);
+    return Coefficient.ok(name, Level.NOMINAL, v, se, items, values, StandardErrors.missingNote(s));
   }
 
   /** Pi, NaN when undefined, null without pairable values. */
@@ -58,7 +64,25 @@ public final class ScottPi {
     if (v == null) {
       return Coefficient.failed(name, Level.NOMINAL, Status.INSUFFICIENT_DATA, "no item has two or more ratings", items, values);
     }
-    return Coefficient.ok(name, Level.NOMINAL, v, Double.NaN, items, values, null);
+    return Coefficient.ok(
+        name, Level.NOMINAL, v, percentAgreementStandardError(s, v), items, values, StandardErrors.missingNote(s));
+  }
+
+  /** The standard error of percent agreement {@code pa}; NaN with fewer than two items or no item patterns. */
+  static double percentAgreementStandardError(AgreementState s, double pa) {
+    double n = s.items();
+    if (n < 2 || !s.hasPatterns()) {
+      return Double.NaN;
+    }
+    double scale = n / s.pairableItems();
+    double[] sum = {0};
+    s.forEachPattern(
+        (item, items) -> {
+          int m = item.total();
+          double x = m < 2 ? 0 : scale * StandardErrors.agreeingPairs(item) / ((double) m * (m - 1));
+          sum[0] += items * (x - pa) * (x - pa);
+        });
+    return Math.sqrt(sum[0] / (n * (n - 1)));
   }
 
   public static Double percentAgreementValue(AgreementState s) {

@@ -10,11 +10,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annolake.common.agreement.AgreementReport;
 import io.annolake.common.agreement.AgreementSettings;
 import io.annolake.common.agreement.AgreementTransforms;
+import io.annolake.common.agreement.AgreementTransforms.Coding;
 import io.annolake.common.agreement.AgreementTransforms.SliceKey;
+import io.annolake.common.agreement.AnswerCodes;
 import io.annolake.common.agreement.Answers;
 import io.annolake.common.agreement.Categories;
 import io.annolake.common.agreement.CohenKappa;
 import io.annolake.common.agreement.Coefficient;
+import io.annolake.common.agreement.ItemAnswers;
 import io.annolake.common.agreement.Level;
 import io.annolake.common.agreement.PoissonBootstrap;
 import io.annolake.common.config.AnnolakeConfig;
@@ -30,8 +33,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -139,44 +145,58 @@ public final class AgreementJob implements Callable<Integer> {
     return resamples == null ? s : s.withResamples(resamples);
   }
 
-  /** The lakehouse job: read annotations, fold per slice, write the four tables. */
+  /**
+   * The lakehouse job: read annotations, code and group them by unit once (cached), fold per
+   * slice, write the four tables from the cached units.
+   */
   public static Result agreement(LakehouseRun run, ProgressReporter progress, AgreementSettings settings, String project) {
     Dataset<Row> annotations = run.readPinned(Tables.ANNOTATIONS);
     if (project != null) {
       annotations = annotations.where(col("project_id").equalTo(project));
     }
     Dataset<Row> schemas = run.readPinnedIfExists(Tables.LABEL_SCHEMAS);
-    progress.step("grouping annotations by item");
-    Dataset<Row> items = AgreementTransforms.items(annotations, settings).persist(StorageLevel.MEMORY_AND_DISK());
+    SparkSession spark = run.spark();
+    progress.step("coding workers and labels");
+    Dataset<Row> answers = AgreementTransforms.answers(annotations, settings);
+    AnswerCodes codes = AgreementTransforms.codes(answers, settings);
+    Broadcast<AnswerCodes> codesShared = AgreementTransforms.broadcast(spark, codes);
+    progress.step("grouping answers by item");
+    JavaRDD<ItemAnswers> items = AgreementTransforms.items(answers, codesShared).persist(StorageLevel.MEMORY_AND_DISK());
+    Broadcast<Coding> coding = null;
     try {
-      Map<SliceKey, Categories> categories = AgreementTransforms.categories(items, schemas, settings);
+      Coding c = AgreementTransforms.coding(items, codes, schemas);
+      coding = AgreementTransforms.broadcast(spark, c);
+      Map<SliceKey, Categories> categories = c.categories();
       progress.step("folding " + categories.size() + " slices (" + settings.resamples() + " resamples)");
-      Map<SliceKey, PoissonBootstrap> states =
-          categories.isEmpty() ? Map.of() : AgreementTransforms.states(items, categories, settings);
+      Map<SliceKey, PoissonBootstrap> states = AgreementTransforms.states(items, coding, settings);
       List<Row> summary = AgreementTransforms.summaryRows(states, categories, settings);
       String where = project == null ? null : "project_id = '" + project.replace("'", "''") + "'";
 
       progress.step("writing " + Tables.AGREEMENT_SUMMARY);
-      write(run, Tables.AGREEMENT_SUMMARY, AgreementTransforms.summary(run.spark(), summary), summary.size(), where);
+      write(run, Tables.AGREEMENT_SUMMARY, AgreementTransforms.summary(spark, summary), summary.size(), where);
       progress.step("writing " + Tables.ITEM_AGREEMENT);
       long itemCount = 0;
       for (PoissonBootstrap state : states.values()) {
         itemCount += Math.round(state.estimate().items());
       }
-      write(run, Tables.ITEM_AGREEMENT, AgreementTransforms.itemAgreement(items), itemCount, where);
+      write(run, Tables.ITEM_AGREEMENT, AgreementTransforms.itemAgreement(items, coding), itemCount, where);
       progress.step("writing " + Tables.WORKER_PAIR_AGREEMENT);
-      long pairs = write(run, Tables.WORKER_PAIR_AGREEMENT, AgreementTransforms.workerPairs(items, settings), -1, where);
+      long pairs = write(run, Tables.WORKER_PAIR_AGREEMENT, AgreementTransforms.workerPairs(items, coding, settings), -1, where);
       progress.step("writing " + Tables.WORKER_AGREEMENT);
-      long workers = write(run, Tables.WORKER_AGREEMENT, AgreementTransforms.workerAgreement(items, settings), -1, where);
+      long workers = write(run, Tables.WORKER_AGREEMENT, AgreementTransforms.workerAgreement(items, coding), -1, where);
+      progress.step("most contested items");
+      List<Row> contested = AgreementTransforms.mostContested(items, coding, 5);
 
       Map<String, Long> versions = new LinkedHashMap<>();
       run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
       summary.sort(java.util.Comparator.comparing(Row::toString));
-      Dataset<Row> written = run.lakehouse().read(Tables.ITEM_AGREEMENT);
-      List<Row> contested = mostContested(where == null ? written : written.where(where), 5).collectAsList();
       return new Result(states.size(), summary.size(), itemCount, pairs, workers, versions, summary, contested);
     } finally {
       items.unpersist();
+      codesShared.destroy();
+      if (coding != null) {
+        coding.destroy();
+      }
     }
   }
 
