@@ -15,10 +15,12 @@ import io.annolake.common.config.ConfigException;
  * @param tolerance EM convergence tolerance
  * @param smoothing pseudo-count of the EM methods
  * @param partitions partitions of the cached answer blocks (0: the shuffle partitions)
+ * @param lowQualityAccuracy an escalated item whose every answer comes from workers the model
+ *     rates below this expected accuracy is escalated as ONLY_LOW_QUALITY_WORKERS
  */
 public record ConsensusSettings(
     String method, int minAnnotators, double acceptThreshold, int maxIterations, double tolerance,
-    double smoothing, int partitions) {
+    double smoothing, int partitions, double lowQualityAccuracy) {
   private static final String P = "annolake.consensus.";
 
   public static ConsensusSettings from(AnnolakeConfig config) {
@@ -30,14 +32,16 @@ public record ConsensusSettings(
             config.integer(P + "max-iterations"),
             config.number(P + "tolerance"),
             config.number(P + "smoothing"),
-            config.integer(P + "partitions"));
+            config.integer(P + "partitions"),
+            config.number(P + "low-quality-accuracy"));
     s.validate();
     return s;
   }
 
   /** Same settings with another method (command-line flag). */
   public ConsensusSettings withMethod(String m) {
-    ConsensusSettings s = new ConsensusSettings(m, minAnnotators, acceptThreshold, maxIterations, tolerance, smoothing, partitions);
+    ConsensusSettings s = new ConsensusSettings(
+            m, minAnnotators, acceptThreshold, maxIterations, tolerance, smoothing, partitions, lowQualityAccuracy);
     s.validate();
     return s;
   }
@@ -50,6 +54,8 @@ public record ConsensusSettings(
     AnnolakeConfig.require(tolerance >= 0, P + "tolerance", tolerance, "must be >= 0");
     AnnolakeConfig.require(smoothing > 0, P + "smoothing", smoothing, "must be > 0 (0 gives log(0) for unseen cells)");
     AnnolakeConfig.require(partitions >= 0, P + "partitions", partitions, "must be >= 0");
+    AnnolakeConfig.require(
+        lowQualityAccuracy >= 0 && lowQualityAccuracy <= 1, P + "low-quality-accuracy", lowQualityAccuracy, "must be in [0, 1]");
   }
 
   /** The configured aggregator. */

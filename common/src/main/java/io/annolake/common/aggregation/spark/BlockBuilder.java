@@ -1,17 +1,20 @@
 package io.annolake.common.aggregation.spark;
 
 import io.annolake.common.aggregation.ItemBlock;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 
 /**
- * Turns one partition of answer rows (project_id, step, item_id, worker_id, label, gold_label),
- * sorted by those columns, into one {@link ItemBlock} per task present, with ids looked up in the
- * task's sorted dictionaries.
+ * Turns one partition of {@link SparkAggregation#STREAM} rows, sorted by task, item, kind, worker
+ * and label, into one {@link TaskBlock} per task present: answers indexed in the task's sorted
+ * dictionaries, per-item facts beside them. Rows of a task without a dictionary (facts about items
+ * nobody answered) are skipped; so are items with facts but no answer at all.
  */
 final class BlockBuilder {
   private final int task;
@@ -21,8 +24,30 @@ final class BlockBuilder {
   private final IntList worker = new IntList();
   private final IntList label = new IntList();
   private final IntList gold = new IntList();
+  private final ByteList idBytes = new ByteList();
+  private final IntList idEnds = new IntList();
   private final List<String> items = new ArrayList<>();
+  private final List<String> versions = new ArrayList<>();
+  private final List<String> adjudicated = new ArrayList<>();
+  private final List<String> adjudicatedBy = new ArrayList<>();
+  private final List<String[]> excluded = new ArrayList<>();
+  private final List<String> orphanIds = new ArrayList<>();
+  private final List<String> orphanGold = new ArrayList<>();
+  private final List<String> orphanVersions = new ArrayList<>();
+  private final List<String> orphanAdjudicated = new ArrayList<>();
+  private final List<String> orphanAdjudicatedBy = new ArrayList<>();
+  private final List<String[]> orphanExcluded = new ArrayList<>();
+  /** Few distinct values repeat on every item (versions, labels, experts): one instance each. */
+  private final Map<String, String> interned = new HashMap<>();
+
+  // the item being read
   private String current;
+  private String itemGold;
+  private String itemVersion;
+  private String itemAdjudicated;
+  private String itemAdjudicatedBy;
+  private int itemAnswers;
+  private final List<String> itemExcluded = new ArrayList<>();
 
   private BlockBuilder(int task, String[] workers, String[] labels) {
     this.task = task;
@@ -35,18 +60,25 @@ final class BlockBuilder {
     List<TaskBlock> out = new ArrayList<>();
     BlockBuilder builder = null;
     String key = null;
+    boolean known = false;
     while (rows.hasNext()) {
       Row r = rows.next();
       String rowKey = SparkAggregation.taskKey(r.getString(0), r.getString(1));
       if (!rowKey.equals(key)) {
         if (builder != null) {
           out.add(builder.finish());
+          builder = null;
         }
-        int t = tasks.get(rowKey);
-        builder = new BlockBuilder(t, workers[t], labels[t]);
         key = rowKey;
+        Integer t = tasks.get(rowKey);
+        known = t != null;
+        if (known) {
+          builder = new BlockBuilder(t, workers[t], labels[t]);
+        }
       }
-      builder.add(r.getString(2), r.getString(3), r.getString(4), r.isNullAt(5) ? null : r.getString(5));
+      if (known) {
+        builder.add(r);
+      }
     }
     if (builder != null) {
       out.add(builder.finish());
@@ -54,23 +86,91 @@ final class BlockBuilder {
     return out;
   }
 
-  private void add(String item, String workerId, String labelId, String goldLabel) {
+  private void add(Row r) {
+    String item = r.getString(2);
     if (!item.equals(current)) {
-      if (current != null) {
-        start.add(worker.size);
-      }
+      flushItem();
       current = item;
-      items.add(item);
-      gold.add(goldLabel == null ? ItemBlock.NO_GOLD : index(labels, goldLabel, "label"));
     }
-    worker.add(index(workers, workerId, "worker"));
-    label.add(index(labels, labelId, "label"));
+    switch (r.getInt(3)) {
+      case SparkAggregation.FACT -> {
+        if (!r.isNullAt(8) && (itemGold == null || r.getString(8).compareTo(itemGold) > 0)) {
+          itemGold = r.getString(8);
+        }
+        if (!r.isNullAt(9)) {
+          itemAdjudicated = intern(r.getString(9));
+          itemAdjudicatedBy = intern(r.getString(10));
+        }
+      }
+      case SparkAggregation.ANSWER -> {
+        worker.add(index(workers, r.getString(4), "worker"));
+        label.add(index(labels, r.getString(5), "label"));
+        idBytes.add(r.isNullAt(6) ? new byte[0] : r.getString(6).getBytes(StandardCharsets.UTF_8));
+        idEnds.add(idBytes.size);
+        version(r);
+        itemAnswers++;
+      }
+      default -> {
+        itemExcluded.add(r.getString(6));
+        version(r);
+      }
+    }
+  }
+
+  private void version(Row r) {
+    if (!r.isNullAt(7) && (itemVersion == null || r.getString(7).compareTo(itemVersion) > 0)) {
+      itemVersion = intern(r.getString(7));
+    }
+  }
+
+  private void flushItem() {
+    if (current == null) {
+      return;
+    }
+    String[] out = itemExcluded.isEmpty() ? null : itemExcluded.toArray(String[]::new);
+    if (itemAnswers > 0) {
+      items.add(current);
+      start.add(worker.size);
+      gold.add(itemGold == null ? ItemBlock.NO_GOLD : index(labels, itemGold, "label"));
+      versions.add(itemVersion);
+      adjudicated.add(itemAdjudicated);
+      adjudicatedBy.add(itemAdjudicatedBy);
+      excluded.add(out);
+    } else if (out != null) {
+      orphanIds.add(current);
+      orphanGold.add(itemGold);
+      orphanVersions.add(itemVersion);
+      orphanAdjudicated.add(itemAdjudicated);
+      orphanAdjudicatedBy.add(itemAdjudicatedBy);
+      orphanExcluded.add(out);
+    }
+    current = null;
+    itemGold = null;
+    itemVersion = null;
+    itemAdjudicated = null;
+    itemAdjudicatedBy = null;
+    itemAnswers = 0;
+    itemExcluded.clear();
   }
 
   private TaskBlock finish() {
-    start.add(worker.size);
-    return new TaskBlock(
-        task, new ItemBlock(start.toArray(), worker.toArray(), label.toArray(), gold.toArray(), items.toArray(String[]::new)));
+    flushItem();
+    ItemBlock block =
+        new ItemBlock(start.toArray(), worker.toArray(), label.toArray(), gold.toArray(), items.toArray(String[]::new));
+    ItemFacts.Orphans orphans =
+        new ItemFacts.Orphans(
+            orphanIds.toArray(String[]::new), orphanGold.toArray(String[]::new), orphanVersions.toArray(String[]::new),
+            orphanAdjudicated.toArray(String[]::new), orphanAdjudicatedBy.toArray(String[]::new),
+            orphanExcluded.toArray(String[][]::new));
+    ItemFacts facts =
+        new ItemFacts(
+            idBytes.toArray(), idEnds.toArray(), versions.toArray(String[]::new), adjudicated.toArray(String[]::new),
+            adjudicatedBy.toArray(String[]::new), excluded.toArray(String[][]::new), orphans);
+    return new TaskBlock(task, block, facts);
+  }
+
+  private String intern(String s) {
+    return s == null ? null : interned.computeIfAbsent(s, v -> v);
   }
 
   private static int index(String[] sorted, String id, String what) {
@@ -94,6 +194,24 @@ final class BlockBuilder {
     }
 
     int[] toArray() {
+      return Arrays.copyOf(values, size);
+    }
+  }
+
+  /** A growable byte array. */
+  private static final class ByteList {
+    private byte[] values = new byte[4096];
+    private int size;
+
+    void add(byte[] v) {
+      if (size + v.length > values.length) {
+        values = Arrays.copyOf(values, Math.max(values.length * 2, size + v.length));
+      }
+      System.arraycopy(v, 0, values, size, v.length);
+      size += v.length;
+    }
+
+    byte[] toArray() {
       return Arrays.copyOf(values, size);
     }
   }
