@@ -139,6 +139,39 @@ public final class GenerateJob implements Callable<Integer> {
     LandingWriter.write(records, format, out + "/annotations");
 
     progress(started, "writing gold labels, adjudications and schemas");
+    writeSideFiles(spark, s, items, out);
+
+    progress(started, "writing hidden truth");
+    items.write().mode("overwrite").parquet(truthOut + "/items");
+    workers(spark, pool).coalesce(1).write().mode("overwrite").option("header", true).csv(truthOut + "/workers");
+    records
+        .where(col("bad_kind").isNotNull())
+        .select("annotation_id", "project_id", "item_id", "worker_id", "bad_kind")
+        .coalesce(1)
+        .write()
+        .mode("overwrite")
+        .option("header", true)
+        .csv(truthOut + "/bad_records");
+    Map<String, Long> bad = new TreeMap<>();
+    long total = 0;
+    for (Row r : records.groupBy("bad_kind").count().collectAsList()) {
+      total += r.getLong(1);
+      if (!r.isNullAt(0)) {
+        bad.put(r.getString(0), r.getLong(1));
+      }
+    }
+    Result result = new Result(out, truthOut, format.cliName(), total, s.units(), pool.size(), bad);
+    LandingWriter.writeSmallFile(
+        spark.sparkContext().hadoopConfiguration(), truthOut + "/summary.json", List.of(summary(s, result)));
+    progress(started, "done");
+    return result;
+  }
+
+  /**
+   * The small landing folders of an operation: gold labels (OUT/gold), adjudications
+   * (OUT/adjudications) and label schemas (OUT/schemas), from the simulator's items.
+   */
+  public static void writeSideFiles(SparkSession spark, SimulatorSettings s, Dataset<Row> items, String out) {
     Dataset<Row> gold =
         items
             .where(col("is_gold"))
@@ -166,31 +199,6 @@ public final class GenerateJob implements Callable<Integer> {
     LandingWriter.write(adjudications, LandingFormat.JSON, out + "/adjudications");
     LandingWriter.writeSmallFile(
         spark.sparkContext().hadoopConfiguration(), out + "/schemas/label_schemas.jsonl", schemaLines(s));
-
-    progress(started, "writing hidden truth");
-    items.write().mode("overwrite").parquet(truthOut + "/items");
-    workers(spark, pool).coalesce(1).write().mode("overwrite").option("header", true).csv(truthOut + "/workers");
-    records
-        .where(col("bad_kind").isNotNull())
-        .select("annotation_id", "project_id", "item_id", "worker_id", "bad_kind")
-        .coalesce(1)
-        .write()
-        .mode("overwrite")
-        .option("header", true)
-        .csv(truthOut + "/bad_records");
-    Map<String, Long> bad = new TreeMap<>();
-    long total = 0;
-    for (Row r : records.groupBy("bad_kind").count().collectAsList()) {
-      total += r.getLong(1);
-      if (!r.isNullAt(0)) {
-        bad.put(r.getString(0), r.getLong(1));
-      }
-    }
-    Result result = new Result(out, truthOut, format.cliName(), total, s.units(), pool.size(), bad);
-    LandingWriter.writeSmallFile(
-        spark.sparkContext().hadoopConfiguration(), truthOut + "/summary.json", List.of(summary(s, result)));
-    progress(started, "done");
-    return result;
   }
 
   private static void progress(long started, String step) {

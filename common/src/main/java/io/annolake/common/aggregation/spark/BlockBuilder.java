@@ -12,14 +12,15 @@ import org.apache.spark.sql.Row;
 
 /**
  * Turns one partition of {@link SparkAggregation#STREAM} rows, sorted by task, item, kind, worker
- * and label, into one {@link TaskBlock} per task present: answers indexed in the task's sorted
- * dictionaries, per-item facts beside them. Rows of a task without a dictionary (facts about items
- * nobody answered) are skipped; so are items with facts but no answer at all.
+ * and label, into one {@link LocalBlock} per task present: answers indexed in dictionaries local
+ * to the partition (the global ones are merged from these afterwards, which saves a pass over the
+ * answers), per-item facts beside them. Items with facts but no answer at all are skipped.
  */
 final class BlockBuilder {
-  private final int task;
-  private final String[] workers;
-  private final String[] labels;
+  private final String project;
+  private final String step;
+  private final Map<String, Integer> workers = new HashMap<>();
+  private final Map<String, Integer> labels = new HashMap<>();
   private final IntList start = new IntList();
   private final IntList worker = new IntList();
   private final IntList label = new IntList();
@@ -49,36 +50,24 @@ final class BlockBuilder {
   private int itemAnswers;
   private final List<String> itemExcluded = new ArrayList<>();
 
-  private BlockBuilder(int task, String[] workers, String[] labels) {
-    this.task = task;
-    this.workers = workers;
-    this.labels = labels;
+  private BlockBuilder(String project, String step) {
+    this.project = project;
+    this.step = step;
     start.add(0);
   }
 
-  static List<TaskBlock> buildAll(Iterator<Row> rows, Map<String, Integer> tasks, String[][] workers, String[][] labels) {
-    List<TaskBlock> out = new ArrayList<>();
+  static List<LocalBlock> buildAll(Iterator<Row> rows) {
+    List<LocalBlock> out = new ArrayList<>();
     BlockBuilder builder = null;
-    String key = null;
-    boolean known = false;
     while (rows.hasNext()) {
       Row r = rows.next();
-      String rowKey = SparkAggregation.taskKey(r.getString(0), r.getString(1));
-      if (!rowKey.equals(key)) {
+      if (builder == null || !builder.project.equals(r.getString(0)) || !builder.step.equals(r.getString(1))) {
         if (builder != null) {
           out.add(builder.finish());
-          builder = null;
         }
-        key = rowKey;
-        Integer t = tasks.get(rowKey);
-        known = t != null;
-        if (known) {
-          builder = new BlockBuilder(t, workers[t], labels[t]);
-        }
+        builder = new BlockBuilder(r.getString(0), r.getString(1));
       }
-      if (known) {
-        builder.add(r);
-      }
+      builder.add(r);
     }
     if (builder != null) {
       out.add(builder.finish());
@@ -103,8 +92,8 @@ final class BlockBuilder {
         }
       }
       case SparkAggregation.ANSWER -> {
-        worker.add(index(workers, r.getString(4), "worker"));
-        label.add(index(labels, r.getString(5), "label"));
+        worker.add(index(workers, r.getString(4)));
+        label.add(index(labels, r.getString(5)));
         idBytes.add(r.isNullAt(6) ? new byte[0] : r.getString(6).getBytes(StandardCharsets.UTF_8));
         idEnds.add(idBytes.size);
         version(r);
@@ -131,7 +120,7 @@ final class BlockBuilder {
     if (itemAnswers > 0) {
       items.add(current);
       start.add(worker.size);
-      gold.add(itemGold == null ? ItemBlock.NO_GOLD : index(labels, itemGold, "label"));
+      gold.add(itemGold == null ? ItemBlock.NO_GOLD : index(labels, itemGold));
       versions.add(itemVersion);
       adjudicated.add(itemAdjudicated);
       adjudicatedBy.add(itemAdjudicatedBy);
@@ -153,7 +142,7 @@ final class BlockBuilder {
     itemExcluded.clear();
   }
 
-  private TaskBlock finish() {
+  private LocalBlock finish() {
     flushItem();
     ItemBlock block =
         new ItemBlock(start.toArray(), worker.toArray(), label.toArray(), gold.toArray(), items.toArray(String[]::new));
@@ -166,17 +155,25 @@ final class BlockBuilder {
         new ItemFacts(
             idBytes.toArray(), idEnds.toArray(), versions.toArray(String[]::new), adjudicated.toArray(String[]::new),
             adjudicatedBy.toArray(String[]::new), excluded.toArray(String[][]::new), orphans);
-    return new TaskBlock(task, block, facts);
+    return new LocalBlock(project, step, keys(workers), keys(labels), block, facts);
+  }
+
+  /** A dictionary's ids by local index. */
+  private static String[] keys(Map<String, Integer> dictionary) {
+    String[] out = new String[dictionary.size()];
+    dictionary.forEach((id, i) -> out[i] = id);
+    return out;
   }
 
   private String intern(String s) {
     return s == null ? null : interned.computeIfAbsent(s, v -> v);
   }
 
-  private static int index(String[] sorted, String id, String what) {
-    int i = Arrays.binarySearch(sorted, id);
-    if (i < 0) {
-      throw new IllegalStateException("Cannot index answers: " + what + " '" + id + "' is not in the dictionary");
+  private static int index(Map<String, Integer> dictionary, String id) {
+    Integer i = dictionary.get(id);
+    if (i == null) {
+      i = dictionary.size();
+      dictionary.put(id, i);
     }
     return i;
   }

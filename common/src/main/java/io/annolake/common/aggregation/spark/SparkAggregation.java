@@ -1,22 +1,20 @@
 package io.annolake.common.aggregation.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.when;
 
 import io.annolake.common.aggregation.EmProgram;
 import io.annolake.common.aggregation.EmRunner;
 import io.annolake.common.aggregation.ItemBlock;
 import io.annolake.common.aggregation.Posteriors;
-import java.util.ArrayList;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -141,56 +139,72 @@ public final class SparkAggregation {
   }
 
   /**
-   * Indexes every (project, step) task of a {@link #STREAM} in one pass: dictionaries from one
-   * aggregation (workers and labels of the answers kept, plus gold and declared labels), blocks
-   * from one shuffle by item, cached with their lineage cut.
+   * Indexes every (project, step) task of a {@link #STREAM} with one shuffle by item and no other
+   * pass over the answers: each partition builds blocks in local dictionaries (cached), the small
+   * dictionaries are merged on the driver into sorted global ones (plus gold and declared labels),
+   * and one map re-indexes the blocks, cached with their lineage cut.
    *
    * @param declaredLabels schema labels per {@link #taskKey} (part of the label set even if unused)
    * @param partitions partitions of the cached blocks
    */
   public static Indexed indexStream(Dataset<Row> stream, Map<String, List<String>> declaredLabels, int partitions) {
-    Column[] key = {col("project_id"), col("step")};
-    Column answer = col("kind").equalTo(ANSWER);
-    List<Row> dictionaries =
-        stream
-            .groupBy(key)
-            .agg(
-                collect_set(when(answer, col("worker_id"))).as("workers"),
-                collect_set(when(answer, col("label"))).as("labels"),
-                collect_set(col("gold_label")).as("gold"))
-            .where(size(col("workers")).gt(0))
-            .orderBy(key)
-            .collectAsList();
-    Map<String, Integer> taskIndex = new HashMap<>();
-    String[][] workers = new String[dictionaries.size()][];
-    String[][] labels = new String[dictionaries.size()][];
-    for (int t = 0; t < dictionaries.size(); t++) {
-      Row r = dictionaries.get(t);
-      String k = taskKey(r.getString(0), r.getString(1));
-      taskIndex.put(k, t);
-      workers[t] = new TreeSet<>(r.<String>getList(2)).toArray(String[]::new);
-      TreeSet<String> l = new TreeSet<>(r.<String>getList(3));
-      l.addAll(declaredLabels.getOrDefault(k, List.of()));
-      l.addAll(r.<String>getList(4));
-      labels[t] = l.toArray(String[]::new);
-    }
-    JavaRDD<TaskBlock> shared =
+    JavaRDD<LocalBlock> local =
         stream
             .repartition(partitions, col("project_id"), col("step"), col("item_id"))
             .sortWithinPartitions("project_id", "step", "item_id", "kind", "worker_id", "label", "annotation_id")
             .javaRDD()
-            .mapPartitions(rows -> BlockBuilder.buildAll(rows, taskIndex, workers, labels).iterator())
+            .mapPartitions(rows -> BlockBuilder.buildAll(rows).iterator())
             .persist(StorageLevel.MEMORY_AND_DISK());
-    shared.rdd().localCheckpoint();
-    shared.count();
-    List<IndexedTask> tasks = new ArrayList<>();
-    for (int t = 0; t < dictionaries.size(); t++) {
-      int task = t;
-      Row r = dictionaries.get(t);
-      JavaRDD<ItemBlock> blocks = shared.filter(b -> b.task() == task).map(TaskBlock::block);
-      tasks.add(new IndexedTask(r.getString(0), r.getString(1), List.of(workers[t]), List.of(labels[t]), blocks));
+    try {
+      Map<String, TreeSet<String>> workerSets = new TreeMap<>();
+      Map<String, TreeSet<String>> labelSets = new TreeMap<>();
+      Map<String, String[]> names = new HashMap<>();
+      for (LocalBlock b : local.map(b -> new LocalBlock(b.project(), b.step(), b.workers(), b.labels(), null, null)).collect()) {
+        String k = taskKey(b.project(), b.step());
+        names.put(k, new String[] {b.project(), b.step()});
+        workerSets.computeIfAbsent(k, x -> new TreeSet<>()).addAll(List.of(b.workers()));
+        labelSets.computeIfAbsent(k, x -> new TreeSet<>()).addAll(List.of(b.labels()));
+      }
+      // Tasks in (project, step) order; a task nobody answered (only facts) has no workers and is dropped.
+      List<String> keys = new ArrayList<>();
+      for (Map.Entry<String, TreeSet<String>> e : workerSets.entrySet()) {
+        if (!e.getValue().isEmpty()) {
+          keys.add(e.getKey());
+        }
+      }
+      keys.sort(java.util.Comparator.comparing((String k) -> names.get(k)[0]).thenComparing(k -> names.get(k)[1]));
+      Map<String, Integer> taskIndex = new HashMap<>();
+      String[][] workers = new String[keys.size()][];
+      String[][] labels = new String[keys.size()][];
+      for (int t = 0; t < keys.size(); t++) {
+        String k = keys.get(t);
+        taskIndex.put(k, t);
+        workers[t] = workerSets.get(k).toArray(String[]::new);
+        TreeSet<String> l = labelSets.get(k);
+        l.addAll(declaredLabels.getOrDefault(k, List.of()));
+        labels[t] = l.toArray(String[]::new);
+      }
+      JavaRDD<TaskBlock> shared =
+          local
+              .filter(b -> taskIndex.containsKey(taskKey(b.project(), b.step())))
+              .map(b -> {
+                int t = taskIndex.get(taskKey(b.project(), b.step()));
+                return b.toGlobal(t, workers[t], labels[t]);
+              })
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      shared.rdd().localCheckpoint();
+      shared.count();
+      List<IndexedTask> tasks = new ArrayList<>();
+      for (int t = 0; t < keys.size(); t++) {
+        int task = t;
+        String[] name = names.get(keys.get(t));
+        JavaRDD<ItemBlock> blocks = shared.filter(b -> b.task() == task).map(TaskBlock::block);
+        tasks.add(new IndexedTask(name[0], name[1], List.of(workers[t]), List.of(labels[t]), blocks));
+      }
+      return new Indexed(tasks, shared);
+    } finally {
+      local.unpersist(false);
     }
-    return new Indexed(tasks, shared);
   }
 
   /**
