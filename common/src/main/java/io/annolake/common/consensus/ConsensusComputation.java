@@ -1,7 +1,11 @@
 package io.annolake.common.consensus;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
 
 import io.annolake.common.aggregation.Aggregator;
 import io.annolake.common.aggregation.EmProgram;
@@ -9,10 +13,14 @@ import io.annolake.common.aggregation.EmRunner;
 import io.annolake.common.aggregation.spark.IndexedTask;
 import io.annolake.common.aggregation.spark.SparkAggregation;
 import io.annolake.common.config.ConfigException;
+import io.annolake.common.quality.StatusTimeline;
+import io.annolake.common.quality.WorkerStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -42,6 +50,9 @@ public final class ConsensusComputation implements AutoCloseable {
   /** The indexed answers a refit borrows (not released by it). */
   private SparkAggregation.Indexed shared;
   private final List<TaskFit> fits = new ArrayList<>();
+  private List<Double> passMillis = List.of();
+  /** Latest label schema per task key (thresholds), when fitted from {@link Inputs}. */
+  private Map<String, Row> schemas = Map.of();
 
   private ConsensusComputation(SparkSession spark, SparkAggregation.Indexed indexed) {
     this.spark = spark;
@@ -51,18 +62,29 @@ public final class ConsensusComputation implements AutoCloseable {
   /** Labels of each (project, step)'s latest label schema, by task key. */
   public static Map<String, List<String>> declaredLabels(Dataset<Row> schemas) {
     Map<String, List<String>> out = new HashMap<>();
+    latestSchemas(schemas).forEach((k, r) -> out.put(k, r.getList(2)));
+    return out;
+  }
+
+  /** Per task key: project_id, step, labels, min_annotators, accept_threshold of the latest guideline version. */
+  private static Map<String, Row> latestSchemas(Dataset<Row> schemas) {
+    Map<String, Row> out = new HashMap<>();
     if (schemas == null) {
       return out;
     }
-    for (Row r : schemas.groupBy(col("project_id"), col("step")).agg(max_by(col("labels"), col("guideline_version")).as("labels"))
-        .collectAsList()) {
-      out.put(SparkAggregation.taskKey(r.getString(0), r.getString(1)), r.getList(2));
+    for (Row r :
+        schemas
+            .groupBy(col("project_id"), col("step"))
+            .agg(max_by(struct(col("labels"), col("min_annotators"), col("accept_threshold")), col("guideline_version")).as("s"))
+            .select(col("project_id"), col("step"), col("s.labels"), col("s.min_annotators"), col("s.accept_threshold"))
+            .collectAsList()) {
+      out.put(SparkAggregation.taskKey(r.getString(0), r.getString(1)), r);
     }
     return out;
   }
 
   /**
-   * Indexes and fits every task.
+   * Indexes and fits every task on answers alone (what compare-methods and the tests need).
    *
    * @param gold gold answers to clamp (null: fit blind, as compare-methods does)
    */
@@ -78,6 +100,67 @@ public final class ConsensusComputation implements AutoCloseable {
       c.close();
       throw e;
     }
+  }
+
+  /**
+   * The consensus job's inputs (pinned silver tables).
+   *
+   * @param annotations silver annotations
+   * @param gold silver gold_labels, or null
+   * @param adjudications silver adjudications, or null
+   * @param schemas silver label_schemas, or null
+   * @param statusIntervals worker_status_intervals, or null: when present, answers submitted while
+   *     their worker was PAUSED are left out of the fit and listed per item
+   */
+  public record Inputs(
+      Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> adjudications, Dataset<Row> schemas,
+      Dataset<Row> statusIntervals) {}
+
+  /**
+   * Indexes and fits every task with everything the decision needs kept beside the answers: one
+   * shuffle of the annotations in all (gold, adjudications and the paused-work flag travel with
+   * it), so {@link #labels}, {@link #escalations} and {@link #decisions} are passes over the cache.
+   */
+  public static ConsensusComputation fit(SparkSession spark, Inputs in, Aggregator aggregator, int partitions) {
+    Dataset<Row> answers = in.annotations();
+    Column kind = lit(SparkAggregation.ANSWER);
+    if (in.statusIntervals() != null) {
+      // Intervals scale with workers, not answers: broadcast, so the range join never shuffles the annotations.
+      answers = StatusTimeline.statusAt(answers, broadcast(in.statusIntervals()));
+      kind = when(col("worker_status").equalTo(WorkerStatus.PAUSED.name()), lit(SparkAggregation.EXCLUDED)).otherwise(kind);
+    }
+    Dataset<Row> stream = SparkAggregation.answerStream(answers, kind);
+    if (in.gold() != null) {
+      stream = stream.unionByName(SparkAggregation.goldStream(in.gold()));
+    }
+    if (in.adjudications() != null) {
+      stream = stream.unionByName(adjudicationStream(in.adjudications()));
+    }
+    Map<String, Row> schemas = latestSchemas(in.schemas());
+    Map<String, List<String>> declared = new HashMap<>();
+    schemas.forEach((k, r) -> declared.put(k, r.getList(2)));
+    ConsensusComputation c = new ConsensusComputation(spark, SparkAggregation.indexStream(stream, declared, partitions));
+    c.schemas = schemas;
+    try {
+      c.fitAll(aggregator);
+      return c;
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /** The latest adjudication per item as stream facts; the expert id breaks ties so the choice is deterministic. */
+  private static Dataset<Row> adjudicationStream(Dataset<Row> adjudications) {
+    return adjudications
+        .groupBy(col("project_id"), col("step"), col("item_id"))
+        .agg(max_by(struct(col("label"), col("expert_id")), struct(col("decided_at"), col("expert_id"))).as("adj"))
+        .select(
+            col("project_id"), col("step"), col("item_id"), lit(SparkAggregation.FACT).as("kind"),
+            lit(null).cast("string").as("worker_id"), lit(null).cast("string").as("label"),
+            lit(null).cast("string").as("annotation_id"), lit(null).cast("string").as("guideline_version"),
+            lit(null).cast("string").as("gold_label"), col("adj.label").as("adjudicated_label"),
+            col("adj.expert_id").as("adjudicated_by"));
   }
 
   /** Fits another method on the already indexed tasks (compare-methods); closing it releases nothing. */
@@ -100,7 +183,9 @@ public final class ConsensusComputation implements AutoCloseable {
       }
     }
     long start = System.nanoTime();
-    List<EmRunner.Outcome> outcomes = SparkAggregation.fitAll(all, programs);
+    SparkAggregation.Fitted fitted = SparkAggregation.fitAll(all, programs);
+    List<EmRunner.Outcome> outcomes = fitted.outcomes();
+    passMillis = fitted.passMillis();
     long millis = (System.nanoTime() - start) / 1_000_000;
     for (int t = 0; t < programs.length; t++) {
       fits.add(new TaskFit(tasks.get(t), programs[t], outcomes.get(t), millis));
@@ -109,6 +194,11 @@ public final class ConsensusComputation implements AutoCloseable {
 
   public List<TaskFit> fits() {
     return List.copyOf(fits);
+  }
+
+  /** Wall time of each fused EM pass (one Spark job each, every task), the initial pass first. */
+  public List<Double> passMillis() {
+    return passMillis;
   }
 
   /** Posterior rows of every task (as {@link SparkAggregation#POSTERIORS}), in one pass. */
@@ -122,8 +212,83 @@ public final class ConsensusComputation implements AutoCloseable {
     return SparkAggregation.posteriorsAll(spark, indexed != null ? indexed : shared, programs, states);
   }
 
+  /** consensus_labels rows: one per item answered (or whose every answer was left out), decided where its answers are cached. */
+  public Dataset<Row> labels(ConsensusSettings settings, ConsensusPolicy.Method method) {
+    return rows(ConsensusRows.Output.LABELS, ConsensusRows.CONSENSUS_LABELS, settings, method);
+  }
+
+  /** escalations rows: the ESCALATED items with their reason, candidates and answers. */
+  public Dataset<Row> escalations(ConsensusSettings settings, ConsensusPolicy.Method method) {
+    return rows(ConsensusRows.Output.ESCALATIONS, ConsensusRows.ESCALATIONS, settings, method);
+  }
+
+  /** Items per decision: one pass over the cached blocks (posteriors and the policy, no rows kept). */
+  public Map<String, Long> decisions(ConsensusSettings settings, ConsensusPolicy.Method method) {
+    Map<String, Long> out = new TreeMap<>();
+    rows(ConsensusRows.Output.DECISIONS, ConsensusRows.DECISIONS, settings, method)
+        .groupBy("decision").count().collectAsList().forEach(r -> out.put(r.getString(0), r.getLong(1)));
+    return out;
+  }
+
+  private Dataset<Row> rows(
+      ConsensusRows.Output output, StructType schema, ConsensusSettings settings, ConsensusPolicy.Method method) {
+    int n = fits.size();
+    EmProgram[] programs = new EmProgram[n];
+    double[][] states = new double[n][];
+    String[] projects = new String[n];
+    String[] steps = new String[n];
+    String[][] workers = new String[n][];
+    String[][] labels = new String[n][];
+    ConsensusPolicy.Thresholds[] thresholds = new ConsensusPolicy.Thresholds[n];
+    boolean[][] lowQuality = new boolean[n][];
+    for (int t = 0; t < n; t++) {
+      TaskFit f = fits.get(t);
+      programs[t] = f.program();
+      states[t] = f.outcome().reported();
+      projects[t] = f.task().projectId();
+      steps[t] = f.task().step();
+      workers[t] = f.task().workers().toArray(String[]::new);
+      labels[t] = f.task().labels().toArray(String[]::new);
+      Row latest = schemas.get(SparkAggregation.taskKey(projects[t], steps[t]));
+      thresholds[t] =
+          new ConsensusPolicy.Thresholds(
+              latest == null || latest.isNullAt(3) ? settings.minAnnotators() : latest.getInt(3),
+              latest == null || latest.isNullAt(4) ? settings.acceptThreshold() : latest.getDouble(4));
+      lowQuality[t] = lowQuality(f, settings.lowQualityAccuracy());
+    }
+    ConsensusRows visitor = new ConsensusRows(output, method, projects, steps, workers, labels, thresholds, lowQuality);
+    return spark.createDataFrame(SparkAggregation.perItem(indexed != null ? indexed : shared, programs, states, visitor), schema);
+  }
+
+  /** Workers whose expected accuracy (sum over classes of prior x diagonal) is below the bar; null if the method has no confusion. */
+  private static boolean[] lowQuality(TaskFit f, double bar) {
+    EmProgram.Parameters p = f.program().parameters(f.outcome().last(), f.task().workers().size());
+    if (p.confusion() == null || p.priors() == null) {
+      return null;
+    }
+    int k = p.priors().length;
+    boolean[] out = new boolean[p.confusion().length];
+    for (int j = 0; j < out.length; j++) {
+      double accuracy = 0;
+      for (int t = 0; t < k; t++) {
+        accuracy += p.priors()[t] * p.confusion()[j][t * k + t];
+      }
+      out[j] = accuracy < bar;
+    }
+    return out;
+  }
+
   /** worker_skills rows in long form: one per worker, true label and given label (built on the driver from the small state). */
   public Dataset<Row> workerSkills(ConsensusPolicy.Method method) {
+    return spark.createDataFrame(workerSkillList(method), WORKER_SKILLS);
+  }
+
+  /** Rows {@link #workerSkills} gives (counted on the driver, no Spark action). */
+  public long workerSkillRows() {
+    return workerSkillList(new ConsensusPolicy.Method("", "", "")).size();
+  }
+
+  private List<Row> workerSkillList(ConsensusPolicy.Method method) {
     List<Row> rows = new ArrayList<>();
     for (TaskFit f : fits) {
       List<String> workers = f.task().workers();
@@ -144,7 +309,7 @@ public final class ConsensusComputation implements AutoCloseable {
         }
       }
     }
-    return spark.createDataFrame(rows, WORKER_SKILLS);
+    return rows;
   }
 
   @Override

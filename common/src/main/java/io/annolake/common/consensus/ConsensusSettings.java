@@ -17,10 +17,12 @@ import io.annolake.common.config.ConfigException;
  * @param smoothing pseudo-count of the EM methods
  * @param partitions partitions of the cached answer blocks (0: the shuffle partitions)
  * @param maceInference MACE's training scheme: {@code em} or {@code vb} (variational Bayes)
+ * @param lowQualityAccuracy an escalated item whose every answer comes from workers the model
+ *     rates below this expected accuracy is escalated as ONLY_LOW_QUALITY_WORKERS
  */
 public record ConsensusSettings(
     String method, int minAnnotators, double acceptThreshold, int maxIterations, double tolerance,
-    double smoothing, int partitions, String maceInference) {
+    double smoothing, int partitions, String maceInference, double lowQualityAccuracy) {
   private static final String P = "annolake.consensus.";
   private static final java.util.Map<String, Mace.Inference> MACE_INFERENCE =
       java.util.Map.of("em", Mace.Inference.EM, "vb", Mace.Inference.VARIATIONAL_BAYES);
@@ -35,14 +37,17 @@ public record ConsensusSettings(
             config.number(P + "tolerance"),
             config.number(P + "smoothing"),
             config.integer(P + "partitions"),
-            config.string(P + "mace-inference"));
+            config.string(P + "mace-inference"),
+            config.number(P + "low-quality-accuracy"));
     s.validate();
     return s;
   }
 
   /** Same settings with another method (command-line flag). */
   public ConsensusSettings withMethod(String m) {
-    ConsensusSettings s = new ConsensusSettings(m, minAnnotators, acceptThreshold, maxIterations, tolerance, smoothing, partitions, maceInference);
+    ConsensusSettings s = new ConsensusSettings(
+            m, minAnnotators, acceptThreshold, maxIterations, tolerance, smoothing, partitions, maceInference,
+            lowQualityAccuracy);
     s.validate();
     return s;
   }
@@ -57,6 +62,8 @@ public record ConsensusSettings(
     AnnolakeConfig.require(partitions >= 0, P + "partitions", partitions, "must be >= 0");
     AnnolakeConfig.require(MACE_INFERENCE.containsKey(maceInference), P + "mace-inference", maceInference,
         "expected one of " + MACE_INFERENCE.keySet());
+    AnnolakeConfig.require(
+        lowQualityAccuracy >= 0 && lowQualityAccuracy <= 1, P + "low-quality-accuracy", lowQualityAccuracy, "must be in [0, 1]");
   }
 
   /** The configured aggregator. */

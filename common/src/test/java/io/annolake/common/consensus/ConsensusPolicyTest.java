@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.aggregation.Aggregators;
 import io.annolake.common.config.AnnolakeConfig;
+import io.annolake.common.consensus.ConsensusPolicy.EscalationReason;
+import io.annolake.common.consensus.ConsensusPolicy.Thresholds;
 import io.annolake.common.testing.SparkTestSession;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,18 +21,63 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
-/** Every branch of the decision policy on a tiny hand-made project. */
+/** Every branch of the decision policy: as a pure function, and on a tiny hand-made project in Spark. */
 class ConsensusPolicyTest {
   private final SparkSession spark = SparkTestSession.get();
+  private static final Thresholds T = new Thresholds(3, 0.8);
 
   private static final StructType ANNOTATIONS =
       new StructType().add("annotation_id", DataTypes.StringType).add("project_id", DataTypes.StringType)
           .add("step", DataTypes.StringType).add("item_id", DataTypes.StringType).add("worker_id", DataTypes.StringType)
-          .add("label", DataTypes.StringType).add("guideline_version", DataTypes.StringType);
+          .add("label", DataTypes.StringType).add("guideline_version", DataTypes.StringType)
+          .add("submitted_at", DataTypes.TimestampType);
 
   @Test
-  void decidesEveryBranch() {
+  void precedenceIsGoldAdjudicationPendingUnanimousThreshold() {
+    assertThat(ConsensusPolicy.decide("a", "b", 1, false, 0.1, T)).isEqualTo(Decision.GOLD);
+    assertThat(ConsensusPolicy.decide(null, "b", 1, true, 1.0, T)).isEqualTo(Decision.ADJUDICATED);
+    assertThat(ConsensusPolicy.decide(null, null, 2, true, 1.0, T)).isEqualTo(Decision.PENDING);
+    assertThat(ConsensusPolicy.decide(null, null, 0, false, 0, new Thresholds(0, 0.8))).isEqualTo(Decision.PENDING);
+    assertThat(ConsensusPolicy.decide(null, null, 3, true, 0.5, T)).isEqualTo(Decision.AUTO_APPROVED);
+    assertThat(ConsensusPolicy.decide(null, null, 4, false, 0.8, T)).as("at the threshold").isEqualTo(Decision.ACCEPTED);
+    assertThat(ConsensusPolicy.decide(null, null, 4, false, 0.79, T)).isEqualTo(Decision.ESCALATED);
+  }
+
+  @Test
+  void escalationReasons() {
+    assertThat(ConsensusPolicy.reason(true, 0.5, 0.5)).isEqualTo(EscalationReason.ONLY_LOW_QUALITY_WORKERS);
+    assertThat(ConsensusPolicy.reason(false, 0.5, 0.5)).isEqualTo(EscalationReason.TIE);
+    assertThat(ConsensusPolicy.reason(false, 0.6, 0.4)).isEqualTo(EscalationReason.LOW_CONFIDENCE);
+  }
+
+  private static final Timestamp EARLY = Timestamp.valueOf("2024-01-01 10:00:00");
+  private static final Timestamp PAUSED = Timestamp.valueOf("2024-01-02 10:00:00");
+  private static final Timestamp BACK = Timestamp.valueOf("2024-01-03 10:00:00");
+
+  private Dataset<Row> annotations(String[][] answers) {
     List<Row> rows = new ArrayList<>();
+    for (String[] item : answers) {
+      for (int k = 1; k < item.length; k++) {
+        String[] p = item[k].split(" "); // worker label [when: early|paused|back]
+        Timestamp at = p.length < 3 || p[2].equals("early") ? EARLY : p[2].equals("paused") ? PAUSED : BACK;
+        rows.add(RowFactory.create(item[0] + "-" + p[0], "p", "default", item[0], p[0], p[1], "v1", at));
+      }
+    }
+    return spark.createDataFrame(rows, ANNOTATIONS);
+  }
+
+  private Dataset<Row> gold(String item, String label) {
+    return spark.createDataFrame(List.of(RowFactory.create("p", "default", item, label, "v1")),
+        new StructType().add("project_id", DataTypes.StringType).add("step", DataTypes.StringType)
+            .add("item_id", DataTypes.StringType).add("label", DataTypes.StringType).add("guideline_version", DataTypes.StringType));
+  }
+
+  private static ConsensusSettings settings(String method) {
+    return ConsensusSettings.from(AnnolakeConfig.load(null, Map.of("annolake.consensus.method", method)));
+  }
+
+  @Test
+  void decidesEveryBranchWhereTheAnswersAreCached() {
     String[][] answers = {
       {"gold", "w1 a", "w2 b", "w3 b"},
       {"adj", "w1 a", "w2 a", "w3 a"},
@@ -38,44 +86,91 @@ class ConsensusPolicyTest {
       {"clear", "w1 a", "w2 a", "w3 a", "w4 b"},
       {"split", "w1 a", "w2 b", "w3 a", "w4 b"},
     };
-    for (String[] item : answers) {
-      for (int k = 1; k < item.length; k++) {
-        String[] p = item[k].split(" ");
-        rows.add(RowFactory.create(item[0] + "-" + p[0], "p", "default", item[0], p[0], p[1], "v1"));
-      }
-    }
-    Dataset<Row> annotations = spark.createDataFrame(rows, ANNOTATIONS);
-    Dataset<Row> gold = spark.createDataFrame(List.of(RowFactory.create("p", "default", "gold", "a", "v1")),
-        new StructType().add("project_id", DataTypes.StringType).add("step", DataTypes.StringType)
-            .add("item_id", DataTypes.StringType).add("label", DataTypes.StringType).add("guideline_version", DataTypes.StringType));
     Dataset<Row> adjudications = spark.createDataFrame(
-        List.of(RowFactory.create("p", "default", "adj", "b", "e1", Timestamp.valueOf("2024-01-01 00:00:00"))),
+        List.of(RowFactory.create("p", "default", "adj", "b", "e1", Timestamp.valueOf("2024-01-01 00:00:00")),
+            RowFactory.create("p", "default", "adj", "a", "e2", Timestamp.valueOf("2023-12-01 00:00:00"))),
         new StructType().add("project_id", DataTypes.StringType).add("step", DataTypes.StringType)
             .add("item_id", DataTypes.StringType).add("label", DataTypes.StringType).add("expert_id", DataTypes.StringType)
             .add("decided_at", DataTypes.TimestampType));
-    ConsensusSettings settings = ConsensusSettings.from(AnnolakeConfig.load(null, Map.of("annolake.consensus.method", "mv")));
+    ConsensusSettings settings = settings("mv");
     ConsensusPolicy.Method method = MethodParams.of(settings.aggregator());
-    try (ConsensusComputation fit = ConsensusComputation.fit(spark, annotations, gold, null, Aggregators.byName("mv"), 2)) {
-      Dataset<Row> decided = ConsensusPolicy.decide(fit.posteriors(), annotations, gold, adjudications, null, settings, method);
+    ConsensusComputation.Inputs inputs =
+        new ConsensusComputation.Inputs(annotations(answers), gold("gold", "a"), adjudications, null, null);
+    try (ConsensusComputation fit = ConsensusComputation.fit(spark, inputs, Aggregators.byName("mv"), 2)) {
+      Map<String, Row> byItem = new TreeMap<>();
+      fit.labels(settings, method).collectAsList().forEach(r -> byItem.put(r.getAs("item_id"), r));
       Map<String, String> decisions = new TreeMap<>();
-      Map<String, String> labels = new TreeMap<>();
-      for (Row r : decided.collectAsList()) {
-        decisions.put(r.getAs("item_id"), r.getAs("decision"));
-        labels.put(r.getAs("item_id"), r.getAs("label"));
-        if (r.<String>getAs("item_id").equals("adj")) {
-          assertThat(r.<Boolean>getAs("adjudication_disagrees")).isTrue();
-          assertThat(r.<String>getAs("crowd_label")).isEqualTo("a");
-        }
-        if (r.<String>getAs("item_id").equals("clear")) {
-          assertThat(r.<Integer>getAs("n_agreeing")).isEqualTo(3);
-          assertThat(r.<scala.collection.Seq<String>>getAs("annotation_ids").size()).isEqualTo(4);
-        }
-      }
+      byItem.forEach((item, r) -> decisions.put(item, r.getAs("decision")));
       assertThat(decisions).containsExactlyEntriesOf(new TreeMap<>(Map.of(
           "gold", "GOLD", "adj", "ADJUDICATED", "pending", "PENDING", "unanimous", "AUTO_APPROVED",
           "clear", "ESCALATED", "split", "ESCALATED")));
-      assertThat(labels).containsEntry("gold", "a").containsEntry("adj", "b").containsEntry("split", "a");
-      assertThat(ConsensusPolicy.escalations(decided).count()).isEqualTo(2);
+      assertThat(byItem.get("gold").<String>getAs("label")).isEqualTo("a");
+      assertThat(byItem.get("gold").<Integer>getAs("n_agreeing")).isEqualTo(1);
+      Row adj = byItem.get("adj");
+      assertThat(adj.<String>getAs("label")).as("the latest decision wins").isEqualTo("b");
+      assertThat(adj.<String>getAs("adjudicated_by")).isEqualTo("e1");
+      assertThat(adj.<Boolean>getAs("adjudication_disagrees")).isTrue();
+      assertThat(adj.<String>getAs("crowd_label")).isEqualTo("a");
+      assertThat(adj.<Double>getAs("confidence")).isEqualTo(1.0);
+      Row clear = byItem.get("clear");
+      assertThat(clear.<Integer>getAs("n_agreeing")).isEqualTo(3);
+      assertThat(clear.<Double>getAs("confidence")).isEqualTo(0.75);
+      assertThat(clear.<scala.collection.Seq<String>>getAs("annotation_ids").toList().mkString(","))
+          .isEqualTo("clear-w1,clear-w2,clear-w3,clear-w4");
+      assertThat(clear.<scala.collection.Seq<String>>getAs("excluded_annotation_ids").size()).isZero();
+      assertThat(byItem.get("split").<String>getAs("label")).as("ties go to the first label").isEqualTo("a");
+
+      Map<String, String> reasons = new HashMap<>();
+      fit.escalations(settings, method).collectAsList().forEach(r -> reasons.put(r.getAs("item_id"), r.getAs("reason")));
+      assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of("clear", "LOW_CONFIDENCE", "split", "TIE"));
+      assertThat(fit.decisions(settings, method)).containsEntry("ESCALATED", 2L).containsEntry("GOLD", 1L);
+    }
+  }
+
+  /**
+   * Worker w4 is PAUSED from PAUSED to BACK: its answer submitted in between is left out and
+   * listed; its answers before and after count. An item answered only while paused is PENDING.
+   */
+  @Test
+  void leavesOutWorkSubmittedWhileTheWorkerWasPaused() {
+    String[][] answers = {
+      {"before", "w1 a", "w2 a", "w3 b", "w4 a early"},
+      {"during", "w1 a", "w2 a", "w3 b", "w4 b paused"},
+      {"after", "w1 a", "w2 a", "w3 b", "w4 b back"},
+      {"only-paused", "w4 a paused"},
+    };
+    StructType intervalSchema =
+        new StructType().add("project_id", DataTypes.StringType).add("step", DataTypes.StringType)
+            .add("worker_id", DataTypes.StringType).add("status", DataTypes.StringType)
+            .add("valid_from", DataTypes.TimestampType).add("valid_to", DataTypes.TimestampType)
+            .add("reason", DataTypes.StringType);
+    Dataset<Row> intervals = spark.createDataFrame(List.of(
+        RowFactory.create("p", "default", "w4", "INSUFFICIENT_EVIDENCE", new Timestamp(0), PAUSED, "no gold answers yet"),
+        RowFactory.create("p", "default", "w4", "PAUSED", PAUSED, BACK, "ci_high below threshold"),
+        RowFactory.create("p", "default", "w4", "PROBATION", BACK, null, "RETRAINED")), intervalSchema);
+    ConsensusSettings settings = settings("mv");
+    ConsensusPolicy.Method method = MethodParams.of(settings.aggregator());
+    ConsensusComputation.Inputs inputs = new ConsensusComputation.Inputs(annotations(answers), null, null, null, intervals);
+    try (ConsensusComputation fit = ConsensusComputation.fit(spark, inputs, Aggregators.byName("mv"), 2)) {
+      Map<String, Row> byItem = new TreeMap<>();
+      fit.labels(settings, method).collectAsList().forEach(r -> byItem.put(r.getAs("item_id"), r));
+      assertThat(byItem).containsOnlyKeys("before", "during", "after", "only-paused");
+      assertThat(byItem.get("before").<Integer>getAs("n_annotations")).isEqualTo(4);
+      assertThat(byItem.get("after").<Integer>getAs("n_annotations")).isEqualTo(4);
+      Row during = byItem.get("during");
+      assertThat(during.<Integer>getAs("n_annotations")).isEqualTo(3);
+      assertThat(during.<scala.collection.Seq<String>>getAs("excluded_annotation_ids").toList().mkString(","))
+          .isEqualTo("during-w4");
+      assertThat(during.<scala.collection.Seq<String>>getAs("annotation_ids").toList().mkString(","))
+          .isEqualTo("during-w1,during-w2,during-w3");
+      assertThat(during.<Double>getAs("crowd_confidence")).isCloseTo(2.0 / 3, org.assertj.core.api.Assertions.within(1e-12));
+      Row orphan = byItem.get("only-paused");
+      assertThat(orphan.<String>getAs("decision")).isEqualTo("PENDING");
+      assertThat(orphan.<Integer>getAs("n_annotations")).isZero();
+      assertThat(orphan.<String>getAs("label")).isNull();
+      assertThat(orphan.<scala.collection.Seq<String>>getAs("excluded_annotation_ids").toList().mkString(","))
+          .isEqualTo("only-paused-w4");
+      assertThat(fit.decisions(settings, method).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(4);
     }
   }
 }

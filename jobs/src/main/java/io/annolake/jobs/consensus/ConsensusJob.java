@@ -16,13 +16,14 @@ import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
+import io.annolake.common.consensus.Decision;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,12 +53,18 @@ public final class ConsensusJob implements Callable<Integer> {
   /** What one run did. */
   public record Result(
       String method, String paramsHash, int tasks, long items, Map<String, Long> decisions,
-      Map<String, Integer> iterations, long fitMillis, Map<String, Long> versions) {
+      Map<String, Integer> iterations, long fitMillis, List<Double> passMillis, boolean excludedPausedWork,
+      Map<String, Long> stepMillis, Map<String, Long> versions) {
     @Override
     public String toString() {
+      double mean = passMillis.stream().skip(1).mapToDouble(Double::doubleValue).average().orElse(0);
       return String.format(
-          "consensus %s (params %s): %d project/steps, %,d items, EM %d ms%n  decisions: %s%n  iterations: %s%n  table versions: %s",
-          method, paramsHash, tasks, items, fitMillis, decisions, iterations, versions);
+          "consensus %s (params %s): %d project/steps, %,d items, EM %d ms%n  decisions: %s%n  iterations: %s%n"
+              + "  EM passes: %d (one Spark job each, all project/steps), %.0f ms per iteration (first %s, last %s)%n"
+              + "  paused workers' answers excluded: %s%n  step ms: %s%n  table versions: %s",
+          method, paramsHash, tasks, items, fitMillis, decisions, iterations, passMillis.size(), mean,
+          passMillis.isEmpty() ? "-" : Math.round(passMillis.get(0)), passMillis.isEmpty() ? "-" : Math.round(passMillis.get(passMillis.size() - 1)),
+          excludedPausedWork ? "yes (worker_status_intervals)" : "no (no worker_status_intervals table)", stepMillis, versions);
     }
   }
 
@@ -80,53 +87,67 @@ public final class ConsensusJob implements Callable<Integer> {
     return 0;
   }
 
-  /** The job: read pinned inputs, fit per project and step, decide, write three tables. */
+  /**
+   * The job: read pinned inputs, index every project and step in one shuffle (gold, adjudications
+   * and the paused-work flag travel with the answers), fit, then decide and write the three tables
+   * in passes over the cached blocks.
+   */
   public static Result consensus(LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String project) {
     ConsensusSettings settings = ConsensusSettings.from(config);
     Aggregator aggregator = settings.aggregator();
     ConsensusPolicy.Method method = MethodParams.of(aggregator);
     int partitions = settings.partitions() > 0 ? settings.partitions() : config.integer("annolake.spark.shuffle-partitions");
+    Map<String, Long> steps = new LinkedHashMap<>();
+    long t0 = System.nanoTime();
 
-    Dataset<Row> annotations = onlyProject(run.readPinned(Tables.ANNOTATIONS), project);
-    Dataset<Row> gold = onlyProject(run.readPinnedIfExists(Tables.GOLD_LABELS), project);
-    Dataset<Row> adjudications = onlyProject(run.readPinnedIfExists(Tables.ADJUDICATIONS), project);
-    Dataset<Row> schemas = onlyProject(run.readPinnedIfExists(Tables.LABEL_SCHEMAS), project);
+    Dataset<Row> intervals = onlyProject(run.readPinnedIfExists(Tables.WORKER_STATUS_INTERVALS), project);
+    ConsensusComputation.Inputs inputs =
+        new ConsensusComputation.Inputs(
+            onlyProject(run.readPinned(Tables.ANNOTATIONS), project),
+            onlyProject(run.readPinnedIfExists(Tables.GOLD_LABELS), project),
+            onlyProject(run.readPinnedIfExists(Tables.ADJUDICATIONS), project),
+            onlyProject(run.readPinnedIfExists(Tables.LABEL_SCHEMAS), project),
+            intervals);
 
     progress.step("indexing and fitting " + method.name());
-    try (ConsensusComputation fit = ConsensusComputation.fit(run.spark(), annotations, gold, schemas, aggregator, partitions)) {
+    try (ConsensusComputation fit = ConsensusComputation.fit(run.spark(), inputs, aggregator, partitions)) {
       Map<String, Integer> iterations = new TreeMap<>();
       long fitMillis = 0;
       for (TaskFit f : fit.fits()) {
         iterations.put(f.task().projectId() + "/" + f.task().step(), f.iterations());
         fitMillis = f.millis(); // one fused fit for every task
       }
+      t0 = lap(steps, "index", t0, (System.nanoTime() - t0) / 1_000_000 - fitMillis);
+      steps.put("fit", fitMillis);
       progress.step("deciding");
-      Dataset<Row> decided =
-          ConsensusPolicy.decide(fit.posteriors(), annotations, gold, adjudications, schemas, settings, method)
-              .persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        Map<String, Long> decisions = new TreeMap<>();
-        long items = 0;
-        for (Row r : decided.groupBy("decision").count().collectAsList()) {
-          decisions.put(r.getString(0), r.getLong(1));
-          items += r.getLong(1);
-        }
-        long escalated = decisions.getOrDefault("ESCALATED", 0L);
-        progress.step("writing " + Tables.CONSENSUS_LABELS);
-        write(run, Tables.CONSENSUS_LABELS, ConsensusPolicy.consensusLabels(decided), project, items, "t.item_id = s.item_id");
-        progress.step("writing " + Tables.ESCALATIONS);
-        write(run, Tables.ESCALATIONS, ConsensusPolicy.escalations(decided), project, escalated, "t.item_id = s.item_id");
-        progress.step("writing " + Tables.WORKER_SKILLS);
-        Dataset<Row> skills = fit.workerSkills(method);
-        write(run, Tables.WORKER_SKILLS, skills, project, skills.count(),
-            "t.worker_id = s.worker_id AND t.true_label <=> s.true_label AND t.given_label <=> s.given_label");
-        Map<String, Long> versions = new LinkedHashMap<>();
-        run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
-        return new Result(method.name(), method.paramsHash(), fit.fits().size(), items, decisions, iterations, fitMillis, versions);
-      } finally {
-        decided.unpersist();
-      }
+      Map<String, Long> decisions = fit.decisions(settings, method);
+      long items = decisions.values().stream().mapToLong(Long::longValue).sum();
+      t0 = lap(steps, "decide", t0, -1);
+      progress.step("writing " + Tables.CONSENSUS_LABELS);
+      write(run, Tables.CONSENSUS_LABELS, fit.labels(settings, method), project, items, "t.item_id = s.item_id");
+      t0 = lap(steps, "write " + Tables.CONSENSUS_LABELS, t0, -1);
+      progress.step("writing " + Tables.ESCALATIONS);
+      write(run, Tables.ESCALATIONS, fit.escalations(settings, method), project, decisions.getOrDefault(Decision.ESCALATED.name(), 0L),
+          "t.item_id = s.item_id");
+      t0 = lap(steps, "write " + Tables.ESCALATIONS, t0, -1);
+      progress.step("writing " + Tables.WORKER_SKILLS);
+      Dataset<Row> skills = fit.workerSkills(method);
+      write(run, Tables.WORKER_SKILLS, skills, project, fit.workerSkillRows(),
+          "t.worker_id = s.worker_id AND t.true_label <=> s.true_label AND t.given_label <=> s.given_label");
+      lap(steps, "write " + Tables.WORKER_SKILLS, t0, -1);
+      Map<String, Long> versions = new LinkedHashMap<>();
+      run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
+      return new Result(
+          method.name(), method.paramsHash(), fit.fits().size(), items, decisions, iterations, fitMillis, fit.passMillis(),
+          intervals != null, steps, versions);
     }
+  }
+
+  /** Records a step's wall time (or the given figure if >= 0) and returns now. */
+  private static long lap(Map<String, Long> steps, String name, long since, long millis) {
+    long now = System.nanoTime();
+    steps.put(name, millis >= 0 ? millis : (now - since) / 1_000_000);
+    return now;
   }
 
   private static Dataset<Row> onlyProject(Dataset<Row> table, String project) {

@@ -141,33 +141,7 @@ public final class GenerateJob implements Callable<Integer> {
     LandingWriter.write(records, format, out + "/annotations");
 
     progress(started, "writing gold labels, adjudications and schemas");
-    Dataset<Row> gold =
-        items
-            .where(col("is_gold"))
-            .select(
-                col("project_id"), col("step"), col("item_id"),
-                explode(
-                        org.apache.spark.sql.functions.array(
-                            struct(col("true_label_v1").as("label"), lit("v1").as("guideline_version")),
-                            struct(col("true_label").as("label"), lit("v2").as("guideline_version"))))
-                    .as("g"))
-            .select(col("project_id"), col("step"), col("item_id"), col("g.label").as("label"), col("g.guideline_version").as("guideline_version"))
-            .coalesce(1);
-    LandingWriter.write(gold, LandingFormat.CSV, out + "/gold");
-    Timestamp decided =
-        Timestamp.from(s.startDate().plusDays(s.days()).atStartOfDay().toInstant(ZoneOffset.UTC));
-    Dataset<Row> adjudications =
-        items
-            .where(col("adjudicated"))
-            .select(
-                col("project_id"), col("step"), col("item_id"), col("adjudicated_label").as("label"),
-                concat(lit("expert-"), pmod(hash(col("item_id")), lit(3)).plus(1).cast("string")).as("expert_id"),
-                lit("decided against the current guideline").as("rationale"),
-                lit(decided).as("decided_at"))
-            .coalesce(1);
-    LandingWriter.write(adjudications, LandingFormat.JSON, out + "/adjudications");
-    LandingWriter.writeSmallFile(
-        spark.sparkContext().hadoopConfiguration(), out + "/schemas/label_schemas.jsonl", schemaLines(s));
+    writeSideFiles(spark, s, items, out);
 
     progress(started, "writing hidden truth");
     items.write().mode("overwrite").parquet(truthOut + "/items");
@@ -205,6 +179,40 @@ public final class GenerateJob implements Callable<Integer> {
         spark.sparkContext().hadoopConfiguration(), truthOut + "/summary.json", List.of(summary(s, result)));
     progress(started, "done");
     return result;
+  }
+
+  /**
+   * The small landing folders of an operation: gold labels (OUT/gold), adjudications
+   * (OUT/adjudications) and label schemas (OUT/schemas), from the simulator's items.
+   */
+  public static void writeSideFiles(SparkSession spark, SimulatorSettings s, Dataset<Row> items, String out) {
+    Dataset<Row> gold =
+        items
+            .where(col("is_gold"))
+            .select(
+                col("project_id"), col("step"), col("item_id"),
+                explode(
+                        org.apache.spark.sql.functions.array(
+                            struct(col("true_label_v1").as("label"), lit("v1").as("guideline_version")),
+                            struct(col("true_label").as("label"), lit("v2").as("guideline_version"))))
+                    .as("g"))
+            .select(col("project_id"), col("step"), col("item_id"), col("g.label").as("label"), col("g.guideline_version").as("guideline_version"))
+            .coalesce(1);
+    LandingWriter.write(gold, LandingFormat.CSV, out + "/gold");
+    Timestamp decided =
+        Timestamp.from(s.startDate().plusDays(s.days()).atStartOfDay().toInstant(ZoneOffset.UTC));
+    Dataset<Row> adjudications =
+        items
+            .where(col("adjudicated"))
+            .select(
+                col("project_id"), col("step"), col("item_id"), col("adjudicated_label").as("label"),
+                concat(lit("expert-"), pmod(hash(col("item_id")), lit(3)).plus(1).cast("string")).as("expert_id"),
+                lit("decided against the current guideline").as("rationale"),
+                lit(decided).as("decided_at"))
+            .coalesce(1);
+    LandingWriter.write(adjudications, LandingFormat.JSON, out + "/adjudications");
+    LandingWriter.writeSmallFile(
+        spark.sparkContext().hadoopConfiguration(), out + "/schemas/label_schemas.jsonl", schemaLines(s));
   }
 
   private static void progress(long started, String step) {

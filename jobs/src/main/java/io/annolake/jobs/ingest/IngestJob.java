@@ -113,11 +113,18 @@ public final class IngestJob implements Callable<Integer> {
    */
   public static List<Result> ingestLanding(GlobalOptions global, String landing, Map<String, Object> overrides)
       throws Exception {
+    return ingestLanding(global, landing, overrides, List.of(RecordKind.values()));
+  }
+
+  /** Like {@link #ingestLanding(GlobalOptions, String, Map)}, for some kinds only. */
+  public static List<Result> ingestLanding(
+      GlobalOptions global, String landing, Map<String, Object> overrides, List<RecordKind> kinds) throws Exception {
     Map<RecordKind, String> folders = new LinkedHashMap<>();
     folders.put(RecordKind.SCHEMA, "schemas");
     folders.put(RecordKind.GOLD, "gold");
     folders.put(RecordKind.ADJUDICATIONS, "adjudications");
     folders.put(RecordKind.ANNOTATIONS, "annotations");
+    folders.keySet().retainAll(kinds);
     List<Result> results = new ArrayList<>();
     for (Map.Entry<RecordKind, String> e : folders.entrySet()) {
       RecordKind kind = e.getKey();

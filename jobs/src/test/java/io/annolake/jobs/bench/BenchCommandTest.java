@@ -40,4 +40,23 @@ class BenchCommandTest {
     assertThat(json.get("annotations").asLong()).isBetween(1000L, 1300L);
     assertThat(json.get("wall_s").asDouble()).isPositive();
   }
+
+  @Test
+  void directSetupWritesSilverWithTheSchemaIngestionGives() throws Exception {
+    CliRun ingested = CliRun.of("bench", "consensus", "--annotations", "1200", "--cache-dir", dir.toString(), "--method", "mv");
+    assertThat(ingested.code()).as(ingested.err()).isZero();
+    CliRun direct =
+        CliRun.of("bench", "consensus", "--annotations", "1200", "--cache-dir", dir.toString(), "--method", "mv", "--direct");
+    assertThat(direct.code()).as(direct.err()).isZero();
+    assertThat(direct.out()).contains("consensus mv");
+    var spark = io.annolake.common.testing.SparkTestSession.get();
+    var viaIngest = spark.read().format("delta").load(dir.resolve("n1200-s42-parquet/lakehouse/annotations").toString());
+    var viaDirect = spark.read().format("delta").load(dir.resolve("n1200-s42-direct/lakehouse/annotations").toString());
+    assertThat(viaDirect.schema()).isEqualTo(viaIngest.schema());
+    assertThat(viaDirect.count()).isBetween(1100L, 1300L);
+    for (String table : java.util.List.of("gold_labels", "adjudications", "label_schemas")) {
+      assertThat(spark.read().format("delta").load(dir.resolve("n1200-s42-direct/lakehouse/" + table).toString()).count())
+          .as(table).isPositive();
+    }
+  }
 }

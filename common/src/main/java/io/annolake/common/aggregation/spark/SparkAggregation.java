@@ -1,7 +1,6 @@
 package io.annolake.common.aggregation.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
@@ -9,10 +8,13 @@ import io.annolake.common.aggregation.EmProgram;
 import io.annolake.common.aggregation.EmRunner;
 import io.annolake.common.aggregation.ItemBlock;
 import io.annolake.common.aggregation.Posteriors;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -71,73 +73,149 @@ public final class SparkAggregation {
     }
   }
 
+  /** {@link #STREAM} kinds: a fact about an item (gold, adjudication), an answer, an answer left out of the fit. */
+  public static final int FACT = 0;
+
+  public static final int ANSWER = 1;
+  public static final int EXCLUDED = 2;
+
   /**
-   * Indexes every (project, step) task in one pass: dictionaries from one aggregation, blocks from
-   * one shuffle by item, cached with their lineage cut.
+   * What {@link #indexAll} reads: answers, left-out answers and per-item facts in one row shape, so
+   * one shuffle by item brings everything an item's decision needs into the same partition.
+   */
+  public static final StructType STREAM =
+      new StructType()
+          .add("project_id", DataTypes.StringType, false)
+          .add("step", DataTypes.StringType, false)
+          .add("item_id", DataTypes.StringType, false)
+          .add("kind", DataTypes.IntegerType, false)
+          .add("worker_id", DataTypes.StringType, true)
+          .add("label", DataTypes.StringType, true)
+          .add("annotation_id", DataTypes.StringType, true)
+          .add("guideline_version", DataTypes.StringType, true)
+          .add("gold_label", DataTypes.StringType, true)
+          .add("adjudicated_label", DataTypes.StringType, true)
+          .add("adjudicated_by", DataTypes.StringType, true);
+
+  /**
+   * Answer rows (project_id, step, item_id, worker_id, label; annotation_id and guideline_version
+   * if present) as {@link #STREAM} rows; {@code kind} says which are {@link #ANSWER} or {@link #EXCLUDED}.
+   */
+  public static Dataset<Row> answerStream(Dataset<Row> answers, Column kind) {
+    List<String> columns = List.of(answers.columns());
+    return answers.select(
+        col("project_id"), col("step"), col("item_id"), kind.as("kind"), col("worker_id"), col("label"),
+        columns.contains("annotation_id") ? col("annotation_id") : lit(null).cast("string").as("annotation_id"),
+        columns.contains("guideline_version") ? col("guideline_version") : lit(null).cast("string").as("guideline_version"),
+        lit(null).cast("string").as("gold_label"), lit(null).cast("string").as("adjudicated_label"),
+        lit(null).cast("string").as("adjudicated_by"));
+  }
+
+  /** Gold labels (project_id, step, item_id, label; the largest label if versions differ) as {@link #STREAM} fact rows. */
+  public static Dataset<Row> goldStream(Dataset<Row> gold) {
+    return gold.groupBy(col("project_id"), col("step"), col("item_id"))
+        .agg(max("label").as("gold_label"))
+        .select(
+            col("project_id"), col("step"), col("item_id"), lit(FACT).as("kind"), lit(null).cast("string").as("worker_id"),
+            lit(null).cast("string").as("label"), lit(null).cast("string").as("annotation_id"),
+            lit(null).cast("string").as("guideline_version"), col("gold_label"),
+            lit(null).cast("string").as("adjudicated_label"), lit(null).cast("string").as("adjudicated_by"));
+  }
+
+  /**
+   * Indexes every (project, step) task of answers and known gold labels in one pass (what the
+   * aggregators and compare-methods need).
    *
    * @param answers rows with project_id, step, item_id, worker_id, label
    * @param gold rows with project_id, step, item_id, label (known answers), or null
-   * @param declaredLabels schema labels per {@link #taskKey} (part of the label set even if unused)
-   * @param partitions partitions of the cached blocks
    */
   public static Indexed indexAll(
       Dataset<Row> answers, Dataset<Row> gold, Map<String, List<String>> declaredLabels, int partitions) {
-    Column[] key = {col("project_id"), col("step")};
-    Dataset<Row> a = answers.select(col("project_id"), col("step"), col("item_id"), col("worker_id"), col("label"));
-    Map<String, TreeSet<String>> goldLabels = new HashMap<>();
-    Dataset<Row> withGold;
-    if (gold == null) {
-      withGold = a.withColumn("gold_label", lit(null).cast("string"));
-    } else {
-      Dataset<Row> perItem = gold.groupBy(col("project_id"), col("step"), col("item_id")).agg(max("label").as("gold_label"));
-      withGold = a.join(perItem, new String[] {"project_id", "step", "item_id"}, "left");
-      for (Row r : perItem.groupBy(key).agg(collect_set("gold_label")).collectAsList()) {
-        goldLabels.put(taskKey(r.getString(0), r.getString(1)), new TreeSet<>(r.<String>getList(2)));
-      }
+    Dataset<Row> stream = answerStream(answers, lit(ANSWER));
+    if (gold != null) {
+      stream = stream.unionByName(goldStream(gold));
     }
-    List<Row> dictionaries =
-        a.groupBy(key).agg(collect_set("worker_id"), collect_set("label")).orderBy(key).collectAsList();
-    Map<String, Integer> taskIndex = new HashMap<>();
-    String[][] workers = new String[dictionaries.size()][];
-    String[][] labels = new String[dictionaries.size()][];
-    for (int t = 0; t < dictionaries.size(); t++) {
-      Row r = dictionaries.get(t);
-      String k = taskKey(r.getString(0), r.getString(1));
-      taskIndex.put(k, t);
-      workers[t] = new TreeSet<>(r.<String>getList(2)).toArray(String[]::new);
-      TreeSet<String> l = new TreeSet<>(r.<String>getList(3));
-      l.addAll(declaredLabels.getOrDefault(k, List.of()));
-      l.addAll(goldLabels.getOrDefault(k, new TreeSet<>()));
-      labels[t] = l.toArray(String[]::new);
-    }
-    JavaRDD<TaskBlock> shared =
-        withGold
-            .select("project_id", "step", "item_id", "worker_id", "label", "gold_label")
+    return indexStream(stream, declaredLabels, partitions);
+  }
+
+  /**
+   * Indexes every (project, step) task of a {@link #STREAM} with one shuffle by item and no other
+   * pass over the answers: each partition builds blocks in local dictionaries (cached), the small
+   * dictionaries are merged on the driver into sorted global ones (plus gold and declared labels),
+   * and one map re-indexes the blocks, cached with their lineage cut.
+   *
+   * @param declaredLabels schema labels per {@link #taskKey} (part of the label set even if unused)
+   * @param partitions partitions of the cached blocks
+   */
+  public static Indexed indexStream(Dataset<Row> stream, Map<String, List<String>> declaredLabels, int partitions) {
+    JavaRDD<LocalBlock> local =
+        stream
             .repartition(partitions, col("project_id"), col("step"), col("item_id"))
-            .sortWithinPartitions("project_id", "step", "item_id", "worker_id", "label")
+            .sortWithinPartitions("project_id", "step", "item_id", "kind", "worker_id", "label", "annotation_id")
             .javaRDD()
-            .mapPartitions(rows -> BlockBuilder.buildAll(rows, taskIndex, workers, labels).iterator())
+            .mapPartitions(rows -> BlockBuilder.buildAll(rows).iterator())
             .persist(StorageLevel.MEMORY_AND_DISK());
-    shared.rdd().localCheckpoint();
-    shared.count();
-    List<IndexedTask> tasks = new ArrayList<>();
-    for (int t = 0; t < dictionaries.size(); t++) {
-      int task = t;
-      Row r = dictionaries.get(t);
-      JavaRDD<ItemBlock> blocks = shared.filter(b -> b.task() == task).map(TaskBlock::block);
-      tasks.add(new IndexedTask(r.getString(0), r.getString(1), List.of(workers[t]), List.of(labels[t]), blocks));
+    try {
+      Map<String, TreeSet<String>> workerSets = new TreeMap<>();
+      Map<String, TreeSet<String>> labelSets = new TreeMap<>();
+      Map<String, String[]> names = new HashMap<>();
+      for (LocalBlock b : local.map(b -> new LocalBlock(b.project(), b.step(), b.workers(), b.labels(), null, null)).collect()) {
+        String k = taskKey(b.project(), b.step());
+        names.put(k, new String[] {b.project(), b.step()});
+        workerSets.computeIfAbsent(k, x -> new TreeSet<>()).addAll(List.of(b.workers()));
+        labelSets.computeIfAbsent(k, x -> new TreeSet<>()).addAll(List.of(b.labels()));
+      }
+      // Tasks in (project, step) order; a task nobody answered (only facts) has no workers and is dropped.
+      List<String> keys = new ArrayList<>();
+      for (Map.Entry<String, TreeSet<String>> e : workerSets.entrySet()) {
+        if (!e.getValue().isEmpty()) {
+          keys.add(e.getKey());
+        }
+      }
+      keys.sort(java.util.Comparator.comparing((String k) -> names.get(k)[0]).thenComparing(k -> names.get(k)[1]));
+      Map<String, Integer> taskIndex = new HashMap<>();
+      String[][] workers = new String[keys.size()][];
+      String[][] labels = new String[keys.size()][];
+      for (int t = 0; t < keys.size(); t++) {
+        String k = keys.get(t);
+        taskIndex.put(k, t);
+        workers[t] = workerSets.get(k).toArray(String[]::new);
+        TreeSet<String> l = labelSets.get(k);
+        l.addAll(declaredLabels.getOrDefault(k, List.of()));
+        labels[t] = l.toArray(String[]::new);
+      }
+      JavaRDD<TaskBlock> shared =
+          local
+              .filter(b -> taskIndex.containsKey(taskKey(b.project(), b.step())))
+              .map(b -> {
+                int t = taskIndex.get(taskKey(b.project(), b.step()));
+                return b.toGlobal(t, workers[t], labels[t]);
+              })
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      shared.rdd().localCheckpoint();
+      shared.count();
+      List<IndexedTask> tasks = new ArrayList<>();
+      for (int t = 0; t < keys.size(); t++) {
+        int task = t;
+        String[] name = names.get(keys.get(t));
+        JavaRDD<ItemBlock> blocks = shared.filter(b -> b.task() == task).map(TaskBlock::block);
+        tasks.add(new IndexedTask(name[0], name[1], List.of(workers[t]), List.of(labels[t]), blocks));
+      }
+      return new Indexed(tasks, shared);
+    } finally {
+      local.unpersist(false);
     }
-    return new Indexed(tasks, shared);
   }
 
   /**
    * Fits one program per task with fused passes: each iteration is one Spark job over the shared
    * blocks for every task still iterating (a converged task's blocks are skipped).
    */
-  public static List<EmRunner.Outcome> fitAll(Indexed indexed, EmProgram[] programs) {
+  public static Fitted fitAll(Indexed indexed, EmProgram[] programs) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(indexed.shared().context());
     int n = programs.length;
     EmRunner.Run[] runs = new EmRunner.Run[n];
+    List<Double> passMillis = new ArrayList<>();
     for (int t = 0; t < n; t++) {
       runs[t] = new EmRunner.Run(programs[t]);
     }
@@ -153,7 +231,9 @@ public final class SparkAggregation {
       if (!any) {
         break;
       }
+      long started = System.nanoTime();
       double[][] stats = pass(jsc, indexed.shared(), programs, states, active);
+      passMillis.add((System.nanoTime() - started) / 1e6);
       for (int t = 0; t < n; t++) {
         if (active[t]) {
           runs[t].accept(stats[t]);
@@ -164,8 +244,16 @@ public final class SparkAggregation {
     for (EmRunner.Run r : runs) {
       out.add(r.outcome());
     }
-    return out;
+    return new Fitted(out, passMillis);
   }
+
+  /**
+   * Outcomes of a fused fit.
+   *
+   * @param outcomes one per task
+   * @param passMillis wall time of each fused pass (one Spark job each), the initial pass first
+   */
+  public record Fitted(List<EmRunner.Outcome> outcomes, List<Double> passMillis) {}
 
   /** One fused pass: per-partition statistics per task under broadcast states, summed in partition order. */
   static double[][] pass(
@@ -216,6 +304,69 @@ public final class SparkAggregation {
     return total;
   }
 
+  /** Builds one output row per item from its block, facts and posterior; null emits nothing. */
+  public interface ItemVisitor extends Serializable {
+    /** Item {@code item} of the block, with its posterior under the task's state. */
+    Row item(int task, TaskBlock tb, int item, double[] posterior);
+
+    /** Orphan {@code orphan} of the block's facts (every answer left out: no posterior). */
+    Row orphan(int task, TaskBlock tb, int orphan);
+  }
+
+  /**
+   * One pass over the cached blocks: each item's posterior under its task's state, turned into a
+   * row by the visitor, lazily (a partition's rows are never all in memory at once).
+   */
+  public static JavaRDD<Row> perItem(Indexed indexed, EmProgram[] programs, double[][] states, ItemVisitor visitor) {
+    Broadcast<double[][]> shared = JavaSparkContext.fromSparkContext(indexed.shared().context()).broadcast(states);
+    return indexed.shared().flatMap(tb -> new ItemRows(tb, programs[tb.task()], shared.value()[tb.task()], visitor));
+  }
+
+  /** The rows of one task block: items, then orphans. */
+  private static final class ItemRows implements Iterator<Row> {
+    private final TaskBlock tb;
+    private final EmProgram program;
+    private final double[] state;
+    private final ItemVisitor visitor;
+    private final double[] post;
+    private int next;
+    private Row ahead;
+
+    ItemRows(TaskBlock tb, EmProgram program, double[] state, ItemVisitor visitor) {
+      this.tb = tb;
+      this.program = program;
+      this.state = state;
+      this.visitor = visitor;
+      this.post = new double[program.classes()];
+    }
+
+    @Override
+    public boolean hasNext() {
+      int items = tb.block().items();
+      int total = items + (tb.facts() == null ? 0 : tb.facts().orphans().size());
+      while (ahead == null && next < total) {
+        int i = next++;
+        if (i < items) {
+          program.posterior(state, tb.block(), i, post);
+          ahead = visitor.item(tb.task(), tb, i, post);
+        } else {
+          ahead = visitor.orphan(tb.task(), tb, i - items);
+        }
+      }
+      return ahead != null;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      Row r = ahead;
+      ahead = null;
+      return r;
+    }
+  }
+
   /** Posterior rows of every item of every task under each task's reported state. */
   public static Dataset<Row> posteriorsAll(SparkSession spark, Indexed indexed, EmProgram[] programs, double[][] states) {
     int n = programs.length;
@@ -228,23 +379,33 @@ public final class SparkAggregation {
       projects[t] = task.projectId();
       steps[t] = task.step();
     }
-    Broadcast<double[][]> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(states);
-    JavaRDD<Row> rows =
-        indexed.shared()
-            .flatMap(
-                tb -> {
-                  int t = tb.task();
-                  ItemBlock block = tb.block();
-                  double[] s = shared.value()[t];
-                  List<Row> out = new ArrayList<>(block.items());
-                  double[] post = new double[labels[t].length];
-                  for (int i = 0; i < block.items(); i++) {
-                    programs[t].posterior(s, block, i, post);
-                    out.add(row(projects[t], steps[t], block, i, post, labels[t]));
-                  }
-                  return out.iterator();
-                });
-    return spark.createDataFrame(rows, POSTERIORS);
+    ItemVisitor rows =
+        new ItemVisitor() {
+          @Override
+          public Row item(int t, TaskBlock tb, int i, double[] post) {
+            return row(projects[t], steps[t], tb.block(), i, post, labels[t]);
+          }
+
+          @Override
+          public Row orphan(int t, TaskBlock tb, int o) {
+            return null;
+          }
+        };
+    return spark.createDataFrame(perItem(indexed, programs, states, rows), POSTERIORS);
+  }
+
+  /** Labels and posteriors of one item, most probable first (ties: label order). */
+  public static Row[] candidates(double[] post, String[] labels) {
+    Integer[] order = new Integer[labels.length];
+    for (int k = 0; k < order.length; k++) {
+      order[k] = k;
+    }
+    java.util.Arrays.sort(order, (x, y) -> post[x] != post[y] ? Double.compare(post[y], post[x]) : Integer.compare(x, y));
+    Row[] out = new Row[labels.length];
+    for (int k = 0; k < order.length; k++) {
+      out[k] = RowFactory.create(labels[order[k]], post[order[k]]);
+    }
+    return out;
   }
 
   private static Row row(String project, String step, ItemBlock block, int i, double[] post, String[] labels) {
@@ -253,17 +414,8 @@ public final class SparkAggregation {
     for (int a = block.start(i); a < block.end(i); a++) {
       agreeing += block.label(a) == best ? 1 : 0;
     }
-    Integer[] order = new Integer[labels.length];
-    for (int k = 0; k < order.length; k++) {
-      order[k] = k;
-    }
-    java.util.Arrays.sort(order, (x, y) -> post[x] != post[y] ? Double.compare(post[y], post[x]) : Integer.compare(x, y));
-    List<Row> candidates = new ArrayList<>(labels.length);
-    for (int k : order) {
-      candidates.add(RowFactory.create(labels[k], post[k]));
-    }
     return RowFactory.create(
         project, step, block.itemId(i), labels[best], post[best], block.end(i) - block.start(i), agreeing,
-        scala.collection.JavaConverters.asScalaBuffer(candidates).toList());
+        scala.collection.JavaConverters.asScalaBuffer(java.util.Arrays.asList(candidates(post, labels))).toList());
   }
 }
