@@ -3,6 +3,7 @@ package io.annolake.jobs.anomaly;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.split;
+import static io.annolake.jobs.CliRun.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.io.Lakehouse;
@@ -33,11 +34,6 @@ class AnomaliesSimulatorTest {
   private final SparkSession spark = SparkTestSession.get();
   @TempDir Path dir;
 
-  private static CliRun ok(String... args) {
-    CliRun run = CliRun.of(args);
-    assertThat(run.code()).as(run.err()).isZero();
-    return run;
-  }
 
   @Test
   void injectedAnomaliesAreFoundAndLegitimateVariationIsNotFlaggedHigh() {
@@ -45,9 +41,7 @@ class AnomaliesSimulatorTest {
     ok("generate", "--out", landing, "--format", "parquet", "--annotations", "40000", "--workers", "60",
         "--projects", "1", "--steps", "1", "--seed", "7");
     String root = dir.resolve("lh").toString();
-    for (String[] kind : List.of(new String[] {"schemas", "schema"}, new String[] {"gold", "gold"}, new String[] {"annotations", "annotations"})) {
-      ok("ingest", "--lakehouse", root, "--source", landing + "/" + kind[0], "--kind", kind[1], "--logical-date", "2026-01-18");
-    }
+    CliRun.ingestSimulated(landing, root, "2026-01-18");
     ok("consensus", "--lakehouse", root, "--logical-date", "2026-01-18");
     String[] anomalies = {"anomalies", "--lakehouse", root, "--logical-date", "2026-01-18", "--window-days", "14"};
     ok(anomalies);

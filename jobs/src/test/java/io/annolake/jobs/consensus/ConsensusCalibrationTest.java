@@ -1,6 +1,7 @@
 package io.annolake.jobs.consensus;
 
 import static org.apache.spark.sql.functions.col;
+import static io.annolake.jobs.CliRun.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.aggregation.Aggregators;
@@ -33,10 +34,6 @@ class ConsensusCalibrationTest {
   private final SparkSession spark = SparkTestSession.get();
   @TempDir Path dir;
 
-  private static void ok(String... args) {
-    CliRun run = CliRun.of(args);
-    assertThat(run.code()).as(run.err()).isZero();
-  }
 
   /** Crowd label and confidence of each row against the hidden true label. */
   private static Calibration.Table score(Dataset<Row> labels, Dataset<Row> truth) {
@@ -59,9 +56,7 @@ class ConsensusCalibrationTest {
     ok("generate", "--out", landing, "--format", "parquet", "--annotations", "30000", "--workers", "80",
         "--projects", "1", "--steps", "1", "--bad-rate", "0", "--seed", "11");
     String root = dir.resolve("lh").toString();
-    for (String[] kind : List.of(new String[] {"schemas", "schema"}, new String[] {"gold", "gold"}, new String[] {"annotations", "annotations"})) {
-      ok("ingest", "--lakehouse", root, "--source", landing + "/" + kind[0], "--kind", kind[1], "--logical-date", "2026-01-31");
-    }
+    CliRun.ingestSimulated(landing, root, "2026-01-31");
     Dataset<Row> truth = spark.read().parquet(landing + "/_truth/items").select("project_id", "step", "item_id", "true_label");
     Lakehouse lh = new Lakehouse(spark, root, "annolake");
 

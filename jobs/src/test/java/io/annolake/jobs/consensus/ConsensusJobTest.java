@@ -1,6 +1,7 @@
 package io.annolake.jobs.consensus;
 
 import static org.apache.spark.sql.functions.col;
+import static io.annolake.jobs.CliRun.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.io.Lakehouse;
@@ -27,11 +28,6 @@ class ConsensusJobTest {
   @TempDir static Path dir;
   private String root;
 
-  private static CliRun ok(String... args) {
-    CliRun run = CliRun.of(args);
-    assertThat(run.code()).as(run.err()).isZero();
-    return run;
-  }
 
   @BeforeAll
   void lakehouse() {

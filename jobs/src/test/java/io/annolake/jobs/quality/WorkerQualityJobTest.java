@@ -1,6 +1,7 @@
 package io.annolake.jobs.quality;
 
 import static org.apache.spark.sql.functions.col;
+import static io.annolake.jobs.CliRun.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.io.Lakehouse;
@@ -78,11 +79,6 @@ class WorkerQualityJobTest {
     return root;
   }
 
-  private static CliRun ok(String... args) {
-    CliRun run = CliRun.of(args);
-    assertThat(run.code()).as(run.err()).isZero();
-    return run;
-  }
 
   private CliRun quality(String root, String... more) {
     List<String> args = new ArrayList<>(List.of("worker-quality", "--lakehouse", root, "--conf", dir.resolve("q.conf").toString(),

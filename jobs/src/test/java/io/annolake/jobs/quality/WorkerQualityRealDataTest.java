@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static io.annolake.jobs.CliRun.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.io.Lakehouse;
@@ -27,10 +28,6 @@ class WorkerQualityRealDataTest {
   private final SparkSession spark = SparkTestSession.get();
   @TempDir Path dir;
 
-  private static void ok(String... args) {
-    CliRun run = CliRun.of(args);
-    assertThat(run.code()).as(run.err()).isZero();
-  }
 
   @Test
   void accuracyIsThePlainCountOnRealData() {

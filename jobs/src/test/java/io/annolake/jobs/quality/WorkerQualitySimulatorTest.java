@@ -2,6 +2,7 @@ package io.annolake.jobs.quality;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.min;
+import static io.annolake.jobs.CliRun.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.config.AnnolakeConfig;
@@ -30,10 +31,6 @@ class WorkerQualitySimulatorTest {
   private final SparkSession spark = SparkTestSession.get();
   @TempDir Path dir;
 
-  private static void ok(String... args) {
-    CliRun run = CliRun.of(args);
-    assertThat(run.code()).as(run.err()).isZero();
-  }
 
   @Test
   void spammersArePausedAndGoodWorkersAreNot() {
@@ -41,9 +38,7 @@ class WorkerQualitySimulatorTest {
     ok("generate", "--out", landing, "--format", "parquet", "--annotations", "40000", "--workers", "60",
         "--projects", "1", "--steps", "1", "--bad-rate", "0", "--seed", "7");
     String root = dir.resolve("lh").toString();
-    for (String[] kind : List.of(new String[] {"schemas", "schema"}, new String[] {"gold", "gold"}, new String[] {"annotations", "annotations"})) {
-      ok("ingest", "--lakehouse", root, "--source", landing + "/" + kind[0], "--kind", kind[1], "--logical-date", "2026-01-31");
-    }
+    CliRun.ingestSimulated(landing, root, "2026-01-31");
     ok("worker-quality", "--lakehouse", root, "--logical-date", "2026-01-31");
 
     Lakehouse lh = new Lakehouse(spark, root, "annolake");
