@@ -39,6 +39,21 @@ public final class GlobalOptions {
     return o;
   }
 
+  /** The global flags as arguments for a nested CLI run, without --lakehouse (the caller sets it). */
+  public java.util.List<String> asArgs() {
+    java.util.List<String> args = new java.util.ArrayList<>();
+    if (conf != null) {
+      args.addAll(java.util.List.of("--conf", conf.toString()));
+    }
+    if (logicalDate != null) {
+      args.addAll(java.util.List.of("--logical-date", logicalDate.toString()));
+    }
+    if (runId != null) {
+      args.addAll(java.util.List.of("--run-id", runId));
+    }
+    return args;
+  }
+
   /** Settings the global flags override. */
   public Map<String, Object> overrides() {
     Map<String, Object> out = new HashMap<>();

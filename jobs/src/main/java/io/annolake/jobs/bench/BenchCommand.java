@@ -145,6 +145,7 @@ public final class BenchCommand implements Callable<Integer> {
           ensureIngested(global.forJob(lakehouse.toString(), "setup"), landing, lakehouse, overrides);
         }
         List<String> args = new java.util.ArrayList<>(List.of(command, "--lakehouse", lakehouse.toString()));
+        args.addAll(global.asArgs()); // e.g. --logical-date, which sets the anomalies window
         args.addAll(passThrough);
         resetPeakRss();
         long t0 = System.nanoTime();
