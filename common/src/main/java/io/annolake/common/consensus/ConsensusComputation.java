@@ -91,13 +91,17 @@ public final class ConsensusComputation implements AutoCloseable {
   public static ConsensusComputation fit(
       SparkSession spark, Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> schemas, Aggregator aggregator,
       int partitions) {
-    ConsensusComputation c =
-        new ConsensusComputation(spark, SparkAggregation.indexAll(annotations, gold, declaredLabels(schemas), partitions));
+    return new ConsensusComputation(spark, SparkAggregation.indexAll(annotations, gold, declaredLabels(schemas), partitions))
+        .fitted(aggregator);
+  }
+
+  /** Fits every task; on failure the cached blocks are released before the error propagates. */
+  private ConsensusComputation fitted(Aggregator aggregator) {
     try {
-      c.fitAll(aggregator);
-      return c;
+      fitAll(aggregator);
+      return this;
     } catch (RuntimeException e) {
-      c.close();
+      close();
       throw e;
     }
   }
@@ -141,13 +145,7 @@ public final class ConsensusComputation implements AutoCloseable {
     schemas.forEach((k, r) -> declared.put(k, r.getList(2)));
     ConsensusComputation c = new ConsensusComputation(spark, SparkAggregation.indexStream(stream, declared, partitions));
     c.schemas = schemas;
-    try {
-      c.fitAll(aggregator);
-      return c;
-    } catch (RuntimeException e) {
-      c.close();
-      throw e;
-    }
+    return c.fitted(aggregator);
   }
 
   /** The latest adjudication per item as stream facts; the expert id breaks ties so the choice is deterministic. */
