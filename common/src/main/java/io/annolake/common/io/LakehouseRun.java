@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annolake.common.provenance.RunContext;
 import io.annolake.common.schema.Columns;
+import io.annolake.common.schema.Tables;
 import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -39,6 +41,8 @@ public final class LakehouseRun {
   private static final Logger LOG = LoggerFactory.getLogger(LakehouseRun.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
+  /** Delta table property naming the columns whose statistics are collected on write. */
+  static final String STATS_COLUMNS_PROPERTY = "delta.dataSkippingStatsColumns";
 
   /** A table the run wrote: its version before and after, and the rows written. */
   public record Output(String table, long versionBefore, long versionAfter, long rows) {}
@@ -102,11 +106,7 @@ public final class LakehouseRun {
       recordOutput(table, before, 0);
       return 0;
     }
-    withProvenance(rows.withColumn("batch_id", lit(batchId)))
-        .write()
-        .format("delta")
-        .mode("append")
-        .option("userMetadata", userMetadata(table))
+    writer(table, rows.withColumn("batch_id", lit(batchId)), "append", before)
         .option("txnAppId", "annolake:" + table + ":" + batchId)
         .option("txnVersion", before + 1)
         .save(lakehouse.path(table));
@@ -128,24 +128,13 @@ public final class LakehouseRun {
   }
 
   private void plainAppend(String table, Dataset<Row> rows) {
-    withProvenance(rows)
-        .write()
-        .format("delta")
-        .mode("append")
-        .option("userMetadata", userMetadata(table))
-        .save(lakehouse.path(table));
+    writer(table, rows, "append", lakehouse.version(table)).save(lakehouse.path(table));
   }
 
   /** Replaces the whole table (derived tables recomputed from their inputs). */
   public void overwrite(String table, Dataset<Row> rows, long rowCount) {
     long before = rememberVersionBefore(table);
-    withProvenance(rows)
-        .write()
-        .format("delta")
-        .mode("overwrite")
-        .option("overwriteSchema", "true")
-        .option("userMetadata", userMetadata(table))
-        .save(lakehouse.path(table));
+    writer(table, rows, "overwrite", before).option("overwriteSchema", "true").save(lakehouse.path(table));
     afterWrite(table, before, rowCount);
   }
 
@@ -155,8 +144,7 @@ public final class LakehouseRun {
    */
   public void overwrite(String table, Dataset<Row> rows, long rowCount, String replaceWhere) {
     long before = rememberVersionBefore(table);
-    var writer =
-        withProvenance(rows).write().format("delta").mode("overwrite").option("userMetadata", userMetadata(table));
+    var writer = writer(table, rows, "overwrite", before);
     if (before == Lakehouse.ABSENT) {
       writer.option("overwriteSchema", "true");
     } else {
@@ -177,22 +165,34 @@ public final class LakehouseRun {
       Function<DeltaMergeBuilder, DeltaMergeBuilder> clauses,
       long rowCount) {
     long before = rememberVersionBefore(table);
-    Dataset<Row> source = withProvenance(rows);
     if (before == Lakehouse.ABSENT) {
-      source.write().format("delta").mode("append").option("userMetadata", userMetadata(table))
-          .save(lakehouse.path(table));
+      writer(table, rows, "append", before).save(lakehouse.path(table));
     } else {
       SparkSession spark = spark();
       spark.conf().set(USER_METADATA_CONF, userMetadata(table));
       try {
         clauses
-            .apply(DeltaTable.forPath(spark, lakehouse.path(table)).as("t").merge(source.as("s"), condition))
+            .apply(DeltaTable.forPath(spark, lakehouse.path(table)).as("t").merge(withProvenance(rows).as("s"), condition))
             .execute();
       } finally {
         spark.conf().unset(USER_METADATA_CONF);
       }
     }
     afterWrite(table, before, rowCount);
+  }
+
+  /**
+   * A Delta writer of the rows with the run's provenance; when the write creates the table
+   * ({@code before} absent), the table's declared statistics columns ({@link Tables#STATS_COLUMNS}).
+   */
+  private DataFrameWriter<Row> writer(String table, Dataset<Row> rows, String mode, long before) {
+    DataFrameWriter<Row> writer =
+        withProvenance(rows).write().format("delta").mode(mode).option("userMetadata", userMetadata(table));
+    List<String> stats = Tables.STATS_COLUMNS.get(table);
+    if (before == Lakehouse.ABSENT && stats != null) {
+      writer.option(STATS_COLUMNS_PROPERTY, String.join(",", stats));
+    }
+    return writer;
   }
 
   private Dataset<Row> withProvenance(Dataset<Row> rows) {

@@ -1,6 +1,7 @@
 package io.annolake.common.schema;
 
 import java.util.List;
+import java.util.Map;
 
 /** Names of the lakehouse tables: the public table contract (see docs/ARCHITECTURE.md). */
 public final class Tables {
@@ -60,6 +61,16 @@ public final class Tables {
       java.util.stream.Stream.of(INGEST, WORKER_QUALITY_TABLES, AGREEMENT_TABLES, CONSENSUS_TABLES, ANOMALY_TABLES, List.of(PIPELINE_RUNS))
           .flatMap(List::stream)
           .toList();
+
+  /**
+   * Columns Delta keeps min/max statistics of (data skipping) in wide tables, set when the table is
+   * created: the columns readers filter on. Statistics on the others (arrays, JSON, provenance) cost
+   * write time and skip nothing. Tables not listed keep Delta's default, the first 32 columns.
+   */
+  public static final Map<String, List<String>> STATS_COLUMNS =
+      Map.of(
+          CONSENSUS_LABELS, List.of("project_id", "step", "item_id", "label", "confidence", "decision"),
+          ESCALATIONS, List.of("project_id", "step", "item_id", "reason", "priority"));
 
   private Tables() {}
 }

@@ -1,0 +1,56 @@
+package io.annolake.common.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.annolake.common.provenance.RunContext;
+import io.annolake.common.schema.Tables;
+import io.annolake.common.testing.SparkTestSession;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Wide tables are created with statistics on their filter columns only (Tables.STATS_COLUMNS). */
+class LakehouseRunStatsTest {
+  private final SparkSession spark = SparkTestSession.get();
+
+  @Test
+  void createsDeclaredTablesWithStatisticsOnTheirFilterColumnsOnly(@TempDir Path root) throws Exception {
+    Lakehouse lakehouse = new Lakehouse(spark, root.toString(), "stats_test");
+    LakehouseRun run = new LakehouseRun(lakehouse, RunContext.create("r1", "test", null, "h", Map.of()));
+    Dataset<Row> rows =
+        spark.sql(
+            "SELECT 'p1' AS project_id, 's' AS step, 'i1' AS item_id, 'a' AS reason, 0.5D AS priority, array('x') AS extra");
+    run.overwrite(Tables.ESCALATIONS, rows, 1);
+    run.overwrite("plain_table", rows, 1);
+
+    Row detail = spark.sql("DESCRIBE DETAIL delta.`" + lakehouse.path(Tables.ESCALATIONS) + "`").first();
+    Map<String, String> props = detail.getJavaMap(detail.fieldIndex("properties"));
+    assertThat(props).containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "project_id,step,item_id,reason,priority");
+    assertThat(statsColumns(lakehouse.path(Tables.ESCALATIONS)))
+        .containsExactlyInAnyOrder("project_id", "step", "item_id", "reason", "priority");
+    // Undeclared tables keep Delta's default: every column (run_id included).
+    assertThat(statsColumns(lakehouse.path("plain_table"))).contains("reason", "run_id");
+  }
+
+  /** Columns with a min value in the stats of the table's data files. */
+  private List<String> statsColumns(String path) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (Row r : spark.read().json(path + "/_delta_log/00000000000000000000.json").where("add IS NOT NULL").select("add.stats").collectAsList()) {
+      JsonNode min = new ObjectMapper().readTree(r.getString(0)).path("minValues");
+      min.fieldNames().forEachRemaining(f -> {
+        if (!out.contains(f)) {
+          out.add(f);
+        }
+      });
+    }
+    return out;
+  }
+}
