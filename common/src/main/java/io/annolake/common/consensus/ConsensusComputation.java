@@ -255,7 +255,7 @@ public final class ConsensusComputation implements AutoCloseable {
       lowQuality[t] = lowQuality(f, settings.lowQualityAccuracy());
     }
     ConsensusRows visitor = new ConsensusRows(output, method, projects, steps, workers, labels, thresholds, lowQuality);
-    return spark.createDataFrame(SparkAggregation.perItem(indexed != null ? indexed : shared, programs, states, visitor), schema);
+    return SparkAggregation.perItem(spark, indexed != null ? indexed : shared, programs, states, visitor, schema);
   }
 
   /** Workers whose expected accuracy (sum over classes of prior x diagonal) is below the bar; null if the method has no confusion. */

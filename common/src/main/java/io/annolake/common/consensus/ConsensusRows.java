@@ -2,16 +2,17 @@ package io.annolake.common.consensus;
 
 import io.annolake.common.aggregation.ItemBlock;
 import io.annolake.common.aggregation.Posteriors;
+import io.annolake.common.aggregation.spark.InternalRows;
 import io.annolake.common.aggregation.spark.ItemFacts;
 import io.annolake.common.aggregation.spark.SparkAggregation;
 import io.annolake.common.aggregation.spark.TaskBlock;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Arrays;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Builds the output rows of one item where its answers are cached: the decision ({@link
@@ -78,6 +79,9 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
   private final ConsensusPolicy.Thresholds[] thresholds;
   /** Per task, per worker: rated below the low-quality accuracy (null: the method rates no one). */
   private final boolean[][] lowQuality;
+  /** Per task: project and step as UTF8String, built on first use in each executor. */
+  private transient UTF8String[][] taskNames;
+  private transient UTF8String[] methodNames;
 
   ConsensusRows(
       Output output, ConsensusPolicy.Method method, String[] projects, String[] steps, String[][] workers,
@@ -93,7 +97,7 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
   }
 
   @Override
-  public Row item(int t, TaskBlock tb, int i, double[] post) {
+  public InternalRow item(int t, TaskBlock tb, int i, double[] post) {
     ItemBlock block = tb.block();
     ItemFacts facts = tb.facts();
     String[] names = labels[t];
@@ -110,24 +114,30 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     Decision decision = ConsensusPolicy.decide(gold, adjudicated, n, unanimous, post[best], thresholds[t]);
     switch (output) {
       case DECISIONS -> {
-        return RowFactory.create(decision.name());
+        return InternalRows.of(utf8(decision.name()));
       }
       case ESCALATIONS -> {
         if (decision != Decision.ESCALATED) {
           return null;
         }
-        Row[] candidates = SparkAggregation.candidates(post, names);
-        double second = candidates.length > 1 ? candidates[1].getDouble(1) : 0;
-        Row[] answers = new Row[n];
-        for (int a = block.start(i); a < block.end(i); a++) {
-          answers[a - block.start(i)] =
-              RowFactory.create(facts.annotationId(a), workers[t][block.worker(a)], names[block.label(a)]);
+        double second = 0;
+        for (int k = 0; k < post.length; k++) {
+          second = k != best ? Math.max(second, post[k]) : second;
         }
-        Arrays.sort(answers, (x, y) -> x.getString(0).compareTo(y.getString(0)));
-        return RowFactory.create(
-            projects[t], steps[t], block.itemId(i), ConsensusPolicy.reason(onlyLowQuality, post[best], second).name(),
-            BigDecimal.valueOf(1 - post[best]).setScale(9, RoundingMode.HALF_UP).doubleValue(), candidates, answers,
-            thresholds[t].acceptThreshold(), method.name(), method.paramsHash());
+        String[][] answers = new String[n][];
+        for (int a = block.start(i); a < block.end(i); a++) {
+          answers[a - block.start(i)] = new String[] {facts.annotationId(a), workers[t][block.worker(a)], names[block.label(a)]};
+        }
+        Arrays.sort(answers, (x, y) -> x[0].compareTo(y[0]));
+        Object[] answerRows = new Object[n];
+        for (int a = 0; a < n; a++) {
+          answerRows[a] = InternalRows.of(utf8(answers[a][0]), utf8(answers[a][1]), utf8(answers[a][2]));
+        }
+        return InternalRows.of(
+            task(t)[0], task(t)[1], utf8(block.itemId(i)), utf8(ConsensusPolicy.reason(onlyLowQuality, post[best], second).name()),
+            BigDecimal.valueOf(1 - post[best]).setScale(9, RoundingMode.HALF_UP).doubleValue(),
+            SparkAggregation.candidates(post, names), InternalRows.array(answerRows), thresholds[t].acceptThreshold(),
+            methodName(), paramsHash());
       }
       default -> {
         String crowd = names[best];
@@ -140,39 +150,75 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
         }
         Arrays.sort(ids);
         boolean expert = gold != null || adjudicated != null;
-        return RowFactory.create(
-            projects[t], steps[t], block.itemId(i), label, expert ? 1.0 : post[best], decision.name(), method.name(),
-            method.paramsHash(), method.paramsJson(), n, agreeing, ids, facts.guidelineVersion(i), crowd, post[best],
-            SparkAggregation.candidates(post, names), facts.adjudicatedBy(i),
+        return InternalRows.of(
+            task(t)[0], task(t)[1], utf8(block.itemId(i)), utf8(label), expert ? 1.0 : post[best], utf8(decision.name()),
+            methodName(), paramsHash(), paramsJson(), n, agreeing, InternalRows.strings(ids), utf8(facts.guidelineVersion(i)),
+            utf8(crowd), post[best], SparkAggregation.candidates(post, names), utf8(facts.adjudicatedBy(i)),
             adjudicated == null ? null : !adjudicated.equals(crowd), thresholds[t].minAnnotators(),
-            thresholds[t].acceptThreshold(), sorted(facts.excluded(i)));
+            thresholds[t].acceptThreshold(), InternalRows.strings(sorted(facts.excluded(i))));
       }
     }
   }
 
   /** An item whose every answer was left out: decided by gold or an expert, else PENDING. */
   @Override
-  public Row orphan(int t, TaskBlock tb, int o) {
+  public InternalRow orphan(int t, TaskBlock tb, int o) {
     ItemFacts.Orphans orphans = tb.facts().orphans();
     String gold = orphans.goldLabel()[o];
     String adjudicated = orphans.adjudicatedLabel()[o];
     Decision decision = ConsensusPolicy.decide(gold, adjudicated, 0, false, 0, thresholds[t]);
     switch (output) {
       case DECISIONS -> {
-        return RowFactory.create(decision.name());
+        return InternalRows.of(utf8(decision.name()));
       }
       case ESCALATIONS -> {
         return null;
       }
       default -> {
         String label = gold != null ? gold : adjudicated;
-        return RowFactory.create(
-            projects[t], steps[t], orphans.itemIds()[o], label, label == null ? null : 1.0, decision.name(),
-            method.name(), method.paramsHash(), method.paramsJson(), 0, 0, new String[0], orphans.guidelineVersion()[o],
-            null, null, new Row[0], orphans.adjudicatedBy()[o], null, thresholds[t].minAnnotators(),
-            thresholds[t].acceptThreshold(), sorted(orphans.excluded()[o]));
+        return InternalRows.of(
+            task(t)[0], task(t)[1], utf8(orphans.itemIds()[o]), utf8(label), label == null ? null : 1.0,
+            utf8(decision.name()), methodName(), paramsHash(), paramsJson(), 0, 0, InternalRows.strings(new String[0]),
+            utf8(orphans.guidelineVersion()[o]), null, null, InternalRows.array(new Object[0]),
+            utf8(orphans.adjudicatedBy()[o]), null, thresholds[t].minAnnotators(), thresholds[t].acceptThreshold(),
+            InternalRows.strings(sorted(orphans.excluded()[o])));
       }
     }
+  }
+
+  /** Project and step of a task in internal form (made once per task). */
+  private UTF8String[] task(int t) {
+    if (taskNames == null) {
+      taskNames = new UTF8String[projects.length][];
+      for (int k = 0; k < projects.length; k++) {
+        taskNames[k] = new UTF8String[] {utf8(projects[k]), utf8(steps[k])};
+      }
+    }
+    return taskNames[t];
+  }
+
+  private static UTF8String utf8(String s) {
+    return InternalRows.utf8(s);
+  }
+
+  private UTF8String methodName() {
+    return methodNames()[0];
+  }
+
+  private UTF8String paramsHash() {
+    return methodNames()[1];
+  }
+
+  private UTF8String paramsJson() {
+    return methodNames()[2];
+  }
+
+  /** Method name, parameters hash and parameters JSON in internal form (made once per executor). */
+  private UTF8String[] methodNames() {
+    if (methodNames == null) {
+      methodNames = new UTF8String[] {utf8(method.name()), utf8(method.paramsHash()), utf8(method.paramsJson())};
+    }
+    return methodNames;
   }
 
   private static String[] sorted(String[] ids) {

@@ -82,6 +82,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--direct", description = "Write the simulated silver tables straight to the lakehouse (no landing files, no bronze, no bad records); jobs only.")
   boolean direct;
 
+  @Option(
+      names = "--em-reference",
+      description = "consensus only: after the job, run the same EM passes in Spark and in one plain-Java thread over the same"
+          + " blocks (collected to the driver; needs heap for every answer as ints) and report both and their per-core ratio.")
+  boolean emReference;
+
   @Option(names = "--cache-dir", defaultValue = ".bench-cache", paramLabel = "DIR", description = "Where generated inputs are cached (default: ${DEFAULT-VALUE}).")
   Path cacheDir;
 
@@ -106,9 +112,13 @@ public final class BenchCommand implements Callable<Integer> {
     Path cache = cacheDir.toAbsolutePath().resolve("n" + annotations + "-s" + seed + "-" + variant);
     Path landing = cache.resolve("landing");
 
+    if (emReference && !command.equals("consensus")) {
+      throw new ConfigException("Invalid option '--em-reference' for COMMAND " + command + ": it applies to consensus only");
+    }
     long rows;
     double wall;
     long peak;
+    EmReference reference = null;
     switch (command) {
       case "generate" -> {
         Path target = cache.resolve("generate-run");
@@ -156,6 +166,9 @@ public final class BenchCommand implements Callable<Integer> {
           throw new IllegalStateException("bench: " + command + " exited with " + code);
         }
         rows = spark.read().format("delta").load(lakehouse.resolve("annotations").toString()).count();
+        if (emReference) {
+          reference = EmReference.measure(spark, lakehouse, passedMethod(), spark.sessionState().conf().numShufflePartitions());
+        }
       }
     }
     ObjectNode json = new ObjectMapper().createObjectNode();
@@ -169,8 +182,28 @@ public final class BenchCommand implements Callable<Integer> {
     json.put("peak_rss_mb", peak);
     json.put("cores", Runtime.getRuntime().availableProcessors());
     json.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+    if (reference != null) {
+      json.put("em_passes", reference.passes());
+      json.put("em_spark_ms_per_pass", Math.round(reference.sparkMsPerPass()));
+      json.put("em_plain_java_1_thread_ms_per_pass", Math.round(reference.plainMsPerPass()));
+      json.put("em_per_core_ratio", Math.round(reference.perCoreRatio() * 100) / 100.0);
+    }
     System.out.println(json);
     return 0;
+  }
+
+  /** The --method passed on to the job (default ds). */
+  private String passedMethod() {
+    for (int i = 0; i < passThrough.size(); i++) {
+      String a = passThrough.get(i);
+      if (a.startsWith("--method=")) {
+        return a.substring("--method=".length());
+      }
+      if (a.equals("--method") && i + 1 < passThrough.size()) {
+        return passThrough.get(i + 1);
+      }
+    }
+    return "ds";
   }
 
   private static void ensureLanding(SparkSession spark, SimulatorSettings settings, LandingFormat format, Path landing)

@@ -1,26 +1,30 @@
 package io.annolake.common.aggregation.spark;
 
 import io.annolake.common.aggregation.ItemBlock;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * Turns one partition of {@link SparkAggregation#STREAM} rows, sorted by task, item, kind, worker
- * and label, into one {@link LocalBlock} per task present: answers indexed in dictionaries local
- * to the partition (the global ones are merged from these afterwards, which saves a pass over the
- * answers), per-item facts beside them. Items with facts but no answer at all are skipped.
+ * Turns one partition of {@link SparkAggregation#STREAM} rows (Spark's internal rows, so no string
+ * is decoded that is not kept), with each item's rows together and sorted by kind, worker and
+ * label, into one {@link LocalBlock} per task present: answers indexed in dictionaries local to the
+ * partition (the global ones are merged from these afterwards, which saves a pass over the
+ * answers), per-item facts beside them. Items of different tasks may alternate. Items with facts
+ * but no answer at all are skipped.
  */
 final class BlockBuilder {
-  private final String project;
-  private final String step;
-  private final Map<String, Integer> workers = new HashMap<>();
-  private final Map<String, Integer> labels = new HashMap<>();
+  private final UTF8String projectKey;
+  private final UTF8String stepKey;
+  private final Map<UTF8String, Integer> workers = new HashMap<>();
+  private final Map<UTF8String, Integer> labels = new HashMap<>();
   private final IntList start = new IntList();
   private final IntList worker = new IntList();
   private final IntList label = new IntList();
@@ -38,77 +42,85 @@ final class BlockBuilder {
   private final List<String> orphanAdjudicated = new ArrayList<>();
   private final List<String> orphanAdjudicatedBy = new ArrayList<>();
   private final List<String[]> orphanExcluded = new ArrayList<>();
-  /** Few distinct values repeat on every item (versions, labels, experts): one instance each. */
-  private final Map<String, String> interned = new HashMap<>();
+  /** Few distinct values repeat on every item (versions, experts): one instance each. */
+  private final Map<UTF8String, String> interned = new HashMap<>();
 
   // the item being read
-  private String current;
+  private UTF8String current;
   private String itemGold;
+  private UTF8String itemVersionKey;
   private String itemVersion;
   private String itemAdjudicated;
   private String itemAdjudicatedBy;
   private int itemAnswers;
   private final List<String> itemExcluded = new ArrayList<>();
 
-  private BlockBuilder(String project, String step) {
-    this.project = project;
-    this.step = step;
+  private BlockBuilder(UTF8String project, UTF8String step) {
+    this.projectKey = project;
+    this.stepKey = step;
     start.add(0);
   }
 
-  static List<LocalBlock> buildAll(Iterator<Row> rows) {
-    List<LocalBlock> out = new ArrayList<>();
+  static List<LocalBlock> buildAll(Iterator<InternalRow> rows) {
+    Map<UTF8String, Map<UTF8String, BlockBuilder>> byTask = new LinkedHashMap<>();
     BlockBuilder builder = null;
     while (rows.hasNext()) {
-      Row r = rows.next();
-      if (builder == null || !builder.project.equals(r.getString(0)) || !builder.step.equals(r.getString(1))) {
-        if (builder != null) {
-          out.add(builder.finish());
-        }
-        builder = new BlockBuilder(r.getString(0), r.getString(1));
+      InternalRow r = rows.next();
+      UTF8String project = r.getUTF8String(0);
+      UTF8String step = r.getUTF8String(1);
+      if (builder == null || !builder.projectKey.equals(project) || !builder.stepKey.equals(step)) {
+        builder =
+            byTask.computeIfAbsent(project.clone(), p -> new LinkedHashMap<>())
+                .computeIfAbsent(step.clone(), x -> new BlockBuilder(project.clone(), step.clone()));
       }
       builder.add(r);
     }
-    if (builder != null) {
-      out.add(builder.finish());
-    }
+    List<LocalBlock> out = new ArrayList<>();
+    byTask.values().forEach(steps -> steps.values().forEach(b -> out.add(b.finish())));
     return out;
   }
 
-  private void add(Row r) {
-    String item = r.getString(2);
+  private void add(InternalRow r) {
+    UTF8String item = r.getUTF8String(2);
     if (!item.equals(current)) {
       flushItem();
-      current = item;
+      current = item.clone();
     }
     switch (r.getInt(3)) {
       case SparkAggregation.FACT -> {
-        if (!r.isNullAt(8) && (itemGold == null || r.getString(8).compareTo(itemGold) > 0)) {
-          itemGold = r.getString(8);
+        if (!r.isNullAt(8) && (itemGold == null || r.getUTF8String(8).toString().compareTo(itemGold) > 0)) {
+          itemGold = r.getUTF8String(8).toString();
         }
         if (!r.isNullAt(9)) {
-          itemAdjudicated = intern(r.getString(9));
-          itemAdjudicatedBy = intern(r.getString(10));
+          itemAdjudicated = intern(r.getUTF8String(9));
+          itemAdjudicatedBy = intern(r.getUTF8String(10));
         }
       }
       case SparkAggregation.ANSWER -> {
-        worker.add(index(workers, r.getString(4)));
-        label.add(index(labels, r.getString(5)));
-        idBytes.add(r.isNullAt(6) ? new byte[0] : r.getString(6).getBytes(StandardCharsets.UTF_8));
+        worker.add(index(workers, r.getUTF8String(4)));
+        label.add(index(labels, r.getUTF8String(5)));
+        if (!r.isNullAt(6)) {
+          idBytes.add(r.getUTF8String(6));
+        }
         idEnds.add(idBytes.size);
         version(r);
         itemAnswers++;
       }
       default -> {
-        itemExcluded.add(r.getString(6));
+        itemExcluded.add(r.getUTF8String(6).toString());
         version(r);
       }
     }
   }
 
-  private void version(Row r) {
-    if (!r.isNullAt(7) && (itemVersion == null || r.getString(7).compareTo(itemVersion) > 0)) {
-      itemVersion = intern(r.getString(7));
+  private void version(InternalRow r) {
+    if (r.isNullAt(7)) {
+      return;
+    }
+    UTF8String v = r.getUTF8String(7);
+    if (itemVersionKey == null || v.compareTo(itemVersionKey) > 0) {
+      itemVersionKey = v.clone();
+      itemVersion = intern(v);
     }
   }
 
@@ -118,15 +130,15 @@ final class BlockBuilder {
     }
     String[] out = itemExcluded.isEmpty() ? null : itemExcluded.toArray(String[]::new);
     if (itemAnswers > 0) {
-      items.add(current);
+      items.add(current.toString());
       start.add(worker.size);
-      gold.add(itemGold == null ? ItemBlock.NO_GOLD : index(labels, itemGold));
+      gold.add(itemGold == null ? ItemBlock.NO_GOLD : index(labels, UTF8String.fromString(itemGold)));
       versions.add(itemVersion);
       adjudicated.add(itemAdjudicated);
       adjudicatedBy.add(itemAdjudicatedBy);
       excluded.add(out);
     } else if (out != null) {
-      orphanIds.add(current);
+      orphanIds.add(current.toString());
       orphanGold.add(itemGold);
       orphanVersions.add(itemVersion);
       orphanAdjudicated.add(itemAdjudicated);
@@ -135,6 +147,7 @@ final class BlockBuilder {
     }
     current = null;
     itemGold = null;
+    itemVersionKey = null;
     itemVersion = null;
     itemAdjudicated = null;
     itemAdjudicatedBy = null;
@@ -155,25 +168,34 @@ final class BlockBuilder {
         new ItemFacts(
             idBytes.toArray(), idEnds.toArray(), versions.toArray(String[]::new), adjudicated.toArray(String[]::new),
             adjudicatedBy.toArray(String[]::new), excluded.toArray(String[][]::new), orphans);
-    return new LocalBlock(project, step, keys(workers), keys(labels), block, facts);
+    return new LocalBlock(projectKey.toString(), stepKey.toString(), keys(workers), keys(labels), block, facts);
   }
 
   /** A dictionary's ids by local index. */
-  private static String[] keys(Map<String, Integer> dictionary) {
+  private static String[] keys(Map<UTF8String, Integer> dictionary) {
     String[] out = new String[dictionary.size()];
-    dictionary.forEach((id, i) -> out[i] = id);
+    dictionary.forEach((id, i) -> out[i] = id.toString());
     return out;
   }
 
-  private String intern(String s) {
-    return s == null ? null : interned.computeIfAbsent(s, v -> v);
+  private String intern(UTF8String s) {
+    if (s == null) {
+      return null;
+    }
+    String known = interned.get(s);
+    if (known == null) {
+      known = s.toString();
+      interned.put(s.clone(), known);
+    }
+    return known;
   }
 
-  private static int index(Map<String, Integer> dictionary, String id) {
+  /** The id's local index; a new id is copied (the row it came from is reused by Spark). */
+  private static int index(Map<UTF8String, Integer> dictionary, UTF8String id) {
     Integer i = dictionary.get(id);
     if (i == null) {
       i = dictionary.size();
-      dictionary.put(id, i);
+      dictionary.put(id.clone(), i);
     }
     return i;
   }
@@ -200,12 +222,13 @@ final class BlockBuilder {
     private byte[] values = new byte[4096];
     private int size;
 
-    void add(byte[] v) {
-      if (size + v.length > values.length) {
-        values = Arrays.copyOf(values, Math.max(values.length * 2, size + v.length));
+    void add(UTF8String v) {
+      int n = v.numBytes();
+      if (size + n > values.length) {
+        values = Arrays.copyOf(values, Math.max(values.length * 2, size + n));
       }
-      System.arraycopy(v, 0, values, size, v.length);
-      size += v.length;
+      v.writeToMemory(values, Platform.BYTE_ARRAY_OFFSET + size);
+      size += n;
     }
 
     byte[] toArray() {

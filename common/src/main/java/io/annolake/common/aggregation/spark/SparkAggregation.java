@@ -3,6 +3,7 @@ package io.annolake.common.aggregation.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.annolake.common.aggregation.EmProgram;
 import io.annolake.common.aggregation.EmRunner;
@@ -22,11 +23,14 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Runs {@link EmProgram}s on Spark. The answers are indexed once into cached item blocks; each
@@ -72,6 +76,8 @@ public final class SparkAggregation {
       shared.unpersist(false);
     }
   }
+
+  private static final String ITEM_HASH = "item_hash";
 
   /** {@link #STREAM} kinds: a fact about an item (gold, adjudication), an answer, an answer left out of the fit. */
   public static final int FACT = 0;
@@ -148,11 +154,20 @@ public final class SparkAggregation {
    * @param partitions partitions of the cached blocks
    */
   public static Indexed indexStream(Dataset<Row> stream, Map<String, List<String>> declaredLabels, int partitions) {
-    JavaRDD<LocalBlock> local =
+    // Sorting by a 64-bit hash of the item first lets the sorter decide on its long prefix (all rows
+    // of a task share project and step); equal hashes fall through to the ids, so items never mix.
+    String[] columns = STREAM.fieldNames();
+    Dataset<Row> grouped =
         stream
-            .repartition(partitions, col("project_id"), col("step"), col("item_id"))
-            .sortWithinPartitions("project_id", "step", "item_id", "kind", "worker_id", "label", "annotation_id")
-            .javaRDD()
+            .withColumn(ITEM_HASH, xxhash64(col("project_id"), col("step"), col("item_id")))
+            .repartition(partitions, col(ITEM_HASH))
+            .sortWithinPartitions(ITEM_HASH, "project_id", "step", "item_id", "kind", "worker_id", "label", "annotation_id")
+            .select(java.util.Arrays.stream(columns).map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
+    JavaRDD<LocalBlock> local =
+        grouped
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD()
             .mapPartitions(rows -> BlockBuilder.buildAll(rows).iterator())
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -213,6 +228,20 @@ public final class SparkAggregation {
    */
   public static Fitted fitAll(Indexed indexed, EmProgram[] programs) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(indexed.shared().context());
+    return fitFused(programs, (states, active) -> pass(jsc, indexed.shared(), programs, states, active));
+  }
+
+  /** One fused pass: summed statistics per task under the states, for the active tasks. */
+  @FunctionalInterface
+  public interface FusedPass {
+    double[][] run(double[][] states, boolean[] active);
+  }
+
+  /**
+   * Drives one EM run per program in lockstep, one fused pass per iteration, wherever the pass
+   * runs (Spark here; one thread over the same blocks in the benchmark's plain-Java reference).
+   */
+  public static Fitted fitFused(EmProgram[] programs, FusedPass pass) {
     int n = programs.length;
     EmRunner.Run[] runs = new EmRunner.Run[n];
     List<Double> passMillis = new ArrayList<>();
@@ -232,7 +261,7 @@ public final class SparkAggregation {
         break;
       }
       long started = System.nanoTime();
-      double[][] stats = pass(jsc, indexed.shared(), programs, states, active);
+      double[][] stats = pass.run(states, active);
       passMillis.add((System.nanoTime() - started) / 1e6);
       for (int t = 0; t < n; t++) {
         if (active[t]) {
@@ -245,6 +274,20 @@ public final class SparkAggregation {
       out.add(r.outcome());
     }
     return new Fitted(out, passMillis);
+  }
+
+  /** The statistics of one fused pass over blocks in this thread, in the order given. */
+  public static double[][] localPass(Iterable<TaskBlock> blocks, EmProgram[] programs, double[][] states, boolean[] active) {
+    double[][] stats = new double[programs.length][];
+    for (int t = 0; t < programs.length; t++) {
+      stats[t] = new double[programs[t].statsSize()];
+    }
+    for (TaskBlock tb : blocks) {
+      if (active[tb.task()]) {
+        programs[tb.task()].accumulate(states[tb.task()], tb.block(), stats[tb.task()]);
+      }
+    }
+    return stats;
   }
 
   /**
@@ -304,33 +347,40 @@ public final class SparkAggregation {
     return total;
   }
 
-  /** Builds one output row per item from its block, facts and posterior; null emits nothing. */
+  /**
+   * Builds one output row per item from its block, facts and posterior; null emits nothing. Rows
+   * are Spark's internal rows (strings as UTF8String, arrays as ArrayData, see {@link InternalRows}):
+   * millions of them go straight to the writer with no conversion.
+   */
   public interface ItemVisitor extends Serializable {
     /** Item {@code item} of the block, with its posterior under the task's state. */
-    Row item(int task, TaskBlock tb, int item, double[] posterior);
+    InternalRow item(int task, TaskBlock tb, int item, double[] posterior);
 
     /** Orphan {@code orphan} of the block's facts (every answer left out: no posterior). */
-    Row orphan(int task, TaskBlock tb, int orphan);
+    InternalRow orphan(int task, TaskBlock tb, int orphan);
   }
 
   /**
    * One pass over the cached blocks: each item's posterior under its task's state, turned into a
-   * row by the visitor, lazily (a partition's rows are never all in memory at once).
+   * row of {@code schema} by the visitor, lazily (a partition's rows are never all in memory at once).
    */
-  public static JavaRDD<Row> perItem(Indexed indexed, EmProgram[] programs, double[][] states, ItemVisitor visitor) {
+  public static Dataset<Row> perItem(
+      SparkSession spark, Indexed indexed, EmProgram[] programs, double[][] states, ItemVisitor visitor, StructType schema) {
     Broadcast<double[][]> shared = JavaSparkContext.fromSparkContext(indexed.shared().context()).broadcast(states);
-    return indexed.shared().flatMap(tb -> new ItemRows(tb, programs[tb.task()], shared.value()[tb.task()], visitor));
+    JavaRDD<InternalRow> rows =
+        indexed.shared().flatMap(tb -> new ItemRows(tb, programs[tb.task()], shared.value()[tb.task()], visitor));
+    return spark.internalCreateDataFrame(rows.rdd(), schema, false);
   }
 
   /** The rows of one task block: items, then orphans. */
-  private static final class ItemRows implements Iterator<Row> {
+  private static final class ItemRows implements Iterator<InternalRow> {
     private final TaskBlock tb;
     private final EmProgram program;
     private final double[] state;
     private final ItemVisitor visitor;
     private final double[] post;
     private int next;
-    private Row ahead;
+    private InternalRow ahead;
 
     ItemRows(TaskBlock tb, EmProgram program, double[] state, ItemVisitor visitor) {
       this.tb = tb;
@@ -357,11 +407,11 @@ public final class SparkAggregation {
     }
 
     @Override
-    public Row next() {
+    public InternalRow next() {
       if (!hasNext()) {
         throw new java.util.NoSuchElementException();
       }
-      Row r = ahead;
+      InternalRow r = ahead;
       ahead = null;
       return r;
     }
@@ -371,51 +421,48 @@ public final class SparkAggregation {
   public static Dataset<Row> posteriorsAll(SparkSession spark, Indexed indexed, EmProgram[] programs, double[][] states) {
     int n = programs.length;
     String[][] labels = new String[n][];
-    String[] projects = new String[n];
-    String[] steps = new String[n];
+    UTF8String[] projects = new UTF8String[n];
+    UTF8String[] steps = new UTF8String[n];
     for (int t = 0; t < n; t++) {
       IndexedTask task = indexed.tasks().get(t);
       labels[t] = task.labels().toArray(String[]::new);
-      projects[t] = task.projectId();
-      steps[t] = task.step();
+      projects[t] = UTF8String.fromString(task.projectId());
+      steps[t] = UTF8String.fromString(task.step());
     }
     ItemVisitor rows =
         new ItemVisitor() {
           @Override
-          public Row item(int t, TaskBlock tb, int i, double[] post) {
-            return row(projects[t], steps[t], tb.block(), i, post, labels[t]);
+          public InternalRow item(int t, TaskBlock tb, int i, double[] post) {
+            ItemBlock block = tb.block();
+            int best = Posteriors.argmax(post);
+            int agreeing = 0;
+            for (int a = block.start(i); a < block.end(i); a++) {
+              agreeing += block.label(a) == best ? 1 : 0;
+            }
+            return InternalRows.of(
+                projects[t], steps[t], InternalRows.utf8(block.itemId(i)), InternalRows.utf8(labels[t][best]), post[best],
+                block.end(i) - block.start(i), agreeing, candidates(post, labels[t]));
           }
 
           @Override
-          public Row orphan(int t, TaskBlock tb, int o) {
+          public InternalRow orphan(int t, TaskBlock tb, int o) {
             return null;
           }
         };
-    return spark.createDataFrame(perItem(indexed, programs, states, rows), POSTERIORS);
+    return perItem(spark, indexed, programs, states, rows, POSTERIORS);
   }
 
-  /** Labels and posteriors of one item, most probable first (ties: label order). */
-  public static Row[] candidates(double[] post, String[] labels) {
+  /** Labels and posteriors of one item as {@link #CANDIDATE} structs, most probable first (ties: label order). */
+  public static ArrayData candidates(double[] post, String[] labels) {
     Integer[] order = new Integer[labels.length];
     for (int k = 0; k < order.length; k++) {
       order[k] = k;
     }
     java.util.Arrays.sort(order, (x, y) -> post[x] != post[y] ? Double.compare(post[y], post[x]) : Integer.compare(x, y));
-    Row[] out = new Row[labels.length];
+    Object[] out = new Object[labels.length];
     for (int k = 0; k < order.length; k++) {
-      out[k] = RowFactory.create(labels[order[k]], post[order[k]]);
+      out[k] = InternalRows.of(InternalRows.utf8(labels[order[k]]), post[order[k]]);
     }
-    return out;
-  }
-
-  private static Row row(String project, String step, ItemBlock block, int i, double[] post, String[] labels) {
-    int best = Posteriors.argmax(post);
-    int agreeing = 0;
-    for (int a = block.start(i); a < block.end(i); a++) {
-      agreeing += block.label(a) == best ? 1 : 0;
-    }
-    return RowFactory.create(
-        project, step, block.itemId(i), labels[best], post[best], block.end(i) - block.start(i), agreeing,
-        scala.collection.JavaConverters.asScalaBuffer(java.util.Arrays.asList(candidates(post, labels))).toList());
+    return new GenericArrayData(out);
   }
 }

@@ -1,0 +1,55 @@
+package io.annolake.jobs.bench;
+
+import io.annolake.common.aggregation.Aggregator;
+import io.annolake.common.aggregation.Aggregators;
+import io.annolake.common.aggregation.EmProgram;
+import io.annolake.common.aggregation.spark.IndexedTask;
+import io.annolake.common.aggregation.spark.SparkAggregation;
+import io.annolake.common.aggregation.spark.TaskBlock;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The EM cost ratio of {@code bench consensus --em-reference}: the same fused passes over the same
+ * indexed blocks, once in Spark on every core and once in one plain-Java thread (the blocks
+ * collected to the driver), in one run, after the job has warmed the JIT for both.
+ *
+ * @param passes fused passes run by each (the initial majority-vote pass not counted)
+ * @param sparkMsPerPass mean wall time of a Spark pass
+ * @param plainMsPerPass mean wall time of the same pass in one thread
+ * @param perCoreRatio Spark's core time per pass over the plain loop's (cores x spark / plain)
+ */
+record EmReference(int passes, double sparkMsPerPass, double plainMsPerPass, double perCoreRatio) {
+
+  static EmReference measure(SparkSession spark, Path lakehouse, String method, int partitions) {
+    Dataset<Row> annotations = spark.read().format("delta").load(lakehouse.resolve("annotations").toString());
+    Dataset<Row> gold = spark.read().format("delta").load(lakehouse.resolve("gold_labels").toString());
+    Aggregator aggregator = Aggregators.byName(method);
+    try (SparkAggregation.Indexed indexed =
+        SparkAggregation.indexAll(annotations, gold, Map.of(), partitions)) {
+      List<IndexedTask> tasks = indexed.tasks();
+      EmProgram[] programs = new EmProgram[tasks.size()];
+      for (int t = 0; t < programs.length; t++) {
+        programs[t] = aggregator.program(tasks.get(t).workers().size(), tasks.get(t).labels().size());
+      }
+      List<Double> sparkPasses = SparkAggregation.fitAll(indexed, programs).passMillis();
+      // Only the answers (no per-item facts) come to the driver: the int arrays the EM reads.
+      List<TaskBlock> blocks = indexed.shared().map(tb -> new TaskBlock(tb.task(), tb.block(), null)).collect();
+      List<Double> plainPasses =
+          SparkAggregation.fitFused(programs, (states, active) -> SparkAggregation.localPass(blocks, programs, states, active))
+              .passMillis();
+      double sparkMean = meanAfterFirst(sparkPasses);
+      double plainMean = meanAfterFirst(plainPasses);
+      int cores = Runtime.getRuntime().availableProcessors();
+      return new EmReference(sparkPasses.size() - 1, sparkMean, plainMean, cores * sparkMean / plainMean);
+    }
+  }
+
+  private static double meanAfterFirst(List<Double> millis) {
+    return millis.stream().skip(1).mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+}
