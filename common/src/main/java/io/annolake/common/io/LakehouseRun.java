@@ -138,15 +138,7 @@ public final class LakehouseRun {
 
   /** Replaces the whole table (derived tables recomputed from their inputs). */
   public void overwrite(String table, Dataset<Row> rows, long rowCount) {
-    long before = rememberVersionBefore(table);
-    withProvenance(rows)
-        .write()
-        .format("delta")
-        .mode("overwrite")
-        .option("overwriteSchema", "true")
-        .option("userMetadata", userMetadata(table))
-        .save(lakehouse.path(table));
-    afterWrite(table, before, rowCount);
+    overwrite(table, rows, rowCount, null, Map.of());
   }
 
   /**
@@ -154,16 +146,52 @@ public final class LakehouseRun {
    * satisfy), e.g. one project's rows of a derived table; the whole table when it does not exist.
    */
   public void overwrite(String table, Dataset<Row> rows, long rowCount, String replaceWhere) {
+    overwrite(table, rows, rowCount, replaceWhere, Map.of());
+  }
+
+  /**
+   * Replaces the rows matching {@code replaceWhere} (null: the whole table) of a table that must
+   * carry the given Delta table properties (e.g. {@code delta.dataSkippingNumIndexedCols}): they
+   * are set when the write creates the table, and by one ALTER commit first when an existing table
+   * lacks them (a rollback restores the data version before both).
+   */
+  public void overwrite(String table, Dataset<Row> rows, long rowCount, String replaceWhere, Map<String, String> properties) {
     long before = rememberVersionBefore(table);
+    if (before != Lakehouse.ABSENT) {
+      ensureProperties(table, properties);
+    }
     var writer =
         withProvenance(rows).write().format("delta").mode("overwrite").option("userMetadata", userMetadata(table));
-    if (before == Lakehouse.ABSENT) {
+    if (before == Lakehouse.ABSENT || replaceWhere == null) {
       writer.option("overwriteSchema", "true");
     } else {
       writer.option("replaceWhere", replaceWhere);
     }
+    if (before == Lakehouse.ABSENT) {
+      properties.forEach(writer::option); // a new table takes "delta." options as its properties
+    }
     writer.save(lakehouse.path(table));
     afterWrite(table, before, rowCount);
+  }
+
+  private void ensureProperties(String table, Map<String, String> properties) {
+    Map<String, String> current = lakehouse.properties(table);
+    List<String> missing = new ArrayList<>();
+    properties.forEach(
+        (k, v) -> {
+          if (!v.equals(current.get(k))) {
+            missing.add("'" + k + "' = '" + v.replace("'", "\\'") + "'");
+          }
+        });
+    if (missing.isEmpty()) {
+      return;
+    }
+    spark().conf().set(USER_METADATA_CONF, userMetadata(table));
+    try {
+      spark().sql("ALTER TABLE delta.`" + lakehouse.path(table) + "` SET TBLPROPERTIES (" + String.join(", ", missing) + ")");
+    } finally {
+      spark().conf().unset(USER_METADATA_CONF);
+    }
   }
 
   /**

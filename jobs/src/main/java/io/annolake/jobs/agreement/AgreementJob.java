@@ -10,9 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annolake.common.agreement.AgreementReport;
 import io.annolake.common.agreement.AgreementSettings;
 import io.annolake.common.agreement.AgreementTransforms;
+import io.annolake.common.agreement.AgreementTables;
 import io.annolake.common.agreement.AgreementTransforms.Coding;
+import io.annolake.common.agreement.AgreementTransforms.Fold;
+import io.annolake.common.agreement.AgreementTransforms.Grouped;
+import io.annolake.common.agreement.AgreementTransforms.Recoding;
 import io.annolake.common.agreement.AgreementTransforms.SliceKey;
-import io.annolake.common.agreement.AnswerCodes;
 import io.annolake.common.agreement.Answers;
 import io.annolake.common.agreement.Categories;
 import io.annolake.common.agreement.CohenKappa;
@@ -20,6 +23,7 @@ import io.annolake.common.agreement.Coefficient;
 import io.annolake.common.agreement.ItemAnswers;
 import io.annolake.common.agreement.Level;
 import io.annolake.common.agreement.PoissonBootstrap;
+import io.annolake.common.agreement.UnitBlock;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
@@ -76,7 +80,7 @@ public final class AgreementJob implements Callable<Integer> {
   /** What one run wrote. */
   public record Result(
       int slices, long summaryRows, long items, long workerPairs, long workers, Map<String, Long> versions, List<Row> summary,
-      List<Row> contested) {
+      List<Row> contested, Map<String, Double> stepSeconds) {
     @Override
     public String toString() {
       StringBuilder out = new StringBuilder(
@@ -99,6 +103,9 @@ public final class AgreementJob implements Callable<Integer> {
               r.<Double>getAs("entropy_bits"), r.<Double>getAs("top_label_share"), r.<Integer>getAs("n_annotations")));
         }
       }
+      StringBuilder times = new StringBuilder();
+      stepSeconds.forEach((step, s) -> times.append(String.format("%s%s %.1f s", times.length() == 0 ? "" : ", ", step, s)));
+      out.append(String.format("%n  steps: %s", times));
       return out.toString();
     }
   }
@@ -146,8 +153,9 @@ public final class AgreementJob implements Callable<Integer> {
   }
 
   /**
-   * The lakehouse job: read annotations, code and group them by unit once (cached), fold per
-   * slice, write the four tables from the cached units.
+   * The lakehouse job: read annotations once, group them by unit (cached blocks, dictionaries
+   * merged on the driver), fold per slice in one pass (also the per-worker counts and the most
+   * contested units), write the tables from the cached units.
    */
   public static Result agreement(LakehouseRun run, ProgressReporter progress, AgreementSettings settings, String project) {
     Dataset<Row> annotations = run.readPinned(Tables.ANNOTATIONS);
@@ -156,47 +164,82 @@ public final class AgreementJob implements Callable<Integer> {
     }
     Dataset<Row> schemas = run.readPinnedIfExists(Tables.LABEL_SCHEMAS);
     SparkSession spark = run.spark();
-    progress.step("coding workers and labels");
-    Dataset<Row> answers = AgreementTransforms.answers(annotations, settings);
-    AnswerCodes codes = AgreementTransforms.codes(answers, settings);
-    Broadcast<AnswerCodes> codesShared = AgreementTransforms.broadcast(spark, codes);
-    progress.step("grouping answers by item");
-    JavaRDD<ItemAnswers> items = AgreementTransforms.items(answers, codesShared).persist(StorageLevel.MEMORY_AND_DISK());
+    Steps steps = new Steps(progress);
+    steps.start("grouping answers by item");
+    JavaRDD<UnitBlock> blocks =
+        AgreementTransforms.unitBlocks(AgreementTransforms.answers(annotations, settings)).persist(StorageLevel.MEMORY_AND_DISK());
+    Broadcast<Recoding> recoding = null;
     Broadcast<Coding> coding = null;
     try {
-      Coding c = AgreementTransforms.coding(items, codes, schemas);
-      coding = AgreementTransforms.broadcast(spark, c);
-      Map<SliceKey, Categories> categories = c.categories();
-      progress.step("folding " + categories.size() + " slices (" + settings.resamples() + " resamples)");
-      Map<SliceKey, PoissonBootstrap> states = AgreementTransforms.states(items, coding, settings);
-      List<Row> summary = AgreementTransforms.summaryRows(states, categories, settings);
+      Grouped grouped = AgreementTransforms.grouped(blocks.map(UnitBlock::dictionary).collect(), settings, schemas);
+      recoding = AgreementTransforms.broadcast(spark, grouped.recoding());
+      coding = AgreementTransforms.broadcast(spark, grouped.coding());
+      JavaRDD<ItemAnswers> items = AgreementTransforms.items(blocks, recoding);
+      Map<SliceKey, Categories> categories = grouped.coding().categories();
+      steps.start("folding " + categories.size() + " slices (" + settings.resamples() + " resamples)");
+      Fold fold = AgreementTransforms.fold(items, coding, settings, 5);
+      List<Row> summary = AgreementTransforms.summaryRows(fold.states(), categories, settings);
       String where = project == null ? null : "project_id = '" + project.replace("'", "''") + "'";
 
-      progress.step("writing " + Tables.AGREEMENT_SUMMARY);
-      write(run, Tables.AGREEMENT_SUMMARY, AgreementTransforms.summary(spark, summary), summary.size(), where);
-      progress.step("writing " + Tables.ITEM_AGREEMENT);
+      steps.start("writing " + Tables.AGREEMENT_SUMMARY);
+      write(run, Tables.AGREEMENT_SUMMARY, AgreementTransforms.summary(spark, summary), summary.size(), where, Map.of());
+      steps.start("writing " + Tables.ITEM_AGREEMENT);
       long itemCount = 0;
-      for (PoissonBootstrap state : states.values()) {
+      for (PoissonBootstrap state : fold.states().values()) {
         itemCount += Math.round(state.estimate().items());
       }
-      write(run, Tables.ITEM_AGREEMENT, AgreementTransforms.itemAgreement(items, coding), itemCount, where);
-      progress.step("writing " + Tables.WORKER_PAIR_AGREEMENT);
-      long pairs = write(run, Tables.WORKER_PAIR_AGREEMENT, AgreementTransforms.workerPairs(items, coding, settings), -1, where);
-      progress.step("writing " + Tables.WORKER_AGREEMENT);
-      long workers = write(run, Tables.WORKER_AGREEMENT, AgreementTransforms.workerAgreement(items, coding), -1, where);
-      progress.step("most contested items");
-      List<Row> contested = AgreementTransforms.mostContested(items, coding, 5);
+      write(run, Tables.ITEM_AGREEMENT, AgreementTransforms.itemAgreement(items, coding), itemCount, where,
+          AgreementTables.LARGE_TABLE_PROPERTIES);
+      steps.start("writing " + Tables.WORKER_PAIR_AGREEMENT);
+      long pairs = write(run, Tables.WORKER_PAIR_AGREEMENT, AgreementTransforms.workerPairs(items, coding, settings), -1, where,
+          AgreementTables.LARGE_TABLE_PROPERTIES);
+      steps.start("writing " + Tables.WORKER_AGREEMENT);
+      long workers = write(run, Tables.WORKER_AGREEMENT, AgreementTransforms.workerAgreement(spark, fold.workers()),
+          fold.workers().size(), where, Map.of());
+      steps.end();
 
       Map<String, Long> versions = new LinkedHashMap<>();
       run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
       summary.sort(java.util.Comparator.comparing(Row::toString));
-      return new Result(states.size(), summary.size(), itemCount, pairs, workers, versions, summary, contested);
+      return new Result(fold.states().size(), summary.size(), itemCount, pairs, workers, versions, summary, fold.contested(),
+          steps.seconds());
     } finally {
-      items.unpersist();
-      codesShared.destroy();
-      if (coding != null) {
-        coding.destroy();
+      blocks.unpersist();
+      for (Broadcast<?> b : java.util.Arrays.asList(recoding, coding)) {
+        if (b != null) {
+          b.destroy();
+        }
       }
+    }
+  }
+
+  /** Names the job's steps on the progress line and times them (seconds, in order). */
+  private static final class Steps {
+    private final ProgressReporter progress;
+    private final Map<String, Double> seconds = new LinkedHashMap<>();
+    private String current;
+    private long started;
+
+    Steps(ProgressReporter progress) {
+      this.progress = progress;
+    }
+
+    void start(String step) {
+      end();
+      current = step;
+      started = System.nanoTime();
+      progress.step(step);
+    }
+
+    void end() {
+      if (current != null) {
+        seconds.put(current, (System.nanoTime() - started) / 1e9);
+        current = null;
+      }
+    }
+
+    Map<String, Double> seconds() {
+      return java.util.Collections.unmodifiableMap(seconds);
     }
   }
 
@@ -204,12 +247,9 @@ public final class AgreementJob implements Callable<Integer> {
    * Writes a derived table. Rows not known up front are taken from the commit's own metrics
    * (numOutputRows in the Delta log) rather than a second scan.
    */
-  private static long write(LakehouseRun run, String table, Dataset<Row> rows, long known, String where) {
-    if (where == null) {
-      run.overwrite(table, rows, Math.max(known, 0));
-    } else {
-      run.overwrite(table, rows, Math.max(known, 0), where);
-    }
+  private static long write(
+      LakehouseRun run, String table, Dataset<Row> rows, long known, String where, Map<String, String> properties) {
+    run.overwrite(table, rows, Math.max(known, 0), where, properties);
     if (known >= 0) {
       return known;
     }
