@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * the same appends (txnVersion = the table's version before the write), which also stops two
  * concurrent attempts of one batch; it is not used alone because a RESTORE (our rollback) does not
  * forget application transactions, and a retry after a rollback must write again.
+ *
+ * <p>Writes to different tables may run on concurrent threads (the bookkeeping is synchronized).
  */
 public final class LakehouseRun {
   private static final Logger LOG = LoggerFactory.getLogger(LakehouseRun.class);
@@ -85,7 +87,7 @@ public final class LakehouseRun {
     return Collections.unmodifiableMap(inputs);
   }
 
-  public List<Output> outputs() {
+  public synchronized List<Output> outputs() {
     return List.copyOf(outputs.values());
   }
 
@@ -227,7 +229,7 @@ public final class LakehouseRun {
     return rows.withColumn(Columns.RUN_ID, lit(context.runId()));
   }
 
-  private long rememberVersionBefore(String table) {
+  private synchronized long rememberVersionBefore(String table) {
     return versionsBefore.computeIfAbsent(table, lakehouse::version);
   }
 
@@ -236,7 +238,7 @@ public final class LakehouseRun {
     recordOutput(table, before, rowCount);
   }
 
-  private void recordOutput(String table, long before, long rowCount) {
+  private synchronized void recordOutput(String table, long before, long rowCount) {
     Output previous = outputs.get(table);
     long rows = rowCount + (previous != null ? previous.rows() : 0);
     outputs.put(table, new Output(table, versionsBefore.get(table), lakehouse.version(table), rows));

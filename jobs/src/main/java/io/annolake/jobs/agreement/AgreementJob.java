@@ -37,6 +37,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -157,7 +161,8 @@ public final class AgreementJob implements Callable<Integer> {
    * merged on the driver), fold per slice in one pass (also the per-worker counts and the most
    * contested units), write the tables from the cached units.
    */
-  public static Result agreement(LakehouseRun run, ProgressReporter progress, AgreementSettings settings, String project) {
+  public static Result agreement(LakehouseRun run, ProgressReporter progress, AgreementSettings settings, String project)
+      throws Exception {
     Dataset<Row> annotations = run.readPinned(Tables.ANNOTATIONS);
     if (project != null) {
       annotations = annotations.where(col("project_id").equalTo(project));
@@ -181,28 +186,36 @@ public final class AgreementJob implements Callable<Integer> {
       List<Row> summary = AgreementTransforms.summaryRows(fold.states(), categories, settings);
       String where = project == null ? null : "project_id = '" + project.replace("'", "''") + "'";
 
-      steps.start("writing " + Tables.AGREEMENT_SUMMARY);
-      write(run, Tables.AGREEMENT_SUMMARY, AgreementTransforms.summary(spark, summary), summary.size(), where, Map.of());
-      steps.start("writing " + Tables.ITEM_AGREEMENT);
       long itemCount = 0;
       for (PoissonBootstrap state : fold.states().values()) {
         itemCount += Math.round(state.estimate().items());
       }
-      write(run, Tables.ITEM_AGREEMENT, AgreementTransforms.itemAgreement(items, coding), itemCount, where,
-          AgreementTables.LARGE_TABLE_PROPERTIES);
-      steps.start("writing " + Tables.WORKER_PAIR_AGREEMENT);
-      long pairs = write(run, Tables.WORKER_PAIR_AGREEMENT, AgreementTransforms.workerPairs(items, coding, settings), -1, where,
-          AgreementTables.LARGE_TABLE_PROPERTIES);
-      steps.start("writing " + Tables.WORKER_AGREEMENT);
-      long workers = write(run, Tables.WORKER_AGREEMENT, AgreementTransforms.workerAgreement(spark, fold.workers()),
-          fold.workers().size(), where, Map.of());
+      long known = itemCount;
+      Broadcast<Coding> shared = coding;
+      // Four independent tables: while one write's tasks run, another's Delta commit (driver work) goes on.
+      steps.start("writing " + String.join(", ", Tables.AGREEMENT_TABLES));
+      Map<String, Callable<Long>> writes = new LinkedHashMap<>(); // the small ones first: their one task runs at once
+      writes.put(Tables.AGREEMENT_SUMMARY,
+          () -> write(run, Tables.AGREEMENT_SUMMARY, AgreementTransforms.summary(spark, summary), summary.size(), where, Map.of()));
+      writes.put(Tables.WORKER_AGREEMENT,
+          () -> write(run, Tables.WORKER_AGREEMENT, AgreementTransforms.workerAgreement(spark, fold.workers()),
+              fold.workers().size(), where, Map.of()));
+      writes.put(Tables.ITEM_AGREEMENT,
+          () -> write(run, Tables.ITEM_AGREEMENT, AgreementTransforms.itemAgreement(items, shared), known, where,
+              AgreementTables.LARGE_TABLE_PROPERTIES));
+      writes.put(Tables.WORKER_PAIR_AGREEMENT,
+          () -> write(run, Tables.WORKER_PAIR_AGREEMENT, AgreementTransforms.workerPairs(items, shared, settings), -1, where,
+              AgreementTables.LARGE_TABLE_PROPERTIES));
+      Map<String, Long> rows = steps.concurrently(writes);
       steps.end();
 
       Map<String, Long> versions = new LinkedHashMap<>();
-      run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
+      for (String table : Tables.AGREEMENT_TABLES) {
+        run.outputs().stream().filter(o -> o.table().equals(table)).forEach(o -> versions.put(table, o.versionAfter()));
+      }
       summary.sort(java.util.Comparator.comparing(Row::toString));
-      return new Result(fold.states().size(), summary.size(), itemCount, pairs, workers, versions, summary, fold.contested(),
-          steps.seconds());
+      return new Result(fold.states().size(), summary.size(), itemCount, rows.get(Tables.WORKER_PAIR_AGREEMENT),
+          rows.get(Tables.WORKER_AGREEMENT), versions, summary, fold.contested(), steps.seconds());
     } finally {
       blocks.unpersist();
       for (Broadcast<?> b : java.util.Arrays.asList(recoding, coding)) {
@@ -216,7 +229,7 @@ public final class AgreementJob implements Callable<Integer> {
   /** Names the job's steps on the progress line and times them (seconds, in order). */
   private static final class Steps {
     private final ProgressReporter progress;
-    private final Map<String, Double> seconds = new LinkedHashMap<>();
+    private final Map<String, Double> seconds = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private String current;
     private long started;
 
@@ -238,8 +251,45 @@ public final class AgreementJob implements Callable<Integer> {
       }
     }
 
+    /**
+     * Runs the tasks on threads of their own (made here, so they inherit the run's Spark job
+     * group), each timed as "  name"; waits for all of them, then throws the first failure.
+     */
+    Map<String, Long> concurrently(Map<String, Callable<Long>> tasks) throws Exception {
+      ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+      Map<String, Future<Long>> futures = new LinkedHashMap<>();
+      try {
+        tasks.forEach(
+            (name, task) -> futures.put(name, pool.submit(() -> {
+              long t0 = System.nanoTime();
+              Long out = task.call();
+              seconds.put("  " + name, (System.nanoTime() - t0) / 1e9);
+              return out;
+            })));
+      } finally {
+        pool.shutdown();
+      }
+      Map<String, Long> out = new LinkedHashMap<>();
+      Exception failure = null;
+      for (Map.Entry<String, Future<Long>> f : futures.entrySet()) {
+        try {
+          out.put(f.getKey(), f.getValue().get());
+        } catch (ExecutionException e) {
+          if (failure == null) {
+            failure = e.getCause() instanceof Exception cause ? cause : e;
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return out;
+    }
+
     Map<String, Double> seconds() {
-      return java.util.Collections.unmodifiableMap(seconds);
+      synchronized (seconds) {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(seconds));
+      }
     }
   }
 
