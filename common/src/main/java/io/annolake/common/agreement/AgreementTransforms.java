@@ -1,10 +1,8 @@
 package io.annolake.common.agreement;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -25,12 +23,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.MapFunction;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -44,11 +39,12 @@ import org.apache.spark.sql.types.StructType;
  * answer) -> per-slice sufficient statistics folded in one pass, per-item, per-pair and
  * per-worker tables.
  *
- * <p>Why it is shaped this way (10^7 answers on 2 cores): strings become small integer codes once
- * ({@link AnswerCodes}), so the one shuffle that brings an item's answers together moves ints,
- * and is sorted by one long (a hash of group and item, which Spark radix-sorts) rather than by
- * strings; the units are cached once and every output is a pass over them. Nothing per answer
- * reaches the driver: only the codes, per-slice states and small per-partition partial counts.
+ * <p>Why it is shaped this way (10^7 answers on 2 cores): the answers are scanned once and stay
+ * Spark's internal rows through the one shuffle that brings a unit's answers together (sorted by
+ * one long, a hash of group and item, which Spark radix-sorts); each partition codes its strings
+ * in local dictionaries ({@link UnitBlock}, cached), merged on the driver into {@link AnswerCodes},
+ * and every output is a pass over the cached blocks. Nothing per answer reaches the driver: only
+ * the dictionaries, per-slice states, per-worker counts and a few contested units.
  */
 public final class AgreementTransforms {
   private AgreementTransforms() {}
