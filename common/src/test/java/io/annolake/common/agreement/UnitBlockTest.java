@@ -43,7 +43,7 @@ class UnitBlockTest {
 
     assertThat(block.units()).isEqualTo(4);
     assertThat(d.workers()).containsExactly("w2", "w1", "w3");
-    assertThat(d.groups()).hasSize(2);
+    assertThat(d.groups().length).isEqualTo(2);
     // identity recoding: read the units in local codes
     int[] groups = {0, 1};
     int[] workers = {0, 1, 2};
