@@ -1,10 +1,8 @@
 package io.annolake.common.agreement;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -25,12 +23,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.MapFunction;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -44,11 +39,12 @@ import org.apache.spark.sql.types.StructType;
  * answer) -> per-slice sufficient statistics folded in one pass, per-item, per-pair and
  * per-worker tables.
  *
- * <p>Why it is shaped this way (10^7 answers on 2 cores): strings become small integer codes once
- * ({@link AnswerCodes}), so the one shuffle that brings an item's answers together moves ints,
- * and is sorted by one long (a hash of group and item, which Spark radix-sorts) rather than by
- * strings; the units are cached once and every output is a pass over them. Nothing per answer
- * reaches the driver: only the codes, per-slice states and small per-partition partial counts.
+ * <p>Why it is shaped this way (10^7 answers on 2 cores): the answers are scanned once and stay
+ * Spark's internal rows through the one shuffle that brings a unit's answers together (sorted by
+ * one long, a hash of group and item, which Spark radix-sorts); each partition codes its strings
+ * in local dictionaries ({@link UnitBlock}, cached), merged on the driver into {@link AnswerCodes},
+ * and every output is a pass over the cached blocks. Nothing per answer reaches the driver: only
+ * the dictionaries, per-slice states, per-worker counts and a few contested units.
  */
 public final class AgreementTransforms {
   private AgreementTransforms() {}
@@ -75,186 +71,104 @@ public final class AgreementTransforms {
             col("worker_id"), col("label"), unix_micros(col("submitted_at")).as("submitted_us"));
   }
 
-  /** The codes of the answers' unit groups, workers and labels: one small aggregation, collected. */
-  public static AnswerCodes codes(Dataset<Row> answers, AgreementSettings settings) {
-    List<Row> rows =
-        answers
-            .groupBy("project_id", "step", "guideline_version", "day")
-            .agg(collect_set("label"), collect_set("worker_id"))
-            .collectAsList();
-    Comparator<String> nullsFirst = Comparator.nullsFirst(Comparator.naturalOrder());
-    Map<Group, List<String>> labels = new java.util.TreeMap<>(
-        Comparator.comparing(Group::project, nullsFirst)
-            .thenComparing(Group::step, nullsFirst)
-            .thenComparing(Group::guidelineVersion, nullsFirst)
-            .thenComparing(Group::day, nullsFirst));
-    Set<String> workers = new HashSet<>();
-    for (Row r : rows) {
-      labels.put(new Group(r.getString(0), r.getString(1), r.getString(2), r.getString(3)), r.getList(4));
-      workers.addAll(r.getList(5));
-    }
-    return new AnswerCodes(new LinkedHashMap<>(labels), workers, settings.slicedBy("step"));
-  }
-
-  private static final StructType CODED =
-      new StructType()
-          .add("g", DataTypes.IntegerType, false)
-          .add("item_id", DataTypes.StringType, false)
-          .add("w", DataTypes.IntegerType, false)
-          .add("l", DataTypes.IntegerType, false)
-          .add("ts", DataTypes.LongType, true);
-
   /**
-   * One {@link ItemAnswers} per unit, each worker's latest answer (by submitted_at; ties: the
-   * larger label; no time is earliest). One shuffle by a 64-bit hash of (group, item), sorted by
-   * that hash alone; hash collisions are told apart exactly.
+   * The units, one {@link UnitBlock} per partition (cache it): one scan of the answers and one
+   * shuffle by a 64-bit hash of (group, item), sorted by that hash alone (Spark radix-sorts one
+   * long). Rows stay Spark's internal rows from the scan to the blocks; worker and label strings
+   * are coded per partition, so no pass over the answers is needed to build dictionaries first.
    */
-  public static JavaRDD<ItemAnswers> items(Dataset<Row> answers, Broadcast<AnswerCodes> codes) {
-    Dataset<Row> coded =
-        answers.mapPartitions(
-            (MapPartitionsFunction<Row, Row>) rows -> encode(rows, codes.value()), Encoders.row(CODED));
-    // internal rows: the sorted answers are read field by field, never turned into Row objects
-    return coded
-        .withColumn("k", xxhash64(col("g"), col("item_id")))
+  public static JavaRDD<UnitBlock> unitBlocks(Dataset<Row> answers) {
+    return answers
+        .select(
+            xxhash64(col("project_id"), col("step"), col("guideline_version"), col("day"), col("item_id")).as("k"),
+            col("project_id"), col("step"), col("guideline_version"), col("day"), col("item_id"), col("worker_id"),
+            col("label"), col("submitted_us"))
         .repartition(col("k"))
         .sortWithinPartitions(col("k"))
         .queryExecution()
         .toRdd()
         .toJavaRDD()
-        .mapPartitions(Units::new);
+        .mapPartitionsWithIndex((p, rows) -> List.of(UnitBlock.build(p, rows)).iterator(), true);
   }
 
-  private static Iterator<Row> encode(Iterator<Row> rows, AnswerCodes codes) {
-    return new Iterator<>() {
-      private Row last;
-      private int lastGroup;
+  /** How each partition's local codes map to the global ones (broadcast; small: dictionary sized). */
+  public static final class Recoding implements Serializable {
+    private final int[][] group;
+    private final int[][] worker;
+    private final int[][][] label;
 
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        Row r = rows.next();
-        int g = last != null && sameGroup(r, last) ? lastGroup : codes.group(r.getString(0), r.getString(1), r.getString(2), r.getString(3));
-        last = r;
-        lastGroup = g;
-        return RowFactory.create(
-            g, r.getString(4), codes.worker(r.getString(5)), codes.label(g, r.getString(6)), r.isNullAt(7) ? null : r.getLong(7));
-      }
-    };
-  }
-
-  private static boolean sameGroup(Row a, Row b) {
-    for (int i = 0; i < 4; i++) {
-      if (!java.util.Objects.equals(a.getString(i), b.getString(i))) {
-        return false;
-      }
+    Recoding(int[][] group, int[][] worker, int[][][] label) {
+      this.group = group;
+      this.worker = worker;
+      this.label = label;
     }
-    return true;
   }
+
+  /** The global codes and slice categories of grouped units, and how to read the blocks in them. */
+  public record Grouped(Coding coding, Recoding recoding) {}
 
   /**
-   * Turns coded answers (g, item_id, w, l, ts, k) sorted by the hash k into units: a run of equal
-   * k is one unit unless the hash collided. Rows are reused by Spark, so each is copied into
-   * {@link Answer}s at once.
+   * Merges the partitions' dictionaries into sorted global codes (as if collected up front: groups
+   * in (project, step, version, day) order, workers and each group's labels in string order) and
+   * the categories of each slice from the labels kept answers use.
+   *
+   * @param schemas the label_schemas table, or null
    */
-  private static final class Units implements Iterator<ItemAnswers> {
-    private final Iterator<InternalRow> rows;
-    private final List<Answer> run = new ArrayList<>();
-    private Answer pending;
-    private long pendingKey;
-    private final java.util.ArrayDeque<ItemAnswers> ready = new java.util.ArrayDeque<>();
-
-    Units(Iterator<InternalRow> rows) {
-      this.rows = rows;
-      advance();
+  public static Grouped grouped(List<UnitBlock.Dictionary> dictionaries, AgreementSettings settings, Dataset<Row> schemas) {
+    Comparator<String> nullsFirst = Comparator.nullsFirst(Comparator.naturalOrder());
+    Map<Group, Set<String>> labels = new java.util.TreeMap<>(
+        Comparator.comparing(Group::project, nullsFirst)
+            .thenComparing(Group::step, nullsFirst)
+            .thenComparing(Group::guidelineVersion, nullsFirst)
+            .thenComparing(Group::day, nullsFirst));
+    Set<String> workers = new HashSet<>();
+    for (UnitBlock.Dictionary d : dictionaries) {
+      for (int g = 0; g < d.groups().length; g++) {
+        String[] s = d.groups()[g];
+        labels.computeIfAbsent(new Group(s[0], s[1], s[2], s[3]), x -> new HashSet<>()).addAll(Arrays.asList(d.labels()[g]));
+      }
+      workers.addAll(Arrays.asList(d.workers()));
     }
-
-    private void advance() {
-      if (!rows.hasNext()) {
-        pending = null;
-        return;
-      }
-      InternalRow r = rows.next();
-      pending = new Answer(r.getInt(0), r.getUTF8String(1).toString(), r.getInt(2), r.getInt(3), r.isNullAt(4) ? Long.MIN_VALUE : r.getLong(4));
-      pendingKey = r.getLong(5);
+    AnswerCodes codes = new AnswerCodes(new LinkedHashMap<>(labels), workers, settings.slicedBy("step"));
+    int parts = dictionaries.stream().mapToInt(UnitBlock.Dictionary::partition).max().orElse(-1) + 1;
+    int[][] groupOf = new int[parts][];
+    int[][] workerOf = new int[parts][];
+    int[][][] labelOf = new int[parts][][];
+    boolean[][] used = new boolean[codes.groups()][];
+    for (int g = 0; g < used.length; g++) {
+      used[g] = new boolean[codes.labels(g)];
     }
-
-    @Override
-    public boolean hasNext() {
-      while (ready.isEmpty() && pending != null) {
-        run.clear();
-        long k = pendingKey;
-        while (pending != null && pendingKey == k) {
-          run.add(pending);
-          advance();
-        }
-        splitRun();
-      }
-      return !ready.isEmpty();
-    }
-
-    @Override
-    public ItemAnswers next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      return ready.poll();
-    }
-
-    private void splitRun() {
-      Answer first = run.get(0);
-      boolean oneUnit = true;
-      for (Answer a : run) {
-        oneUnit &= a.group == first.group && a.item.equals(first.item);
-      }
-      if (oneUnit) {
-        ready.add(unit(run));
-        return;
-      }
-      run.sort(Comparator.<Answer>comparingInt(a -> a.group).thenComparing(a -> a.item));
-      int from = 0;
-      for (int i = 1; i <= run.size(); i++) {
-        if (i == run.size() || run.get(i).group != run.get(from).group || !run.get(i).item.equals(run.get(from).item)) {
-          ready.add(unit(run.subList(from, i)));
-          from = i;
+    for (UnitBlock.Dictionary d : dictionaries) {
+      int p = d.partition();
+      groupOf[p] = new int[d.groups().length];
+      labelOf[p] = new int[d.groups().length][];
+      for (int g = 0; g < d.groups().length; g++) {
+        String[] s = d.groups()[g];
+        int global = codes.group(s[0], s[1], s[2], s[3]);
+        groupOf[p][g] = global;
+        labelOf[p][g] = new int[d.labels()[g].length];
+        for (int l = 0; l < d.labels()[g].length; l++) {
+          labelOf[p][g][l] = codes.label(global, d.labels()[g][l]);
+          used[global][labelOf[p][g][l]] |= d.used()[g][l];
         }
       }
+      workerOf[p] = new int[d.workers().length];
+      for (int w = 0; w < d.workers().length; w++) {
+        workerOf[p][w] = codes.worker(d.workers()[w]);
+      }
     }
-
-    /** The answers of one unit: the latest per worker, workers ascending. */
-    private static ItemAnswers unit(List<Answer> answers) {
-      Answer[] byWorker = answers.toArray(Answer[]::new);
-      if (byWorker.length > 1) {
-        Arrays.sort(byWorker, LATEST_LAST);
-      }
-      int distinct = 0;
-      for (int i = 0; i < byWorker.length; i++) {
-        if (i + 1 == byWorker.length || byWorker[i + 1].worker != byWorker[i].worker) {
-          distinct++;
-        }
-      }
-      int[] workers = new int[distinct];
-      int[] labels = new int[distinct];
-      int j = 0;
-      for (int i = 0; i < byWorker.length; i++) {
-        if (i + 1 == byWorker.length || byWorker[i + 1].worker != byWorker[i].worker) {
-          workers[j] = byWorker[i].worker;
-          labels[j++] = byWorker[i].label;
-        }
-      }
-      return new ItemAnswers(byWorker[0].group, byWorker[0].item, workers, labels);
-    }
-
-    /** By worker, then time (none first), then label: a worker's latest answer is its last. */
-    private static final Comparator<Answer> LATEST_LAST =
-        Comparator.<Answer>comparingInt(a -> a.worker).thenComparingLong(a -> a.time).thenComparingInt(a -> a.label);
+    return new Grouped(coding(codes, used, schemas), new Recoding(groupOf, workerOf, labelOf));
   }
 
-  /** One coded answer; time is Long.MIN_VALUE when unknown. */
-  private record Answer(int group, String item, int worker, int label, long time) {}
+  /** The cached blocks' units in global codes (one {@link ItemAnswers} each, made as they are read). */
+  public static JavaRDD<ItemAnswers> items(JavaRDD<UnitBlock> blocks, Broadcast<Recoding> recoding) {
+    return blocks.flatMap(
+        b -> {
+          Recoding r = recoding.value();
+          int p = b.dictionary().partition();
+          return b.units(r.group[p], r.worker[p], r.label[p]);
+        });
+  }
 
   /**
    * The categories of each slice (the labels its units use, in the label schema's order for
@@ -315,47 +229,20 @@ public final class AgreementTransforms {
   }
 
   /**
-   * The categories of each slice from the labels its units use (one pass over the cached units),
-   * ordered by the best matching label schema.
+   * The categories of each slice from the labels its units use, ordered by the best matching
+   * label schema.
    *
+   * @param used per group and label code, whether a kept answer uses it
    * @param schemas the label_schemas table, or null
    */
-  public static Coding coding(JavaRDD<ItemAnswers> items, AnswerCodes codes, Dataset<Row> schemas) {
+  static Coding coding(AnswerCodes codes, boolean[][] used, Dataset<Row> schemas) {
     int groups = codes.groups();
-    int[] sizes = new int[groups];
-    for (int g = 0; g < groups; g++) {
-      sizes[g] = codes.labels(g);
-    }
-    boolean[][] used = groups == 0 ? new boolean[0][] : items
-        .mapPartitions(
-            (Iterator<ItemAnswers> it) -> {
-              boolean[][] seen = new boolean[sizes.length][];
-              for (int g = 0; g < sizes.length; g++) {
-                seen[g] = new boolean[sizes[g]];
-              }
-              while (it.hasNext()) {
-                ItemAnswers i = it.next();
-                for (int l : i.labels()) {
-                  seen[i.group()][l] = true;
-                }
-              }
-              return java.util.Collections.singletonList(seen).iterator();
-            })
-        .reduce(
-            (a, b) -> {
-              for (int g = 0; g < a.length; g++) {
-                for (int l = 0; l < a[g].length; l++) {
-                  a[g][l] |= b[g][l];
-                }
-              }
-              return a;
-            });
     List<Set<String>> observed = new ArrayList<>();
     for (int s = 0; s < codes.slices(); s++) {
       observed.add(new HashSet<>());
     }
     for (int g = 0; g < groups; g++) {
-      for (int l = 0; l < sizes[g]; l++) {
+      for (int l = 0; l < used[g].length; l++) {
         if (used[g][l]) {
           observed.get(codes.slice(g)).add(codes.label(g, l));
         }
@@ -392,52 +279,132 @@ public final class AgreementTransforms {
   }
 
   /**
-   * Folds the units into one state per slice (estimate plus Poisson bootstrap replicates) in one
-   * pass; partitions fold locally and the small states are merged on the driver.
+   * What one pass over the units gives: per slice its state (estimate plus Poisson bootstrap
+   * replicates), the worker_agreement rows, and the most contested units as item_agreement rows.
    */
-  public static Map<SliceKey, PoissonBootstrap> states(
-      JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, AgreementSettings settings) {
+  public record Fold(Map<SliceKey, PoissonBootstrap> states, List<Row> workers, List<Row> contested) {}
+
+  /**
+   * Folds the units in one pass: partitions fold locally into a small {@link Partial} (states,
+   * per-worker counts, their top contested units) and the partials are merged on the driver. Per
+   * worker (items with at least two workers): the share of the other workers on the same items who
+   * gave the same label; the counts are dictionary sized, so they need no shuffle.
+   *
+   * @param contested how many of the most contested units to keep
+   */
+  public static Fold fold(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, AgreementSettings settings, int contested) {
     Coding c0 = coding.value();
     if (c0.codes().groups() == 0) {
-      return Map.of();
+      return new Fold(Map.of(), List.of(), List.of());
     }
     int resamples = settings.resamples();
     long seed = settings.seed();
-    PoissonBootstrap[] folded = items
+    Partial folded = items
         .mapPartitions(
             (Iterator<ItemAnswers> it) -> {
-              Coding c = coding.value();
-              AnswerCodes codes = c.codes();
-              PoissonBootstrap[] states = new PoissonBootstrap[codes.slices()];
+              Partial p = new Partial(coding.value().codes().slices(), contested);
               while (it.hasNext()) {
-                ItemAnswers i = it.next();
-                int s = codes.slice(i.group());
-                int[] values = new int[i.labels().length];
-                for (int v = 0; v < values.length; v++) {
-                  values[v] = c.category(i.group(), i.labels()[v]);
-                }
-                if (states[s] == null) {
-                  states[s] = new PoissonBootstrap(c.categories[s].size(), resamples, seed);
-                }
-                Group g = codes.group(i.group());
-                states[s].add(g.project() + '\u0000' + g.step() + '\u0000' + i.itemId(), ItemCounts.ofValues(values));
+                p.add(it.next(), coding.value(), resamples, seed);
               }
-              return java.util.Collections.singletonList(states).iterator();
+              return List.of(p).iterator();
             })
-        .reduce(
-            (a, b) -> {
-              for (int s = 0; s < a.length; s++) {
-                a[s] = a[s] == null ? b[s] : b[s] == null ? a[s] : a[s].merge(b[s]);
-              }
-              return a;
-            });
-    Map<SliceKey, PoissonBootstrap> out = new HashMap<>();
-    for (int s = 0; s < folded.length; s++) {
-      if (folded[s] != null) {
-        out.put(c0.codes().sliceKey(s), folded[s]);
+        .reduce(Partial::merge);
+    AnswerCodes codes = c0.codes();
+    Map<SliceKey, PoissonBootstrap> states = new HashMap<>();
+    for (int s = 0; s < folded.states.length; s++) {
+      if (folded.states[s] != null) {
+        states.put(codes.sliceKey(s), folded.states[s]);
       }
     }
-    return out;
+    List<Row> workers = new ArrayList<>(folded.workers.size());
+    new java.util.TreeMap<>(folded.workers).forEach(
+        (k, n) -> {
+          Object[] slice = codes.sliceColumns((int) (k >>> 32));
+          workers.add(RowFactory.create(
+              slice[0], slice[1], slice[2], slice[3], codes.workerId((int) (long) k), n[0], n[1], (double) n[2] / n[1]));
+        });
+    List<Row> top = new ArrayList<>(folded.contested);
+    top.sort(new Contested());
+    return new Fold(states, workers, top);
+  }
+
+  /** One partition's share of a {@link Fold}; partials of disjoint units merge by addition. */
+  private static final class Partial implements Serializable {
+    private final PoissonBootstrap[] states;
+    /** (slice << 32 | worker) -> {items, co-raters, co-raters with the same label}. */
+    private final HashMap<Long, long[]> workers = new HashMap<>();
+    /** The most contested units seen, least contested at the head. */
+    private final java.util.PriorityQueue<Row> contested;
+    private final int keep;
+
+    Partial(int slices, int keep) {
+      this.states = new PoissonBootstrap[slices];
+      this.keep = keep;
+      this.contested = new java.util.PriorityQueue<>(Math.max(1, keep), java.util.Collections.reverseOrder(new Contested()));
+    }
+
+    void add(ItemAnswers i, Coding c, int resamples, long seed) {
+      AnswerCodes codes = c.codes();
+      int s = codes.slice(i.group());
+      int[] w = i.workers();
+      int[] l = i.labels();
+      int[] values = new int[l.length];
+      for (int v = 0; v < values.length; v++) {
+        values[v] = c.category(i.group(), l[v]);
+      }
+      if (states[s] == null) {
+        states[s] = new PoissonBootstrap(c.categories[s].size(), resamples, seed);
+      }
+      Group g = codes.group(i.group());
+      ItemCounts counts = ItemCounts.ofValues(values);
+      states[s].add(g.project() + '\u0000' + g.step() + '\u0000' + i.itemId(), counts);
+      if (w.length >= 2) {
+        for (int x = 0; x < w.length; x++) {
+          long same = -1;
+          for (int y = 0; y < w.length; y++) {
+            same += l[y] == l[x] ? 1 : 0;
+          }
+          long[] n = workers.computeIfAbsent(((long) s << 32) | w[x], k -> new long[3]);
+          n[0]++;
+          n[1] += w.length - 1;
+          n[2] += same;
+        }
+      }
+      if (keep > 0 && (contested.size() < keep || mayBeMoreContested(ItemStats.of(counts), contested.peek()))) {
+        offer(itemRow(i, codes));
+      }
+    }
+
+    /** A cheap test before the row is built: entropy and top share do not depend on the coding. */
+    private static boolean mayBeMoreContested(ItemStats s, Row least) {
+      double e = s.entropy();
+      double leastEntropy = least.getDouble(9);
+      return e > leastEntropy - 1e-9 && (e > leastEntropy + 1e-9 || s.topLabelShare() <= least.getDouble(8) + 1e-9);
+    }
+
+    private void offer(Row row) {
+      contested.add(row);
+      if (contested.size() > keep) {
+        contested.poll();
+      }
+    }
+
+    Partial merge(Partial other) {
+      for (int s = 0; s < states.length; s++) {
+        states[s] = states[s] == null ? other.states[s] : other.states[s] == null ? states[s] : states[s].merge(other.states[s]);
+      }
+      other.workers.forEach(
+          (k, n) -> {
+            long[] mine = workers.computeIfAbsent(k, x -> new long[3]);
+            for (int j = 0; j < 3; j++) {
+              mine[j] += n[j];
+            }
+          });
+      for (Row r : other.contested) {
+        offer(r);
+      }
+      return this;
+    }
   }
 
   /** One agreement_summary row per slice and coefficient, computed or not. */
@@ -470,11 +437,6 @@ public final class AgreementTransforms {
   public static Dataset<Row> itemAgreement(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding) {
     SparkSession spark = SparkSession.active();
     return spark.createDataFrame(items.map(i -> itemRow(i, coding.value().codes())), AgreementTables.ITEM_AGREEMENT);
-  }
-
-  /** The n most contested units (highest entropy, then lowest top label share, then item id) as item_agreement rows. */
-  public static List<Row> mostContested(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, int n) {
-    return items.map(i -> itemRow(i, coding.value().codes())).takeOrdered(n, new Contested());
   }
 
   /** Orders item_agreement rows most contested first. */
@@ -547,25 +509,27 @@ public final class AgreementTransforms {
               return out.iterator();
             });
     int minOverlap = settings.minPairOverlap();
-    return spark
-        .createDataFrame(cells, PAIR_CELLS)
-        .repartition(col("s"), col("a"), col("b"))
-        .sortWithinPartitions("k", "s", "a", "b")
-        .mapPartitions(
-            (MapPartitionsFunction<Row, Row>) rows -> new Pairs(rows, coding.value(), minOverlap),
-            Encoders.row(AgreementTables.WORKER_PAIR_AGREEMENT));
+    Dataset<Row> shuffled = spark.createDataFrame(cells, PAIR_CELLS).repartition(col("s"), col("a"), col("b"));
+    // one long key is radix-sorted; three ints need comparisons
+    Dataset<Row> sorted = packs ? shuffled.sortWithinPartitions("k") : shuffled.sortWithinPartitions("s", "a", "b");
+    JavaRDD<Row> pairs =
+        sorted.queryExecution().toRdd().toJavaRDD().mapPartitions(rows -> new Pairs(rows, coding.value(), minOverlap));
+    return spark.createDataFrame(pairs, AgreementTables.WORKER_PAIR_AGREEMENT);
   }
 
   /** Streams the cells of pairs sorted by (slice, worker a, worker b) into one row per pair with enough overlap. */
   private static final class Pairs implements Iterator<Row> {
-    private final Iterator<Row> rows;
+    private final Iterator<InternalRow> rows;
     private final Coding coding;
     private final int minOverlap;
-    private Row pending;
+    private InternalRow pending;
     private Row ready;
-    private final List<int[]> cells = new ArrayList<>();
+    /** The current pair's cells: the two workers' categories on each shared unit. */
+    private int[] first = new int[64];
+    private int[] second = new int[64];
+    private int cells;
 
-    Pairs(Iterator<Row> rows, Coding coding, int minOverlap) {
+    Pairs(Iterator<InternalRow> rows, Coding coding, int minOverlap) {
       this.rows = rows;
       this.coding = coding;
       this.minOverlap = minOverlap;
@@ -578,12 +542,17 @@ public final class AgreementTransforms {
         int s = pending.getInt(1);
         int a = pending.getInt(2);
         int b = pending.getInt(3);
-        cells.clear();
+        cells = 0;
         while (pending != null && pending.getInt(1) == s && pending.getInt(2) == a && pending.getInt(3) == b) {
-          cells.add(new int[] {pending.getInt(4), pending.getInt(5)});
+          if (cells == first.length) {
+            first = Arrays.copyOf(first, cells * 2);
+            second = Arrays.copyOf(second, cells * 2);
+          }
+          first[cells] = pending.getInt(4);
+          second[cells++] = pending.getInt(5);
           pending = rows.hasNext() ? rows.next() : null;
         }
-        if (cells.size() >= minOverlap) {
+        if (cells >= minOverlap) {
           ready = pairRow(s, a, b);
         }
       }
@@ -604,9 +573,9 @@ public final class AgreementTransforms {
     private Row pairRow(int s, int a, int b) {
       int[] rank = coding.stringRank[s];
       TreeSet<Integer> seen = new TreeSet<>(Comparator.comparingInt(c -> rank[c]));
-      for (int[] cell : cells) {
-        seen.add(cell[0]);
-        seen.add(cell[1]);
+      for (int i = 0; i < cells; i++) {
+        seen.add(first[i]);
+        seen.add(second[i]);
       }
       Map<Integer, Integer> index = new HashMap<>();
       for (int c : seen) {
@@ -614,11 +583,11 @@ public final class AgreementTransforms {
       }
       long[][] table = new long[index.size()][index.size()];
       long agree = 0;
-      for (int[] cell : cells) {
-        table[index.get(cell[0])][index.get(cell[1])]++;
-        agree += cell[0] == cell[1] ? 1 : 0;
+      for (int i = 0; i < cells; i++) {
+        table[index.get(first[i])][index.get(second[i])]++;
+        agree += first[i] == second[i] ? 1 : 0;
       }
-      long n = cells.size();
+      long n = cells;
       Coefficient k = CohenKappa.compute(table);
       Object[] slice = coding.codes().sliceColumns(s);
       return RowFactory.create(
@@ -627,63 +596,9 @@ public final class AgreementTransforms {
     }
   }
 
-  private static final StructType WORKER_COUNTS =
-      new StructType()
-          .add("s", DataTypes.IntegerType, false)
-          .add("w", DataTypes.IntegerType, false)
-          .add("items", DataTypes.LongType, false)
-          .add("others", DataTypes.LongType, false)
-          .add("agreeing", DataTypes.LongType, false);
-
-  /**
-   * Per worker: the share of the other workers on the same items who gave the same label (items
-   * with at least two workers only). Partitions count locally first (a worker appears in many
-   * items of a partition), then one small aggregation adds them up.
-   */
-  public static Dataset<Row> workerAgreement(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding) {
-    SparkSession spark = SparkSession.active();
-    JavaRDD<Row> partial =
-        items.mapPartitions(
-            it -> {
-              AnswerCodes codes = coding.value().codes();
-              HashMap<Long, long[]> counts = new HashMap<>();
-              while (it.hasNext()) {
-                ItemAnswers i = it.next();
-                int[] w = i.workers();
-                int[] l = i.labels();
-                if (w.length < 2) {
-                  continue;
-                }
-                long s = codes.slice(i.group());
-                for (int x = 0; x < w.length; x++) {
-                  long same = -1;
-                  for (int y = 0; y < w.length; y++) {
-                    same += l[y] == l[x] ? 1 : 0;
-                  }
-                  long[] c = counts.computeIfAbsent((s << 32) | w[x], k -> new long[3]);
-                  c[0]++;
-                  c[1] += w.length - 1;
-                  c[2] += same;
-                }
-              }
-              List<Row> out = new ArrayList<>(counts.size());
-              counts.forEach((k, c) -> out.add(RowFactory.create((int) (k >>> 32), (int) (long) k, c[0], c[1], c[2])));
-              return out.iterator();
-            });
-    return spark
-        .createDataFrame(partial, WORKER_COUNTS)
-        .groupBy("s", "w")
-        .agg(sum("items").as("n_items"), sum("others").as("n_pairs"), sum("agreeing").as("agreeing"))
-        .map(
-            (MapFunction<Row, Row>)
-                r -> {
-                  AnswerCodes codes = coding.value().codes();
-                  Object[] slice = codes.sliceColumns(r.getInt(0));
-                  return RowFactory.create(
-                      slice[0], slice[1], slice[2], slice[3], codes.workerId(r.getInt(1)), r.getLong(2), r.getLong(3),
-                      (double) r.getLong(4) / r.getLong(3));
-                },
-            Encoders.row(AgreementTables.WORKER_AGREEMENT));
+  /** The worker_agreement rows of a {@link Fold} as a DataFrame. */
+  public static Dataset<Row> workerAgreement(SparkSession spark, List<Row> rows) {
+    return spark.createDataFrame(rows, AgreementTables.WORKER_AGREEMENT);
   }
 
   /** Broadcasts a value to the executors (the caller destroys it). */

@@ -11,13 +11,14 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Small-integer codes for the strings of the answers (unit groups, workers, labels), so the
- * shuffle that groups 10^7 answers by item moves ints instead of strings. Codes follow string
- * order: workers sorted by id, each group's labels sorted, so comparing codes compares strings.
+ * Small-integer codes for the strings of the answers (unit groups, workers, labels), so every
+ * pass over the grouped units works on ints. Codes follow string order: workers sorted by id,
+ * each group's labels sorted, so comparing codes compares strings.
  *
  * <p>A unit group is a (project, step, guideline version, day) with version and day null when
- * not sliced by; a slice is a group without the step when not sliced by step. Collected to the
- * driver and broadcast: its size is the distinct workers plus the distinct labels per group.
+ * not sliced by; a slice is a group without the step when not sliced by step. Built on the driver
+ * from the partitions' dictionaries ({@link UnitBlock.Dictionary}) and broadcast: its size is the
+ * distinct workers plus the distinct labels per group.
  */
 public final class AnswerCodes implements Serializable {
   /** A unit group's strings; items are units within one. */

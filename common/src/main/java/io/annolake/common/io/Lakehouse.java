@@ -72,6 +72,13 @@ public final class Lakehouse {
     return version < 0 ? ABSENT : version;
   }
 
+  /** The table's Delta properties (TBLPROPERTIES) at its latest version; empty when absent. */
+  public java.util.Map<String, String> properties(String table) {
+    DeltaLog log = DeltaLog.forTable(spark, path(table));
+    var snapshot = log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
+    return scala.collection.JavaConverters.mapAsJavaMap(snapshot.metadata().configuration());
+  }
+
   /** The table as of a version (pinned reads make a run reproducible). */
   public Dataset<Row> read(String table, long version) {
     return spark.read().format("delta").option("versionAsOf", version).load(path(table));

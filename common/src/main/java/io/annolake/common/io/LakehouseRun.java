@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * the same appends (txnVersion = the table's version before the write), which also stops two
  * concurrent attempts of one batch; it is not used alone because a RESTORE (our rollback) does not
  * forget application transactions, and a retry after a rollback must write again.
+ *
+ * <p>Writes to different tables may run on concurrent threads (the bookkeeping is synchronized).
  */
 public final class LakehouseRun {
   private static final Logger LOG = LoggerFactory.getLogger(LakehouseRun.class);
@@ -89,7 +91,7 @@ public final class LakehouseRun {
     return Collections.unmodifiableMap(inputs);
   }
 
-  public List<Output> outputs() {
+  public synchronized List<Output> outputs() {
     return List.copyOf(outputs.values());
   }
 
@@ -133,19 +135,18 @@ public final class LakehouseRun {
 
   /** Replaces the whole table (derived tables recomputed from their inputs). */
   public void overwrite(String table, Dataset<Row> rows, long rowCount) {
-    long before = rememberVersionBefore(table);
-    writer(table, rows, "overwrite", before).option("overwriteSchema", "true").save(lakehouse.path(table));
-    afterWrite(table, before, rowCount);
+    overwrite(table, rows, rowCount, null);
   }
 
   /**
    * Replaces only the rows matching {@code replaceWhere} (a SQL predicate the new rows must also
-   * satisfy), e.g. one project's rows of a derived table; the whole table when it does not exist.
+   * satisfy; null: every row), e.g. one project's rows of a derived table; the whole table when it
+   * does not exist.
    */
   public void overwrite(String table, Dataset<Row> rows, long rowCount, String replaceWhere) {
     long before = rememberVersionBefore(table);
     var writer = writer(table, rows, "overwrite", before);
-    if (before == Lakehouse.ABSENT) {
+    if (before == Lakehouse.ABSENT || replaceWhere == null) {
       writer.option("overwriteSchema", "true");
     } else {
       writer.option("replaceWhere", replaceWhere);
@@ -168,6 +169,10 @@ public final class LakehouseRun {
     if (before == Lakehouse.ABSENT) {
       writer(table, rows, "append", before).save(lakehouse.path(table));
     } else {
+      String stats = statsColumns(table);
+      if (stats != null) {
+        ensureStatsColumns(table, stats);
+      }
       SparkSession spark = spark();
       spark.conf().set(USER_METADATA_CONF, userMetadata(table));
       try {
@@ -182,24 +187,45 @@ public final class LakehouseRun {
   }
 
   /**
-   * A Delta writer of the rows with the run's provenance; when the write creates the table
-   * ({@code before} absent), the table's declared statistics columns ({@link Tables#STATS_COLUMNS}).
+   * A Delta writer of the rows with the run's provenance, for a table that carries its declared
+   * statistics columns ({@link Tables#STATS_COLUMNS}): set as an option when the write creates the
+   * table, and by one ALTER commit first on an existing table that lacks them (a rollback restores
+   * the version before both).
    */
   private DataFrameWriter<Row> writer(String table, Dataset<Row> rows, String mode, long before) {
     DataFrameWriter<Row> writer =
         withProvenance(rows).write().format("delta").mode(mode).option("userMetadata", userMetadata(table));
-    List<String> stats = Tables.STATS_COLUMNS.get(table);
-    if (before == Lakehouse.ABSENT && stats != null) {
-      writer.option(STATS_COLUMNS_PROPERTY, String.join(",", stats));
+    String stats = statsColumns(table);
+    if (stats != null && before == Lakehouse.ABSENT) {
+      writer.option(STATS_COLUMNS_PROPERTY, stats);
+    } else if (stats != null) {
+      ensureStatsColumns(table, stats);
     }
     return writer;
+  }
+
+  private static String statsColumns(String table) {
+    List<String> columns = Tables.STATS_COLUMNS.get(table);
+    return columns == null ? null : String.join(",", columns);
+  }
+
+  private void ensureStatsColumns(String table, String stats) {
+    if (stats.equals(lakehouse.properties(table).get(STATS_COLUMNS_PROPERTY))) {
+      return;
+    }
+    spark().conf().set(USER_METADATA_CONF, userMetadata(table));
+    try {
+      spark().sql("ALTER TABLE delta.`" + lakehouse.path(table) + "` SET TBLPROPERTIES ('" + STATS_COLUMNS_PROPERTY + "' = '" + stats + "')");
+    } finally {
+      spark().conf().unset(USER_METADATA_CONF);
+    }
   }
 
   private Dataset<Row> withProvenance(Dataset<Row> rows) {
     return rows.withColumn(Columns.RUN_ID, lit(context.runId()));
   }
 
-  private long rememberVersionBefore(String table) {
+  private synchronized long rememberVersionBefore(String table) {
     return versionsBefore.computeIfAbsent(table, lakehouse::version);
   }
 
@@ -208,7 +234,7 @@ public final class LakehouseRun {
     recordOutput(table, before, rowCount);
   }
 
-  private void recordOutput(String table, long before, long rowCount) {
+  private synchronized void recordOutput(String table, long before, long rowCount) {
     Output previous = outputs.get(table);
     long rows = rowCount + (previous != null ? previous.rows() : 0);
     outputs.put(table, new Output(table, versionsBefore.get(table), lakehouse.version(table), rows));

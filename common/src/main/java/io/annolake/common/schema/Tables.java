@@ -69,6 +69,8 @@ public final class Tables {
    */
   public static final Map<String, List<String>> STATS_COLUMNS =
       Map.of(
+          ITEM_AGREEMENT, List.of("project_id", "step", "guideline_version", "day"),
+          WORKER_PAIR_AGREEMENT, List.of("project_id", "step", "guideline_version", "day"),
           CONSENSUS_LABELS, List.of("project_id", "step", "item_id", "label", "confidence", "decision"),
           ESCALATIONS, List.of("project_id", "step", "item_id", "reason", "priority"));
 

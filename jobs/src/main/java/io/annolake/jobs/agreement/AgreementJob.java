@@ -11,8 +11,10 @@ import io.annolake.common.agreement.AgreementReport;
 import io.annolake.common.agreement.AgreementSettings;
 import io.annolake.common.agreement.AgreementTransforms;
 import io.annolake.common.agreement.AgreementTransforms.Coding;
+import io.annolake.common.agreement.AgreementTransforms.Fold;
+import io.annolake.common.agreement.AgreementTransforms.Grouped;
+import io.annolake.common.agreement.AgreementTransforms.Recoding;
 import io.annolake.common.agreement.AgreementTransforms.SliceKey;
-import io.annolake.common.agreement.AnswerCodes;
 import io.annolake.common.agreement.Answers;
 import io.annolake.common.agreement.Categories;
 import io.annolake.common.agreement.CohenKappa;
@@ -20,6 +22,7 @@ import io.annolake.common.agreement.Coefficient;
 import io.annolake.common.agreement.ItemAnswers;
 import io.annolake.common.agreement.Level;
 import io.annolake.common.agreement.PoissonBootstrap;
+import io.annolake.common.agreement.UnitBlock;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
@@ -33,6 +36,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -76,7 +83,7 @@ public final class AgreementJob implements Callable<Integer> {
   /** What one run wrote. */
   public record Result(
       int slices, long summaryRows, long items, long workerPairs, long workers, Map<String, Long> versions, List<Row> summary,
-      List<Row> contested) {
+      List<Row> contested, Map<String, Double> stepSeconds) {
     @Override
     public String toString() {
       StringBuilder out = new StringBuilder(
@@ -99,6 +106,9 @@ public final class AgreementJob implements Callable<Integer> {
               r.<Double>getAs("entropy_bits"), r.<Double>getAs("top_label_share"), r.<Integer>getAs("n_annotations")));
         }
       }
+      StringBuilder times = new StringBuilder();
+      stepSeconds.forEach((step, s) -> times.append(String.format("%s%s %.1f s", times.length() == 0 ? "" : ", ", step, s)));
+      out.append(String.format("%n  steps: %s", times));
       return out.toString();
     }
   }
@@ -146,56 +156,136 @@ public final class AgreementJob implements Callable<Integer> {
   }
 
   /**
-   * The lakehouse job: read annotations, code and group them by unit once (cached), fold per
-   * slice, write the four tables from the cached units.
+   * The lakehouse job: read annotations once, group them by unit (cached blocks, dictionaries
+   * merged on the driver), fold per slice in one pass (also the per-worker counts and the most
+   * contested units), write the tables from the cached units.
    */
-  public static Result agreement(LakehouseRun run, ProgressReporter progress, AgreementSettings settings, String project) {
+  public static Result agreement(LakehouseRun run, ProgressReporter progress, AgreementSettings settings, String project)
+      throws Exception {
     Dataset<Row> annotations = run.readPinned(Tables.ANNOTATIONS);
     if (project != null) {
       annotations = annotations.where(col("project_id").equalTo(project));
     }
     Dataset<Row> schemas = run.readPinnedIfExists(Tables.LABEL_SCHEMAS);
     SparkSession spark = run.spark();
-    progress.step("coding workers and labels");
-    Dataset<Row> answers = AgreementTransforms.answers(annotations, settings);
-    AnswerCodes codes = AgreementTransforms.codes(answers, settings);
-    Broadcast<AnswerCodes> codesShared = AgreementTransforms.broadcast(spark, codes);
-    progress.step("grouping answers by item");
-    JavaRDD<ItemAnswers> items = AgreementTransforms.items(answers, codesShared).persist(StorageLevel.MEMORY_AND_DISK());
+    Steps steps = new Steps(progress);
+    steps.start("grouping answers by item");
+    JavaRDD<UnitBlock> blocks =
+        AgreementTransforms.unitBlocks(AgreementTransforms.answers(annotations, settings)).persist(StorageLevel.MEMORY_AND_DISK());
+    Broadcast<Recoding> recoding = null;
     Broadcast<Coding> coding = null;
     try {
-      Coding c = AgreementTransforms.coding(items, codes, schemas);
-      coding = AgreementTransforms.broadcast(spark, c);
-      Map<SliceKey, Categories> categories = c.categories();
-      progress.step("folding " + categories.size() + " slices (" + settings.resamples() + " resamples)");
-      Map<SliceKey, PoissonBootstrap> states = AgreementTransforms.states(items, coding, settings);
-      List<Row> summary = AgreementTransforms.summaryRows(states, categories, settings);
+      Grouped grouped = AgreementTransforms.grouped(blocks.map(UnitBlock::dictionary).collect(), settings, schemas);
+      recoding = AgreementTransforms.broadcast(spark, grouped.recoding());
+      coding = AgreementTransforms.broadcast(spark, grouped.coding());
+      JavaRDD<ItemAnswers> items = AgreementTransforms.items(blocks, recoding);
+      Map<SliceKey, Categories> categories = grouped.coding().categories();
+      steps.start("folding " + categories.size() + " slices (" + settings.resamples() + " resamples)");
+      Fold fold = AgreementTransforms.fold(items, coding, settings, 5);
+      List<Row> summary = AgreementTransforms.summaryRows(fold.states(), categories, settings);
       String where = project == null ? null : "project_id = '" + project.replace("'", "''") + "'";
 
-      progress.step("writing " + Tables.AGREEMENT_SUMMARY);
-      write(run, Tables.AGREEMENT_SUMMARY, AgreementTransforms.summary(spark, summary), summary.size(), where);
-      progress.step("writing " + Tables.ITEM_AGREEMENT);
       long itemCount = 0;
-      for (PoissonBootstrap state : states.values()) {
+      for (PoissonBootstrap state : fold.states().values()) {
         itemCount += Math.round(state.estimate().items());
       }
-      write(run, Tables.ITEM_AGREEMENT, AgreementTransforms.itemAgreement(items, coding), itemCount, where);
-      progress.step("writing " + Tables.WORKER_PAIR_AGREEMENT);
-      long pairs = write(run, Tables.WORKER_PAIR_AGREEMENT, AgreementTransforms.workerPairs(items, coding, settings), -1, where);
-      progress.step("writing " + Tables.WORKER_AGREEMENT);
-      long workers = write(run, Tables.WORKER_AGREEMENT, AgreementTransforms.workerAgreement(items, coding), -1, where);
-      progress.step("most contested items");
-      List<Row> contested = AgreementTransforms.mostContested(items, coding, 5);
+      long known = itemCount;
+      Broadcast<Coding> shared = coding;
+      // Four independent tables: while one write's tasks run, another's Delta commit (driver work) goes on.
+      steps.start("writing " + String.join(", ", Tables.AGREEMENT_TABLES));
+      Map<String, Callable<Long>> writes = new LinkedHashMap<>(); // the small ones first: their one task runs at once
+      writes.put(Tables.AGREEMENT_SUMMARY,
+          () -> write(run, Tables.AGREEMENT_SUMMARY, AgreementTransforms.summary(spark, summary), summary.size(), where));
+      writes.put(Tables.WORKER_AGREEMENT,
+          () -> write(run, Tables.WORKER_AGREEMENT, AgreementTransforms.workerAgreement(spark, fold.workers()),
+              fold.workers().size(), where));
+      writes.put(Tables.ITEM_AGREEMENT,
+          () -> write(run, Tables.ITEM_AGREEMENT, AgreementTransforms.itemAgreement(items, shared), known, where));
+      writes.put(Tables.WORKER_PAIR_AGREEMENT,
+          () -> write(run, Tables.WORKER_PAIR_AGREEMENT, AgreementTransforms.workerPairs(items, shared, settings), -1, where));
+      Map<String, Long> rows = steps.concurrently(writes);
+      steps.end();
 
       Map<String, Long> versions = new LinkedHashMap<>();
-      run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
+      for (String table : Tables.AGREEMENT_TABLES) {
+        run.outputs().stream().filter(o -> o.table().equals(table)).forEach(o -> versions.put(table, o.versionAfter()));
+      }
       summary.sort(java.util.Comparator.comparing(Row::toString));
-      return new Result(states.size(), summary.size(), itemCount, pairs, workers, versions, summary, contested);
+      return new Result(fold.states().size(), summary.size(), itemCount, rows.get(Tables.WORKER_PAIR_AGREEMENT),
+          rows.get(Tables.WORKER_AGREEMENT), versions, summary, fold.contested(), steps.seconds());
     } finally {
-      items.unpersist();
-      codesShared.destroy();
-      if (coding != null) {
-        coding.destroy();
+      blocks.unpersist();
+      for (Broadcast<?> b : java.util.Arrays.asList(recoding, coding)) {
+        if (b != null) {
+          b.destroy();
+        }
+      }
+    }
+  }
+
+  /** Names the job's steps on the progress line and times them (seconds, in order). */
+  private static final class Steps {
+    private final ProgressReporter progress;
+    private final Map<String, Double> seconds = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private String current;
+    private long started;
+
+    Steps(ProgressReporter progress) {
+      this.progress = progress;
+    }
+
+    void start(String step) {
+      end();
+      current = step;
+      started = System.nanoTime();
+      progress.step(step);
+    }
+
+    void end() {
+      if (current != null) {
+        seconds.put(current, (System.nanoTime() - started) / 1e9);
+        current = null;
+      }
+    }
+
+    /**
+     * Runs the tasks on threads of their own (made here, so they inherit the run's Spark job
+     * group), each timed as "  name"; waits for all of them, then throws the first failure.
+     */
+    Map<String, Long> concurrently(Map<String, Callable<Long>> tasks) throws Exception {
+      ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+      Map<String, Future<Long>> futures = new LinkedHashMap<>();
+      try {
+        tasks.forEach(
+            (name, task) -> futures.put(name, pool.submit(() -> {
+              long t0 = System.nanoTime();
+              Long out = task.call();
+              seconds.put("  " + name, (System.nanoTime() - t0) / 1e9);
+              return out;
+            })));
+      } finally {
+        pool.shutdown();
+      }
+      Map<String, Long> out = new LinkedHashMap<>();
+      Exception failure = null;
+      for (Map.Entry<String, Future<Long>> f : futures.entrySet()) {
+        try {
+          out.put(f.getKey(), f.getValue().get());
+        } catch (ExecutionException e) {
+          if (failure == null) {
+            failure = e.getCause() instanceof Exception cause ? cause : e;
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return out;
+    }
+
+    Map<String, Double> seconds() {
+      synchronized (seconds) {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(seconds));
       }
     }
   }
@@ -204,12 +294,9 @@ public final class AgreementJob implements Callable<Integer> {
    * Writes a derived table. Rows not known up front are taken from the commit's own metrics
    * (numOutputRows in the Delta log) rather than a second scan.
    */
-  private static long write(LakehouseRun run, String table, Dataset<Row> rows, long known, String where) {
-    if (where == null) {
-      run.overwrite(table, rows, Math.max(known, 0));
-    } else {
-      run.overwrite(table, rows, Math.max(known, 0), where);
-    }
+  private static long write(
+      LakehouseRun run, String table, Dataset<Row> rows, long known, String where) {
+    run.overwrite(table, rows, Math.max(known, 0), where);
     if (known >= 0) {
       return known;
     }

@@ -1,0 +1,323 @@
+package io.annolake.common.agreement;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * One partition's units after the grouping shuffle, in columns (each worker's latest answer per
+ * unit), coded in dictionaries local to the partition: first seen, first numbered. The driver
+ * merges the partitions' small {@link Dictionary}s into the sorted global {@link AnswerCodes}, and
+ * {@link #units} reads the units back in global codes. So the answers are scanned once, strings
+ * cross the shuffle as Spark's own bytes, and no dictionary is needed before the grouping.
+ */
+public final class UnitBlock implements Serializable {
+  /** The strings of one partition: unit groups, workers, each group's labels (and which ones kept answers use). */
+  public record Dictionary(int partition, String[][] groups, String[] workers, String[][] labels, boolean[][] used)
+      implements Serializable {}
+
+  private final Dictionary dictionary;
+  private final int[] unitGroup;
+  private final String[] items;
+  /** Answers of unit u are [start[u], start[u + 1]). */
+  private final int[] start;
+  private final int[] worker;
+  private final int[] label;
+
+  private UnitBlock(Dictionary dictionary, int[] unitGroup, String[] items, int[] start, int[] worker, int[] label) {
+    this.dictionary = dictionary;
+    this.unitGroup = unitGroup;
+    this.items = items;
+    this.start = start;
+    this.worker = worker;
+    this.label = label;
+  }
+
+  public Dictionary dictionary() {
+    return dictionary;
+  }
+
+  public int units() {
+    return items.length;
+  }
+
+  /**
+   * The units in global codes (workers ascending, i.e. in id order).
+   *
+   * @param group global code of each local group
+   * @param workers global code of each local worker
+   * @param labels per local group, global label code of each local label
+   */
+  public Iterator<ItemAnswers> units(int[] group, int[] workers, int[][] labels) {
+    return new Iterator<>() {
+      private int u;
+
+      @Override
+      public boolean hasNext() {
+        return u < items.length;
+      }
+
+      @Override
+      public ItemAnswers next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        int g = unitGroup[u];
+        int from = start[u];
+        int n = start[u + 1] - from;
+        int[] w = new int[n];
+        int[] l = new int[n];
+        int[] labelCode = labels[g];
+        for (int i = 0; i < n; i++) {
+          // insertion by global worker code: a unit has a handful of answers
+          int wi = workers[worker[from + i]];
+          int li = labelCode[label[from + i]];
+          int j = i;
+          while (j > 0 && w[j - 1] > wi) {
+            w[j] = w[j - 1];
+            l[j] = l[j - 1];
+            j--;
+          }
+          w[j] = wi;
+          l[j] = li;
+        }
+        return new ItemAnswers(group[g], items[u++], w, l);
+      }
+    };
+  }
+
+  /**
+   * Builds a partition's block from coded rows (k, project_id, step, guideline_version, day,
+   * item_id, worker_id, label, submitted_us) sorted by k, a hash of the unit (group and item):
+   * a run of equal k is one unit unless the hash collided, which is told apart exactly.
+   */
+  public static UnitBlock build(int partition, Iterator<InternalRow> rows) {
+    return new Builder(partition).build(rows);
+  }
+
+  /** A unit group's strings as Spark holds them (copies own their bytes). */
+  private record GroupKey(UTF8String project, UTF8String step, UTF8String version, UTF8String day) {
+    static GroupKey of(InternalRow r) {
+      return new GroupKey(string(r, 1), string(r, 2), string(r, 3), string(r, 4));
+    }
+
+    boolean matches(InternalRow r) {
+      return Objects.equals(project, string(r, 1)) && Objects.equals(step, string(r, 2))
+          && Objects.equals(version, string(r, 3)) && Objects.equals(day, string(r, 4));
+    }
+
+    GroupKey copy() {
+      return new GroupKey(copy(project), copy(step), copy(version), copy(day));
+    }
+
+    String[] names() {
+      return new String[] {name(project), name(step), name(version), name(day)};
+    }
+
+    private static UTF8String copy(UTF8String s) {
+      return s == null ? null : s.copy();
+    }
+
+    private static String name(UTF8String s) {
+      return s == null ? null : s.toString();
+    }
+  }
+
+  private static UTF8String string(InternalRow r, int i) {
+    return r.isNullAt(i) ? null : r.getUTF8String(i);
+  }
+
+  private static final class Builder {
+    private final int partition;
+    private final HashMap<GroupKey, Integer> groupCodes = new HashMap<>();
+    private final List<GroupKey> groups = new ArrayList<>();
+    private final HashMap<UTF8String, Integer> workerCodes = new HashMap<>();
+    private final List<String> workers = new ArrayList<>();
+    private final List<HashMap<UTF8String, Integer>> labelCodes = new ArrayList<>();
+    private final List<List<String>> labels = new ArrayList<>();
+    private final List<boolean[]> used = new ArrayList<>();
+
+    private final Ints unitGroup = new Ints();
+    private final List<String> items = new ArrayList<>();
+    private final Ints start = new Ints();
+    private final Ints worker = new Ints();
+    private final Ints label = new Ints();
+
+    /** The current run of equal k: its units (more than one only on a hash collision) and answers. */
+    private final Ints runGroup = new Ints();
+    private final List<UTF8String> runItem = new ArrayList<>();
+    private final Ints runUnit = new Ints();
+    private final Ints runWorker = new Ints();
+    private final Ints runLabel = new Ints();
+    private long[] runTime = new long[16];
+
+    Builder(int partition) {
+      this.partition = partition;
+      start.add(0);
+    }
+
+    UnitBlock build(Iterator<InternalRow> rows) {
+      long k = 0;
+      while (rows.hasNext()) {
+        InternalRow r = rows.next();
+        long rk = r.getLong(0);
+        if (runUnit.size() > 0 && rk != k) {
+          finishRun();
+        }
+        k = rk;
+        add(r);
+      }
+      if (runUnit.size() > 0) {
+        finishRun();
+      }
+      String[][] groupNames = new String[groups.size()][];
+      String[][] labelNames = new String[groups.size()][];
+      boolean[][] usedLabels = new boolean[groups.size()][];
+      for (int g = 0; g < groupNames.length; g++) {
+        groupNames[g] = groups.get(g).names();
+        labelNames[g] = labels.get(g).toArray(String[]::new);
+        usedLabels[g] = Arrays.copyOf(used.get(g), labelNames[g].length);
+      }
+      Dictionary d = new Dictionary(partition, groupNames, workers.toArray(String[]::new), labelNames, usedLabels);
+      return new UnitBlock(d, unitGroup.toArray(), items.toArray(String[]::new), start.toArray(), worker.toArray(), label.toArray());
+    }
+
+    private void add(InternalRow r) {
+      UTF8String item = r.getUTF8String(5);
+      int unit = -1;
+      for (int i = 0; i < runItem.size() && unit < 0; i++) {
+        if (runItem.get(i).equals(item) && groups.get(runGroup.get(i)).matches(r)) {
+          unit = i;
+        }
+      }
+      if (unit < 0) {
+        unit = runItem.size();
+        runItem.add(item.copy());
+        runGroup.add(group(r));
+      }
+      int g = runGroup.get(unit);
+      int a = runUnit.size();
+      runUnit.add(unit);
+      runWorker.add(code(workerCodes, workers, r.getUTF8String(6)));
+      runLabel.add(labelCode(g, r.getUTF8String(7)));
+      if (a == runTime.length) {
+        runTime = Arrays.copyOf(runTime, a * 2);
+      }
+      runTime[a] = r.isNullAt(8) ? Long.MIN_VALUE : r.getLong(8);
+    }
+
+    private int group(InternalRow r) {
+      GroupKey key = GroupKey.of(r);
+      Integer g = groupCodes.get(key);
+      if (g == null) {
+        GroupKey owned = key.copy();
+        g = groups.size();
+        groupCodes.put(owned, g);
+        groups.add(owned);
+        labelCodes.add(new HashMap<>());
+        labels.add(new ArrayList<>());
+        used.add(new boolean[4]);
+      }
+      return g;
+    }
+
+    private static int code(HashMap<UTF8String, Integer> codes, List<String> names, UTF8String s) {
+      Integer c = codes.get(s);
+      if (c == null) {
+        c = names.size();
+        codes.put(s.copy(), c);
+        names.add(s.toString());
+      }
+      return c;
+    }
+
+    private int labelCode(int group, UTF8String s) {
+      int c = code(labelCodes.get(group), labels.get(group), s);
+      if (c >= used.get(group).length) {
+        used.set(group, Arrays.copyOf(used.get(group), Math.max(c + 1, used.get(group).length * 2)));
+      }
+      return c;
+    }
+
+    /** Emits the run's units: per worker the latest answer (by time; ties: the larger label; no time is earliest). */
+    private void finishRun() {
+      int n = runUnit.size();
+      Integer[] order = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (x, y) -> {
+        int c = Integer.compare(runUnit.get(x), runUnit.get(y));
+        if (c == 0) {
+          c = Integer.compare(runWorker.get(x), runWorker.get(y));
+        }
+        if (c == 0) {
+          c = Long.compare(runTime[x], runTime[y]);
+        }
+        if (c == 0 && runLabel.get(x) != runLabel.get(y)) {
+          List<String> names = labels.get(runGroup.get(runUnit.get(x)));
+          c = names.get(runLabel.get(x)).compareTo(names.get(runLabel.get(y)));
+        }
+        return c;
+      });
+      for (int i = 0; i < n; i++) {
+        int a = order[i];
+        int unit = runUnit.get(a);
+        boolean lastOfWorker =
+            i + 1 == n || runUnit.get(order[i + 1]) != unit || runWorker.get(order[i + 1]) != runWorker.get(a);
+        if (lastOfWorker) {
+          int g = runGroup.get(unit);
+          worker.add(runWorker.get(a));
+          label.add(runLabel.get(a));
+          used.get(g)[runLabel.get(a)] = true;
+        }
+        if (i + 1 == n || runUnit.get(order[i + 1]) != unit) {
+          unitGroup.add(runGroup.get(unit));
+          items.add(runItem.get(unit).toString());
+          start.add(worker.size());
+        }
+      }
+      runGroup.clear();
+      runItem.clear();
+      runUnit.clear();
+      runWorker.clear();
+      runLabel.clear();
+    }
+  }
+
+  /** A growable int array. */
+  private static final class Ints {
+    private int[] values = new int[16];
+    private int size;
+
+    void add(int v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
+
+    int get(int i) {
+      return values[i];
+    }
+
+    int size() {
+      return size;
+    }
+
+    void clear() {
+      size = 0;
+    }
+
+    int[] toArray() {
+      return Arrays.copyOf(values, size);
+    }
+  }
+}
