@@ -184,8 +184,8 @@ public final class BenchCommand implements Callable<Integer> {
     json.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
     if (reference != null) {
       json.put("em_passes", reference.passes());
-      json.put("em_spark_ms_per_pass", Math.round(reference.sparkMsPerPass()));
-      json.put("em_plain_java_1_thread_ms_per_pass", Math.round(reference.plainMsPerPass()));
+      json.put("em_spark_ms_per_pass", Math.round(reference.sparkMsPerPass() * 100) / 100.0);
+      json.put("em_plain_java_1_thread_ms_per_pass", Math.round(reference.plainMsPerPass() * 100) / 100.0);
       json.put("em_per_core_ratio", Math.round(reference.perCoreRatio() * 100) / 100.0);
     }
     System.out.println(json);

@@ -31,14 +31,19 @@ class BenchCommandTest {
 
   @Test
   void measuresAJobOnACachedIngestedLakehouseAndPassesItsOptions() throws Exception {
-    CliRun run = CliRun.of("bench", "consensus", "--annotations", "1200", "--cache-dir", dir.toString(), "--method", "mv");
+    CliRun run =
+        CliRun.of("bench", "consensus", "--annotations", "1200", "--cache-dir", dir.toString(), "--method", "ds", "--em-reference");
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(run.out()).contains("consensus mv");
+    assertThat(run.out()).contains("consensus ds");
     String line = run.out().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
     JsonNode json = new ObjectMapper().readTree(line);
     assertThat(json.get("command").asText()).isEqualTo("consensus");
     assertThat(json.get("annotations").asLong()).isBetween(1000L, 1300L);
     assertThat(json.get("wall_s").asDouble()).isPositive();
+    // The same EM passes in Spark and in one plain-Java thread, and their per-core ratio.
+    assertThat(json.get("em_passes").asInt()).isPositive();
+    assertThat(json.get("em_plain_java_1_thread_ms_per_pass").asDouble()).isGreaterThanOrEqualTo(0);
+    assertThat(json.get("em_per_core_ratio").asDouble()).isPositive();
   }
 
   @Test
