@@ -1,5 +1,6 @@
 package io.annolake.common.agreement;
 
+import io.annolake.common.collect.IntList;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -144,18 +145,18 @@ public final class UnitBlock implements Serializable {
     private final List<List<String>> labels = new ArrayList<>();
     private final List<boolean[]> used = new ArrayList<>();
 
-    private final Ints unitGroup = new Ints();
+    private final IntList unitGroup = new IntList();
     private final List<String> items = new ArrayList<>();
-    private final Ints start = new Ints();
-    private final Ints worker = new Ints();
-    private final Ints label = new Ints();
+    private final IntList start = new IntList();
+    private final IntList worker = new IntList();
+    private final IntList label = new IntList();
 
     /** The current run of equal k: its units (more than one only on a hash collision) and answers. */
-    private final Ints runGroup = new Ints();
+    private final IntList runGroup = new IntList();
     private final List<UTF8String> runItem = new ArrayList<>();
-    private final Ints runUnit = new Ints();
-    private final Ints runWorker = new Ints();
-    private final Ints runLabel = new Ints();
+    private final IntList runUnit = new IntList();
+    private final IntList runWorker = new IntList();
+    private final IntList runLabel = new IntList();
     private long[] runTime = new long[16];
 
     Builder(int partition) {
@@ -289,35 +290,6 @@ public final class UnitBlock implements Serializable {
       runUnit.clear();
       runWorker.clear();
       runLabel.clear();
-    }
-  }
-
-  /** A growable int array. */
-  private static final class Ints {
-    private int[] values = new int[16];
-    private int size;
-
-    void add(int v) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = v;
-    }
-
-    int get(int i) {
-      return values[i];
-    }
-
-    int size() {
-      return size;
-    }
-
-    void clear() {
-      size = 0;
-    }
-
-    int[] toArray() {
-      return Arrays.copyOf(values, size);
     }
   }
 }

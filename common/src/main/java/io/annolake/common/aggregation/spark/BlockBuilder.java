@@ -1,6 +1,7 @@
 package io.annolake.common.aggregation.spark;
 
 import io.annolake.common.aggregation.ItemBlock;
+import io.annolake.common.collect.IntList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,12 +26,12 @@ final class BlockBuilder {
   private final UTF8String stepKey;
   private final Map<UTF8String, Integer> workers = new HashMap<>();
   private final Map<UTF8String, Integer> labels = new HashMap<>();
-  private final IntList start = new IntList();
-  private final IntList worker = new IntList();
-  private final IntList label = new IntList();
-  private final IntList gold = new IntList();
+  private final IntList start = new IntList(1024);
+  private final IntList worker = new IntList(1024);
+  private final IntList label = new IntList(1024);
+  private final IntList gold = new IntList(1024);
   private final ByteList idBytes = new ByteList();
-  private final IntList idEnds = new IntList();
+  private final IntList idEnds = new IntList(1024);
   private final List<String> items = new ArrayList<>();
   private final List<String> versions = new ArrayList<>();
   private final List<String> adjudicated = new ArrayList<>();
@@ -131,7 +132,7 @@ final class BlockBuilder {
     String[] out = itemExcluded.isEmpty() ? null : itemExcluded.toArray(String[]::new);
     if (itemAnswers > 0) {
       items.add(current.toString());
-      start.add(worker.size);
+      start.add(worker.size());
       gold.add(itemGold == null ? ItemBlock.NO_GOLD : index(labels, UTF8String.fromString(itemGold)));
       versions.add(itemVersion);
       adjudicated.add(itemAdjudicated);
@@ -198,23 +199,6 @@ final class BlockBuilder {
       dictionary.put(id.clone(), i);
     }
     return i;
-  }
-
-  /** A growable int array (boxing 10M answers would cost more than the answers). */
-  private static final class IntList {
-    private int[] values = new int[1024];
-    private int size;
-
-    void add(int v) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = v;
-    }
-
-    int[] toArray() {
-      return Arrays.copyOf(values, size);
-    }
   }
 
   /** A growable byte array. */
