@@ -40,7 +40,11 @@ public final class JobShell {
     String root = config.string("annolake.lakehouse.root");
     SparkSession spark = SparkSessions.getOrCreate(config, root);
     Lakehouse lakehouse = new Lakehouse(spark, root, config.string("annolake.lakehouse.database"));
-    lakehouse.registerAll(Tables.ALL);
+    // A persistent catalog (hive) is kept complete; a per-session one (in-memory) gets the tables a
+    // run reads and writes as it touches them: registering every table loads every Delta snapshot.
+    if ("hive".equals(config.string("annolake.lakehouse.catalog"))) {
+      lakehouse.registerAll(Tables.ALL);
+    }
     return new Env(config, spark, lakehouse);
   }
 

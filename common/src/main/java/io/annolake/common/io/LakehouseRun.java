@@ -78,13 +78,14 @@ public final class LakehouseRun {
     if (version == Lakehouse.ABSENT) {
       throw new IllegalStateException("Cannot read table '" + table + "': it does not exist yet");
     }
+    lakehouse.register(table);
     return lakehouse.read(table, version);
   }
 
   /** Like {@link #readPinned} but an absent table gives null. */
   public Dataset<Row> readPinnedIfExists(String table) {
     long version = inputs.computeIfAbsent(table, lakehouse::version);
-    return version == Lakehouse.ABSENT ? null : lakehouse.read(table, version);
+    return version == Lakehouse.ABSENT ? null : readPinned(table);
   }
 
   public Map<String, Long> inputs() {
