@@ -210,7 +210,8 @@ public final class LakehouseRun {
     return columns == null ? null : String.join(",", columns);
   }
 
-  private void ensureStatsColumns(String table, String stats) {
+  /** Synchronized: concurrent writers of one run share the session's commit-metadata setting. */
+  private synchronized void ensureStatsColumns(String table, String stats) {
     if (stats.equals(lakehouse.properties(table).get(STATS_COLUMNS_PROPERTY))) {
       return;
     }
