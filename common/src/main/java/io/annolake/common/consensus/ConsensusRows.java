@@ -1,5 +1,7 @@
 package io.annolake.common.consensus;
 
+import static io.annolake.common.aggregation.spark.InternalRows.utf8;
+
 import io.annolake.common.aggregation.ItemBlock;
 import io.annolake.common.aggregation.Posteriors;
 import io.annolake.common.aggregation.spark.InternalRows;
@@ -195,10 +197,6 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
       }
     }
     return taskNames[t];
-  }
-
-  private static UTF8String utf8(String s) {
-    return InternalRows.utf8(s);
   }
 
   private UTF8String methodName() {

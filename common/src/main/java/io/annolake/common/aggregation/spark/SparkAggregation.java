@@ -276,15 +276,22 @@ public final class SparkAggregation {
     return new Fitted(out, passMillis);
   }
 
-  /** The statistics of one fused pass over blocks in this thread, in the order given. */
+  /** The statistics of one fused pass over blocks in this thread, in the order given (the plain-Java reference). */
   public static double[][] localPass(Iterable<TaskBlock> blocks, EmProgram[] programs, double[][] states, boolean[] active) {
+    return sumInOrder(java.util.Collections.singletonList(accumulate(blocks.iterator(), programs, states, active)).iterator(), programs);
+  }
+
+  /** Sums the statistics of the active tasks' blocks, in order; a task with no such block stays null. */
+  private static double[][] accumulate(Iterator<TaskBlock> blocks, EmProgram[] programs, double[][] states, boolean[] active) {
     double[][] stats = new double[programs.length][];
-    for (int t = 0; t < programs.length; t++) {
-      stats[t] = new double[programs[t].statsSize()];
-    }
-    for (TaskBlock tb : blocks) {
-      if (active[tb.task()]) {
-        programs[tb.task()].accumulate(states[tb.task()], tb.block(), stats[tb.task()]);
+    while (blocks.hasNext()) {
+      TaskBlock tb = blocks.next();
+      int t = tb.task();
+      if (active[t]) {
+        if (stats[t] == null) {
+          stats[t] = new double[programs[t].statsSize()];
+        }
+        programs[t].accumulate(states[t], tb.block(), stats[t]);
       }
     }
     return stats;
@@ -305,21 +312,7 @@ public final class SparkAggregation {
     try {
       JavaRDD<double[][]> partial =
           blocks.mapPartitions(
-              it -> {
-                double[][] stats = new double[programs.length][];
-                double[][] s = shared.value();
-                while (it.hasNext()) {
-                  TaskBlock tb = it.next();
-                  int t = tb.task();
-                  if (active[t]) {
-                    if (stats[t] == null) {
-                      stats[t] = new double[programs[t].statsSize()];
-                    }
-                    programs[t].accumulate(s[t], tb.block(), stats[t]);
-                  }
-                }
-                return java.util.Collections.singletonList(stats).iterator();
-              });
+              it -> java.util.Collections.singletonList(accumulate(it, programs, shared.value(), active)).iterator());
       int n = partial.getNumPartitions();
       if (n > FAN_IN) {
         partial = partial.coalesce((int) Math.ceil(Math.sqrt(n)), false)
