@@ -98,22 +98,45 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     this.lowQuality = lowQuality;
   }
 
+  /**
+   * Labels need every item's posterior; decisions and escalations only where the crowd's confidence
+   * decides (not gold, not adjudicated, enough answers, not unanimous: ACCEPTED or ESCALATED).
+   */
+  @Override
+  public boolean needsPosterior(int t, TaskBlock tb, int i) {
+    if (output == Output.LABELS) {
+      return true;
+    }
+    ItemBlock block = tb.block();
+    int n = block.end(i) - block.start(i);
+    return block.gold(i) == ItemBlock.NO_GOLD
+        && tb.facts().adjudicatedLabel(i) == null
+        && n > 0
+        && n >= thresholds[t].minAnnotators()
+        && !unanimous(block, i);
+  }
+
+  private static boolean unanimous(ItemBlock block, int i) {
+    for (int a = block.start(i) + 1; a < block.end(i); a++) {
+      if (block.label(a) != block.label(block.start(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   public InternalRow item(int t, TaskBlock tb, int i, double[] post) {
     ItemBlock block = tb.block();
     ItemFacts facts = tb.facts();
     String[] names = labels[t];
-    int best = Posteriors.argmax(post);
+    int best = post == null ? -1 : Posteriors.argmax(post);
     int n = block.end(i) - block.start(i);
-    boolean unanimous = true;
-    boolean onlyLowQuality = lowQuality[t] != null;
-    for (int a = block.start(i); a < block.end(i); a++) {
-      unanimous &= block.label(a) == block.label(block.start(i));
-      onlyLowQuality &= lowQuality[t] != null && lowQuality[t][block.worker(a)];
-    }
+    boolean unanimous = unanimous(block, i);
     String gold = block.gold(i) == ItemBlock.NO_GOLD ? null : names[block.gold(i)];
     String adjudicated = facts.adjudicatedLabel(i);
-    Decision decision = ConsensusPolicy.decide(gold, adjudicated, n, unanimous, post[best], thresholds[t]);
+    // Without a posterior the decision is one the confidence cannot change (see needsPosterior).
+    Decision decision = ConsensusPolicy.decide(gold, adjudicated, n, unanimous, post == null ? 0 : post[best], thresholds[t]);
     switch (output) {
       case DECISIONS -> {
         return InternalRows.of(utf8(decision.name()));
@@ -121,6 +144,10 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
       case ESCALATIONS -> {
         if (decision != Decision.ESCALATED) {
           return null;
+        }
+        boolean onlyLowQuality = lowQuality[t] != null;
+        for (int a = block.start(i); a < block.end(i); a++) {
+          onlyLowQuality &= lowQuality[t] != null && lowQuality[t][block.worker(a)];
         }
         double second = 0;
         for (int k = 0; k < post.length; k++) {

@@ -65,14 +65,16 @@ public final class Tables {
   /**
    * Columns Delta keeps min/max statistics of (data skipping) in wide tables, set when the table is
    * created: the columns readers filter on. Statistics on the others (arrays, JSON, provenance) cost
-   * write time and skip nothing. Tables not listed keep Delta's default, the first 32 columns.
+   * write time and skip nothing. Item ids are left out too: files hold items in hash order, so an
+   * item id's min/max spans nearly every file and copying it per row buys no skipping. Tables not
+   * listed keep Delta's default, the first 32 columns.
    */
   public static final Map<String, List<String>> STATS_COLUMNS =
       Map.of(
           ITEM_AGREEMENT, List.of("project_id", "step", "guideline_version", "day"),
           WORKER_PAIR_AGREEMENT, List.of("project_id", "step", "guideline_version", "day"),
-          CONSENSUS_LABELS, List.of("project_id", "step", "item_id", "label", "confidence", "decision"),
-          ESCALATIONS, List.of("project_id", "step", "item_id", "reason", "priority"));
+          CONSENSUS_LABELS, List.of("project_id", "step", "label", "confidence", "decision"),
+          ESCALATIONS, List.of("project_id", "step", "reason", "priority"));
 
   private Tables() {}
 }

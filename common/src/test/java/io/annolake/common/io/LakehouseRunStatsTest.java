@@ -31,9 +31,9 @@ class LakehouseRunStatsTest {
     run.overwrite(Tables.ESCALATIONS, rows, 1);
     run.overwrite("plain_table", rows, 1);
 
-    assertThat(lakehouse.properties(Tables.ESCALATIONS)).containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "project_id,step,item_id,reason,priority");
+    assertThat(lakehouse.properties(Tables.ESCALATIONS)).containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "project_id,step,reason,priority");
     assertThat(statsColumns(lakehouse.path(Tables.ESCALATIONS)))
-        .containsExactlyInAnyOrder("project_id", "step", "item_id", "reason", "priority");
+        .containsExactlyInAnyOrder("project_id", "step", "reason", "priority");
     // Undeclared tables keep Delta's default: every column (run_id included).
     assertThat(statsColumns(lakehouse.path("plain_table"))).contains("reason", "run_id");
   }
@@ -48,8 +48,19 @@ class LakehouseRunStatsTest {
     new LakehouseRun(lakehouse, RunContext.create("r2", "test", null, "h", Map.of())).overwrite(Tables.ESCALATIONS, rows, 1);
 
     assertThat(lakehouse.properties(Tables.ESCALATIONS))
-        .containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "project_id,step,item_id,reason,priority");
+        .containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "project_id,step,reason,priority");
     assertThat(lakehouse.version(Tables.ESCALATIONS)).isEqualTo(2); // one ALTER commit, then the write
+  }
+
+  @Test
+  void updatesAnOlderDeclarationOnTheNextWrite(@TempDir Path root) {
+    Lakehouse lakehouse = new Lakehouse(spark, root.toString(), "stats_test");
+    Dataset<Row> rows = spark.sql("SELECT 'p1' AS project_id, 's' AS step, 'i1' AS item_id, 'a' AS reason, 0.5D AS priority");
+    rows.write().format("delta").option(LakehouseRun.STATS_COLUMNS_PROPERTY, "project_id,step,item_id").save(lakehouse.path(Tables.ESCALATIONS));
+
+    new LakehouseRun(lakehouse, RunContext.create("r3", "test", null, "h", Map.of())).overwrite(Tables.ESCALATIONS, rows, 1);
+
+    assertThat(lakehouse.properties(Tables.ESCALATIONS)).containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "project_id,step,reason,priority");
   }
 
   /** Columns with a min value in the stats of the table's data files. */

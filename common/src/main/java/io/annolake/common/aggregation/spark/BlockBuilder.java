@@ -15,7 +15,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Turns one partition of {@link SparkAggregation#STREAM} rows (Spark's internal rows, so no string
- * is decoded that is not kept), with each item's rows together and sorted by kind, worker and
+ * is decoded that is not kept; columns after STREAM's are ignored), with each item's rows together and sorted by kind, worker and
  * label, into one {@link LocalBlock} per task present: answers indexed in dictionaries local to the
  * partition (the global ones are merged from these afterwards, which saves a pass over the
  * answers), per-item facts beside them. Items of different tasks may alternate. Items with facts

@@ -156,13 +156,18 @@ public final class SparkAggregation {
   public static Indexed indexStream(Dataset<Row> stream, Map<String, List<String>> declaredLabels, int partitions) {
     // Sorting by a 64-bit hash of the item first lets the sorter decide on its long prefix (all rows
     // of a task share project and step); equal hashes fall through to the ids, so items never mix.
-    String[] columns = STREAM.fieldNames();
+    // The columns are put in STREAM order (the hash last) before the shuffle, where the projection is
+    // fused into the scan; a projection after the sort would copy every row once more.
+    Column[] columns =
+        java.util.stream.Stream.concat(
+                java.util.Arrays.stream(STREAM.fieldNames()).map(org.apache.spark.sql.functions::col),
+                java.util.stream.Stream.of(xxhash64(col("project_id"), col("step"), col("item_id")).as(ITEM_HASH)))
+            .toArray(Column[]::new);
     Dataset<Row> grouped =
         stream
-            .withColumn(ITEM_HASH, xxhash64(col("project_id"), col("step"), col("item_id")))
+            .select(columns)
             .repartition(partitions, col(ITEM_HASH))
-            .sortWithinPartitions(ITEM_HASH, "project_id", "step", "item_id", "kind", "worker_id", "label", "annotation_id")
-            .select(java.util.Arrays.stream(columns).map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
+            .sortWithinPartitions(ITEM_HASH, "project_id", "step", "item_id", "kind", "worker_id", "label", "annotation_id");
     JavaRDD<LocalBlock> local =
         grouped
             .queryExecution()
@@ -346,8 +351,13 @@ public final class SparkAggregation {
    * millions of them go straight to the writer with no conversion.
    */
   public interface ItemVisitor extends Serializable {
-    /** Item {@code item} of the block, with its posterior under the task's state. */
+    /** Item {@code item} of the block, with its posterior under the task's state (null where {@link #needsPosterior} said no). */
     InternalRow item(int task, TaskBlock tb, int item, double[] posterior);
+
+    /** Whether {@link #item} needs the item's posterior (an E-step); a pass that decides most items without it skips them cheaply. */
+    default boolean needsPosterior(int task, TaskBlock tb, int item) {
+      return true;
+    }
 
     /** Orphan {@code orphan} of the block's facts (every answer left out: no posterior). */
     InternalRow orphan(int task, TaskBlock tb, int orphan);
@@ -390,8 +400,11 @@ public final class SparkAggregation {
       while (ahead == null && next < total) {
         int i = next++;
         if (i < items) {
-          program.posterior(state, tb.block(), i, post);
-          ahead = visitor.item(tb.task(), tb, i, post);
+          boolean needed = visitor.needsPosterior(tb.task(), tb, i);
+          if (needed) {
+            program.posterior(state, tb.block(), i, post);
+          }
+          ahead = visitor.item(tb.task(), tb, i, needed ? post : null);
         } else {
           ahead = visitor.orphan(tb.task(), tb, i - items);
         }
