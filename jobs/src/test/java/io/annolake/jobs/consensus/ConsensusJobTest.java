@@ -62,6 +62,10 @@ class ConsensusJobTest {
         .isEqualTo(table(Tables.GOLD_LABELS).select("project_id", "step", "item_id").distinct()
             .join(labels, new String[] {"project_id", "step", "item_id"}).count());
     assertThat(table(Tables.ESCALATIONS).count()).isEqualTo(decisions.getOrDefault("ESCALATED", 0L));
+    // The decisions and escalations passes skip the E-step where it cannot matter; they must agree with the labels.
+    assertThat(run.out()).contains("decisions: " + decisions);
+    assertThat(table(Tables.ESCALATIONS).select("project_id", "step", "item_id")
+        .except(labels.where(col("decision").equalTo("ESCALATED")).select("project_id", "step", "item_id")).count()).isZero();
     assertThat(table(Tables.WORKER_SKILLS).where(col("probability").isNotNull()).count()).isPositive();
     assertThat(labels.select("run_id").distinct().count()).isEqualTo(1);
 
