@@ -30,16 +30,13 @@ import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
+import io.annolake.jobs.JobSteps;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -168,7 +165,7 @@ public final class AgreementJob implements Callable<Integer> {
     }
     Dataset<Row> schemas = run.readPinnedIfExists(Tables.LABEL_SCHEMAS);
     SparkSession spark = run.spark();
-    Steps steps = new Steps(progress);
+    JobSteps steps = new JobSteps(progress);
     steps.start("grouping answers by item");
     JavaRDD<UnitBlock> blocks =
         AgreementTransforms.unitBlocks(AgreementTransforms.answers(annotations, settings)).persist(StorageLevel.MEMORY_AND_DISK());
@@ -219,73 +216,6 @@ public final class AgreementJob implements Callable<Integer> {
         if (b != null) {
           b.destroy();
         }
-      }
-    }
-  }
-
-  /** Names the job's steps on the progress line and times them (seconds, in order). */
-  private static final class Steps {
-    private final ProgressReporter progress;
-    private final Map<String, Double> seconds = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
-    private String current;
-    private long started;
-
-    Steps(ProgressReporter progress) {
-      this.progress = progress;
-    }
-
-    void start(String step) {
-      end();
-      current = step;
-      started = System.nanoTime();
-      progress.step(step);
-    }
-
-    void end() {
-      if (current != null) {
-        seconds.put(current, (System.nanoTime() - started) / 1e9);
-        current = null;
-      }
-    }
-
-    /**
-     * Runs the tasks on threads of their own (made here, so they inherit the run's Spark job
-     * group), each timed as "  name"; waits for all of them, then throws the first failure.
-     */
-    Map<String, Long> concurrently(Map<String, Callable<Long>> tasks) throws Exception {
-      ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
-      Map<String, Future<Long>> futures = new LinkedHashMap<>();
-      try {
-        tasks.forEach(
-            (name, task) -> futures.put(name, pool.submit(() -> {
-              long t0 = System.nanoTime();
-              Long out = task.call();
-              seconds.put("  " + name, (System.nanoTime() - t0) / 1e9);
-              return out;
-            })));
-      } finally {
-        pool.shutdown();
-      }
-      Map<String, Long> out = new LinkedHashMap<>();
-      Exception failure = null;
-      for (Map.Entry<String, Future<Long>> f : futures.entrySet()) {
-        try {
-          out.put(f.getKey(), f.getValue().get());
-        } catch (ExecutionException e) {
-          if (failure == null) {
-            failure = e.getCause() instanceof Exception cause ? cause : e;
-          }
-        }
-      }
-      if (failure != null) {
-        throw failure;
-      }
-      return out;
-    }
-
-    Map<String, Double> seconds() {
-      synchronized (seconds) {
-        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(seconds));
       }
     }
   }
