@@ -72,6 +72,10 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
 
   static final StructType DECISIONS = new StructType().add("decision", DataTypes.StringType, false);
 
+  /** Decision names in internal form, by ordinal. */
+  private static final UTF8String[] DECISION_NAMES =
+      Arrays.stream(Decision.values()).map(d -> utf8(d.name())).toArray(UTF8String[]::new);
+
   private final Output output;
   private final ConsensusPolicy.Method method;
   private final String[] projects;
@@ -83,6 +87,8 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
   private final boolean[][] lowQuality;
   /** Per task: project and step as UTF8String, built on first use in each executor. */
   private transient UTF8String[][] taskNames;
+  /** Per task: its labels in internal form, shared by every row that names them. */
+  private transient UTF8String[][] labelNames;
   private transient UTF8String[] methodNames;
 
   ConsensusRows(
@@ -139,7 +145,7 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     Decision decision = ConsensusPolicy.decide(gold, adjudicated, n, unanimous, post == null ? 0 : post[best], thresholds[t]);
     switch (output) {
       case DECISIONS -> {
-        return InternalRows.of(utf8(decision.name()));
+        return InternalRows.of(DECISION_NAMES[decision.ordinal()]);
       }
       case ESCALATIONS -> {
         if (decision != Decision.ESCALATED) {
@@ -165,7 +171,7 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
         return InternalRows.of(
             task(t)[0], task(t)[1], utf8(block.itemId(i)), utf8(ConsensusPolicy.reason(onlyLowQuality, post[best], second).name()),
             BigDecimal.valueOf(1 - post[best]).setScale(9, RoundingMode.HALF_UP).doubleValue(),
-            SparkAggregation.candidates(post, names), InternalRows.array(answerRows), thresholds[t].acceptThreshold(),
+            SparkAggregation.candidates(post, labelNames(t)), InternalRows.array(answerRows), thresholds[t].acceptThreshold(),
             methodName(), paramsHash());
       }
       default -> {
@@ -180,9 +186,9 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
         Arrays.sort(ids);
         boolean expert = gold != null || adjudicated != null;
         return InternalRows.of(
-            task(t)[0], task(t)[1], utf8(block.itemId(i)), utf8(label), expert ? 1.0 : post[best], utf8(decision.name()),
+            task(t)[0], task(t)[1], utf8(block.itemId(i)), utf8(label), expert ? 1.0 : post[best], DECISION_NAMES[decision.ordinal()],
             methodName(), paramsHash(), paramsJson(), n, agreeing, InternalRows.strings(ids), utf8(facts.guidelineVersion(i)),
-            utf8(crowd), post[best], SparkAggregation.candidates(post, names), utf8(facts.adjudicatedBy(i)),
+            labelNames(t)[best], post[best], SparkAggregation.candidates(post, labelNames(t)), utf8(facts.adjudicatedBy(i)),
             adjudicated == null ? null : !adjudicated.equals(crowd), thresholds[t].minAnnotators(),
             thresholds[t].acceptThreshold(), InternalRows.strings(sorted(facts.excluded(i))));
       }
@@ -198,7 +204,7 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     Decision decision = ConsensusPolicy.decide(gold, adjudicated, 0, false, 0, thresholds[t]);
     switch (output) {
       case DECISIONS -> {
-        return InternalRows.of(utf8(decision.name()));
+        return InternalRows.of(DECISION_NAMES[decision.ordinal()]);
       }
       case ESCALATIONS -> {
         return null;
@@ -207,12 +213,23 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
         String label = gold != null ? gold : adjudicated;
         return InternalRows.of(
             task(t)[0], task(t)[1], utf8(orphans.itemIds()[o]), utf8(label), label == null ? null : 1.0,
-            utf8(decision.name()), methodName(), paramsHash(), paramsJson(), 0, 0, InternalRows.strings(new String[0]),
+            DECISION_NAMES[decision.ordinal()], methodName(), paramsHash(), paramsJson(), 0, 0, InternalRows.strings(new String[0]),
             utf8(orphans.guidelineVersion()[o]), null, null, InternalRows.array(new Object[0]),
             utf8(orphans.adjudicatedBy()[o]), null, thresholds[t].minAnnotators(), thresholds[t].acceptThreshold(),
             InternalRows.strings(sorted(orphans.excluded()[o])));
       }
     }
+  }
+
+  /** A task's labels in internal form (made once per task). */
+  private UTF8String[] labelNames(int t) {
+    if (labelNames == null) {
+      labelNames = new UTF8String[labels.length][];
+      for (int k = 0; k < labels.length; k++) {
+        labelNames[k] = InternalRows.utf8(labels[k]);
+      }
+    }
+    return labelNames[t];
   }
 
   /** Project and step of a task in internal form (made once per task). */

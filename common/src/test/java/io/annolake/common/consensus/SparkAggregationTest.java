@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import io.annolake.common.aggregation.AggregationModel;
 import io.annolake.common.aggregation.Aggregators;
 import io.annolake.common.aggregation.Answers;
+import io.annolake.common.aggregation.spark.InternalRows;
+import io.annolake.common.aggregation.spark.SparkAggregation;
 import io.annolake.common.testing.SparkTestSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +17,25 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The distributed fit gives what the local fit gives, and the same again when re-run. */
 class SparkAggregationTest {
   private final SparkSession spark = SparkTestSession.get();
+
+  @Test
+  void candidatesAreMostProbableFirstWithTiesInLabelOrder() {
+    ArrayData c = SparkAggregation.candidates(new double[] {0.2, 0.4, 0.4, 0.0}, InternalRows.utf8(new String[] {"a", "b", "c", "d"}));
+    List<String> order = new java.util.ArrayList<>();
+    for (int k = 0; k < c.numElements(); k++) {
+      order.add(c.getStruct(k, 2).getUTF8String(0).toString() + "=" + c.getStruct(k, 2).getDouble(1));
+    }
+    assertThat(order).containsExactly("b=0.4", "c=0.4", "a=0.2", "d=0.0");
+  }
 
   private Dataset<Row> dogAnswers() {
     Path data = SparkTestSession.sharedData();

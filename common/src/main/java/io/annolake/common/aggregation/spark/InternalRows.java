@@ -23,13 +23,18 @@ public final class InternalRows {
     return s == null ? null : UTF8String.fromString(s);
   }
 
-  /** An array of strings in Spark's internal form. */
-  public static ArrayData strings(String[] values) {
-    Object[] out = new Object[values.length];
+  /** Strings in internal form, one by one (to be shared by many rows: UTF8String is immutable). */
+  public static UTF8String[] utf8(String[] values) {
+    UTF8String[] out = new UTF8String[values.length];
     for (int i = 0; i < values.length; i++) {
       out[i] = utf8(values[i]);
     }
-    return new GenericArrayData(out);
+    return out;
+  }
+
+  /** An array of strings in Spark's internal form. */
+  public static ArrayData strings(String[] values) {
+    return new GenericArrayData(utf8(values));
   }
 
   /** An array of internal values (rows for an array of structs). */

@@ -426,12 +426,12 @@ public final class SparkAggregation {
   /** Posterior rows of every item of every task under each task's reported state. */
   public static Dataset<Row> posteriorsAll(SparkSession spark, Indexed indexed, EmProgram[] programs, double[][] states) {
     int n = programs.length;
-    String[][] labels = new String[n][];
+    UTF8String[][] labels = new UTF8String[n][];
     UTF8String[] projects = new UTF8String[n];
     UTF8String[] steps = new UTF8String[n];
     for (int t = 0; t < n; t++) {
       IndexedTask task = indexed.tasks().get(t);
-      labels[t] = task.labels().toArray(String[]::new);
+      labels[t] = InternalRows.utf8(task.labels().toArray(String[]::new));
       projects[t] = UTF8String.fromString(task.projectId());
       steps[t] = UTF8String.fromString(task.step());
     }
@@ -446,7 +446,7 @@ public final class SparkAggregation {
               agreeing += block.label(a) == best ? 1 : 0;
             }
             return InternalRows.of(
-                projects[t], steps[t], InternalRows.utf8(block.itemId(i)), InternalRows.utf8(labels[t][best]), post[best],
+                projects[t], steps[t], InternalRows.utf8(block.itemId(i)), labels[t][best], post[best],
                 block.end(i) - block.start(i), agreeing, candidates(post, labels[t]));
           }
 
@@ -459,15 +459,20 @@ public final class SparkAggregation {
   }
 
   /** Labels and posteriors of one item as {@link #CANDIDATE} structs, most probable first (ties: label order). */
-  public static ArrayData candidates(double[] post, String[] labels) {
-    Integer[] order = new Integer[labels.length];
+  public static ArrayData candidates(double[] post, UTF8String[] labels) {
+    // Insertion sort (K is small): k moves only past strictly less probable labels, so ties keep label order.
+    int[] order = new int[labels.length];
     for (int k = 0; k < order.length; k++) {
-      order[k] = k;
+      int j = k;
+      while (j > 0 && post[order[j - 1]] < post[k]) {
+        order[j] = order[j - 1];
+        j--;
+      }
+      order[j] = k;
     }
-    java.util.Arrays.sort(order, (x, y) -> post[x] != post[y] ? Double.compare(post[y], post[x]) : Integer.compare(x, y));
     Object[] out = new Object[labels.length];
     for (int k = 0; k < order.length; k++) {
-      out[k] = InternalRows.of(InternalRows.utf8(labels[order[k]]), post[order[k]]);
+      out[k] = InternalRows.of(labels[order[k]], post[order[k]]);
     }
     return new GenericArrayData(out);
   }
