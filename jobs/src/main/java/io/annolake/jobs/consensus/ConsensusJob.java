@@ -111,6 +111,7 @@ public final class ConsensusJob implements Callable<Integer> {
             intervals);
 
     progress.step("indexing and fitting " + method.name());
+    loadFileLists(progress, inputs);
     try (ConsensusComputation fit = ConsensusComputation.fit(run.spark(), inputs, aggregator, partitions)) {
       Map<String, Integer> iterations = new TreeMap<>();
       long fitMillis = 0;
@@ -146,6 +147,27 @@ public final class ConsensusJob implements Callable<Integer> {
           method.name(), method.paramsHash(), fit.fits().size(), items, decisions, iterations, fitMillis, fit.passMillis(),
           intervals != null, steps, versions);
     }
+  }
+
+  /**
+   * Lists each input's files on a thread of its own before the one query that reads them all is
+   * planned: listing loads the table's Delta state (a few small Spark jobs and much driver work,
+   * seconds per table in a fresh JVM), which the query then reuses.
+   */
+  private static void loadFileLists(ProgressReporter progress, ConsensusComputation.Inputs in) {
+    Map<String, Callable<Long>> lists = new LinkedHashMap<>();
+    Map<String, Dataset<Row>> reads = new LinkedHashMap<>();
+    reads.put(Tables.ANNOTATIONS, in.annotations());
+    reads.put(Tables.GOLD_LABELS, in.gold());
+    reads.put(Tables.ADJUDICATIONS, in.adjudications());
+    reads.put(Tables.LABEL_SCHEMAS, in.schemas());
+    reads.put(Tables.WORKER_STATUS_INTERVALS, in.statusIntervals());
+    reads.forEach((table, rows) -> {
+      if (rows != null) {
+        lists.put(table, () -> (long) rows.inputFiles().length);
+      }
+    });
+    new JobSteps(progress).concurrently(lists);
   }
 
   /** Records a step's wall time (or the given figure if >= 0) and returns now. */
