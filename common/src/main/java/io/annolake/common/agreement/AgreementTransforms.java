@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.annolake.common.aggregation.spark.InternalRows;
 import io.annolake.common.agreement.AnswerCodes.Group;
 import java.io.Serializable;
 import java.sql.Date;
@@ -481,40 +482,148 @@ public final class AgreementTransforms {
 
   /**
    * Cohen's kappa of every worker pair sharing at least {@code minOverlap} items in a slice. Cost is
-   * quadratic in the workers of an item (pairs), linear in items: one shuffle of one row per pair
-   * and shared item, sorted by pair, so each pair's table is built as its rows stream by. The sort
-   * key k packs (slice, worker a, worker b) into one long, which Spark sorts by prefix alone;
-   * when slices x workers^2 do not fit a long, k is 0 and the sort compares the three ints.
+   * quadratic in the workers of an item (pairs), linear in items. The key k packs (slice, worker a,
+   * worker b) into one long; pairs are counted first on bare keys ({@link #qualifyingPairs}), so
+   * the one shuffle of rows, one per pair and shared item, sorted by k (Spark radix-sorts one
+   * long), carries only the pairs that will be written. When slices x workers^2 do not fit a long,
+   * every pair's rows are shuffled, sorted by the three ints, and the small pairs dropped after.
    */
   public static Dataset<Row> workerPairs(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, AgreementSettings settings) {
-    SparkSession spark = SparkSession.active();
     AnswerCodes codes = coding.value().codes();
     long workers = Math.max(1, codes.workers());
     boolean packs = codes.slices() <= Long.MAX_VALUE / workers / workers;
-    JavaRDD<Row> cells =
+    return workerPairs(items, coding, settings.minPairOverlap(), packs ? PairKeys.PACKED : PairKeys.UNPACKED);
+  }
+
+  /** How worker pairs are keyed: one packed long, or (slice, a, b) when that does not fit a long. */
+  enum PairKeys {
+    PACKED,
+    UNPACKED
+  }
+
+  static Dataset<Row> workerPairs(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, int minOverlap, PairKeys keys) {
+    SparkSession spark = SparkSession.active();
+    boolean packs = keys == PairKeys.PACKED;
+    long workers = Math.max(1, coding.value().codes().workers());
+    // left to Spark's cleaner: the rows are read lazily, by the caller's write
+    Broadcast<long[]> kept = packs ? broadcast(spark, qualifyingPairs(items, coding, workers, minOverlap)) : null;
+    JavaRDD<InternalRow> cells =
         items.flatMap(
             i -> {
               Coding c = coding.value();
+              long[] wanted = packs ? kept.value() : null;
               int g = i.group();
               int s = c.codes().slice(g);
               int[] w = i.workers();
               int[] l = i.labels();
-              List<Row> out = new ArrayList<>(w.length * (w.length - 1) / 2);
+              List<InternalRow> out = new ArrayList<>(packs ? 0 : w.length * (w.length - 1) / 2);
               for (int a = 0; a < w.length; a++) {
                 for (int b = a + 1; b < w.length; b++) {
                   long k = packs ? (s * workers + w[a]) * workers + w[b] : 0;
-                  out.add(RowFactory.create(k, s, w[a], w[b], c.category(g, l[a]), c.category(g, l[b])));
+                  if (!packs || Arrays.binarySearch(wanted, k) >= 0) {
+                    out.add(InternalRows.of(k, s, w[a], w[b], c.category(g, l[a]), c.category(g, l[b])));
+                  }
                 }
               }
               return out.iterator();
             });
-    int minOverlap = settings.minPairOverlap();
-    Dataset<Row> shuffled = spark.createDataFrame(cells, PAIR_CELLS).repartition(col("s"), col("a"), col("b"));
+    Dataset<Row> shuffled =
+        spark.internalCreateDataFrame(cells.rdd(), PAIR_CELLS, false).repartition(col("s"), col("a"), col("b"));
     // one long key is radix-sorted; three ints need comparisons
     Dataset<Row> sorted = packs ? shuffled.sortWithinPartitions("k") : shuffled.sortWithinPartitions("s", "a", "b");
     JavaRDD<Row> pairs =
         sorted.queryExecution().toRdd().toJavaRDD().mapPartitions(rows -> new Pairs(rows, coding.value(), minOverlap));
     return spark.createDataFrame(pairs, AgreementTables.WORKER_PAIR_AGREEMENT);
+  }
+
+  /**
+   * The packed keys of the pairs sharing at least {@code minOverlap} units, sorted: each
+   * partition buckets its bare pair keys by hash, one long[] per bucket, and each bucket's keys
+   * are sorted and counted in runs (a long per pair and unit crosses the shuffle, no row).
+   */
+  static long[] qualifyingPairs(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, long workers, int minOverlap) {
+    int buckets = Math.max(1, items.getNumPartitions());
+    List<long[]> kept =
+        items
+            .mapPartitionsToPair(
+                (Iterator<ItemAnswers> it) -> {
+                  Coding c = coding.value();
+                  LongList[] keys = new LongList[buckets];
+                  for (int b = 0; b < buckets; b++) {
+                    keys[b] = new LongList();
+                  }
+                  while (it.hasNext()) {
+                    ItemAnswers i = it.next();
+                    long s = c.codes().slice(i.group());
+                    int[] w = i.workers();
+                    for (int a = 0; a < w.length; a++) {
+                      for (int b = a + 1; b < w.length; b++) {
+                        long k = (s * workers + w[a]) * workers + w[b];
+                        keys[bucket(k, buckets)].add(k);
+                      }
+                    }
+                  }
+                  List<scala.Tuple2<Integer, long[]>> out = new ArrayList<>(buckets);
+                  for (int b = 0; b < buckets; b++) {
+                    out.add(new scala.Tuple2<>(b, keys[b].toArray()));
+                  }
+                  return out.iterator();
+                })
+            .partitionBy(new org.apache.spark.HashPartitioner(buckets))
+            .mapPartitions(parts -> List.of(keysAtLeast(parts, minOverlap)).iterator())
+            .collect();
+    long[] all = kept.stream().flatMapToLong(Arrays::stream).toArray();
+    Arrays.sort(all);
+    return all;
+  }
+
+  /** The keys occurring at least {@code minOverlap} times in the arrays, once each, sorted. */
+  static long[] keysAtLeast(Iterator<scala.Tuple2<Integer, long[]>> parts, int minOverlap) {
+    LongList all = new LongList();
+    while (parts.hasNext()) {
+      all.addAll(parts.next()._2());
+    }
+    long[] keys = all.toArray();
+    Arrays.sort(keys);
+    LongList out = new LongList();
+    for (int i = 0, j; i < keys.length; i = j) {
+      for (j = i + 1; j < keys.length && keys[j] == keys[i]; j++) {}
+      if (j - i >= minOverlap) {
+        out.add(keys[i]);
+      }
+    }
+    return out.toArray();
+  }
+
+  /** A pair key's bucket: a hash that mixes the low bits (workers b) with the high ones. */
+  private static int bucket(long k, int buckets) {
+    long h = k * 0x9E3779B97F4A7C15L;
+    return (int) Math.floorMod(h ^ (h >>> 32), (long) buckets);
+  }
+
+  /** A growable array of longs (no boxing). */
+  private static final class LongList {
+    private long[] values = new long[16];
+    private int size;
+
+    void add(long v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
+
+    void addAll(long[] v) {
+      if (size + v.length > values.length) {
+        values = Arrays.copyOf(values, Math.max(size + v.length, size * 2));
+      }
+      System.arraycopy(v, 0, values, size, v.length);
+      size += v.length;
+    }
+
+    long[] toArray() {
+      return Arrays.copyOf(values, size);
+    }
   }
 
   /** Streams the cells of pairs sorted by (slice, worker a, worker b) into one row per pair with enough overlap. */
