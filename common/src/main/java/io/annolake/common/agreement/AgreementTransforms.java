@@ -1,5 +1,6 @@
 package io.annolake.common.agreement;
 
+import static io.annolake.common.aggregation.spark.InternalRows.utf8;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
@@ -30,10 +31,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The Spark side of agreement: answers -> one {@link ItemAnswers} per unit (each worker's latest
@@ -309,7 +311,10 @@ public final class AgreementTransforms {
               }
               return List.of(p).iterator();
             })
-        .reduce(Partial::merge);
+        .collect() // merged in partition order, not as tasks finish: sums of doubles repeat run to run
+        .stream()
+        .reduce(Partial::merge)
+        .orElseThrow();
     AnswerCodes codes = c0.codes();
     Map<SliceKey, PoissonBootstrap> states = new HashMap<>();
     for (int s = 0; s < folded.states.length; s++) {
@@ -337,6 +342,9 @@ public final class AgreementTransforms {
     /** The most contested units seen, least contested at the head. */
     private final java.util.PriorityQueue<Row> contested;
     private final int keep;
+    /** Made on first use by the partition that folds (the merged partial only offers rows). */
+    private transient ItemRows itemRows;
+    private transient scala.Function1<Object, Object> toRow;
 
     Partial(int slices, int keep) {
       this.states = new PoissonBootstrap[slices];
@@ -372,7 +380,11 @@ public final class AgreementTransforms {
         }
       }
       if (keep > 0 && (contested.size() < keep || mayBeMoreContested(ItemStats.of(counts), contested.peek()))) {
-        offer(itemRow(i, codes));
+        if (itemRows == null) {
+          itemRows = new ItemRows(codes);
+          toRow = CatalystTypeConverters.createToScalaConverter(AgreementTables.ITEM_AGREEMENT);
+        }
+        offer((Row) toRow.apply(itemRows.row(i)));
       }
     }
 
@@ -436,8 +448,24 @@ public final class AgreementTransforms {
 
   /** Per item: annotations, distinct labels, top label and its share, entropy, percent agreement. */
   public static Dataset<Row> itemAgreement(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding) {
-    SparkSession spark = SparkSession.active();
-    return spark.createDataFrame(items.map(i -> itemRow(i, coding.value().codes())), AgreementTables.ITEM_AGREEMENT);
+    JavaRDD<InternalRow> rows =
+        items.mapPartitions(
+            it -> {
+              ItemRows make = new ItemRows(coding.value().codes());
+              return new Iterator<InternalRow>() {
+                @Override
+                public boolean hasNext() {
+                  return it.hasNext();
+                }
+
+                @Override
+                public InternalRow next() {
+                  return make.row(it.next());
+                }
+              };
+            });
+    // millions of rows: internal rows go to the writer with no conversion
+    return SparkSession.active().internalCreateDataFrame(rows.rdd(), AgreementTables.ITEM_AGREEMENT, false);
   }
 
   /** Orders item_agreement rows most contested first. */
@@ -458,17 +486,37 @@ public final class AgreementTransforms {
     }
   }
 
-  /** Label codes follow string order, so the stats (and their ties) are those of the labels sorted as strings. */
-  private static Row itemRow(ItemAnswers i, AnswerCodes codes) {
-    ItemStats s = ItemStats.of(ItemCounts.ofValues(i.labels()));
-    Object[] g = codes.groupColumns(i.group());
-    return new GenericRowWithSchema(
-        new Object[] {
-          g[0], g[1], g[2], g[3], i.itemId(), s.annotations(), s.distinctLabels(),
-          s.topLabel() < 0 ? null : codes.label(i.group(), s.topLabel()), orNull(s.topLabelShare()), orNull(s.entropy()),
-          orNull(s.percentAgreement())
-        },
-        AgreementTables.ITEM_AGREEMENT);
+  /**
+   * item_agreement rows as Spark internal rows, each group's columns and labels encoded once.
+   * Label codes follow string order, so the stats (and their ties) are those of the labels sorted
+   * as strings.
+   */
+  private static final class ItemRows {
+    private final Object[][] groups;
+    private final UTF8String[][] labels;
+
+    ItemRows(AnswerCodes codes) {
+      groups = new Object[codes.groups()][];
+      labels = new UTF8String[codes.groups()][];
+      for (int g = 0; g < groups.length; g++) {
+        Group x = codes.group(g);
+        Integer day = x.day() == null ? null : (int) java.time.LocalDate.parse(x.day()).toEpochDay();
+        groups[g] = new Object[] {utf8(x.project()), utf8(x.step()), utf8(x.guidelineVersion()), day};
+        labels[g] = new UTF8String[codes.labels(g)];
+        for (int l = 0; l < labels[g].length; l++) {
+          labels[g][l] = utf8(codes.label(g, l));
+        }
+      }
+    }
+
+    InternalRow row(ItemAnswers i) {
+      ItemStats s = ItemStats.of(ItemCounts.ofValues(i.labels()));
+      Object[] g = groups[i.group()];
+      return InternalRows.of(
+          g[0], g[1], g[2], g[3], utf8(i.itemId()), s.annotations(), s.distinctLabels(),
+          s.topLabel() < 0 ? null : labels[i.group()][s.topLabel()], orNull(s.topLabelShare()), orNull(s.entropy()),
+          orNull(s.percentAgreement()));
+    }
   }
 
   private static final StructType PAIR_CELLS =
