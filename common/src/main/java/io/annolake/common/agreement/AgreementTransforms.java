@@ -325,9 +325,10 @@ public final class AgreementTransforms {
     List<Row> workers = new ArrayList<>(folded.workers.size());
     new java.util.TreeMap<>(folded.workers).forEach(
         (k, n) -> {
-          Object[] slice = codes.sliceColumns((int) (k >>> 32));
+          long perSlice = Math.max(1, codes.workers());
+          Object[] slice = codes.sliceColumns((int) (k / perSlice));
           workers.add(RowFactory.create(
-              slice[0], slice[1], slice[2], slice[3], codes.workerId((int) (long) k), n[0], n[1], (double) n[2] / n[1]));
+              slice[0], slice[1], slice[2], slice[3], codes.workerId((int) (k % perSlice)), n[0], n[1], (double) n[2] / n[1]));
         });
     List<Row> top = new ArrayList<>(folded.contested);
     top.sort(new Contested());
@@ -337,7 +338,10 @@ public final class AgreementTransforms {
   /** One partition's share of a {@link Fold}; partials of disjoint units merge by addition. */
   private static final class Partial implements Serializable {
     private final PoissonBootstrap[] states;
-    /** (slice << 32 | worker) -> {items, co-raters, co-raters with the same label}. */
+    /**
+     * (slice * workers + worker) -> {items, co-raters, co-raters with the same label}. Not slice << 32 |
+     * worker: Long.hashCode would be slice ^ worker, and its collisions turn the map's bins into trees.
+     */
     private final HashMap<Long, long[]> workers = new HashMap<>();
     /** The most contested units seen, least contested at the head. */
     private final java.util.PriorityQueue<Row> contested;
@@ -373,7 +377,7 @@ public final class AgreementTransforms {
           for (int y = 0; y < w.length; y++) {
             same += l[y] == l[x] ? 1 : 0;
           }
-          long[] n = workers.computeIfAbsent(((long) s << 32) | w[x], k -> new long[3]);
+          long[] n = workers.computeIfAbsent((long) s * codes.workers() + w[x], k -> new long[3]);
           n[0]++;
           n[1] += w.length - 1;
           n[2] += same;
@@ -556,25 +560,8 @@ public final class AgreementTransforms {
     // left to Spark's cleaner: the rows are read lazily, by the caller's write
     Broadcast<long[]> kept = packs ? broadcast(spark, qualifyingPairs(items, coding, workers, minOverlap)) : null;
     JavaRDD<InternalRow> cells =
-        items.flatMap(
-            i -> {
-              Coding c = coding.value();
-              long[] wanted = packs ? kept.value() : null;
-              int g = i.group();
-              int s = c.codes().slice(g);
-              int[] w = i.workers();
-              int[] l = i.labels();
-              List<InternalRow> out = new ArrayList<>(packs ? 0 : w.length * (w.length - 1) / 2);
-              for (int a = 0; a < w.length; a++) {
-                for (int b = a + 1; b < w.length; b++) {
-                  long k = packs ? (s * workers + w[a]) * workers + w[b] : 0;
-                  if (!packs || Arrays.binarySearch(wanted, k) >= 0) {
-                    out.add(InternalRows.of(k, s, w[a], w[b], c.category(g, l[a]), c.category(g, l[b])));
-                  }
-                }
-              }
-              return out.iterator();
-            });
+        items.mapPartitions(
+            it -> new PairCells(it, coding.value(), workers, packs ? kept.value() : null));
     Dataset<Row> shuffled =
         spark.internalCreateDataFrame(cells.rdd(), PAIR_CELLS, false).repartition(col("s"), col("a"), col("b"));
     // one long key is radix-sorted; three ints need comparisons
@@ -671,6 +658,72 @@ public final class AgreementTransforms {
 
     long[] toArray() {
       return Arrays.copyOf(values, size);
+    }
+  }
+
+  /**
+   * The cells of one partition's units, lazily: (k, slice, worker a, worker b, category of a,
+   * category of b) per pair and shared unit; with packed keys only the pairs in {@code wanted}.
+   * One iterator per partition, not per unit: most units have no qualifying pair.
+   */
+  private static final class PairCells implements Iterator<InternalRow> {
+    private final Iterator<ItemAnswers> items;
+    private final Coding coding;
+    private final long workers;
+    private final long[] wanted;
+    private ItemAnswers unit;
+    private int slice;
+    /** The next pair of the unit to look at: its workers' positions, a < b. */
+    private int a;
+    private int b;
+    private InternalRow ready;
+
+    /** @param wanted the packed keys to emit, sorted; null: every pair, unpacked (k = 0) */
+    PairCells(Iterator<ItemAnswers> items, Coding coding, long workers, long[] wanted) {
+      this.items = items;
+      this.coding = coding;
+      this.workers = workers;
+      this.wanted = wanted;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (ready == null) {
+        if (unit == null || a >= unit.workers().length - 1) {
+          if (!items.hasNext()) {
+            return false;
+          }
+          unit = items.next();
+          slice = coding.codes().slice(unit.group());
+          a = 0;
+          b = 1;
+          continue;
+        }
+        int[] w = unit.workers();
+        int x = a;
+        int y = b;
+        if (++b == w.length) {
+          a++;
+          b = a + 1;
+        }
+        long k = wanted == null ? 0 : (slice * workers + w[x]) * workers + w[y];
+        if (wanted == null || Arrays.binarySearch(wanted, k) >= 0) {
+          int g = unit.group();
+          int[] l = unit.labels();
+          ready = InternalRows.of(k, slice, w[x], w[y], coding.category(g, l[x]), coding.category(g, l[y]));
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public InternalRow next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      InternalRow r = ready;
+      ready = null;
+      return r;
     }
   }
 
