@@ -1,11 +1,13 @@
 package io.annolake.common.agreement;
 
+import static io.annolake.common.aggregation.spark.InternalRows.utf8;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.annolake.common.aggregation.spark.InternalRows;
 import io.annolake.common.agreement.AnswerCodes.Group;
 import java.io.Serializable;
 import java.sql.Date;
@@ -29,10 +31,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The Spark side of agreement: answers -> one {@link ItemAnswers} per unit (each worker's latest
@@ -308,7 +311,10 @@ public final class AgreementTransforms {
               }
               return List.of(p).iterator();
             })
-        .reduce(Partial::merge);
+        .collect() // merged in partition order, not as tasks finish: sums of doubles repeat run to run
+        .stream()
+        .reduce(Partial::merge)
+        .orElseThrow();
     AnswerCodes codes = c0.codes();
     Map<SliceKey, PoissonBootstrap> states = new HashMap<>();
     for (int s = 0; s < folded.states.length; s++) {
@@ -319,9 +325,10 @@ public final class AgreementTransforms {
     List<Row> workers = new ArrayList<>(folded.workers.size());
     new java.util.TreeMap<>(folded.workers).forEach(
         (k, n) -> {
-          Object[] slice = codes.sliceColumns((int) (k >>> 32));
+          long perSlice = Math.max(1, codes.workers());
+          Object[] slice = codes.sliceColumns((int) (k / perSlice));
           workers.add(RowFactory.create(
-              slice[0], slice[1], slice[2], slice[3], codes.workerId((int) (long) k), n[0], n[1], (double) n[2] / n[1]));
+              slice[0], slice[1], slice[2], slice[3], codes.workerId((int) (k % perSlice)), n[0], n[1], (double) n[2] / n[1]));
         });
     List<Row> top = new ArrayList<>(folded.contested);
     top.sort(new Contested());
@@ -331,11 +338,17 @@ public final class AgreementTransforms {
   /** One partition's share of a {@link Fold}; partials of disjoint units merge by addition. */
   private static final class Partial implements Serializable {
     private final PoissonBootstrap[] states;
-    /** (slice << 32 | worker) -> {items, co-raters, co-raters with the same label}. */
+    /**
+     * (slice * workers + worker) -> {items, co-raters, co-raters with the same label}. Not slice << 32 |
+     * worker: Long.hashCode would be slice ^ worker, and its collisions turn the map's bins into trees.
+     */
     private final HashMap<Long, long[]> workers = new HashMap<>();
     /** The most contested units seen, least contested at the head. */
     private final java.util.PriorityQueue<Row> contested;
     private final int keep;
+    /** Made on first use by the partition that folds (the merged partial only offers rows). */
+    private transient ItemRows itemRows;
+    private transient scala.Function1<Object, Object> toRow;
 
     Partial(int slices, int keep) {
       this.states = new PoissonBootstrap[slices];
@@ -364,14 +377,18 @@ public final class AgreementTransforms {
           for (int y = 0; y < w.length; y++) {
             same += l[y] == l[x] ? 1 : 0;
           }
-          long[] n = workers.computeIfAbsent(((long) s << 32) | w[x], k -> new long[3]);
+          long[] n = workers.computeIfAbsent((long) s * codes.workers() + w[x], k -> new long[3]);
           n[0]++;
           n[1] += w.length - 1;
           n[2] += same;
         }
       }
       if (keep > 0 && (contested.size() < keep || mayBeMoreContested(ItemStats.of(counts), contested.peek()))) {
-        offer(itemRow(i, codes));
+        if (itemRows == null) {
+          itemRows = new ItemRows(codes);
+          toRow = CatalystTypeConverters.createToScalaConverter(AgreementTables.ITEM_AGREEMENT);
+        }
+        offer((Row) toRow.apply(itemRows.row(i)));
       }
     }
 
@@ -435,8 +452,24 @@ public final class AgreementTransforms {
 
   /** Per item: annotations, distinct labels, top label and its share, entropy, percent agreement. */
   public static Dataset<Row> itemAgreement(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding) {
-    SparkSession spark = SparkSession.active();
-    return spark.createDataFrame(items.map(i -> itemRow(i, coding.value().codes())), AgreementTables.ITEM_AGREEMENT);
+    JavaRDD<InternalRow> rows =
+        items.mapPartitions(
+            it -> {
+              ItemRows make = new ItemRows(coding.value().codes());
+              return new Iterator<InternalRow>() {
+                @Override
+                public boolean hasNext() {
+                  return it.hasNext();
+                }
+
+                @Override
+                public InternalRow next() {
+                  return make.row(it.next());
+                }
+              };
+            });
+    // millions of rows: internal rows go to the writer with no conversion
+    return SparkSession.active().internalCreateDataFrame(rows.rdd(), AgreementTables.ITEM_AGREEMENT, false);
   }
 
   /** Orders item_agreement rows most contested first. */
@@ -457,17 +490,37 @@ public final class AgreementTransforms {
     }
   }
 
-  /** Label codes follow string order, so the stats (and their ties) are those of the labels sorted as strings. */
-  private static Row itemRow(ItemAnswers i, AnswerCodes codes) {
-    ItemStats s = ItemStats.of(ItemCounts.ofValues(i.labels()));
-    Object[] g = codes.groupColumns(i.group());
-    return new GenericRowWithSchema(
-        new Object[] {
-          g[0], g[1], g[2], g[3], i.itemId(), s.annotations(), s.distinctLabels(),
-          s.topLabel() < 0 ? null : codes.label(i.group(), s.topLabel()), orNull(s.topLabelShare()), orNull(s.entropy()),
-          orNull(s.percentAgreement())
-        },
-        AgreementTables.ITEM_AGREEMENT);
+  /**
+   * item_agreement rows as Spark internal rows, each group's columns and labels encoded once.
+   * Label codes follow string order, so the stats (and their ties) are those of the labels sorted
+   * as strings.
+   */
+  private static final class ItemRows {
+    private final Object[][] groups;
+    private final UTF8String[][] labels;
+
+    ItemRows(AnswerCodes codes) {
+      groups = new Object[codes.groups()][];
+      labels = new UTF8String[codes.groups()][];
+      for (int g = 0; g < groups.length; g++) {
+        Group x = codes.group(g);
+        Integer day = x.day() == null ? null : (int) java.time.LocalDate.parse(x.day()).toEpochDay();
+        groups[g] = new Object[] {utf8(x.project()), utf8(x.step()), utf8(x.guidelineVersion()), day};
+        labels[g] = new UTF8String[codes.labels(g)];
+        for (int l = 0; l < labels[g].length; l++) {
+          labels[g][l] = utf8(codes.label(g, l));
+        }
+      }
+    }
+
+    InternalRow row(ItemAnswers i) {
+      ItemStats s = ItemStats.of(ItemCounts.ofValues(i.labels()));
+      Object[] g = groups[i.group()];
+      return InternalRows.of(
+          g[0], g[1], g[2], g[3], utf8(i.itemId()), s.annotations(), s.distinctLabels(),
+          s.topLabel() < 0 ? null : labels[i.group()][s.topLabel()], orNull(s.topLabelShare()), orNull(s.entropy()),
+          orNull(s.percentAgreement()));
+    }
   }
 
   private static final StructType PAIR_CELLS =
@@ -481,40 +534,197 @@ public final class AgreementTransforms {
 
   /**
    * Cohen's kappa of every worker pair sharing at least {@code minOverlap} items in a slice. Cost is
-   * quadratic in the workers of an item (pairs), linear in items: one shuffle of one row per pair
-   * and shared item, sorted by pair, so each pair's table is built as its rows stream by. The sort
-   * key k packs (slice, worker a, worker b) into one long, which Spark sorts by prefix alone;
-   * when slices x workers^2 do not fit a long, k is 0 and the sort compares the three ints.
+   * quadratic in the workers of an item (pairs), linear in items. The key k packs (slice, worker a,
+   * worker b) into one long; pairs are counted first on bare keys ({@link #qualifyingPairs}), so
+   * the one shuffle of rows, one per pair and shared item, sorted by k (Spark radix-sorts one
+   * long), carries only the pairs that will be written. When slices x workers^2 do not fit a long,
+   * every pair's rows are shuffled, sorted by the three ints, and the small pairs dropped after.
    */
   public static Dataset<Row> workerPairs(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, AgreementSettings settings) {
-    SparkSession spark = SparkSession.active();
     AnswerCodes codes = coding.value().codes();
     long workers = Math.max(1, codes.workers());
     boolean packs = codes.slices() <= Long.MAX_VALUE / workers / workers;
-    JavaRDD<Row> cells =
-        items.flatMap(
-            i -> {
-              Coding c = coding.value();
-              int g = i.group();
-              int s = c.codes().slice(g);
-              int[] w = i.workers();
-              int[] l = i.labels();
-              List<Row> out = new ArrayList<>(w.length * (w.length - 1) / 2);
-              for (int a = 0; a < w.length; a++) {
-                for (int b = a + 1; b < w.length; b++) {
-                  long k = packs ? (s * workers + w[a]) * workers + w[b] : 0;
-                  out.add(RowFactory.create(k, s, w[a], w[b], c.category(g, l[a]), c.category(g, l[b])));
-                }
-              }
-              return out.iterator();
-            });
-    int minOverlap = settings.minPairOverlap();
-    Dataset<Row> shuffled = spark.createDataFrame(cells, PAIR_CELLS).repartition(col("s"), col("a"), col("b"));
+    return workerPairs(items, coding, settings.minPairOverlap(), packs ? PairKeys.PACKED : PairKeys.UNPACKED);
+  }
+
+  /** How worker pairs are keyed: one packed long, or (slice, a, b) when that does not fit a long. */
+  enum PairKeys {
+    PACKED,
+    UNPACKED
+  }
+
+  static Dataset<Row> workerPairs(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, int minOverlap, PairKeys keys) {
+    SparkSession spark = SparkSession.active();
+    boolean packs = keys == PairKeys.PACKED;
+    long workers = Math.max(1, coding.value().codes().workers());
+    // left to Spark's cleaner: the rows are read lazily, by the caller's write
+    Broadcast<long[]> kept = packs ? broadcast(spark, qualifyingPairs(items, coding, workers, minOverlap)) : null;
+    JavaRDD<InternalRow> cells =
+        items.mapPartitions(
+            it -> new PairCells(it, coding.value(), workers, packs ? kept.value() : null));
+    Dataset<Row> shuffled =
+        spark.internalCreateDataFrame(cells.rdd(), PAIR_CELLS, false).repartition(col("s"), col("a"), col("b"));
     // one long key is radix-sorted; three ints need comparisons
     Dataset<Row> sorted = packs ? shuffled.sortWithinPartitions("k") : shuffled.sortWithinPartitions("s", "a", "b");
     JavaRDD<Row> pairs =
         sorted.queryExecution().toRdd().toJavaRDD().mapPartitions(rows -> new Pairs(rows, coding.value(), minOverlap));
     return spark.createDataFrame(pairs, AgreementTables.WORKER_PAIR_AGREEMENT);
+  }
+
+  /**
+   * The packed keys of the pairs sharing at least {@code minOverlap} units, sorted: each
+   * partition buckets its bare pair keys by hash, one long[] per bucket, and each bucket's keys
+   * are sorted and counted in runs (a long per pair and unit crosses the shuffle, no row).
+   */
+  static long[] qualifyingPairs(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, long workers, int minOverlap) {
+    int buckets = Math.max(1, items.getNumPartitions());
+    List<long[]> kept =
+        items
+            .mapPartitionsToPair(
+                (Iterator<ItemAnswers> it) -> {
+                  Coding c = coding.value();
+                  LongList[] keys = new LongList[buckets];
+                  for (int b = 0; b < buckets; b++) {
+                    keys[b] = new LongList();
+                  }
+                  while (it.hasNext()) {
+                    ItemAnswers i = it.next();
+                    long s = c.codes().slice(i.group());
+                    int[] w = i.workers();
+                    for (int a = 0; a < w.length; a++) {
+                      for (int b = a + 1; b < w.length; b++) {
+                        long k = (s * workers + w[a]) * workers + w[b];
+                        keys[bucket(k, buckets)].add(k);
+                      }
+                    }
+                  }
+                  List<scala.Tuple2<Integer, long[]>> out = new ArrayList<>(buckets);
+                  for (int b = 0; b < buckets; b++) {
+                    out.add(new scala.Tuple2<>(b, keys[b].toArray()));
+                  }
+                  return out.iterator();
+                })
+            .partitionBy(new org.apache.spark.HashPartitioner(buckets))
+            .mapPartitions(parts -> List.of(keysAtLeast(parts, minOverlap)).iterator())
+            .collect();
+    long[] all = kept.stream().flatMapToLong(Arrays::stream).toArray();
+    Arrays.sort(all);
+    return all;
+  }
+
+  /** The keys occurring at least {@code minOverlap} times in the arrays, once each, sorted. */
+  static long[] keysAtLeast(Iterator<scala.Tuple2<Integer, long[]>> parts, int minOverlap) {
+    LongList all = new LongList();
+    while (parts.hasNext()) {
+      all.addAll(parts.next()._2());
+    }
+    long[] keys = all.toArray();
+    Arrays.sort(keys);
+    LongList out = new LongList();
+    for (int i = 0, j; i < keys.length; i = j) {
+      for (j = i + 1; j < keys.length && keys[j] == keys[i]; j++) {}
+      if (j - i >= minOverlap) {
+        out.add(keys[i]);
+      }
+    }
+    return out.toArray();
+  }
+
+  /** A pair key's bucket: a hash that mixes the low bits (workers b) with the high ones. */
+  private static int bucket(long k, int buckets) {
+    long h = k * 0x9E3779B97F4A7C15L;
+    return (int) Math.floorMod(h ^ (h >>> 32), (long) buckets);
+  }
+
+  /** A growable array of longs (no boxing). */
+  private static final class LongList {
+    private long[] values = new long[16];
+    private int size;
+
+    void add(long v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
+
+    void addAll(long[] v) {
+      if (size + v.length > values.length) {
+        values = Arrays.copyOf(values, Math.max(size + v.length, size * 2));
+      }
+      System.arraycopy(v, 0, values, size, v.length);
+      size += v.length;
+    }
+
+    long[] toArray() {
+      return Arrays.copyOf(values, size);
+    }
+  }
+
+  /**
+   * The cells of one partition's units, lazily: (k, slice, worker a, worker b, category of a,
+   * category of b) per pair and shared unit; with packed keys only the pairs in {@code wanted}.
+   * One iterator per partition, not per unit: most units have no qualifying pair.
+   */
+  private static final class PairCells implements Iterator<InternalRow> {
+    private final Iterator<ItemAnswers> items;
+    private final Coding coding;
+    private final long workers;
+    private final long[] wanted;
+    private ItemAnswers unit;
+    private int slice;
+    /** The next pair of the unit to look at: its workers' positions, a < b. */
+    private int a;
+    private int b;
+    private InternalRow ready;
+
+    /** @param wanted the packed keys to emit, sorted; null: every pair, unpacked (k = 0) */
+    PairCells(Iterator<ItemAnswers> items, Coding coding, long workers, long[] wanted) {
+      this.items = items;
+      this.coding = coding;
+      this.workers = workers;
+      this.wanted = wanted;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (ready == null) {
+        if (unit == null || a >= unit.workers().length - 1) {
+          if (!items.hasNext()) {
+            return false;
+          }
+          unit = items.next();
+          slice = coding.codes().slice(unit.group());
+          a = 0;
+          b = 1;
+          continue;
+        }
+        int[] w = unit.workers();
+        int x = a;
+        int y = b;
+        if (++b == w.length) {
+          a++;
+          b = a + 1;
+        }
+        long k = wanted == null ? 0 : (slice * workers + w[x]) * workers + w[y];
+        if (wanted == null || Arrays.binarySearch(wanted, k) >= 0) {
+          int g = unit.group();
+          int[] l = unit.labels();
+          ready = InternalRows.of(k, slice, w[x], w[y], coding.category(g, l[x]), coding.category(g, l[y]));
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public InternalRow next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      InternalRow r = ready;
+      ready = null;
+      return r;
+    }
   }
 
   /** Streams the cells of pairs sorted by (slice, worker a, worker b) into one row per pair with enough overlap. */

@@ -216,6 +216,12 @@ public final class UnitBlock implements Serializable {
 
     private int group(InternalRow r) {
       GroupKey key = GroupKey.of(r);
+      // few groups (the usual case): comparing strings beats hashing four of them per unit
+      for (int g = 0; g < groups.size() && groups.size() <= 16; g++) {
+        if (groups.get(g).equals(key)) {
+          return g;
+        }
+      }
       Integer g = groupCodes.get(key);
       if (g == null) {
         GroupKey owned = key.copy();
