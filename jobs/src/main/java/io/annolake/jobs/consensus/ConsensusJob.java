@@ -124,23 +124,20 @@ public final class ConsensusJob implements Callable<Integer> {
       progress.step("deciding");
       Map<String, Long> decisions = fit.decisions(settings, method);
       long items = decisions.values().stream().mapToLong(Long::longValue).sum();
-      lap(steps, "decide", t0, -1);
-      // Three independent tables: while one write's tasks run, another's Delta commit (driver work) goes on.
-      JobSteps writing = new JobSteps(progress);
-      writing.start("writing " + String.join(", ", Tables.CONSENSUS_TABLES));
-      Map<String, Callable<Long>> writes = new LinkedHashMap<>(); // the small ones first: their few tasks run at once
-      writes.put(Tables.WORKER_SKILLS, () -> write(run, Tables.WORKER_SKILLS, fit.workerSkills(method), project, fit.workerSkillRows(),
-          "t.worker_id = s.worker_id AND t.true_label <=> s.true_label AND t.given_label <=> s.given_label"));
-      writes.put(Tables.ESCALATIONS, () -> write(run, Tables.ESCALATIONS, fit.escalations(settings, method), project,
-          decisions.getOrDefault(Decision.ESCALATED.name(), 0L), "t.item_id = s.item_id"));
-      writes.put(Tables.CONSENSUS_LABELS, () -> write(run, Tables.CONSENSUS_LABELS, fit.labels(settings, method), project, items,
-          "t.item_id = s.item_id"));
-      writing.concurrently(writes);
-      writing.end();
-      for (String table : Tables.CONSENSUS_TABLES) {
-        steps.put("write " + table, Math.round(writing.seconds().get("  " + table) * 1000));
-      }
-      steps.put("writes (concurrent)", Math.round(writing.seconds().get("writing " + String.join(", ", Tables.CONSENSUS_TABLES)) * 1000));
+      t0 = lap(steps, "decide", t0, -1);
+      // One table after another: written concurrently, the labels and escalations passes (each an
+      // E-step per item over the cached blocks) contended for the 2 cores and memory, with no gain.
+      progress.step("writing " + Tables.CONSENSUS_LABELS);
+      write(run, Tables.CONSENSUS_LABELS, fit.labels(settings, method), project, items, "t.item_id = s.item_id");
+      t0 = lap(steps, "write " + Tables.CONSENSUS_LABELS, t0, -1);
+      progress.step("writing " + Tables.ESCALATIONS);
+      write(run, Tables.ESCALATIONS, fit.escalations(settings, method), project, decisions.getOrDefault(Decision.ESCALATED.name(), 0L),
+          "t.item_id = s.item_id");
+      t0 = lap(steps, "write " + Tables.ESCALATIONS, t0, -1);
+      progress.step("writing " + Tables.WORKER_SKILLS);
+      write(run, Tables.WORKER_SKILLS, fit.workerSkills(method), project, fit.workerSkillRows(),
+          "t.worker_id = s.worker_id AND t.true_label <=> s.true_label AND t.given_label <=> s.given_label");
+      lap(steps, "write " + Tables.WORKER_SKILLS, t0, -1);
       Map<String, Long> versions = new LinkedHashMap<>();
       run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
       return new Result(
@@ -181,20 +178,19 @@ public final class ConsensusJob implements Callable<Integer> {
     return table == null || project == null ? table : table.where(col("project_id").equalTo(project));
   }
 
-  /** The whole table is replaced; with --project only that project's rows are. Returns the rows written. */
-  private static long write(LakehouseRun run, String table, Dataset<Row> rows, String project, long count, String key) {
+  /** The whole table is replaced; with --project only that project's rows are. */
+  private static void write(LakehouseRun run, String table, Dataset<Row> rows, String project, long count, String key) {
     if (project == null || !run.lakehouse().exists(table)) {
       if (project == null) {
         run.overwrite(table, rows, count);
       } else {
         run.merge(table, rows, "false", m -> m.whenNotMatched().insertAll(), count);
       }
-      return count;
+      return;
     }
     String on = "t.project_id = s.project_id AND t.step = s.step AND " + key;
     String mine = "t.project_id = '" + project.replace("'", "''") + "'";
     run.merge(table, rows, on,
         m -> m.whenMatched().updateAll().whenNotMatched().insertAll().whenNotMatchedBySource(mine).delete(), count);
-    return count;
   }
 }
