@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.annolake.common.aggregation.spark.InternalRows;
 import io.annolake.common.agreement.AnswerCodes.Group;
+import io.annolake.common.collect.LongList;
 import java.io.Serializable;
 import java.sql.Date;
 import java.util.ArrayList;
@@ -634,31 +635,6 @@ public final class AgreementTransforms {
   private static int bucket(long k, int buckets) {
     long h = k * 0x9E3779B97F4A7C15L;
     return (int) Math.floorMod(h ^ (h >>> 32), (long) buckets);
-  }
-
-  /** A growable array of longs (no boxing). */
-  private static final class LongList {
-    private long[] values = new long[16];
-    private int size;
-
-    void add(long v) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = v;
-    }
-
-    void addAll(long[] v) {
-      if (size + v.length > values.length) {
-        values = Arrays.copyOf(values, Math.max(size + v.length, size * 2));
-      }
-      System.arraycopy(v, 0, values, size, v.length);
-      size += v.length;
-    }
-
-    long[] toArray() {
-      return Arrays.copyOf(values, size);
-    }
   }
 
   /**
