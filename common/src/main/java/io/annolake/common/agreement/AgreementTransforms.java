@@ -594,7 +594,7 @@ public final class AgreementTransforms {
                     int[] w = i.workers();
                     for (int a = 0; a < w.length; a++) {
                       for (int b = a + 1; b < w.length; b++) {
-                        long k = (s * workers + w[a]) * workers + w[b];
+                        long k = pairKey(s, w[a], w[b], workers);
                         keys[bucket(k, buckets)].add(k);
                       }
                     }
@@ -629,6 +629,11 @@ public final class AgreementTransforms {
       }
     }
     return out.toArray();
+  }
+
+  /** (slice, worker a, worker b) packed into one long: the one key the counting and the cells share. */
+  private static long pairKey(long slice, int a, int b, long workers) {
+    return (slice * workers + a) * workers + b;
   }
 
   /** A pair key's bucket: a hash that mixes the low bits (workers b) with the high ones. */
@@ -682,7 +687,7 @@ public final class AgreementTransforms {
           a++;
           b = a + 1;
         }
-        long k = wanted == null ? 0 : (slice * workers + w[x]) * workers + w[y];
+        long k = wanted == null ? 0 : pairKey(slice, w[x], w[y], workers);
         if (wanted == null || Arrays.binarySearch(wanted, k) >= 0) {
           int g = unit.group();
           int[] l = unit.labels();
