@@ -186,6 +186,7 @@ public final class BenchCommand implements Callable<Integer> {
       json.put("em_passes", reference.passes());
       json.put("em_spark_ms_per_pass", Math.round(reference.sparkMsPerPass() * 100) / 100.0);
       json.put("em_plain_java_1_thread_ms_per_pass", Math.round(reference.plainMsPerPass() * 100) / 100.0);
+      json.put("em_plain_java_all_cores_ms_per_pass", Math.round(reference.plainAllCoresMsPerPass() * 100) / 100.0);
       json.put("em_per_core_ratio", Math.round(reference.perCoreRatio() * 100) / 100.0);
     }
     System.out.println(json);

@@ -21,9 +21,12 @@ import org.apache.spark.sql.SparkSession;
  * @param passes fused passes run by each (the initial majority-vote pass not counted)
  * @param sparkMsPerPass mean wall time of a Spark pass
  * @param plainMsPerPass mean wall time of the same pass in one thread
+ * @param plainAllCoresMsPerPass the same plain-Java pass with one thread per core (one task per
+ *     partition, as Spark schedules them): what the machine gives without Spark
  * @param perCoreRatio Spark's core time per pass over the plain loop's (cores x spark / plain)
  */
-record EmReference(int passes, double sparkMsPerPass, double plainMsPerPass, double perCoreRatio) {
+record EmReference(
+    int passes, double sparkMsPerPass, double plainMsPerPass, double plainAllCoresMsPerPass, double perCoreRatio) {
 
   static EmReference measure(SparkSession spark, Path lakehouse, String method, int partitions) {
     Dataset<Row> annotations = spark.read().format("delta").load(lakehouse.resolve("annotations").toString());
@@ -37,15 +40,26 @@ record EmReference(int passes, double sparkMsPerPass, double plainMsPerPass, dou
         programs[t] = aggregator.program(tasks.get(t).workers().size(), tasks.get(t).labels().size());
       }
       List<Double> sparkPasses = SparkAggregation.fitAll(indexed, programs).passMillis();
-      // Only the answers (no per-item facts) come to the driver: the int arrays the EM reads.
-      List<TaskBlock> blocks = indexed.shared().map(tb -> new TaskBlock(tb.task(), tb.block(), null)).collect();
-      List<Double> plainPasses =
-          SparkAggregation.fitFused(programs, (states, active) -> SparkAggregation.localPass(blocks, programs, states, active))
-              .passMillis();
-      double sparkMean = meanAfterFirst(sparkPasses);
-      double plainMean = meanAfterFirst(plainPasses);
+      // Only the answers (no per-item facts) come to the driver: the int arrays the EM reads, by partition.
+      List<List<TaskBlock>> byPartition =
+          indexed.shared().map(tb -> new TaskBlock(tb.task(), tb.block(), null)).glom().collect();
       int cores = Runtime.getRuntime().availableProcessors();
-      return new EmReference(sparkPasses.size() - 1, sparkMean, plainMean, cores * sparkMean / plainMean);
+      double plainMean = plainMean(programs, byPartition, 1);
+      double parallelMean = plainMean(programs, byPartition, cores);
+      double sparkMean = meanAfterFirst(sparkPasses);
+      return new EmReference(sparkPasses.size() - 1, sparkMean, plainMean, parallelMean, cores * sparkMean / plainMean);
+    }
+  }
+
+  /** Mean plain-Java pass time on the given number of threads. */
+  private static double plainMean(EmProgram[] programs, List<List<TaskBlock>> partitions, int threads) {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      return meanAfterFirst(
+          SparkAggregation.fitFused(programs, (states, active) -> SparkAggregation.localPass(partitions, programs, states, active, pool))
+              .passMillis());
+    } finally {
+      pool.shutdownNow();
     }
   }
 

@@ -4,6 +4,7 @@ import io.annolake.common.aggregation.ItemBlock;
 import io.annolake.common.collect.IntList;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -15,13 +16,22 @@ import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Turns one partition of {@link SparkAggregation#STREAM} rows (Spark's internal rows, so no string
- * is decoded that is not kept; columns after STREAM's are ignored), with each item's rows together and sorted by kind, worker and
- * label, into one {@link LocalBlock} per task present: answers indexed in dictionaries local to the
- * partition (the global ones are merged from these afterwards, which saves a pass over the
- * answers), per-item facts beside them. Items of different tasks may alternate. Items with facts
- * but no answer at all are skipped.
+ * is decoded that is not kept) followed by the item hash, sorted by that hash alone, into one
+ * {@link LocalBlock} per task present: answers indexed in dictionaries local to the partition (the
+ * global ones are merged from these afterwards, which saves a pass over the answers), per-item
+ * facts beside them. An item's rows come in any order ({@link LocalBlock#toGlobal} orders its
+ * answers); items whose hashes collide are told apart exactly. Items of different tasks may
+ * alternate. Items with facts but no answer at all are skipped.
  */
 final class BlockBuilder {
+  /** The item hash column, after STREAM's. */
+  private static final int HASH = SparkAggregation.STREAM.fields().length;
+  /** Rows of colliding items in (project, step, item) order. */
+  private static final Comparator<InternalRow> ITEM_ORDER =
+      Comparator.comparing((InternalRow r) -> r.getUTF8String(0))
+          .thenComparing(r -> r.getUTF8String(1))
+          .thenComparing(r -> r.getUTF8String(2));
+
   private final UTF8String projectKey;
   private final UTF8String stepKey;
   private final Map<UTF8String, Integer> workers = new HashMap<>();
@@ -65,20 +75,57 @@ final class BlockBuilder {
   static List<LocalBlock> buildAll(Iterator<InternalRow> rows) {
     Map<UTF8String, Map<UTF8String, BlockBuilder>> byTask = new LinkedHashMap<>();
     BlockBuilder builder = null;
+    long hash = 0;
+    // Rows of the run of equal hashes that belong to another item than the one being read: a
+    // collision (about one in 10^7 datasets of millions of items), read once the run ends.
+    List<InternalRow> collided = new ArrayList<>();
     while (rows.hasNext()) {
       InternalRow r = rows.next();
-      UTF8String project = r.getUTF8String(0);
-      UTF8String step = r.getUTF8String(1);
-      if (builder == null || !builder.projectKey.equals(project) || !builder.stepKey.equals(step)) {
-        builder =
-            byTask.computeIfAbsent(project.clone(), p -> new LinkedHashMap<>())
-                .computeIfAbsent(step.clone(), x -> new BlockBuilder(project.clone(), step.clone()));
+      long h = r.getLong(HASH);
+      if (builder != null && h == hash) {
+        if (!builder.reading(r)) {
+          collided.add(r.copy());
+          continue;
+        }
+      } else if (!collided.isEmpty()) {
+        builder = addCollided(byTask, builder, collided);
       }
+      hash = h;
+      builder = builderFor(byTask, builder, r);
       builder.add(r);
     }
+    addCollided(byTask, builder, collided);
     List<LocalBlock> out = new ArrayList<>();
     byTask.values().forEach(steps -> steps.values().forEach(b -> out.add(b.finish())));
     return out;
+  }
+
+  private static BlockBuilder addCollided(
+      Map<UTF8String, Map<UTF8String, BlockBuilder>> byTask, BlockBuilder builder, List<InternalRow> collided) {
+    collided.sort(ITEM_ORDER);
+    for (InternalRow r : collided) {
+      builder = builderFor(byTask, builder, r);
+      builder.add(r);
+    }
+    collided.clear();
+    return builder;
+  }
+
+  private static BlockBuilder builderFor(
+      Map<UTF8String, Map<UTF8String, BlockBuilder>> byTask, BlockBuilder builder, InternalRow r) {
+    UTF8String project = r.getUTF8String(0);
+    UTF8String step = r.getUTF8String(1);
+    if (builder != null && builder.projectKey.equals(project) && builder.stepKey.equals(step)) {
+      return builder;
+    }
+    return byTask.computeIfAbsent(project.clone(), p -> new LinkedHashMap<>())
+        .computeIfAbsent(step.clone(), x -> new BlockBuilder(project.clone(), step.clone()));
+  }
+
+  /** Whether the row is of the item this builder is reading. */
+  private boolean reading(InternalRow r) {
+    return current != null && projectKey.equals(r.getUTF8String(0)) && stepKey.equals(r.getUTF8String(1))
+        && current.equals(r.getUTF8String(2));
   }
 
   private void add(InternalRow r) {
@@ -129,7 +176,7 @@ final class BlockBuilder {
     if (current == null) {
       return;
     }
-    String[] out = itemExcluded.isEmpty() ? null : itemExcluded.toArray(String[]::new);
+    String[] out = itemExcluded.isEmpty() ? null : itemExcluded.stream().sorted().toArray(String[]::new);
     if (itemAnswers > 0) {
       items.add(current.toString());
       start.add(worker.size());

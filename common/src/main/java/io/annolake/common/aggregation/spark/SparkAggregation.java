@@ -154,8 +154,10 @@ public final class SparkAggregation {
    * @param partitions partitions of the cached blocks
    */
   public static Indexed indexStream(Dataset<Row> stream, Map<String, List<String>> declaredLabels, int partitions) {
-    // Sorting by a 64-bit hash of the item first lets the sorter decide on its long prefix (all rows
-    // of a task share project and step); equal hashes fall through to the ids, so items never mix.
+    // Sorted by a 64-bit hash of the item alone, which Spark radix-sorts with no row comparison (a
+    // sort that also ordered by the ids compared every row of an item with its neighbours). Each
+    // item's rows end up together; BlockBuilder tells colliding items apart exactly and toGlobal
+    // puts each item's answers in one canonical order, whatever order the shuffle delivered.
     // The columns are put in STREAM order (the hash last) before the shuffle, where the projection is
     // fused into the scan; a projection after the sort would copy every row once more.
     Column[] columns =
@@ -167,7 +169,7 @@ public final class SparkAggregation {
         stream
             .select(columns)
             .repartition(partitions, col(ITEM_HASH))
-            .sortWithinPartitions(ITEM_HASH, "project_id", "step", "item_id", "kind", "worker_id", "label", "annotation_id");
+            .sortWithinPartitions(ITEM_HASH);
     JavaRDD<LocalBlock> local =
         grouped
             .queryExecution()
@@ -281,9 +283,29 @@ public final class SparkAggregation {
     return new Fitted(out, passMillis);
   }
 
-  /** The statistics of one fused pass over blocks in this thread, in the order given (the plain-Java reference). */
-  public static double[][] localPass(Iterable<TaskBlock> blocks, EmProgram[] programs, double[][] states, boolean[] active) {
-    return sumInOrder(java.util.Collections.singletonList(accumulate(blocks.iterator(), programs, states, active)).iterator(), programs);
+  /**
+   * The statistics of one fused pass over partitions of blocks on the pool's threads, one task per
+   * partition and summed in partition order as Spark's pass does (the plain-Java reference).
+   */
+  public static double[][] localPass(
+      List<List<TaskBlock>> partitions, EmProgram[] programs, double[][] states, boolean[] active,
+      java.util.concurrent.ExecutorService pool) {
+    List<java.util.concurrent.Future<double[][]>> parts = new ArrayList<>();
+    for (List<TaskBlock> p : partitions) {
+      parts.add(pool.submit(() -> accumulate(p.iterator(), programs, states, active)));
+    }
+    List<double[][]> done = new ArrayList<>();
+    try {
+      for (java.util.concurrent.Future<double[][]> f : parts) {
+        done.add(f.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+    return sumInOrder(done.iterator(), programs);
   }
 
   /** Sums the statistics of the active tasks' blocks, in order; a task with no such block stays null. */
