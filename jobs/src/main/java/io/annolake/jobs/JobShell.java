@@ -42,7 +42,9 @@ public final class JobShell {
     Lakehouse lakehouse = new Lakehouse(spark, root, config.string("annolake.lakehouse.database"));
     // A persistent catalog (hive) is kept complete; a per-session one (in-memory) gets the tables a
     // run reads and writes as it touches them: registering every table loads every Delta snapshot.
-    if ("hive".equals(config.string("annolake.lakehouse.catalog"))) {
+    // The session decides, not the setting: a session opened before (the benchmark's, a notebook's)
+    // keeps the catalog it was built with.
+    if ("hive".equals(spark.sparkContext().conf().get("spark.sql.catalogImplementation", "in-memory"))) {
       lakehouse.registerAll(Tables.ALL);
     }
     return new Env(config, spark, lakehouse);
