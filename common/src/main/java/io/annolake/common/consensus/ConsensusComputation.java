@@ -1,7 +1,7 @@
 package io.annolake.common.consensus;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.struct;
@@ -11,6 +11,7 @@ import io.annolake.common.aggregation.Aggregator;
 import io.annolake.common.aggregation.EmProgram;
 import io.annolake.common.aggregation.EmRunner;
 import io.annolake.common.aggregation.spark.IndexedTask;
+import io.annolake.common.aggregation.spark.InternalRows;
 import io.annolake.common.aggregation.spark.SparkAggregation;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.quality.StatusTimeline;
@@ -20,13 +21,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The iterative part of consensus: per project and step, index the answers once, fit the method
@@ -276,38 +281,61 @@ public final class ConsensusComputation implements AutoCloseable {
     return out;
   }
 
-  /** worker_skills rows in long form: one per worker, true label and given label (built on the driver from the small state). */
+  /**
+   * worker_skills rows in long form: one per worker, true label and given label. Each task's rows
+   * are made on an executor from its fitted parameters (small: workers x K x K), as Spark's
+   * internal rows: no per-row conversion on the driver.
+   */
   public Dataset<Row> workerSkills(ConsensusPolicy.Method method) {
-    return spark.createDataFrame(workerSkillList(method), WORKER_SKILLS);
-  }
-
-  /** Rows {@link #workerSkills} gives (counted on the driver, no Spark action). */
-  public long workerSkillRows() {
-    return workerSkillList(new ConsensusPolicy.Method("", "", "")).size();
-  }
-
-  private List<Row> workerSkillList(ConsensusPolicy.Method method) {
-    List<Row> rows = new ArrayList<>();
+    List<SkillRows> tasks = new ArrayList<>();
     for (TaskFit f : fits) {
-      List<String> workers = f.task().workers();
-      List<String> labels = f.task().labels();
-      int k = labels.size();
-      EmProgram.Parameters p = f.program().parameters(f.outcome().last(), workers.size());
-      for (int j = 0; j < workers.size(); j++) {
-        Double skill = p.skills() == null ? null : p.skills()[j];
-        if (p.confusion() == null) {
-          rows.add(RowFactory.create(f.task().projectId(), f.task().step(), workers.get(j), method.name(), method.paramsHash(), skill, null, null, null));
+      EmProgram.Parameters p = f.program().parameters(f.outcome().last(), f.task().workers().size());
+      tasks.add(new SkillRows(f.task().projectId(), f.task().step(), method.name(), method.paramsHash(),
+          f.task().workers().toArray(String[]::new), f.task().labels().toArray(String[]::new), p.confusion(), p.skills()));
+    }
+    JavaRDD<InternalRow> rows =
+        JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .parallelize(tasks, Math.max(1, tasks.size()))
+            .flatMap(SkillRows::rows);
+    return spark.internalCreateDataFrame(rows.rdd(), WORKER_SKILLS, false);
+  }
+
+  /** Rows {@link #workerSkills} gives (counted from the fits, no Spark action). */
+  public long workerSkillRows() {
+    long n = 0;
+    for (TaskFit f : fits) {
+      EmProgram.Parameters p = f.program().parameters(f.outcome().last(), f.task().workers().size());
+      int k = f.task().labels().size();
+      n += (long) f.task().workers().size() * (p.confusion() == null ? 1 : k * k);
+    }
+    return n;
+  }
+
+  /** One task's fitted worker parameters, and the worker_skills rows they make. */
+  private record SkillRows(
+      String project, String step, String method, String paramsHash, String[] workers, String[] labels,
+      double[][] confusion, double[] skills) implements java.io.Serializable {
+    java.util.Iterator<InternalRow> rows() {
+      UTF8String[] label = InternalRows.utf8(labels);
+      UTF8String[] fixed = InternalRows.utf8(new String[] {project, step, method, paramsHash});
+      int k = labels.length;
+      List<InternalRow> out = new ArrayList<>(workers.length * (confusion == null ? 1 : k * k));
+      for (int j = 0; j < workers.length; j++) {
+        UTF8String worker = UTF8String.fromString(workers[j]);
+        Object skill = skills == null ? null : skills[j];
+        if (confusion == null) {
+          out.add(new GenericInternalRow(new Object[] {fixed[0], fixed[1], worker, fixed[2], fixed[3], skill, null, null, null}));
           continue;
         }
         for (int t = 0; t < k; t++) {
           for (int l = 0; l < k; l++) {
-            rows.add(RowFactory.create(f.task().projectId(), f.task().step(), workers.get(j), method.name(), method.paramsHash(), skill,
-                labels.get(t), labels.get(l), p.confusion()[j][t * k + l]));
+            out.add(new GenericInternalRow(
+                new Object[] {fixed[0], fixed[1], worker, fixed[2], fixed[3], skill, label[t], label[l], confusion[j][t * k + l]}));
           }
         }
       }
+      return out.iterator();
     }
-    return rows;
   }
 
   @Override

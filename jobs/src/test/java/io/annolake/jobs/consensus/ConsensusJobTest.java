@@ -66,7 +66,18 @@ class ConsensusJobTest {
     assertThat(run.out()).contains("decisions: " + decisions);
     assertThat(table(Tables.ESCALATIONS).select("project_id", "step", "item_id")
         .except(labels.where(col("decision").equalTo("ESCALATED")).select("project_id", "step", "item_id")).count()).isZero();
-    assertThat(table(Tables.WORKER_SKILLS).where(col("probability").isNotNull()).count()).isPositive();
+    Dataset<Row> skills = table(Tables.WORKER_SKILLS);
+    assertThat(skills.where(col("probability").isNotNull()).count()).isPositive();
+    // Long form of full confusion matrices: K x K rows per worker, each true label's row sums to 1.
+    assertThat(skills.groupBy("project_id", "step", "worker_id", "true_label").sum("probability")
+        .where("abs(`sum(probability)` - 1) > 1e-9").count()).isZero();
+    for (Row task : skills.groupBy("project_id", "step").agg(org.apache.spark.sql.functions.countDistinct("true_label")).collectAsList()) {
+      long k = task.getLong(2);
+      assertThat(skills.where(col("project_id").equalTo(task.getString(0)).and(col("step").equalTo(task.getString(1))))
+              .groupBy("worker_id").count().where(col("count").notEqual(k * k)).count())
+          .isZero();
+    }
+    assertThat(skills.where("params_hash is null or method != 'ds'").count()).isZero();
     assertThat(labels.select("run_id").distinct().count()).isEqualTo(1);
 
     List<Row> first = withoutRunId(Tables.CONSENSUS_LABELS);
