@@ -287,12 +287,7 @@ public final class ConsensusComputation implements AutoCloseable {
    * internal rows: no per-row conversion on the driver.
    */
   public Dataset<Row> workerSkills(ConsensusPolicy.Method method) {
-    List<SkillRows> tasks = new ArrayList<>();
-    for (TaskFit f : fits) {
-      EmProgram.Parameters p = f.program().parameters(f.outcome().last(), f.task().workers().size());
-      tasks.add(new SkillRows(f.task().projectId(), f.task().step(), method.name(), method.paramsHash(),
-          f.task().workers().toArray(String[]::new), f.task().labels().toArray(String[]::new), p.confusion(), p.skills()));
-    }
+    List<SkillRows> tasks = skillRows(method);
     JavaRDD<InternalRow> rows =
         JavaSparkContext.fromSparkContext(spark.sparkContext())
             .parallelize(tasks, Math.max(1, tasks.size()))
@@ -302,24 +297,33 @@ public final class ConsensusComputation implements AutoCloseable {
 
   /** Rows {@link #workerSkills} gives (counted from the fits, no Spark action). */
   public long workerSkillRows() {
-    long n = 0;
+    return skillRows(new ConsensusPolicy.Method("", "", "")).stream().mapToLong(SkillRows::size).sum();
+  }
+
+  private List<SkillRows> skillRows(ConsensusPolicy.Method method) {
+    List<SkillRows> tasks = new ArrayList<>();
     for (TaskFit f : fits) {
       EmProgram.Parameters p = f.program().parameters(f.outcome().last(), f.task().workers().size());
-      int k = f.task().labels().size();
-      n += (long) f.task().workers().size() * (p.confusion() == null ? 1 : k * k);
+      tasks.add(new SkillRows(f.task().projectId(), f.task().step(), method.name(), method.paramsHash(),
+          f.task().workers().toArray(String[]::new), f.task().labels().toArray(String[]::new), p.confusion(), p.skills()));
     }
-    return n;
+    return tasks;
   }
 
   /** One task's fitted worker parameters, and the worker_skills rows they make. */
   private record SkillRows(
       String project, String step, String method, String paramsHash, String[] workers, String[] labels,
       double[][] confusion, double[] skills) implements java.io.Serializable {
+    /** The task's rows: K x K per worker with a confusion matrix, else one per worker. */
+    long size() {
+      return (long) workers.length * (confusion == null ? 1 : labels.length * labels.length);
+    }
+
     java.util.Iterator<InternalRow> rows() {
       UTF8String[] label = InternalRows.utf8(labels);
       UTF8String[] fixed = InternalRows.utf8(new String[] {project, step, method, paramsHash});
       int k = labels.length;
-      List<InternalRow> out = new ArrayList<>(workers.length * (confusion == null ? 1 : k * k));
+      List<InternalRow> out = new ArrayList<>((int) size());
       for (int j = 0; j < workers.length; j++) {
         UTF8String worker = UTF8String.fromString(workers[j]);
         Object skill = skills == null ? null : skills[j];
