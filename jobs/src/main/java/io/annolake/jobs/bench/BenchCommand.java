@@ -47,7 +47,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Runs COMMAND on N simulated annotations and prints one JSON object: command, annotations,",
-      "wall_s, rows_per_s, peak_rss_mb (the process's peak resident memory during the timed part).",
+      "wall_s, rows_per_s, peak_rss_mb (the process's peak resident memory during the timed part);",
+      "with --repeat N (jobs), also every run's wall time and the median of the warm ones.",
       "COMMAND: generate, ingest, or a job run on an ingested lakehouse (worker-quality, agreement,",
       "consensus, compare-methods, anomalies); options after COMMAND that bench does not know are passed to it,",
       "e.g. 'bench consensus --annotations 1000000 --method ds'. Inputs (landing files and the",
@@ -88,6 +89,14 @@ public final class BenchCommand implements Callable<Integer> {
           + " blocks (collected to the driver; needs heap for every answer as ints) and report both and their per-core ratio.")
   boolean emReference;
 
+  @Option(
+      names = "--repeat",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Jobs only: run the job N times in this JVM (default: ${DEFAULT-VALUE}). wall_s stays the first run;"
+          + " runs_wall_s lists every run and warm_wall_s is the median of runs 2..N (JIT and Spark already warm).")
+  int repeat;
+
   @Option(names = "--cache-dir", defaultValue = ".bench-cache", paramLabel = "DIR", description = "Where generated inputs are cached (default: ${DEFAULT-VALUE}).")
   Path cacheDir;
 
@@ -112,12 +121,19 @@ public final class BenchCommand implements Callable<Integer> {
     Path cache = cacheDir.toAbsolutePath().resolve("n" + annotations + "-s" + seed + "-" + variant);
     Path landing = cache.resolve("landing");
 
+    if (repeat < 1) {
+      throw new ConfigException("Invalid value '" + repeat + "' for option '--repeat': must be at least 1");
+    }
+    if (repeat > 1 && (command.equals("generate") || command.equals("ingest"))) {
+      throw new ConfigException("Invalid option '--repeat' for COMMAND " + command + ": it applies to jobs run on a lakehouse");
+    }
     if (emReference && !command.equals("consensus")) {
       throw new ConfigException("Invalid option '--em-reference' for COMMAND " + command + ": it applies to consensus only");
     }
     long rows;
     double wall;
     long peak;
+    List<Double> runs = new java.util.ArrayList<>();
     EmReference reference = null;
     switch (command) {
       case "generate" -> {
@@ -157,14 +173,22 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> args = new java.util.ArrayList<>(List.of(command, "--lakehouse", lakehouse.toString()));
         args.addAll(global.asArgs()); // e.g. --logical-date, which sets the anomalies window
         args.addAll(passThrough);
-        resetPeakRss();
-        long t0 = System.nanoTime();
-        int code = io.annolake.jobs.AnnolakeCli.execute(args.toArray(String[]::new));
-        wall = (System.nanoTime() - t0) / 1e9;
-        peak = peakRssMb();
-        if (code != 0) {
-          throw new IllegalStateException("bench: " + command + " exited with " + code);
+        peak = -1;
+        // Each run replaces the job's tables (no --project: a whole overwrite), so every run does the same work.
+        for (int r = 1; r <= repeat; r++) {
+          resetPeakRss();
+          long t0 = System.nanoTime();
+          int code = io.annolake.jobs.AnnolakeCli.execute(args.toArray(String[]::new));
+          runs.add((System.nanoTime() - t0) / 1e9);
+          peak = Math.max(peak, peakRssMb());
+          if (code != 0) {
+            throw new IllegalStateException("bench: " + command + " exited with " + code + " (run " + r + " of " + repeat + ")");
+          }
+          if (repeat > 1) {
+            System.err.printf("[bench] run %d of %d: %.1f s%n", r, repeat, runs.get(r - 1));
+          }
         }
+        wall = runs.get(0);
         rows = spark.read().format("delta").load(lakehouse.resolve("annotations").toString()).count();
         if (emReference) {
           reference = EmReference.measure(spark, lakehouse, passedMethod(), spark.sessionState().conf().numShufflePartitions());
@@ -180,6 +204,11 @@ public final class BenchCommand implements Callable<Integer> {
     json.put("wall_s", Math.round(wall * 1000) / 1000.0);
     json.put("rows_per_s", Math.round(rows / wall));
     json.put("peak_rss_mb", peak);
+    if (runs.size() > 1) {
+      var all = json.putArray("runs_wall_s");
+      runs.forEach(w -> all.add(Math.round(w * 1000) / 1000.0));
+      json.put("warm_wall_s", Math.round(median(runs.subList(1, runs.size())) * 1000) / 1000.0);
+    }
     json.put("cores", Runtime.getRuntime().availableProcessors());
     json.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
     if (reference != null) {
@@ -191,6 +220,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
     System.out.println(json);
     return 0;
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** The --method passed on to the job (default ds). */

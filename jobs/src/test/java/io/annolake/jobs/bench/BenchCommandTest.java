@@ -32,7 +32,8 @@ class BenchCommandTest {
   @Test
   void measuresAJobOnACachedIngestedLakehouseAndPassesItsOptions() throws Exception {
     CliRun run =
-        CliRun.of("bench", "consensus", "--annotations", "1200", "--cache-dir", dir.toString(), "--method", "ds", "--em-reference");
+        CliRun.of("bench", "consensus", "--annotations", "1200", "--cache-dir", dir.toString(), "--method", "ds", "--em-reference",
+            "--repeat", "2");
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.out()).contains("consensus ds");
     String line = run.out().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
@@ -40,10 +41,22 @@ class BenchCommandTest {
     assertThat(json.get("command").asText()).isEqualTo("consensus");
     assertThat(json.get("annotations").asLong()).isBetween(1000L, 1300L);
     assertThat(json.get("wall_s").asDouble()).isPositive();
+    // Two runs in one JVM: both timed, the first is wall_s, the second the warm figure.
+    assertThat(json.get("runs_wall_s")).hasSize(2);
+    assertThat(json.get("runs_wall_s").get(0).asDouble()).isEqualTo(json.get("wall_s").asDouble());
+    assertThat(json.get("warm_wall_s").asDouble()).isEqualTo(json.get("runs_wall_s").get(1).asDouble());
+    assertThat(run.out()).containsOnlyOnce("{\"command\"");
     // The same EM passes in Spark and in one plain-Java thread, and their per-core ratio.
     assertThat(json.get("em_passes").asInt()).isPositive();
     assertThat(json.get("em_plain_java_1_thread_ms_per_pass").asDouble()).isGreaterThanOrEqualTo(0);
     assertThat(json.get("em_per_core_ratio").asDouble()).isPositive();
+  }
+
+  @Test
+  void rejectsARepeatBelowOneNamingTheOption() {
+    CliRun run = CliRun.of("bench", "agreement", "--annotations", "1200", "--cache-dir", dir.toString(), "--repeat", "0");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("--repeat");
   }
 
   @Test
