@@ -369,9 +369,8 @@ public final class AgreementTransforms {
       if (states[s] == null) {
         states[s] = new PoissonBootstrap(c.categories[s].size(), resamples, seed);
       }
-      Group g = codes.group(i.group());
       ItemCounts counts = ItemCounts.ofValues(values);
-      states[s].add(g.project() + '\u0000' + g.step() + '\u0000' + i.itemId(), counts);
+      states[s].add(resamples > 0 ? bootstrapKey(codes.group(i.group()), i.itemId()) : null, counts);
       if (w.length >= 2) {
         for (int x = 0; x < w.length; x++) {
           long same = -1;
@@ -391,6 +390,11 @@ public final class AgreementTransforms {
         }
         offer((Row) toRow.apply(itemRows.row(i)));
       }
+    }
+
+    /** The key an item's Poisson weights are drawn from (built only when there are replicates to weigh). */
+    private static String bootstrapKey(Group g, String itemId) {
+      return g.project() + '\u0000' + g.step() + '\u0000' + itemId;
     }
 
     /** A cheap test before the row is built: entropy and top share do not depend on the coding. */

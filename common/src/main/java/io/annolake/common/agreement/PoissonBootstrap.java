@@ -48,7 +48,10 @@ public final class PoissonBootstrap implements Serializable {
     }
   }
 
-  /** Adds an item to the estimate and, with its Poisson weights, to every replicate. */
+  /**
+   * Adds an item to the estimate and, with its Poisson weights, to every replicate. The item key
+   * seeds the weights; it may be null when there are no replicates.
+   */
   public PoissonBootstrap add(String itemKey, ItemCounts item) {
     estimate.add(item);
     if (replicates > 0 && item.total() > 0) {

@@ -158,6 +158,8 @@ public final class UnitBlock implements Serializable {
     private final IntList runWorker = new IntList();
     private final IntList runLabel = new IntList();
     private long[] runTime = new long[16];
+    /** The run's answers in {@link #compare} order (reused from run to run). */
+    private int[] order = new int[16];
 
     Builder(int partition) {
       this.partition = partition;
@@ -215,14 +217,16 @@ public final class UnitBlock implements Serializable {
     }
 
     private int group(InternalRow r) {
-      GroupKey key = GroupKey.of(r);
-      // few groups (the usual case): comparing strings beats hashing four of them per unit
-      for (int g = 0; g < groups.size() && groups.size() <= 16; g++) {
-        if (groups.get(g).equals(key)) {
-          return g;
+      // few groups (the usual case): comparing the row's strings in place beats hashing four of them per unit
+      if (groups.size() <= 16) {
+        for (int g = 0; g < groups.size(); g++) {
+          if (groups.get(g).matches(r)) {
+            return g;
+          }
         }
       }
-      Integer g = groupCodes.get(key);
+      GroupKey key = GroupKey.of(r);
+      Integer g = groups.size() <= 16 ? null : groupCodes.get(key);
       if (g == null) {
         GroupKey owned = key.copy();
         g = groups.size();
@@ -253,27 +257,48 @@ public final class UnitBlock implements Serializable {
       return c;
     }
 
+    /** Answer order within a run: unit, worker, time, then label name. */
+    private int compare(int x, int y) {
+      int c = Integer.compare(runUnit.get(x), runUnit.get(y));
+      if (c == 0) {
+        c = Integer.compare(runWorker.get(x), runWorker.get(y));
+      }
+      if (c == 0) {
+        c = Long.compare(runTime[x], runTime[y]);
+      }
+      if (c == 0 && runLabel.get(x) != runLabel.get(y)) {
+        List<String> names = labels.get(runGroup.get(runUnit.get(x)));
+        c = names.get(runLabel.get(x)).compareTo(names.get(runLabel.get(y)));
+      }
+      return c;
+    }
+
     /** Emits the run's units: per worker the latest answer (by time; ties: the larger label; no time is earliest). */
     private void finishRun() {
       int n = runUnit.size();
-      Integer[] order = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
+      if (order.length < n) {
+        order = new int[Math.max(n, order.length * 2)];
       }
-      Arrays.sort(order, (x, y) -> {
-        int c = Integer.compare(runUnit.get(x), runUnit.get(y));
-        if (c == 0) {
-          c = Integer.compare(runWorker.get(x), runWorker.get(y));
+      // A run is usually one unit's few answers: insertion sort, no boxing (both sorts are stable).
+      if (n <= 32) {
+        for (int i = 0; i < n; i++) {
+          int j = i;
+          while (j > 0 && compare(order[j - 1], i) > 0) {
+            order[j] = order[j - 1];
+            j--;
+          }
+          order[j] = i;
         }
-        if (c == 0) {
-          c = Long.compare(runTime[x], runTime[y]);
+      } else {
+        Integer[] boxed = new Integer[n];
+        for (int i = 0; i < n; i++) {
+          boxed[i] = i;
         }
-        if (c == 0 && runLabel.get(x) != runLabel.get(y)) {
-          List<String> names = labels.get(runGroup.get(runUnit.get(x)));
-          c = names.get(runLabel.get(x)).compareTo(names.get(runLabel.get(y)));
+        Arrays.sort(boxed, this::compare);
+        for (int i = 0; i < n; i++) {
+          order[i] = boxed[i];
         }
-        return c;
-      });
+      }
       for (int i = 0; i < n; i++) {
         int a = order[i];
         int unit = runUnit.get(a);

@@ -217,24 +217,33 @@ public final class ConsensusComputation implements AutoCloseable {
 
   /** consensus_labels rows: one per item answered (or whose every answer was left out), decided where its answers are cached. */
   public Dataset<Row> labels(ConsensusSettings settings, ConsensusPolicy.Method method) {
-    return rows(ConsensusRows.Output.LABELS, ConsensusRows.CONSENSUS_LABELS, settings, method);
+    return labels(settings, method, null);
+  }
+
+  /**
+   * consensus_labels rows, each item's decision counted in {@code counted} as its row is built:
+   * once the rows are written, the counts {@link #decisions} would give, without its pass.
+   */
+  public Dataset<Row> labels(ConsensusSettings settings, ConsensusPolicy.Method method, DecisionCounts counted) {
+    return rows(ConsensusRows.Output.LABELS, ConsensusRows.CONSENSUS_LABELS, settings, method, counted);
   }
 
   /** escalations rows: the ESCALATED items with their reason, candidates and answers. */
   public Dataset<Row> escalations(ConsensusSettings settings, ConsensusPolicy.Method method) {
-    return rows(ConsensusRows.Output.ESCALATIONS, ConsensusRows.ESCALATIONS, settings, method);
+    return rows(ConsensusRows.Output.ESCALATIONS, ConsensusRows.ESCALATIONS, settings, method, null);
   }
 
   /** Items per decision: one pass over the cached blocks (posteriors and the policy, no rows kept). */
   public Map<String, Long> decisions(ConsensusSettings settings, ConsensusPolicy.Method method) {
     Map<String, Long> out = new TreeMap<>();
-    rows(ConsensusRows.Output.DECISIONS, ConsensusRows.DECISIONS, settings, method)
+    rows(ConsensusRows.Output.DECISIONS, ConsensusRows.DECISIONS, settings, method, null)
         .groupBy("decision").count().collectAsList().forEach(r -> out.put(r.getString(0), r.getLong(1)));
     return out;
   }
 
   private Dataset<Row> rows(
-      ConsensusRows.Output output, StructType schema, ConsensusSettings settings, ConsensusPolicy.Method method) {
+      ConsensusRows.Output output, StructType schema, ConsensusSettings settings, ConsensusPolicy.Method method,
+      DecisionCounts counted) {
     int n = fits.size();
     EmProgram[] programs = new EmProgram[n];
     double[][] states = new double[n][];
@@ -259,7 +268,7 @@ public final class ConsensusComputation implements AutoCloseable {
               latest == null || latest.isNullAt(4) ? settings.acceptThreshold() : latest.getDouble(4));
       lowQuality[t] = lowQuality(f, settings.lowQualityAccuracy());
     }
-    ConsensusRows visitor = new ConsensusRows(output, method, projects, steps, workers, labels, thresholds, lowQuality);
+    ConsensusRows visitor = new ConsensusRows(output, method, projects, steps, workers, labels, thresholds, lowQuality, counted);
     return SparkAggregation.perItem(spark, indexed != null ? indexed : shared, programs, states, visitor, schema);
   }
 

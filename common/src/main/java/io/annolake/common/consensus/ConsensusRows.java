@@ -85,6 +85,8 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
   private final ConsensusPolicy.Thresholds[] thresholds;
   /** Per task, per worker: rated below the low-quality accuracy (null: the method rates no one). */
   private final boolean[][] lowQuality;
+  /** Where each item's decision is counted as its row is built (null: not counted). */
+  private final DecisionCounts counted;
   /** Per task: project and step as UTF8String, built on first use in each executor. */
   private transient UTF8String[][] taskNames;
   /** Per task: its labels in internal form, shared by every row that names them. */
@@ -93,7 +95,7 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
 
   ConsensusRows(
       Output output, ConsensusPolicy.Method method, String[] projects, String[] steps, String[][] workers,
-      String[][] labels, ConsensusPolicy.Thresholds[] thresholds, boolean[][] lowQuality) {
+      String[][] labels, ConsensusPolicy.Thresholds[] thresholds, boolean[][] lowQuality, DecisionCounts counted) {
     this.output = output;
     this.method = method;
     this.projects = projects;
@@ -102,6 +104,7 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     this.labels = labels;
     this.thresholds = thresholds;
     this.lowQuality = lowQuality;
+    this.counted = counted;
   }
 
   /**
@@ -143,6 +146,7 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     String adjudicated = facts.adjudicatedLabel(i);
     // Without a posterior the decision is one the confidence cannot change (see needsPosterior).
     Decision decision = ConsensusPolicy.decide(gold, adjudicated, n, unanimous, post == null ? 0 : post[best], thresholds[t]);
+    count(decision);
     switch (output) {
       case DECISIONS -> {
         return InternalRows.of(DECISION_NAMES[decision.ordinal()]);
@@ -202,6 +206,7 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     String gold = orphans.goldLabel()[o];
     String adjudicated = orphans.adjudicatedLabel()[o];
     Decision decision = ConsensusPolicy.decide(gold, adjudicated, 0, false, 0, thresholds[t]);
+    count(decision);
     switch (output) {
       case DECISIONS -> {
         return InternalRows.of(DECISION_NAMES[decision.ordinal()]);
@@ -218,6 +223,12 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
             utf8(orphans.adjudicatedBy()[o]), null, thresholds[t].minAnnotators(), thresholds[t].acceptThreshold(),
             InternalRows.strings(sorted(orphans.excluded()[o])));
       }
+    }
+  }
+
+  private void count(Decision decision) {
+    if (counted != null) {
+      counted.add(decision);
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.DataFrameWriter;
@@ -145,6 +146,11 @@ public final class LakehouseRun {
    * does not exist.
    */
   public void overwrite(String table, Dataset<Row> rows, long rowCount, String replaceWhere) {
+    overwrite(table, rows, () -> rowCount, replaceWhere);
+  }
+
+  /** As {@link #overwrite(String, Dataset, long, String)}, with a row count known once the rows are written. */
+  public void overwrite(String table, Dataset<Row> rows, LongSupplier rowCount, String replaceWhere) {
     long before = rememberVersionBefore(table);
     var writer = writer(table, rows, "overwrite", before);
     if (before == Lakehouse.ABSENT || replaceWhere == null) {
@@ -153,7 +159,7 @@ public final class LakehouseRun {
       writer.option("replaceWhere", replaceWhere);
     }
     writer.save(lakehouse.path(table));
-    afterWrite(table, before, rowCount);
+    afterWrite(table, before, rowCount.getAsLong());
   }
 
   /**
@@ -166,6 +172,16 @@ public final class LakehouseRun {
       String condition,
       Function<DeltaMergeBuilder, DeltaMergeBuilder> clauses,
       long rowCount) {
+    merge(table, rows, condition, clauses, () -> rowCount);
+  }
+
+  /** As {@link #merge(String, Dataset, String, Function, long)}, with a row count known once the rows are written. */
+  public void merge(
+      String table,
+      Dataset<Row> rows,
+      String condition,
+      Function<DeltaMergeBuilder, DeltaMergeBuilder> clauses,
+      LongSupplier rowCount) {
     long before = rememberVersionBefore(table);
     if (before == Lakehouse.ABSENT) {
       writer(table, rows, "append", before).save(lakehouse.path(table));
@@ -184,7 +200,7 @@ public final class LakehouseRun {
         spark.conf().unset(USER_METADATA_CONF);
       }
     }
-    afterWrite(table, before, rowCount);
+    afterWrite(table, before, rowCount.getAsLong());
   }
 
   /**

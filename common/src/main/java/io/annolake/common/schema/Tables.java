@@ -63,18 +63,20 @@ public final class Tables {
           .toList();
 
   /**
-   * Columns Delta keeps min/max statistics of (data skipping) in wide tables, set when the table is
-   * created: the columns readers filter on. Statistics on the others (arrays, JSON, provenance) cost
-   * write time and skip nothing. Item ids are left out too: files hold items in hash order, so an
-   * item id's min/max spans nearly every file and copying it per row buys no skipping. Tables not
-   * listed keep Delta's default, the first 32 columns.
+   * Columns Delta keeps min/max statistics of (data skipping) in the large derived tables, set when
+   * the table is created: project and step only. Their files hold rows in item hash order, so any
+   * column that varies within a run's output (item id, label, decision, confidence, priority,
+   * guideline version, day) spans its whole range in every file and skips nothing, while Delta
+   * compares and copies each such value per row for its min/max. Project and step do skip: a
+   * {@code --project} run writes files of that project only. Tables not listed keep Delta's
+   * default, the first 32 columns.
    */
   public static final Map<String, List<String>> STATS_COLUMNS =
       Map.of(
-          ITEM_AGREEMENT, List.of("project_id", "step", "guideline_version", "day"),
-          WORKER_PAIR_AGREEMENT, List.of("project_id", "step", "guideline_version", "day"),
-          CONSENSUS_LABELS, List.of("project_id", "step", "label", "confidence", "decision"),
-          ESCALATIONS, List.of("project_id", "step", "reason", "priority"));
+          ITEM_AGREEMENT, List.of("project_id", "step"),
+          WORKER_PAIR_AGREEMENT, List.of("project_id", "step"),
+          CONSENSUS_LABELS, List.of("project_id", "step"),
+          ESCALATIONS, List.of("project_id", "step"));
 
   private Tables() {}
 }

@@ -124,6 +124,11 @@ class ConsensusPolicyTest {
       fit.escalations(settings, method).collectAsList().forEach(r -> reasons.put(r.getAs("item_id"), r.getAs("reason")));
       assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of("clear", "LOW_CONFIDENCE", "split", "TIE"));
       assertThat(fit.decisions(settings, method)).containsEntry("ESCALATED", 2L).containsEntry("GOLD", 1L);
+      // Counted while the labels are built (the job's way): the same counts, no pass of their own.
+      DecisionCounts counted = new DecisionCounts(spark.sparkContext());
+      assertThat(fit.labels(settings, method, counted).count()).isEqualTo(6);
+      assertThat(counted.values()).isEqualTo(fit.decisions(settings, method));
+      assertThat(counted.items()).isEqualTo(6);
     }
   }
 
@@ -171,6 +176,9 @@ class ConsensusPolicyTest {
       assertThat(orphan.<scala.collection.Seq<String>>getAs("excluded_annotation_ids").toList().mkString(","))
           .isEqualTo("only-paused-w4");
       assertThat(fit.decisions(settings, method).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(4);
+      DecisionCounts counted = new DecisionCounts(spark.sparkContext());
+      fit.labels(settings, method, counted).collectAsList();
+      assertThat(counted.values()).as("the orphan counted too").isEqualTo(fit.decisions(settings, method)).containsEntry("PENDING", 1L);
     }
   }
 }

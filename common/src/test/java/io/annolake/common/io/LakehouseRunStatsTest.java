@@ -31,9 +31,9 @@ class LakehouseRunStatsTest {
     run.overwrite(Tables.ESCALATIONS, rows, 1);
     run.overwrite("plain_table", rows, 1);
 
-    assertThat(lakehouse.properties(Tables.ESCALATIONS)).containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "project_id,step,reason,priority");
+    assertThat(lakehouse.properties(Tables.ESCALATIONS)).containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "project_id,step");
     assertThat(statsColumns(lakehouse.path(Tables.ESCALATIONS)))
-        .containsExactlyInAnyOrder("project_id", "step", "reason", "priority");
+        .containsExactlyInAnyOrder("project_id", "step");
     // Undeclared tables keep Delta's default: every column (run_id included).
     assertThat(statsColumns(lakehouse.path("plain_table"))).contains("reason", "run_id");
   }
@@ -48,7 +48,7 @@ class LakehouseRunStatsTest {
     new LakehouseRun(lakehouse, RunContext.create("r2", "test", null, "h", Map.of())).overwrite(Tables.ESCALATIONS, rows, 1);
 
     assertThat(lakehouse.properties(Tables.ESCALATIONS))
-        .containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "project_id,step,reason,priority");
+        .containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "project_id,step");
     assertThat(lakehouse.version(Tables.ESCALATIONS)).isEqualTo(2); // one ALTER commit, then the write
   }
 
@@ -60,7 +60,7 @@ class LakehouseRunStatsTest {
 
     new LakehouseRun(lakehouse, RunContext.create("r3", "test", null, "h", Map.of())).overwrite(Tables.ESCALATIONS, rows, 1);
 
-    assertThat(lakehouse.properties(Tables.ESCALATIONS)).containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "project_id,step,reason,priority");
+    assertThat(lakehouse.properties(Tables.ESCALATIONS)).containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "project_id,step");
   }
 
   /** Columns with a min value in the stats of the table's data files. */

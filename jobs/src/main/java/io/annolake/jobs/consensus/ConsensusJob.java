@@ -9,6 +9,8 @@ import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.consensus.ConsensusComputation;
 import io.annolake.common.consensus.ConsensusPolicy;
 import io.annolake.common.consensus.ConsensusSettings;
+import io.annolake.common.consensus.Decision;
+import io.annolake.common.consensus.DecisionCounts;
 import io.annolake.common.consensus.MethodParams;
 import io.annolake.common.consensus.TaskFit;
 import io.annolake.common.io.LakehouseRun;
@@ -17,12 +19,12 @@ import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
 import io.annolake.jobs.JobSteps;
-import io.annolake.common.consensus.Decision;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
@@ -121,21 +123,22 @@ public final class ConsensusJob implements Callable<Integer> {
       }
       t0 = lap(steps, "index", t0, (System.nanoTime() - t0) / 1_000_000 - fitMillis);
       steps.put("fit", fitMillis);
-      progress.step("deciding");
-      Map<String, Long> decisions = fit.decisions(settings, method);
-      long items = decisions.values().stream().mapToLong(Long::longValue).sum();
-      t0 = lap(steps, "decide", t0, -1);
       // One table after another: written concurrently, the labels and escalations passes (each an
       // E-step per item over the cached blocks) contended for the 2 cores and memory, with no gain.
+      // The labels pass also counts the decisions (the escalations' row count, the run's summary).
       progress.step("writing " + Tables.CONSENSUS_LABELS);
-      write(run, Tables.CONSENSUS_LABELS, fit.labels(settings, method), project, items, "t.item_id = s.item_id");
+      DecisionCounts counted = new DecisionCounts(run.spark().sparkContext());
+      write(run, Tables.CONSENSUS_LABELS, fit.labels(settings, method, counted), project, counted::items, "t.item_id = s.item_id");
+      Map<String, Long> decisions = counted.values();
+      long items = counted.items();
       t0 = lap(steps, "write " + Tables.CONSENSUS_LABELS, t0, -1);
       progress.step("writing " + Tables.ESCALATIONS);
-      write(run, Tables.ESCALATIONS, fit.escalations(settings, method), project, decisions.getOrDefault(Decision.ESCALATED.name(), 0L),
-          "t.item_id = s.item_id");
+      long escalated = decisions.getOrDefault(Decision.ESCALATED.name(), 0L);
+      write(run, Tables.ESCALATIONS, fit.escalations(settings, method), project, () -> escalated, "t.item_id = s.item_id");
       t0 = lap(steps, "write " + Tables.ESCALATIONS, t0, -1);
       progress.step("writing " + Tables.WORKER_SKILLS);
-      write(run, Tables.WORKER_SKILLS, fit.workerSkills(method), project, fit.workerSkillRows(),
+      long skills = fit.workerSkillRows();
+      write(run, Tables.WORKER_SKILLS, fit.workerSkills(method), project, () -> skills,
           "t.worker_id = s.worker_id AND t.true_label <=> s.true_label AND t.given_label <=> s.given_label");
       lap(steps, "write " + Tables.WORKER_SKILLS, t0, -1);
       Map<String, Long> versions = new LinkedHashMap<>();
@@ -179,10 +182,10 @@ public final class ConsensusJob implements Callable<Integer> {
   }
 
   /** The whole table is replaced; with --project only that project's rows are. */
-  private static void write(LakehouseRun run, String table, Dataset<Row> rows, String project, long count, String key) {
+  private static void write(LakehouseRun run, String table, Dataset<Row> rows, String project, LongSupplier count, String key) {
     if (project == null || !run.lakehouse().exists(table)) {
       if (project == null) {
-        run.overwrite(table, rows, count);
+        run.overwrite(table, rows, count, null);
       } else {
         run.merge(table, rows, "false", m -> m.whenNotMatched().insertAll(), count);
       }
