@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 import io.annolake.common.aggregation.spark.InternalRows;
 import io.annolake.common.agreement.AnswerCodes.Group;
 import io.annolake.common.collect.LongList;
+import io.annolake.common.spark.ScalaSeqs;
 import java.io.Serializable;
 import java.sql.Date;
 import java.util.ArrayList;
@@ -286,7 +287,7 @@ public final class AgreementTransforms {
    * What one pass over the units gives: per slice its state (estimate plus Poisson bootstrap
    * replicates), the worker_agreement rows, and the most contested units as item_agreement rows.
    */
-  public record Fold(Map<SliceKey, PoissonBootstrap> states, List<Row> workers, List<Row> contested) {}
+  public record Fold(Map<SliceKey, PoissonBootstrap> states, java.util.SortedMap<Long, long[]> workerCounts, List<Row> contested) {}
 
   /**
    * Folds the units in one pass: partitions fold locally into a small {@link Partial} (states,
@@ -299,7 +300,7 @@ public final class AgreementTransforms {
   public static Fold fold(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, AgreementSettings settings, int contested) {
     Coding c0 = coding.value();
     if (c0.codes().groups() == 0) {
-      return new Fold(Map.of(), List.of(), List.of());
+      return new Fold(Map.of(), new java.util.TreeMap<>(), List.of());
     }
     int resamples = settings.resamples();
     long seed = settings.seed();
@@ -323,17 +324,96 @@ public final class AgreementTransforms {
         states.put(codes.sliceKey(s), folded.states[s]);
       }
     }
-    List<Row> workers = new ArrayList<>(folded.workers.size());
-    new java.util.TreeMap<>(folded.workers).forEach(
-        (k, n) -> {
-          long perSlice = Math.max(1, codes.workers());
-          Object[] slice = codes.sliceColumns((int) (k / perSlice));
-          workers.add(RowFactory.create(
-              slice[0], slice[1], slice[2], slice[3], codes.workerId((int) (k % perSlice)), n[0], n[1], (double) n[2] / n[1]));
-        });
     List<Row> top = new ArrayList<>(folded.contested);
     top.sort(new Contested());
-    return new Fold(states, workers, top);
+    return new Fold(states, new java.util.TreeMap<>(folded.workers), top);
+  }
+
+  /**
+   * The worker_agreement rows of a fold, with each worker's agreement with consensus where {@code
+   * vsConsensus} has it ({@link #consensusAgreement}; null: there is no consensus_labels table, so
+   * both columns are null).
+   */
+  public static List<Row> workerRows(Fold fold, AnswerCodes codes, Map<Long, long[]> vsConsensus) {
+    List<Row> rows = new ArrayList<>(fold.workerCounts().size());
+    long perSlice = Math.max(1, codes.workers());
+    fold.workerCounts().forEach(
+        (k, n) -> {
+          Object[] slice = codes.sliceColumns((int) (k / perSlice));
+          long[] c = vsConsensus == null ? null : vsConsensus.getOrDefault(k, new long[2]);
+          rows.add(RowFactory.create(
+              slice[0], slice[1], slice[2], slice[3], codes.workerId((int) (k % perSlice)), n[0], n[1], (double) n[2] / n[1],
+              c == null ? null : c[0], c == null || c[0] == 0 ? null : (double) c[1] / c[0]));
+        });
+    return rows;
+  }
+
+  private static final StructType UNIT_ANSWERS =
+      new StructType()
+          .add("project_id", DataTypes.StringType, false)
+          .add("step", DataTypes.StringType, true)
+          .add("item_id", DataTypes.StringType, false)
+          .add("g", DataTypes.IntegerType, false)
+          .add("w", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+          .add("l", DataTypes.createArrayType(DataTypes.IntegerType, false), false);
+
+  /**
+   * Per (slice, worker), keyed as {@link Fold#workerCounts}: {units whose item has a final
+   * consensus label, units where the worker's answer equals it}. Final: any decision but PENDING;
+   * the label is consensus_labels.label (gold or the expert's where there is one). One join of the
+   * units (a row each, not an answer) with the labels on (project, step, item); each partition
+   * counts into a small map, merged on the driver.
+   */
+  public static Map<Long, long[]> consensusAgreement(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, Dataset<Row> consensus) {
+    SparkSession spark = SparkSession.active();
+    JavaRDD<InternalRow> units =
+        items.map(
+            i -> {
+              Group g = coding.value().codes().group(i.group());
+              return InternalRows.of(
+                  utf8(g.project()), utf8(g.step()), utf8(i.itemId()), i.group(),
+                  new org.apache.spark.sql.catalyst.util.GenericArrayData(i.workers()),
+                  new org.apache.spark.sql.catalyst.util.GenericArrayData(i.labels()));
+            });
+    // k, a 64-bit hash of the key, first: the join's sorts radix-sort it instead of comparing strings
+    Column key = xxhash64(col("project_id"), col("step"), col("item_id")).as("k");
+    Dataset<Row> labels =
+        consensus
+            .where(col("label").isNotNull().and(col("decision").notEqual("PENDING")))
+            .select(key, col("project_id"), col("step"), col("item_id"), col("label").as("consensus_label"));
+    Dataset<Row> joined =
+        spark.internalCreateDataFrame(units.rdd(), UNIT_ANSWERS, false)
+            .select(key, col("project_id"), col("step"), col("item_id"), col("g"), col("w"), col("l"))
+            .join(labels, ScalaSeqs.of("k", "project_id", "step", "item_id"))
+            .select("g", "w", "l", "consensus_label");
+    Map<Long, long[]> out = new java.util.TreeMap<>();
+    joined.queryExecution().toRdd().toJavaRDD()
+        .mapPartitions(
+            rows -> {
+              AnswerCodes codes = coding.value().codes();
+              Map<Long, long[]> counts = new HashMap<>();
+              while (rows.hasNext()) {
+                InternalRow r = rows.next();
+                int g = r.getInt(0);
+                var w = r.getArray(1);
+                var l = r.getArray(2);
+                String label = r.getUTF8String(3).toString();
+                long slice = codes.slice(g);
+                for (int x = 0; x < w.numElements(); x++) {
+                  long[] n = counts.computeIfAbsent(slice * codes.workers() + w.getInt(x), k -> new long[2]);
+                  n[0]++;
+                  n[1] += codes.label(g, l.getInt(x)).equals(label) ? 1 : 0;
+                }
+              }
+              return List.of(counts).iterator();
+            })
+        .collect()
+        .forEach(part -> part.forEach((k, n) -> {
+          long[] mine = out.computeIfAbsent(k, x -> new long[2]);
+          mine[0] += n[0];
+          mine[1] += n[1];
+        }));
+    return out;
   }
 
   /** One partition's share of a {@link Fold}; partials of disjoint units merge by addition. */

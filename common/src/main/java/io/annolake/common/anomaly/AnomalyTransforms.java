@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
+import io.annolake.common.spark.ScalaSeqs;
 import io.annolake.common.quality.GoldAnswers;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -73,12 +74,12 @@ public final class AnomalyTransforms {
     in = consensus == null
         ? in.withColumn("consensus_label", lit(null).cast("string"))
         : in.join(consensus.select(col("project_id"), col("step"), col("item_id"), col("label").as("consensus_label")),
-            scala(ITEM), "left");
+            ScalaSeqs.of(ITEM), "left");
     if (gold == null) {
       return in.withColumn("gold_correct", lit(null).cast("boolean"));
     }
     Dataset<Row> judged = GoldAnswers.of(in, gold, null).select(col("annotation_id"), col("correct").as("gold_correct"));
-    return in.join(judged, scala(new String[] {"annotation_id"}), "left");
+    return in.join(judged, ScalaSeqs.of("annotation_id"), "left");
   }
 
   /** DUPLICATE_SUBMISSION: every answer of a worker to an item after their first (HIGH when the label changed). */
@@ -111,7 +112,7 @@ public final class AnomalyTransforms {
   public static Dataset<Row> impossibleTimestamps(Dataset<Row> annotations, Dataset<Row> window, AnomalySettings s) {
     Dataset<Row> batches = window.select("project_id", "batch_id").distinct();
     Dataset<Row> scope =
-        annotations.join(batches, scala(new String[] {"project_id", "batch_id"}), "left_semi")
+        annotations.join(batches, ScalaSeqs.of("project_id", "batch_id"), "left_semi")
             .withColumn("ms", expr("unix_millis(submitted_at)"));
     double q = s.batchQuantile();
     Dataset<Row> bounds =
@@ -130,7 +131,7 @@ public final class AnomalyTransforms {
     Column contradicts = col("started_at").isNotNull().and(col("duration_ms").isNotNull()).and(mismatch.gt(s.durationToleranceMs()));
     Column outside = col("batch_records").geq(s.batchMinRecords()).and(outsideBy.gt(0));
     Dataset<Row> checked =
-        scope.join(bounds, scala(new String[] {"project_id", "batch_id"}))
+        scope.join(bounds, ScalaSeqs.of("project_id", "batch_id"))
             .withColumn("future", coalesce(future, lit(false)))
             .withColumn("contradicts", coalesce(contradicts, lit(false)))
             .withColumn("outside", coalesce(outside, lit(false)))
@@ -157,10 +158,10 @@ public final class AnomalyTransforms {
             .agg(percentile_approx(col("duration_ms").cast("double"), lit(0.5), lit(PERCENTILE_ACCURACY)).as("median_ms"),
                 percentile_approx(col("log_d"), lit(0.5), lit(PERCENTILE_ACCURACY)).as("log_median"));
     Dataset<Row> mad =
-        timed.join(medians, scala(STEP))
+        timed.join(medians, ScalaSeqs.of(STEP))
             .groupBy("project_id", "step")
             .agg(percentile_approx(abs(col("log_d").minus(col("log_median"))), lit(0.5), lit(PERCENTILE_ACCURACY)).as("log_mad"));
-    return medians.join(mad, scala(STEP));
+    return medians.join(mad, ScalaSeqs.of(STEP));
   }
 
   /** TIMING_OUTLIER (LOW): answers whose log duration is outlier-z robust deviations from the step's. */
@@ -169,7 +170,7 @@ public final class AnomalyTransforms {
         .divide(greatest(col("log_mad").multiply(RobustStats.MAD_TO_SIGMA), lit(LOG_DURATION_MIN_SCALE)));
     Dataset<Row> scored =
         window.where(col("duration_ms").gt(0))
-            .join(org.apache.spark.sql.functions.broadcast(stepDurations), scala(STEP))
+            .join(org.apache.spark.sql.functions.broadcast(stepDurations), ScalaSeqs.of(STEP))
             .withColumn("z", z)
             .where(abs(col("z")).geq(s.timingOutlierZ()));
     return flagRows(
@@ -220,7 +221,7 @@ public final class AnomalyTransforms {
         window.groupBy("project_id", "step", "worker_id", "day")
             .agg(percentile_approx(col("duration_ms").cast("double"), lit(0.5), lit(PERCENTILE_ACCURACY)).as("median_duration_ms"));
     Column n = col("annotations");
-    return perDay.join(medians, scala(new String[] {"project_id", "step", "worker_id", "day"}))
+    return perDay.join(medians, ScalaSeqs.of("project_id", "step", "worker_id", "day"))
         .select(
             col("project_id"), col("step"), col("worker_id"), col("day"), n.cast("long").as("annotations"),
             col("median_duration_ms"),
@@ -316,7 +317,7 @@ public final class AnomalyTransforms {
         col("label").as("lb"));
     Column same = col("la").eqNullSafe(col("lb"));
     Dataset<Row> counts =
-        a.join(b, scala(ITEM)).where(col("wa").lt(col("wb")))
+        a.join(b, ScalaSeqs.of(ITEM)).where(col("wa").lt(col("wb")))
             .groupBy("project_id", "step", "wa", "wb", "t")
             .agg(count(lit(1)).as("shared"), sum(when(same, 1).otherwise(0)).as("agreed"),
                 sum(when(same.and(col("la").notEqual(col("t"))), 1).otherwise(0)).as("wrong_agreed"));
@@ -333,7 +334,4 @@ public final class AnomalyTransforms {
         severity.as("severity"), score.cast("double").as("score"), to_json(evidence).as("evidence"));
   }
 
-  static scala.collection.Seq<String> scala(String[] columns) {
-    return scala.collection.JavaConverters.asScalaBuffer(java.util.List.of(columns)).toSeq();
-  }
 }

@@ -156,7 +156,8 @@ public final class LakehouseRun {
     if (before == Lakehouse.ABSENT || replaceWhere == null) {
       writer.option("overwriteSchema", "true");
     } else {
-      writer.option("replaceWhere", replaceWhere);
+      // a newer release may add columns to a derived table: the part it replaces brings them in
+      writer.option("replaceWhere", replaceWhere).option("mergeSchema", "true");
     }
     writer.save(lakehouse.path(table));
     afterWrite(table, before, rowCount.getAsLong());

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.annolake.common.spark.ScalaSeqs;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,7 +37,7 @@ public final class GoldAnswers {
     Dataset<Row> g =
         gold.select(col("project_id"), col("step"), col("item_id"), col("guideline_version"), col("label").as("gold_label"));
     Dataset<Row> fromGold =
-        a.join(g, scala(new String[] {"project_id", "step", "item_id", "guideline_version"}), "inner")
+        a.join(g, ScalaSeqs.of("project_id", "step", "item_id", "guideline_version"), "inner")
             .withColumn("gold_source", lit(SOURCE_GOLD));
     Dataset<Row> answers = fromGold;
     if (adjudications != null) {
@@ -49,10 +50,10 @@ public final class GoldAnswers {
               .where(col("rank").equalTo(1))
               .select(col("project_id"), col("step"), col("item_id"), col("label").as("gold_label"), col("decided_at"), col("expert_id"));
       Dataset<Row> notGold = a.join(g.select("project_id", "step", "item_id").distinct(),
-          scala(new String[] {"project_id", "step", "item_id"}), "left_anti");
+          ScalaSeqs.of("project_id", "step", "item_id"), "left_anti");
       Dataset<Row> fromAdjudication =
           notGold
-              .join(latest, scala(new String[] {"project_id", "step", "item_id"}), "inner")
+              .join(latest, ScalaSeqs.of("project_id", "step", "item_id"), "inner")
               .where(col("submitted_at").lt(col("decided_at")).and(col("worker_id").notEqual(col("expert_id"))))
               .drop("decided_at", "expert_id")
               .withColumn("gold_source", lit(SOURCE_ADJUDICATION));
@@ -84,7 +85,7 @@ public final class GoldAnswers {
     Column correct = org.apache.spark.sql.functions.coalesce(col("answered_correct"), lit(0L));
     Column accuracy = when(served.gt(0), correct.cast("double").divide(served));
     return gold.select(col("project_id"), col("step"), col("item_id"), col("guideline_version"), col("label").as("gold_label"))
-        .join(stats, scala(item), "left")
+        .join(stats, ScalaSeqs.of(item), "left")
         .select(
             col("project_id"), col("step"), col("item_id"), col("guideline_version"), col("gold_label"),
             served.cast("long").as("served"), correct.cast("long").as("answered_correct"), accuracy.as("accuracy"),
@@ -93,7 +94,4 @@ public final class GoldAnswers {
             served.geq(settings.reviewMinServed()).and(accuracy.leq(settings.reviewMaxAccuracy())).as("needs_review"));
   }
 
-  static scala.collection.Seq<String> scala(String[] columns) {
-    return scala.collection.JavaConverters.asScalaBuffer(java.util.List.of(columns)).toSeq();
-  }
 }

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.annolake.common.spark.ScalaSeqs;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -70,7 +71,7 @@ public final class WorkerFigures {
             .count()
             .groupBy("project_id", "step", "worker_id")
             .agg(sum(when(col("count").gt(1), 1L).otherwise(0L)).as("repeated_gold_items"));
-    return confusion.join(leakage, GoldAnswers.scala(WORKER), "full");
+    return confusion.join(leakage, ScalaSeqs.of(WORKER), "full");
   }
 
   /** Wilson bounds as Spark columns (same formula as {@link Wilson}); null without answers. */

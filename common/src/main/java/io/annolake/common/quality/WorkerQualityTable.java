@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 
+import io.annolake.common.spark.ScalaSeqs;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Map;
@@ -31,7 +32,7 @@ public final class WorkerQualityTable {
                 col("project_id"), col("step"), col("worker_id"), col("status"), col("latest_reason").as("status_reason"),
                 col("valid_from").as("status_since"), col("window_answers"), col("window_correct"),
                 col("window_ci_low"), col("window_ci_high"), col("retraining_streak"));
-    scala.collection.Seq<String> on = GoldAnswers.scala(WorkerFigures.WORKER);
+    scala.collection.Seq<String> on = ScalaSeqs.of(WorkerFigures.WORKER);
     Dataset<Row> joined =
         workers
             .join(WorkerFigures.allTime(goldAnswers, z), on, "left")

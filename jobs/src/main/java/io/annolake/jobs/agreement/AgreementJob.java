@@ -164,6 +164,10 @@ public final class AgreementJob implements Callable<Integer> {
       annotations = annotations.where(col("project_id").equalTo(project));
     }
     Dataset<Row> schemas = run.readPinnedIfExists(Tables.LABEL_SCHEMAS);
+    Dataset<Row> consensus = run.readPinnedIfExists(Tables.CONSENSUS_LABELS);
+    if (consensus != null && project != null) {
+      consensus = consensus.where(col("project_id").equalTo(project));
+    }
     SparkSession spark = run.spark();
     JobSteps steps = new JobSteps(progress);
     steps.start("grouping answers by item");
@@ -193,9 +197,13 @@ public final class AgreementJob implements Callable<Integer> {
       Map<String, Callable<Long>> writes = new LinkedHashMap<>(); // the small ones first: their one task runs at once
       writes.put(Tables.AGREEMENT_SUMMARY,
           () -> write(run, Tables.AGREEMENT_SUMMARY, AgreementTransforms.summary(spark, summary), summary.size(), where));
+      Dataset<Row> labels = consensus;
       writes.put(Tables.WORKER_AGREEMENT,
-          () -> write(run, Tables.WORKER_AGREEMENT, AgreementTransforms.workerAgreement(spark, fold.workers()),
-              fold.workers().size(), where));
+          () -> {
+            Map<Long, long[]> vsConsensus = labels == null ? null : AgreementTransforms.consensusAgreement(items, shared, labels);
+            List<Row> workers = AgreementTransforms.workerRows(fold, shared.value().codes(), vsConsensus);
+            return write(run, Tables.WORKER_AGREEMENT, AgreementTransforms.workerAgreement(spark, workers), workers.size(), where);
+          });
       writes.put(Tables.ITEM_AGREEMENT,
           () -> write(run, Tables.ITEM_AGREEMENT, AgreementTransforms.itemAgreement(items, shared), known, where));
       writes.put(Tables.WORKER_PAIR_AGREEMENT,

@@ -60,6 +60,16 @@ class AgreementJobTest {
     answer("p2", "j1", "w2", "x", 1);
     String lakehouse = dir.resolve("lh").toString();
     spark.createDataFrame(rows, ANNOTATIONS).write().format("delta").save(lakehouse + "/annotations");
+    // p1's final labels: i4 is PENDING (not final, left out); p2 has none
+    StructType consensusSchema =
+        new StructType().add("project_id", DataTypes.StringType).add("step", DataTypes.StringType)
+            .add("item_id", DataTypes.StringType).add("label", DataTypes.StringType).add("decision", DataTypes.StringType);
+    spark.createDataFrame(List.of(
+            RowFactory.create("p1", "default", "i1", "a", "AUTO_APPROVED"),
+            RowFactory.create("p1", "default", "i2", "a", "ACCEPTED"),
+            RowFactory.create("p1", "default", "i3", "b", "GOLD"),
+            RowFactory.create("p1", "default", "i4", "a", "PENDING")), consensusSchema)
+        .write().format("delta").save(lakehouse + "/consensus_labels");
     Path conf = dir.resolve("agreement.conf");
     Files.writeString(conf, "annolake.agreement { min-pair-overlap = 2, bootstrap-resamples = 50 }");
 
@@ -108,6 +118,14 @@ class AgreementJobTest {
     Row w1 = workers.where("project_id = 'p1' AND worker_id = 'w1'").head();
     assertThat(w1.<Double>getAs("agreement_with_others")).isCloseTo(0.8, within(1e-12));
     assertThat(w1.<Long>getAs("n_items")).isEqualTo(3L);
+    // against consensus: w1 a, a (its latest), b on i1-i3 = the labels; i4 is PENDING. w2: a, b, b: 2 of 3
+    assertThat(w1.<Long>getAs("n_consensus_items")).isEqualTo(3L);
+    assertThat(w1.<Double>getAs("agreement_with_consensus")).isEqualTo(1.0);
+    Row w2 = workers.where("project_id = 'p1' AND worker_id = 'w2'").head();
+    assertThat(w2.<Double>getAs("agreement_with_consensus")).isCloseTo(2.0 / 3, within(1e-12));
+    Row p2w1 = workers.where("project_id = 'p2' AND worker_id = 'w1'").head();
+    assertThat(p2w1.<Long>getAs("n_consensus_items")).isZero();
+    assertThat(p2w1.isNullAt(p2w1.fieldIndex("agreement_with_consensus"))).isTrue();
 
     // --project p2 replaces p2's rows only
     assertThat(AnnolakeCli.execute("agreement", "--lakehouse", lakehouse, "--conf", conf.toString(), "--project", "p2")).isEqualTo(0);
@@ -124,6 +142,35 @@ class AgreementJobTest {
     assertThat(daily.isNullAt(daily.fieldIndex("step"))).isTrue();
     assertThat(daily.isNullAt(daily.fieldIndex("ci_lower"))).isTrue();
     assertThat(daily.<Double>getAs("value")).isCloseTo(1 - 14.0 / 32, within(1e-12));
+  }
+
+  /**
+   * Without consensus_labels the consensus columns are null; a worker_agreement table written
+   * before they existed takes them on a --project run (the replaced part brings them in).
+   */
+  @Test
+  void workersWithoutConsensusAndATableFromBeforeItsColumns(@TempDir Path dir) {
+    answer("p1", "i1", "w1", "a", 1);
+    answer("p1", "i1", "w2", "b", 1);
+    String lakehouse = dir.resolve("lh").toString();
+    spark.createDataFrame(rows, ANNOTATIONS).write().format("delta").save(lakehouse + "/annotations");
+    StructType older =
+        new StructType().add("project_id", DataTypes.StringType).add("step", DataTypes.StringType)
+            .add("guideline_version", DataTypes.StringType).add("day", DataTypes.DateType)
+            .add("worker_id", DataTypes.StringType).add("n_items", DataTypes.LongType).add("n_pairs", DataTypes.LongType)
+            .add("agreement_with_others", DataTypes.DoubleType).add("run_id", DataTypes.StringType);
+    spark.createDataFrame(List.of(RowFactory.create("p0", "default", "v1", null, "w9", 1L, 1L, 1.0, "old")), older)
+        .write().format("delta").save(lakehouse + "/worker_agreement");
+
+    assertThat(AnnolakeCli.execute("agreement", "--lakehouse", lakehouse, "--project", "p1")).isEqualTo(0);
+
+    var workers = spark.read().format("delta").load(lakehouse + "/worker_agreement");
+    assertThat(workers.columns()).contains("n_consensus_items", "agreement_with_consensus");
+    Row w1 = workers.where("project_id = 'p1' AND worker_id = 'w1'").head();
+    assertThat(w1.<Double>getAs("agreement_with_others")).isEqualTo(0.0);
+    assertThat(w1.isNullAt(w1.fieldIndex("n_consensus_items"))).isTrue();
+    assertThat(w1.isNullAt(w1.fieldIndex("agreement_with_consensus"))).isTrue();
+    assertThat(workers.where("project_id = 'p0'").count()).as("other projects' rows kept").isEqualTo(1);
   }
 
   @Test

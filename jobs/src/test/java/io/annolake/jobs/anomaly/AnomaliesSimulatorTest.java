@@ -34,7 +34,6 @@ class AnomaliesSimulatorTest {
   private final SparkSession spark = SparkTestSession.get();
   @TempDir Path dir;
 
-
   @Test
   void injectedAnomaliesAreFoundAndLegitimateVariationIsNotFlaggedHigh() {
     String landing = dir.resolve("landing").toString();
@@ -57,7 +56,7 @@ class AnomaliesSimulatorTest {
     for (String code : codes) {
       Dataset<Row> t = truth.where(col("code").equalTo(code)).select("entity_type", "entity_id").distinct();
       Dataset<Row> f = flags.where(col("code").equalTo(code)).select("entity_type", "entity_id").distinct();
-      long hits = t.join(f, scala("entity_type", "entity_id")).count();
+      long hits = t.join(f, io.annolake.common.spark.ScalaSeqs.of("entity_type", "entity_id")).count();
       long injected = t.count();
       long flagged = f.count();
       scores.put(code, new double[] {injected, flagged, injected == 0 ? Double.NaN : (double) hits / injected,
@@ -99,7 +98,4 @@ class AnomaliesSimulatorTest {
     truth.unpersist();
   }
 
-  private static scala.collection.Seq<String> scala(String... columns) {
-    return scala.collection.JavaConverters.asScalaBuffer(List.of(columns)).toSeq();
-  }
 }
