@@ -23,7 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -35,6 +38,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -121,7 +125,7 @@ public final class AgreementTransforms {
    */
   public static Grouped grouped(List<UnitBlock.Dictionary> dictionaries, AgreementSettings settings, Dataset<Row> schemas) {
     Comparator<String> nullsFirst = Comparator.nullsFirst(Comparator.naturalOrder());
-    Map<Group, Set<String>> labels = new java.util.TreeMap<>(
+    Map<Group, Set<String>> labels = new TreeMap<>(
         Comparator.comparing(Group::project, nullsFirst)
             .thenComparing(Group::step, nullsFirst)
             .thenComparing(Group::guidelineVersion, nullsFirst)
@@ -285,9 +289,10 @@ public final class AgreementTransforms {
 
   /**
    * What one pass over the units gives: per slice its state (estimate plus Poisson bootstrap
-   * replicates), the worker_agreement rows, and the most contested units as item_agreement rows.
+   * replicates), the per-worker counts worker_agreement is made of ({@link #workerRows}), and the
+   * most contested units as item_agreement rows.
    */
-  public record Fold(Map<SliceKey, PoissonBootstrap> states, java.util.SortedMap<Long, long[]> workerCounts, List<Row> contested) {}
+  public record Fold(Map<SliceKey, PoissonBootstrap> states, SortedMap<Long, long[]> workerCounts, List<Row> contested) {}
 
   /**
    * Folds the units in one pass: partitions fold locally into a small {@link Partial} (states,
@@ -300,7 +305,7 @@ public final class AgreementTransforms {
   public static Fold fold(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, AgreementSettings settings, int contested) {
     Coding c0 = coding.value();
     if (c0.codes().groups() == 0) {
-      return new Fold(Map.of(), new java.util.TreeMap<>(), List.of());
+      return new Fold(Map.of(), new TreeMap<>(), List.of());
     }
     int resamples = settings.resamples();
     long seed = settings.seed();
@@ -326,7 +331,7 @@ public final class AgreementTransforms {
     }
     List<Row> top = new ArrayList<>(folded.contested);
     top.sort(new Contested());
-    return new Fold(states, new java.util.TreeMap<>(folded.workers), top);
+    return new Fold(states, new TreeMap<>(folded.workers), top);
   }
 
   /**
@@ -372,21 +377,23 @@ public final class AgreementTransforms {
               Group g = coding.value().codes().group(i.group());
               return InternalRows.of(
                   utf8(g.project()), utf8(g.step()), utf8(i.itemId()), i.group(),
-                  new org.apache.spark.sql.catalyst.util.GenericArrayData(i.workers()),
-                  new org.apache.spark.sql.catalyst.util.GenericArrayData(i.labels()));
+                  new GenericArrayData(i.workers()),
+                  new GenericArrayData(i.labels()));
             });
-    // k, a 64-bit hash of the key, first: the join's sorts radix-sort it instead of comparing strings
+    // Joined on a 64-bit hash of (project, step, item) alone, in a shuffled hash join (no sort of
+    // either side); the units carry no strings but the item id, and each match is checked exactly.
     Column key = xxhash64(col("project_id"), col("step"), col("item_id")).as("k");
     Dataset<Row> labels =
         consensus
             .where(col("label").isNotNull().and(col("decision").notEqual("PENDING")))
-            .select(key, col("project_id"), col("step"), col("item_id"), col("label").as("consensus_label"));
+            .select(key, col("project_id").as("c_project"), col("step").as("c_step"), col("item_id").as("c_item"),
+                col("label").as("c_label"));
     Dataset<Row> joined =
         spark.internalCreateDataFrame(units.rdd(), UNIT_ANSWERS, false)
-            .select(key, col("project_id"), col("step"), col("item_id"), col("g"), col("w"), col("l"))
-            .join(labels, ScalaSeqs.of("k", "project_id", "step", "item_id"))
-            .select("g", "w", "l", "consensus_label");
-    Map<Long, long[]> out = new java.util.TreeMap<>();
+            .select(key, col("item_id"), col("g"), col("w"), col("l"))
+            .join(labels.hint("shuffle_hash"), "k")
+            .select("g", "w", "l", "item_id", "c_project", "c_step", "c_item", "c_label");
+    Map<Long, long[]> out = new TreeMap<>();
     joined.queryExecution().toRdd().toJavaRDD()
         .mapPartitions(
             rows -> {
@@ -395,9 +402,15 @@ public final class AgreementTransforms {
               while (rows.hasNext()) {
                 InternalRow r = rows.next();
                 int g = r.getInt(0);
+                Group group = codes.group(g);
+                if (!r.getUTF8String(3).equals(r.getUTF8String(6))
+                    || !group.project().equals(r.getUTF8String(4).toString())
+                    || !Objects.equals(group.step(), r.isNullAt(5) ? null : r.getUTF8String(5).toString())) {
+                  continue; // another item with the same hash
+                }
                 var w = r.getArray(1);
                 var l = r.getArray(2);
-                String label = r.getUTF8String(3).toString();
+                String label = r.getUTF8String(7).toString();
                 long slice = codes.slice(g);
                 for (int x = 0; x < w.numElements(); x++) {
                   long[] n = counts.computeIfAbsent(slice * codes.workers() + w.getInt(x), k -> new long[2]);
@@ -569,7 +582,7 @@ public final class AgreementTransforms {
         c = a.getString(4).compareTo(b.getString(4));
       }
       for (int i = 0; c == 0 && i < 4; i++) {
-        c = java.util.Objects.compare(String.valueOf(a.get(i)), String.valueOf(b.get(i)), Comparator.naturalOrder());
+        c = Objects.compare(String.valueOf(a.get(i)), String.valueOf(b.get(i)), Comparator.naturalOrder());
       }
       return c;
     }
