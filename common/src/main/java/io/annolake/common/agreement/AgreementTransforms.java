@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.xxhash64;
 import io.annolake.common.aggregation.spark.InternalRows;
 import io.annolake.common.agreement.AnswerCodes.Group;
 import io.annolake.common.collect.LongList;
-import io.annolake.common.spark.ScalaSeqs;
 import java.io.Serializable;
 import java.sql.Date;
 import java.util.ArrayList;
@@ -38,7 +37,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -82,22 +80,34 @@ public final class AgreementTransforms {
 
   /**
    * The units, one {@link UnitBlock} per partition (cache it): one scan of the answers and one
-   * shuffle by a 64-bit hash of (group, item), sorted by that hash alone (Spark radix-sorts one
-   * long). Rows stay Spark's internal rows from the scan to the blocks; worker and label strings
+   * shuffle by a 64-bit hash of (project, step, item), sorted by that hash alone (Spark radix-sorts
+   * one long). An item's units (one per guideline version and day) land together, and so does its
+   * consensus label when {@code consensus} (consensus_labels, or null) has a final one (any decision
+   * but PENDING): a row without a worker, so each answer is compared with it where it is built, with
+   * no join. Rows stay Spark's internal rows from the scan to the blocks; worker and label strings
    * are coded per partition, so no pass over the answers is needed to build dictionaries first.
    */
-  public static JavaRDD<UnitBlock> unitBlocks(Dataset<Row> answers) {
-    return answers
-        .select(
-            xxhash64(col("project_id"), col("step"), col("guideline_version"), col("day"), col("item_id")).as("k"),
-            col("project_id"), col("step"), col("guideline_version"), col("day"), col("item_id"), col("worker_id"),
-            col("label"), col("submitted_us"))
+  public static JavaRDD<UnitBlock> unitBlocks(Dataset<Row> answers, Dataset<Row> consensus) {
+    Column k = xxhash64(col("project_id"), col("step"), col("item_id")).as("k");
+    Dataset<Row> rows =
+        answers.select(
+            k, col("project_id"), col("step"), col("guideline_version"), col("day"), col("item_id"), col("worker_id"),
+            col("label"), col("submitted_us"));
+    if (consensus != null) {
+      rows = rows.union(
+          consensus
+              .where(col("label").isNotNull().and(col("decision").notEqual("PENDING")))
+              .select(
+                  k, col("project_id"), col("step"), lit(null).cast("string"), lit(null).cast("string"), col("item_id"),
+                  lit(null).cast("string"), col("label"), lit(null).cast("long")));
+    }
+    return rows
         .repartition(col("k"))
         .sortWithinPartitions(col("k"))
         .queryExecution()
         .toRdd()
         .toJavaRDD()
-        .mapPartitionsWithIndex((p, rows) -> List.of(UnitBlock.build(p, rows)).iterator(), true);
+        .mapPartitionsWithIndex((p, it) -> List.of(UnitBlock.build(p, it)).iterator(), true);
   }
 
   /** How each partition's local codes map to the global ones (broadcast; small: dictionary sized). */
@@ -335,98 +345,23 @@ public final class AgreementTransforms {
   }
 
   /**
-   * The worker_agreement rows of a fold, with each worker's agreement with consensus where {@code
-   * vsConsensus} has it ({@link #consensusAgreement}; null: there is no consensus_labels table, so
-   * both columns are null).
+   * The worker_agreement rows of a fold. Per worker and slice: units shared with other workers and
+   * the share of co-raters who gave the same label (null without such a unit); with {@code
+   * withConsensus} (consensus_labels was read), units whose item has a final consensus label and
+   * the share of the worker's answers equal to it (null without such a unit), else both null.
    */
-  public static List<Row> workerRows(Fold fold, AnswerCodes codes, Map<Long, long[]> vsConsensus) {
+  public static List<Row> workerRows(Fold fold, AnswerCodes codes, boolean withConsensus) {
     List<Row> rows = new ArrayList<>(fold.workerCounts().size());
     long perSlice = Math.max(1, codes.workers());
     fold.workerCounts().forEach(
         (k, n) -> {
           Object[] slice = codes.sliceColumns((int) (k / perSlice));
-          long[] c = vsConsensus == null ? null : vsConsensus.getOrDefault(k, new long[2]);
           rows.add(RowFactory.create(
-              slice[0], slice[1], slice[2], slice[3], codes.workerId((int) (k % perSlice)), n[0], n[1], (double) n[2] / n[1],
-              c == null ? null : c[0], c == null || c[0] == 0 ? null : (double) c[1] / c[0]));
+              slice[0], slice[1], slice[2], slice[3], codes.workerId((int) (k % perSlice)), n[0], n[1],
+              n[1] == 0 ? null : (double) n[2] / n[1],
+              withConsensus ? n[3] : null, !withConsensus || n[3] == 0 ? null : (double) n[4] / n[3]));
         });
     return rows;
-  }
-
-  private static final StructType UNIT_ANSWERS =
-      new StructType()
-          .add("project_id", DataTypes.StringType, false)
-          .add("step", DataTypes.StringType, true)
-          .add("item_id", DataTypes.StringType, false)
-          .add("g", DataTypes.IntegerType, false)
-          .add("w", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
-          .add("l", DataTypes.createArrayType(DataTypes.IntegerType, false), false);
-
-  /**
-   * Per (slice, worker), keyed as {@link Fold#workerCounts}: {units whose item has a final
-   * consensus label, units where the worker's answer equals it}. Final: any decision but PENDING;
-   * the label is consensus_labels.label (gold or the expert's where there is one). One join of the
-   * units (a row each, not an answer) with the labels on (project, step, item); each partition
-   * counts into a small map, merged on the driver.
-   */
-  public static Map<Long, long[]> consensusAgreement(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, Dataset<Row> consensus) {
-    SparkSession spark = SparkSession.active();
-    JavaRDD<InternalRow> units =
-        items.map(
-            i -> {
-              Group g = coding.value().codes().group(i.group());
-              return InternalRows.of(
-                  utf8(g.project()), utf8(g.step()), utf8(i.itemId()), i.group(),
-                  new GenericArrayData(i.workers()),
-                  new GenericArrayData(i.labels()));
-            });
-    // Joined on a 64-bit hash of (project, step, item) alone, in a shuffled hash join (no sort of
-    // either side); the units carry no strings but the item id, and each match is checked exactly.
-    Column key = xxhash64(col("project_id"), col("step"), col("item_id")).as("k");
-    Dataset<Row> labels =
-        consensus
-            .where(col("label").isNotNull().and(col("decision").notEqual("PENDING")))
-            .select(key, col("project_id").as("c_project"), col("step").as("c_step"), col("item_id").as("c_item"),
-                col("label").as("c_label"));
-    Dataset<Row> joined =
-        spark.internalCreateDataFrame(units.rdd(), UNIT_ANSWERS, false)
-            .select(key, col("item_id"), col("g"), col("w"), col("l"))
-            .join(labels.hint("shuffle_hash"), "k")
-            .select("g", "w", "l", "item_id", "c_project", "c_step", "c_item", "c_label");
-    Map<Long, long[]> out = new TreeMap<>();
-    joined.queryExecution().toRdd().toJavaRDD()
-        .mapPartitions(
-            rows -> {
-              AnswerCodes codes = coding.value().codes();
-              Map<Long, long[]> counts = new HashMap<>();
-              while (rows.hasNext()) {
-                InternalRow r = rows.next();
-                int g = r.getInt(0);
-                Group group = codes.group(g);
-                if (!r.getUTF8String(3).equals(r.getUTF8String(6))
-                    || !group.project().equals(r.getUTF8String(4).toString())
-                    || !Objects.equals(group.step(), r.isNullAt(5) ? null : r.getUTF8String(5).toString())) {
-                  continue; // another item with the same hash
-                }
-                var w = r.getArray(1);
-                var l = r.getArray(2);
-                String label = r.getUTF8String(7).toString();
-                long slice = codes.slice(g);
-                for (int x = 0; x < w.numElements(); x++) {
-                  long[] n = counts.computeIfAbsent(slice * codes.workers() + w.getInt(x), k -> new long[2]);
-                  n[0]++;
-                  n[1] += codes.label(g, l.getInt(x)).equals(label) ? 1 : 0;
-                }
-              }
-              return List.of(counts).iterator();
-            })
-        .collect()
-        .forEach(part -> part.forEach((k, n) -> {
-          long[] mine = out.computeIfAbsent(k, x -> new long[2]);
-          mine[0] += n[0];
-          mine[1] += n[1];
-        }));
-    return out;
   }
 
   /** One partition's share of a {@link Fold}; partials of disjoint units merge by addition. */
@@ -464,16 +399,25 @@ public final class AgreementTransforms {
       }
       ItemCounts counts = ItemCounts.ofValues(values);
       states[s].add(resamples > 0 ? bootstrapKey(codes.group(i.group()), i.itemId()) : null, counts);
-      if (w.length >= 2) {
-        for (int x = 0; x < w.length; x++) {
+      byte[] v = i.vsConsensus();
+      for (int x = 0; x < w.length; x++) {
+        boolean judged = v != null && v[x] >= 0;
+        if (w.length < 2 && !judged) {
+          continue;
+        }
+        long[] n = workers.computeIfAbsent((long) s * codes.workers() + w[x], k -> new long[5]);
+        if (w.length >= 2) {
           long same = -1;
           for (int y = 0; y < w.length; y++) {
             same += l[y] == l[x] ? 1 : 0;
           }
-          long[] n = workers.computeIfAbsent((long) s * codes.workers() + w[x], k -> new long[3]);
           n[0]++;
           n[1] += w.length - 1;
           n[2] += same;
+        }
+        if (judged) {
+          n[3]++;
+          n[4] += v[x];
         }
       }
       if (keep > 0 && (contested.size() < keep || mayBeMoreContested(ItemStats.of(counts), contested.peek()))) {
@@ -510,8 +454,8 @@ public final class AgreementTransforms {
       }
       other.workers.forEach(
           (k, n) -> {
-            long[] mine = workers.computeIfAbsent(k, x -> new long[3]);
-            for (int j = 0; j < 3; j++) {
+            long[] mine = workers.computeIfAbsent(k, x -> new long[5]);
+            for (int j = 0; j < mine.length; j++) {
               mine[j] += n[j];
             }
           });

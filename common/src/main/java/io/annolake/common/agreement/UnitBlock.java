@@ -31,14 +31,18 @@ public final class UnitBlock implements Serializable {
   private final int[] start;
   private final int[] worker;
   private final int[] label;
+  /** Per answer: 1 equal to its item's consensus label, 0 not, -1 no consensus label came with the item. */
+  private final byte[] vsConsensus;
 
-  private UnitBlock(Dictionary dictionary, int[] unitGroup, String[] items, int[] start, int[] worker, int[] label) {
+  private UnitBlock(
+      Dictionary dictionary, int[] unitGroup, String[] items, int[] start, int[] worker, int[] label, byte[] vsConsensus) {
     this.dictionary = dictionary;
     this.unitGroup = unitGroup;
     this.items = items;
     this.start = start;
     this.worker = worker;
     this.label = label;
+    this.vsConsensus = vsConsensus;
   }
 
   public Dictionary dictionary() {
@@ -75,29 +79,35 @@ public final class UnitBlock implements Serializable {
         int n = start[u + 1] - from;
         int[] w = new int[n];
         int[] l = new int[n];
+        byte[] v = new byte[n];
         int[] labelCode = labels[g];
         for (int i = 0; i < n; i++) {
           // insertion by global worker code: a unit has a handful of answers
           int wi = workers[worker[from + i]];
           int li = labelCode[label[from + i]];
+          byte vi = vsConsensus[from + i];
           int j = i;
           while (j > 0 && w[j - 1] > wi) {
             w[j] = w[j - 1];
             l[j] = l[j - 1];
+            v[j] = v[j - 1];
             j--;
           }
           w[j] = wi;
           l[j] = li;
+          v[j] = vi;
         }
-        return new ItemAnswers(group[g], items[u++], w, l);
+        return new ItemAnswers(group[g], items[u++], w, l, v);
       }
     };
   }
 
   /**
    * Builds a partition's block from coded rows (k, project_id, step, guideline_version, day,
-   * item_id, worker_id, label, submitted_us) sorted by k, a hash of the unit (group and item):
-   * a run of equal k is one unit unless the hash collided, which is told apart exactly.
+   * item_id, worker_id, label, submitted_us) sorted by k, a hash of (project, step, item): a run of
+   * equal k is one item's units (one per guideline version and day; other items only on a hash
+   * collision, told apart exactly). A row without a worker is the item's consensus label, not an
+   * answer: each kept answer records whether it equals it.
    */
   public static UnitBlock build(int partition, Iterator<InternalRow> rows) {
     return new Builder(partition).build(rows);
@@ -115,15 +125,11 @@ public final class UnitBlock implements Serializable {
     }
 
     GroupKey copy() {
-      return new GroupKey(copy(project), copy(step), copy(version), copy(day));
+      return new GroupKey(UnitBlock.copy(project), UnitBlock.copy(step), UnitBlock.copy(version), UnitBlock.copy(day));
     }
 
     String[] names() {
       return new String[] {name(project), name(step), name(version), name(day)};
-    }
-
-    private static UTF8String copy(UTF8String s) {
-      return s == null ? null : s.copy();
     }
 
     private static String name(UTF8String s) {
@@ -133,6 +139,11 @@ public final class UnitBlock implements Serializable {
 
   private static UTF8String string(InternalRow r, int i) {
     return r.isNullAt(i) ? null : r.getUTF8String(i);
+  }
+
+  /** A copy that owns its bytes (a row's strings point into the row, which the next row reuses). */
+  private static UTF8String copy(UTF8String s) {
+    return s == null ? null : s.copy();
   }
 
   private static final class Builder {
@@ -150,6 +161,7 @@ public final class UnitBlock implements Serializable {
     private final IntList start = new IntList();
     private final IntList worker = new IntList();
     private final IntList label = new IntList();
+    private final ByteList vsConsensus = new ByteList();
 
     /** The current run of equal k: its units (more than one only on a hash collision) and answers. */
     private final IntList runGroup = new IntList();
@@ -158,6 +170,8 @@ public final class UnitBlock implements Serializable {
     private final IntList runWorker = new IntList();
     private final IntList runLabel = new IntList();
     private long[] runTime = new long[16];
+    /** The run's consensus rows: project, step, item and label of each. */
+    private final List<UTF8String[]> runConsensus = new ArrayList<>();
     /** The run's answers in {@link #compare} order (reused from run to run). */
     private int[] order = new int[16];
 
@@ -171,13 +185,17 @@ public final class UnitBlock implements Serializable {
       while (rows.hasNext()) {
         InternalRow r = rows.next();
         long rk = r.getLong(0);
-        if (runUnit.size() > 0 && rk != k) {
+        if (inRun() && rk != k) {
           finishRun();
         }
         k = rk;
-        add(r);
+        if (r.isNullAt(6)) {
+          runConsensus.add(new UTF8String[] {copy(string(r, 1)), copy(string(r, 2)), copy(string(r, 5)), copy(string(r, 7))});
+        } else {
+          add(r);
+        }
       }
-      if (runUnit.size() > 0) {
+      if (inRun()) {
         finishRun();
       }
       String[][] groupNames = new String[groups.size()][];
@@ -189,7 +207,24 @@ public final class UnitBlock implements Serializable {
         usedLabels[g] = Arrays.copyOf(used.get(g), labelNames[g].length);
       }
       Dictionary d = new Dictionary(partition, groupNames, workers.toArray(String[]::new), labelNames, usedLabels);
-      return new UnitBlock(d, unitGroup.toArray(), items.toArray(String[]::new), start.toArray(), worker.toArray(), label.toArray());
+      return new UnitBlock(
+          d, unitGroup.toArray(), items.toArray(String[]::new), start.toArray(), worker.toArray(), label.toArray(),
+          vsConsensus.toArray());
+    }
+
+    private boolean inRun() {
+      return runUnit.size() > 0 || !runConsensus.isEmpty();
+    }
+
+    /** The consensus label of a run's unit: the consensus row of its project, step and item, if any. */
+    private String consensusLabel(int unit) {
+      GroupKey g = groups.get(runGroup.get(unit));
+      for (UTF8String[] c : runConsensus) {
+        if (Objects.equals(c[2], runItem.get(unit)) && Objects.equals(c[0], g.project()) && Objects.equals(c[1], g.step())) {
+          return c[3].toString();
+        }
+      }
+      return null;
     }
 
     private void add(InternalRow r) {
@@ -299,9 +334,13 @@ public final class UnitBlock implements Serializable {
           order[i] = boxed[i];
         }
       }
+      String consensus = null;
       for (int i = 0; i < n; i++) {
         int a = order[i];
         int unit = runUnit.get(a);
+        if (i == 0 || runUnit.get(order[i - 1]) != unit) {
+          consensus = runConsensus.isEmpty() ? null : consensusLabel(unit);
+        }
         boolean lastOfWorker =
             i + 1 == n || runUnit.get(order[i + 1]) != unit || runWorker.get(order[i + 1]) != runWorker.get(a);
         if (lastOfWorker) {
@@ -309,6 +348,7 @@ public final class UnitBlock implements Serializable {
           worker.add(runWorker.get(a));
           label.add(runLabel.get(a));
           used.get(g)[runLabel.get(a)] = true;
+          vsConsensus.add(consensus == null ? (byte) -1 : consensus.equals(labels.get(g).get(runLabel.get(a))) ? (byte) 1 : (byte) 0);
         }
         if (i + 1 == n || runUnit.get(order[i + 1]) != unit) {
           unitGroup.add(runGroup.get(unit));
@@ -321,6 +361,24 @@ public final class UnitBlock implements Serializable {
       runUnit.clear();
       runWorker.clear();
       runLabel.clear();
+      runConsensus.clear();
+    }
+  }
+
+  /** A growable byte array. */
+  private static final class ByteList {
+    private byte[] values = new byte[64];
+    private int size;
+
+    void add(byte v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
+
+    byte[] toArray() {
+      return Arrays.copyOf(values, size);
     }
   }
 }

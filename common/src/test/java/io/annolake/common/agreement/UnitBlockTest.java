@@ -79,6 +79,42 @@ class UnitBlockTest {
     assertThat(u.labels()).containsExactly(6, 5);
   }
 
+  /**
+   * A row without a worker is its item's consensus label: each kept answer of the item's units (any
+   * guideline version) is compared with it; another item with the same hash, or a unit whose item
+   * has no consensus row, gets -1. It adds no label to the dictionary and no unit.
+   */
+  @Test
+  void comparesEachKeptAnswerWithItsItemsConsensusLabel() {
+    UnitBlock block = UnitBlock.build(0, List.of(
+        row(1, "p1", "s", "i1", "w1", "a", 1L),
+        new GenericInternalRow(new Object[] {1L, s("p1"), s("s"), null, null, s("i1"), null, s("b"), null}),
+        row(1, "p1", "s", "i1", "w2", "a", 1L),
+        row(1, "p1", "s", "i1", "w2", "b", 2L), // w2's latest: b, equal to the consensus
+        new GenericInternalRow(new Object[] {1L, s("p1"), s("s"), s("v2"), null, s("i1"), s("w3"), s("a"), 1L}),
+        row(1, "p1", "s", "i7", "w1", "b", 1L), // same hash, no consensus row of its own
+        new GenericInternalRow(new Object[] {2L, s("p1"), s("s"), null, null, s("i8"), null, s("z"), null})).iterator());
+
+    assertThat(block.units()).as("i1 in v1 and v2, i7; i8 has only a consensus row").isEqualTo(3);
+    assertThat(Arrays.asList(block.dictionary().labels()[0])).doesNotContain("z");
+    List<String> seen = new ArrayList<>();
+    int[] groups = {0, 1};
+    UnitBlock.Dictionary d = block.dictionary();
+    int[][] labels = new int[d.groups().length][];
+    for (int g = 0; g < labels.length; g++) {
+      labels[g] = identity(d.labels()[g].length);
+    }
+    for (Iterator<ItemAnswers> it = block.units(groups, identity(d.workers().length), labels); it.hasNext(); ) {
+      ItemAnswers u = it.next();
+      StringBuilder text = new StringBuilder(u.itemId() + "@" + d.groups()[u.group()][2]);
+      for (int i = 0; i < u.workers().length; i++) {
+        text.append(' ').append(d.workers()[u.workers()[i]]).append('=').append(u.vsConsensus()[i]);
+      }
+      seen.add(text.toString());
+    }
+    assertThat(seen).containsExactly("i1@v1 w1=0 w2=1", "i1@v2 w3=0", "i7@v1 w1=-1");
+  }
+
   private static int[] identity(int n) {
     int[] out = new int[n];
     for (int i = 0; i < n; i++) {

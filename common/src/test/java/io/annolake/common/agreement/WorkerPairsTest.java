@@ -58,7 +58,7 @@ class WorkerPairsTest {
     AgreementSettings settings =
         new AgreementSettings(List.of("project_id", "step", "guideline_version"), List.of(Level.NOMINAL), 0, 1, 0.95, 3);
     JavaRDD<UnitBlock> blocks =
-        AgreementTransforms.unitBlocks(AgreementTransforms.answers(spark.createDataFrame(rows, ANNOTATIONS), settings)).cache();
+        AgreementTransforms.unitBlocks(AgreementTransforms.answers(spark.createDataFrame(rows, ANNOTATIONS), settings), null).cache();
     Grouped grouped = AgreementTransforms.grouped(blocks.map(UnitBlock::dictionary).collect(), settings, null);
     Broadcast<Recoding> recoding = AgreementTransforms.broadcast(spark, grouped.recoding());
     Broadcast<Coding> coding = AgreementTransforms.broadcast(spark, grouped.coding());

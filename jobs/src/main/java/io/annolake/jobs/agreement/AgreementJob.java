@@ -172,7 +172,8 @@ public final class AgreementJob implements Callable<Integer> {
     JobSteps steps = new JobSteps(progress);
     steps.start("grouping answers by item");
     JavaRDD<UnitBlock> blocks =
-        AgreementTransforms.unitBlocks(AgreementTransforms.answers(annotations, settings)).persist(StorageLevel.MEMORY_AND_DISK());
+        AgreementTransforms.unitBlocks(AgreementTransforms.answers(annotations, settings), consensus)
+            .persist(StorageLevel.MEMORY_AND_DISK());
     Broadcast<Recoding> recoding = null;
     Broadcast<Coding> coding = null;
     try {
@@ -197,13 +198,9 @@ public final class AgreementJob implements Callable<Integer> {
       Map<String, Callable<Long>> writes = new LinkedHashMap<>(); // the small ones first: their one task runs at once
       writes.put(Tables.AGREEMENT_SUMMARY,
           () -> write(run, Tables.AGREEMENT_SUMMARY, AgreementTransforms.summary(spark, summary), summary.size(), where));
-      Dataset<Row> labels = consensus;
+      List<Row> workers = AgreementTransforms.workerRows(fold, coding.value().codes(), consensus != null);
       writes.put(Tables.WORKER_AGREEMENT,
-          () -> {
-            Map<Long, long[]> vsConsensus = labels == null ? null : AgreementTransforms.consensusAgreement(items, shared, labels);
-            List<Row> workers = AgreementTransforms.workerRows(fold, shared.value().codes(), vsConsensus);
-            return write(run, Tables.WORKER_AGREEMENT, AgreementTransforms.workerAgreement(spark, workers), workers.size(), where);
-          });
+          () -> write(run, Tables.WORKER_AGREEMENT, AgreementTransforms.workerAgreement(spark, workers), workers.size(), where));
       writes.put(Tables.ITEM_AGREEMENT,
           () -> write(run, Tables.ITEM_AGREEMENT, AgreementTransforms.itemAgreement(items, shared), known, where));
       writes.put(Tables.WORKER_PAIR_AGREEMENT,
