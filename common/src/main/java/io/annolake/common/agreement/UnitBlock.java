@@ -163,7 +163,10 @@ public final class UnitBlock implements Serializable {
     private final IntList label = new IntList();
     private final ByteList vsConsensus = new ByteList();
 
-    /** The current run of equal k: its units (more than one only on a hash collision) and answers. */
+    /**
+     * The current run of equal k: its units (several: the item in several guideline versions or
+     * days, or a hash collision) and answers.
+     */
     private final IntList runGroup = new IntList();
     private final List<UTF8String> runItem = new ArrayList<>();
     private final IntList runUnit = new IntList();
