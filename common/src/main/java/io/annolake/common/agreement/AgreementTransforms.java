@@ -368,8 +368,9 @@ public final class AgreementTransforms {
   private static final class Partial implements Serializable {
     private final PoissonBootstrap[] states;
     /**
-     * (slice * workers + worker) -> {items, co-raters, co-raters with the same label}. Not slice << 32 |
-     * worker: Long.hashCode would be slice ^ worker, and its collisions turn the map's bins into trees.
+     * (slice * workers + worker) -> {items with co-raters, co-raters, co-raters with the same label,
+     * items with a consensus label, answers equal to it}. Not slice << 32 | worker: Long.hashCode
+     * would be slice ^ worker, and its collisions turn the map's bins into trees.
      */
     private final HashMap<Long, long[]> workers = new HashMap<>();
     /** The most contested units seen, least contested at the head. */
