@@ -11,11 +11,6 @@ import java.io.Serializable;
  * @param workers worker codes, ascending
  * @param labels the label code of each worker's answer (the group's labels in string order)
  * @param vsConsensus per answer: 1 equal to the item's consensus label, 0 not, -1 no consensus
- *     label (null: none for any answer)
+ *     label
  */
-public record ItemAnswers(int group, String itemId, int[] workers, int[] labels, byte[] vsConsensus) implements Serializable {
-  /** A unit without consensus labels. */
-  public ItemAnswers(int group, String itemId, int[] workers, int[] labels) {
-    this(group, itemId, workers, labels, null);
-  }
-}
+public record ItemAnswers(int group, String itemId, int[] workers, int[] labels, byte[] vsConsensus) implements Serializable {}

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
@@ -128,7 +127,7 @@ public final class ConsensusComputation implements AutoCloseable {
   /**
    * Indexes and fits every task with everything the decision needs kept beside the answers: one
    * shuffle of the annotations in all (gold, adjudications and the paused-work flag travel with
-   * it), so {@link #labels}, {@link #escalations} and {@link #decisions} are passes over the cache.
+   * it), so {@link #labels} and {@link #escalations} are passes over the cache.
    */
   public static ConsensusComputation fit(SparkSession spark, Inputs in, Aggregator aggregator, int partitions) {
     Dataset<Row> answers = in.annotations();
@@ -215,14 +214,10 @@ public final class ConsensusComputation implements AutoCloseable {
     return SparkAggregation.posteriorsAll(spark, indexed != null ? indexed : shared, programs, states);
   }
 
-  /** consensus_labels rows: one per item answered (or whose every answer was left out), decided where its answers are cached. */
-  public Dataset<Row> labels(ConsensusSettings settings, ConsensusPolicy.Method method) {
-    return labels(settings, method, null);
-  }
-
   /**
-   * consensus_labels rows, each item's decision counted in {@code counted} as its row is built:
-   * once the rows are written, the counts {@link #decisions} would give, without its pass.
+   * consensus_labels rows: one per item answered (or whose every answer was left out), decided where
+   * its answers are cached, each decision counted in {@code counted} as its row is built (read the
+   * counts once the rows are written; no pass of their own).
    */
   public Dataset<Row> labels(ConsensusSettings settings, ConsensusPolicy.Method method, DecisionCounts counted) {
     return rows(ConsensusRows.Output.LABELS, ConsensusRows.CONSENSUS_LABELS, settings, method, counted);
@@ -231,14 +226,6 @@ public final class ConsensusComputation implements AutoCloseable {
   /** escalations rows: the ESCALATED items with their reason, candidates and answers. */
   public Dataset<Row> escalations(ConsensusSettings settings, ConsensusPolicy.Method method) {
     return rows(ConsensusRows.Output.ESCALATIONS, ConsensusRows.ESCALATIONS, settings, method, null);
-  }
-
-  /** Items per decision: one pass over the cached blocks (posteriors and the policy, no rows kept). */
-  public Map<String, Long> decisions(ConsensusSettings settings, ConsensusPolicy.Method method) {
-    Map<String, Long> out = new TreeMap<>();
-    rows(ConsensusRows.Output.DECISIONS, ConsensusRows.DECISIONS, settings, method, null)
-        .groupBy("decision").count().collectAsList().forEach(r -> out.put(r.getString(0), r.getLong(1)));
-    return out;
   }
 
   private Dataset<Row> rows(

@@ -25,7 +25,7 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
   private static final long serialVersionUID = 1L;
 
   /** What rows to build. */
-  enum Output { LABELS, ESCALATIONS, DECISIONS }
+  enum Output { LABELS, ESCALATIONS }
 
   static final StructType ANSWER =
       new StructType()
@@ -69,8 +69,6 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
           .add("accept_threshold", DataTypes.DoubleType, false)
           .add("method", DataTypes.StringType, false)
           .add("params_hash", DataTypes.StringType, false);
-
-  static final StructType DECISIONS = new StructType().add("decision", DataTypes.StringType, false);
 
   /** Decision names in internal form, by ordinal. */
   private static final UTF8String[] DECISION_NAMES =
@@ -148,9 +146,6 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     Decision decision = ConsensusPolicy.decide(gold, adjudicated, n, unanimous, post == null ? 0 : post[best], thresholds[t]);
     count(decision);
     switch (output) {
-      case DECISIONS -> {
-        return InternalRows.of(DECISION_NAMES[decision.ordinal()]);
-      }
       case ESCALATIONS -> {
         if (decision != Decision.ESCALATED) {
           return null;
@@ -208,9 +203,6 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     Decision decision = ConsensusPolicy.decide(gold, adjudicated, 0, false, 0, thresholds[t]);
     count(decision);
     switch (output) {
-      case DECISIONS -> {
-        return InternalRows.of(DECISION_NAMES[decision.ordinal()]);
-      }
       case ESCALATIONS -> {
         return null;
       }
