@@ -50,6 +50,9 @@ class BenchCommandTest {
     assertThat(json.get("em_passes").asInt()).isPositive();
     assertThat(json.get("em_plain_java_1_thread_ms_per_pass").asDouble()).isGreaterThanOrEqualTo(0);
     assertThat(json.get("em_per_core_ratio").asDouble()).isPositive();
+    // Every measured Spark pass is listed (the initial one too), after a warm-up round.
+    assertThat(json.get("em_spark_pass_ms")).hasSize(json.get("em_passes").asInt() + 1);
+    assertThat(run.err()).contains("EM reference, warm-up round").contains("EM reference, measured round");
   }
 
   @Test
