@@ -48,7 +48,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Runs COMMAND on N simulated annotations and prints one JSON object: command, annotations,",
       "wall_s, rows_per_s, peak_rss_mb (the process's peak resident memory during the timed part);",
-      "with --repeat N (jobs), also every run's wall time and the median of the warm ones.",
+      "with --repeat N (jobs), also every run's wall time and the median of the warm ones; host_probe_ms:",
+      "a fixed one-thread loop timed before and after (a slower host gives a larger figure).",
       "COMMAND: generate, ingest, or a job run on an ingested lakehouse (worker-quality, agreement,",
       "consensus, compare-methods, anomalies); options after COMMAND that bench does not know are passed to it,",
       "e.g. 'bench consensus --annotations 1000000 --method ds'. Inputs (landing files and the",
@@ -136,6 +137,7 @@ public final class BenchCommand implements Callable<Integer> {
     long peak;
     List<Double> runs = new java.util.ArrayList<>();
     EmReference reference = null;
+    double probeBefore = HostProbe.millis();
     switch (command) {
       case "generate" -> {
         Path target = cache.resolve("generate-run");
@@ -196,6 +198,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
     }
+    double probeAfter = HostProbe.millis();
     ObjectNode json = new ObjectMapper().createObjectNode();
     json.put("command", command);
     json.put("annotations", rows);
@@ -210,6 +213,7 @@ public final class BenchCommand implements Callable<Integer> {
       runs.forEach(w -> all.add(Math.round(w * 1000) / 1000.0));
       json.put("warm_wall_s", Math.round(median(runs.subList(1, runs.size())) * 1000) / 1000.0);
     }
+    json.putArray("host_probe_ms").add(probeBefore).add(probeAfter);
     json.put("cores", Runtime.getRuntime().availableProcessors());
     json.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
     if (reference != null) {

@@ -24,6 +24,10 @@ class BenchCommandTest {
     assertThat(json.get("wall_s").asDouble()).isPositive();
     assertThat(json.get("rows_per_s").asLong()).isPositive();
     assertThat(json.get("peak_rss_mb").asLong()).isPositive();
+    // The host's speed before and after, so runs on a busier host can be told apart.
+    assertThat(json.get("host_probe_ms")).hasSize(2);
+    assertThat(json.get("host_probe_ms").get(0).asDouble()).isPositive();
+    assertThat(json.get("host_probe_ms").get(1).asDouble()).isPositive();
     CliRun second = CliRun.of(args);
     assertThat(second.code()).isZero();
     assertThat(second.err()).contains("using cached input");
