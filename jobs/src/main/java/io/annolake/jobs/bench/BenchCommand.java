@@ -213,7 +213,14 @@ public final class BenchCommand implements Callable<Integer> {
       runs.forEach(w -> all.add(Math.round(w * 1000) / 1000.0));
       json.put("warm_wall_s", Math.round(median(runs.subList(1, runs.size())) * 1000) / 1000.0);
     }
-    json.putArray("host_probe_ms").add(probeBefore).add(probeAfter);
+    var probes = json.putArray("host_probe_ms");
+    for (double ms : new double[] {probeBefore, probeAfter}) {
+      if (Double.isNaN(ms)) {
+        probes.addNull(); // the probe could not run (said on stderr)
+      } else {
+        probes.add(ms);
+      }
+    }
     json.put("cores", Runtime.getRuntime().availableProcessors());
     json.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
     if (reference != null) {
