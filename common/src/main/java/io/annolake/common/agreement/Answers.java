@@ -2,8 +2,11 @@ package io.annolake.common.agreement;
 
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.schema.RecordKind;
-import java.io.BufferedReader;
+import com.univocity.parsers.common.TextParsingException;
+import com.univocity.parsers.csv.CsvParser;
+import com.univocity.parsers.csv.CsvParserSettings;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +25,7 @@ public final class Answers {
   private final Map<String, Map<String, String>> byItem = new LinkedHashMap<>();
   private final Set<String> labels = new LinkedHashSet<>();
   private long rows;
+  private final Map<String, Skipped> skipped = new LinkedHashMap<>();
 
   public Answers add(String item, String worker, String label) {
     byItem.computeIfAbsent(item, i -> new LinkedHashMap<>()).put(worker, label);
@@ -32,21 +36,30 @@ public final class Answers {
 
   /**
    * Reads a CSV with a header naming item_id, worker_id and label (or the aliases item, worker,
-   * answer, ...); other columns are ignored, fields may be double-quoted. Blank labels are missing.
+   * answer, ...); other columns are ignored; RFC 4180 quoting (a quoted field may hold commas,
+   * quotes and line breaks), any line ending, a byte-order mark. A row without item, worker or label
+   * (a blank label is a missing value) or with too few fields is skipped and counted by reason
+   * ({@link #skipped()}).
    */
   public static Answers readCsv(Path file) throws IOException {
+    CsvParserSettings settings = new CsvParserSettings();
+    settings.setLineSeparatorDetectionEnabled(true);
+    settings.setMaxCharsPerColumn(-1);
+    settings.setNullValue("");
+    settings.setEmptyValue("");
+    CsvParser parser = new CsvParser(settings);
     Answers answers = new Answers();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String header = in.readLine();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      parser.beginParsing(in);
+      String[] header = parser.parseNext();
       if (header == null) {
         throw new ConfigException("Invalid value '" + file + "' for option '--input-csv': the file is empty");
       }
-      List<String> names = split(header.replace("\uFEFF", ""));
       int item = -1;
       int worker = -1;
       int label = -1;
-      for (int i = 0; i < names.size(); i++) {
-        String canonical = RecordKind.ANNOTATIONS.canonical(names.get(i));
+      for (int i = 0; i < header.length; i++) {
+        String canonical = RecordKind.ANNOTATIONS.canonical(header[i].replace("\uFEFF", ""));
         if ("item_id".equals(canonical) && item < 0) {
           item = i;
         } else if ("worker_id".equals(canonical) && worker < 0) {
@@ -57,52 +70,45 @@ public final class Answers {
       }
       if (item < 0 || worker < 0 || label < 0) {
         throw new ConfigException(
-            "Invalid value '" + file + "' for option '--input-csv': the header " + names
+            "Invalid value '" + file + "' for option '--input-csv': the header " + List.of(header)
                 + " must name item_id (or item), worker_id (or worker) and label");
       }
       int need = Math.max(item, Math.max(worker, label));
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (line.isBlank()) {
-          continue;
+      String[] row;
+      while ((row = parser.parseNext()) != null) {
+        long line = parser.getContext().currentLine();
+        if (row.length <= need) {
+          answers.skip("too few fields", line);
+        } else if (row[item].isBlank()) {
+          answers.skip("no item_id", line);
+        } else if (row[worker].isBlank()) {
+          answers.skip("no worker_id", line);
+        } else if (row[label].isBlank()) {
+          answers.skip("no label (a missing value)", line);
+        } else {
+          answers.add(row[item], row[worker], row[label].trim());
         }
-        List<String> f = split(line);
-        if (f.size() <= need || f.get(label).isBlank()) {
-          continue;
-        }
-        answers.add(f.get(item), f.get(worker), f.get(label).trim());
       }
+    } catch (TextParsingException e) {
+      throw new ConfigException(
+          "Invalid value '" + file + "' for option '--input-csv': not readable as CSV at line " + e.getLineIndex() + ": "
+              + e.getMessage().lines().findFirst().orElse(""));
+    } finally {
+      parser.stopParsing();
     }
     return answers;
   }
 
-  /** Splits one CSV line (RFC 4180 quotes; no newlines inside fields). */
-  static List<String> split(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char ch = line.charAt(i);
-      if (quoted) {
-        if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else if (ch == '"') {
-          quoted = false;
-        } else {
-          cur.append(ch);
-        }
-      } else if (ch == '"') {
-        quoted = true;
-      } else if (ch == ',') {
-        out.add(cur.toString());
-        cur.setLength(0);
-      } else {
-        cur.append(ch);
-      }
-    }
-    out.add(cur.toString());
-    return out;
+  /** Rows of a file left out, by reason: how many and the first one's line. */
+  public record Skipped(long rows, long firstLine) {}
+
+  private void skip(String reason, long line) {
+    skipped.merge(reason, new Skipped(1, line), (a, b) -> new Skipped(a.rows() + 1, a.firstLine()));
+  }
+
+  /** Rows {@link #readCsv} left out, by reason, in the order first met. */
+  public Map<String, Skipped> skipped() {
+    return java.util.Collections.unmodifiableMap(skipped);
   }
 
   /** Rows read (before one-answer-per-worker deduplication). */

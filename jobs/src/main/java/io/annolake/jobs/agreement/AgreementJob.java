@@ -124,7 +124,10 @@ public final class AgreementJob implements Callable<Integer> {
         throw new ConfigException("Invalid value '" + inputCsv + "' for option '--input-csv': no such file");
       }
       AgreementSettings settings = settings(AnnolakeConfig.load(global.conf, global.overrides()), levels);
-      System.out.println(standalone(Answers.readCsv(inputCsv), settings, inputCsv.toString()));
+      Answers answers = Answers.readCsv(inputCsv);
+      answers.skipped().forEach((reason, s) ->
+          System.err.printf("agreement: %s: skipped %,d row(s): %s (the first at line %d)%n", inputCsv, s.rows(), reason, s.firstLine()));
+      System.out.println(standalone(answers, settings, inputCsv.toString()));
       return 0;
     }
     Map<String, String> params = new LinkedHashMap<>();
@@ -261,6 +264,8 @@ public final class AgreementJob implements Callable<Integer> {
     root.put("rows", answers.rows());
     root.put("items", answers.items());
     root.put("annotations", (long) state.estimate().annotations());
+    ArrayNode skipped = root.putArray("skipped_rows");
+    answers.skipped().forEach((reason, s) -> skipped.addObject().put("reason", reason).put("rows", s.rows()).put("first_line", s.firstLine()));
     ArrayNode labels = root.putArray("categories");
     cats.labels().forEach(labels::add);
     root.put("resamples", settings.resamples());

@@ -187,6 +187,7 @@ class AgreementJobTest {
     }
     var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
     assertThat(json.get("items").asInt()).isEqualTo(3);
+    assertThat(json.get("skipped_rows")).isEmpty();
     assertThat(json.get("coefficients").get(0).get("metric").asText()).isEqualTo("krippendorff_alpha");
     // n_x = 3, n_y = 3, o_xy + o_yx = 2, n = 6: alpha = 1 - 5 * 2 / (2 * 3 * 3)
     assertThat(json.get("coefficients").get(0).get("value").asDouble()).isCloseTo(1 - 10.0 / 18, within(1e-12));
