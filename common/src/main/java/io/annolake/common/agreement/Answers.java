@@ -1,10 +1,10 @@
 package io.annolake.common.agreement;
 
-import io.annolake.common.config.ConfigException;
-import io.annolake.common.schema.RecordKind;
 import com.univocity.parsers.common.TextParsingException;
 import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
+import io.annolake.common.config.ConfigException;
+import io.annolake.common.schema.RecordKind;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
