@@ -68,4 +68,13 @@ class AnswersCsvTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("empty");
   }
+
+  @Test
+  void aFileThatIsNotReadableAsCsvIsAUsageErrorNamingTheLine() {
+    // More fields than a CSV parser holds per row (512): not an answer file.
+    assertThatThrownBy(() -> read("item,worker,label\n1,a,x\n" + ",".repeat(600) + "\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--input-csv")
+        .hasMessageContaining("not readable as CSV at line");
+  }
 }
