@@ -1,5 +1,6 @@
 package io.annolake.common.agreement;
 
+import io.annolake.common.collect.ByteList;
 import io.annolake.common.collect.IntList;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -365,23 +366,6 @@ public final class UnitBlock implements Serializable {
       runWorker.clear();
       runLabel.clear();
       runConsensus.clear();
-    }
-  }
-
-  /** A growable byte array. */
-  private static final class ByteList {
-    private byte[] values = new byte[64];
-    private int size;
-
-    void add(byte v) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = v;
-    }
-
-    byte[] toArray() {
-      return Arrays.copyOf(values, size);
     }
   }
 }

@@ -1,9 +1,9 @@
 package io.annolake.common.aggregation.spark;
 
 import io.annolake.common.aggregation.ItemBlock;
+import io.annolake.common.collect.ByteList;
 import io.annolake.common.collect.IntList;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -40,7 +39,7 @@ final class BlockBuilder {
   private final IntList worker = new IntList(1024);
   private final IntList label = new IntList(1024);
   private final IntList gold = new IntList(1024);
-  private final ByteList idBytes = new ByteList();
+  private final ByteList idBytes = new ByteList(4096);
   private final IntList idEnds = new IntList(1024);
   private final List<String> items = new ArrayList<>();
   private final List<String> versions = new ArrayList<>();
@@ -150,7 +149,7 @@ final class BlockBuilder {
         if (!r.isNullAt(6)) {
           idBytes.add(r.getUTF8String(6));
         }
-        idEnds.add(idBytes.size);
+        idEnds.add(idBytes.size());
         version(r);
         itemAnswers++;
       }
@@ -246,24 +245,5 @@ final class BlockBuilder {
       dictionary.put(id.clone(), i);
     }
     return i;
-  }
-
-  /** A growable byte array. */
-  private static final class ByteList {
-    private byte[] values = new byte[4096];
-    private int size;
-
-    void add(UTF8String v) {
-      int n = v.numBytes();
-      if (size + n > values.length) {
-        values = Arrays.copyOf(values, Math.max(values.length * 2, size + n));
-      }
-      v.writeToMemory(values, Platform.BYTE_ARRAY_OFFSET + size);
-      size += n;
-    }
-
-    byte[] toArray() {
-      return Arrays.copyOf(values, size);
-    }
   }
 }

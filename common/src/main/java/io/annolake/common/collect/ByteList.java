@@ -1,0 +1,44 @@
+package io.annolake.common.collect;
+
+import java.util.Arrays;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/** A growable byte array: per-answer flags, and ids' bytes end to end, with no object per value. */
+public final class ByteList {
+  private byte[] values;
+  private int size;
+
+  public ByteList() {
+    this(64);
+  }
+
+  public ByteList(int capacity) {
+    values = new byte[Math.max(1, capacity)];
+  }
+
+  public void add(byte v) {
+    if (size == values.length) {
+      values = Arrays.copyOf(values, size * 2);
+    }
+    values[size++] = v;
+  }
+
+  /** Appends a string's UTF-8 bytes straight from where Spark holds them (no intermediate array). */
+  public void add(UTF8String v) {
+    int n = v.numBytes();
+    if (size + n > values.length) {
+      values = Arrays.copyOf(values, Math.max(values.length * 2, size + n));
+    }
+    v.writeToMemory(values, Platform.BYTE_ARRAY_OFFSET + size);
+    size += n;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public byte[] toArray() {
+    return Arrays.copyOf(values, size);
+  }
+}
