@@ -21,8 +21,8 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
-import io.annolake.common.spark.ScalaSeqs;
 import io.annolake.common.quality.GoldAnswers;
+import io.annolake.common.spark.ScalaSeqs;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -333,5 +333,4 @@ public final class AnomalyTransforms {
         entityType.as("entity_type"), entityId.as("entity_id"), col("project_id"), col("step"), lit(code.name()).as("code"),
         severity.as("severity"), score.cast("double").as("score"), to_json(evidence).as("evidence"));
   }
-
 }

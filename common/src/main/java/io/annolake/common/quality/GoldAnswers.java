@@ -93,5 +93,4 @@ public final class GoldAnswers {
             org.apache.spark.sql.functions.coalesce(col("repeat_workers"), lit(0L)).cast("long").as("repeat_workers"),
             served.geq(settings.reviewMinServed()).and(accuracy.leq(settings.reviewMaxAccuracy())).as("needs_review"));
   }
-
 }
