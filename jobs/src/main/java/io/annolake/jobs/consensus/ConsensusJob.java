@@ -19,12 +19,14 @@ import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
 import io.annolake.jobs.JobSteps;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
@@ -181,7 +183,12 @@ public final class ConsensusJob implements Callable<Integer> {
     return table == null || project == null ? table : table.where(col("project_id").equalTo(project));
   }
 
-  /** The whole table is replaced; with --project only that project's rows are. */
+  /**
+   * The whole table is replaced; with --project only that project's rows are, and of those only the
+   * rows whose content changed (every column but run_id) are updated: on the same inputs none, so
+   * each row keeps the run that computed it, and under a per-item method (mv) only the items whose
+   * answers changed. (Delta still rewrites the files that hold the project's rows.)
+   */
   private static void write(LakehouseRun run, String table, Dataset<Row> rows, String project, LongSupplier count, String key) {
     if (project == null || !run.lakehouse().exists(table)) {
       if (project == null) {
@@ -193,7 +200,11 @@ public final class ConsensusJob implements Callable<Integer> {
     }
     String on = "t.project_id = s.project_id AND t.step = s.step AND " + key;
     String mine = "t.project_id = '" + project.replace("'", "''") + "'";
+    String changed =
+        Arrays.stream(rows.columns())
+            .map(c -> "t.`" + c + "` <=> s.`" + c + "`")
+            .collect(Collectors.joining(" AND ", "NOT (", ")"));
     run.merge(table, rows, on,
-        m -> m.whenMatched().updateAll().whenNotMatched().insertAll().whenNotMatchedBySource(mine).delete(), count);
+        m -> m.whenMatched(changed).updateAll().whenNotMatched().insertAll().whenNotMatchedBySource(mine).delete(), count);
   }
 }

@@ -102,6 +102,62 @@ class ConsensusJobTest {
     assertThat(labels.where(col("project_id").notEqual(project)).count()).isEqualTo(others);
   }
 
+  /**
+   * A --project run updates only rows whose content changed: on the same inputs none (each row
+   * keeps the run that computed it); after one more answer on one item, under majority vote (a
+   * per-item method), that item's row alone.
+   */
+  @Test
+  void projectReRunUpdatesOnlyChangedRows(@TempDir Path tmp) throws java.io.IOException {
+    StringBuilder answers = new StringBuilder("item,worker,label\n");
+    for (int i = 0; i < 6; i++) {
+      for (String w : List.of("w1", "w2", "w3")) {
+        answers.append("it").append(i).append(',').append(w).append(',').append(i % 2 == 0 || w.equals("w3") ? "a" : "b").append('\n');
+      }
+    }
+    String lh = tmp.resolve("lh").toString();
+    ok("ingest", "--lakehouse", lh, "--source", Files.writeString(tmp.resolve("answers.csv"), answers).toString(), "--project", "p");
+    ok("consensus", "--lakehouse", lh, "--method", "mv", "--project", "p");
+    Lakehouse lakehouse = new Lakehouse(spark, lh, "annolake");
+    Map<String, String> firstRuns = runIds(lakehouse);
+    assertThat(firstRuns).hasSize(6);
+
+    CliRun again = ok("consensus", "--lakehouse", lh, "--method", "mv", "--project", "p");
+    assertThat(lastMergeMetrics(lakehouse, Tables.CONSENSUS_LABELS))
+        .containsEntry("numTargetRowsUpdated", "0").containsEntry("numTargetRowsInserted", "0")
+        .containsEntry("numTargetRowsDeleted", "0");
+    assertThat(runIds(lakehouse)).isEqualTo(firstRuns);
+    assertThat(again.out()).contains("decisions: {AUTO_APPROVED=3, ESCALATED=3}");
+
+    Path more = Files.writeString(tmp.resolve("more.csv"), "item,worker,label\nit1,w4,b\n");
+    ok("ingest", "--lakehouse", lh, "--source", more.toString(), "--project", "p");
+    ok("consensus", "--lakehouse", lh, "--method", "mv", "--project", "p");
+    assertThat(lastMergeMetrics(lakehouse, Tables.CONSENSUS_LABELS))
+        .containsEntry("numTargetRowsUpdated", "1").containsEntry("numTargetRowsInserted", "0")
+        .containsEntry("numTargetRowsDeleted", "0");
+    Map<String, String> thirdRuns = runIds(lakehouse);
+    assertThat(thirdRuns.get("it1")).isNotEqualTo(firstRuns.get("it1"));
+    thirdRuns.remove("it1");
+    firstRuns.remove("it1");
+    assertThat(thirdRuns).isEqualTo(firstRuns);
+    Row it1 = lakehouse.read(Tables.CONSENSUS_LABELS).where(col("item_id").equalTo("it1")).first();
+    assertThat(it1.<Integer>getAs("n_annotations")).isEqualTo(4);
+    assertThat(it1.<String>getAs("label")).isEqualTo("b");
+  }
+
+  private static Map<String, String> runIds(Lakehouse lakehouse) {
+    Map<String, String> out = new TreeMap<>();
+    lakehouse.read(Tables.CONSENSUS_LABELS).select("item_id", "run_id").collectAsList()
+        .forEach(r -> out.put(r.getString(0), r.getString(1)));
+    return out;
+  }
+
+  private Map<String, String> lastMergeMetrics(Lakehouse lakehouse, String table) {
+    Row last = io.delta.tables.DeltaTable.forPath(spark, lakehouse.path(table)).history(1).first();
+    assertThat(last.<String>getAs("operation")).isEqualTo("MERGE");
+    return scala.collection.JavaConverters.mapAsJavaMap(last.<scala.collection.Map<String, String>>getAs("operationMetrics"));
+  }
+
   @Test
   void unknownMethodIsAUsageError() {
     CliRun run = CliRun.of("consensus", "--lakehouse", root, "--method", "nope");
