@@ -79,6 +79,15 @@ public final class Lakehouse {
     return scala.collection.JavaConverters.mapAsJavaMap(snapshot.metadata().configuration());
   }
 
+  /** Delta's record of a commit: its operation (WRITE, MERGE, ...) and metrics (numOutputRows, ...). */
+  public record Commit(String operation, java.util.Map<String, String> metrics) {}
+
+  /** The table's latest commit, from its history (a Spark job: for reports and tests, not per write). */
+  public Commit lastCommit(String table) {
+    Row last = DeltaTable.forPath(spark, path(table)).history(1).select("operation", "operationMetrics").head();
+    return new Commit(last.getString(0), last.isNullAt(1) ? java.util.Map.of() : last.getJavaMap(1));
+  }
+
   /** The table as of a version (pinned reads make a run reproducible). */
   public Dataset<Row> read(String table, long version) {
     return spark.read().format("delta").option("versionAsOf", version).load(path(table));

@@ -243,10 +243,7 @@ public final class AgreementJob implements Callable<Integer> {
     if (!committed) {
       return 0; // nothing to write and nothing to replace: Delta made no commit
     }
-    Row metrics =
-        io.delta.tables.DeltaTable.forPath(run.spark(), run.lakehouse().path(table)).history(1).select("operationMetrics").head();
-    Map<String, String> m = metrics.isNullAt(0) ? Map.of() : metrics.getJavaMap(0);
-    return Long.parseLong(m.getOrDefault("numOutputRows", "0"));
+    return Long.parseLong(run.lakehouse().lastCommit(table).metrics().getOrDefault("numOutputRows", "0"));
   }
 
   /** The most contested items of a written item_agreement table (highest entropy first). */

@@ -152,10 +152,10 @@ class ConsensusJobTest {
     return out;
   }
 
-  private Map<String, String> lastMergeMetrics(Lakehouse lakehouse, String table) {
-    Row last = io.delta.tables.DeltaTable.forPath(spark, lakehouse.path(table)).history(1).first();
-    assertThat(last.<String>getAs("operation")).isEqualTo("MERGE");
-    return scala.collection.JavaConverters.mapAsJavaMap(last.<scala.collection.Map<String, String>>getAs("operationMetrics"));
+  private static Map<String, String> lastMergeMetrics(Lakehouse lakehouse, String table) {
+    Lakehouse.Commit last = lakehouse.lastCommit(table);
+    assertThat(last.operation()).isEqualTo("MERGE");
+    return last.metrics();
   }
 
   @Test
