@@ -20,6 +20,7 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -141,46 +142,47 @@ public final class LakehouseRun {
   }
 
   /**
-   * Replaces only the rows matching {@code replaceWhere} (a SQL predicate the new rows must also
-   * satisfy; null: every row), e.g. one project's rows of a derived table; the whole table when it
-   * does not exist.
+   * Replaces only the rows matching {@code slice} (a predicate the new rows must also satisfy,
+   * built with {@link Predicates}; null: every row), e.g. one project's rows of a derived table;
+   * the whole table when it does not exist.
    */
-  public void overwrite(String table, Dataset<Row> rows, long rowCount, String replaceWhere) {
-    overwrite(table, rows, () -> rowCount, replaceWhere);
+  public void overwrite(String table, Dataset<Row> rows, long rowCount, Column slice) {
+    overwrite(table, rows, () -> rowCount, slice);
   }
 
-  /** As {@link #overwrite(String, Dataset, long, String)}, with a row count known once the rows are written. */
-  public void overwrite(String table, Dataset<Row> rows, LongSupplier rowCount, String replaceWhere) {
+  /** As {@link #overwrite(String, Dataset, long, Column)}, with a row count known once the rows are written. */
+  public void overwrite(String table, Dataset<Row> rows, LongSupplier rowCount, Column slice) {
     long before = rememberVersionBefore(table);
     var writer = writer(table, rows, "overwrite", before);
-    if (before == Lakehouse.ABSENT || replaceWhere == null) {
+    if (before == Lakehouse.ABSENT || slice == null) {
       writer.option("overwriteSchema", "true");
     } else {
       // a newer release may add columns to a derived table: the part it replaces brings them in
-      writer.option("replaceWhere", replaceWhere).option("mergeSchema", "true");
+      writer.option("replaceWhere", Predicates.sql(slice)).option("mergeSchema", "true");
     }
     writer.save(lakehouse.path(table));
     afterWrite(table, before, rowCount.getAsLong());
   }
 
   /**
-   * Merges rows into a table on a condition between {@code t} (target) and {@code s} (source);
+   * Merges rows into a table on a condition between {@code t} (target) and {@code s} (source),
+   * built as a Column (see {@link Predicates});
    * creates the table from the rows when it does not exist.
    */
   public void merge(
       String table,
       Dataset<Row> rows,
-      String condition,
+      Column condition,
       Function<DeltaMergeBuilder, DeltaMergeBuilder> clauses,
       long rowCount) {
     merge(table, rows, condition, clauses, () -> rowCount);
   }
 
-  /** As {@link #merge(String, Dataset, String, Function, long)}, with a row count known once the rows are written. */
+  /** As {@link #merge(String, Dataset, Column, Function, long)}, with a row count known once the rows are written. */
   public void merge(
       String table,
       Dataset<Row> rows,
-      String condition,
+      Column condition,
       Function<DeltaMergeBuilder, DeltaMergeBuilder> clauses,
       LongSupplier rowCount) {
     long before = rememberVersionBefore(table);

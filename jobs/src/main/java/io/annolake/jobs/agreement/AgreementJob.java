@@ -9,16 +9,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annolake.common.agreement.AgreementReport;
 import io.annolake.common.agreement.AgreementSettings;
-import io.annolake.common.agreement.AgreementTransforms;
 import io.annolake.common.agreement.AgreementTransforms.Coding;
 import io.annolake.common.agreement.AgreementTransforms.Fold;
 import io.annolake.common.agreement.AgreementTransforms.Grouped;
 import io.annolake.common.agreement.AgreementTransforms.Recoding;
 import io.annolake.common.agreement.AgreementTransforms.SliceKey;
+import io.annolake.common.agreement.AgreementTransforms;
 import io.annolake.common.agreement.Answers;
 import io.annolake.common.agreement.Categories;
-import io.annolake.common.agreement.CohenKappa;
 import io.annolake.common.agreement.Coefficient;
+import io.annolake.common.agreement.CohenKappa;
 import io.annolake.common.agreement.ItemAnswers;
 import io.annolake.common.agreement.Level;
 import io.annolake.common.agreement.PoissonBootstrap;
@@ -26,6 +26,7 @@ import io.annolake.common.agreement.UnitBlock;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
+import io.annolake.common.io.Predicates;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
@@ -39,6 +40,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -188,7 +190,7 @@ public final class AgreementJob implements Callable<Integer> {
       steps.start("folding " + categories.size() + " slices (" + settings.resamples() + " resamples)");
       Fold fold = AgreementTransforms.fold(items, coding, settings, 5);
       List<Row> summary = AgreementTransforms.summaryRows(fold.states(), categories, settings);
-      String where = project == null ? null : "project_id = '" + project.replace("'", "''") + "'";
+      Column where = Predicates.project(project);
 
       long itemCount = 0;
       for (PoissonBootstrap state : fold.states().values()) {
@@ -233,7 +235,7 @@ public final class AgreementJob implements Callable<Integer> {
    * (numOutputRows in the Delta log) rather than a second scan.
    */
   private static long write(
-      LakehouseRun run, String table, Dataset<Row> rows, long known, String where) {
+      LakehouseRun run, String table, Dataset<Row> rows, long known, Column where) {
     run.overwrite(table, rows, Math.max(known, 0), where);
     if (known >= 0) {
       return known;

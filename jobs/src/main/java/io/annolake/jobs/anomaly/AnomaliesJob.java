@@ -12,6 +12,7 @@ import io.annolake.common.anomaly.WorkerFlags;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
+import io.annolake.common.io.Predicates;
 import io.annolake.common.provenance.PipelineRuns;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.ProgressReporter;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -154,11 +156,11 @@ public final class AnomaliesJob implements Callable<Integer> {
       }
 
       progress.step("writing " + Tables.WORKER_DAILY_METRICS + " and " + Tables.ANOMALY_FLAGS);
-      String projectClause = project == null ? "" : " AND project_id = '" + project.replace("'", "\\'") + "'";
+      Column mine = Predicates.project(project);
       run.overwrite(Tables.WORKER_DAILY_METRICS, daily, dailyRows,
-          "day >= DATE'" + first + "' AND day <= DATE'" + last + "'" + projectClause);
-      run.overwrite(Tables.ANOMALY_FLAGS, flags, total,
-          "window_start = DATE'" + first + "' AND window_end = DATE'" + last + "'" + projectClause);
+          Predicates.and(col("day").between(lit(java.sql.Date.valueOf(first)), lit(java.sql.Date.valueOf(last))), mine));
+      run.overwrite(Tables.ANOMALY_FLAGS, flags, total, Predicates.and(
+          Predicates.equalTo("window_start", java.sql.Date.valueOf(first)).and(Predicates.equalTo("window_end", java.sql.Date.valueOf(last))), mine));
 
       Map<String, Long> versions = new LinkedHashMap<>();
       run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));

@@ -1,11 +1,13 @@
 package io.annolake.jobs.consensus;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 
 import io.annolake.common.aggregation.Aggregator;
 import io.annolake.common.aggregation.Aggregators;
-import io.annolake.common.config.ConfigException;
 import io.annolake.common.config.AnnolakeConfig;
+import io.annolake.common.config.ConfigException;
 import io.annolake.common.consensus.ConsensusComputation;
 import io.annolake.common.consensus.ConsensusPolicy;
 import io.annolake.common.consensus.ConsensusSettings;
@@ -14,19 +16,19 @@ import io.annolake.common.consensus.DecisionCounts;
 import io.annolake.common.consensus.MethodParams;
 import io.annolake.common.consensus.TaskFit;
 import io.annolake.common.io.LakehouseRun;
+import io.annolake.common.io.Predicates;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
 import io.annolake.jobs.JobSteps;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
@@ -130,18 +132,20 @@ public final class ConsensusJob implements Callable<Integer> {
       // The labels pass also counts the decisions (the escalations' row count, the run's summary).
       progress.step("writing " + Tables.CONSENSUS_LABELS);
       DecisionCounts counted = new DecisionCounts(run.spark().sparkContext());
-      write(run, Tables.CONSENSUS_LABELS, fit.labels(settings, method, counted), project, counted::items, "t.item_id = s.item_id");
+      write(run, Tables.CONSENSUS_LABELS, fit.labels(settings, method, counted), project, counted::items, Predicates.sameKeys("item_id"));
       Map<String, Long> decisions = counted.values();
       long items = counted.items();
       t0 = lap(steps, "write " + Tables.CONSENSUS_LABELS, t0, -1);
       progress.step("writing " + Tables.ESCALATIONS);
       long escalated = decisions.getOrDefault(Decision.ESCALATED.name(), 0L);
-      write(run, Tables.ESCALATIONS, fit.escalations(settings, method), project, () -> escalated, "t.item_id = s.item_id");
+      write(run, Tables.ESCALATIONS, fit.escalations(settings, method), project, () -> escalated, Predicates.sameKeys("item_id"));
       t0 = lap(steps, "write " + Tables.ESCALATIONS, t0, -1);
       progress.step("writing " + Tables.WORKER_SKILLS);
       long skills = fit.workerSkillRows();
       write(run, Tables.WORKER_SKILLS, fit.workerSkills(method), project, () -> skills,
-          "t.worker_id = s.worker_id AND t.true_label <=> s.true_label AND t.given_label <=> s.given_label");
+          Predicates.sameKeys("worker_id")
+              .and(col("t.true_label").eqNullSafe(col("s.true_label")))
+              .and(col("t.given_label").eqNullSafe(col("s.given_label"))));
       lap(steps, "write " + Tables.WORKER_SKILLS, t0, -1);
       Map<String, Long> versions = new LinkedHashMap<>();
       run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
@@ -189,21 +193,22 @@ public final class ConsensusJob implements Callable<Integer> {
    * each row keeps the run that computed it, and under a per-item method (mv) only the items whose
    * answers changed. (Delta still rewrites the files that hold the project's rows.)
    */
-  private static void write(LakehouseRun run, String table, Dataset<Row> rows, String project, LongSupplier count, String key) {
+  private static void write(LakehouseRun run, String table, Dataset<Row> rows, String project, LongSupplier count, Column key) {
     if (project == null || !run.lakehouse().exists(table)) {
       if (project == null) {
         run.overwrite(table, rows, count, null);
       } else {
-        run.merge(table, rows, "false", m -> m.whenNotMatched().insertAll(), count);
+        run.merge(table, rows, lit(false), m -> m.whenNotMatched().insertAll(), count);
       }
       return;
     }
-    String on = "t.project_id = s.project_id AND t.step = s.step AND " + key;
-    String mine = "t.project_id = '" + project.replace("'", "''") + "'";
-    String changed =
-        Arrays.stream(rows.columns())
-            .map(c -> "t.`" + c + "` <=> s.`" + c + "`")
-            .collect(Collectors.joining(" AND ", "NOT (", ")"));
+    Column on = Predicates.sameKeys("project_id", "step").and(key);
+    Column mine = col("t.project_id").equalTo(lit(project));
+    Column same = lit(true);
+    for (String c : rows.columns()) {
+      same = same.and(col("t.`" + c + "`").eqNullSafe(col("s.`" + c + "`")));
+    }
+    Column changed = not(same);
     run.merge(table, rows, on,
         m -> m.whenMatched(changed).updateAll().whenNotMatched().insertAll().whenNotMatchedBySource(mine).delete(), count);
   }

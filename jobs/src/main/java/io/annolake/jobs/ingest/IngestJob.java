@@ -10,6 +10,7 @@ import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.LandingFile;
 import io.annolake.common.io.LandingFormat;
 import io.annolake.common.io.LandingReader;
+import io.annolake.common.io.Predicates;
 import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.RecordKind;
 import io.annolake.common.schema.Tables;
@@ -29,6 +30,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -219,8 +221,7 @@ public final class IngestJob implements Callable<Integer> {
       progress.step("writing silver " + kind.table());
       Dataset<Row> accepted = IngestTransforms.accepted(outcome, kind).withColumn("batch_id", lit(batchId));
       if (run.lakehouse().exists(kind.table())) {
-        String on =
-            IngestTransforms.keyColumns(kind).stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
+        Column on = Predicates.sameKeys(IngestTransforms.keyColumns(kind).toArray(String[]::new));
         run.merge(kind.table(), accepted, on, m -> m.whenMatched().updateAll().whenNotMatched().insertAll(), ingested);
       } else {
         run.append(kind.table(), accepted, ingested);

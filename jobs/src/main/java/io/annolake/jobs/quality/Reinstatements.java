@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
+import io.annolake.common.io.Predicates;
 import io.annolake.common.schema.Tables;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -41,7 +42,7 @@ final class Reinstatements {
     long count = rows.count();
     run.merge(
         Tables.WORKER_REINSTATEMENTS, rows,
-        "t.project_id = s.project_id AND t.step = s.step AND t.worker_id = s.worker_id AND t.reinstated_at = s.reinstated_at",
+        Predicates.sameKeys("project_id", "step", "worker_id", "reinstated_at"),
         m -> m.whenNotMatched().insertAll(), count);
     return count;
   }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
+import io.annolake.common.io.Predicates;
 import io.annolake.common.quality.GoldAnswers;
 import io.annolake.common.quality.QualitySettings;
 import io.annolake.common.quality.StatusTimeline;
@@ -188,7 +189,7 @@ public final class WorkerQualityJob implements Callable<Integer> {
     if (project == null) {
       run.overwrite(table, rows, count);
     } else {
-      run.overwrite(table, rows, count, "project_id = '" + project.replace("'", "\\'") + "'");
+      run.overwrite(table, rows, count, Predicates.project(project));
     }
   }
 
@@ -202,7 +203,7 @@ public final class WorkerQualityJob implements Callable<Integer> {
     long count = fresh.count();
     // An empty audit log is created too, so a platform polling it finds the table from day one.
     if (count > 0 || existing == null) {
-      run.merge(Tables.WORKER_STATUS_EVENTS, fresh, "t.event_id = s.event_id", m -> m.whenNotMatched().insertAll(), count);
+      run.merge(Tables.WORKER_STATUS_EVENTS, fresh, Predicates.sameKeys("event_id"), m -> m.whenNotMatched().insertAll(), count);
     }
     return count;
   }
