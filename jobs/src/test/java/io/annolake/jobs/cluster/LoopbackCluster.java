@@ -63,7 +63,7 @@ final class LoopbackCluster implements AutoCloseable {
     }
   }
 
-  private static void ensureBuilt() throws Exception {
+  static void ensureBuilt() throws Exception {
     boolean built = Files.isDirectory(LIB) && Files.isRegularFile(TARGET.resolve("annolake-jobs.jar"));
     if (!built) {
       Process build =
