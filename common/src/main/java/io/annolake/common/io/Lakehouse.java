@@ -79,6 +79,13 @@ public final class Lakehouse {
     return scala.collection.JavaConverters.mapAsJavaMap(snapshot.metadata().configuration());
   }
 
+  /** The table's partition columns at its latest version; empty when absent or unpartitioned. */
+  public List<String> partitionColumns(String table) {
+    DeltaLog log = DeltaLog.forTable(spark, path(table));
+    var snapshot = log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
+    return scala.collection.JavaConverters.seqAsJavaList(snapshot.metadata().partitionColumns());
+  }
+
   /** Delta's record of a commit: its operation (WRITE, MERGE, ...) and metrics (numOutputRows, ...). */
   public record Commit(String operation, java.util.Map<String, String> metrics) {}
 
@@ -100,7 +107,7 @@ public final class Lakehouse {
 
   /** Creates the catalog database and registers every existing table of the given names in it. */
   public void registerAll(List<String> tables) {
-    spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + identifier(database));
     for (String table : tables) {
       if (exists(table)) {
         register(table);
@@ -116,17 +123,27 @@ public final class Lakehouse {
     if (spark.catalog().databaseExists(database) && spark.catalog().tableExists(database, table)) {
       return;
     }
-    spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + identifier(database));
     spark.sql(
         "CREATE TABLE IF NOT EXISTS "
-            + qualified(table)
-            + " USING DELTA LOCATION '"
-            + path(table).replace("'", "\\'")
-            + "'");
+            + identifier(database) + "." + identifier(table)
+            + " USING DELTA LOCATION "
+            + Predicates.literal(path(table)));
+  }
+
+  /** Sets one Delta table property (an ALTER commit; DDL takes no bound parameters, hence quoting). */
+  public void setProperty(String table, String key, String value) {
+    spark.sql("ALTER TABLE delta." + identifier(path(table)) + " SET TBLPROPERTIES ("
+        + Predicates.literal(key) + " = " + Predicates.literal(value) + ")");
+  }
+
+  /** A back-quoted identifier (a name or a table path), its back quotes doubled as Spark's parser reads them. */
+  static String identifier(String name) {
+    return "`" + name.replace("`", "``") + "`";
   }
 
   /** Removes a table's catalog entry (its files are left to the caller). */
   public void unregister(String table) {
-    spark.sql("DROP TABLE IF EXISTS " + qualified(table));
+    spark.sql("DROP TABLE IF EXISTS " + identifier(database) + "." + identifier(table));
   }
 }

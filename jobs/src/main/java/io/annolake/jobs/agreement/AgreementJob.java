@@ -2,6 +2,7 @@ package io.annolake.jobs.agreement;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -34,6 +35,7 @@ import io.annolake.jobs.JobShell;
 import io.annolake.jobs.JobSteps;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,7 +166,8 @@ public final class AgreementJob implements Callable<Integer> {
    */
   public static Result agreement(LakehouseRun run, ProgressReporter progress, AgreementSettings settings, String project)
       throws Exception {
-    Dataset<Row> annotations = run.readPinned(Tables.ANNOTATIONS);
+    Dataset<Row> annotations = run.readPinned(Tables.ANNOTATIONS)
+        .where(col("submitted_at").leq(lit(Timestamp.from(run.context().endOfLogicalDate()))));
     if (project != null) {
       annotations = annotations.where(col("project_id").equalTo(project));
     }
