@@ -92,6 +92,12 @@ public final class JobShell {
     try (lock; ProgressReporter progress = ProgressReporter.start(spark, job, interval)) {
       PipelineRuns.started(run);
       R result = body.run(run, progress, config);
+      for (LakehouseRun.Output o : run.outputs()) {
+        if (o.keptNewerState() != null) {
+          System.err.printf("[%s] %s for %s: kept the newer state of %s (%s); this run's result: %,d rows, digest %d%n",
+              job, context.runId(), context.logicalDate(), o.table(), o.keptNewerState(), o.rows(), o.digest());
+        }
+      }
       PipelineRuns.finished(run, PipelineRuns.SUCCEEDED, null);
       LOG.info("{} run {} succeeded: {}", job, context.runId(), result);
       return result;

@@ -1,13 +1,18 @@
 package io.annolake.common.io;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.get_json_object;
+import static org.apache.spark.sql.functions.lit;
+
 import io.delta.tables.DeltaTable;
-import org.apache.spark.sql.delta.DeltaLog;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
 
 /**
  * The lakehouse: a root folder (or object-store URI) holding one Delta table per folder, each also
@@ -91,8 +96,24 @@ public final class Lakehouse {
 
   /** The table's latest commit, from its history (a Spark job: for reports and tests, not per write). */
   public Commit lastCommit(String table) {
-    Row last = DeltaTable.forPath(spark, path(table)).history(1).select("operation", "operationMetrics").head();
-    return new Commit(last.getString(0), last.isNullAt(1) ? java.util.Map.of() : last.getJavaMap(1));
+    return commit(table, version(table));
+  }
+
+  /** The commit that made a version of the table (another run may have committed since). */
+  public Commit commit(String table, long version) {
+    return commit(table, col("version").equalTo(version));
+  }
+
+  /** A run's own commit among versions (after, upTo]: other runs may have committed in between. */
+  public Commit commitOf(String table, long after, long upTo, String runId) {
+    return commit(table, col("version").gt(after).and(col("version").leq(upTo))
+        .and(get_json_object(col("userMetadata"), "$.run_id").equalTo(lit(runId))));
+  }
+
+  private Commit commit(String table, Column which) {
+    Row row = DeltaTable.forPath(spark, path(table)).history().where(which)
+        .orderBy(col("version").desc()).select("operation", "operationMetrics").head();
+    return new Commit(row.getString(0), row.isNullAt(1) ? java.util.Map.of() : row.getJavaMap(1));
   }
 
   /** The table as of a version (pinned reads make a run reproducible). */

@@ -96,9 +96,13 @@ public final class LakehouseRun {
     return lakehouse.spark();
   }
 
-  /** Reads a table at its current version and records that version as an input of the run. */
+  /**
+   * Reads a table at its current version and records that version as an input of the run. A
+   * current-state table is read as it was at the end of this run's logical date when a run for a
+   * later date has changed it since (a backfill sees what its date saw; {@link StateGuard#versionAsOf}).
+   */
   public Dataset<Row> readPinned(String table) {
-    long version = inputs.computeIfAbsent(table, lakehouse::version);
+    long version = inputs.computeIfAbsent(table, this::versionToRead);
     if (version == Lakehouse.ABSENT) {
       throw new IllegalStateException("Cannot read table '" + table + "': it does not exist yet");
     }
@@ -106,9 +110,21 @@ public final class LakehouseRun {
     return lakehouse.read(table, version);
   }
 
+  private long versionToRead(String table) {
+    long latest = lakehouse.version(table);
+    if (latest == Lakehouse.ABSENT || !Tables.STATE.contains(table)) {
+      return latest;
+    }
+    Long asOf = guard.versionAsOf(lakehouse, table);
+    if (asOf != null) {
+      LOG.info("Reading {} at version {} (its state at the end of {}; latest is {})", table, asOf, context.logicalDate(), latest);
+    }
+    return asOf != null ? asOf : latest;
+  }
+
   /** Like {@link #readPinned} but an absent table gives null. */
   public Dataset<Row> readPinnedIfExists(String table) {
-    long version = inputs.computeIfAbsent(table, lakehouse::version);
+    long version = inputs.computeIfAbsent(table, this::versionToRead);
     return version == Lakehouse.ABSENT ? null : readPinned(table);
   }
 

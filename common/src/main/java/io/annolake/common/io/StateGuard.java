@@ -1,6 +1,7 @@
 package io.annolake.common.io;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 
 import io.annolake.common.provenance.PipelineRuns;
@@ -43,6 +44,37 @@ public final class StateGuard {
       asked = true;
     }
     return answer;
+  }
+
+  /**
+   * The version of a current-state table as its state was at the end of this run's date: the
+   * version written by the latest SUCCEEDED run (of any job) for a date up to this run's that wrote
+   * it; null to read the latest version (nothing newer than this run's date wrote it, or no record).
+   * A backfill thus reads the consensus, worker status and agreement its date saw.
+   */
+  public Long versionAsOf(Lakehouse lakehouse, String table) {
+    if (job == null || !lakehouse.exists(Tables.PIPELINE_RUNS)) {
+      return null;
+    }
+    Column runProject = col("params").getItem("project");
+    Column sameRows = project == null ? lit(true) : runProject.isNull().or(runProject.equalTo(lit(project)));
+    List<Row> writes =
+        lakehouse.read(Tables.PIPELINE_RUNS)
+            .where(col("status").equalTo(lit(PipelineRuns.SUCCEEDED)).and(sameRows))
+            .select(col("logical_date"), col("ended_at"), explode(col("outputs")).as("o"))
+            .where(col("o.table_name").equalTo(lit(table)).and(col("o.kept_newer_state").isNull()))
+            .orderBy(col("logical_date").desc(), col("ended_at").desc())
+            .select(col("logical_date"), col("o.version_after"))
+            .collectAsList();
+    if (writes.isEmpty() || !writes.get(0).getDate(0).toLocalDate().isAfter(logicalDate)) {
+      return null;
+    }
+    for (Row w : writes) {
+      if (!w.getDate(0).toLocalDate().isAfter(logicalDate)) {
+        return w.getLong(1);
+      }
+    }
+    return null;
   }
 
   private String find(Lakehouse lakehouse) {

@@ -243,12 +243,16 @@ public final class AgreementJob implements Callable<Integer> {
     if (known >= 0) {
       return known;
     }
-    boolean committed =
-        run.outputs().stream().anyMatch(o -> o.table().equals(table) && o.versionAfter() != o.versionBefore());
-    if (!committed) {
+    LakehouseRun.Output out = run.outputs().stream().filter(o -> o.table().equals(table)).findFirst().orElseThrow();
+    if (out.keptNewerState() != null) {
+      return out.rows(); // a backfill's rows, counted, not written
+    }
+    if (out.versionAfter() == out.versionBefore()) {
       return 0; // nothing to write and nothing to replace: Delta made no commit
     }
-    return Long.parseLong(run.lakehouse().lastCommit(table).metrics().getOrDefault("numOutputRows", "0"));
+    // this run's own commit: runs for other projects may have committed to the table since
+    return Long.parseLong(run.lakehouse().commitOf(table, out.versionBefore(), out.versionAfter(), run.context().runId())
+        .metrics().getOrDefault("numOutputRows", "0"));
   }
 
   /** The most contested items of a written item_agreement table (highest entropy first). */
