@@ -43,11 +43,11 @@ public final class JobShell {
     String root = config.string("annolake.lakehouse.root");
     SparkSession spark = SparkSessions.getOrCreate(config, root);
     Lakehouse lakehouse = new Lakehouse(spark, root, config.string("annolake.lakehouse.database"));
-    // A persistent catalog (hive) is kept complete; a per-session one (in-memory) gets the tables a
-    // run reads and writes as it touches them: registering every table loads every Delta snapshot.
-    // The session decides, not the setting: a session opened before (the benchmark's, a notebook's)
-    // keeps the catalog it was built with.
-    if ("hive".equals(spark.sparkContext().conf().get("spark.sql.catalogImplementation", "in-memory"))) {
+    // A persistent catalog (hive) is kept complete; a per-session one (in-memory) gets nothing: jobs
+    // read and write by path, and registering loads each table's Delta snapshot (seconds in a fresh
+    // JVM). The session decides, not the setting: a session opened before (the benchmark's, a
+    // notebook's) keeps the catalog it was built with.
+    if (lakehouse.persistentCatalog()) {
       lakehouse.registerAll(Tables.ALL);
     }
     return new Env(config, spark, lakehouse);

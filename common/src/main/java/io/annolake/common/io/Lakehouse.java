@@ -141,6 +141,9 @@ public final class Lakehouse {
    * CREATE TABLE would load the table's Delta snapshot, seconds per table in a fresh JVM).
    */
   public void register(String table) {
+    if (!persistentCatalog()) {
+      return; // a session's own in-memory catalog: jobs read and write by path; nobody else sees it
+    }
     if (spark.catalog().databaseExists(database) && spark.catalog().tableExists(database, table)) {
       return;
     }
@@ -161,6 +164,11 @@ public final class Lakehouse {
   /** A back-quoted identifier (a name or a table path), its back quotes doubled as Spark's parser reads them. */
   static String identifier(String name) {
     return "`" + name.replace("`", "``") + "`";
+  }
+
+  /** Whether the session's catalog outlives it (Hive): only then are tables worth registering. */
+  public boolean persistentCatalog() {
+    return "hive".equals(spark.sparkContext().conf().get("spark.sql.catalogImplementation", "in-memory"));
   }
 
   /** Removes a table's catalog entry (its files are left to the caller). */
