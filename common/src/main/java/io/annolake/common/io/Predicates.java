@@ -44,4 +44,9 @@ public final class Predicates {
   public static String sql(Column predicate) {
     return predicate.expr().sql();
   }
+
+  /** A string as a SQL literal, rendered (and escaped) by Spark, for statements without parameters (DDL). */
+  public static String literal(String value) {
+    return lit(value).expr().sql();
+  }
 }

@@ -50,6 +50,19 @@ public record RunContext(
   }
 
   /**
+   * The end of the logical date (its last microsecond, UTC; Spark timestamps have microsecond
+   * precision): a run for date D reads the answers submitted up to here.
+   */
+  public Instant endOfLogicalDate() {
+    return endOf(logicalDate);
+  }
+
+  /** The last microsecond of a UTC date. */
+  public static Instant endOf(LocalDate date) {
+    return date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minus(1, java.time.temporal.ChronoUnit.MICROS);
+  }
+
+  /**
    * The code version: -Dannolake.code.version when given, else the manifest of the jar this class
    * runs from ({@code 0.1.0-SNAPSHOT+270c710}, "-dirty" when built with local changes; the build
    * writes it), else "dev" (classes outside a jar, as in the tests).
