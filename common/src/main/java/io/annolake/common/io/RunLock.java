@@ -86,7 +86,9 @@ public final class RunLock implements AutoCloseable {
           throw new HeldException("Cannot start " + job + " run " + runId + " for " + describe(scope)
               + ": another run holds its lock (" + holder + ") after waiting " + wait.toSeconds() + " s; retry later");
         }
-        LOG.info("{} run {} waits for the lock of {} ({})", job, runId, describe(scope), holder);
+        if (backoff == 250) { // once per wait, where an operator looks
+          System.err.printf("annolake %s: run %s waits for %s: another run holds its lock (%s)%n", job, runId, describe(scope), holder);
+        }
         Thread.sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff));
         backoff = Math.min(5_000, backoff * 2);
       }

@@ -168,14 +168,10 @@ public final class AgreementJob implements Callable<Integer> {
       throws Exception {
     Dataset<Row> annotations = run.readPinned(Tables.ANNOTATIONS)
         .where(col("submitted_at").leq(lit(Timestamp.from(run.context().endOfLogicalDate()))));
-    if (project != null) {
-      annotations = annotations.where(col("project_id").equalTo(project));
-    }
+    annotations = Predicates.onlyProject(annotations, project);
     Dataset<Row> schemas = run.readPinnedIfExists(Tables.LABEL_SCHEMAS);
     Dataset<Row> consensus = run.readPinnedIfExists(Tables.CONSENSUS_LABELS);
-    if (consensus != null && project != null) {
-      consensus = consensus.where(col("project_id").equalTo(project));
-    }
+    consensus = Predicates.onlyProject(consensus, project);
     SparkSession spark = run.spark();
     JobSteps steps = new JobSteps(progress);
     steps.start("grouping answers by item");

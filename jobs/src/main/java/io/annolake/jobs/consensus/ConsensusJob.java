@@ -110,13 +110,13 @@ public final class ConsensusJob implements Callable<Integer> {
 
     // the answers and decisions up to the end of the logical date: a backfill sees what its date saw
     Timestamp cutoff = Timestamp.from(run.context().endOfLogicalDate());
-    Dataset<Row> intervals = onlyProject(run.readPinnedIfExists(Tables.WORKER_STATUS_INTERVALS), project);
+    Dataset<Row> intervals = Predicates.onlyProject(run.readPinnedIfExists(Tables.WORKER_STATUS_INTERVALS), project);
     ConsensusComputation.Inputs inputs =
         new ConsensusComputation.Inputs(
-            onlyProject(run.readPinned(Tables.ANNOTATIONS), project).where(col("submitted_at").leq(lit(cutoff))),
-            onlyProject(run.readPinnedIfExists(Tables.GOLD_LABELS), project),
-            until(onlyProject(run.readPinnedIfExists(Tables.ADJUDICATIONS), project), "decided_at", cutoff),
-            onlyProject(run.readPinnedIfExists(Tables.LABEL_SCHEMAS), project),
+            Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project).where(col("submitted_at").leq(lit(cutoff))),
+            Predicates.onlyProject(run.readPinnedIfExists(Tables.GOLD_LABELS), project),
+            until(Predicates.onlyProject(run.readPinnedIfExists(Tables.ADJUDICATIONS), project), "decided_at", cutoff),
+            Predicates.onlyProject(run.readPinnedIfExists(Tables.LABEL_SCHEMAS), project),
             intervals);
 
     progress.step("indexing and fitting " + method.name());
@@ -190,9 +190,6 @@ public final class ConsensusJob implements Callable<Integer> {
     return table == null ? null : table.where(col(column).leq(lit(cutoff)));
   }
 
-  private static Dataset<Row> onlyProject(Dataset<Row> table, String project) {
-    return table == null || project == null ? table : table.where(col("project_id").equalTo(project));
-  }
 
   /**
    * The whole table is replaced; with --project only that project's rows are, and of those only the

@@ -124,15 +124,15 @@ public final class WorkerQualityJob implements Callable<Integer> {
       Reinstatements.land(run, reinstateFile);
     }
     Timestamp cutoff = Timestamp.from(asOf);
-    Dataset<Row> annotations = scoped(run.readPinned(Tables.ANNOTATIONS), project).where(col("submitted_at").leq(lit(cutoff)));
-    Dataset<Row> gold = scoped(run.readPinned(Tables.GOLD_LABELS), project);
+    Dataset<Row> annotations = Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project).where(col("submitted_at").leq(lit(cutoff)));
+    Dataset<Row> gold = Predicates.onlyProject(run.readPinned(Tables.GOLD_LABELS), project);
     Dataset<Row> adjudications = settings.adjudicationsAsGold() ? run.readPinnedIfExists(Tables.ADJUDICATIONS) : null;
     if (adjudications != null) {
-      adjudications = scoped(adjudications, project).where(col("decided_at").leq(lit(cutoff)));
+      adjudications = Predicates.onlyProject(adjudications, project).where(col("decided_at").leq(lit(cutoff)));
     }
     Dataset<Row> reinstatements = run.readPinnedIfExists(Tables.WORKER_REINSTATEMENTS);
     if (reinstatements != null) {
-      reinstatements = scoped(reinstatements, project).where(col("reinstated_at").leq(lit(cutoff)));
+      reinstatements = Predicates.onlyProject(reinstatements, project).where(col("reinstated_at").leq(lit(cutoff)));
     }
 
     progress.step("judging gold answers");
@@ -175,9 +175,6 @@ public final class WorkerQualityJob implements Callable<Integer> {
     }
   }
 
-  private static Dataset<Row> scoped(Dataset<Row> table, String project) {
-    return project == null ? table : table.where(col("project_id").equalTo(project));
-  }
 
   /** Derived tables: replaced whole, or only the project's rows with --project. */
   private static void replace(LakehouseRun run, String table, Dataset<Row> rows, String project, long count) {

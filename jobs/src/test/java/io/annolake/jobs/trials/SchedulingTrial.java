@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -41,7 +42,7 @@ class SchedulingTrial {
   private static final String DATE = "2026-01-05";
   private final SparkSession spark = SparkTestSession.get();
   private final Random random = new Random(Long.getLong("trials.seed", 20261206L));
-  @TempDir Path dir;
+  @TempDir static Path dir;
   private Path base;
   private String extra;
   private Launcher annolake;
@@ -115,6 +116,30 @@ class SchedulingTrial {
       assertSameAsClean(trial, commands, "concurrency round " + r);
     }
     System.out.printf("scheduling trial: %d concurrency rounds (%d with a driver killed), every lakehouse equal to its clean run%n", rounds, killed);
+  }
+
+  @Test
+  void twoRunsForTheSameProjectTakeTurns() throws Exception {
+    Path trial = copy(base, dir.resolve("same-project"));
+    String p = projects.get(0);
+    List<Command> commands = List.of(new Command("consensus", p, "s1"), new Command("consensus", p, "s2"));
+    List<Launcher.Running> running = new ArrayList<>();
+    for (Command c : commands) {
+      running.add(annolake.start(c.args(trial, extra)));
+    }
+    String logs = "";
+    for (Launcher.Running r : running) {
+      assertThat(r.await(15)).as(r.output()).isZero();
+      logs += r.output();
+    }
+    assertThat(logs).contains("waits for project '" + p + "'");
+    // which one went first is a race: compare without run ids
+    Path clean = copy(base, dir.resolve("same-project-clean"));
+    for (Command c : commands) {
+      ok(c.args(clean, extra).toArray(String[]::new));
+    }
+    assertThat(TableContents.of(new Lakehouse(spark, trial.toString(), "annolake"), Set.of("run_id")))
+        .isEqualTo(TableContents.of(new Lakehouse(spark, clean.toString(), "annolake"), Set.of("run_id")));
   }
 
   @Test

@@ -22,13 +22,18 @@ public final class TableContents {
   private TableContents() {}
 
   public static Map<String, List<String>> of(Lakehouse lakehouse) {
+    return of(lakehouse, Set.of());
+  }
+
+  /** As {@link #of(Lakehouse)}, leaving out some more columns (e.g. run_id where runs raced). */
+  public static Map<String, List<String>> of(Lakehouse lakehouse, Set<String> without) {
     Map<String, List<String>> out = new TreeMap<>();
     for (String table : Tables.ALL) {
       if (table.equals(Tables.PIPELINE_RUNS) || !lakehouse.exists(table)) {
         continue;
       }
       Dataset<Row> rows = lakehouse.read(table);
-      String[] keep = Arrays.stream(rows.columns()).filter(c -> !VOLATILE.contains(c)).toArray(String[]::new);
+      String[] keep = Arrays.stream(rows.columns()).filter(c -> !VOLATILE.contains(c) && !without.contains(c)).toArray(String[]::new);
       List<String> texts = new ArrayList<>();
       for (Row r : rows.select(keep[0], Arrays.copyOfRange(keep, 1, keep.length)).collectAsList()) {
         StringBuilder s = new StringBuilder();
