@@ -100,12 +100,12 @@ public final class TableMaintenance {
     return true;
   }
 
-  /** The values are generated here (interval text of whole seconds), never user text. */
+  /** Several properties in one ALTER commit (DDL takes no bound parameters, hence Spark's quoting). */
   private void setProperties(String table, Map<String, String> properties) {
-    StringBuilder sql = new StringBuilder("ALTER TABLE delta.`").append(lakehouse.path(table).replace("`", "``")).append("` SET TBLPROPERTIES (");
+    StringBuilder sql = new StringBuilder("ALTER TABLE delta.").append(Lakehouse.identifier(lakehouse.path(table))).append(" SET TBLPROPERTIES (");
     String sep = "";
     for (Map.Entry<String, String> e : properties.entrySet()) {
-      sql.append(sep).append('\'').append(e.getKey()).append("' = '").append(e.getValue()).append('\'');
+      sql.append(sep).append(Predicates.literal(e.getKey())).append(" = ").append(Predicates.literal(e.getValue()));
       sep = ", ";
     }
     spark().sql(sql.append(')').toString());

@@ -33,7 +33,7 @@ class MaintainJobTest {
     Path conf = dir.resolve("retention.conf");
     Files.writeString(conf, "annolake.retention { log = 60d, deleted-files = 14d }");
     CliRun run = ok("maintain", "--lakehouse", root, "--conf", conf.toString());
-    assertThat(run.out()).contains("retention set on [letters, numbers]").contains("numbers=6");
+    assertThat(run.out()).contains("retention set on [letters, numbers, pipeline_runs]").contains("numbers=6");
     for (String table : new String[] {"numbers", "letters"}) {
       assertThat(lakehouse.properties(table))
           .containsEntry(TableMaintenance.LOG_RETENTION, "interval 5184000 seconds")
