@@ -32,6 +32,8 @@ import picocli.CommandLine.IVersionProvider;
       ExportJob.class,
       io.annolake.jobs.agreement.AgreementJob.class,
       io.annolake.jobs.anomaly.AnomaliesJob.class,
+      io.annolake.jobs.erase.EraseJob.class,
+      io.annolake.jobs.maintain.MaintainJob.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

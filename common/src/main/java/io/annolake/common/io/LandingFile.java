@@ -1,6 +1,7 @@
 package io.annolake.common.io;
 
 import io.annolake.common.config.ConfigException;
+import io.annolake.common.privacy.Redaction;
 import io.annolake.common.schema.RecordKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +45,7 @@ public record LandingFile(String path, long size, long modifiedAt, LandingFormat
     try {
       FileSystem fs = root.getFileSystem(hadoop);
       if (!fs.exists(root)) {
-        throw new ConfigException("Invalid value '" + source + "' for option '--source': no such file or folder");
+        throw new ConfigException("Invalid value '" + Redaction.uri(source) + "' for option '--source': no such file or folder");
       }
       root = fs.makeQualified(root);
       FileStatus status = fs.getFileStatus(root);
@@ -52,7 +53,7 @@ public record LandingFile(String path, long size, long modifiedAt, LandingFormat
         LandingFormat f = format != null ? format : LandingFormat.ofFileName(root.getName());
         if (f == null) {
           throw new ConfigException(
-              "Cannot tell the format of '" + source + "' from its extension: give option '--format'");
+              "Cannot tell the format of '" + Redaction.uri(source) + "' from its extension: give option '--format'");
         }
         files.add(of(status, f));
       } else {
@@ -69,7 +70,7 @@ public record LandingFile(String path, long size, long modifiedAt, LandingFormat
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list landing files under " + source, e);
+      throw new UncheckedIOException("Cannot list landing files under " + Redaction.uri(source), e);
     }
     files.sort(Comparator.comparing(LandingFile::path));
     return files;

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
+import io.annolake.common.privacy.Redaction;
 import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.RecordKind;
 import java.io.BufferedReader;
@@ -83,7 +84,8 @@ public final class LandingReader {
           };
       all = all.unionByName(part);
     }
-    return all;
+    // the path is stored in bronze and rejected_records: never with the credentials of its URI
+    return all.withColumn(Columns.SOURCE_FILE, Redaction.uri(col(Columns.SOURCE_FILE)));
   }
 
   // ---------------------------------------------------------------- text: JSON Lines and CSV

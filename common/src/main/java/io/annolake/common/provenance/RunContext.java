@@ -1,5 +1,6 @@
 package io.annolake.common.provenance;
 
+import io.annolake.common.privacy.Redaction;
 import java.io.IOException;
 import java.net.JarURLConnection;
 import java.net.URL;
@@ -22,7 +23,7 @@ import java.util.jar.Manifest;
  * @param codeVersion the annolake version (and git commit when known)
  * @param configHash hash of the resolved settings
  * @param startedAt when the run started
- * @param params the run's options, as given
+ * @param params the run's options, as given, with credentials in URIs removed ({@link Redaction})
  */
 public record RunContext(
     String runId,
@@ -46,7 +47,7 @@ public record RunContext(
                 + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(now)
                 + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
-    return new RunContext(id, job, date, currentCodeVersion(), configHash, now, Map.copyOf(params));
+    return new RunContext(id, job, date, currentCodeVersion(), configHash, now, Map.copyOf(Redaction.params(params)));
   }
 
   /**

@@ -38,6 +38,8 @@ public final class Tables {
   public static final String WORKER_DAILY_METRICS = "worker_daily_metrics";
   // ops
   public static final String PIPELINE_RUNS = "pipeline_runs";
+  /** Audit of erasures (annolake erase): when, what, rows changed per table; never the erased id. */
+  public static final String ERASURES = "erasures";
 
   /** Tables ingest writes. */
   public static final List<String> INGEST =

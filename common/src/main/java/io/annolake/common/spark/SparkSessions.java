@@ -2,6 +2,7 @@ package io.annolake.common.spark;
 
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
+import io.annolake.common.io.TableMaintenance;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -91,6 +92,8 @@ public final class SparkSessions {
       conf.setIfMissing("spark.executor.extraJavaOptions", JAVA17_OPTIONS);
     }
     catalog(conf, config, lakehouseRoot);
+    // every table created in the session gets the configured retention (maintain sets it on older ones)
+    TableMaintenance.Retention.from(config).sessionDefaults().forEach(conf::set);
     for (Map.Entry<String, String> e : config.stringMap("annolake.spark.extra").entrySet()) {
       conf.set(e.getKey(), e.getValue());
     }

@@ -3,7 +3,13 @@ package io.annolake.jobs.export;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.to_json;
 
+import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
+import io.annolake.common.export.CsvCells;
+import io.annolake.common.io.ExportTarget;
+import io.annolake.common.io.Predicates;
+import io.annolake.common.privacy.Redaction;
+import io.annolake.common.privacy.WorkerPseudonyms;
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LandingFormat;
 import io.annolake.common.io.LandingWriter;
@@ -15,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -29,14 +36,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code annolake export}: any table, at any version, as CSV, Parquet or Arrow IPC. */
+/**
+ * {@code annolake export}: any table, at any version, as CSV, Parquet or Arrow IPC. It replaces
+ * only an earlier export of the same table (else {@code --overwrite}; never the lakehouse), writes
+ * RFC 4180 CSV with formula-like cells neutralised, and shows worker ids as pseudonyms unless the
+ * configuration allows raw ids (docs/PRIVACY.md).
+ */
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
       "Writes a table (optionally as of a Delta version, optionally one project) to PATH.",
       "PATH ending in .csv/.parquet/.arrow gives one file; otherwise a folder of part files.",
-      "CSV has a header of the column names; nested columns are written as JSON text."
+      "CSV (RFC 4180) has a header of the column names; nested columns are written as JSON text;",
+      "string cells starting with = + - @ are prefixed with ' unless --keep-formulas.",
+      "Worker ids are pseudonymized (annolake.privacy.worker-ids; key from $ANNOLAKE_PSEUDONYM_KEY)."
     })
 public final class ExportJob implements Callable<Integer> {
   @Mixin GlobalOptions global;
@@ -56,20 +70,59 @@ public final class ExportJob implements Callable<Integer> {
   @Option(names = "--project", paramLabel = "ID", description = "Only this project's rows.")
   String project;
 
+  @Option(
+      names = "--overwrite",
+      description = "Replace PATH even if it is not an earlier export of this table (never the lakehouse or a Delta table).")
+  boolean overwrite;
+
+  @Option(names = "--keep-formulas", description = "CSV: write cells starting with = + - @ as they are (default: prefix them with ').")
+  boolean keepFormulas;
+
+  /** What to export and how. */
+  public record Settings(
+      String table,
+      LandingFormat format,
+      String out,
+      Long version,
+      String project,
+      ExportTarget.Replace replace,
+      CsvCells.Formulas formulas,
+      WorkerPseudonyms pseudonyms) {}
+
   @Override
   public Integer call() {
     LandingFormat f = LandingFormat.parse(format);
     if (f == LandingFormat.JSON) {
       throw new ConfigException("Invalid value '" + format + "' for option '--format': expected csv, parquet or arrow");
     }
-    Lakehouse lakehouse = JobShell.open(global, Map.of()).lakehouse();
-    long rows = export(lakehouse, table, f, out, asOfVersion, project);
-    System.out.printf("export: %,d rows of %s (version %s) to %s%n", rows, table, asOfVersion == null ? "latest" : asOfVersion, out);
+    JobShell.Env env = JobShell.open(global, Map.of());
+    Settings settings =
+        new Settings(
+            table, f, out, asOfVersion, project,
+            overwrite ? ExportTarget.Replace.ANYTHING_ELSE : ExportTarget.Replace.SAME_TABLE_ONLY,
+            keepFormulas ? CsvCells.Formulas.KEEP : CsvCells.Formulas.NEUTRALISE,
+            WorkerPseudonyms.atBoundary(env.config()));
+    long rows = export(env.lakehouse(), settings);
+    System.out.printf(
+        "export: %,d rows of %s (version %s) to %s%n", rows, table, asOfVersion == null ? "latest" : asOfVersion, Redaction.uri(out));
     return 0;
   }
 
-  /** Exports and returns the number of rows written. */
+  /** Exports with the defaults (replace only an earlier export, neutralise formulas, the configuration's worker ids). */
   public static long export(Lakehouse lakehouse, String table, LandingFormat format, String out, Long version, String project) {
+    return export(
+        lakehouse,
+        new Settings(
+            table, format, out, version, project, ExportTarget.Replace.SAME_TABLE_ONLY, CsvCells.Formulas.NEUTRALISE,
+            WorkerPseudonyms.atBoundary(AnnolakeConfig.defaults())));
+  }
+
+  /** Exports and returns the number of rows written. All checks come first; nothing is deleted before they pass. */
+  public static long export(Lakehouse lakehouse, Settings s) {
+    String table = s.table();
+    LandingFormat format = s.format();
+    String out = s.out();
+    Long version = s.version();
     if (!lakehouse.exists(table)) {
       throw new ConfigException("Invalid value '" + table + "' for option '--table': no such table under " + lakehouse.root());
     }
@@ -78,21 +131,29 @@ public final class ExportJob implements Callable<Integer> {
       throw new ConfigException(
           "Invalid value '" + version + "' for option '--as-of-version': table " + table + " has versions 0.." + latest);
     }
-    Dataset<Row> df = version == null ? lakehouse.read(table) : lakehouse.read(table, version);
-    if (project != null) {
+    Dataset<Row> df = version == null ? lakehouse.read(table, latest) : lakehouse.read(table, version);
+    if (s.project() != null) {
       if (!List.of(df.columns()).contains("project_id")) {
         throw new ConfigException("Invalid option '--project': table " + table + " has no project_id column");
       }
-      df = df.where(col("project_id").equalTo(project));
+      df = df.where(Predicates.project(s.project()));
+    }
+    boolean singleFile = out.endsWith(format.extension());
+    Configuration hadoop = lakehouse.spark().sparkContext().hadoopConfiguration();
+    ExportTarget target = ExportTarget.check(hadoop, out, singleFile, table, lakehouse.root(), s.replace());
+    if (s.pseudonyms() != null) {
+      df = s.pseudonyms().apply(df);
     }
     if (format != LandingFormat.PARQUET) {
       df = flatten(df);
     }
-    boolean singleFile = out.endsWith(format.extension());
+    if (format == LandingFormat.CSV && s.formulas() == CsvCells.Formulas.NEUTRALISE) {
+      df = CsvCells.neutralise(df);
+    }
     String dir = singleFile ? out + ".parts" : out;
     Dataset<Row> data = singleFile ? df.coalesce(1) : df;
     switch (format) {
-      case CSV -> data.write().mode("overwrite").option("header", true).option("timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX").csv(dir);
+      case CSV -> data.write().mode("overwrite").options(CsvCells.RFC_4180).csv(dir);
       case PARQUET -> data.write().mode("overwrite").parquet(dir);
       case ARROW -> LandingWriter.writeArrow(data, dir);
       default -> throw new IllegalArgumentException(format.name());
@@ -100,6 +161,7 @@ public final class ExportJob implements Callable<Integer> {
     if (singleFile) {
       moveSinglePart(lakehouse, dir, out, format.extension());
     }
+    target.mark(table, version == null ? latest : version, format.cliName());
     return df.count();
   }
 
@@ -128,7 +190,7 @@ public final class ExportJob implements Callable<Integer> {
       }
       fs.delete(parts, true);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot move the export to " + out, e);
+      throw new UncheckedIOException("Cannot move the export to " + Redaction.uri(out), e);
     }
   }
 }

@@ -11,6 +11,7 @@ import io.annolake.common.io.LandingFile;
 import io.annolake.common.io.LandingFormat;
 import io.annolake.common.io.LandingReader;
 import io.annolake.common.io.Predicates;
+import io.annolake.common.privacy.Redaction;
 import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.RecordKind;
 import io.annolake.common.schema.Tables;
@@ -160,7 +161,7 @@ public final class IngestJob implements Callable<Integer> {
     SparkSession spark = run.spark();
     ValidationRules rules =
         ValidationRules.from(config, project, run.context().logicalDate(), run.context().startedAt());
-    progress.step("listing " + source);
+    progress.step("listing " + Redaction.uri(source));
     List<LandingFile> files = LandingFile.list(source, format, spark.sparkContext().hadoopConfiguration());
     Dataset<Row> known = run.readPinnedIfExists(Tables.INGESTED_FILES);
     Set<String> done =
@@ -265,10 +266,10 @@ public final class IngestJob implements Callable<Integer> {
       SparkSession spark, RecordKind kind, List<LandingFile> files, Map<String, long[]> perFile, String project, Timestamp at) {
     List<Row> rows = new ArrayList<>();
     for (LandingFile f : files) {
-      long[] c = perFile.getOrDefault(normalize(f.path()), new long[3]);
+      long[] c = perFile.getOrDefault(normalize(Redaction.uri(f.path())), new long[3]);
       rows.add(
           RowFactory.create(
-              f.path(), f.size(), new Timestamp(f.modifiedAt()), f.key(kind), kind.cliName(), f.format().cliName(),
+              Redaction.uri(f.path()), f.size(), new Timestamp(f.modifiedAt()), f.key(kind), kind.cliName(), f.format().cliName(),
               project, c[0], c[1], c[2], at));
     }
     return spark.createDataFrame(rows, INGESTED_FILES);

@@ -1,0 +1,134 @@
+package io.annolake.common.privacy;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * What erasing one person's id does to one table, as Column expressions for Delta's DELETE and
+ * UPDATE (never SQL text): found from the table's schema, so a table added later is covered when
+ * it names its id columns as annolake does ({@link WorkerPseudonyms#IDENTITY_COLUMNS}).
+ *
+ * <ul>
+ *   <li>A row is the person's when an identity column equals the id, or it is a worker (pair)
+ *       anomaly flag about them. With {@code --answers delete} those rows are deleted.
+ *   <li>Otherwise (keep) the id in those columns becomes the erasure's replacement
+ *       ({@code erased-<random>}, one per erasure, unrelated to the id), so their answers still
+ *       count as one anonymous worker's and consensus and quality rerun on them; the row's free
+ *       text ({@link WorkerPseudonyms#TEXT_COLUMNS} and {@code detail}) loses the id where it is
+ *       quoted as a whole token.
+ *   <li>A table with free text but no identity column ({@code rejected_records}: its raw records
+ *       were never parsed) has the id replaced in every text that quotes it as a token (deleted
+ *       with {@code --answers delete}); a very short id may so erase a little more than it should,
+ *       never less.
+ * </ul>
+ */
+public final class ErasurePlan {
+  /** How the person's answers are treated. */
+  public enum Answers {
+    /** Kept under an anonymous replacement id (the default). */
+    KEEP,
+    /** Deleted with every row that is theirs. */
+    DELETE;
+
+    /** Parses {@code keep} or {@code delete}. */
+    public static Answers parse(String value) {
+      return switch (value) {
+        case "keep" -> KEEP;
+        case "delete" -> DELETE;
+        default -> throw new io.annolake.common.config.ConfigException(
+            "Invalid value '" + value + "' for option '--answers': expected keep or delete");
+      };
+    }
+  }
+
+  /** Free-text columns that may quote ids. */
+  static final List<String> TEXT = List.of("raw_record", "evidence", "detail");
+
+  private final Column rowIsTheirs;
+  private final Column quotesThem;
+  private final Map<String, Column> replacements;
+
+  private ErasurePlan(Column rowIsTheirs, Column quotesThem, Map<String, Column> replacements) {
+    this.rowIsTheirs = rowIsTheirs;
+    this.quotesThem = quotesThem;
+    this.replacements = replacements;
+  }
+
+  /** The plan for a table of this schema; {@link #touches()} is false for a table that holds no ids. */
+  public static ErasurePlan of(StructType schema, String id, String replacement) {
+    Column theirs = null;
+    Map<String, Column> set = new LinkedHashMap<>();
+    for (String c : WorkerPseudonyms.IDENTITY_COLUMNS) {
+      if (isString(schema, c)) {
+        theirs = or(theirs, col(c).equalTo(lit(id)));
+        set.put(c, when(col(c).equalTo(lit(id)), lit(replacement)).otherwise(col(c)));
+      }
+    }
+    if (isString(schema, "entity_type") && isString(schema, "entity_id")) {
+      Column worker = col("entity_type").equalTo(lit("worker")).and(col("entity_id").equalTo(lit(id)));
+      Column pair = split(col("entity_id"), "\\|");
+      Column inPair =
+          col("entity_type").equalTo(lit("worker_pair")).and(pair.getItem(0).equalTo(lit(id)).or(pair.getItem(1).equalTo(lit(id))));
+      Column flagged = worker.or(inPair);
+      theirs = or(theirs, flagged);
+      set.put("entity_id", when(flagged, regexp_replace(col("entity_id"), WorkerPseudonyms.tokenRegex(id), replacement)).otherwise(col("entity_id")));
+    }
+    String token = WorkerPseudonyms.tokenRegex(id);
+    Column quotes = null;
+    for (String c : TEXT) {
+      if (isString(schema, c)) {
+        quotes = or(quotes, col(c).rlike(token));
+        // with identity columns, only the person's own rows: another worker's text keeps its tokens
+        Column replaced = regexp_replace(col(c), token, replacement);
+        set.put(c, theirs == null ? replaced : when(theirs, replaced).otherwise(col(c)));
+      }
+    }
+    Column rowIsTheirs = theirs != null ? theirs : quotes;
+    Column quotesThem = theirs != null ? theirs : quotes;
+    return new ErasurePlan(rowIsTheirs, quotesThem, set);
+  }
+
+  /** Whether the table has any column an erasure looks at. */
+  public boolean touches() {
+    return rowIsTheirs != null;
+  }
+
+  /** Rows to delete with {@code --answers delete}: the person's rows. */
+  public Column rowsToDelete() {
+    return rowIsTheirs;
+  }
+
+  /** Rows to update with {@code --answers keep}. */
+  public Column rowsToUpdate() {
+    return quotesThem;
+  }
+
+  /** The UPDATE's assignments (column to new value). */
+  public Map<String, Column> assignments() {
+    return replacements;
+  }
+
+  private static Column or(Column a, Column b) {
+    return a == null ? b : a.or(b);
+  }
+
+  private static boolean isString(StructType schema, String column) {
+    for (StructField f : schema.fields()) {
+      if (f.name().equals(column)) {
+        return f.dataType() instanceof StringType;
+      }
+    }
+    return false;
+  }
+}
