@@ -159,7 +159,7 @@ public final class CrowdSimulator {
   }
 
   /**
-   * Item features: class c of K places an item around (c, 1.5 cos 2pi c/K, 1.5 sin 2pi c/K) in f1..f3
+   * Item features: class c of K places an item around (2c, 2 cos 2pi c/K, 2 sin 2pi c/K) in f1..f3
    * with unit Gaussian noise; f4 is noise alone. A random stream of its own, so the other outputs
    * stay what they were.
    */
@@ -174,7 +174,7 @@ public final class CrowdSimulator {
   private static Row featureRow(SimulatorSettings s, Unit unit) {
     SplittableRandom rng = new SplittableRandom(Rng.mix(s.seed(), FEATURE_SALT, unit.index()));
     double angle = 2 * Math.PI * unit.truth() / s.classes();
-    double[] f = {unit.truth(), 1.5 * Math.cos(angle), 1.5 * Math.sin(angle), 0};
+    double[] f = {2.0 * unit.truth(), 2 * Math.cos(angle), 2 * Math.sin(angle), 0};
     for (int j = 0; j < f.length; j++) {
       f[j] = Math.round((f[j] + gaussian(rng)) * 1e4) / 1e4;
     }

@@ -142,6 +142,7 @@ class SnapshotJobTest {
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
+    Files.createDirectories(to.getParent());
     try (Stream<Path> paths = Files.walk(from)) {
       for (Path p : paths.toList()) {
         Files.copy(p, to.resolve(from.relativize(p).toString()));
