@@ -67,13 +67,26 @@ export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 rm -rf "$TARGET/executed"
 mkdir -p "$TARGET/executed"
 failed=()
+# With --allow-errors nbconvert itself fails only when the kernel does: the Java kernel can lose a
+# request sent while it is still starting (its shell thread dies; seen on a loaded host), so a
+# kernel failure is tried again, twice at most.
+execute() {
+  local attempt
+  for attempt in 1 2 3; do
+    if jupyter-nbconvert --to notebook --execute --allow-errors --ExecutePreprocessor.timeout=600 \
+        --ExecutePreprocessor.startup_timeout=300 --output-dir "$TARGET/executed" "$HERE/$1.ipynb"; then
+      return 0
+    fi
+    echo "notebooks: $1.ipynb: the kernel failed (attempt $attempt)" >&2
+  done
+  return 1
+}
 for nb in ${NOTEBOOKS:-final-labels quality-review train-from-snapshot}; do
   started=$SECONDS
   echo "notebooks: executing $nb.ipynb" >&2
   # The kernel starts in notebooks/, so the notebooks' relative paths (../jobs/target) hold. Errors
   # are kept in the executed copy (the artifact to read) and looked for after.
-  if jupyter-nbconvert --to notebook --execute --allow-errors --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.startup_timeout=300 \
-      --output-dir "$TARGET/executed" "$HERE/$nb.ipynb" &&
+  if execute "$nb" &&
     /usr/bin/python3 - "$TARGET/executed/$nb.ipynb" <<'PY'
 import json, sys
 nb = json.load(open(sys.argv[1]))
