@@ -146,7 +146,7 @@ public final class GenerateJob implements Callable<Integer> {
 
     progress(started, "writing item features");
     // Observable data beside the annotations (not ingested): what a model trains on in the notebooks.
-    CrowdSimulator.itemFeatures(spark, s, partitions).coalesce(1).write().mode("overwrite").option("header", true).csv(out + "/items");
+    CrowdSimulator.itemFeatures(spark, s, partitions).write().mode("overwrite").option("header", true).csv(out + "/items");
 
     progress(started, "writing hidden truth");
     items.write().mode("overwrite").parquet(truthOut + "/items");
