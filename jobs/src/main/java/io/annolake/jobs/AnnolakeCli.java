@@ -30,6 +30,7 @@ import picocli.CommandLine.IVersionProvider;
       io.annolake.jobs.consensus.CompareMethodsJob.class,
       WorkerQualityJob.class,
       ExportJob.class,
+      io.annolake.jobs.snapshot.SnapshotJob.class,
       io.annolake.jobs.agreement.AgreementJob.class,
       io.annolake.jobs.anomaly.AnomaliesJob.class,
       io.annolake.jobs.erase.EraseJob.class,

@@ -36,6 +36,9 @@ public final class Tables {
   public static final String ANOMALY_FLAGS = "anomaly_flags";
   /** Per worker, project, step and day: volume, median duration, entropy, gold accuracy, agreement. */
   public static final String WORKER_DAILY_METRICS = "worker_daily_metrics";
+  // gold: training snapshots
+  /** One row per snapshot taken: id, project, content hash, rows, source version, path, manifest JSON, created_at. */
+  public static final String TRAINING_SNAPSHOTS = "training_snapshots";
   // ops
   public static final String PIPELINE_RUNS = "pipeline_runs";
   /** Audit of erasures (annolake erase): when, what, rows changed per table; never the erased id. */
@@ -61,7 +64,7 @@ public final class Tables {
 
   /** Every table this version of annolake writes, in pipeline order. */
   public static final List<String> ALL =
-      java.util.stream.Stream.of(INGEST, WORKER_QUALITY_TABLES, AGREEMENT_TABLES, CONSENSUS_TABLES, ANOMALY_TABLES, List.of(PIPELINE_RUNS))
+      java.util.stream.Stream.of(INGEST, WORKER_QUALITY_TABLES, AGREEMENT_TABLES, CONSENSUS_TABLES, ANOMALY_TABLES, List.of(TRAINING_SNAPSHOTS, PIPELINE_RUNS))
           .flatMap(List::stream)
           .toList();
 

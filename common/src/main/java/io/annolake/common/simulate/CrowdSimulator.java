@@ -44,6 +44,7 @@ public final class CrowdSimulator {
   private static final long ID_SALT = 0x1D5EL;
   private static final long INJECT_SALT = 0x1A7EL;
   private static final long DUPLICATE_ID_SALT = 0xD0B1L;
+  private static final long FEATURE_SALT = 0xFEA7L;
   private static final int ANOMALY = 17;
   private static final String[][] VOCABULARY = {
     {"car", "truck", "bus", "motorcycle", "bicycle", "pedestrian", "van", "train", "boat", "other"},
@@ -103,6 +104,17 @@ public final class CrowdSimulator {
           .add("prelabel", StringType)
           .add("redundancy", IntegerType);
 
+  /** Observable numeric features per (item, step) that depend on its true class (for training demos). */
+  public static final StructType ITEM_FEATURES =
+      new StructType()
+          .add("project_id", StringType)
+          .add("step", StringType)
+          .add("item_id", StringType)
+          .add("f1", DataTypes.DoubleType)
+          .add("f2", DataTypes.DoubleType)
+          .add("f3", DataTypes.DoubleType)
+          .add("f4", DataTypes.DoubleType);
+
   private CrowdSimulator() {}
 
   public static String projectId(int p) {
@@ -144,6 +156,34 @@ public final class CrowdSimulator {
         .map(
             (org.apache.spark.api.java.function.MapFunction<Long, Row>) u -> itemRow(s, Unit.of(s, u)),
             Encoders.row(ITEMS));
+  }
+
+  /**
+   * Item features: class c of K places an item around (2c, 2 cos 2pi c/K, 2 sin 2pi c/K) in f1..f3
+   * with unit Gaussian noise; f4 is noise alone. A random stream of its own, so the other outputs
+   * stay what they were.
+   */
+  public static Dataset<Row> itemFeatures(SparkSession spark, SimulatorSettings s, int partitions) {
+    return spark
+        .range(0, s.units(), 1, partitions)
+        .map(
+            (org.apache.spark.api.java.function.MapFunction<Long, Row>) u -> featureRow(s, Unit.of(s, u)),
+            Encoders.row(ITEM_FEATURES));
+  }
+
+  private static Row featureRow(SimulatorSettings s, Unit unit) {
+    SplittableRandom rng = new SplittableRandom(Rng.mix(s.seed(), FEATURE_SALT, unit.index()));
+    double angle = 2 * Math.PI * unit.truth() / s.classes();
+    double[] f = {2.0 * unit.truth(), 2 * Math.cos(angle), 2 * Math.sin(angle), 0};
+    for (int j = 0; j < f.length; j++) {
+      f[j] = Math.round((f[j] + gaussian(rng)) * 1e4) / 1e4;
+    }
+    return RowFactory.create(projectId(unit.project()), stepName(unit.step()), unit.itemId(), f[0], f[1], f[2], f[3]);
+  }
+
+  /** A standard normal draw (Box-Muller; SplittableRandom has no nextGaussian). */
+  private static double gaussian(SplittableRandom rng) {
+    return Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
   }
 
   /** One (item, step) with its hidden properties. */

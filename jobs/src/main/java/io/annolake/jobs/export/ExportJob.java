@@ -166,7 +166,7 @@ public final class ExportJob implements Callable<Integer> {
   }
 
   /** Nested columns (arrays, maps, structs) become JSON text so CSV and flat Arrow can hold them. */
-  static Dataset<Row> flatten(Dataset<Row> df) {
+  public static Dataset<Row> flatten(Dataset<Row> df) {
     List<Column> cols = new ArrayList<>();
     for (StructField f : df.schema().fields()) {
       boolean nested = f.dataType() instanceof ArrayType || f.dataType() instanceof MapType || f.dataType() instanceof StructType;

@@ -45,7 +45,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Writes landing files for a simulated labeling operation, deterministic by --seed:",
-      "  OUT/annotations, OUT/gold, OUT/adjudications, OUT/schemas, and the hidden truth",
+      "  OUT/annotations, OUT/gold, OUT/adjudications, OUT/schemas, OUT/items (numeric features per item",
+      "  and step that depend on its true class: project_id,step,item_id,f1..f4), and the hidden truth",
       "  (true labels, worker archetypes and injected roles, injected bad records, injected",
       "  anomalies as entity_type,entity_id,code, summary.json) in --truth-out."
     })
@@ -142,6 +143,10 @@ public final class GenerateJob implements Callable<Integer> {
 
     progress(started, "writing gold labels, adjudications and schemas");
     writeSideFiles(spark, s, items, out);
+
+    progress(started, "writing item features");
+    // Observable data beside the annotations (not ingested): what a model trains on in the notebooks.
+    CrowdSimulator.itemFeatures(spark, s, partitions).write().mode("overwrite").option("header", true).csv(out + "/items");
 
     progress(started, "writing hidden truth");
     items.write().mode("overwrite").parquet(truthOut + "/items");
