@@ -5,7 +5,7 @@ import java.util.List;
 /** The aggregators by CLI name, each with its default settings. */
 public final class Aggregators {
   /** Every method, in the order compare-methods reports them. */
-  public static final List<String> NAMES = List.of("mv", "wmv", "wawa", "ds", "ocds", "glad", "mace");
+  public static final List<String> NAMES = List.of("mv", "wmv", "wawa", "ds", "ocds", "glad", "mace", "bds");
 
   private Aggregators() {}
 
@@ -36,6 +36,11 @@ public final class Aggregators {
         Mace.Settings d = Mace.Settings.defaults();
         yield new Mace(new Mace.Settings(maxIterations, tolerance, d.alpha(), d.beta(), smoothing, d.priors(),
             maceInference, d.strategyPrior()));
+      }
+      case "bds" -> {
+        BayesianDawidSkene.Settings d = BayesianDawidSkene.Settings.defaults();
+        yield new BayesianDawidSkene(
+            new BayesianDawidSkene.Settings(maxIterations, tolerance, d.accuracy(), d.strength(), d.classPrior()));
       }
       default -> throw new IllegalArgumentException(
           "Invalid value '" + name + "' for option '--method': expected one of " + NAMES);

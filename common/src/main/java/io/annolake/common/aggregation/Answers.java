@@ -70,6 +70,15 @@ public final class Answers {
     return block;
   }
 
+  /** The same answers with gold kept only on the items {@code keep} accepts (by dense index). */
+  public Answers withGoldOn(java.util.function.IntPredicate keep) {
+    int[] gold = new int[itemCount()];
+    for (int i = 0; i < gold.length; i++) {
+      gold[i] = keep.test(i) ? block.gold(i) : ItemBlock.NO_GOLD;
+    }
+    return new Answers(items, workers, labels, new ItemBlock(block.start, block.worker, block.label, gold, block.itemIds));
+  }
+
   /** Collects answers and gold; {@link #build()} indexes them. */
   public static final class Builder {
     private final List<String[]> rows = new ArrayList<>();

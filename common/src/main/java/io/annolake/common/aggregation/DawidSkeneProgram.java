@@ -5,11 +5,15 @@ import java.util.Arrays;
 /**
  * Dawid-Skene EM over item blocks. State: log class priors (K) then log confusion matrices (W x K
  * x K, true label by given label). Statistics: expected class counts, then expected confusion
- * counts. Smoothing is an additive pseudo-count in every cell, so a cell never seen gives a small
- * probability, never log(0).
+ * counts. The class priors take the additive {@code smoothing}; confusion rows are maximum
+ * likelihood, with only a {@link #FLOOR} so that a cell never seen gives log of a tiny number, not
+ * log(0) (see {@link DawidSkene} for why no pseudo-count there).
  */
 final class DawidSkeneProgram extends PosteriorPassProgram {
   private static final long serialVersionUID = 1L;
+
+  /** Added to every confusion cell: far below any real count, so rows stay the maximum-likelihood estimate. */
+  static final double FLOOR = 1e-10;
 
   private final DawidSkene.Settings settings;
 
@@ -81,7 +85,7 @@ final class DawidSkeneProgram extends PosteriorPassProgram {
         sum += stats[from + l];
       }
       for (int l = 0; l < k; l++) {
-        state[k + row * k + l] = Math.log((stats[from + l] + a) / (sum + k * a));
+        state[k + row * k + l] = Math.log((stats[from + l] + FLOOR) / (sum + k * FLOOR));
       }
     }
     return state;

@@ -8,6 +8,8 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import io.annolake.common.aggregation.Aggregator;
+import io.annolake.common.aggregation.GoldFold;
+import io.annolake.common.aggregation.MethodChoice;
 import io.annolake.common.aggregation.EmProgram;
 import io.annolake.common.aggregation.EmRunner;
 import io.annolake.common.aggregation.spark.IndexedTask;
@@ -55,6 +57,8 @@ public final class ConsensusComputation implements AutoCloseable {
   private SparkAggregation.Indexed shared;
   private final List<TaskFit> fits = new ArrayList<>();
   private List<Double> passMillis = List.of();
+  /** Per task, the method chosen by {@code auto} (null: one method for all, the one the caller names). */
+  private ConsensusPolicy.Method[] chosen;
   /** Latest label schema per task key (thresholds), when fitted from {@link Inputs}. */
   private Map<String, Row> schemas = Map.of();
 
@@ -130,6 +134,28 @@ public final class ConsensusComputation implements AutoCloseable {
    * it), so {@link #labels} and {@link #escalations} are passes over the cache.
    */
   public static ConsensusComputation fit(SparkSession spark, Inputs in, Aggregator aggregator, int partitions) {
+    return indexed(spark, in, partitions).fitted(aggregator);
+  }
+
+  /**
+   * As {@link #fit(SparkSession, Inputs, Aggregator, int)} under {@code auto}: per project and step,
+   * the candidate with the best cross-fitted gold accuracy ({@link MethodChoice}), or {@code fallback}
+   * below {@code minGold} gold items. Costs a count pass, then per candidate and fold a fit and a
+   * scoring pass (all tasks fused), then the chosen fits; each task's rows record its choice.
+   */
+  public static ConsensusComputation fitAuto(
+      SparkSession spark, Inputs in, List<Aggregator> candidates, Aggregator fallback, int minGold, int partitions) {
+    ConsensusComputation c = indexed(spark, in, partitions);
+    try {
+      c.fitAllAuto(candidates, fallback, minGold);
+      return c;
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private static ConsensusComputation indexed(SparkSession spark, Inputs in, int partitions) {
     Dataset<Row> answers = in.annotations();
     Column kind = lit(SparkAggregation.ANSWER);
     if (in.statusIntervals() != null) {
@@ -149,7 +175,7 @@ public final class ConsensusComputation implements AutoCloseable {
     schemas.forEach((k, r) -> declared.put(k, r.getList(2)));
     ConsensusComputation c = new ConsensusComputation(spark, SparkAggregation.indexStream(stream, declared, partitions));
     c.schemas = schemas;
-    return c.fitted(aggregator);
+    return c;
   }
 
   /** The latest adjudication per item as stream facts; the expert id breaks ties so the choice is deterministic. */
@@ -174,16 +200,106 @@ public final class ConsensusComputation implements AutoCloseable {
   }
 
   private void fitAll(Aggregator aggregator) {
-    SparkAggregation.Indexed all = indexed != null ? indexed : shared;
-    List<IndexedTask> tasks = all.tasks();
+    Aggregator[] perTask = new Aggregator[(indexed != null ? indexed : shared).tasks().size()];
+    java.util.Arrays.fill(perTask, aggregator);
+    fitAll(perTask);
+  }
+
+  /** Programs of each task under each task's aggregator. */
+  private EmProgram[] programs(Aggregator[] perTask) {
+    List<IndexedTask> tasks = (indexed != null ? indexed : shared).tasks();
     EmProgram[] programs = new EmProgram[tasks.size()];
     for (int t = 0; t < programs.length; t++) {
-      programs[t] = aggregator.program(tasks.get(t).workers().size(), tasks.get(t).labels().size());
+      programs[t] = perTask[t].program(tasks.get(t).workers().size(), tasks.get(t).labels().size());
       if (programs[t] == null) {
         throw new ConfigException(
-            "Invalid value '" + aggregator.name() + "' for option '--method': it has no distributed form yet");
+            "Invalid value '" + perTask[t].name() + "' for option '--method': it has no distributed form yet");
       }
     }
+    return programs;
+  }
+
+  /**
+   * auto: gold items per task (a scoring pass of majority vote over both folds), then each candidate's
+   * cross-fitted score on the tasks with enough gold (others run an idle vote), then the choices.
+   */
+  private void fitAllAuto(List<Aggregator> candidates, Aggregator fallback, int minGold) {
+    SparkAggregation.Indexed all = indexed != null ? indexed : shared;
+    int n = all.tasks().size();
+    Aggregator idle = new io.annolake.common.aggregation.MajorityVote();
+    long[] goldItems = new long[n];
+    long[][][] counts = new long[candidates.size()][n][2];
+    boolean[] enough = new boolean[n];
+    Aggregator[] perTask = new Aggregator[n];
+    for (int f = 0; f < GoldFold.FOLDS; f++) {
+      long[][] c = crossFit(all, fill(n, idle), f);
+      for (int t = 0; t < n; t++) {
+        goldItems[t] += c[t][1];
+      }
+    }
+    for (int t = 0; t < n; t++) {
+      enough[t] = goldItems[t] >= minGold;
+    }
+    for (int m = 0; m < candidates.size(); m++) {
+      for (int t = 0; t < n; t++) {
+        perTask[t] = enough[t] ? candidates.get(m) : idle;
+      }
+      for (int f = 0; f < GoldFold.FOLDS; f++) {
+        long[][] c = crossFit(all, perTask, f);
+        for (int t = 0; t < n; t++) {
+          counts[m][t][0] += c[t][0];
+          counts[m][t][1] += c[t][1];
+        }
+      }
+    }
+    chosen = new ConsensusPolicy.Method[n];
+    for (int t = 0; t < n; t++) {
+      List<MethodChoice.Score> scores = new ArrayList<>();
+      for (int m = 0; enough[t] && m < candidates.size(); m++) {
+        scores.add(new MethodChoice.Score(candidates.get(m).name(), counts[m][t][0], counts[m][t][1]));
+      }
+      MethodChoice.Choice choice = MethodChoice.decide(scores, goldItems[t], fallback.name(), minGold);
+      perTask[t] = fallback;
+      for (Aggregator a : candidates) {
+        if (a.name().equals(choice.method())) {
+          perTask[t] = a;
+        }
+      }
+      chosen[t] = MethodParams.of(perTask[t], choice);
+    }
+    fitAll(perTask);
+  }
+
+  private static Aggregator[] fill(int n, Aggregator a) {
+    Aggregator[] out = new Aggregator[n];
+    java.util.Arrays.fill(out, a);
+    return out;
+  }
+
+  /** Per task {right, scored} on fold f's gold, from fits that saw only the other folds' gold. */
+  private long[][] crossFit(SparkAggregation.Indexed all, Aggregator[] perTask, int fold) {
+    EmProgram[] fits = programs(perTask);
+    for (int t = 0; t < fits.length; t++) {
+      fits[t] = GoldFold.fit(fits[t], fold);
+    }
+    List<EmRunner.Outcome> fitted = SparkAggregation.fitAll(all, fits).outcomes();
+    EmProgram[] scores = new EmProgram[fits.length];
+    for (int t = 0; t < fits.length; t++) {
+      scores[t] = GoldFold.score(fits[t], fitted.get(t).reported(), fold);
+    }
+    List<EmRunner.Outcome> scored = SparkAggregation.fitAll(all, scores).outcomes();
+    long[][] out = new long[fits.length][2];
+    for (int t = 0; t < fits.length; t++) {
+      out[t][0] = (long) scored.get(t).last()[0];
+      out[t][1] = (long) scored.get(t).last()[1];
+    }
+    return out;
+  }
+
+  private void fitAll(Aggregator[] perTask) {
+    SparkAggregation.Indexed all = indexed != null ? indexed : shared;
+    List<IndexedTask> tasks = all.tasks();
+    EmProgram[] programs = programs(perTask);
     long start = System.nanoTime();
     SparkAggregation.Fitted fitted = SparkAggregation.fitAll(all, programs);
     List<EmRunner.Outcome> outcomes = fitted.outcomes();
@@ -192,6 +308,11 @@ public final class ConsensusComputation implements AutoCloseable {
     for (int t = 0; t < programs.length; t++) {
       fits.add(new TaskFit(tasks.get(t), programs[t], outcomes.get(t), millis));
     }
+  }
+
+  /** Under auto: each task's method with its choice (in {@link #fits()} order); empty otherwise. */
+  public List<ConsensusPolicy.Method> chosen() {
+    return chosen == null ? List.of() : List.of(chosen);
   }
 
   public List<TaskFit> fits() {
@@ -255,8 +376,18 @@ public final class ConsensusComputation implements AutoCloseable {
               latest == null || latest.isNullAt(4) ? settings.acceptThreshold() : latest.getDouble(4));
       lowQuality[t] = lowQuality(f, settings.lowQualityAccuracy());
     }
-    ConsensusRows visitor = new ConsensusRows(output, method, projects, steps, workers, labels, thresholds, lowQuality, counted);
+    ConsensusRows visitor = new ConsensusRows(output, methods(method), projects, steps, workers, labels, thresholds, lowQuality, counted);
     return SparkAggregation.perItem(spark, indexed != null ? indexed : shared, programs, states, visitor, schema);
+  }
+
+  /** Each task's method: auto's choice, else the one named. */
+  private ConsensusPolicy.Method[] methods(ConsensusPolicy.Method method) {
+    if (chosen != null) {
+      return chosen.clone();
+    }
+    ConsensusPolicy.Method[] out = new ConsensusPolicy.Method[fits.size()];
+    java.util.Arrays.fill(out, method);
+    return out;
   }
 
   /** Workers whose expected accuracy (sum over classes of prior x diagonal) is below the bar; null if the method has no confusion. */
@@ -298,9 +429,11 @@ public final class ConsensusComputation implements AutoCloseable {
 
   private List<SkillRows> skillRows(ConsensusPolicy.Method method) {
     List<SkillRows> tasks = new ArrayList<>();
-    for (TaskFit f : fits) {
+    ConsensusPolicy.Method[] methods = methods(method);
+    for (int t = 0; t < fits.size(); t++) {
+      TaskFit f = fits.get(t);
       EmProgram.Parameters p = f.program().parameters(f.outcome().last(), f.task().workers().size());
-      tasks.add(new SkillRows(f.task().projectId(), f.task().step(), method.name(), method.paramsHash(),
+      tasks.add(new SkillRows(f.task().projectId(), f.task().step(), methods[t].name(), methods[t].paramsHash(),
           f.task().workers().toArray(String[]::new), f.task().labels().toArray(String[]::new), p.confusion(), p.skills()));
     }
     return tasks;

@@ -75,7 +75,8 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
       Arrays.stream(Decision.values()).map(d -> utf8(d.name())).toArray(UTF8String[]::new);
 
   private final Output output;
-  private final ConsensusPolicy.Method method;
+  /** Per task: the method that produced its posteriors. */
+  private final ConsensusPolicy.Method[] methods;
   private final String[] projects;
   private final String[] steps;
   private final String[][] workers;
@@ -89,13 +90,13 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
   private transient UTF8String[][] taskNames;
   /** Per task: its labels in internal form, shared by every row that names them. */
   private transient UTF8String[][] labelNames;
-  private transient UTF8String[] methodNames;
+  private transient UTF8String[][] methodNames;
 
   ConsensusRows(
-      Output output, ConsensusPolicy.Method method, String[] projects, String[] steps, String[][] workers,
+      Output output, ConsensusPolicy.Method[] methods, String[] projects, String[] steps, String[][] workers,
       String[][] labels, ConsensusPolicy.Thresholds[] thresholds, boolean[][] lowQuality, DecisionCounts counted) {
     this.output = output;
-    this.method = method;
+    this.methods = methods;
     this.projects = projects;
     this.steps = steps;
     this.workers = workers;
@@ -171,7 +172,7 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
             task(t)[0], task(t)[1], utf8(block.itemId(i)), utf8(ConsensusPolicy.reason(onlyLowQuality, post[best], second).name()),
             BigDecimal.valueOf(1 - post[best]).setScale(9, RoundingMode.HALF_UP).doubleValue(),
             SparkAggregation.candidates(post, labelNames(t)), InternalRows.array(answerRows), thresholds[t].acceptThreshold(),
-            methodName(), paramsHash());
+            methodName(t), paramsHash(t));
       }
       default -> {
         String crowd = names[best];
@@ -186,7 +187,7 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
         boolean expert = gold != null || adjudicated != null;
         return InternalRows.of(
             task(t)[0], task(t)[1], utf8(block.itemId(i)), utf8(label), expert ? 1.0 : post[best], DECISION_NAMES[decision.ordinal()],
-            methodName(), paramsHash(), paramsJson(), n, agreeing, InternalRows.strings(ids), utf8(facts.guidelineVersion(i)),
+            methodName(t), paramsHash(t), paramsJson(t), n, agreeing, InternalRows.strings(ids), utf8(facts.guidelineVersion(i)),
             labelNames(t)[best], post[best], SparkAggregation.candidates(post, labelNames(t)), utf8(facts.adjudicatedBy(i)),
             adjudicated == null ? null : !adjudicated.equals(crowd), thresholds[t].minAnnotators(),
             thresholds[t].acceptThreshold(), InternalRows.strings(sorted(facts.excluded(i))));
@@ -210,7 +211,7 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
         String label = gold != null ? gold : adjudicated;
         return InternalRows.of(
             task(t)[0], task(t)[1], utf8(orphans.itemIds()[o]), utf8(label), label == null ? null : 1.0,
-            DECISION_NAMES[decision.ordinal()], methodName(), paramsHash(), paramsJson(), 0, 0, InternalRows.strings(new String[0]),
+            DECISION_NAMES[decision.ordinal()], methodName(t), paramsHash(t), paramsJson(t), 0, 0, InternalRows.strings(new String[0]),
             utf8(orphans.guidelineVersion()[o]), null, null, InternalRows.array(new Object[0]),
             utf8(orphans.adjudicatedBy()[o]), null, thresholds[t].minAnnotators(), thresholds[t].acceptThreshold(),
             InternalRows.strings(sorted(orphans.excluded()[o])));
@@ -246,24 +247,28 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     return taskNames[t];
   }
 
-  private UTF8String methodName() {
-    return methodNames()[0];
+  private UTF8String methodName(int t) {
+    return methodNames(t)[0];
   }
 
-  private UTF8String paramsHash() {
-    return methodNames()[1];
+  private UTF8String paramsHash(int t) {
+    return methodNames(t)[1];
   }
 
-  private UTF8String paramsJson() {
-    return methodNames()[2];
+  private UTF8String paramsJson(int t) {
+    return methodNames(t)[2];
   }
 
-  /** Method name, parameters hash and parameters JSON in internal form (made once per executor). */
-  private UTF8String[] methodNames() {
+  /** A task's method name, parameters hash and parameters JSON in internal form (made once per executor). */
+  private UTF8String[] methodNames(int t) {
     if (methodNames == null) {
-      methodNames = new UTF8String[] {utf8(method.name()), utf8(method.paramsHash()), utf8(method.paramsJson())};
+      methodNames = new UTF8String[methods.length][];
     }
-    return methodNames;
+    if (methodNames[t] == null) {
+      ConsensusPolicy.Method m = methods[t];
+      methodNames[t] = new UTF8String[] {utf8(m.name()), utf8(m.paramsHash()), utf8(m.paramsJson())};
+    }
+    return methodNames[t];
   }
 
   private static String[] sorted(String[] ids) {

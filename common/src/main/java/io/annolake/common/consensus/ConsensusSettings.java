@@ -9,7 +9,7 @@ import io.annolake.common.config.ConfigException;
 /**
  * The consensus job's settings, read and validated up front from {@code annolake.consensus}.
  *
- * @param method aggregator name (mv, wmv, wawa, ds, ocds, glad, mace)
+ * @param method aggregator name (mv, wmv, wawa, ds, ocds, glad, mace, bds) or {@code auto}
  * @param minAnnotators default minimum answers per item (a project's label schema overrides it)
  * @param acceptThreshold default top posterior to accept (a label schema overrides it)
  * @param maxIterations EM iterations at most
@@ -19,10 +19,20 @@ import io.annolake.common.config.ConfigException;
  * @param maceInference MACE's training scheme: {@code em} or {@code vb} (variational Bayes)
  * @param lowQualityAccuracy an escalated item whose every answer comes from workers the model
  *     rates below this expected accuracy is escalated as ONLY_LOW_QUALITY_WORKERS
+ * @param autoFallback under auto: the method of a project and step with too little gold
+ * @param autoMinGold under auto: gold items a project and step needs for the choice
  */
 public record ConsensusSettings(
     String method, int minAnnotators, double acceptThreshold, int maxIterations, double tolerance,
-    double smoothing, int partitions, String maceInference, double lowQualityAccuracy) {
+    double smoothing, int partitions, String maceInference, double lowQualityAccuracy, String autoFallback,
+    int autoMinGold) {
+  /** The method that picks a method per project and step by its own gold. */
+  public static final String AUTO = "auto";
+
+  /** Every value of {@code method}: the aggregators and auto. */
+  public static final java.util.List<String> METHODS =
+      java.util.stream.Stream.concat(Aggregators.NAMES.stream(), java.util.stream.Stream.of(AUTO)).toList();
+
   private static final String P = "annolake.consensus.";
   private static final java.util.Map<String, Mace.Inference> MACE_INFERENCE =
       java.util.Map.of("em", Mace.Inference.EM, "vb", Mace.Inference.VARIATIONAL_BAYES);
@@ -38,7 +48,9 @@ public record ConsensusSettings(
             config.number(P + "smoothing"),
             config.integer(P + "partitions"),
             config.string(P + "mace-inference"),
-            config.number(P + "low-quality-accuracy"));
+            config.number(P + "low-quality-accuracy"),
+            config.string(P + "auto-fallback"),
+            config.integer(P + "auto-min-gold"));
     s.validate();
     return s;
   }
@@ -47,13 +59,16 @@ public record ConsensusSettings(
   public ConsensusSettings withMethod(String m) {
     ConsensusSettings s = new ConsensusSettings(
             m, minAnnotators, acceptThreshold, maxIterations, tolerance, smoothing, partitions, maceInference,
-            lowQualityAccuracy);
+            lowQualityAccuracy, autoFallback, autoMinGold);
     s.validate();
     return s;
   }
 
   private void validate() {
-    AnnolakeConfig.require(Aggregators.NAMES.contains(method), P + "method", method, "expected one of " + Aggregators.NAMES);
+    AnnolakeConfig.require(METHODS.contains(method), P + "method", method, "expected one of " + METHODS);
+    AnnolakeConfig.require(
+        Aggregators.NAMES.contains(autoFallback), P + "auto-fallback", autoFallback, "expected one of " + Aggregators.NAMES);
+    AnnolakeConfig.require(autoMinGold >= 1, P + "auto-min-gold", autoMinGold, "must be >= 1");
     AnnolakeConfig.require(minAnnotators >= 1, P + "min-annotators", minAnnotators, "must be >= 1");
     AnnolakeConfig.require(acceptThreshold > 0 && acceptThreshold <= 1, P + "accept-threshold", acceptThreshold, "must be in (0, 1]");
     AnnolakeConfig.require(maxIterations >= 1, P + "max-iterations", maxIterations, "must be >= 1");
@@ -66,9 +81,18 @@ public record ConsensusSettings(
         lowQualityAccuracy >= 0 && lowQualityAccuracy <= 1, P + "low-quality-accuracy", lowQualityAccuracy, "must be in [0, 1]");
   }
 
-  /** The configured aggregator. */
+  public boolean auto() {
+    return AUTO.equals(method);
+  }
+
+  /** The configured aggregator (under auto: the fallback). */
   public Aggregator aggregator() {
-    return aggregator(method);
+    return aggregator(auto() ? autoFallback : method);
+  }
+
+  /** Every aggregator, with these settings: auto's candidates. */
+  public java.util.List<Aggregator> candidates() {
+    return Aggregators.NAMES.stream().map(this::aggregator).toList();
   }
 
   public Aggregator aggregator(String name) {

@@ -45,7 +45,7 @@ class SparkAggregationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ds", "ocds", "mace", "glad", "wawa", "mv"})
+  @ValueSource(strings = {"ds", "ocds", "mace", "glad", "wawa", "mv", "bds"})
   void distributedFitMatchesTheLocalFit(String method) {
     Dataset<Row> answers = dogAnswers();
     Answers.Builder b = Answers.builder();

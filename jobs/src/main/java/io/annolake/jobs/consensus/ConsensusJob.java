@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
 import io.annolake.common.aggregation.Aggregator;
-import io.annolake.common.aggregation.Aggregators;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.consensus.ConsensusComputation;
@@ -46,13 +45,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Aggregates the answers of every project and step into one label per item (mv, wmv, wawa, ds,",
-      "ocds, glad, mace), applies the decision policy (gold, adjudication, pending, auto-approved, accepted,",
+      "ocds, glad, mace, bds; auto picks one per project and step by its gold), applies the decision policy (gold, adjudication, pending, auto-approved, accepted,",
       "escalated) and writes consensus_labels, escalations and worker_skills."
     })
 public final class ConsensusJob implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
-  @Option(names = "--method", paramLabel = "NAME", description = "mv, wmv, wawa, ds, ocds, glad or mace (default: annolake.consensus.method).")
+  @Option(names = "--method", paramLabel = "NAME", description = "mv, wmv, wawa, ds, ocds, glad, mace, bds or auto (default: annolake.consensus.method).")
   String method;
 
   @Option(names = "--project", paramLabel = "ID", description = "Only this project (its rows are replaced, others kept).")
@@ -78,8 +77,8 @@ public final class ConsensusJob implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (method != null && !Aggregators.NAMES.contains(method)) {
-      throw new ConfigException("Invalid value '" + method + "' for option '--method': expected one of " + Aggregators.NAMES);
+    if (method != null && !ConsensusSettings.METHODS.contains(method)) {
+      throw new ConfigException("Invalid value '" + method + "' for option '--method': expected one of " + ConsensusSettings.METHODS);
     }
     Map<String, String> params = new LinkedHashMap<>();
     if (method != null) {
@@ -103,7 +102,8 @@ public final class ConsensusJob implements Callable<Integer> {
   public static Result consensus(LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String project) {
     ConsensusSettings settings = ConsensusSettings.from(config);
     Aggregator aggregator = settings.aggregator();
-    ConsensusPolicy.Method method = MethodParams.of(aggregator);
+    ConsensusPolicy.Method method =
+        settings.auto() ? MethodParams.auto(settings.autoFallback(), settings.autoMinGold()) : MethodParams.of(aggregator);
     int partitions = settings.partitions() > 0 ? settings.partitions() : config.integer("annolake.spark.shuffle-partitions");
     Map<String, Long> steps = new LinkedHashMap<>();
     long t0 = System.nanoTime();
@@ -121,7 +121,9 @@ public final class ConsensusJob implements Callable<Integer> {
 
     progress.step("indexing and fitting " + method.name());
     loadFileLists(progress, inputs);
-    try (ConsensusComputation fit = ConsensusComputation.fit(run.spark(), inputs, aggregator, partitions)) {
+    try (ConsensusComputation fit = settings.auto()
+        ? ConsensusComputation.fitAuto(run.spark(), inputs, settings.candidates(), aggregator, settings.autoMinGold(), partitions)
+        : ConsensusComputation.fit(run.spark(), inputs, aggregator, partitions)) {
       Map<String, Integer> iterations = new TreeMap<>();
       long fitMillis = 0;
       for (TaskFit f : fit.fits()) {
