@@ -35,6 +35,9 @@ public final class Tables {
   public static final String ANOMALY_FLAGS = "anomaly_flags";
   /** Per worker, project, step and day: volume, median duration, entropy, gold accuracy, agreement. */
   public static final String WORKER_DAILY_METRICS = "worker_daily_metrics";
+  // gold: operations (the report's daily figures)
+  /** Per project, step and day: answers, items, decisions, outcomes, backlog, cost, pre-labels. */
+  public static final String OPERATIONS_DAILY = "operations_daily";
   // ops
   public static final String PIPELINE_RUNS = "pipeline_runs";
 
@@ -56,9 +59,12 @@ public final class Tables {
   /** Tables the anomalies job writes (schemas in io.annolake.common.anomaly.AnomalyTables). */
   public static final List<String> ANOMALY_TABLES = List.of(WORKER_DAILY_METRICS, ANOMALY_FLAGS);
 
+  /** Tables the operations job writes (schema in io.annolake.common.report.OperationsDaily). */
+  public static final List<String> OPERATIONS_TABLES = List.of(OPERATIONS_DAILY);
+
   /** Every table this version of annolake writes, in pipeline order. */
   public static final List<String> ALL =
-      java.util.stream.Stream.of(INGEST, WORKER_QUALITY_TABLES, AGREEMENT_TABLES, CONSENSUS_TABLES, ANOMALY_TABLES, List.of(PIPELINE_RUNS))
+      java.util.stream.Stream.of(INGEST, WORKER_QUALITY_TABLES, AGREEMENT_TABLES, CONSENSUS_TABLES, ANOMALY_TABLES, OPERATIONS_TABLES, List.of(PIPELINE_RUNS))
           .flatMap(List::stream)
           .toList();
 
