@@ -32,6 +32,8 @@ import picocli.CommandLine.IVersionProvider;
       ExportJob.class,
       io.annolake.jobs.agreement.AgreementJob.class,
       io.annolake.jobs.anomaly.AnomaliesJob.class,
+      io.annolake.jobs.report.OperationsJob.class,
+      io.annolake.jobs.report.ReportJob.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
