@@ -17,7 +17,6 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
-import io.annolake.common.quality.GoldAnswers;
 import io.annolake.common.spark.ScalaSeqs;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -144,13 +143,20 @@ public final class OperationsDaily {
     return names.stream().map(n -> col(n)).toArray(Column[]::new);
   }
 
-  /** Annotations with {@code correct}: true/false on gold items (judged by their guideline version's gold label), else null. */
+  /**
+   * Annotations with {@code correct}: true/false on gold items, judged by the gold label of their
+   * guideline version as in {@link io.annolake.common.quality.GoldAnswers}; null elsewhere.
+   */
   static Dataset<Row> judged(Dataset<Row> annotations, Dataset<Row> gold) {
     if (gold == null) {
       return annotations.withColumn("correct", lit(null).cast("boolean"));
     }
-    Dataset<Row> verdicts = GoldAnswers.of(annotations, gold, null).select(col("annotation_id"), col("correct"));
-    return annotations.join(verdicts, ScalaSeqs.of("annotation_id"), "left_outer");
+    // GoldAnswers' rule (same project, step, item and guideline version) as one left join with the
+    // small gold table, rather than judging gold answers apart and joining them back by annotation id.
+    Dataset<Row> labels = gold.select(col("project_id"), col("step"), col("item_id"), col("guideline_version"), col("label").as("gold_label"));
+    return annotations.join(labels, ScalaSeqs.of("project_id", "step", "item_id", "guideline_version"), "left_outer")
+        .withColumn("correct", when(col("gold_label").isNotNull(), col("label").equalTo(col("gold_label")).and(col("label").isNotNull())))
+        .drop("gold_label");
   }
 
   private static Dataset<Row> answerFigures(Dataset<Row> answers) {

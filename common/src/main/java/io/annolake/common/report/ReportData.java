@@ -51,7 +51,9 @@ public final class ReportData {
    * @param maxRows most rows in a list (workers, items, flags)
    */
   public ReportData(Function<String, Dataset<Row>> tables, LocalDate logicalDate, int days, int maxRows) {
-    this.tables = tables;
+    // each table resolved once: a pinned read resolves its Delta snapshot, and sections share tables
+    Map<String, java.util.Optional<Dataset<Row>>> resolved = new java.util.HashMap<>();
+    this.tables = t -> resolved.computeIfAbsent(t, k -> java.util.Optional.ofNullable(tables.apply(k))).orElse(null);
     this.logicalDate = logicalDate;
     this.days = days;
     this.maxRows = maxRows;
