@@ -352,8 +352,7 @@ public final class ReportData {
   // ---- helpers
 
   private Dataset<Row> scoped(String table, String project) {
-    Dataset<Row> t = tables.apply(table);
-    return t == null ? null : t.where(col("project_id").equalTo(lit(project)));
+    return io.annolake.common.io.Predicates.onlyProject(tables.apply(table), project);
   }
 
   /** The trend window: the last {@code days} days up to the logical date. */

@@ -56,24 +56,27 @@ public final class OperationsJob implements Callable<Integer> {
     return 0;
   }
 
-  /** The job: pinned inputs, the daily figures, one overwrite (of the project's rows with --project). */
+  /** The job: pinned inputs, the daily figures, one overwrite of the days up to the logical date (of the project's rows with --project). */
   public static Result run(LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String project) {
     progress.step("computing " + Tables.OPERATIONS_DAILY);
-    Dataset<Row> consensus = scoped(run.readPinnedIfExists(Tables.CONSENSUS_LABELS), project);
+    Dataset<Row> consensus = Predicates.onlyProject(run.readPinnedIfExists(Tables.CONSENSUS_LABELS), project);
     Dataset<Row> rows =
         OperationsDaily.compute(
-                scoped(run.readPinned(Tables.ANNOTATIONS), project),
+                Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project),
                 consensus,
-                scoped(run.readPinnedIfExists(Tables.ESCALATIONS), project),
-                scoped(run.readPinnedIfExists(Tables.GOLD_LABELS), project),
-                scoped(run.readPinnedIfExists(Tables.ADJUDICATIONS), project),
+                Predicates.onlyProject(run.readPinnedIfExists(Tables.ESCALATIONS), project),
+                Predicates.onlyProject(run.readPinnedIfExists(Tables.GOLD_LABELS), project),
+                Predicates.onlyProject(run.readPinnedIfExists(Tables.ADJUDICATIONS), project),
                 run.context().logicalDate())
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long count = rows.count();
       long days = rows.select(OperationsDaily.DAY).distinct().count();
       progress.step("writing " + Tables.OPERATIONS_DAILY);
-      run.overwrite(Tables.OPERATIONS_DAILY, rows, count, Predicates.project(project));
+      // days up to the logical date only: a backfill of an older date keeps the newer days' rows
+      java.sql.Date last = java.sql.Date.valueOf(run.context().logicalDate());
+      run.overwrite(Tables.OPERATIONS_DAILY, rows, count,
+          Predicates.and(col(OperationsDaily.DAY).leq(org.apache.spark.sql.functions.lit(last)), Predicates.project(project)));
       Map<String, Long> versions = new LinkedHashMap<>();
       run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
       return new Result(count, days, consensus != null, versions);
@@ -82,7 +85,4 @@ public final class OperationsJob implements Callable<Integer> {
     }
   }
 
-  private static Dataset<Row> scoped(Dataset<Row> table, String project) {
-    return table == null || project == null ? table : table.where(col("project_id").equalTo(project));
-  }
 }
