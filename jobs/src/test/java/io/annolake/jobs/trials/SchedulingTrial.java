@@ -42,7 +42,7 @@ class SchedulingTrial {
   private static final String DATE = "2026-01-05";
   private final SparkSession spark = SparkTestSession.get();
   private final Random random = new Random(Long.getLong("trials.seed", 20261206L));
-  @TempDir Path dir;
+  @TempDir static Path dir;
   private Path base;
   private String extra;
   private Launcher annolake;
