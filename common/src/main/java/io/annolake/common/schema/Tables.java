@@ -39,6 +39,9 @@ public final class Tables {
   // gold: training snapshots
   /** One row per snapshot taken: id, project, content hash, rows, source version, path, manifest JSON, created_at. */
   public static final String TRAINING_SNAPSHOTS = "training_snapshots";
+  // gold: operations (the report's daily figures)
+  /** Per project, step and day: answers, items, decisions, outcomes, backlog, cost, pre-labels. */
+  public static final String OPERATIONS_DAILY = "operations_daily";
   // ops
   public static final String PIPELINE_RUNS = "pipeline_runs";
   /** Audit of erasures (annolake erase): when, what, rows changed per table; never the erased id. */
@@ -62,9 +65,12 @@ public final class Tables {
   /** Tables the anomalies job writes (schemas in io.annolake.common.anomaly.AnomalyTables). */
   public static final List<String> ANOMALY_TABLES = List.of(WORKER_DAILY_METRICS, ANOMALY_FLAGS);
 
+  /** Tables the operations job writes (schema in io.annolake.common.report.OperationsDaily). */
+  public static final List<String> OPERATIONS_TABLES = List.of(OPERATIONS_DAILY);
+
   /** Every table this version of annolake writes, in pipeline order. */
   public static final List<String> ALL =
-      java.util.stream.Stream.of(INGEST, WORKER_QUALITY_TABLES, AGREEMENT_TABLES, CONSENSUS_TABLES, ANOMALY_TABLES, List.of(TRAINING_SNAPSHOTS, PIPELINE_RUNS))
+      java.util.stream.Stream.of(INGEST, WORKER_QUALITY_TABLES, AGREEMENT_TABLES, CONSENSUS_TABLES, ANOMALY_TABLES, OPERATIONS_TABLES, List.of(TRAINING_SNAPSHOTS, PIPELINE_RUNS))
           .flatMap(List::stream)
           .toList();
 
@@ -92,7 +98,7 @@ public final class Tables {
       Set.of(
           WORKER_QUALITY, WORKER_STATUS_EVENTS, WORKER_STATUS_INTERVALS, PAUSED_WORKERS, GOLD_ITEM_HEALTH,
           WORKER_REINSTATEMENTS, AGREEMENT_SUMMARY, ITEM_AGREEMENT, WORKER_PAIR_AGREEMENT, WORKER_AGREEMENT,
-          CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS, ANOMALY_FLAGS, WORKER_DAILY_METRICS);
+          CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS, ANOMALY_FLAGS, WORKER_DAILY_METRICS, OPERATIONS_DAILY);
 
   /**
    * Current-state tables: each holds the state as of the latest logical date its job ran for

@@ -138,6 +138,13 @@ public final class SparkSessions {
             "jdbc:derby:;databaseName=" + catalogDir.resolve("metastore_db") + ";create=true");
         conf.set("spark.hadoop.datanucleus.schema.autoCreateAll", "true");
         conf.set("spark.hadoop.hive.metastore.schema.verification", "false");
+        // Derby opens its log before it creates the database folder: without the folder, a new
+        // lakehouse's first run printed a FileNotFoundException trace.
+        try {
+          java.nio.file.Files.createDirectories(catalogDir);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("Cannot create the catalog folder " + catalogDir, e);
+        }
         System.setProperty("derby.stream.error.file", catalogDir.resolve("derby.log").toString());
       }
       default ->

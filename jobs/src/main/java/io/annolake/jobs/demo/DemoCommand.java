@@ -1,35 +1,58 @@
 package io.annolake.jobs.demo;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LandingFormat;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.simulate.SimulatorSettings;
+import io.annolake.jobs.AnnolakeCli;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
 import io.annolake.jobs.generate.GenerateJob;
 import io.annolake.jobs.ingest.IngestJob;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code annolake demo}: a small simulated operation generated, ingested and run through every job,
- * ending with where the tables are and a short summary. The README's first command.
+ * told as a short account (a line or two per job) that ends with where the report is. The details
+ * stay in the tables and the report. The README's first command.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
       "Generates a small operation (about 20k annotations) into a temporary landing folder,",
-      "ingests it, runs every job (worker-quality, agreement, consensus, anomalies), and prints where the",
-      "tables are and a short summary."
+      "ingests it, runs every job (worker-quality, agreement, consensus, anomalies, operations),",
+      "writes the quality report, and prints a short account and the path of the report's index.html."
     })
 public final class DemoCommand implements Callable<Integer> {
+  /** Jobs the demo runs after ingestion, in pipeline order, each through the CLI as a user would. */
+  static final List<String> JOBS = List.of("worker-quality", "agreement", "consensus", "anomalies", "operations", "report");
+
   @Mixin GlobalOptions global;
 
   @Option(names = "--annotations", defaultValue = "20000", description = "Annotation records (default: ${DEFAULT-VALUE}).")
@@ -44,24 +67,35 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long started = System.nanoTime();
-    JobShell.Env env = JobShell.open(global, Map.of());
+    // The account below is the demo's output: the jobs' own log lines and progress stay quiet.
+    Configurator.setLevel("io.annolake", Level.WARN);
+    Path quiet = quietSettings();
+    GlobalOptions settings = global.forJob(null, "demo");
+    settings.conf = quiet;
+    settings.runId = global.runId;
+    JobShell.Env env = JobShell.open(settings, Map.of());
     Path dir = landing != null ? landing : Files.createTempDirectory("annolake-demo-");
     String out = dir.toAbsolutePath().toString();
     SimulatorSettings simulated = SimulatorSettings.defaults(annotations, seed);
-    GenerateJob.Result generated =
-        GenerateJob.generate(env.spark(), simulated, LandingFormat.JSON, out, out + "/_truth");
-    System.out.println(generated);
+    System.out.println("annolake demo: a simulated labeling operation, from landing files to the quality report.");
+    GenerateJob.Result generated = GenerateJob.generate(env.spark(), simulated, LandingFormat.JSON, out, out + "/_truth");
+    long bad = generated.badRecords().values().stream().mapToLong(Long::longValue).sum();
+    line("generate", String.format("%,d annotation records on %,d items by %d simulated workers, %,d of them bad on purpose; landing files in %s",
+        generated.records(), generated.units(), generated.workers(), bad, out));
 
-    for (IngestJob.Result result : IngestJob.ingestLanding(global, out, Map.of())) {
-      System.out.println(result);
+    long ingested = 0;
+    long rejected = 0;
+    for (IngestJob.Result result : IngestJob.ingestLanding(settings, out, Map.of())) {
+      ingested += result.ingested();
+      rejected += result.rejected();
     }
+    line("ingest", String.format("%,d records (annotations, gold labels, adjudications, label schemas) into silver; %,d rejected, each with a reason code (table %s)",
+        ingested, rejected, Tables.REJECTED_RECORDS));
 
-    // Every later job, through the CLI in this JVM: same options, same summaries as users see.
-    for (String job : List.of("worker-quality", "agreement", "consensus", "anomalies")) {
-      List<String> args = new java.util.ArrayList<>(List.of(job));
-      if (global.conf != null) {
-        args.addAll(List.of("--conf", global.conf.toString()));
-      }
+    Lakehouse lakehouse = env.lakehouse();
+    String report = null;
+    for (String job : JOBS) {
+      List<String> args = new ArrayList<>(List.of(job, "--conf", quiet.toString()));
       if (global.lakehouse != null) {
         args.addAll(List.of("--lakehouse", global.lakehouse));
       }
@@ -71,42 +105,101 @@ public final class DemoCommand implements Callable<Integer> {
       if (global.runId != null) {
         args.addAll(List.of("--run-id", global.runId + "-" + job));
       }
+      LocalDate logical = global.logicalDate != null ? global.logicalDate : LocalDate.now(ZoneOffset.UTC);
+      long days = Math.max(ChronoUnit.DAYS.between(simulated.startDate(), logical) + 1, simulated.days());
       if (job.equals("anomalies")) {
         // The window reaches back to the simulated operation, which starts on a fixed date.
-        java.time.LocalDate logical = global.logicalDate != null ? global.logicalDate : java.time.LocalDate.now(java.time.ZoneOffset.UTC);
-        long days = java.time.temporal.ChronoUnit.DAYS.between(simulated.startDate(), logical) + 1;
-        args.addAll(List.of("--window-days", String.valueOf(Math.max(days, simulated.days()))));
+        args.addAll(List.of("--window-days", String.valueOf(days)));
       }
-      int code = io.annolake.jobs.AnnolakeCli.execute(args.toArray(String[]::new));
-      if (code != 0) {
-        throw new IllegalStateException("demo: " + job + " failed with exit code " + code);
+      if (job.equals("report")) {
+        args.addAll(List.of("--days", String.valueOf(days)));
       }
+      String printed = quietly(job, args);
+      if (job.equals("report")) {
+        report = printed.substring(printed.lastIndexOf(" at ") + 4).trim();
+      }
+      line(job, account(job, lakehouse, report));
     }
-
-    printTables(env.lakehouse());
-    System.out.printf(
-        "%nannolake demo finished in %.1f s. Landing files: %s (hidden truth in %s/_truth)%n",
-        (System.nanoTime() - started) / 1e9, out, out);
+    System.out.printf("%nTables are under %s (catalog database '%s'), e.g. SELECT * FROM %s LIMIT 10.%n",
+        lakehouse.root(), lakehouse.database(), lakehouse.qualified(Tables.CONSENSUS_LABELS));
+    System.out.printf("Finished in %.0f s. Open the report: %s%n", (System.nanoTime() - started) / 1e9, report);
     return 0;
   }
 
-  private static void printTables(Lakehouse lakehouse) {
-    System.out.printf("%nTables under %s (catalog database '%s'):%n", lakehouse.root(), lakehouse.database());
-    System.out.printf("  %-24s %8s %12s%n", "table", "version", "rows");
-    for (String table : Tables.ALL) {
-      if (lakehouse.exists(table)) {
-        System.out.printf("  %-24s %8d %,12d%n", table, lakehouse.version(table), lakehouse.read(table).count());
+  /** What a job found, from the tables it wrote. */
+  static String account(String job, Lakehouse lh, String report) {
+    switch (job) {
+      case "worker-quality" -> {
+        Row r = lh.read(Tables.WORKER_QUALITY).where(col("gold_answers").gt(0)).agg(countDistinct("worker_id")).head();
+        long paused = lh.exists(Tables.PAUSED_WORKERS) ? lh.read(Tables.PAUSED_WORKERS).select("worker_id").distinct().count() : 0;
+        return String.format("%d workers judged on gold items; %d paused on proof of low accuracy (table %s)", r.getLong(0), paused,
+            Tables.PAUSED_WORKERS);
+      }
+      case "agreement" -> {
+        Row r = lh.read(Tables.AGREEMENT_SUMMARY)
+            .where(col("metric").equalTo(lit("krippendorff_alpha")).and(col("level").equalTo(lit("nominal"))).and(col("day").isNull()))
+            .agg(count(lit(1)), min("value"), max("value")).head();
+        return r.getLong(0) == 0 ? "no slice with enough answers for agreement"
+            : String.format("Krippendorff's alpha (nominal) from %.2f to %.2f over %d step/guideline slices (table %s)", r.getDouble(1),
+                r.getDouble(2), r.getLong(0), Tables.AGREEMENT_SUMMARY);
+      }
+      case "consensus" -> {
+        Map<String, Long> byDecision = new TreeMap<>();
+        lh.read(Tables.CONSENSUS_LABELS).groupBy("decision").count().collectAsList().forEach(r -> byDecision.put(r.getString(0), r.getLong(1)));
+        long total = byDecision.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder b = new StringBuilder(String.format("%,d items labeled:", total));
+        byDecision.forEach((d, n) -> b.append(String.format(" %,d %s,", n, d.toLowerCase().replace('_', '-'))));
+        b.setLength(b.length() - 1);
+        return b + String.format(" (tables %s, %s)", Tables.CONSENSUS_LABELS, Tables.ESCALATIONS);
+      }
+      case "anomalies" -> {
+        Map<String, Long> bySeverity = new TreeMap<>();
+        lh.read(Tables.ANOMALY_FLAGS).groupBy("severity").count().collectAsList().forEach(r -> bySeverity.put(r.getString(0), r.getLong(1)));
+        return String.format("%,d flags by severity %s (table %s)", bySeverity.values().stream().mapToLong(Long::longValue).sum(),
+            bySeverity, Tables.ANOMALY_FLAGS);
+      }
+      case "operations" -> {
+        long rows = lh.read(Tables.OPERATIONS_DAILY).count();
+        return String.format("%,d project/step/day rows of daily figures (table %s)", rows, Tables.OPERATIONS_DAILY);
+      }
+      case "report" -> {
+        return "the quality report, a static site with a page per project: " + report;
+      }
+      default -> {
+        return "done";
       }
     }
-    List<org.apache.spark.sql.Row> reasons =
-        lakehouse.exists(Tables.REJECTED_RECORDS)
-            ? lakehouse.read(Tables.REJECTED_RECORDS).groupBy("record_kind", "reason_code").count().orderBy("record_kind", "reason_code").collectAsList()
-            : List.of();
-    if (!reasons.isEmpty()) {
-      System.out.println("\nRejected records by reason:");
-      reasons.forEach(r -> System.out.printf("  %-14s %-24s %,8d%n", r.getString(0), r.getString(1), r.getLong(2)));
+  }
+
+  /** Runs a job through the CLI with its stdout kept aside (shown only if it fails); returns what it printed. */
+  private static String quietly(String job, List<String> args) {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int code;
+    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    try {
+      code = AnnolakeCli.execute(args.toArray(String[]::new));
+    } finally {
+      System.setOut(stdout);
     }
-    System.out.printf(
-        "%nQuery them from Spark SQL, e.g.: SELECT * FROM %s LIMIT 10%n", lakehouse.qualified(Tables.ANNOTATIONS));
+    String printed = buffer.toString(StandardCharsets.UTF_8);
+    if (code != 0) {
+      System.out.print(printed);
+      throw new IllegalStateException("demo: " + job + " failed with exit code " + code);
+    }
+    return printed;
+  }
+
+  private static void line(String job, String text) {
+    System.out.printf("  %-15s %s%n", job, text);
+  }
+
+  /** The user's settings (if any) with progress lines off, as a settings file the nested runs read. */
+  private Path quietSettings() throws java.io.IOException {
+    Path file = Files.createTempFile("annolake-demo-", ".conf");
+    file.toFile().deleteOnExit();
+    String include = global.conf == null ? "" : "include file(\"" + global.conf.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\")\n";
+    Files.writeString(file, include + "annolake.progress.interval-seconds = 0\n");
+    return file;
   }
 }

@@ -18,14 +18,19 @@ class DemoCommandTest {
     String root = dir.resolve("lh").toString();
     CliRun run = CliRun.of("demo", "--annotations", "2000", "--lakehouse", root, "--landing", dir.resolve("landing").toString());
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(run.out()).contains("Tables under", "annotations", "Rejected records by reason", "annolake demo finished", "consensus", "agreement");
+    // a short account: one line per job, then where the tables and the report are
+    assertThat(run.out()).contains("generate", "ingest", "worker-quality", "agreement", "consensus", "anomalies", "operations",
+        "Tables are under", "Open the report: ");
+    assertThat(run.out().lines().count()).isLessThanOrEqualTo(15);
+    String index = run.out().substring(run.out().indexOf("Open the report: ") + "Open the report: ".length()).trim();
+    assertThat(Path.of(index)).exists().hasFileName("index.html");
     Lakehouse lh = new Lakehouse(SparkTestSession.get(), root, "annolake");
     for (String table : Tables.ALL) {
       if (!table.equals(Tables.WORKER_REINSTATEMENTS)) { // only with --reinstate-file
         assertThat(lh.exists(table)).as(table).isTrue();
       }
     }
-    // 4 ingests, worker-quality, agreement, consensus, anomalies
-    assertThat(lh.read(Tables.PIPELINE_RUNS).where("status = 'SUCCEEDED'").count()).isEqualTo(8);
+    // 4 ingests, worker-quality, agreement, consensus, anomalies, operations, report
+    assertThat(lh.read(Tables.PIPELINE_RUNS).where("status = 'SUCCEEDED'").count()).isEqualTo(10);
   }
 }

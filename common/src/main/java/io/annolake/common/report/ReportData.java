@@ -1,0 +1,451 @@
+package io.annolake.common.report;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import io.annolake.common.report.ReportPages.Chart;
+import io.annolake.common.report.ReportPages.Section;
+import io.annolake.common.report.ReportPages.Table;
+import io.annolake.common.schema.Tables;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads the lakehouse's derived tables (never the annotations) and builds the report's sections
+ * for one project: small aggregates and capped top-N lists collected to the driver. A section
+ * whose table is absent says so; columns a table lacks are left out of its tables.
+ */
+public final class ReportData {
+  private final Function<String, Dataset<Row>> tables;
+  private final LocalDate logicalDate;
+  private final int days;
+  private final int maxRows;
+
+  /**
+   * @param tables a table by name, read pinned, or null when it does not exist
+   * @param logicalDate the report's date: trends end there
+   * @param days days in the trends
+   * @param maxRows most rows in a list (workers, items, flags)
+   */
+  public ReportData(Function<String, Dataset<Row>> tables, LocalDate logicalDate, int days, int maxRows) {
+    // each table resolved once: a pinned read resolves its Delta snapshot, and sections share tables
+    Map<String, java.util.Optional<Dataset<Row>>> resolved = new java.util.HashMap<>();
+    this.tables = t -> resolved.computeIfAbsent(t, k -> java.util.Optional.ofNullable(tables.apply(k))).orElse(null);
+    this.logicalDate = logicalDate;
+    this.days = days;
+    this.maxRows = maxRows;
+  }
+
+  /** Every project in the lakehouse's derived tables (annotations are not read), sorted. */
+  public List<String> projects() {
+    Set<String> projects = new TreeSet<>();
+    for (String t : List.of(Tables.OPERATIONS_DAILY, Tables.CONSENSUS_LABELS, Tables.WORKER_QUALITY, Tables.AGREEMENT_SUMMARY,
+        Tables.ANOMALY_FLAGS)) {
+      Dataset<Row> table = tables.apply(t);
+      if (table != null) {
+        table.select("project_id").where(col("project_id").isNotNull()).distinct().collectAsList().forEach(r -> projects.add(r.getString(0)));
+      }
+    }
+    return List.copyOf(projects);
+  }
+
+  /** Headline figures of a project for the index page, in the order of {@link #INDEX_HEADERS}. */
+  public List<String> headline(String project) {
+    Dataset<Row> ops = scoped(Tables.OPERATIONS_DAILY, project);
+    Dataset<Row> consensus = scoped(Tables.CONSENSUS_LABELS, project);
+    Dataset<Row> escalations = scoped(Tables.ESCALATIONS, project);
+    Dataset<Row> paused = scoped(Tables.PAUSED_WORKERS, project);
+    List<String> out = new ArrayList<>();
+    Row answers = ops == null ? null : ops.agg(sum(OperationsDaily.ANSWERS)).head();
+    out.add(answers == null || answers.isNullAt(0) ? "-" : format(answers.get(0)));
+    out.add(consensus == null ? "-" : format(consensus.where(col("decision").isin(lit("PENDING"), lit("ESCALATED")).unary_$bang()).count()));
+    out.add(escalations == null ? "-" : format(escalations.count()));
+    out.add(paused == null ? "-" : format(paused.count()));
+    return out;
+  }
+
+  public static final List<String> INDEX_HEADERS = List.of("answers", "final labels", "open escalations", "paused workers");
+
+  /** The sections of a project's page, in reading order. */
+  public List<Section> sections(String project) {
+    return List.of(status(project), escalations(project), gold(project), agreement(project), anomalies(project), operations(project));
+  }
+
+  private Section status(String project) {
+    String title = "Labeling status and outcome";
+    Dataset<Row> consensus = scoped(Tables.CONSENSUS_LABELS, project);
+    if (consensus == null) {
+      return Section.missing("status", title, List.of(Tables.CONSENSUS_LABELS));
+    }
+    List<Row> counts = consensus.groupBy("step", "decision").agg(count(lit(1)).as("n")).orderBy("step", "decision").collectAsList();
+    List<String> steps = new ArrayList<>(new TreeSet<>(counts.stream().map(r -> r.getString(0)).toList()));
+    Map<String, List<Double>> byDecision = new TreeMap<>();
+    Map<String, Map<String, Long>> outcomes = new TreeMap<>();
+    List<List<String>> rows = new ArrayList<>();
+    for (Row r : counts) {
+      byDecision.computeIfAbsent(r.getString(1), d -> zeros(steps.size())).set(steps.indexOf(r.getString(0)), (double) r.getLong(2));
+      OperationsDaily.Outcome o = OperationsDaily.Outcome.of(r.getString(1));
+      rows.add(List.of(text(r.getString(0)), text(r.getString(1)), format(r.getLong(2)), o == null ? "-" : o.name().toLowerCase()));
+      if (o != null) {
+        outcomes.computeIfAbsent(r.getString(0), s -> new TreeMap<>()).merge(o.name().toLowerCase(), r.getLong(2), Long::sum);
+      }
+    }
+    List<Chart> charts = new ArrayList<>();
+    charts.add(Charts.bars("status-decisions", "Items by decision, per step", steps.stream().map(ReportData::text).toList(),
+        textKeys(byDecision), true));
+    List<List<String>> outcomeRows = new ArrayList<>();
+    outcomes.forEach((step, m) -> {
+      long total = m.values().stream().mapToLong(Long::longValue).sum();
+      List<String> row = new ArrayList<>(List.of(text(step)));
+      for (OperationsDaily.Outcome o : OperationsDaily.Outcome.values()) {
+        long n = m.getOrDefault(o.name().toLowerCase(), 0L);
+        row.add(format(n) + " (" + percent(total == 0 ? null : (double) n / total) + ")");
+      }
+      outcomeRows.add(row);
+    });
+    List<Table> out = List.of(
+        new Table("Three-way outcome of the items the crowd decided (gold and pending items aside)",
+            List.of("step", "unanimous", "majority", "escalated"), outcomeRows, null),
+        new Table("Items by decision", List.of("step", "decision", "items", "outcome"), rows, null));
+    Dataset<Row> ops = window(scoped(Tables.OPERATIONS_DAILY, project));
+    if (ops != null && has(ops, OperationsDaily.OUTCOME_UNANIMOUS)) {
+      List<Row> trend = ops.groupBy(OperationsDaily.DAY)
+          .agg(sum(OperationsDaily.OUTCOME_UNANIMOUS), sum(OperationsDaily.OUTCOME_MAJORITY), sum(OperationsDaily.OUTCOME_ESCALATED),
+              sum(OperationsDaily.ANSWERS))
+          .orderBy(OperationsDaily.DAY).collectAsList();
+      List<String> x = trend.stream().map(r -> String.valueOf(r.get(0))).toList();
+      Map<String, List<Double>> series = new LinkedHashMap<>();
+      series.put("unanimous", column(trend, 1));
+      series.put("majority", column(trend, 2));
+      series.put("escalated", column(trend, 3));
+      charts.add(Charts.lines("status-trend", "Outcomes per day (last " + days + " days)", x, series));
+      charts.add(Charts.lines("status-answers", "Answers per day (last " + days + " days)", x, Map.of("answers", column(trend, 4))));
+    }
+    return new Section("status", title, null, List.of(), charts, out);
+  }
+
+  private Section escalations(String project) {
+    String title = "Escalation backlog";
+    Dataset<Row> escalations = scoped(Tables.ESCALATIONS, project);
+    if (escalations == null) {
+      return Section.missing("escalations", title, List.of(Tables.ESCALATIONS));
+    }
+    List<Row> byReason = escalations.groupBy("step", "reason").agg(count(lit(1)).as("n"), org.apache.spark.sql.functions.avg("priority"))
+        .orderBy("step", "reason").collectAsList();
+    List<String> reasons = new ArrayList<>(new TreeSet<>(byReason.stream().map(r -> r.getString(1)).toList()));
+    Map<String, List<Double>> series = new TreeMap<>();
+    for (Row r : byReason) {
+      series.computeIfAbsent(text(r.getString(0)), s -> zeros(reasons.size())).set(reasons.indexOf(r.getString(1)), (double) r.getLong(2));
+    }
+    List<Chart> charts = new ArrayList<>();
+    charts.add(Charts.bars("escalations-reasons", "Open escalations by reason", reasons.stream().map(ReportData::text).toList(), series, true));
+    List<Table> out = new ArrayList<>();
+    out.add(new Table("Open escalations by reason", List.of("step", "reason", "items", "mean priority"),
+        byReason.stream().map(r -> List.of(text(r.getString(0)), text(r.getString(1)), format(r.getLong(2)), format(r.get(3)))).toList(), null));
+    Dataset<Row> ops = scoped(Tables.OPERATIONS_DAILY, project);
+    List<String> notes = new ArrayList<>();
+    if (ops != null && has(ops, OperationsDaily.ESCALATIONS_OPEN)) {
+      Column age = col(OperationsDaily.BACKLOG_AGE_DAYS);
+      Column bucket = when(age.leq(1), lit("0-1 days")).when(age.leq(3), lit("2-3 days")).when(age.leq(7), lit("4-7 days"))
+          .otherwise(lit("8+ days"));
+      List<Row> ages = ops.where(col(OperationsDaily.ESCALATIONS_OPEN).gt(0)).withColumn("age", bucket)
+          .groupBy("step", "age").agg(sum(OperationsDaily.ESCALATIONS_OPEN)).orderBy("step", "age").collectAsList();
+      out.add(new Table("Open escalations by age (days since the item was escalated, to " + logicalDate + ")",
+          List.of("step", "age", "items"), ages.stream().map(r -> List.of(text(r.getString(0)), r.getString(1), format(r.get(2)))).toList(), null));
+    } else {
+      notes.add("Backlog by age needs " + Tables.OPERATIONS_DAILY + " (run 'annolake operations').");
+    }
+    return new Section("escalations", title, null, notes, charts, out);
+  }
+
+  private Section gold(String project) {
+    String title = "Gold accuracy and worker status";
+    Dataset<Row> quality = scoped(Tables.WORKER_QUALITY, project);
+    if (quality == null) {
+      return Section.missing("gold", title, List.of(Tables.WORKER_QUALITY));
+    }
+    List<Chart> charts = new ArrayList<>();
+    List<Table> out = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    Dataset<Row> judged = quality.where(col("gold_answers").gt(0));
+    List<Row> lowest = judged.orderBy(col("ci_high").asc(), col("worker_id")).limit(30)
+        .select("step", "worker_id", "ci_low", "accuracy", "ci_high", "threshold").collectAsList();
+    if (!lowest.isEmpty()) {
+      List<String> names = lowest.stream().map(r -> Display.worker(r.getString(1)) + (r.getString(0).equals("default") ? "" : " / " + r.getString(0)))
+          .map(ReportData::text).toList();
+      List<double[]> bounds = lowest.stream().map(r -> new double[] {r.getDouble(2), r.getDouble(3), r.getDouble(4)}).toList();
+      Double threshold = lowest.get(0).isNullAt(5) ? null : ((Number) lowest.get(0).get(5)).doubleValue();
+      charts.add(Charts.intervals("gold-workers", "Gold accuracy with Wilson interval: the " + lowest.size()
+          + " workers with the lowest upper bound (line: threshold)", names, bounds, threshold));
+    }
+    out.add(table("Workers by gold accuracy (lowest upper bound first)", quality.orderBy(col("ci_high").asc_nulls_last(), col("worker_id")),
+        List.of("step", "worker_id", "worker_type", "status", "gold_answers", "gold_correct", "accuracy", "ci_low", "ci_high", "threshold")));
+    Dataset<Row> paused = scoped(Tables.PAUSED_WORKERS, project);
+    if (paused == null) {
+      notes.add("Paused workers: table " + Tables.PAUSED_WORKERS + " does not exist yet.");
+    } else {
+      Dataset<Row> events = scoped(Tables.WORKER_STATUS_EVENTS, project);
+      Dataset<Row> withEvidence = paused;
+      if (events != null && has(events, "evidence_answers")) {
+        Dataset<Row> latestPause = events.where(col("to_status").equalTo(lit("PAUSED")))
+            .withColumn("rank", row_number().over(Window.partitionBy("project_id", "step", "worker_id").orderBy(col("event_at").desc())))
+            .where(col("rank").equalTo(1)).select(col("project_id"), col("step"), col("worker_id"), col("evidence_answers"));
+        withEvidence = paused.join(latestPause, io.annolake.common.spark.ScalaSeqs.of("project_id", "step", "worker_id"), "left_outer");
+      }
+      out.add(table("Paused workers and the gold answers that paused them", withEvidence.orderBy("step", "worker_id"),
+          List.of("step", "worker_id", "paused_since", "reason", "gold_answers", "window_answers", "window_ci_high", "threshold",
+              "evidence_answers")));
+    }
+    Dataset<Row> reinstated = scoped(Tables.WORKER_REINSTATEMENTS, project);
+    if (reinstated == null) {
+      notes.add("Reinstatements: none recorded (table " + Tables.WORKER_REINSTATEMENTS + " does not exist yet).");
+    } else {
+      out.add(table("Reinstatements by quality leads", reinstated.orderBy(col("reinstated_at").desc()),
+          List.of("step", "worker_id", "reinstated_at", "lead_id", "note")));
+    }
+    Dataset<Row> health = scoped(Tables.GOLD_ITEM_HEALTH, project);
+    if (health == null) {
+      notes.add("Gold items needing review: table " + Tables.GOLD_ITEM_HEALTH + " does not exist yet.");
+    } else {
+      out.add(table("Gold items needing review (served often, mostly answered otherwise)",
+          health.where(col("needs_review")).orderBy(col("accuracy").asc(), col("item_id")),
+          List.of("step", "item_id", "guideline_version", "gold_label", "served", "answered_correct", "accuracy", "workers")));
+    }
+    return new Section("gold", title, null, notes, charts, out);
+  }
+
+  private Section agreement(String project) {
+    String title = "Agreement";
+    Dataset<Row> summary = scoped(Tables.AGREEMENT_SUMMARY, project);
+    if (summary == null) {
+      return Section.missing("agreement", title, List.of(Tables.AGREEMENT_SUMMARY));
+    }
+    List<Chart> charts = new ArrayList<>();
+    List<Table> out = new ArrayList<>();
+    Column primary = col("metric").equalTo(lit("krippendorff_alpha")).and(col("level").equalTo(lit("nominal")));
+    Dataset<Row> overall = summary.where(col("day").isNull());
+    List<Row> alpha = overall.where(primary.and(col("value").isNotNull())).orderBy("step", "guideline_version")
+        .select("step", "guideline_version", "ci_lower", "value", "ci_upper").collectAsList();
+    if (!alpha.isEmpty()) {
+      charts.add(Charts.intervals("agreement-slices", "Krippendorff's alpha (nominal) per step and guideline version, 95% interval",
+          alpha.stream().map(r -> text(r.getString(0) + " / " + r.getString(1))).toList(),
+          alpha.stream().map(r -> new double[] {orValue(r, 2, r.getDouble(3)), r.getDouble(3), orValue(r, 4, r.getDouble(3))}).toList(), null));
+    }
+    List<Row> trend = window(summary.where(col("day").isNotNull()).where(primary)).orderBy("day")
+        .select(col("day").cast("string"), col("step"), col("guideline_version"), col("value")).collectAsList();
+    if (!trend.isEmpty()) {
+      List<String> x = new ArrayList<>(new TreeSet<>(trend.stream().map(r -> r.getString(0)).toList()));
+      Map<String, List<Double>> series = new TreeMap<>();
+      for (Row r : trend) {
+        series.computeIfAbsent(text(r.getString(1) + " / " + r.getString(2)), k -> nulls(x.size()))
+            .set(x.indexOf(r.getString(0)), r.isNullAt(3) ? null : r.getDouble(3));
+      }
+      charts.add(Charts.lines("agreement-trend", "Krippendorff's alpha (nominal) by day", x, series));
+    }
+    out.add(table("Coefficients per step and guideline version (all days)", overall.orderBy("step", "guideline_version", "metric", "level"),
+        List.of("step", "guideline_version", "metric", "level", "value", "ci_lower", "ci_upper", "n_items", "status", "error")));
+    Dataset<Row> items = scoped(Tables.ITEM_AGREEMENT, project);
+    if (items != null) {
+      out.add(table("Most contested items", items.where(col("n_annotations").geq(2))
+              .orderBy(col("percent_agreement").asc_nulls_last(), col("entropy_bits").desc_nulls_last(), col("item_id")),
+          List.of("step", "guideline_version", "item_id", "n_annotations", "n_labels", "top_label", "top_label_share", "percent_agreement")));
+    }
+    return new Section("agreement", title, null, items == null ? List.of("Contested items: table " + Tables.ITEM_AGREEMENT + " does not exist yet.")
+        : List.of(), charts, out);
+  }
+
+  private Section anomalies(String project) {
+    String title = "Anomaly flags";
+    Dataset<Row> flags = scoped(Tables.ANOMALY_FLAGS, project);
+    if (flags == null) {
+      return Section.missing("anomalies", title, List.of(Tables.ANOMALY_FLAGS));
+    }
+    List<String> notes = new ArrayList<>();
+    if (has(flags, "window_end")) {
+      // the table keeps a history of windows: show the latest window up to the logical date
+      Row latest = flags.where(col("window_end").leq(lit(Date.valueOf(logicalDate)))).agg(max("window_end")).head();
+      if (!latest.isNullAt(0)) {
+        flags = flags.where(col("window_end").equalTo(lit(latest.get(0))));
+        notes.add("Flags of the window ending " + latest.get(0) + ".");
+      }
+    }
+    List<Row> counts = flags.groupBy("code", "severity").agg(count(lit(1)).as("n")).orderBy("code", "severity").collectAsList();
+    List<String> codes = new ArrayList<>(new TreeSet<>(counts.stream().map(r -> r.getString(0)).toList()));
+    Map<String, List<Double>> bySeverity = new TreeMap<>();
+    for (Row r : counts) {
+      bySeverity.computeIfAbsent(text(r.getString(1)), s -> zeros(codes.size())).set(codes.indexOf(r.getString(0)), (double) r.getLong(2));
+    }
+    List<Chart> charts = List.of(Charts.bars("anomalies-codes", "Flags by code and severity", codes.stream().map(ReportData::text).toList(),
+        bySeverity, true));
+    List<Table> out = new ArrayList<>();
+    out.add(new Table("Flags by code and severity", List.of("code", "severity", "flags"),
+        counts.stream().map(r -> List.of(text(r.getString(0)), text(r.getString(1)), format(r.getLong(2)))).toList(), null));
+    Dataset<Row> workers = flags.where(col("entity_type").equalTo(lit("worker")));
+    Column severityRank = when(col("severity").equalTo(lit("HIGH")), 3).when(col("severity").equalTo(lit("MEDIUM")), 2).otherwise(1);
+    Dataset<Row> top = workers
+        .withColumn("severity_rank", severityRank)
+        .withColumn("rank", row_number().over(Window.partitionBy("step", "entity_id").orderBy(col("severity_rank").desc(), col("score").desc_nulls_last(), col("code"))))
+        .withColumn("flags", count(lit(1)).over(Window.partitionBy("step", "entity_id")))
+        .where(col("rank").equalTo(1))
+        .orderBy(col("severity_rank").desc(), col("flags").desc(), col("entity_id"))
+        .select(col("step"), col("entity_id").as("worker_id"), col("flags"), col("code").as("top_code"), col("severity"), col("score"), col("evidence"));
+    out.add(table("Top flagged workers, with the evidence of their most severe flag", top,
+        List.of("step", "worker_id", "flags", "top_code", "severity", "score", "evidence")));
+    return new Section("anomalies", title, null, notes, charts, out);
+  }
+
+  private Section operations(String project) {
+    String title = "Operations";
+    Dataset<Row> ops = window(scoped(Tables.OPERATIONS_DAILY, project));
+    if (ops == null) {
+      return Section.missing("operations", title, List.of(Tables.OPERATIONS_DAILY));
+    }
+    List<Chart> charts = new ArrayList<>();
+    List<Table> out = new ArrayList<>();
+    boolean items = has(ops, OperationsDaily.ACCEPTED_LABELS);
+    List<Row> trend = ops.groupBy(OperationsDaily.DAY)
+        .agg(sum(OperationsDaily.COST), items ? sum(OperationsDaily.ACCEPTED_LABELS) : lit(null).cast("long"),
+            sum(OperationsDaily.GOLD_CORRECT), sum(OperationsDaily.GOLD_ANSWERS), sum(OperationsDaily.REVISIONS), sum(OperationsDaily.ANSWERS))
+        .orderBy(OperationsDaily.DAY).collectAsList();
+    List<String> x = trend.stream().map(r -> String.valueOf(r.get(0))).toList();
+    Map<String, List<Double>> cost = new LinkedHashMap<>();
+    cost.put("cost per accepted label", trend.stream().map(r -> ratio(r.get(1), r.get(2))).toList());
+    cost.put("gold accuracy", trend.stream().map(r -> ratio(r.get(3), r.get(4))).toList());
+    cost.put("revision rate", trend.stream().map(r -> ratio(r.get(5), r.get(6))).toList());
+    charts.add(Charts.lines("operations-cost", "Cost per accepted label beside gold accuracy and revision rate", x, cost));
+    out.add(table("Per step and day (last " + days + " days)", ops.orderBy(col(OperationsDaily.DAY).desc(), col("step")),
+        List.of("day", "step", "answers", "items_answered", "items_final", "accepted_labels", "outcome_unanimous", "outcome_majority",
+            "outcome_escalated", "escalations_open", "revision_rate", "median_hours_to_final", "p90_hours_to_final", "cost",
+            "cost_per_accepted_label", "gold_accuracy", "median_duration_ms_with_prelabel", "median_duration_ms_without_prelabel")));
+    Dataset<Row> models = ops.select(col(OperationsDaily.DAY), col("step"),
+            org.apache.spark.sql.functions.explode(col(OperationsDaily.PRELABEL_MODELS)).as("m"))
+        .select(col("day"), col("step"), col("m.*"));
+    out.add(table("Pre-labels per model version", models.orderBy(col("day").desc(), col("step"), col("model")),
+        List.of("day", "step", "model", "answers", "share_accepted_unchanged", "share_corrected", "gold_accepted", "gold_accuracy_accepted",
+            "median_duration_ms")));
+    return new Section("operations", title, null, List.of(), charts, out);
+  }
+
+  // ---- helpers
+
+  private Dataset<Row> scoped(String table, String project) {
+    return io.annolake.common.io.Predicates.onlyProject(tables.apply(table), project);
+  }
+
+  /** The trend window: the last {@code days} days up to the logical date. */
+  private Dataset<Row> window(Dataset<Row> daily) {
+    if (daily == null) {
+      return null;
+    }
+    return daily.where(col("day").between(lit(Date.valueOf(logicalDate.minusDays(days - 1L))), lit(Date.valueOf(logicalDate))));
+  }
+
+  /** A capped table of the named columns the rows have; nested values as JSON; worker ids through {@link Display}. */
+  Table table(String caption, Dataset<Row> rows, List<String> wanted) {
+    Set<String> present = Set.of(rows.columns());
+    List<String> names = wanted.stream().filter(present::contains).toList();
+    List<Column> select = new ArrayList<>();
+    for (String n : names) {
+      StructField f = rows.schema().apply(n);
+      boolean nested = f.dataType() instanceof StructType || f.dataType() instanceof ArrayType || f.dataType() instanceof MapType;
+      select.add(nested ? to_json(col(n)).as(n) : col(n));
+    }
+    List<Row> collected = rows.select(select.toArray(Column[]::new)).limit(maxRows + 1).collectAsList();
+    List<List<String>> cells = new ArrayList<>();
+    for (Row r : collected.subList(0, Math.min(maxRows, collected.size()))) {
+      List<String> line = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        Object v = r.get(i);
+        line.add(isWorker(names.get(i)) && v != null ? text(Display.worker(v.toString())) : format(v));
+      }
+      cells.add(line);
+    }
+    String note = collected.size() > maxRows ? "First " + maxRows + " rows shown; the table has more." : collected.isEmpty() ? "No rows." : null;
+    return new Table(caption, names, cells, note);
+  }
+
+  private static boolean isWorker(String column) {
+    return column.equals("worker_id") || column.equals("worker_a") || column.equals("worker_b");
+  }
+
+  private static boolean has(Dataset<Row> rows, String column) {
+    return Arrays.asList(rows.columns()).contains(column);
+  }
+
+  /** A value as the report shows it: numbers rounded, text capped by {@link Display#text}. */
+  static String format(Object v) {
+    if (v == null) {
+      return "-";
+    }
+    if (v instanceof Double d) {
+      return d.isNaN() ? "NaN" : String.format(java.util.Locale.ROOT, Math.abs(d) >= 1000 ? "%,.0f" : "%.3f", d);
+    }
+    if (v instanceof Float || v instanceof java.math.BigDecimal) {
+      return format(((Number) v).doubleValue());
+    }
+    if (v instanceof Long || v instanceof Integer) {
+      return String.format(java.util.Locale.ROOT, "%,d", ((Number) v).longValue());
+    }
+    return text(v.toString());
+  }
+
+  static String text(String s) {
+    return Display.text(s);
+  }
+
+  private static String percent(Double share) {
+    return share == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * share);
+  }
+
+  private static Double ratio(Object numerator, Object denominator) {
+    if (numerator == null || denominator == null || ((Number) denominator).doubleValue() == 0) {
+      return null;
+    }
+    return ((Number) numerator).doubleValue() / ((Number) denominator).doubleValue();
+  }
+
+  private static double orValue(Row r, int i, double fallback) {
+    return r.isNullAt(i) ? fallback : r.getDouble(i);
+  }
+
+  private static List<Double> column(List<Row> rows, int i) {
+    return rows.stream().map(r -> r.isNullAt(i) ? null : ((Number) r.get(i)).doubleValue()).toList();
+  }
+
+  private static List<Double> zeros(int n) {
+    return new ArrayList<>(java.util.Collections.nCopies(n, 0.0));
+  }
+
+  private static List<Double> nulls(int n) {
+    return new ArrayList<>(java.util.Collections.nCopies(n, (Double) null));
+  }
+
+  private static Map<String, List<Double>> textKeys(Map<String, List<Double>> series) {
+    Map<String, List<Double>> out = new LinkedHashMap<>();
+    series.forEach((k, v) -> out.put(text(k), v));
+    return out;
+  }
+}
