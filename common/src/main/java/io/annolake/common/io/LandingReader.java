@@ -122,7 +122,9 @@ public final class LandingReader {
     StructType schema = Columns.landingSchema(kind);
     Dataset<Row> all = spark.createDataFrame(List.of(), schema);
     Map<LandingFormat, List<LandingFile>> byFormat = new TreeMap<>();
-    files.forEach(f -> byFormat.computeIfAbsent(f.format(), k -> new ArrayList<>()).add(f));
+    // files that name no format are not landing data: check() gives them their reason
+    files.stream().filter(f -> f.format() != null && f.problem() == null)
+        .forEach(f -> byFormat.computeIfAbsent(f.format(), k -> new ArrayList<>()).add(f));
     for (Map.Entry<LandingFormat, List<LandingFile>> e : byFormat.entrySet()) {
       Dataset<Row> part =
           switch (e.getKey()) {
