@@ -24,7 +24,10 @@ import io.annolake.jobs.JobShell;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -214,8 +217,8 @@ public final class IngestJob implements Callable<Integer> {
       LandingFormat format) {
     Lakehouse lh = run.lakehouse();
     SparkSession spark = run.spark();
-    ValidationRules rules =
-        ValidationRules.from(config, project, run.context().logicalDate(), run.context().startedAt());
+    // settings checked before any file is touched (exit 2); each batch builds its own rules
+    ValidationRules.from(config, project, run.context().logicalDate(), run.context().startedAt());
     Charset encoding = encoding(config);
     String scope = "project=" + project + "|encoding=" + encoding.name();
     progress.step("listing " + source);
@@ -249,16 +252,19 @@ public final class IngestJob implements Callable<Integer> {
     }
     skipped += files.size() - byId.size(); // the same file listed twice (a link) counts once
 
-    Batches batches = new Batches(run, progress, config, kind, rules, encoding, scope);
+    Batches batches = new Batches(run, progress, config, kind, project, encoding, scope);
     List<Result> results = new ArrayList<>();
     for (Map.Entry<String, List<LandingFile>> e : interrupted.entrySet()) {
       FileLog.Pending p = log.pending().get(e.getValue().get(0).id(kind, scope));
       progress.step("completing interrupted batch " + e.getKey() + " (" + e.getValue().size() + " files)");
-      results.add(batches.ingest(e.getValue(), e.getKey(), p.silverVersion(), p.schemasVersion()));
+      results.add(batches.ingest(e.getValue(), e.getKey(), p.silverVersion(), p.schemasVersion(), p.logicalDate(), p.startedAt()));
     }
     if (!fresh.isEmpty()) {
       long schemas = kind == RecordKind.SCHEMA ? Lakehouse.ABSENT : lh.version(Tables.LABEL_SCHEMAS);
-      results.add(batches.ingest(fresh, batchId(kind, scope, fresh), lh.version(kind.table()), schemas));
+      results.add(
+          batches.ingest(
+              fresh, batchId(kind, scope, fresh), lh.version(kind.table()), schemas, run.context().logicalDate(),
+              run.context().startedAt()));
     }
 
     Map<String, Long> versions = new LinkedHashMap<>();
@@ -313,7 +319,8 @@ public final class IngestJob implements Callable<Integer> {
   record FileLog(Map<String, Entry> done, Map<String, Pending> pending) {
     record Entry(String status, String reasonCode, String detail) {}
 
-    record Pending(String batchId, long silverVersion, long schemasVersion) {}
+    /** A file of an unfinished batch, with what its classification is bound to. */
+    record Pending(String batchId, long silverVersion, long schemasVersion, LocalDate logicalDate, Instant startedAt) {}
 
     static FileLog read(Dataset<Row> table, RecordKind kind) {
       Map<String, Entry> done = new HashMap<>();
@@ -326,14 +333,16 @@ public final class IngestJob implements Callable<Integer> {
       Column[] cols =
           current
               ? new Column[] {col("file_key"), col("status"), col(Columns.REASON_CODE), col(Columns.DETAIL), col("batch_id"),
-                  col("silver_version"), col("schemas_version")}
+                  col("silver_version"), col("schemas_version"), col("logical_date"), col(Columns.INGESTED_AT)}
               : new Column[] {col("file_key")};
       // one small row per file: the file log is collected, never the records
       for (Row r : table.where(col("record_kind").equalTo(kind.cliName())).select(cols).collectAsList()) {
         String key = r.getString(0);
         String status = current ? r.getString(1) : STATUS_INGESTED;
         if (STATUS_PENDING.equals(status)) {
-          pending.put(key, new Pending(r.getString(4), r.getLong(5), r.getLong(6)));
+          pending.put(
+              key,
+              new Pending(r.getString(4), r.getLong(5), r.getLong(6), r.getDate(7).toLocalDate(), r.getTimestamp(8).toInstant()));
         } else {
           done.put(key, new Entry(status, current ? r.getString(2) : null, current ? r.getString(3) : null));
         }
@@ -347,26 +356,28 @@ public final class IngestJob implements Callable<Integer> {
   private static final class Batches {
     private final LakehouseRun run;
     private final ProgressReporter progress;
+    private final AnnolakeConfig config;
     private final RecordKind kind;
-    private final ValidationRules rules;
     private final Charset encoding;
     private final String scope;
     private final String project;
-    private final Timestamp ingestedAt;
     private final int crashAfter = Integer.getInteger(CRASH_AFTER_WRITE, -1);
     private int writes;
+    // of the batch being ingested: its first attempt's logical date and start
+    private ValidationRules rules;
+    private Timestamp ingestedAt;
+    private Date logicalDate;
 
     Batches(
-        LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, RecordKind kind, ValidationRules rules,
+        LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, RecordKind kind, String project,
         Charset encoding, String scope) {
       this.run = run;
       this.progress = progress;
+      this.config = config;
       this.kind = kind;
-      this.rules = rules;
+      this.project = project;
       this.encoding = encoding;
       this.scope = scope;
-      this.project = rules.defaultProject();
-      this.ingestedAt = Timestamp.from(run.context().startedAt());
     }
 
     /** Counts a write; the crash hook throws after the Nth (a driver killed between two commits). */
@@ -382,7 +393,12 @@ public final class IngestJob implements Callable<Integer> {
      * in its PENDING rows (time travel), so an attempt that completes an interrupted one accepts and
      * rejects exactly what the first attempt did, whatever landed in between.
      */
-    Result ingest(List<LandingFile> files, String batchId, long silverVersion, long schemasVersion) {
+    Result ingest(
+        List<LandingFile> files, String batchId, long silverVersion, long schemasVersion, LocalDate date, Instant startedAt) {
+      // the rules of the first attempt: "now" (future timestamps) and the logical date (defaults)
+      rules = ValidationRules.from(config, project, date, startedAt);
+      ingestedAt = Timestamp.from(startedAt);
+      logicalDate = Date.valueOf(date);
       SparkSession spark = run.spark();
       Lakehouse lh = run.lakehouse();
       LandingReader.Checked checked = LandingReader.check(spark, kind, files, encoding);
@@ -522,7 +538,7 @@ public final class IngestJob implements Callable<Integer> {
                 f.id(kind, scope), f.path(), f.size(), new Timestamp(f.modifiedAt()), f.fingerprint(), kind.cliName(),
                 f.format() == null ? "unsupported" : f.format().cliName(), project, s,
                 final_ && problem != null ? problem.code().name() : null, final_ && problem != null ? problem.detail() : null,
-                c[0], c[1], c[2], silverVersion, schemasVersion, ingestedAt));
+                c[0], c[1], c[2], silverVersion, schemasVersion, logicalDate, ingestedAt));
       }
       return run.spark().createDataFrame(rows, INGESTED_FILES);
     }
@@ -565,6 +581,7 @@ public final class IngestJob implements Callable<Integer> {
           .add("records_rejected", DataTypes.LongType, false)
           .add("silver_version", DataTypes.LongType, false)
           .add("schemas_version", DataTypes.LongType, false)
+          .add("logical_date", DataTypes.DateType, false)
           .add(Columns.INGESTED_AT, DataTypes.TimestampType, false);
 
   /** A batch of new files: the same files read the same way give the same id. */
