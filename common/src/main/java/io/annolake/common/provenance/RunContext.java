@@ -44,6 +44,19 @@ public record RunContext(
     return new RunContext(id, job, date, currentCodeVersion(), configHash, now, Map.copyOf(params));
   }
 
+  /**
+   * The end of the logical date (its last microsecond, UTC; Spark timestamps have microsecond
+   * precision): a run for date D reads the answers submitted up to here.
+   */
+  public Instant endOfLogicalDate() {
+    return endOf(logicalDate);
+  }
+
+  /** The last microsecond of a UTC date. */
+  public static Instant endOf(LocalDate date) {
+    return date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minus(1, java.time.temporal.ChronoUnit.MICROS);
+  }
+
   /** The code version: -Dannolake.code.version (set by bin/annolake from git), else the jar's. */
   public static String currentCodeVersion() {
     String fromLauncher = System.getProperty("annolake.code.version");

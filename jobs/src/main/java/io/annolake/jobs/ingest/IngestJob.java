@@ -152,7 +152,7 @@ public final class IngestJob implements Callable<Integer> {
     boolean[] failOnRejected = new boolean[1];
     Result result =
         JobShell.run(
-            global, "ingest", params, overrides,
+            global, "ingest", params, overrides, lockScope(recordKind),
             (run, progress, config) -> {
               failOnRejected[0] = config.bool(FAIL_ON_REJECTED_FILES_KEY);
               return ingest(run, progress, config, source, recordKind, project, landingFormat);
@@ -171,6 +171,15 @@ public final class IngestJob implements Callable<Integer> {
   static final String FAIL_ON_REJECTED_FILES_KEY = "annolake.ingest.fail-on-rejected-files";
   /** Test hook: -Dannolake.ingest.crash-after-write=N throws after the run's Nth write (a crash). */
   static final String CRASH_AFTER_WRITE = "annolake.ingest.crash-after-write";
+
+  /**
+   * Ingests of one record kind run one at a time (they share its silver table and the files' batch
+   * records); other kinds, and every other job, go on beside them. ({@code --project} only names
+   * the project of records that carry none.)
+   */
+  static String lockScope(RecordKind kind) {
+    return "kind:" + kind.cliName();
+  }
 
   /**
    * Ingests a landing folder laid out as {@code generate} writes it, in dependency order: schemas
@@ -197,7 +206,7 @@ public final class IngestJob implements Callable<Integer> {
       results.add(
           JobShell.run(
               global.forJob(null, kind.cliName()), "ingest", Map.of("source", source, "kind", kind.cliName()), overrides,
-              (run, progress, config) -> ingest(run, progress, config, source, kind, null, null)));
+              lockScope(kind), (run, progress, config) -> ingest(run, progress, config, source, kind, null, null)));
     }
     return results;
   }
