@@ -159,7 +159,7 @@ class IngestRetryTest {
     Dataset<Row> bronze = lh.read(Tables.RAW_ANNOTATIONS).select("source_file", "source_position");
     Dataset<Row> silver = lh.read(Tables.ANNOTATIONS).select("source_file", "source_position");
     Dataset<Row> rejects = lh.read(Tables.REJECTED_RECORDS).select("source_file", "source_position");
-    assertThat(bronze.distinct().count()).isEqualTo(bronze.count()).isEqualTo(15);
+    assertThat(bronze.distinct().count()).isEqualTo(bronze.count()).isEqualTo(13);
     assertThat(rejects.distinct().count()).isEqualTo(rejects.count());
     assertThat(silver.intersect(rejects).count()).isZero();
     // the one record in neither is f1's a1, replaced in silver by g's later revision
