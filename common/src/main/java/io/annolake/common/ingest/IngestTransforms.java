@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
@@ -23,6 +24,7 @@ import static org.apache.spark.sql.functions.timestamp_seconds;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import io.annolake.common.io.LandingReader;
 import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.ReasonCode;
 import io.annolake.common.schema.RecordKind;
@@ -58,7 +60,8 @@ public final class IngestTransforms {
   /** Key columns that identify one record of the kind in its silver table. */
   public static List<String> keyColumns(RecordKind kind) {
     return switch (kind) {
-      case ANNOTATIONS -> List.of("annotation_id");
+      // annotation ids are unique within a project: another project's ids never collide with them
+      case ANNOTATIONS -> List.of("project_id", "annotation_id");
       case GOLD -> List.of("project_id", "step", "item_id", "guideline_version");
       case ADJUDICATIONS -> List.of("project_id", "step", "item_id", "expert_id");
       case SCHEMA -> List.of("project_id", "step", "guideline_version");
@@ -99,7 +102,13 @@ public final class IngestTransforms {
       typed = joinLabelSchemas(typed, labelSchemas);
     }
     List<Column[]> checks = new ArrayList<>();
-    checks.add(check(col(Columns.MALFORMED), ReasonCode.MALFORMED_RECORD, col(Columns.MALFORMED_DETAIL)));
+    // the reader names the reason in the detail when it is not a plain parse error
+    checks.add(
+        new Column[] {
+          coalesce(col(Columns.MALFORMED), lit(false)),
+          LandingReader.reasonOf(col(Columns.MALFORMED_DETAIL)),
+          regexp_replace(col(Columns.MALFORMED_DETAIL), "^[A-Z_]+: ", "")
+        });
     checks.add(missingRequired(kind));
     checks.addAll(invalidValues(kind));
     checks.addAll(impossibleTimestamps(kind, rules));
@@ -365,14 +374,27 @@ public final class IngestTransforms {
         concat(lit(field + ": '"), raw, lit("' is not a " + type)));
   }
 
+  /** A whole number as text: "2", "-3", "2.0"; not "2.9", "1e3" (a cast would truncate those). */
+  private static final String WHOLE_NUMBER = "^[+-]?[0-9]+(\\.0+)?$";
+
+  private static Column[] notWhole(String field, String type) {
+    Column raw = col("_raw_" + field);
+    return check(
+        raw.isNotNull().and(raw.rlike(WHOLE_NUMBER).unary_$bang()),
+        ReasonCode.INVALID_VALUE,
+        concat(lit(field + ": '"), raw, lit("' is not a " + type)));
+  }
+
   private static List<Column[]> invalidValues(RecordKind kind) {
     List<Column[]> checks = new ArrayList<>();
     switch (kind) {
       case ANNOTATIONS -> {
         checks.add(unparsed("started_at", "timestamp"));
         checks.add(unparsed("submitted_at", "timestamp"));
+        checks.add(notWhole("duration_ms", "whole number of milliseconds"));
         checks.add(unparsed("duration_ms", "whole number of milliseconds"));
         checks.add(unparsed("cost", "decimal number"));
+        checks.add(notWhole("revision", "whole number"));
         checks.add(unparsed("revision", "whole number"));
         checks.add(
             check(
@@ -397,6 +419,7 @@ public final class IngestTransforms {
                 col("labels").isNull().or(size(col("labels")).equalTo(0)),
                 ReasonCode.INVALID_VALUE,
                 concat(lit("labels: '"), col("labels_json"), lit("' is not a non-empty JSON array of strings"))));
+        checks.add(notWhole("min_annotators", "whole number"));
         checks.add(unparsed("min_annotators", "whole number"));
         checks.add(unparsed("accept_threshold", "number"));
         checks.add(

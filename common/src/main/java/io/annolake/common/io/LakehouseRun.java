@@ -72,6 +72,7 @@ public final class LakehouseRun {
   private final Map<String, Long> versionsBefore = new LinkedHashMap<>();
   private final Map<String, Output> outputs = new LinkedHashMap<>();
   private final List<Undo> undos = new ArrayList<>();
+  private volatile boolean convergesOnRerun;
 
   public LakehouseRun(Lakehouse lakehouse, RunContext context) {
     this(lakehouse, context, Commits.DEFAULT, StateGuard.NONE);
@@ -391,6 +392,10 @@ public final class LakehouseRun {
    */
   public List<String> undo() {
     List<String> undone = new ArrayList<>();
+    if (convergesOnRerun) {
+      LOG.warn("Run {} left its writes for its rerun to complete (no undo)", context.runId());
+      return undone;
+    }
     List<Undo> todo;
     synchronized (this) {
       todo = new ArrayList<>(undos);

@@ -1,7 +1,20 @@
 package io.annolake.common.schema;
 
-/** Why a landing record was rejected; stored in {@code rejected_records.reason_code}. */
+/**
+ * Why a landing record or a whole landing file was rejected; stored in {@code
+ * rejected_records.reason_code} and {@code ingested_files.reason_code} (see docs/INGEST.md).
+ */
 public enum ReasonCode {
+  /** The file, or a part of it (a damaged batch, page or compressed stream), cannot be read. */
+  UNREADABLE_FILE,
+  /** The file's extension names no format ingest reads, or another one than --format. */
+  UNSUPPORTED_FORMAT,
+  /** The bytes are not valid in the source's encoding (annolake.ingest.encoding, --encoding). */
+  INVALID_ENCODING,
+  /** A CSV file whose first line names none of the kind's fields: it has no header row. */
+  MISSING_HEADER,
+  /** Two columns (or JSON keys) map to the same field, e.g. worker and worker_id. */
+  AMBIGUOUS_COLUMNS,
   /** The line is not valid JSON / CSV, or has the wrong number of fields. */
   MALFORMED_RECORD,
   /** A required field (named in the detail) is absent or blank. */

@@ -47,8 +47,9 @@ public enum RecordKind {
           Map.entry("truth", "label"),
           Map.entry("gold", "label"),
           Map.entry("project", "project_id"),
-          Map.entry("expert", "expert_id"),
-          Map.entry("id", "annotation_id"));
+          Map.entry("expert", "expert_id"));
+  // "id" is deliberately not an alias of annotation_id: exports number rows 1, 2, ... per file,
+  // and such ids would collide across files; records without annotation_id get a content hash.
 
   private final String table;
   private final List<String> fields;

@@ -86,8 +86,15 @@ class LandingReaderTest {
     Files.createDirectories(dir.resolve("_truth"));
     Files.writeString(dir.resolve("_truth/hidden.jsonl"), "{}\n");
     List<LandingFile> files = LandingFile.list(dir.toString(), null, spark.sparkContext().hadoopConfiguration());
-    assertThat(files).extracting(f -> Path.of(java.net.URI.create(f.path())).getFileName().toString()).containsExactly("keep.jsonl");
-    assertThat(LandingFile.list(dir.toString(), LandingFormat.CSV, spark.sparkContext().hadoopConfiguration())).isEmpty();
+    // other formats are listed, with the reason they cannot be read: rejected, never skipped unseen
+    assertThat(files).extracting(f -> Path.of(java.net.URI.create(f.path())).getFileName().toString())
+        .containsExactly("keep.jsonl", "notes.txt");
+    assertThat(files.get(0).problem()).isNull();
+    assertThat(files.get(1).format()).isNull();
+    assertThat(files.get(1).problem()).contains("extension");
+    List<LandingFile> asCsv = LandingFile.list(dir.toString(), LandingFormat.CSV, spark.sparkContext().hadoopConfiguration());
+    assertThat(asCsv.get(0).problem()).isEqualTo("the extension says json but --format is csv");
+    assertThat(asCsv.get(1).format()).isEqualTo(LandingFormat.CSV);
   }
 
   @Test
@@ -99,12 +106,36 @@ class LandingReaderTest {
   }
 
   @Test
-  void aFileKeyChangesWhenTheFileChanges() throws Exception {
+  void aFileIdChangesWhenTheFileChanges() throws Exception {
     Path f = dir.resolve("k.jsonl");
     Files.writeString(f, "{}\n");
-    String before = LandingFile.list(f.toString(), null, spark.sparkContext().hadoopConfiguration()).get(0).key(RecordKind.ANNOTATIONS);
+    String before = id(f);
     Files.writeString(f, "{}\n{}\n");
-    String after = LandingFile.list(f.toString(), null, spark.sparkContext().hadoopConfiguration()).get(0).key(RecordKind.ANNOTATIONS);
-    assertThat(after).isNotEqualTo(before);
+    assertThat(id(f)).isNotEqualTo(before);
+  }
+
+  @Test
+  void aFileRewrittenInPlaceWithTheSameSizeAndTimeGetsANewId() throws Exception {
+    Path f = dir.resolve("same.jsonl");
+    Files.writeString(f, "{\"label\":\"cat\"}\n");
+    var time = Files.getLastModifiedTime(f);
+    String before = id(f);
+    Files.writeString(f, "{\"label\":\"dog\"}\n");
+    Files.setLastModifiedTime(f, time);
+    assertThat(id(f)).isNotEqualTo(before);
+    // large files: the first and last blocks and the length
+    byte[] big = new byte[LandingFile.FULL_HASH_LIMIT + 10];
+    Path g = dir.resolve("big.jsonl");
+    Files.write(g, big);
+    time = Files.getLastModifiedTime(g);
+    String bigBefore = id(g);
+    big[big.length - 1] = 1;
+    Files.write(g, big);
+    Files.setLastModifiedTime(g, time);
+    assertThat(id(g)).isNotEqualTo(bigBefore);
+  }
+
+  private String id(Path f) {
+    return LandingFile.list(f.toString(), null, spark.sparkContext().hadoopConfiguration()).get(0).id(RecordKind.ANNOTATIONS, "");
   }
 }
