@@ -85,6 +85,15 @@ public final class LakehouseRun {
     this.guard = guard;
   }
 
+  /**
+   * Marks a run whose writes need no undo because its rerun completes them (ingest replays an
+   * interrupted batch against the versions it pinned): an undo would only make that replay
+   * harder (bronze rows kept, a MERGE's updated silver rows deleted by run id).
+   */
+  public void convergesOnRerun() {
+    convergesOnRerun = true;
+  }
+
   public Lakehouse lakehouse() {
     return lakehouse;
   }
