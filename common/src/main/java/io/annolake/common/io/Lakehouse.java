@@ -33,7 +33,7 @@ public final class Lakehouse {
   }
 
   /** A local path becomes an absolute file URI; a URI with a scheme is kept as it is. */
-  static String normalizeRoot(String root) {
+  public static String normalizeRoot(String root) {
     URI uri = URI.create(root.replace(" ", "%20"));
     String normalized =
         uri.getScheme() != null && uri.getScheme().length() > 1

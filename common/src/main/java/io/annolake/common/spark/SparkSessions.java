@@ -2,6 +2,7 @@ package io.annolake.common.spark;
 
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
+import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.TableMaintenance;
 import java.net.URI;
 import java.nio.file.Path;
@@ -107,7 +108,7 @@ public final class SparkSessions {
    * remote root.
    */
   private static void catalog(SparkConf conf, AnnolakeConfig config, String lakehouseRoot) {
-    String root = rootUri(lakehouseRoot);
+    String root = Lakehouse.normalizeRoot(lakehouseRoot);
     conf.setIfMissing("spark.sql.warehouse.dir", root + "/_catalog/warehouse");
     String catalog = config.string("annolake.lakehouse.catalog");
     String metastoreUri = config.string("annolake.lakehouse.metastore-uri");
@@ -165,7 +166,7 @@ public final class SparkSessions {
    * succeed and one commit is lost), unless the configuration says a single driver writes.
    */
   static void checkLogStore(AnnolakeConfig config, String lakehouseRoot, SparkConf conf) {
-    String scheme = URI.create(rootUri(lakehouseRoot)).getScheme().toLowerCase(Locale.ROOT);
+    String scheme = URI.create(Lakehouse.normalizeRoot(lakehouseRoot)).getScheme().toLowerCase(Locale.ROOT);
     if (!S3_SCHEMES.contains(scheme) || config.bool("annolake.lakehouse.single-writer")) {
       return;
     }
@@ -182,18 +183,5 @@ public final class SparkSessions {
               + " or annolake.lakehouse.single-writer = true if one driver at a time writes this lakehouse"
               + (logStore.isEmpty() ? "" : " (" + key + " is '" + logStore + "')"));
     }
-  }
-
-  /**
-   * The root as a URI without a trailing slash: a local path becomes an absolute file URI, a URI
-   * with a scheme stays as it is (as {@code Lakehouse} resolves it).
-   */
-  static String rootUri(String root) {
-    URI uri = URI.create(root.replace(" ", "%20"));
-    String normalized =
-        uri.getScheme() != null && uri.getScheme().length() > 1
-            ? root
-            : Path.of(root).toAbsolutePath().normalize().toUri().toString();
-    return normalized.endsWith("/") ? normalized.substring(0, normalized.length() - 1) : normalized;
   }
 }
