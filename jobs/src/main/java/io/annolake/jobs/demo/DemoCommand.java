@@ -120,8 +120,8 @@ public final class DemoCommand implements Callable<Integer> {
       }
       line(job, account(job, lakehouse, report));
     }
-    System.out.printf("%nTables are under %s (catalog database '%s'), e.g. SELECT * FROM %s LIMIT 10.%n",
-        lakehouse.root(), lakehouse.database(), lakehouse.qualified(Tables.CONSENSUS_LABELS));
+    System.out.printf("%nTables are under %s, e.g. SELECT * FROM delta.`%s` LIMIT 10 in Spark SQL.%n",
+        lakehouse.root(), lakehouse.path(Tables.CONSENSUS_LABELS));
     System.out.printf("Finished in %.0f s. Open the report: %s%n", (System.nanoTime() - started) / 1e9, report);
     return 0;
   }
