@@ -19,6 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (Delta log JSON, checkpoints, checksums) and as decoded Parquet; consensus and worker quality
  * rerun on what is left.
  */
+// A trial until it has completed green here (it VACUUMs every table twice; never finished under load).
+@Tag("trial")
 class EraseJobTest {
   private final SparkSession spark = SparkTestSession.get();
   @TempDir Path dir;
