@@ -49,6 +49,8 @@ public final class ConsensusComputation implements AutoCloseable {
           .add("given_label", DataTypes.StringType, true)
           .add("probability", DataTypes.DoubleType, true);
 
+  private static final String DECISION_POLICY = "decision_policy";
+
   private final SparkSession spark;
   private final SparkAggregation.Indexed indexed;
   /** The indexed answers a refit borrows (not released by it). */
@@ -70,17 +72,23 @@ public final class ConsensusComputation implements AutoCloseable {
     return out;
   }
 
-  /** Per task key: project_id, step, labels, min_annotators, accept_threshold of the latest guideline version. */
+  /**
+   * Per task key: project_id, step, labels, min_annotators, accept_threshold, decision_policy (null
+   * when the table predates the column) of the latest guideline version.
+   */
   private static Map<String, Row> latestSchemas(Dataset<Row> schemas) {
     Map<String, Row> out = new HashMap<>();
     if (schemas == null) {
       return out;
     }
+    Column policy =
+        List.of(schemas.columns()).contains(DECISION_POLICY) ? col(DECISION_POLICY) : lit(null).cast("string").as(DECISION_POLICY);
     for (Row r :
         schemas
             .groupBy(col("project_id"), col("step"))
-            .agg(max_by(struct(col("labels"), col("min_annotators"), col("accept_threshold")), col("guideline_version")).as("s"))
-            .select(col("project_id"), col("step"), col("s.labels"), col("s.min_annotators"), col("s.accept_threshold"))
+            .agg(max_by(struct(col("labels"), col("min_annotators"), col("accept_threshold"), policy), col("guideline_version")).as("s"))
+            .select(col("project_id"), col("step"), col("s.labels"), col("s.min_annotators"), col("s.accept_threshold"),
+                col("s." + DECISION_POLICY))
             .collectAsList()) {
       out.put(SparkAggregation.taskKey(r.getString(0), r.getString(1)), r);
     }
@@ -252,7 +260,9 @@ public final class ConsensusComputation implements AutoCloseable {
       thresholds[t] =
           new ConsensusPolicy.Thresholds(
               latest == null || latest.isNullAt(3) ? settings.minAnnotators() : latest.getInt(3),
-              latest == null || latest.isNullAt(4) ? settings.acceptThreshold() : latest.getDouble(4));
+              latest == null || latest.isNullAt(4) ? settings.acceptThreshold() : latest.getDouble(4),
+              settings.policyFor(projects[t], steps[t], latest == null || latest.isNullAt(5) ? null : latest.getString(5)),
+              settings.majorityShare());
       lowQuality[t] = lowQuality(f, settings.lowQualityAccuracy());
     }
     ConsensusRows visitor = new ConsensusRows(output, method, projects, steps, workers, labels, thresholds, lowQuality, counted);

@@ -55,7 +55,8 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
           .add("adjudication_disagrees", DataTypes.BooleanType, true)
           .add("min_annotators", DataTypes.IntegerType, false)
           .add("accept_threshold", DataTypes.DoubleType, false)
-          .add("excluded_annotation_ids", DataTypes.createArrayType(DataTypes.StringType, false), false);
+          .add("excluded_annotation_ids", DataTypes.createArrayType(DataTypes.StringType, false), false)
+          .add("decision_policy", DataTypes.StringType, false);
 
   static final StructType ESCALATIONS =
       new StructType()
@@ -74,6 +75,9 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
   private static final UTF8String[] DECISION_NAMES =
       Arrays.stream(Decision.values()).map(d -> utf8(d.name())).toArray(UTF8String[]::new);
 
+  private static final UTF8String[] POLICY_NAMES =
+      Arrays.stream(DecisionPolicy.values()).map(p -> utf8(p.configName())).toArray(UTF8String[]::new);
+
   private final Output output;
   private final ConsensusPolicy.Method method;
   private final String[] projects;
@@ -90,6 +94,8 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
   /** Per task: its labels in internal form, shared by every row that names them. */
   private transient UTF8String[][] labelNames;
   private transient UTF8String[] methodNames;
+  /** Answers per label of the item being decided (see {@link #topVotes}). */
+  private transient int[] votes;
 
   ConsensusRows(
       Output output, ConsensusPolicy.Method method, String[] projects, String[] steps, String[][] workers,
@@ -116,11 +122,16 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     }
     ItemBlock block = tb.block();
     int n = block.end(i) - block.start(i);
-    return block.gold(i) == ItemBlock.NO_GOLD
+    boolean open = block.gold(i) == ItemBlock.NO_GOLD
         && tb.facts().adjudicatedLabel(i) == null
         && n > 0
         && n >= thresholds[t].minAnnotators()
         && !unanimous(block, i);
+    if (!open || thresholds[t].policy() == DecisionPolicy.POSTERIOR) {
+      return open;
+    }
+    // votes: the counts decide; only an escalated item's row needs the posterior (its candidates)
+    return !ConsensusPolicy.majority(n, topVotes(t, block, i), thresholds[t].majorityShare());
   }
 
   private static boolean unanimous(ItemBlock block, int i) {
@@ -132,6 +143,34 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     return true;
   }
 
+  /** Answers per label of item {@code i} in a buffer reused across items; returns the largest count. */
+  private int topVotes(int t, ItemBlock block, int i) {
+    int k = labels[t].length;
+    if (votes == null || votes.length < k) {
+      votes = new int[k];
+    }
+    Arrays.fill(votes, 0, k, 0);
+    int top = 0;
+    for (int a = block.start(i); a < block.end(i); a++) {
+      top = Math.max(top, ++votes[block.label(a)]);
+    }
+    return top;
+  }
+
+  /** The label with the most answers when exactly one has them (after {@link #topVotes}), else -1. */
+  private int winner(int t, int top) {
+    int found = -1;
+    for (int k = 0; k < labels[t].length; k++) {
+      if (votes[k] == top) {
+        if (found >= 0) {
+          return -1;
+        }
+        found = k;
+      }
+    }
+    return found;
+  }
+
   @Override
   public InternalRow item(int t, TaskBlock tb, int i, double[] post) {
     ItemBlock block = tb.block();
@@ -139,11 +178,13 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     String[] names = labels[t];
     int best = post == null ? -1 : Posteriors.argmax(post);
     int n = block.end(i) - block.start(i);
-    boolean unanimous = unanimous(block, i);
+    int top = topVotes(t, block, i);
     String gold = block.gold(i) == ItemBlock.NO_GOLD ? null : names[block.gold(i)];
     String adjudicated = facts.adjudicatedLabel(i);
     // Without a posterior the decision is one the confidence cannot change (see needsPosterior).
-    Decision decision = ConsensusPolicy.decide(gold, adjudicated, n, unanimous, post == null ? 0 : post[best], thresholds[t]);
+    Decision decision = ConsensusPolicy.decide(gold, adjudicated, n, top, post == null ? 0 : post[best], thresholds[t]);
+    // Under votes an accepted item takes the label its answers chose, whatever the method's posterior says.
+    int chosen = decision == Decision.MAJORITY || decision == Decision.AUTO_APPROVED ? winner(t, top) : -1;
     count(decision);
     switch (output) {
       case ESCALATIONS -> {
@@ -168,14 +209,16 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
           answerRows[a] = InternalRows.of(utf8(answers[a][0]), utf8(answers[a][1]), utf8(answers[a][2]));
         }
         return InternalRows.of(
-            task(t)[0], task(t)[1], utf8(block.itemId(i)), utf8(ConsensusPolicy.reason(onlyLowQuality, post[best], second).name()),
+            task(t)[0], task(t)[1], utf8(block.itemId(i)),
+            utf8(ConsensusPolicy.reason(thresholds[t].policy(), onlyLowQuality, post[best], second).name()),
             BigDecimal.valueOf(1 - post[best]).setScale(9, RoundingMode.HALF_UP).doubleValue(),
             SparkAggregation.candidates(post, labelNames(t)), InternalRows.array(answerRows), thresholds[t].acceptThreshold(),
             methodName(), paramsHash());
       }
       default -> {
         String crowd = names[best];
-        String label = gold != null ? gold : adjudicated != null ? adjudicated : crowd;
+        int pick = thresholds[t].policy() == DecisionPolicy.VOTES && chosen >= 0 ? chosen : best;
+        String label = gold != null ? gold : adjudicated != null ? adjudicated : names[pick];
         int agreeing = 0;
         String[] ids = new String[n];
         for (int a = block.start(i); a < block.end(i); a++) {
@@ -185,11 +228,11 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
         Arrays.sort(ids);
         boolean expert = gold != null || adjudicated != null;
         return InternalRows.of(
-            task(t)[0], task(t)[1], utf8(block.itemId(i)), utf8(label), expert ? 1.0 : post[best], DECISION_NAMES[decision.ordinal()],
+            task(t)[0], task(t)[1], utf8(block.itemId(i)), utf8(label), expert ? 1.0 : post[pick], DECISION_NAMES[decision.ordinal()],
             methodName(), paramsHash(), paramsJson(), n, agreeing, InternalRows.strings(ids), utf8(facts.guidelineVersion(i)),
             labelNames(t)[best], post[best], SparkAggregation.candidates(post, labelNames(t)), utf8(facts.adjudicatedBy(i)),
             adjudicated == null ? null : !adjudicated.equals(crowd), thresholds[t].minAnnotators(),
-            thresholds[t].acceptThreshold(), InternalRows.strings(sorted(facts.excluded(i))));
+            thresholds[t].acceptThreshold(), InternalRows.strings(sorted(facts.excluded(i))), policyName(t));
       }
     }
   }
@@ -213,7 +256,7 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
             DECISION_NAMES[decision.ordinal()], methodName(), paramsHash(), paramsJson(), 0, 0, InternalRows.strings(new String[0]),
             utf8(orphans.guidelineVersion()[o]), null, null, InternalRows.array(new Object[0]),
             utf8(orphans.adjudicatedBy()[o]), null, thresholds[t].minAnnotators(), thresholds[t].acceptThreshold(),
-            InternalRows.strings(sorted(orphans.excluded()[o])));
+            InternalRows.strings(sorted(orphans.excluded()[o])), policyName(t));
       }
     }
   }
@@ -244,6 +287,10 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
       }
     }
     return taskNames[t];
+  }
+
+  private UTF8String policyName(int t) {
+    return POLICY_NAMES[thresholds[t].policy().ordinal()];
   }
 
   private UTF8String methodName() {

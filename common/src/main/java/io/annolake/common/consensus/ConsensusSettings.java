@@ -5,6 +5,8 @@ import io.annolake.common.aggregation.Aggregators;
 import io.annolake.common.aggregation.Mace;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The consensus job's settings, read and validated up front from {@code annolake.consensus}.
@@ -19,15 +21,27 @@ import io.annolake.common.config.ConfigException;
  * @param maceInference MACE's training scheme: {@code em} or {@code vb} (variational Bayes)
  * @param lowQualityAccuracy an escalated item whose every answer comes from workers the model
  *     rates below this expected accuracy is escalated as ONLY_LOW_QUALITY_WORKERS
+ * @param decisionPolicy default decision policy (votes or posterior)
+ * @param decisionPolicyOverrides policy per "project" or "project/step" (a label schema's
+ *     decision_policy wins over both)
+ * @param majorityShare votes policy: MAJORITY needs the top label to hold more than this share
  */
 public record ConsensusSettings(
     String method, int minAnnotators, double acceptThreshold, int maxIterations, double tolerance,
-    double smoothing, int partitions, String maceInference, double lowQualityAccuracy) {
+    double smoothing, int partitions, String maceInference, double lowQualityAccuracy,
+    DecisionPolicy decisionPolicy, Map<String, DecisionPolicy> decisionPolicyOverrides, double majorityShare) {
   private static final String P = "annolake.consensus.";
-  private static final java.util.Map<String, Mace.Inference> MACE_INFERENCE =
-      java.util.Map.of("em", Mace.Inference.EM, "vb", Mace.Inference.VARIATIONAL_BAYES);
+  private static final Map<String, Mace.Inference> MACE_INFERENCE =
+      Map.of("em", Mace.Inference.EM, "vb", Mace.Inference.VARIATIONAL_BAYES);
+
+  public ConsensusSettings {
+    decisionPolicyOverrides = Map.copyOf(decisionPolicyOverrides);
+  }
 
   public static ConsensusSettings from(AnnolakeConfig config) {
+    Map<String, DecisionPolicy> overrides = new TreeMap<>();
+    config.stringMap(P + "decision-policy-overrides").forEach(
+        (k, v) -> overrides.put(k, DecisionPolicy.parse(v, P + "decision-policy-overrides.\"" + k + "\"")));
     ConsensusSettings s =
         new ConsensusSettings(
             config.string(P + "method"),
@@ -38,7 +52,10 @@ public record ConsensusSettings(
             config.number(P + "smoothing"),
             config.integer(P + "partitions"),
             config.string(P + "mace-inference"),
-            config.number(P + "low-quality-accuracy"));
+            config.number(P + "low-quality-accuracy"),
+            DecisionPolicy.parse(config.string(P + "decision-policy"), P + "decision-policy"),
+            overrides,
+            config.number(P + "majority-share"));
     s.validate();
     return s;
   }
@@ -47,7 +64,7 @@ public record ConsensusSettings(
   public ConsensusSettings withMethod(String m) {
     ConsensusSettings s = new ConsensusSettings(
             m, minAnnotators, acceptThreshold, maxIterations, tolerance, smoothing, partitions, maceInference,
-            lowQualityAccuracy);
+            lowQualityAccuracy, decisionPolicy, decisionPolicyOverrides, majorityShare);
     s.validate();
     return s;
   }
@@ -64,6 +81,29 @@ public record ConsensusSettings(
         "expected one of " + MACE_INFERENCE.keySet());
     AnnolakeConfig.require(
         lowQualityAccuracy >= 0 && lowQualityAccuracy <= 1, P + "low-quality-accuracy", lowQualityAccuracy, "must be in [0, 1]");
+    AnnolakeConfig.require(majorityShare >= 0.5 && majorityShare < 1, P + "majority-share", majorityShare,
+        "must be in [0.5, 1) (below 0.5 two labels could both hold a majority)");
+  }
+
+  /** Same settings under another default decision policy (the overrides and label schemas still win). */
+  public ConsensusSettings withDecisionPolicy(DecisionPolicy p) {
+    return new ConsensusSettings(
+        method, minAnnotators, acceptThreshold, maxIterations, tolerance, smoothing, partitions, maceInference,
+        lowQualityAccuracy, p, decisionPolicyOverrides, majorityShare);
+  }
+
+  /**
+   * The policy of a project and step: the label schema's decision_policy (its latest guideline
+   * version), else the project/step override, else the project override, else the default.
+   *
+   * @param fromSchema the schema's value, or null
+   */
+  public DecisionPolicy policyFor(String project, String step, String fromSchema) {
+    if (fromSchema != null) {
+      return DecisionPolicy.parse(fromSchema, "label_schemas.decision_policy of " + project + "/" + step);
+    }
+    DecisionPolicy exact = decisionPolicyOverrides.get(project + "/" + step);
+    return exact != null ? exact : decisionPolicyOverrides.getOrDefault(project, decisionPolicy);
   }
 
   /** The configured aggregator. */

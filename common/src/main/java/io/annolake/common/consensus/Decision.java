@@ -10,8 +10,10 @@ public enum Decision {
   PENDING,
   /** Every answer gave the same label. */
   AUTO_APPROVED,
-  /** The top posterior reaches the accept threshold. */
+  /** The top posterior reaches the accept threshold (posterior policy). */
   ACCEPTED,
+  /** The top label holds more than the majority share of the answers, e.g. two of three (votes policy); accepted. */
+  MAJORITY,
   /** Not clear enough: an expert should decide. */
   ESCALATED
 }
