@@ -339,7 +339,8 @@ public final class IngestTransforms {
         .withColumn("labels_json", text("labels"))
         .withColumn("labels", from_json(text("labels"), DataTypes.createArrayType(DataTypes.StringType)))
         .withColumn("min_annotators", text("min_annotators").cast("int"))
-        .withColumn("accept_threshold", text("accept_threshold").cast("double"));
+        .withColumn("accept_threshold", text("accept_threshold").cast("double"))
+        .withColumn("decision_policy", lower(text("decision_policy")));
   }
 
   // ---------------------------------------------------------------- checks
@@ -404,6 +405,11 @@ public final class IngestTransforms {
                 col("min_annotators").lt(1).or(col("accept_threshold").leq(0)).or(col("accept_threshold").gt(1)),
                 ReasonCode.INVALID_VALUE,
                 lit("min_annotators must be >= 1 and accept_threshold in (0, 1]")));
+        checks.add(
+            check(
+                col("decision_policy").isin("votes", "posterior").unary_$bang(),
+                ReasonCode.INVALID_VALUE,
+                concat(lit("decision_policy: '"), col("decision_policy"), lit("' is not votes or posterior"))));
       }
       case GOLD -> {}
     }

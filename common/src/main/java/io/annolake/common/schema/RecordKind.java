@@ -28,7 +28,7 @@ public enum RecordKind {
       Tables.LABEL_SCHEMAS,
       List.of(
           "project_id", "step", "guideline_version", "label_type", "labels", "min_annotators",
-          "accept_threshold"),
+          "accept_threshold", "decision_policy"),
       List.of("project_id", "label_type", "labels"));
 
   /** Column names public crowd datasets and tool exports use for our canonical fields. */

@@ -198,11 +198,14 @@ class IngestTransformsTest {
             landing(RecordKind.SCHEMA, Map.of("project_id", "p", "label_type", "categorical", "labels", "[\"a\",\"b\"]"), false),
             landing(RecordKind.SCHEMA, Map.of("project_id", "q", "label_type", "colour", "labels", "[\"a\"]"), false),
             landing(RecordKind.SCHEMA, Map.of("project_id", "r", "label_type", "ordinal", "labels", "not json"), false),
-            landing(RecordKind.SCHEMA, Map.of("project_id", "s", "label_type", "ordinal", "labels", "[\"a\"]", "accept_threshold", "1.5"), false));
+            landing(RecordKind.SCHEMA, Map.of("project_id", "s", "label_type", "ordinal", "labels", "[\"a\"]", "accept_threshold", "1.5"), false),
+            landing(RecordKind.SCHEMA, Map.of("project_id", "t", "label_type", "ordinal", "labels", "[\"a\"]", "decision_policy", "majority"), false),
+            landing(RecordKind.SCHEMA, Map.of("project_id", "u", "label_type", "ordinal", "labels", "[\"a\"]", "decision_policy", " Votes "), false));
     Dataset<Row> landing = spark.createDataFrame(rows, Columns.landingSchema(RecordKind.SCHEMA));
     List<Row> out =
         IngestTransforms.validate(landing, RecordKind.SCHEMA, RULES, null, AT).orderBy("project_id").select("project_id", "reason_code").collectAsList();
     assertThat(out.get(0).isNullAt(1)).isTrue();
-    assertThat(out.subList(1, 4)).allSatisfy(r -> assertThat(r.getString(1)).isEqualTo("INVALID_VALUE"));
+    assertThat(out.subList(1, 5)).allSatisfy(r -> assertThat(r.getString(1)).isEqualTo("INVALID_VALUE"));
+    assertThat(out.get(5).isNullAt(1)).as("decision_policy is trimmed and case-insensitive").isTrue();
   }
 }
