@@ -14,6 +14,7 @@ import io.annolake.common.aggregation.spark.IndexedTask;
 import io.annolake.common.aggregation.spark.InternalRows;
 import io.annolake.common.aggregation.spark.SparkAggregation;
 import io.annolake.common.config.ConfigException;
+import io.annolake.common.spark.ScalaSeqs;
 import io.annolake.common.quality.StatusTimeline;
 import io.annolake.common.quality.WorkerStatus;
 import java.util.ArrayList;
@@ -127,10 +128,19 @@ public final class ConsensusComputation implements AutoCloseable {
    * @param schemas silver label_schemas, or null
    * @param statusIntervals worker_status_intervals, or null: when present, answers submitted while
    *     their worker was PAUSED are left out of the fit and listed per item
+   * @param flagged answers acting flags cover ({@link FlagExclusions#flaggedAnswers}: annotation_id,
+   *     flag_ids), or null: they are left out of the fit and listed per item with the flag ids
    */
   public record Inputs(
       Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> adjudications, Dataset<Row> schemas,
-      Dataset<Row> statusIntervals) {}
+      Dataset<Row> statusIntervals, Dataset<Row> flagged) {
+    /** Inputs with no flags acting. */
+    public Inputs(
+        Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> adjudications, Dataset<Row> schemas,
+        Dataset<Row> statusIntervals) {
+      this(annotations, gold, adjudications, schemas, statusIntervals, null);
+    }
+  }
 
   /**
    * Indexes and fits every task with everything the decision needs kept beside the answers: one
@@ -144,6 +154,11 @@ public final class ConsensusComputation implements AutoCloseable {
       // Intervals scale with workers, not answers: broadcast, so the range join never shuffles the annotations.
       answers = StatusTimeline.statusAt(answers, broadcast(in.statusIntervals()));
       kind = when(col("worker_status").equalTo(WorkerStatus.PAUSED.name()), lit(SparkAggregation.EXCLUDED)).otherwise(kind);
+    }
+    if (in.flagged() != null) {
+      // Flagged answers are few (a share of a step's answers at most): broadcast, so the annotations are not shuffled for it.
+      answers = answers.join(broadcast(in.flagged()), ScalaSeqs.of("annotation_id"), "left");
+      kind = when(col("flag_ids").isNotNull(), lit(SparkAggregation.EXCLUDED)).otherwise(kind);
     }
     Dataset<Row> stream = SparkAggregation.answerStream(answers, kind);
     if (in.gold() != null) {
@@ -170,7 +185,7 @@ public final class ConsensusComputation implements AutoCloseable {
             lit(null).cast("string").as("worker_id"), lit(null).cast("string").as("label"),
             lit(null).cast("string").as("annotation_id"), lit(null).cast("string").as("guideline_version"),
             lit(null).cast("string").as("gold_label"), col("adj.label").as("adjudicated_label"),
-            col("adj.expert_id").as("adjudicated_by"));
+            col("adj.expert_id").as("adjudicated_by"), lit(null).cast("array<string>").as("flag_ids"));
   }
 
   /** Fits another method on the already indexed tasks (compare-methods); closing it releases nothing. */

@@ -33,6 +33,12 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
           .add("worker_id", DataTypes.StringType, false)
           .add("label", DataTypes.StringType, false);
 
+  /** An answer acting anomaly flags left out, with the flags' ids (anomaly_flags.flag_id). */
+  static final StructType FLAGGED =
+      new StructType()
+          .add("annotation_id", DataTypes.StringType, false)
+          .add("flag_ids", DataTypes.createArrayType(DataTypes.StringType, false), false);
+
   static final StructType CONSENSUS_LABELS =
       new StructType()
           .add("project_id", DataTypes.StringType, false)
@@ -56,7 +62,8 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
           .add("min_annotators", DataTypes.IntegerType, false)
           .add("accept_threshold", DataTypes.DoubleType, false)
           .add("excluded_annotation_ids", DataTypes.createArrayType(DataTypes.StringType, false), false)
-          .add("decision_policy", DataTypes.StringType, false);
+          .add("decision_policy", DataTypes.StringType, false)
+          .add("flagged_annotations", DataTypes.createArrayType(FLAGGED, false), false);
 
   static final StructType ESCALATIONS =
       new StructType()
@@ -232,7 +239,8 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
             methodName(), paramsHash(), paramsJson(), n, agreeing, InternalRows.strings(ids), utf8(facts.guidelineVersion(i)),
             labelNames(t)[best], post[best], SparkAggregation.candidates(post, labelNames(t)), utf8(facts.adjudicatedBy(i)),
             adjudicated == null ? null : !adjudicated.equals(crowd), thresholds[t].minAnnotators(),
-            thresholds[t].acceptThreshold(), InternalRows.strings(sorted(facts.excluded(i))), policyName(t));
+            thresholds[t].acceptThreshold(), InternalRows.strings(sorted(facts.excluded(i))), policyName(t),
+            flaggedRows(facts.flagged(i)));
       }
     }
   }
@@ -256,7 +264,8 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
             DECISION_NAMES[decision.ordinal()], methodName(), paramsHash(), paramsJson(), 0, 0, InternalRows.strings(new String[0]),
             utf8(orphans.guidelineVersion()[o]), null, null, InternalRows.array(new Object[0]),
             utf8(orphans.adjudicatedBy()[o]), null, thresholds[t].minAnnotators(), thresholds[t].acceptThreshold(),
-            InternalRows.strings(sorted(orphans.excluded()[o])), policyName(t));
+            InternalRows.strings(sorted(orphans.excluded()[o])), policyName(t),
+            flaggedRows(orphans.flagged()[o] == null ? new String[0][] : orphans.flagged()[o]));
       }
     }
   }
@@ -311,6 +320,15 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
       methodNames = new UTF8String[] {utf8(method.name()), utf8(method.paramsHash()), utf8(method.paramsJson())};
     }
     return methodNames;
+  }
+
+  /** Entries of annotation id then flag ids, sorted by annotation id, as {@link #FLAGGED} rows. */
+  private static org.apache.spark.sql.catalyst.util.ArrayData flaggedRows(String[][] entries) {
+    Object[] out = new Object[entries.length];
+    for (int e = 0; e < entries.length; e++) {
+      out[e] = InternalRows.of(utf8(entries[e][0]), InternalRows.strings(Arrays.copyOfRange(entries[e], 1, entries[e].length)));
+    }
+    return InternalRows.array(out);
   }
 
   private static String[] sorted(String[] ids) {

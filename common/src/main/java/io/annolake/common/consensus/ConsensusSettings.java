@@ -25,17 +25,20 @@ import java.util.TreeMap;
  * @param decisionPolicyOverrides policy per "project" or "project/step" (a label schema's
  *     decision_policy wins over both)
  * @param majorityShare votes policy: MAJORITY needs the top label to hold more than this share
+ * @param excludeFlags anomaly flags (code, lowest severity) whose answers are left out of the fit
  */
 public record ConsensusSettings(
     String method, int minAnnotators, double acceptThreshold, int maxIterations, double tolerance,
     double smoothing, int partitions, String maceInference, double lowQualityAccuracy,
-    DecisionPolicy decisionPolicy, Map<String, DecisionPolicy> decisionPolicyOverrides, double majorityShare) {
+    DecisionPolicy decisionPolicy, Map<String, DecisionPolicy> decisionPolicyOverrides, double majorityShare,
+    java.util.List<FlagExclusions.Rule> excludeFlags) {
   private static final String P = "annolake.consensus.";
   private static final Map<String, Mace.Inference> MACE_INFERENCE =
       Map.of("em", Mace.Inference.EM, "vb", Mace.Inference.VARIATIONAL_BAYES);
 
   public ConsensusSettings {
     decisionPolicyOverrides = Map.copyOf(decisionPolicyOverrides);
+    excludeFlags = java.util.List.copyOf(excludeFlags);
   }
 
   public static ConsensusSettings from(AnnolakeConfig config) {
@@ -55,7 +58,8 @@ public record ConsensusSettings(
             config.number(P + "low-quality-accuracy"),
             DecisionPolicy.parse(config.string(P + "decision-policy"), P + "decision-policy"),
             overrides,
-            config.number(P + "majority-share"));
+            config.number(P + "majority-share"),
+            FlagExclusions.parse(config.stringList(P + "exclude-flags"), P + "exclude-flags"));
     s.validate();
     return s;
   }
@@ -64,7 +68,7 @@ public record ConsensusSettings(
   public ConsensusSettings withMethod(String m) {
     ConsensusSettings s = new ConsensusSettings(
             m, minAnnotators, acceptThreshold, maxIterations, tolerance, smoothing, partitions, maceInference,
-            lowQualityAccuracy, decisionPolicy, decisionPolicyOverrides, majorityShare);
+            lowQualityAccuracy, decisionPolicy, decisionPolicyOverrides, majorityShare, excludeFlags);
     s.validate();
     return s;
   }
@@ -89,7 +93,7 @@ public record ConsensusSettings(
   public ConsensusSettings withDecisionPolicy(DecisionPolicy p) {
     return new ConsensusSettings(
         method, minAnnotators, acceptThreshold, maxIterations, tolerance, smoothing, partitions, maceInference,
-        lowQualityAccuracy, p, decisionPolicyOverrides, majorityShare);
+        lowQualityAccuracy, p, decisionPolicyOverrides, majorityShare, excludeFlags);
   }
 
   /**

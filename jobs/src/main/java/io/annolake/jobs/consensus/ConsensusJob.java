@@ -13,6 +13,7 @@ import io.annolake.common.consensus.ConsensusPolicy;
 import io.annolake.common.consensus.ConsensusSettings;
 import io.annolake.common.consensus.Decision;
 import io.annolake.common.consensus.DecisionCounts;
+import io.annolake.common.consensus.FlagExclusions;
 import io.annolake.common.consensus.MethodParams;
 import io.annolake.common.consensus.TaskFit;
 import io.annolake.common.io.LakehouseRun;
@@ -108,13 +109,16 @@ public final class ConsensusJob implements Callable<Integer> {
     long t0 = System.nanoTime();
 
     Dataset<Row> intervals = onlyProject(run.readPinnedIfExists(Tables.WORKER_STATUS_INTERVALS), project);
+    Dataset<Row> annotations = onlyProject(run.readPinned(Tables.ANNOTATIONS), project);
     ConsensusComputation.Inputs inputs =
         new ConsensusComputation.Inputs(
-            onlyProject(run.readPinned(Tables.ANNOTATIONS), project),
+            annotations,
             onlyProject(run.readPinnedIfExists(Tables.GOLD_LABELS), project),
             onlyProject(run.readPinnedIfExists(Tables.ADJUDICATIONS), project),
             onlyProject(run.readPinnedIfExists(Tables.LABEL_SCHEMAS), project),
-            intervals);
+            intervals,
+            FlagExclusions.flaggedAnswers(
+                annotations, onlyProject(run.readPinnedIfExists(Tables.ANOMALY_FLAGS), project), settings.excludeFlags()));
 
     progress.step("indexing and fitting " + method.name());
     loadFileLists(progress, inputs);
