@@ -14,6 +14,8 @@ public final class Tables {
   public static final String GOLD_LABELS = "gold_labels";
   public static final String ADJUDICATIONS = "adjudications";
   public static final String LABEL_SCHEMAS = "label_schemas";
+  /** Guideline versions per project and step: effective time, label changes, relabel policy. */
+  public static final String GUIDELINES = "guidelines";
   // gold
   public static final String AGREEMENT_SUMMARY = "agreement_summary";
   public static final String ITEM_AGREEMENT = "item_agreement";
@@ -22,6 +24,8 @@ public final class Tables {
   public static final String CONSENSUS_LABELS = "consensus_labels";
   public static final String ESCALATIONS = "escalations";
   public static final String WORKER_SKILLS = "worker_skills";
+  /** Items whose label rests on answers under a superseded guideline version, to be answered again. */
+  public static final String RELABEL_QUEUE = "relabel_queue";
   // gold: worker quality
   public static final String WORKER_QUALITY = "worker_quality";
   public static final String WORKER_STATUS_EVENTS = "worker_status_events";
@@ -40,7 +44,7 @@ public final class Tables {
 
   /** Tables ingest writes. */
   public static final List<String> INGEST =
-      List.of(RAW_ANNOTATIONS, REJECTED_RECORDS, INGESTED_FILES, ANNOTATIONS, GOLD_LABELS, ADJUDICATIONS, LABEL_SCHEMAS);
+      List.of(RAW_ANNOTATIONS, REJECTED_RECORDS, INGESTED_FILES, ANNOTATIONS, GOLD_LABELS, ADJUDICATIONS, LABEL_SCHEMAS, GUIDELINES);
 
   /** Tables the worker-quality job writes. */
   public static final List<String> WORKER_QUALITY_TABLES =
@@ -51,7 +55,7 @@ public final class Tables {
       List.of(AGREEMENT_SUMMARY, ITEM_AGREEMENT, WORKER_PAIR_AGREEMENT, WORKER_AGREEMENT);
 
   /** Tables the consensus job writes. */
-  public static final List<String> CONSENSUS_TABLES = List.of(CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS);
+  public static final List<String> CONSENSUS_TABLES = List.of(CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS, RELABEL_QUEUE);
 
   /** Tables the anomalies job writes (schemas in io.annolake.common.anomaly.AnomalyTables). */
   public static final List<String> ANOMALY_TABLES = List.of(WORKER_DAILY_METRICS, ANOMALY_FLAGS);
