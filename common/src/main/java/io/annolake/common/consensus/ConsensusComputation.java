@@ -60,6 +60,8 @@ public final class ConsensusComputation implements AutoCloseable {
   private List<Double> passMillis = List.of();
   /** Latest label schema per task key (thresholds), when fitted from {@link Inputs}. */
   private Map<String, Row> schemas = Map.of();
+  /** Guideline rules per task key, when fitted from {@link Inputs} with guidelines. */
+  private Map<String, GuidelineVersions.StepRule> guidelineRules = Map.of();
 
   private ConsensusComputation(SparkSession spark, SparkAggregation.Indexed indexed) {
     this.spark = spark;
@@ -130,15 +132,24 @@ public final class ConsensusComputation implements AutoCloseable {
    *     their worker was PAUSED are left out of the fit and listed per item
    * @param flagged answers acting flags cover ({@link FlagExclusions#flaggedAnswers}: annotation_id,
    *     flag_ids), or null: they are left out of the fit and listed per item with the flag ids
+   * @param guidelines silver guidelines, or null: answers under versions a later version's relabel
+   *     policy supersedes are left out ({@link GuidelineVersions}) and listed per item
    */
   public record Inputs(
       Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> adjudications, Dataset<Row> schemas,
-      Dataset<Row> statusIntervals, Dataset<Row> flagged) {
+      Dataset<Row> statusIntervals, Dataset<Row> flagged, Dataset<Row> guidelines) {
+    /** Inputs without guideline records. */
+    public Inputs(
+        Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> adjudications, Dataset<Row> schemas,
+        Dataset<Row> statusIntervals, Dataset<Row> flagged) {
+      this(annotations, gold, adjudications, schemas, statusIntervals, flagged, null);
+    }
+
     /** Inputs with no flags acting. */
     public Inputs(
         Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> adjudications, Dataset<Row> schemas,
         Dataset<Row> statusIntervals) {
-      this(annotations, gold, adjudications, schemas, statusIntervals, null);
+      this(annotations, gold, adjudications, schemas, statusIntervals, null, null);
     }
   }
 
@@ -160,6 +171,14 @@ public final class ConsensusComputation implements AutoCloseable {
       answers = answers.join(broadcast(in.flagged()), ScalaSeqs.of("annotation_id"), "left");
       kind = when(col("flag_ids").isNotNull(), lit(SparkAggregation.EXCLUDED)).otherwise(kind);
     }
+    Map<String, GuidelineVersions.StepRule> guidelineRules = Map.of();
+    if (in.guidelines() != null) {
+      List<GuidelineVersions.Version> versions = GuidelineVersions.collect(in.guidelines());
+      guidelineRules = GuidelineVersions.rules(versions);
+      // Only answers still counted can be superseded: a paused or flagged answer stays left out as such.
+      kind = when(kind.equalTo(lit(SparkAggregation.ANSWER)).and(GuidelineVersions.superseded(guidelineRules,
+          GuidelineVersions.taskNames(versions))), lit(SparkAggregation.SUPERSEDED)).otherwise(kind);
+    }
     Dataset<Row> stream = SparkAggregation.answerStream(answers, kind);
     if (in.gold() != null) {
       stream = stream.unionByName(SparkAggregation.goldStream(in.gold()));
@@ -172,6 +191,7 @@ public final class ConsensusComputation implements AutoCloseable {
     schemas.forEach((k, r) -> declared.put(k, r.getList(2)));
     ConsensusComputation c = new ConsensusComputation(spark, SparkAggregation.indexStream(stream, declared, partitions));
     c.schemas = schemas;
+    c.guidelineRules = guidelineRules;
     return c.fitted(aggregator);
   }
 
@@ -246,6 +266,11 @@ public final class ConsensusComputation implements AutoCloseable {
     return rows(ConsensusRows.Output.LABELS, ConsensusRows.CONSENSUS_LABELS, settings, method, counted);
   }
 
+  /** relabel_queue rows: the PENDING_RELABEL items, with old and new versions and the answers they need. */
+  public Dataset<Row> relabelQueue(ConsensusSettings settings, ConsensusPolicy.Method method) {
+    return rows(ConsensusRows.Output.RELABELS, ConsensusRows.RELABEL_QUEUE, settings, method, null);
+  }
+
   /** escalations rows: the ESCALATED items with their reason, candidates and answers. */
   public Dataset<Row> escalations(ConsensusSettings settings, ConsensusPolicy.Method method) {
     return rows(ConsensusRows.Output.ESCALATIONS, ConsensusRows.ESCALATIONS, settings, method, null);
@@ -263,6 +288,7 @@ public final class ConsensusComputation implements AutoCloseable {
     String[][] labels = new String[n][];
     ConsensusPolicy.Thresholds[] thresholds = new ConsensusPolicy.Thresholds[n];
     boolean[][] lowQuality = new boolean[n][];
+    String[] newest = new String[n];
     for (int t = 0; t < n; t++) {
       TaskFit f = fits.get(t);
       programs[t] = f.program();
@@ -279,8 +305,10 @@ public final class ConsensusComputation implements AutoCloseable {
               settings.policyFor(projects[t], steps[t], latest == null || latest.isNullAt(5) ? null : latest.getString(5)),
               settings.majorityShare());
       lowQuality[t] = lowQuality(f, settings.lowQualityAccuracy());
+      GuidelineVersions.StepRule rule = guidelineRules.get(SparkAggregation.taskKey(projects[t], steps[t]));
+      newest[t] = rule == null ? null : rule.newest();
     }
-    ConsensusRows visitor = new ConsensusRows(output, method, projects, steps, workers, labels, thresholds, lowQuality, counted);
+    ConsensusRows visitor = new ConsensusRows(output, method, projects, steps, workers, labels, thresholds, lowQuality, counted, newest);
     return SparkAggregation.perItem(spark, indexed != null ? indexed : shared, programs, states, visitor, schema);
   }
 

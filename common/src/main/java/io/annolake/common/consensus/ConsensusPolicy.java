@@ -60,11 +60,25 @@ public final class ConsensusPolicy {
    */
   public static Decision decide(
       String goldLabel, String adjudicatedLabel, int answers, int topVotes, double confidence, Thresholds t) {
+    return decide(goldLabel, adjudicatedLabel, answers, topVotes, confidence, 0, t);
+  }
+
+  /**
+   * Decides one item with answers under superseded guideline versions left out: too few kept
+   * answers is PENDING_RELABEL rather than PENDING when any were superseded ({@link GuidelineVersions}).
+   *
+   * @param superseded the item's answers under superseded guideline versions (not in {@code answers})
+   */
+  public static Decision decide(
+      String goldLabel, String adjudicatedLabel, int answers, int topVotes, double confidence, int superseded, Thresholds t) {
     boolean unanimous = answers > 0 && topVotes == answers;
+    Decision settled = settled(goldLabel, adjudicatedLabel, answers, unanimous, t);
+    if (settled == Decision.PENDING && superseded > 0) {
+      return Decision.PENDING_RELABEL;
+    }
     if (t.policy() == DecisionPolicy.POSTERIOR) {
       return decide(goldLabel, adjudicatedLabel, answers, unanimous, confidence, t);
     }
-    Decision settled = settled(goldLabel, adjudicatedLabel, answers, unanimous, t);
     if (settled != null) {
       return settled;
     }

@@ -25,7 +25,7 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
   private static final long serialVersionUID = 1L;
 
   /** What rows to build. */
-  enum Output { LABELS, ESCALATIONS }
+  enum Output { LABELS, ESCALATIONS, RELABELS }
 
   static final StructType ANSWER =
       new StructType()
@@ -63,7 +63,26 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
           .add("accept_threshold", DataTypes.DoubleType, false)
           .add("excluded_annotation_ids", DataTypes.createArrayType(DataTypes.StringType, false), false)
           .add("decision_policy", DataTypes.StringType, false)
-          .add("flagged_annotations", DataTypes.createArrayType(FLAGGED, false), false);
+          .add("flagged_annotations", DataTypes.createArrayType(FLAGGED, false), false)
+          .add("guideline_versions", DataTypes.createArrayType(DataTypes.StringType, false), false)
+          .add("superseded_annotation_ids", DataTypes.createArrayType(DataTypes.StringType, false), false);
+
+  /** relabel_queue: PENDING_RELABEL items, with what they need. */
+  static final StructType RELABEL_QUEUE =
+      new StructType()
+          .add("project_id", DataTypes.StringType, false)
+          .add("step", DataTypes.StringType, false)
+          .add("item_id", DataTypes.StringType, false)
+          .add("old_versions", DataTypes.createArrayType(DataTypes.StringType, false), false)
+          .add("new_version", DataTypes.StringType, true)
+          .add("reason", DataTypes.StringType, false)
+          .add("current_answers", DataTypes.IntegerType, false)
+          .add("superseded_annotation_ids", DataTypes.createArrayType(DataTypes.StringType, false), false)
+          .add("answers_needed", DataTypes.IntegerType, false)
+          .add("priority", DataTypes.DoubleType, false);
+
+  /** relabel_queue's reason: answers under a superseded version left too few under current ones. */
+  static final String SUPERSEDED_ANSWERS = "SUPERSEDED_ANSWERS";
 
   static final StructType ESCALATIONS =
       new StructType()
@@ -96,6 +115,8 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
   private final boolean[][] lowQuality;
   /** Where each item's decision is counted as its row is built (null: not counted). */
   private final DecisionCounts counted;
+  /** Per task: the newest guideline version (null without guideline records). */
+  private final String[] newestVersions;
   /** Per task: project and step as UTF8String, built on first use in each executor. */
   private transient UTF8String[][] taskNames;
   /** Per task: its labels in internal form, shared by every row that names them. */
@@ -106,7 +127,9 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
 
   ConsensusRows(
       Output output, ConsensusPolicy.Method method, String[] projects, String[] steps, String[][] workers,
-      String[][] labels, ConsensusPolicy.Thresholds[] thresholds, boolean[][] lowQuality, DecisionCounts counted) {
+      String[][] labels, ConsensusPolicy.Thresholds[] thresholds, boolean[][] lowQuality, DecisionCounts counted,
+      String[] newestVersions) {
+    this.newestVersions = newestVersions;
     this.output = output;
     this.method = method;
     this.projects = projects;
@@ -126,6 +149,9 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
   public boolean needsPosterior(int t, TaskBlock tb, int i) {
     if (output == Output.LABELS) {
       return true;
+    }
+    if (output == Output.RELABELS) {
+      return false; // PENDING_RELABEL is decided before any confidence
     }
     ItemBlock block = tb.block();
     int n = block.end(i) - block.start(i);
@@ -189,11 +215,16 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     String gold = block.gold(i) == ItemBlock.NO_GOLD ? null : names[block.gold(i)];
     String adjudicated = facts.adjudicatedLabel(i);
     // Without a posterior the decision is one the confidence cannot change (see needsPosterior).
-    Decision decision = ConsensusPolicy.decide(gold, adjudicated, n, top, post == null ? 0 : post[best], thresholds[t]);
+    Decision decision =
+        ConsensusPolicy.decide(gold, adjudicated, n, top, post == null ? 0 : post[best], facts.superseded(i).length, thresholds[t]);
     // Under votes an accepted item takes the label its answers chose, whatever the method's posterior says.
     int chosen = decision == Decision.MAJORITY || decision == Decision.AUTO_APPROVED ? winner(t, top) : -1;
     count(decision);
     switch (output) {
+      case RELABELS -> {
+        return decision == Decision.PENDING_RELABEL
+            ? relabelRow(t, block.itemId(i), n, facts.superseded(i), facts.versions(i)) : null;
+      }
       case ESCALATIONS -> {
         if (decision != Decision.ESCALATED) {
           return null;
@@ -240,7 +271,8 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
             labelNames(t)[best], post[best], SparkAggregation.candidates(post, labelNames(t)), utf8(facts.adjudicatedBy(i)),
             adjudicated == null ? null : !adjudicated.equals(crowd), thresholds[t].minAnnotators(),
             thresholds[t].acceptThreshold(), InternalRows.strings(sorted(facts.excluded(i))), policyName(t),
-            flaggedRows(facts.flagged(i)));
+            flaggedRows(facts.flagged(i)), InternalRows.strings(facts.versions(i)),
+            InternalRows.strings(facts.superseded(i)));
       }
     }
   }
@@ -251,11 +283,16 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     ItemFacts.Orphans orphans = tb.facts().orphans();
     String gold = orphans.goldLabel()[o];
     String adjudicated = orphans.adjudicatedLabel()[o];
-    Decision decision = ConsensusPolicy.decide(gold, adjudicated, 0, false, 0, thresholds[t]);
+    String[] superseded = orphans.superseded()[o] == null ? new String[0] : orphans.superseded()[o];
+    Decision decision = ConsensusPolicy.decide(gold, adjudicated, 0, 0, 0, superseded.length, thresholds[t]);
     count(decision);
     switch (output) {
       case ESCALATIONS -> {
         return null;
+      }
+      case RELABELS -> {
+        return decision == Decision.PENDING_RELABEL
+            ? relabelRow(t, orphans.itemIds()[o], 0, superseded, orphans.versions()[o]) : null;
       }
       default -> {
         String label = gold != null ? gold : adjudicated;
@@ -264,8 +301,9 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
             DECISION_NAMES[decision.ordinal()], methodName(), paramsHash(), paramsJson(), 0, 0, InternalRows.strings(new String[0]),
             utf8(orphans.guidelineVersion()[o]), null, null, InternalRows.array(new Object[0]),
             utf8(orphans.adjudicatedBy()[o]), null, thresholds[t].minAnnotators(), thresholds[t].acceptThreshold(),
-            InternalRows.strings(sorted(orphans.excluded()[o])), policyName(t),
-            flaggedRows(orphans.flagged()[o] == null ? new String[0][] : orphans.flagged()[o]));
+            InternalRows.strings(orphans.excluded()[o] == null ? new String[0] : sorted(orphans.excluded()[o])), policyName(t),
+            flaggedRows(orphans.flagged()[o] == null ? new String[0][] : orphans.flagged()[o]),
+            InternalRows.strings(orphans.versions()[o]), InternalRows.strings(superseded));
       }
     }
   }
@@ -320,6 +358,20 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
       methodNames = new UTF8String[] {utf8(method.name()), utf8(method.paramsHash()), utf8(method.paramsJson())};
     }
     return methodNames;
+  }
+
+  /**
+   * A relabel_queue row: the item needs min_annotators answers under current versions; priority is
+   * the share of them still missing (1: nothing current yet), so the emptiest items come first.
+   */
+  private InternalRow relabelRow(int t, String item, int current, String[] superseded, String[] versions) {
+    String newest = newestVersions == null ? null : newestVersions[t];
+    String[] old = java.util.Arrays.stream(versions).filter(v -> !v.equals(newest)).toArray(String[]::new);
+    int needed = Math.max(1, thresholds[t].minAnnotators() - current);
+    double priority = (double) needed / Math.max(1, thresholds[t].minAnnotators());
+    return InternalRows.of(
+        task(t)[0], task(t)[1], utf8(item), InternalRows.strings(old), utf8(newest), utf8(SUPERSEDED_ANSWERS), current,
+        InternalRows.strings(superseded), needed, Math.min(1.0, priority));
   }
 
   /** Entries of annotation id then flag ids, sorted by annotation id, as {@link #FLAGGED} rows. */

@@ -8,6 +8,11 @@ public enum Decision {
   ADJUDICATED,
   /** Fewer answers than the minimum: wait for more. */
   PENDING,
+  /**
+   * Too few answers under the step's current guideline versions, and some under a version a later
+   * one superseded: the item waits for new answers (it is in relabel_queue).
+   */
+  PENDING_RELABEL,
   /** Every answer gave the same label. */
   AUTO_APPROVED,
   /** The top posterior reaches the accept threshold (posterior policy). */

@@ -24,11 +24,15 @@ public final class ItemFacts implements Serializable {
   final String[][] excluded;
   /** Per item, the left-out answers flags left out: annotation id, then flag ids (null: none). */
   final String[][][] flagged;
+  /** Per item, ids of answers under superseded guideline versions (null: none). */
+  final String[][] superseded;
+  /** Per item, every guideline version its answers came from, sorted (shared arrays). */
+  final String[][] versions;
   final Orphans orphans;
 
   ItemFacts(
       byte[] idBytes, int[] idEnds, String[] guidelineVersion, String[] adjudicatedLabel, String[] adjudicatedBy,
-      String[][] excluded, String[][][] flagged, Orphans orphans) {
+      String[][] excluded, String[][][] flagged, String[][] superseded, String[][] versions, Orphans orphans) {
     this.idBytes = idBytes;
     this.idEnds = idEnds;
     this.guidelineVersion = guidelineVersion;
@@ -36,6 +40,8 @@ public final class ItemFacts implements Serializable {
     this.adjudicatedBy = adjudicatedBy;
     this.excluded = excluded;
     this.flagged = flagged;
+    this.superseded = superseded;
+    this.versions = versions;
     this.orphans = orphans;
   }
 
@@ -73,6 +79,17 @@ public final class ItemFacts implements Serializable {
 
   static final String[][] NO_FLAGS = new String[0][];
 
+  /** Ids of the item's answers under superseded guideline versions (never null). */
+  public String[] superseded(int item) {
+    String[] s = superseded[item];
+    return s == null ? NONE : s;
+  }
+
+  /** Every guideline version the item's answers came from (kept, left out, superseded), sorted. */
+  public String[] versions(int item) {
+    return versions[item];
+  }
+
   public Orphans orphans() {
     return orphans;
   }
@@ -82,7 +99,7 @@ public final class ItemFacts implements Serializable {
   /** Items of this partition with no answer left after exclusion, with their facts. */
   public record Orphans(
       String[] itemIds, String[] goldLabel, String[] guidelineVersion, String[] adjudicatedLabel, String[] adjudicatedBy,
-      String[][] excluded, String[][][] flagged) implements Serializable {
+      String[][] excluded, String[][][] flagged, String[][] superseded, String[][] versions) implements Serializable {
     public int size() {
       return itemIds.length;
     }

@@ -84,6 +84,8 @@ public final class SparkAggregation {
 
   public static final int ANSWER = 1;
   public static final int EXCLUDED = 2;
+  /** An answer under a guideline version a later one superseded (left out of the fit, listed apart). */
+  public static final int SUPERSEDED = 3;
 
   /**
    * What {@link #indexAll} reads: answers, left-out answers and per-item facts in one row shape, so
