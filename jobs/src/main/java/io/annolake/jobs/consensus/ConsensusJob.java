@@ -118,7 +118,8 @@ public final class ConsensusJob implements Callable<Integer> {
             onlyProject(run.readPinnedIfExists(Tables.LABEL_SCHEMAS), project),
             intervals,
             FlagExclusions.flaggedAnswers(
-                annotations, onlyProject(run.readPinnedIfExists(Tables.ANOMALY_FLAGS), project), settings.excludeFlags()));
+                annotations, onlyProject(run.readPinnedIfExists(Tables.ANOMALY_FLAGS), project), settings.excludeFlags()),
+            onlyProject(run.readPinnedIfExists(Tables.GUIDELINES), project));
 
     progress.step("indexing and fitting " + method.name());
     loadFileLists(progress, inputs);
@@ -144,6 +145,9 @@ public final class ConsensusJob implements Callable<Integer> {
       long escalated = decisions.getOrDefault(Decision.ESCALATED.name(), 0L);
       write(run, Tables.ESCALATIONS, fit.escalations(settings, method), project, () -> escalated, Predicates.sameKeys("item_id"));
       t0 = lap(steps, "write " + Tables.ESCALATIONS, t0, -1);
+      long relabels = decisions.getOrDefault(Decision.PENDING_RELABEL.name(), 0L);
+      write(run, Tables.RELABEL_QUEUE, fit.relabelQueue(settings, method), project, () -> relabels, Predicates.sameKeys("item_id"));
+      t0 = lap(steps, "write " + Tables.RELABEL_QUEUE, t0, -1);
       progress.step("writing " + Tables.WORKER_SKILLS);
       long skills = fit.workerSkillRows();
       write(run, Tables.WORKER_SKILLS, fit.workerSkills(method), project, () -> skills,

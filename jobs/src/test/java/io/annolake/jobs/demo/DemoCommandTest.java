@@ -25,7 +25,11 @@ class DemoCommandTest {
         assertThat(lh.exists(table)).as(table).isTrue();
       }
     }
-    // 4 ingests, worker-quality, agreement, consensus, anomalies
-    assertThat(lh.read(Tables.PIPELINE_RUNS).where("status = 'SUCCEEDED'").count()).isEqualTo(8);
+    // 5 ingests (guidelines too), worker-quality, agreement, consensus, anomalies
+    assertThat(lh.read(Tables.PIPELINE_RUNS).where("status = 'SUCCEEDED'").count()).isEqualTo(9);
+    // the simulator's mid-way guideline change leaves items waiting for relabeling
+    assertThat(lh.read(Tables.GUIDELINES).count()).isEqualTo(8);
+    assertThat(lh.read(Tables.RELABEL_QUEUE).count())
+        .isEqualTo(lh.read(Tables.CONSENSUS_LABELS).where("decision = 'PENDING_RELABEL'").count()).isPositive();
   }
 }
