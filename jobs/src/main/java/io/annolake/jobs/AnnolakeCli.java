@@ -32,6 +32,7 @@ import picocli.CommandLine.IVersionProvider;
       ExportJob.class,
       io.annolake.jobs.agreement.AgreementJob.class,
       io.annolake.jobs.anomaly.AnomaliesJob.class,
+      io.annolake.jobs.routing.WorkerRoutingJob.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

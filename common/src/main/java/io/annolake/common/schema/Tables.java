@@ -26,6 +26,8 @@ public final class Tables {
   public static final String WORKER_SKILLS = "worker_skills";
   /** Items whose label rests on answers under a superseded guideline version, to be answered again. */
   public static final String RELABEL_QUEUE = "relabel_queue";
+  /** Active workers per project, step and class, ranked by demonstrated strength (the routing job). */
+  public static final String WORKER_ROUTING = "worker_routing";
   // gold: worker quality
   public static final String WORKER_QUALITY = "worker_quality";
   public static final String WORKER_STATUS_EVENTS = "worker_status_events";
@@ -62,7 +64,7 @@ public final class Tables {
 
   /** Every table this version of annolake writes, in pipeline order. */
   public static final List<String> ALL =
-      java.util.stream.Stream.of(INGEST, WORKER_QUALITY_TABLES, AGREEMENT_TABLES, CONSENSUS_TABLES, ANOMALY_TABLES, List.of(PIPELINE_RUNS))
+      java.util.stream.Stream.of(INGEST, WORKER_QUALITY_TABLES, AGREEMENT_TABLES, CONSENSUS_TABLES, ANOMALY_TABLES, List.of(WORKER_ROUTING), List.of(PIPELINE_RUNS))
           .flatMap(List::stream)
           .toList();
 

@@ -56,8 +56,11 @@ public final class DemoCommand implements Callable<Integer> {
       System.out.println(result);
     }
 
-    // Every later job, through the CLI in this JVM: same options, same summaries as users see.
-    for (String job : List.of("worker-quality", "agreement", "consensus", "anomalies")) {
+    // Every later job, through the CLI in this JVM: same options, same summaries as users see. Consensus
+    // runs again after anomalies: flags act on the next fit (docs/OPERATIONS-MODEL.md, "Flags that act").
+    List<String> jobs = List.of("worker-quality", "agreement", "consensus", "anomalies", "consensus", "routing");
+    for (int j = 0; j < jobs.size(); j++) {
+      String job = jobs.get(j);
       List<String> args = new java.util.ArrayList<>(List.of(job));
       if (global.conf != null) {
         args.addAll(List.of("--conf", global.conf.toString()));
@@ -69,7 +72,7 @@ public final class DemoCommand implements Callable<Integer> {
         args.addAll(List.of("--logical-date", global.logicalDate.toString()));
       }
       if (global.runId != null) {
-        args.addAll(List.of("--run-id", global.runId + "-" + job));
+        args.addAll(List.of("--run-id", global.runId + "-" + job + (j == 4 ? "-after-flags" : "")));
       }
       if (job.equals("anomalies")) {
         // The window reaches back to the simulated operation, which starts on a fixed date.

@@ -267,6 +267,10 @@ public final class GenerateJob implements Callable<Integer> {
           CrowdSimulator.labels(st, s.classes()).forEach(n.putArray("labels")::add);
           n.put("min_annotators", 2);
           n.put("accept_threshold", 0.8);
+          if (p == 1) {
+            // the second project decides by the three-way rule (docs/OPERATIONS-MODEL.md), so the demo shows both policies
+            n.put("decision_policy", "votes");
+          }
           lines.add(n.toString());
         }
       }
