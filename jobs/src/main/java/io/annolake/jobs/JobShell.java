@@ -2,8 +2,11 @@ package io.annolake.jobs;
 
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
+import io.annolake.common.io.Commits;
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LakehouseRun;
+import io.annolake.common.io.RunLock;
+import io.annolake.common.io.StateGuard;
 import io.annolake.common.provenance.PipelineRuns;
 import io.annolake.common.provenance.RunContext;
 import io.annolake.common.schema.Tables;
@@ -15,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shell every lakehouse job runs in: settings, session, run context, pipeline_runs rows,
- * progress, and rollback of every table the run changed when it fails.
+ * The shell every lakehouse job runs in: settings, session, run context, the run lock,
+ * pipeline_runs rows, progress, and the undo of the run's own writes when it fails.
  */
 public final class JobShell {
   private static final Logger LOG = LoggerFactory.getLogger(JobShell.class);
@@ -40,38 +43,69 @@ public final class JobShell {
     String root = config.string("annolake.lakehouse.root");
     SparkSession spark = SparkSessions.getOrCreate(config, root);
     Lakehouse lakehouse = new Lakehouse(spark, root, config.string("annolake.lakehouse.database"));
-    // A persistent catalog (hive) is kept complete; a per-session one (in-memory) gets the tables a
-    // run reads and writes as it touches them: registering every table loads every Delta snapshot.
-    // The session decides, not the setting: a session opened before (the benchmark's, a notebook's)
-    // keeps the catalog it was built with.
-    if ("hive".equals(spark.sparkContext().conf().get("spark.sql.catalogImplementation", "in-memory"))) {
+    // A persistent catalog (hive) is kept complete; a per-session one (in-memory) gets nothing: jobs
+    // read and write by path, and registering loads each table's Delta snapshot (seconds in a fresh
+    // JVM). The session decides, not the setting: a session opened before (the benchmark's, a
+    // notebook's) keeps the catalog it was built with.
+    if (lakehouse.persistentCatalog()) {
       lakehouse.registerAll(Tables.ALL);
     }
     return new Env(config, spark, lakehouse);
   }
 
-  /** Runs a job that writes to the lakehouse. */
+  /**
+   * Runs a job that writes to the lakehouse, holding the run lock of its project (the
+   * {@code project} param; every project without it).
+   */
   public static <R> R run(
       GlobalOptions global, String job, Map<String, String> params, Map<String, Object> overrides, Body<R> body)
       throws Exception {
+    return run(global, job, params, overrides, params.getOrDefault("project", RunLock.ALL), body);
+  }
+
+  /**
+   * Runs a job that writes to the lakehouse under the run lock of {@code lockScope}: one run per job
+   * and scope at a time (see {@link RunLock}). On failure the run's own writes are taken back
+   * ({@link LakehouseRun#undo}); other runs' commits are never touched.
+   */
+  public static <R> R run(
+      GlobalOptions global, String job, Map<String, String> params, Map<String, Object> overrides, String lockScope, Body<R> body)
+      throws Exception {
     Env env = open(global, overrides);
-    RunContext context =
-        RunContext.create(global.runId, job, global.logicalDate, env.config().hash(), params);
-    LakehouseRun run = new LakehouseRun(env.lakehouse(), context);
+    AnnolakeConfig config = env.config();
+    RunContext context = RunContext.create(global.runId, job, global.logicalDate, config.hash(), params);
+    Commits commits = new Commits(config.integer("annolake.concurrency.commit-attempts"),
+        config.duration("annolake.concurrency.commit-backoff").toMillis(), 10_000);
+    StateGuard guard = new StateGuard(job, context.logicalDate(), params.get("project"));
+    LakehouseRun run = new LakehouseRun(env.lakehouse(), context, commits, guard);
     SparkSession spark = env.spark();
+    RunLock lock;
+    try {
+      lock = RunLock.acquire(env.lakehouse().root(), spark.sparkContext().hadoopConfiguration(), job, lockScope,
+          context.runId(), config.duration("annolake.concurrency.lock-wait"), config.duration("annolake.concurrency.lock-stale-after"));
+    } catch (RunLock.HeldException e) {
+      PipelineRuns.finished(run, PipelineRuns.FAILED, e.getMessage());
+      throw e;
+    }
     spark.sparkContext().setJobGroup("annolake:" + job + ":" + context.runId(), "annolake " + job, false);
-    PipelineRuns.started(run);
-    int interval = env.config().integer("annolake.progress.interval-seconds");
-    try (ProgressReporter progress = ProgressReporter.start(spark, job, interval)) {
-      R result = body.run(run, progress, env.config());
+    int interval = config.integer("annolake.progress.interval-seconds");
+    try (lock; ProgressReporter progress = ProgressReporter.start(spark, job, interval)) {
+      PipelineRuns.started(run);
+      R result = body.run(run, progress, config);
+      for (LakehouseRun.Output o : run.outputs()) {
+        if (o.keptNewerState() != null) {
+          System.err.printf("[%s] %s for %s: kept the newer state of %s (%s); this run's result: %,d rows, digest %d%n",
+              job, context.runId(), context.logicalDate(), o.table(), o.keptNewerState(), o.rows(), o.digest());
+        }
+      }
       PipelineRuns.finished(run, PipelineRuns.SUCCEEDED, null);
       LOG.info("{} run {} succeeded: {}", job, context.runId(), result);
       return result;
     } catch (Exception | Error e) {
-      LOG.error("{} run {} failed; rolling back", job, context.runId(), e);
-      var rolledBack = run.rollback();
-      if (!rolledBack.isEmpty()) {
-        System.err.println("[" + job + "] failed: rolled back " + rolledBack);
+      LOG.error("{} run {} failed; taking back its own writes", job, context.runId(), e);
+      var undone = run.undo();
+      if (!undone.isEmpty()) {
+        System.err.println("[" + job + "] failed: took back this run's writes to " + undone);
       }
       PipelineRuns.finished(run, PipelineRuns.FAILED, String.valueOf(e));
       throw e;

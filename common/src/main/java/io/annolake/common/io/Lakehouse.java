@@ -1,13 +1,18 @@
 package io.annolake.common.io;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.get_json_object;
+import static org.apache.spark.sql.functions.lit;
+
 import io.delta.tables.DeltaTable;
-import org.apache.spark.sql.delta.DeltaLog;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
 
 /**
  * The lakehouse: a root folder (or object-store URI) holding one Delta table per folder, each also
@@ -79,13 +84,36 @@ public final class Lakehouse {
     return scala.collection.JavaConverters.mapAsJavaMap(snapshot.metadata().configuration());
   }
 
+  /** The table's partition columns at its latest version; empty when absent or unpartitioned. */
+  public List<String> partitionColumns(String table) {
+    DeltaLog log = DeltaLog.forTable(spark, path(table));
+    var snapshot = log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
+    return scala.collection.JavaConverters.seqAsJavaList(snapshot.metadata().partitionColumns());
+  }
+
   /** Delta's record of a commit: its operation (WRITE, MERGE, ...) and metrics (numOutputRows, ...). */
   public record Commit(String operation, java.util.Map<String, String> metrics) {}
 
   /** The table's latest commit, from its history (a Spark job: for reports and tests, not per write). */
   public Commit lastCommit(String table) {
-    Row last = DeltaTable.forPath(spark, path(table)).history(1).select("operation", "operationMetrics").head();
-    return new Commit(last.getString(0), last.isNullAt(1) ? java.util.Map.of() : last.getJavaMap(1));
+    return commit(table, version(table));
+  }
+
+  /** The commit that made a version of the table (another run may have committed since). */
+  public Commit commit(String table, long version) {
+    return commit(table, col("version").equalTo(version));
+  }
+
+  /** A run's own commit among versions (after, upTo]: other runs may have committed in between. */
+  public Commit commitOf(String table, long after, long upTo, String runId) {
+    return commit(table, col("version").gt(after).and(col("version").leq(upTo))
+        .and(get_json_object(col("userMetadata"), "$.run_id").equalTo(lit(runId))));
+  }
+
+  private Commit commit(String table, Column which) {
+    Row row = DeltaTable.forPath(spark, path(table)).history().where(which)
+        .orderBy(col("version").desc()).select("operation", "operationMetrics").head();
+    return new Commit(row.getString(0), row.isNullAt(1) ? java.util.Map.of() : row.getJavaMap(1));
   }
 
   /** The table as of a version (pinned reads make a run reproducible). */
@@ -100,7 +128,7 @@ public final class Lakehouse {
 
   /** Creates the catalog database and registers every existing table of the given names in it. */
   public void registerAll(List<String> tables) {
-    spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + identifier(database));
     for (String table : tables) {
       if (exists(table)) {
         register(table);
@@ -113,20 +141,38 @@ public final class Lakehouse {
    * CREATE TABLE would load the table's Delta snapshot, seconds per table in a fresh JVM).
    */
   public void register(String table) {
+    if (!persistentCatalog()) {
+      return; // a session's own in-memory catalog: jobs read and write by path; nobody else sees it
+    }
     if (spark.catalog().databaseExists(database) && spark.catalog().tableExists(database, table)) {
       return;
     }
-    spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + identifier(database));
     spark.sql(
         "CREATE TABLE IF NOT EXISTS "
-            + qualified(table)
-            + " USING DELTA LOCATION '"
-            + path(table).replace("'", "\\'")
-            + "'");
+            + identifier(database) + "." + identifier(table)
+            + " USING DELTA LOCATION "
+            + Predicates.literal(path(table)));
+  }
+
+  /** Sets one Delta table property (an ALTER commit; DDL takes no bound parameters, hence quoting). */
+  public void setProperty(String table, String key, String value) {
+    spark.sql("ALTER TABLE delta." + identifier(path(table)) + " SET TBLPROPERTIES ("
+        + Predicates.literal(key) + " = " + Predicates.literal(value) + ")");
+  }
+
+  /** A back-quoted identifier (a name or a table path), its back quotes doubled as Spark's parser reads them. */
+  static String identifier(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+
+  /** Whether the session's catalog outlives it (Hive): only then are tables worth registering. */
+  public boolean persistentCatalog() {
+    return "hive".equals(spark.sparkContext().conf().get("spark.sql.catalogImplementation", "in-memory"));
   }
 
   /** Removes a table's catalog entry (its files are left to the caller). */
   public void unregister(String table) {
-    spark.sql("DROP TABLE IF EXISTS " + qualified(table));
+    spark.sql("DROP TABLE IF EXISTS " + identifier(database) + "." + identifier(table));
   }
 }

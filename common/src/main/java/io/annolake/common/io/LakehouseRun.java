@@ -10,7 +10,7 @@ import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
 import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
-import java.io.IOException;
+import java.sql.Date;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
@@ -30,14 +28,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One job run's view of the lakehouse: reads pinned to versions, writes that carry the run's
- * provenance (a {@code run_id} column and commit userMetadata), and rollback of every table the
- * run changed when it fails.
+ * provenance (a {@code run_id} column and commit userMetadata), commits retried when another run's
+ * commit conflicts, and an undo on failure that touches this run's own rows only.
  *
- * <p>Idempotency: an append tagged with a batch id is skipped when the table already holds that
- * batch, so a retry after a crash never duplicates rows. Delta's txnAppId/txnVersion is set on
- * the same appends (txnVersion = the table's version before the write), which also stops two
- * concurrent attempts of one batch; it is not used alone because a RESTORE (our rollback) does not
- * forget application transactions, and a retry after a rollback must write again.
+ * <p>Every write is one Delta commit that either replaces a slice the run owns (a project's rows
+ * of a derived table: the caller holds that slice's {@link RunLock}), or adds rows that a rerun
+ * would not add twice (appends tagged with a batch id, insert-only merges on deterministic keys).
+ * So a rerun after a failure or a {@code kill -9} converges on a clean run's tables without any
+ * undo; the undo after an exception only spares readers the failed run's partial output until then.
+ *
+ * <p>Backfills: a run whose logical date is older than a SUCCEEDED run of the same job for the
+ * same rows ({@link StateGuard}) computes its outputs but keeps the newer state of the tables in
+ * {@link Tables#STATE}; its result is recorded as a digest in pipeline_runs.
  *
  * <p>Writes to different tables may run on concurrent threads (the bookkeeping is synchronized).
  */
@@ -45,21 +47,41 @@ public final class LakehouseRun {
   private static final Logger LOG = LoggerFactory.getLogger(LakehouseRun.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
+  private static final String AUTO_MERGE_CONF = "spark.databricks.delta.schema.autoMerge.enabled";
   /** Delta table property naming the columns whose statistics are collected on write. */
   static final String STATS_COLUMNS_PROPERTY = "delta.dataSkippingStatsColumns";
 
-  /** A table the run wrote: its version before and after, and the rows written. */
-  public record Output(String table, long versionBefore, long versionAfter, long rows) {}
+  /**
+   * A table the run wrote: its version before and after, the rows written, and for a write kept
+   * back by a newer state ({@code keptNewerState}) the digest of the rows it would have written.
+   */
+  public record Output(String table, long versionBefore, long versionAfter, long rows, Long digest, String keptNewerState) {
+    public Output(String table, long versionBefore, long versionAfter, long rows) {
+      this(table, versionBefore, versionAfter, rows, null, null);
+    }
+  }
+
+  /** How to take back one write of this run without touching other runs' rows. */
+  private record Undo(String table, long versionBefore, Column slice, boolean ownRowsOnly) {}
 
   private final Lakehouse lakehouse;
   private final RunContext context;
+  private final Commits commits;
+  private final StateGuard guard;
   private final Map<String, Long> inputs = new LinkedHashMap<>();
   private final Map<String, Long> versionsBefore = new LinkedHashMap<>();
   private final Map<String, Output> outputs = new LinkedHashMap<>();
+  private final List<Undo> undos = new ArrayList<>();
 
   public LakehouseRun(Lakehouse lakehouse, RunContext context) {
+    this(lakehouse, context, Commits.DEFAULT, StateGuard.NONE);
+  }
+
+  public LakehouseRun(Lakehouse lakehouse, RunContext context, Commits commits, StateGuard guard) {
     this.lakehouse = lakehouse;
     this.context = context;
+    this.commits = commits;
+    this.guard = guard;
   }
 
   public Lakehouse lakehouse() {
@@ -74,9 +96,13 @@ public final class LakehouseRun {
     return lakehouse.spark();
   }
 
-  /** Reads a table at its current version and records that version as an input of the run. */
+  /**
+   * Reads a table at its current version and records that version as an input of the run. A
+   * current-state table is read as it was at the end of this run's logical date when a run for a
+   * later date has changed it since (a backfill sees what its date saw; {@link StateGuard#versionAsOf}).
+   */
   public Dataset<Row> readPinned(String table) {
-    long version = inputs.computeIfAbsent(table, lakehouse::version);
+    long version = inputs.computeIfAbsent(table, this::versionToRead);
     if (version == Lakehouse.ABSENT) {
       throw new IllegalStateException("Cannot read table '" + table + "': it does not exist yet");
     }
@@ -84,9 +110,21 @@ public final class LakehouseRun {
     return lakehouse.read(table, version);
   }
 
+  private long versionToRead(String table) {
+    long latest = lakehouse.version(table);
+    if (latest == Lakehouse.ABSENT || !Tables.STATE.contains(table)) {
+      return latest;
+    }
+    Long asOf = guard.versionAsOf(lakehouse, table);
+    if (asOf != null) {
+      LOG.info("Reading {} at version {} (its state at the end of {}; latest is {})", table, asOf, context.logicalDate(), latest);
+    }
+    return asOf != null ? asOf : latest;
+  }
+
   /** Like {@link #readPinned} but an absent table gives null. */
   public Dataset<Row> readPinnedIfExists(String table) {
-    long version = inputs.computeIfAbsent(table, lakehouse::version);
+    long version = inputs.computeIfAbsent(table, this::versionToRead);
     return version == Lakehouse.ABSENT ? null : readPinned(table);
   }
 
@@ -105,35 +143,33 @@ public final class LakehouseRun {
    */
   public long appendOnce(String table, Dataset<Row> rows, String batchId, long rowCount) {
     long before = rememberVersionBefore(table);
-    if (before != Lakehouse.ABSENT
-        && !lakehouse.read(table).where(col("batch_id").equalTo(batchId)).isEmpty()) {
+    boolean[] skipped = {false};
+    commits.retry(table, () -> {
+      if (lakehouse.exists(table) && !lakehouse.read(table).where(col("batch_id").equalTo(batchId)).isEmpty()) {
+        skipped[0] = true;
+        return;
+      }
+      writer(table, rows.withColumn("batch_id", lit(batchId)), "append").save(lakehouse.path(table));
+    });
+    if (skipped[0]) {
       LOG.info("Table {} already holds batch {}: append skipped (idempotent retry)", table, batchId);
       recordOutput(table, before, 0);
       return 0;
     }
-    writer(table, rows.withColumn("batch_id", lit(batchId)), "append", before)
-        .option("txnAppId", "annolake:" + table + ":" + batchId)
-        .option("txnVersion", before + 1)
-        .save(lakehouse.path(table));
-    afterWrite(table, before, rowCount);
+    afterWrite(new Undo(table, before, null, true), rowCount);
     return rowCount;
   }
 
   /** Appends rows (for append-only logs whose rows are unique by construction). */
   public void append(String table, Dataset<Row> rows, long rowCount) {
     long before = rememberVersionBefore(table);
-    plainAppend(table, rows);
-    afterWrite(table, before, rowCount);
+    commits.retry(table, () -> writer(table, rows, "append").save(lakehouse.path(table)));
+    afterWrite(new Undo(table, before, null, true), rowCount);
   }
 
-  /** Appends to an audit log that a rollback must not undo (pipeline_runs). */
+  /** Appends to an audit log that no undo touches (pipeline_runs); new columns merge in. */
   public void appendAudit(String table, Dataset<Row> rows) {
-    plainAppend(table, rows);
-    lakehouse.register(table);
-  }
-
-  private void plainAppend(String table, Dataset<Row> rows) {
-    writer(table, rows, "append", lakehouse.version(table)).save(lakehouse.path(table));
+    commits.retry(table, () -> writer(table, rows, "append").option("mergeSchema", "true").save(lakehouse.path(table)));
   }
 
   /** Replaces the whole table (derived tables recomputed from their inputs). */
@@ -153,73 +189,110 @@ public final class LakehouseRun {
   /** As {@link #overwrite(String, Dataset, long, Column)}, with a row count known once the rows are written. */
   public void overwrite(String table, Dataset<Row> rows, LongSupplier rowCount, Column slice) {
     long before = rememberVersionBefore(table);
-    var writer = writer(table, rows, "overwrite", before);
-    if (before == Lakehouse.ABSENT || slice == null) {
-      writer.option("overwriteSchema", "true");
-    } else {
-      // a newer release may add columns to a derived table: the part it replaces brings them in
-      writer.option("replaceWhere", Predicates.sql(slice)).option("mergeSchema", "true");
+    if (keptNewerState(table, rows, before)) {
+      return;
     }
-    writer.save(lakehouse.path(table));
-    afterWrite(table, before, rowCount.getAsLong());
+    commits.retry(table, () -> replace(table, withAsOfDate(table, rows), slice, "overwrite"));
+    afterWrite(new Undo(table, before, slice, false), rowCount.getAsLong());
   }
 
   /**
    * Merges rows into a table on a condition between {@code t} (target) and {@code s} (source),
-   * built as a Column (see {@link Predicates});
-   * creates the table from the rows when it does not exist.
+   * built as a Column (see {@link Predicates}); creates the table from the rows when it does not
+   * exist. {@code slice} names the rows the merge may update or delete (its undo restores them);
+   * null for an insert-only merge (its undo deletes the rows it inserted).
    */
+  public void merge(
+      String table,
+      Dataset<Row> rows,
+      Column condition,
+      Function<DeltaMergeBuilder, DeltaMergeBuilder> clauses,
+      LongSupplier rowCount,
+      Column slice) {
+    long before = rememberVersionBefore(table);
+    if (keptNewerState(table, rows, before)) {
+      return;
+    }
+    Dataset<Row> source = withAsOfDate(table, rows);
+    commits.retry(table, () -> {
+      if (!lakehouse.exists(table)) {
+        writer(table, source, "append").save(lakehouse.path(table));
+        return;
+      }
+      String stats = statsColumns(table);
+      if (stats != null) {
+        ensureStatsColumns(table, stats);
+      }
+      mergeInto(table, source, condition, clauses);
+    });
+    afterWrite(new Undo(table, before, slice, slice == null), rowCount.getAsLong());
+  }
+
+  /** An insert-only (or otherwise undo-by-own-rows) merge; see the six-argument form. */
   public void merge(
       String table,
       Dataset<Row> rows,
       Column condition,
       Function<DeltaMergeBuilder, DeltaMergeBuilder> clauses,
       long rowCount) {
-    merge(table, rows, condition, clauses, () -> rowCount);
+    merge(table, rows, condition, clauses, () -> rowCount, null);
   }
 
-  /** As {@link #merge(String, Dataset, Column, Function, long)}, with a row count known once the rows are written. */
-  public void merge(
-      String table,
-      Dataset<Row> rows,
-      Column condition,
-      Function<DeltaMergeBuilder, DeltaMergeBuilder> clauses,
-      LongSupplier rowCount) {
-    long before = rememberVersionBefore(table);
-    if (before == Lakehouse.ABSENT) {
-      writer(table, rows, "append", before).save(lakehouse.path(table));
-    } else {
-      String stats = statsColumns(table);
-      if (stats != null) {
-        ensureStatsColumns(table, stats);
-      }
-      SparkSession spark = spark();
-      spark.conf().set(USER_METADATA_CONF, userMetadata(table));
-      try {
-        clauses
-            .apply(DeltaTable.forPath(spark, lakehouse.path(table)).as("t").merge(withProvenance(rows).as("s"), condition))
-            .execute();
-      } finally {
-        spark.conf().unset(USER_METADATA_CONF);
-      }
+  /** One MERGE commit with the run's metadata (the merge builder has no per-commit option). */
+  private synchronized void mergeInto(
+      String table, Dataset<Row> source, Column condition, Function<DeltaMergeBuilder, DeltaMergeBuilder> clauses) {
+    SparkSession spark = spark();
+    spark.conf().set(USER_METADATA_CONF, userMetadata(table));
+    // a newer release may add a column (as_of_date) to a table an older one created
+    spark.conf().set(AUTO_MERGE_CONF, "true");
+    try {
+      clauses
+          .apply(DeltaTable.forPath(spark, lakehouse.path(table)).as("t").merge(withProvenance(source).as("s"), condition))
+          .execute();
+    } finally {
+      spark.conf().unset(USER_METADATA_CONF);
+      spark.conf().unset(AUTO_MERGE_CONF);
     }
-    afterWrite(table, before, rowCount.getAsLong());
   }
 
   /**
-   * A Delta writer of the rows with the run's provenance, for a table that carries its declared
-   * statistics columns ({@link Tables#STATS_COLUMNS}): set as an option when the write creates the
-   * table, and by one ALTER commit first on an existing table that lacks them (a rollback restores
-   * the version before both).
+   * One overwrite commit: the whole table (new layout and schema allowed), or a slice of it (the
+   * rows must match the slice; columns a newer release adds merge in).
    */
-  private DataFrameWriter<Row> writer(String table, Dataset<Row> rows, String mode, long before) {
-    DataFrameWriter<Row> writer =
-        withProvenance(rows).write().format("delta").mode(mode).option("userMetadata", userMetadata(table));
+  private void replace(String table, Dataset<Row> rows, Column slice, String mode) {
+    boolean exists = lakehouse.exists(table);
+    DataFrameWriter<Row> writer = writer(table, withProvenance(rows), mode, userMetadata(table), slice == null);
+    if (!exists || slice == null) {
+      writer.option("overwriteSchema", "true");
+    } else {
+      writer.option("replaceWhere", Predicates.sql(slice)).option("mergeSchema", "true");
+    }
+    writer.save(lakehouse.path(table));
+  }
+
+  /**
+   * A Delta writer of the rows with the run's provenance. A table that is new, or replaced whole,
+   * gets its declared layout: partitioned by project ({@link Tables#PARTITIONED}, so runs for
+   * different projects commit to disjoint files and never conflict) and its statistics columns
+   * ({@link Tables#STATS_COLUMNS}); an existing table that lacks those statistics gets them by one
+   * ALTER commit first. A slice replaced in an older, unpartitioned table keeps that layout until
+   * the next whole replacement.
+   */
+  private DataFrameWriter<Row> writer(String table, Dataset<Row> rows, String mode) {
+    return writer(table, withProvenance(rows), mode, userMetadata(table), false);
+  }
+
+  private DataFrameWriter<Row> writer(String table, Dataset<Row> rows, String mode, String metadata, boolean whole) {
+    boolean exists = lakehouse.exists(table);
+    DataFrameWriter<Row> writer = rows.write().format("delta").mode(mode).option("userMetadata", metadata);
     String stats = statsColumns(table);
-    if (stats != null && before == Lakehouse.ABSENT) {
+    if (stats != null && !exists) {
       writer.option(STATS_COLUMNS_PROPERTY, stats);
     } else if (stats != null) {
       ensureStatsColumns(table, stats);
+    }
+    if ((!exists || whole) && Tables.PARTITIONED.contains(table)) {
+      writer.partitionBy(Columns.PROJECT_ID);
     }
     return writer;
   }
@@ -236,7 +309,7 @@ public final class LakehouseRun {
     }
     spark().conf().set(USER_METADATA_CONF, userMetadata(table));
     try {
-      spark().sql("ALTER TABLE delta.`" + lakehouse.path(table) + "` SET TBLPROPERTIES ('" + STATS_COLUMNS_PROPERTY + "' = '" + stats + "')");
+      lakehouse.setProperty(table, STATS_COLUMNS_PROPERTY, stats);
     } finally {
       spark().conf().unset(USER_METADATA_CONF);
     }
@@ -246,13 +319,42 @@ public final class LakehouseRun {
     return rows.withColumn(Columns.RUN_ID, lit(context.runId()));
   }
 
+  /** Current-state tables carry the logical date their rows were computed for. */
+  private Dataset<Row> withAsOfDate(String table, Dataset<Row> rows) {
+    return Tables.STATE.contains(table) ? rows.withColumn(Columns.AS_OF_DATE, lit(Date.valueOf(context.logicalDate()))) : rows;
+  }
+
+  /**
+   * A backfill (a SUCCEEDED run of this job for a later date covers these rows) keeps the newer
+   * state of a current-state table: the rows are computed all the same, and their digest and count
+   * recorded, so the run's result can be compared with the original run of its date.
+   */
+  private boolean keptNewerState(String table, Dataset<Row> rows, long before) {
+    if (!Tables.STATE.contains(table)) {
+      return false;
+    }
+    String newer = guard.newerRun(lakehouse);
+    if (newer == null) {
+      return false;
+    }
+    Digest.Result digest = Digest.of(withAsOfDate(table, rows));
+    LOG.warn("{}: a newer state is kept ({}); this run's rows ({}, digest {}) are not written", table, newer, digest.rows(), digest.value());
+    synchronized (this) {
+      outputs.put(table, new Output(table, before, before, digest.rows(), digest.value(), newer));
+    }
+    return true;
+  }
+
   private synchronized long rememberVersionBefore(String table) {
     return versionsBefore.computeIfAbsent(table, lakehouse::version);
   }
 
-  private void afterWrite(String table, long before, long rowCount) {
-    lakehouse.register(table);
-    recordOutput(table, before, rowCount);
+  private void afterWrite(Undo undo, long rowCount) {
+    lakehouse.register(undo.table());
+    synchronized (this) {
+      undos.add(undo);
+    }
+    recordOutput(undo.table(), undo.versionBefore(), rowCount);
   }
 
   private synchronized void recordOutput(String table, long before, long rowCount) {
@@ -278,41 +380,78 @@ public final class LakehouseRun {
   }
 
   /**
-   * Puts every table this run changed back to its version before the run: RESTORE for tables that
-   * existed, removal for tables the run created. Best effort: every table is tried.
+   * Takes back this run's writes, newest first, touching only what the run owns: a slice it
+   * replaced is replaced again by the slice's rows at the version before the run (other slices,
+   * which other runs may have committed since, are left alone); rows it added are deleted by
+   * their run id. Each undo is a commit of its own, retried on conflicts like any write. Best
+   * effort: every write is tried; a {@code kill -9} leaves no chance to undo, which is why every
+   * write also converges on rerun.
    *
-   * @return the tables that were rolled back
+   * @return the tables whose writes were taken back
    */
-  public List<String> rollback() {
-    List<String> rolledBack = new ArrayList<>();
-    for (Map.Entry<String, Long> entry : versionsBefore.entrySet()) {
-      String table = entry.getKey();
-      long before = entry.getValue();
+  public List<String> undo() {
+    List<String> undone = new ArrayList<>();
+    List<Undo> todo;
+    synchronized (this) {
+      todo = new ArrayList<>(undos);
+      undos.clear();
+    }
+    Collections.reverse(todo);
+    for (Undo u : todo) {
       try {
-        long now = lakehouse.version(table);
-        if (now == before) {
-          continue;
+        commits.retry(u.table(), () -> undoOne(u));
+        if (!undone.contains(u.table())) {
+          undone.add(u.table());
         }
-        if (before == Lakehouse.ABSENT) {
-          lakehouse.unregister(table);
-          Path path = new Path(lakehouse.path(table));
-          FileSystem fs = path.getFileSystem(spark().sparkContext().hadoopConfiguration());
-          fs.delete(path, true);
-        } else {
-          spark().conf().set(USER_METADATA_CONF, userMetadata(table));
-          try {
-            DeltaTable.forPath(spark(), lakehouse.path(table)).restoreToVersion(before);
-          } finally {
-            spark().conf().unset(USER_METADATA_CONF);
-          }
-        }
-        rolledBack.add(table);
-        LOG.warn("Rolled back table {} to version {}", table, before);
-      } catch (IOException | RuntimeException e) {
-        LOG.error("Could not roll back table {} to version {}", table, before, e);
+        LOG.warn("Took back run {}'s write to {}", context.runId(), u.table());
+      } catch (RuntimeException e) {
+        LOG.error("Could not take back run {}'s write to {}", context.runId(), u.table(), e);
       }
     }
-    outputs.clear();
-    return rolledBack;
+    synchronized (this) {
+      outputs.clear();
+    }
+    return undone;
+  }
+
+  private void undoOne(Undo u) {
+    if (!lakehouse.exists(u.table())) {
+      return;
+    }
+    String previous = "undo of run " + context.runId();
+    if (u.ownRowsOnly() || u.versionBefore() == Lakehouse.ABSENT) {
+      Column mine = col(Columns.RUN_ID).equalTo(lit(context.runId()));
+      withMetadata(u.table(), previous, () -> DeltaTable.forPath(spark(), lakehouse.path(u.table())).delete(mine));
+      return;
+    }
+    Dataset<Row> earlier = lakehouse.read(u.table(), u.versionBefore());
+    Dataset<Row> restored = u.slice() == null ? earlier : earlier.where(u.slice());
+    // the earlier rows keep their own run ids: written as they were, not as this run's
+    DataFrameWriter<Row> writer = writer(u.table(), restored, "overwrite", undoMetadata(u.table(), previous), u.slice() == null);
+    if (u.slice() == null) {
+      writer.option("overwriteSchema", "true");
+    } else {
+      writer.option("replaceWhere", Predicates.sql(u.slice())).option("mergeSchema", "true");
+    }
+    writer.save(lakehouse.path(u.table()));
+  }
+
+  private synchronized void withMetadata(String table, String note, Runnable commit) {
+    spark().conf().set(USER_METADATA_CONF, undoMetadata(table, note));
+    try {
+      commit.run();
+    } finally {
+      spark().conf().unset(USER_METADATA_CONF);
+    }
+  }
+
+  private String undoMetadata(String table, String note) {
+    try {
+      ObjectNode node = (ObjectNode) JSON.readTree(userMetadata(table));
+      node.put("operation", note);
+      return node.toString();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * The one way user values (project ids, steps, dates) reach a predicate: as Column expressions
@@ -21,6 +23,11 @@ public final class Predicates {
   /** The rows of one project; every row when project is null. */
   public static Column project(String project) {
     return project == null ? null : equalTo("project_id", project);
+  }
+
+  /** The table's rows of one project; the table itself when project or table is null. */
+  public static Dataset<Row> onlyProject(Dataset<Row> table, String project) {
+    return table == null || project == null ? table : table.where(project(project));
   }
 
   /** {@code a AND b}, where either may be null (no condition). */
@@ -43,5 +50,10 @@ public final class Predicates {
    */
   public static String sql(Column predicate) {
     return predicate.expr().sql();
+  }
+
+  /** A string as a SQL literal, rendered (and escaped) by Spark, for statements without parameters (DDL). */
+  public static String literal(String value) {
+    return lit(value).expr().sql();
   }
 }

@@ -1,11 +1,16 @@
 package io.annolake.common.provenance;
 
+import java.io.IOException;
+import java.net.JarURLConnection;
+import java.net.URL;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.UUID;
+import java.util.jar.Attributes;
+import java.util.jar.Manifest;
 
 /**
  * Who is running what: the run id every output row carries, and the context every Delta commit
@@ -44,13 +49,57 @@ public record RunContext(
     return new RunContext(id, job, date, currentCodeVersion(), configHash, now, Map.copyOf(params));
   }
 
-  /** The code version: -Dannolake.code.version (set by bin/annolake from git), else the jar's. */
+  /**
+   * The end of the logical date (its last microsecond, UTC; Spark timestamps have microsecond
+   * precision): a run for date D reads the answers submitted up to here.
+   */
+  public Instant endOfLogicalDate() {
+    return endOf(logicalDate);
+  }
+
+  /** The last microsecond of a UTC date. */
+  public static Instant endOf(LocalDate date) {
+    return date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minus(1, java.time.temporal.ChronoUnit.MICROS);
+  }
+
+  /**
+   * The code version: -Dannolake.code.version when given, else the manifest of the jar this class
+   * runs from ({@code 0.1.0-SNAPSHOT+270c710}, "-dirty" when built with local changes; the build
+   * writes it), else "dev" (classes outside a jar, as in the tests).
+   */
   public static String currentCodeVersion() {
-    String fromLauncher = System.getProperty("annolake.code.version");
-    if (fromLauncher != null && !fromLauncher.isBlank()) {
-      return fromLauncher;
+    String given = System.getProperty("annolake.code.version");
+    if (given != null && !given.isBlank()) {
+      return given;
     }
-    String fromJar = RunContext.class.getPackage().getImplementationVersion();
-    return fromJar != null ? fromJar : "dev";
+    Manifest manifest = jarManifest(RunContext.class);
+    return manifest == null ? "dev" : codeVersion(manifest.getMainAttributes());
+  }
+
+  /** The version and commit a jar's manifest names, e.g. {@code 0.1.0+270c710}; "dev" without a version. */
+  static String codeVersion(Attributes attributes) {
+    String version = attributes.getValue(Attributes.Name.IMPLEMENTATION_VERSION);
+    String commit = attributes.getValue(COMMIT_ATTRIBUTE);
+    if (version == null || version.isBlank()) {
+      return "dev";
+    }
+    // An unfilled placeholder means the build saw no git repository.
+    return commit == null || commit.isBlank() || commit.startsWith("${") ? version : version + "+" + commit;
+  }
+
+  /** Manifest attribute holding the git commit the jar was built from. */
+  static final String COMMIT_ATTRIBUTE = "Annolake-Commit";
+
+  private static Manifest jarManifest(Class<?> type) {
+    URL url = type.getResource(type.getSimpleName() + ".class");
+    if (url == null || !"jar".equals(url.getProtocol())) {
+      return null;
+    }
+    try {
+      JarURLConnection connection = (JarURLConnection) url.openConnection();
+      return connection.getManifest();
+    } catch (IOException e) {
+      return null;
+    }
   }
 }

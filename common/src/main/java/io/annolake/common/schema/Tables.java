@@ -2,6 +2,7 @@ package io.annolake.common.schema;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Names of the lakehouse tables: the public table contract (see docs/ARCHITECTURE.md). */
 public final class Tables {
@@ -70,19 +71,41 @@ public final class Tables {
 
   /**
    * Columns Delta keeps min/max statistics of (data skipping) in the large derived tables, set when
-   * the table is created: project and step only. Their files hold rows in item hash order, so any
-   * column that varies within a run's output (item id, label, decision, confidence, priority,
-   * guideline version, day) spans its whole range in every file and skips nothing, while Delta
-   * compares and copies each such value per row for its min/max. Project and step do skip: a
-   * {@code --project} run writes files of that project only. Tables not listed keep Delta's
-   * default, the first 32 columns.
+   * the table is created: step only. Their files hold rows in item hash order, so any column that
+   * varies within a run's output (item id, label, decision, confidence, priority, guideline
+   * version, day) spans its whole range in every file and skips nothing, while Delta compares and
+   * copies each such value per row for its min/max. Project is the partition column (pruned
+   * without statistics). Tables not listed keep Delta's default, the first 32 columns.
    */
   public static final Map<String, List<String>> STATS_COLUMNS =
       Map.of(
-          ITEM_AGREEMENT, List.of("project_id", "step"),
-          WORKER_PAIR_AGREEMENT, List.of("project_id", "step"),
-          CONSENSUS_LABELS, List.of("project_id", "step"),
-          ESCALATIONS, List.of("project_id", "step"));
+          ITEM_AGREEMENT, List.of("step"),
+          WORKER_PAIR_AGREEMENT, List.of("step"),
+          CONSENSUS_LABELS, List.of("step"),
+          ESCALATIONS, List.of("step"));
+
+  /**
+   * Derived tables partitioned by project_id: a run for one project replaces or adds files of its
+   * own partition only, so Delta proves runs for different projects disjoint and never fails one
+   * of them on the other's commit.
+   */
+  public static final Set<String> PARTITIONED =
+      Set.of(
+          WORKER_QUALITY, WORKER_STATUS_EVENTS, WORKER_STATUS_INTERVALS, PAUSED_WORKERS, GOLD_ITEM_HEALTH,
+          WORKER_REINSTATEMENTS, AGREEMENT_SUMMARY, ITEM_AGREEMENT, WORKER_PAIR_AGREEMENT, WORKER_AGREEMENT,
+          CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS, ANOMALY_FLAGS, WORKER_DAILY_METRICS, RELABEL_QUEUE, WORKER_ROUTING);
+
+  /**
+   * Current-state tables: each holds the state as of the latest logical date its job ran for
+   * (rows carry {@code as_of_date}); a backfill of an older date computes its result but keeps the
+   * newer state (io.annolake.common.io.StateGuard). The windowed anomaly tables and the append-only
+   * logs are keyed by date already and are not in this set.
+   */
+  public static final Set<String> STATE =
+      Set.of(
+          WORKER_QUALITY, WORKER_STATUS_INTERVALS, PAUSED_WORKERS, GOLD_ITEM_HEALTH, AGREEMENT_SUMMARY,
+          ITEM_AGREEMENT, WORKER_PAIR_AGREEMENT, WORKER_AGREEMENT, CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS,
+          RELABEL_QUEUE, WORKER_ROUTING);
 
   private Tables() {}
 }

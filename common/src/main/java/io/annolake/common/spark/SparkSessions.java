@@ -2,18 +2,50 @@ package io.annolake.common.spark;
 
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /** Builds the SparkSession every job runs in: Delta enabled, UTC, the configured catalog. */
 public final class SparkSessions {
+  /** Schemes Delta reaches S3 through; its default LogStore there is safe for one writing driver only. */
+  private static final Set<String> S3_SCHEMES = Set.of("s3", "s3a", "s3n");
+
+  /** Delta LogStores that make concurrent commits from several drivers safe on S3. */
+  static final Set<String> MULTI_WRITER_S3_LOG_STORES = Set.of("io.delta.storage.S3DynamoDBLogStore");
+
+  /** The options Spark needs on Java 17 (those of Spark's own build), for executors on a cluster. */
+  static final String JAVA17_OPTIONS =
+      String.join(
+          " ",
+          "-XX:+IgnoreUnrecognizedVMOptions",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED",
+          "--add-opens=java.base/java.net=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+          "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+          "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+          "-Djdk.reflect.useDirectMethodHandle=false",
+          "-Dio.netty.tryReflectionSetAccessible=true");
+
   private SparkSessions() {}
 
   /**
-   * Returns the active session if there is one (spark-submit, notebooks, tests), else a new one
-   * from the configuration.
+   * Returns the active session if there is one (notebooks, tests), else a new one from the
+   * configuration (spark-submit sets spark.* properties, which win over the configuration). Either
+   * way the lakehouse is checked against the session's settings first.
    */
   public static SparkSession getOrCreate(AnnolakeConfig config, String lakehouseRoot) {
     SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
@@ -21,12 +53,17 @@ public final class SparkSessions {
       active = SparkSession.getDefaultSession().getOrElse(() -> null);
     }
     if (active != null) {
+      checkLogStore(config, lakehouseRoot, active.sparkContext().getConf());
       return active;
     }
-    return SparkSession.builder().config(conf(config, lakehouseRoot)).getOrCreate();
+    SparkSession spark = SparkSession.builder().config(conf(config, lakehouseRoot)).getOrCreate();
+    if (!spark.sparkContext().isLocal()) {
+      ExecutorWatchdog.install(spark.sparkContext(), config.duration("annolake.spark.executor-loss-timeout"));
+    }
+    return spark;
   }
 
-  /** The Spark settings annolake needs, from the configuration. */
+  /** The Spark settings annolake needs, from the configuration; checks the lakehouse against them. */
   public static SparkConf conf(AnnolakeConfig config, String lakehouseRoot) {
     SparkConf conf = new SparkConf(true);
     if (!conf.contains("spark.master")) {
@@ -45,16 +82,54 @@ public final class SparkSessions {
     conf.set("spark.sql.ansi.enabled", "false");
     conf.setIfMissing("spark.ui.enabled", "false");
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-    if (conf.get("spark.master").startsWith("local")) {
+    String master = conf.get("spark.master");
+    if (master.startsWith("local")) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+    } else {
+      // Executors are separate JVMs: they need the same Java 17 options as the driver.
+      conf.setIfMissing("spark.executor.extraJavaOptions", JAVA17_OPTIONS);
     }
+    catalog(conf, config, lakehouseRoot);
+    for (Map.Entry<String, String> e : config.stringMap("annolake.spark.extra").entrySet()) {
+      conf.set(e.getKey(), e.getValue());
+    }
+    checkLogStore(config, lakehouseRoot, conf);
+    return conf;
+  }
+
+  /**
+   * Catalog settings. Never derives a local folder from a remote root: the warehouse (where
+   * CREATE DATABASE puts its folder) is a URI under the root, and the embedded metastore refuses a
+   * remote root.
+   */
+  private static void catalog(SparkConf conf, AnnolakeConfig config, String lakehouseRoot) {
+    String root = rootUri(lakehouseRoot);
+    conf.setIfMissing("spark.sql.warehouse.dir", root + "/_catalog/warehouse");
     String catalog = config.string("annolake.lakehouse.catalog");
+    String metastoreUri = config.string("annolake.lakehouse.metastore-uri");
     switch (catalog) {
+      case "in-memory" -> conf.set("spark.sql.catalogImplementation", "in-memory");
       case "hive" -> {
-        Path catalogDir = Path.of(lakehouseRoot).toAbsolutePath().resolve("_catalog");
+        if (metastoreUri.isBlank()) {
+          throw new ConfigException(
+              "Missing value for key 'annolake.lakehouse.metastore-uri': catalog 'hive' needs the shared metastore's"
+                  + " URI (e.g. thrift://metastore:9083); catalog 'hive-embedded' is a single-process local one");
+        }
         conf.set("spark.sql.catalogImplementation", "hive");
-        conf.set("spark.sql.warehouse.dir", catalogDir.resolve("warehouse").toString());
+        conf.set("spark.hadoop.hive.metastore.uris", metastoreUri);
+      }
+      case "hive-embedded" -> {
+        URI uri = URI.create(root);
+        if (!"file".equals(uri.getScheme())) {
+          throw new ConfigException(
+              "Invalid value 'hive-embedded' for key 'annolake.lakehouse.catalog': the embedded metastore lives in a"
+                  + " local folder, and the lakehouse root "
+                  + lakehouseRoot
+                  + " is not local; use catalog 'hive' with annolake.lakehouse.metastore-uri, or 'in-memory'");
+        }
+        Path catalogDir = Path.of(uri).resolve("_catalog");
+        conf.set("spark.sql.catalogImplementation", "hive");
         conf.set(
             "spark.hadoop.javax.jdo.option.ConnectionURL",
             "jdbc:derby:;databaseName=" + catalogDir.resolve("metastore_db") + ";create=true");
@@ -62,14 +137,53 @@ public final class SparkSessions {
         conf.set("spark.hadoop.hive.metastore.schema.verification", "false");
         System.setProperty("derby.stream.error.file", catalogDir.resolve("derby.log").toString());
       }
-      case "in-memory" -> conf.set("spark.sql.catalogImplementation", "in-memory");
       default ->
           throw new ConfigException(
-              "Invalid value '" + catalog + "' for key 'annolake.lakehouse.catalog': expected hive or in-memory");
+              "Invalid value '"
+                  + catalog
+                  + "' for key 'annolake.lakehouse.catalog': expected in-memory, hive or hive-embedded");
     }
-    for (Map.Entry<String, String> e : config.stringMap("annolake.spark.extra").entrySet()) {
-      conf.set(e.getKey(), e.getValue());
+    if (!metastoreUri.isBlank() && !"hive".equals(catalog)) {
+      throw new ConfigException(
+          "Invalid value '" + metastoreUri + "' for key 'annolake.lakehouse.metastore-uri': used only with catalog 'hive'");
     }
-    return conf;
+  }
+
+  /**
+   * Refuses an S3 lakehouse whose Delta LogStore is safe for one writing driver only (Delta's
+   * default there: S3 has no put-if-absent, so two drivers committing the same version both
+   * succeed and one commit is lost), unless the configuration says a single driver writes.
+   */
+  static void checkLogStore(AnnolakeConfig config, String lakehouseRoot, SparkConf conf) {
+    String scheme = URI.create(rootUri(lakehouseRoot)).getScheme().toLowerCase(Locale.ROOT);
+    if (!S3_SCHEMES.contains(scheme) || config.bool("annolake.lakehouse.single-writer")) {
+      return;
+    }
+    String key = "spark.delta.logStore." + scheme + ".impl";
+    String logStore = conf.get(key, conf.get("spark.delta.logStore.class", ""));
+    if (!MULTI_WRITER_S3_LOG_STORES.contains(logStore)) {
+      throw new ConfigException(
+          "Invalid value '"
+              + lakehouseRoot
+              + "' for key 'annolake.lakehouse.root': Delta on S3 needs a LogStore that is safe with several writing"
+              + " drivers: set "
+              + key
+              + " = io.delta.storage.S3DynamoDBLogStore (in annolake.spark.extra or spark-submit --conf; docs/CLUSTER.md),"
+              + " or annolake.lakehouse.single-writer = true if one driver at a time writes this lakehouse"
+              + (logStore.isEmpty() ? "" : " (" + key + " is '" + logStore + "')"));
+    }
+  }
+
+  /**
+   * The root as a URI without a trailing slash: a local path becomes an absolute file URI, a URI
+   * with a scheme stays as it is (as {@code Lakehouse} resolves it).
+   */
+  static String rootUri(String root) {
+    URI uri = URI.create(root.replace(" ", "%20"));
+    String normalized =
+        uri.getScheme() != null && uri.getScheme().length() > 1
+            ? root
+            : Path.of(root).toAbsolutePath().normalize().toUri().toString();
+    return normalized.endsWith("/") ? normalized.substring(0, normalized.length() - 1) : normalized;
   }
 }

@@ -17,7 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Wide tables are created with statistics on their filter columns only (Tables.STATS_COLUMNS). */
+/** Wide tables are created with statistics on their filter columns only (Tables.STATS_COLUMNS), partitioned by project. */
 class LakehouseRunStatsTest {
   private final SparkSession spark = SparkTestSession.get();
 
@@ -31,9 +31,9 @@ class LakehouseRunStatsTest {
     run.overwrite(Tables.ESCALATIONS, rows, 1);
     run.overwrite("plain_table", rows, 1);
 
-    assertThat(lakehouse.properties(Tables.ESCALATIONS)).containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "project_id,step");
+    assertThat(lakehouse.properties(Tables.ESCALATIONS)).containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "step");
     assertThat(statsColumns(lakehouse.path(Tables.ESCALATIONS)))
-        .containsExactlyInAnyOrder("project_id", "step");
+        .containsExactlyInAnyOrder("step"); // project_id is the partition column: pruned without statistics
     // Undeclared tables keep Delta's default: every column (run_id included).
     assertThat(statsColumns(lakehouse.path("plain_table"))).contains("reason", "run_id");
   }
@@ -48,8 +48,9 @@ class LakehouseRunStatsTest {
     new LakehouseRun(lakehouse, RunContext.create("r2", "test", null, "h", Map.of())).overwrite(Tables.ESCALATIONS, rows, 1);
 
     assertThat(lakehouse.properties(Tables.ESCALATIONS))
-        .containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "project_id,step");
+        .containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "step");
     assertThat(lakehouse.version(Tables.ESCALATIONS)).isEqualTo(2); // one ALTER commit, then the write
+    assertThat(lakehouse.partitionColumns(Tables.ESCALATIONS)).containsExactly("project_id"); // laid out anew
   }
 
   @Test
@@ -60,7 +61,7 @@ class LakehouseRunStatsTest {
 
     new LakehouseRun(lakehouse, RunContext.create("r3", "test", null, "h", Map.of())).overwrite(Tables.ESCALATIONS, rows, 1);
 
-    assertThat(lakehouse.properties(Tables.ESCALATIONS)).containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "project_id,step");
+    assertThat(lakehouse.properties(Tables.ESCALATIONS)).containsEntry(LakehouseRun.STATS_COLUMNS_PROPERTY, "step");
   }
 
   /** Columns with a min value in the stats of the table's data files. */

@@ -2,6 +2,7 @@ package io.annolake.jobs.agreement;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -34,6 +35,7 @@ import io.annolake.jobs.JobShell;
 import io.annolake.jobs.JobSteps;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,15 +166,12 @@ public final class AgreementJob implements Callable<Integer> {
    */
   public static Result agreement(LakehouseRun run, ProgressReporter progress, AgreementSettings settings, String project)
       throws Exception {
-    Dataset<Row> annotations = run.readPinned(Tables.ANNOTATIONS);
-    if (project != null) {
-      annotations = annotations.where(col("project_id").equalTo(project));
-    }
+    Dataset<Row> annotations = run.readPinned(Tables.ANNOTATIONS)
+        .where(col("submitted_at").leq(lit(Timestamp.from(run.context().endOfLogicalDate()))));
+    annotations = Predicates.onlyProject(annotations, project);
     Dataset<Row> schemas = run.readPinnedIfExists(Tables.LABEL_SCHEMAS);
     Dataset<Row> consensus = run.readPinnedIfExists(Tables.CONSENSUS_LABELS);
-    if (consensus != null && project != null) {
-      consensus = consensus.where(col("project_id").equalTo(project));
-    }
+    consensus = Predicates.onlyProject(consensus, project);
     SparkSession spark = run.spark();
     JobSteps steps = new JobSteps(progress);
     steps.start("grouping answers by item");
@@ -240,12 +239,16 @@ public final class AgreementJob implements Callable<Integer> {
     if (known >= 0) {
       return known;
     }
-    boolean committed =
-        run.outputs().stream().anyMatch(o -> o.table().equals(table) && o.versionAfter() != o.versionBefore());
-    if (!committed) {
+    LakehouseRun.Output out = run.outputs().stream().filter(o -> o.table().equals(table)).findFirst().orElseThrow();
+    if (out.keptNewerState() != null) {
+      return out.rows(); // a backfill's rows, counted, not written
+    }
+    if (out.versionAfter() == out.versionBefore()) {
       return 0; // nothing to write and nothing to replace: Delta made no commit
     }
-    return Long.parseLong(run.lakehouse().lastCommit(table).metrics().getOrDefault("numOutputRows", "0"));
+    // this run's own commit: runs for other projects may have committed to the table since
+    return Long.parseLong(run.lakehouse().commitOf(table, out.versionBefore(), out.versionAfter(), run.context().runId())
+        .metrics().getOrDefault("numOutputRows", "0"));
   }
 
   /** The most contested items of a written item_agreement table (highest entropy first). */

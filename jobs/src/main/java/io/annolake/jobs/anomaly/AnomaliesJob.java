@@ -105,9 +105,9 @@ public final class AnomaliesJob implements Callable<Integer> {
     Timestamp from = Timestamp.from(first.atStartOfDay(ZoneOffset.UTC).toInstant());
     Timestamp until = Timestamp.from(last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
 
-    Dataset<Row> annotations = scoped(run.readPinned(Tables.ANNOTATIONS), project);
-    Dataset<Row> consensus = scoped(run.readPinnedIfExists(Tables.CONSENSUS_LABELS), project);
-    Dataset<Row> gold = scoped(run.readPinnedIfExists(Tables.GOLD_LABELS), project);
+    Dataset<Row> annotations = Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project);
+    Dataset<Row> consensus = Predicates.onlyProject(run.readPinnedIfExists(Tables.CONSENSUS_LABELS), project);
+    Dataset<Row> gold = Predicates.onlyProject(run.readPinnedIfExists(Tables.GOLD_LABELS), project);
     Set<AnomalyCode> enabled = EnumSet.allOf(AnomalyCode.class);
     Map<String, String> skipped = new TreeMap<>();
     if (consensus == null) {
@@ -183,7 +183,7 @@ public final class AnomaliesJob implements Callable<Integer> {
     if (!from.isBefore(until)) {
       return null;
     }
-    Dataset<Row> metrics = scoped(run.readPinnedIfExists(Tables.WORKER_DAILY_METRICS), project);
+    Dataset<Row> metrics = Predicates.onlyProject(run.readPinnedIfExists(Tables.WORKER_DAILY_METRICS), project);
     Dataset<Row> runs = run.readPinnedIfExists(Tables.PIPELINE_RUNS);
     if (metrics == null || runs == null) {
       return null;
@@ -195,7 +195,4 @@ public final class AnomaliesJob implements Callable<Integer> {
         .join(succeeded, scala.collection.JavaConverters.asScalaBuffer(List.of("run_id")).toSeq(), "left_semi");
   }
 
-  private static Dataset<Row> scoped(Dataset<Row> table, String project) {
-    return table == null || project == null ? table : table.where(col("project_id").equalTo(project));
-  }
 }

@@ -23,6 +23,7 @@ import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
 import io.annolake.jobs.JobSteps;
+import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,18 +109,21 @@ public final class ConsensusJob implements Callable<Integer> {
     Map<String, Long> steps = new LinkedHashMap<>();
     long t0 = System.nanoTime();
 
-    Dataset<Row> intervals = onlyProject(run.readPinnedIfExists(Tables.WORKER_STATUS_INTERVALS), project);
-    Dataset<Row> annotations = onlyProject(run.readPinned(Tables.ANNOTATIONS), project);
+    // the answers and decisions up to the end of the logical date: a backfill sees what its date saw
+    Timestamp cutoff = Timestamp.from(run.context().endOfLogicalDate());
+    Dataset<Row> intervals = Predicates.onlyProject(run.readPinnedIfExists(Tables.WORKER_STATUS_INTERVALS), project);
+    Dataset<Row> annotations =
+        Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project).where(col("submitted_at").leq(lit(cutoff)));
     ConsensusComputation.Inputs inputs =
         new ConsensusComputation.Inputs(
             annotations,
-            onlyProject(run.readPinnedIfExists(Tables.GOLD_LABELS), project),
-            onlyProject(run.readPinnedIfExists(Tables.ADJUDICATIONS), project),
-            onlyProject(run.readPinnedIfExists(Tables.LABEL_SCHEMAS), project),
+            Predicates.onlyProject(run.readPinnedIfExists(Tables.GOLD_LABELS), project),
+            until(Predicates.onlyProject(run.readPinnedIfExists(Tables.ADJUDICATIONS), project), "decided_at", cutoff),
+            Predicates.onlyProject(run.readPinnedIfExists(Tables.LABEL_SCHEMAS), project),
             intervals,
             FlagExclusions.flaggedAnswers(
-                annotations, onlyProject(run.readPinnedIfExists(Tables.ANOMALY_FLAGS), project), settings.excludeFlags()),
-            onlyProject(run.readPinnedIfExists(Tables.GUIDELINES), project));
+                annotations, Predicates.onlyProject(run.readPinnedIfExists(Tables.ANOMALY_FLAGS), project), settings.excludeFlags()),
+            until(Predicates.onlyProject(run.readPinnedIfExists(Tables.GUIDELINES), project), "effective_at", cutoff));
 
     progress.step("indexing and fitting " + method.name());
     loadFileLists(progress, inputs);
@@ -191,33 +195,33 @@ public final class ConsensusJob implements Callable<Integer> {
     return now;
   }
 
-  private static Dataset<Row> onlyProject(Dataset<Row> table, String project) {
-    return table == null || project == null ? table : table.where(col("project_id").equalTo(project));
+  private static Dataset<Row> until(Dataset<Row> table, String column, Timestamp cutoff) {
+    return table == null ? null : table.where(col(column).leq(lit(cutoff)));
   }
+
 
   /**
    * The whole table is replaced; with --project only that project's rows are, and of those only the
-   * rows whose content changed (every column but run_id) are updated: on the same inputs none, so
-   * each row keeps the run that computed it, and under a per-item method (mv) only the items whose
-   * answers changed. (Delta still rewrites the files that hold the project's rows.)
+   * rows whose content changed (every column but the provenance: run_id, as_of_date) are updated:
+   * on the same inputs none, so each row keeps the run that computed it, and under a per-item method
+   * (mv) only the items whose answers changed. (Delta still rewrites the files that hold the
+   * project's rows.) The project's literal in the ON condition confines the MERGE to its partition,
+   * so runs for other projects do not conflict with it.
    */
   private static void write(LakehouseRun run, String table, Dataset<Row> rows, String project, LongSupplier count, Column key) {
+    Column slice = Predicates.project(project);
     if (project == null || !run.lakehouse().exists(table)) {
-      if (project == null) {
-        run.overwrite(table, rows, count, null);
-      } else {
-        run.merge(table, rows, lit(false), m -> m.whenNotMatched().insertAll(), count);
-      }
+      run.overwrite(table, rows, count, slice);
       return;
     }
-    Column on = Predicates.sameKeys("project_id", "step").and(key);
     Column mine = col("t.project_id").equalTo(lit(project));
+    Column on = mine.and(Predicates.sameKeys("project_id", "step")).and(key);
     Column same = lit(true);
     for (String c : rows.columns()) {
       same = same.and(col("t.`" + c + "`").eqNullSafe(col("s.`" + c + "`")));
     }
     Column changed = not(same);
     run.merge(table, rows, on,
-        m -> m.whenMatched(changed).updateAll().whenNotMatched().insertAll().whenNotMatchedBySource(mine).delete(), count);
+        m -> m.whenMatched(changed).updateAll().whenNotMatched().insertAll().whenNotMatchedBySource(mine).delete(), count, slice);
   }
 }

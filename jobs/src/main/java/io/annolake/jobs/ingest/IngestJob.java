@@ -103,10 +103,19 @@ public final class IngestJob implements Callable<Integer> {
     }
     Result result =
         JobShell.run(
-            global, "ingest", params, Map.of(),
+            global, "ingest", params, Map.of(), lockScope(recordKind),
             (run, progress, config) -> ingest(run, progress, config, source, recordKind, project, landingFormat));
     System.out.println(result);
     return 0;
+  }
+
+  /**
+   * Ingests of one record kind run one at a time (they share its silver table and the files' batch
+   * records); other kinds, and every other job, go on beside them. ({@code --project} only names
+   * the project of records that carry none.)
+   */
+  static String lockScope(RecordKind kind) {
+    return "kind:" + kind.cliName();
   }
 
   /**
@@ -135,7 +144,7 @@ public final class IngestJob implements Callable<Integer> {
       results.add(
           JobShell.run(
               global.forJob(null, kind.cliName()), "ingest", Map.of("source", source, "kind", kind.cliName()), overrides,
-              (run, progress, config) -> ingest(run, progress, config, source, kind, null, null)));
+              lockScope(kind), (run, progress, config) -> ingest(run, progress, config, source, kind, null, null)));
     }
     return results;
   }

@@ -7,6 +7,7 @@ import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.Predicates;
+import io.annolake.common.provenance.RunContext;
 import io.annolake.common.quality.GoldAnswers;
 import io.annolake.common.quality.QualitySettings;
 import io.annolake.common.quality.StatusTimeline;
@@ -21,7 +22,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -91,16 +91,11 @@ public final class WorkerQualityJob implements Callable<Integer> {
     }
     Result result =
         JobShell.run(global, "worker-quality", params, Map.of(), (run, progress, config) -> {
-          Instant instant = asOf != null ? parseAsOf(asOf) : endOf(run.context().logicalDate());
+          Instant instant = asOf != null ? parseAsOf(asOf) : run.context().endOfLogicalDate();
           return run(run, progress, config, project, instant, reinstateFile);
         });
     System.out.println(result);
     return 0;
-  }
-
-  /** The last microsecond of a UTC date (Spark timestamps have microsecond precision). */
-  static Instant endOf(LocalDate date) {
-    return date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minus(1, ChronoUnit.MICROS);
   }
 
   static Instant parseAsOf(String value) {
@@ -111,7 +106,7 @@ public final class WorkerQualityJob implements Callable<Integer> {
         return LocalDateTime.parse(value.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
       } catch (DateTimeParseException notLocal) {
         try {
-          return endOf(LocalDate.parse(value));
+          return RunContext.endOf(LocalDate.parse(value));
         } catch (DateTimeParseException e) {
           throw new ConfigException(
               "Invalid value '" + value + "' for option '--as-of': expected an ISO-8601 instant, date-time or date");
@@ -129,15 +124,15 @@ public final class WorkerQualityJob implements Callable<Integer> {
       Reinstatements.land(run, reinstateFile);
     }
     Timestamp cutoff = Timestamp.from(asOf);
-    Dataset<Row> annotations = scoped(run.readPinned(Tables.ANNOTATIONS), project).where(col("submitted_at").leq(lit(cutoff)));
-    Dataset<Row> gold = scoped(run.readPinned(Tables.GOLD_LABELS), project);
+    Dataset<Row> annotations = Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project).where(col("submitted_at").leq(lit(cutoff)));
+    Dataset<Row> gold = Predicates.onlyProject(run.readPinned(Tables.GOLD_LABELS), project);
     Dataset<Row> adjudications = settings.adjudicationsAsGold() ? run.readPinnedIfExists(Tables.ADJUDICATIONS) : null;
     if (adjudications != null) {
-      adjudications = scoped(adjudications, project).where(col("decided_at").leq(lit(cutoff)));
+      adjudications = Predicates.onlyProject(adjudications, project).where(col("decided_at").leq(lit(cutoff)));
     }
     Dataset<Row> reinstatements = run.readPinnedIfExists(Tables.WORKER_REINSTATEMENTS);
     if (reinstatements != null) {
-      reinstatements = scoped(reinstatements, project).where(col("reinstated_at").leq(lit(cutoff)));
+      reinstatements = Predicates.onlyProject(reinstatements, project).where(col("reinstated_at").leq(lit(cutoff)));
     }
 
     progress.step("judging gold answers");
@@ -180,9 +175,6 @@ public final class WorkerQualityJob implements Callable<Integer> {
     }
   }
 
-  private static Dataset<Row> scoped(Dataset<Row> table, String project) {
-    return project == null ? table : table.where(col("project_id").equalTo(project));
-  }
 
   /** Derived tables: replaced whole, or only the project's rows with --project. */
   private static void replace(LakehouseRun run, String table, Dataset<Row> rows, String project, long count) {
@@ -193,7 +185,11 @@ public final class WorkerQualityJob implements Callable<Integer> {
     }
   }
 
-  /** Insert-only MERGE on the deterministic event_id: a rerun or a retry adds nothing twice. */
+  /**
+   * Appends the events the log lacks (by their deterministic event_id): a rerun or a retry adds
+   * nothing twice. A blind append under the project's run lock, so runs for other projects never
+   * conflict with it (a MERGE would read, and so conflict with, every partition).
+   */
   private static long appendEvents(LakehouseRun run, Dataset<Row> events, Instant asOf) {
     Dataset<Row> rows = events.withColumn("recorded_as_of", lit(Timestamp.from(asOf)))
         .withColumn("logical_date", lit(java.sql.Date.valueOf(run.context().logicalDate())));
@@ -203,7 +199,7 @@ public final class WorkerQualityJob implements Callable<Integer> {
     long count = fresh.count();
     // An empty audit log is created too, so a platform polling it finds the table from day one.
     if (count > 0 || existing == null) {
-      run.merge(Tables.WORKER_STATUS_EVENTS, fresh, Predicates.sameKeys("event_id"), m -> m.whenNotMatched().insertAll(), count);
+      run.append(Tables.WORKER_STATUS_EVENTS, fresh, count);
     }
     return count;
   }

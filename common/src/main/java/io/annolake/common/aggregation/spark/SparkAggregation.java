@@ -39,8 +39,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * when there are many partitions), so a re-run gives bit-identical results. Nothing per answer
  * reaches the driver; only worker and label ids (the dictionaries of the state) are collected.
  *
- * <p>Lineage stays one step long: every iteration is a fresh map over the cached, locally
- * checkpointed blocks, and the previous broadcast is destroyed, so iteration 100 costs what
+ * <p>Lineage stays one step long: every iteration is a fresh map over the cached (in local mode also locally
+ * checkpointed) blocks, and the previous broadcast is destroyed, so iteration 100 costs what
  * iteration 1 costs.
  */
 public final class SparkAggregation {
@@ -219,7 +219,12 @@ public final class SparkAggregation {
                 return b.toGlobal(t, workers[t], labels[t]);
               })
               .persist(StorageLevel.MEMORY_AND_DISK());
-      shared.rdd().localCheckpoint();
+      // Local checkpoints live in executors' block stores: on a cluster a lost executor would take
+      // them along and fail the job (Spark cannot recompute them), so there the blocks keep their
+      // lineage (one narrow step from the indexing shuffle) and are recomputed after a loss.
+      if (shared.context().isLocal()) {
+        shared.rdd().localCheckpoint();
+      }
       shared.count();
       List<IndexedTask> tasks = new ArrayList<>();
       for (int t = 0; t < keys.size(); t++) {
