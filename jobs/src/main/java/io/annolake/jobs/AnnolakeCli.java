@@ -35,6 +35,7 @@ import picocli.CommandLine.IVersionProvider;
       io.annolake.jobs.anomaly.AnomaliesJob.class,
       io.annolake.jobs.erase.EraseJob.class,
       io.annolake.jobs.maintain.MaintainJob.class,
+      io.annolake.jobs.routing.WorkerRoutingJob.class,
       io.annolake.jobs.report.OperationsJob.class,
       io.annolake.jobs.report.ReportJob.class,
       BenchCommand.class,

@@ -16,6 +16,7 @@ import io.annolake.common.aggregation.spark.IndexedTask;
 import io.annolake.common.aggregation.spark.InternalRows;
 import io.annolake.common.aggregation.spark.SparkAggregation;
 import io.annolake.common.config.ConfigException;
+import io.annolake.common.spark.ScalaSeqs;
 import io.annolake.common.quality.StatusTimeline;
 import io.annolake.common.quality.WorkerStatus;
 import java.util.ArrayList;
@@ -51,6 +52,8 @@ public final class ConsensusComputation implements AutoCloseable {
           .add("given_label", DataTypes.StringType, true)
           .add("probability", DataTypes.DoubleType, true);
 
+  private static final String DECISION_POLICY = "decision_policy";
+
   private final SparkSession spark;
   private final SparkAggregation.Indexed indexed;
   /** The indexed answers a refit borrows (not released by it). */
@@ -61,6 +64,8 @@ public final class ConsensusComputation implements AutoCloseable {
   private ConsensusPolicy.Method[] chosen;
   /** Latest label schema per task key (thresholds), when fitted from {@link Inputs}. */
   private Map<String, Row> schemas = Map.of();
+  /** Guideline rules per task key, when fitted from {@link Inputs} with guidelines. */
+  private Map<String, GuidelineVersions.StepRule> guidelineRules = Map.of();
 
   private ConsensusComputation(SparkSession spark, SparkAggregation.Indexed indexed) {
     this.spark = spark;
@@ -74,17 +79,23 @@ public final class ConsensusComputation implements AutoCloseable {
     return out;
   }
 
-  /** Per task key: project_id, step, labels, min_annotators, accept_threshold of the latest guideline version. */
+  /**
+   * Per task key: project_id, step, labels, min_annotators, accept_threshold, decision_policy (null
+   * when the table predates the column) of the latest guideline version.
+   */
   private static Map<String, Row> latestSchemas(Dataset<Row> schemas) {
     Map<String, Row> out = new HashMap<>();
     if (schemas == null) {
       return out;
     }
+    Column policy =
+        List.of(schemas.columns()).contains(DECISION_POLICY) ? col(DECISION_POLICY) : lit(null).cast("string").as(DECISION_POLICY);
     for (Row r :
         schemas
             .groupBy(col("project_id"), col("step"))
-            .agg(max_by(struct(col("labels"), col("min_annotators"), col("accept_threshold")), col("guideline_version")).as("s"))
-            .select(col("project_id"), col("step"), col("s.labels"), col("s.min_annotators"), col("s.accept_threshold"))
+            .agg(max_by(struct(col("labels"), col("min_annotators"), col("accept_threshold"), policy), col("guideline_version")).as("s"))
+            .select(col("project_id"), col("step"), col("s.labels"), col("s.min_annotators"), col("s.accept_threshold"),
+                col("s." + DECISION_POLICY))
             .collectAsList()) {
       out.put(SparkAggregation.taskKey(r.getString(0), r.getString(1)), r);
     }
@@ -123,10 +134,28 @@ public final class ConsensusComputation implements AutoCloseable {
    * @param schemas silver label_schemas, or null
    * @param statusIntervals worker_status_intervals, or null: when present, answers submitted while
    *     their worker was PAUSED are left out of the fit and listed per item
+   * @param flagged answers acting flags cover ({@link FlagExclusions#flaggedAnswers}: annotation_id,
+   *     flag_ids), or null: they are left out of the fit and listed per item with the flag ids
+   * @param guidelines silver guidelines, or null: answers under versions a later version's relabel
+   *     policy supersedes are left out ({@link GuidelineVersions}) and listed per item
    */
   public record Inputs(
       Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> adjudications, Dataset<Row> schemas,
-      Dataset<Row> statusIntervals) {}
+      Dataset<Row> statusIntervals, Dataset<Row> flagged, Dataset<Row> guidelines) {
+    /** Inputs without guideline records. */
+    public Inputs(
+        Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> adjudications, Dataset<Row> schemas,
+        Dataset<Row> statusIntervals, Dataset<Row> flagged) {
+      this(annotations, gold, adjudications, schemas, statusIntervals, flagged, null);
+    }
+
+    /** Inputs with no flags acting. */
+    public Inputs(
+        Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> adjudications, Dataset<Row> schemas,
+        Dataset<Row> statusIntervals) {
+      this(annotations, gold, adjudications, schemas, statusIntervals, null, null);
+    }
+  }
 
   /**
    * Indexes and fits every task with everything the decision needs kept beside the answers: one
@@ -163,6 +192,19 @@ public final class ConsensusComputation implements AutoCloseable {
       answers = StatusTimeline.statusAt(answers, broadcast(in.statusIntervals()));
       kind = when(col("worker_status").equalTo(WorkerStatus.PAUSED.name()), lit(SparkAggregation.EXCLUDED)).otherwise(kind);
     }
+    if (in.flagged() != null) {
+      // Flagged answers are few (a share of a step's answers at most): broadcast, so the annotations are not shuffled for it.
+      answers = answers.join(broadcast(in.flagged()), ScalaSeqs.of("annotation_id"), "left");
+      kind = when(col("flag_ids").isNotNull(), lit(SparkAggregation.EXCLUDED)).otherwise(kind);
+    }
+    Map<String, GuidelineVersions.StepRule> guidelineRules = Map.of();
+    if (in.guidelines() != null) {
+      List<GuidelineVersions.Version> versions = GuidelineVersions.collect(in.guidelines());
+      guidelineRules = GuidelineVersions.rules(versions);
+      // Only answers still counted can be superseded: a paused or flagged answer stays left out as such.
+      kind = when(kind.equalTo(lit(SparkAggregation.ANSWER)).and(GuidelineVersions.superseded(guidelineRules,
+          GuidelineVersions.taskNames(versions))), lit(SparkAggregation.SUPERSEDED)).otherwise(kind);
+    }
     Dataset<Row> stream = SparkAggregation.answerStream(answers, kind);
     if (in.gold() != null) {
       stream = stream.unionByName(SparkAggregation.goldStream(in.gold()));
@@ -175,6 +217,7 @@ public final class ConsensusComputation implements AutoCloseable {
     schemas.forEach((k, r) -> declared.put(k, r.getList(2)));
     ConsensusComputation c = new ConsensusComputation(spark, SparkAggregation.indexStream(stream, declared, partitions));
     c.schemas = schemas;
+    c.guidelineRules = guidelineRules;
     return c;
   }
 
@@ -188,7 +231,7 @@ public final class ConsensusComputation implements AutoCloseable {
             lit(null).cast("string").as("worker_id"), lit(null).cast("string").as("label"),
             lit(null).cast("string").as("annotation_id"), lit(null).cast("string").as("guideline_version"),
             lit(null).cast("string").as("gold_label"), col("adj.label").as("adjudicated_label"),
-            col("adj.expert_id").as("adjudicated_by"));
+            col("adj.expert_id").as("adjudicated_by"), lit(null).cast("array<string>").as("flag_ids"));
   }
 
   /** Fits another method on the already indexed tasks (compare-methods); closing it releases nothing. */
@@ -344,6 +387,11 @@ public final class ConsensusComputation implements AutoCloseable {
     return rows(ConsensusRows.Output.LABELS, ConsensusRows.CONSENSUS_LABELS, settings, method, counted);
   }
 
+  /** relabel_queue rows: the PENDING_RELABEL items, with old and new versions and the answers they need. */
+  public Dataset<Row> relabelQueue(ConsensusSettings settings, ConsensusPolicy.Method method) {
+    return rows(ConsensusRows.Output.RELABELS, ConsensusRows.RELABEL_QUEUE, settings, method, null);
+  }
+
   /** escalations rows: the ESCALATED items with their reason, candidates and answers. */
   public Dataset<Row> escalations(ConsensusSettings settings, ConsensusPolicy.Method method) {
     return rows(ConsensusRows.Output.ESCALATIONS, ConsensusRows.ESCALATIONS, settings, method, null);
@@ -361,6 +409,7 @@ public final class ConsensusComputation implements AutoCloseable {
     String[][] labels = new String[n][];
     ConsensusPolicy.Thresholds[] thresholds = new ConsensusPolicy.Thresholds[n];
     boolean[][] lowQuality = new boolean[n][];
+    String[] newest = new String[n];
     for (int t = 0; t < n; t++) {
       TaskFit f = fits.get(t);
       programs[t] = f.program();
@@ -373,10 +422,15 @@ public final class ConsensusComputation implements AutoCloseable {
       thresholds[t] =
           new ConsensusPolicy.Thresholds(
               latest == null || latest.isNullAt(3) ? settings.minAnnotators() : latest.getInt(3),
-              latest == null || latest.isNullAt(4) ? settings.acceptThreshold() : latest.getDouble(4));
+              latest == null || latest.isNullAt(4) ? settings.acceptThreshold() : latest.getDouble(4),
+              settings.policyFor(projects[t], steps[t], latest == null || latest.isNullAt(5) ? null : latest.getString(5)),
+              settings.majorityShare());
       lowQuality[t] = lowQuality(f, settings.lowQualityAccuracy());
+      GuidelineVersions.StepRule rule = guidelineRules.get(SparkAggregation.taskKey(projects[t], steps[t]));
+      newest[t] = rule == null ? null : rule.newest();
     }
-    ConsensusRows visitor = new ConsensusRows(output, methods(method), projects, steps, workers, labels, thresholds, lowQuality, counted);
+    ConsensusRows visitor =
+        new ConsensusRows(output, methods(method), projects, steps, workers, labels, thresholds, lowQuality, counted, newest);
     return SparkAggregation.perItem(spark, indexed != null ? indexed : shared, programs, states, visitor, schema);
   }
 

@@ -25,13 +25,19 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
   private static final long serialVersionUID = 1L;
 
   /** What rows to build. */
-  enum Output { LABELS, ESCALATIONS }
+  enum Output { LABELS, ESCALATIONS, RELABELS }
 
   static final StructType ANSWER =
       new StructType()
           .add("annotation_id", DataTypes.StringType, false)
           .add("worker_id", DataTypes.StringType, false)
           .add("label", DataTypes.StringType, false);
+
+  /** An answer acting anomaly flags left out, with the flags' ids (anomaly_flags.flag_id). */
+  static final StructType FLAGGED =
+      new StructType()
+          .add("annotation_id", DataTypes.StringType, false)
+          .add("flag_ids", DataTypes.createArrayType(DataTypes.StringType, false), false);
 
   static final StructType CONSENSUS_LABELS =
       new StructType()
@@ -55,7 +61,28 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
           .add("adjudication_disagrees", DataTypes.BooleanType, true)
           .add("min_annotators", DataTypes.IntegerType, false)
           .add("accept_threshold", DataTypes.DoubleType, false)
-          .add("excluded_annotation_ids", DataTypes.createArrayType(DataTypes.StringType, false), false);
+          .add("excluded_annotation_ids", DataTypes.createArrayType(DataTypes.StringType, false), false)
+          .add("decision_policy", DataTypes.StringType, false)
+          .add("flagged_annotations", DataTypes.createArrayType(FLAGGED, false), false)
+          .add("guideline_versions", DataTypes.createArrayType(DataTypes.StringType, false), false)
+          .add("superseded_annotation_ids", DataTypes.createArrayType(DataTypes.StringType, false), false);
+
+  /** relabel_queue: PENDING_RELABEL items, with what they need. */
+  static final StructType RELABEL_QUEUE =
+      new StructType()
+          .add("project_id", DataTypes.StringType, false)
+          .add("step", DataTypes.StringType, false)
+          .add("item_id", DataTypes.StringType, false)
+          .add("old_versions", DataTypes.createArrayType(DataTypes.StringType, false), false)
+          .add("new_version", DataTypes.StringType, true)
+          .add("reason", DataTypes.StringType, false)
+          .add("current_answers", DataTypes.IntegerType, false)
+          .add("superseded_annotation_ids", DataTypes.createArrayType(DataTypes.StringType, false), false)
+          .add("answers_needed", DataTypes.IntegerType, false)
+          .add("priority", DataTypes.DoubleType, false);
+
+  /** relabel_queue's reason: answers under a superseded version left too few under current ones. */
+  static final String SUPERSEDED_ANSWERS = "SUPERSEDED_ANSWERS";
 
   static final StructType ESCALATIONS =
       new StructType()
@@ -74,6 +101,9 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
   private static final UTF8String[] DECISION_NAMES =
       Arrays.stream(Decision.values()).map(d -> utf8(d.name())).toArray(UTF8String[]::new);
 
+  private static final UTF8String[] POLICY_NAMES =
+      Arrays.stream(DecisionPolicy.values()).map(p -> utf8(p.configName())).toArray(UTF8String[]::new);
+
   private final Output output;
   /** Per task: the method that produced its posteriors. */
   private final ConsensusPolicy.Method[] methods;
@@ -86,15 +116,21 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
   private final boolean[][] lowQuality;
   /** Where each item's decision is counted as its row is built (null: not counted). */
   private final DecisionCounts counted;
+  /** Per task: the newest guideline version (null without guideline records). */
+  private final String[] newestVersions;
   /** Per task: project and step as UTF8String, built on first use in each executor. */
   private transient UTF8String[][] taskNames;
   /** Per task: its labels in internal form, shared by every row that names them. */
   private transient UTF8String[][] labelNames;
   private transient UTF8String[][] methodNames;
+  /** Answers per label of the item being decided (see {@link #topVotes}). */
+  private transient int[] votes;
 
   ConsensusRows(
       Output output, ConsensusPolicy.Method[] methods, String[] projects, String[] steps, String[][] workers,
-      String[][] labels, ConsensusPolicy.Thresholds[] thresholds, boolean[][] lowQuality, DecisionCounts counted) {
+      String[][] labels, ConsensusPolicy.Thresholds[] thresholds, boolean[][] lowQuality, DecisionCounts counted,
+      String[] newestVersions) {
+    this.newestVersions = newestVersions;
     this.output = output;
     this.methods = methods;
     this.projects = projects;
@@ -115,13 +151,21 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     if (output == Output.LABELS) {
       return true;
     }
+    if (output == Output.RELABELS) {
+      return false; // PENDING_RELABEL is decided before any confidence
+    }
     ItemBlock block = tb.block();
     int n = block.end(i) - block.start(i);
-    return block.gold(i) == ItemBlock.NO_GOLD
+    boolean open = block.gold(i) == ItemBlock.NO_GOLD
         && tb.facts().adjudicatedLabel(i) == null
         && n > 0
         && n >= thresholds[t].minAnnotators()
         && !unanimous(block, i);
+    if (!open || thresholds[t].policy() == DecisionPolicy.POSTERIOR) {
+      return open;
+    }
+    // votes: the counts decide; only an escalated item's row needs the posterior (its candidates)
+    return !ConsensusPolicy.majority(n, topVotes(t, block, i), thresholds[t].majorityShare());
   }
 
   private static boolean unanimous(ItemBlock block, int i) {
@@ -133,6 +177,34 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     return true;
   }
 
+  /** Answers per label of item {@code i} in a buffer reused across items; returns the largest count. */
+  private int topVotes(int t, ItemBlock block, int i) {
+    int k = labels[t].length;
+    if (votes == null || votes.length < k) {
+      votes = new int[k];
+    }
+    Arrays.fill(votes, 0, k, 0);
+    int top = 0;
+    for (int a = block.start(i); a < block.end(i); a++) {
+      top = Math.max(top, ++votes[block.label(a)]);
+    }
+    return top;
+  }
+
+  /** The label with the most answers when exactly one has them (after {@link #topVotes}), else -1. */
+  private int winner(int t, int top) {
+    int found = -1;
+    for (int k = 0; k < labels[t].length; k++) {
+      if (votes[k] == top) {
+        if (found >= 0) {
+          return -1;
+        }
+        found = k;
+      }
+    }
+    return found;
+  }
+
   @Override
   public InternalRow item(int t, TaskBlock tb, int i, double[] post) {
     ItemBlock block = tb.block();
@@ -140,13 +212,20 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     String[] names = labels[t];
     int best = post == null ? -1 : Posteriors.argmax(post);
     int n = block.end(i) - block.start(i);
-    boolean unanimous = unanimous(block, i);
+    int top = topVotes(t, block, i);
     String gold = block.gold(i) == ItemBlock.NO_GOLD ? null : names[block.gold(i)];
     String adjudicated = facts.adjudicatedLabel(i);
     // Without a posterior the decision is one the confidence cannot change (see needsPosterior).
-    Decision decision = ConsensusPolicy.decide(gold, adjudicated, n, unanimous, post == null ? 0 : post[best], thresholds[t]);
+    Decision decision =
+        ConsensusPolicy.decide(gold, adjudicated, n, top, post == null ? 0 : post[best], facts.superseded(i).length, thresholds[t]);
+    // Under votes an accepted item takes the label its answers chose, whatever the method's posterior says.
+    int chosen = decision == Decision.MAJORITY || decision == Decision.AUTO_APPROVED ? winner(t, top) : -1;
     count(decision);
     switch (output) {
+      case RELABELS -> {
+        return decision == Decision.PENDING_RELABEL
+            ? relabelRow(t, block.itemId(i), n, facts.superseded(i), facts.versions(i)) : null;
+      }
       case ESCALATIONS -> {
         if (decision != Decision.ESCALATED) {
           return null;
@@ -169,14 +248,16 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
           answerRows[a] = InternalRows.of(utf8(answers[a][0]), utf8(answers[a][1]), utf8(answers[a][2]));
         }
         return InternalRows.of(
-            task(t)[0], task(t)[1], utf8(block.itemId(i)), utf8(ConsensusPolicy.reason(onlyLowQuality, post[best], second).name()),
+            task(t)[0], task(t)[1], utf8(block.itemId(i)),
+            utf8(ConsensusPolicy.reason(thresholds[t].policy(), onlyLowQuality, post[best], second).name()),
             BigDecimal.valueOf(1 - post[best]).setScale(9, RoundingMode.HALF_UP).doubleValue(),
             SparkAggregation.candidates(post, labelNames(t)), InternalRows.array(answerRows), thresholds[t].acceptThreshold(),
             methodName(t), paramsHash(t));
       }
       default -> {
         String crowd = names[best];
-        String label = gold != null ? gold : adjudicated != null ? adjudicated : crowd;
+        int pick = thresholds[t].policy() == DecisionPolicy.VOTES && chosen >= 0 ? chosen : best;
+        String label = gold != null ? gold : adjudicated != null ? adjudicated : names[pick];
         int agreeing = 0;
         String[] ids = new String[n];
         for (int a = block.start(i); a < block.end(i); a++) {
@@ -186,11 +267,13 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
         Arrays.sort(ids);
         boolean expert = gold != null || adjudicated != null;
         return InternalRows.of(
-            task(t)[0], task(t)[1], utf8(block.itemId(i)), utf8(label), expert ? 1.0 : post[best], DECISION_NAMES[decision.ordinal()],
+            task(t)[0], task(t)[1], utf8(block.itemId(i)), utf8(label), expert ? 1.0 : post[pick], DECISION_NAMES[decision.ordinal()],
             methodName(t), paramsHash(t), paramsJson(t), n, agreeing, InternalRows.strings(ids), utf8(facts.guidelineVersion(i)),
             labelNames(t)[best], post[best], SparkAggregation.candidates(post, labelNames(t)), utf8(facts.adjudicatedBy(i)),
             adjudicated == null ? null : !adjudicated.equals(crowd), thresholds[t].minAnnotators(),
-            thresholds[t].acceptThreshold(), InternalRows.strings(sorted(facts.excluded(i))));
+            thresholds[t].acceptThreshold(), InternalRows.strings(sorted(facts.excluded(i))), policyName(t),
+            flaggedRows(facts.flagged(i)), InternalRows.strings(facts.versions(i)),
+            InternalRows.strings(facts.superseded(i)));
       }
     }
   }
@@ -201,11 +284,16 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     ItemFacts.Orphans orphans = tb.facts().orphans();
     String gold = orphans.goldLabel()[o];
     String adjudicated = orphans.adjudicatedLabel()[o];
-    Decision decision = ConsensusPolicy.decide(gold, adjudicated, 0, false, 0, thresholds[t]);
+    String[] superseded = orphans.superseded()[o] == null ? new String[0] : orphans.superseded()[o];
+    Decision decision = ConsensusPolicy.decide(gold, adjudicated, 0, 0, 0, superseded.length, thresholds[t]);
     count(decision);
     switch (output) {
       case ESCALATIONS -> {
         return null;
+      }
+      case RELABELS -> {
+        return decision == Decision.PENDING_RELABEL
+            ? relabelRow(t, orphans.itemIds()[o], 0, superseded, orphans.versions()[o]) : null;
       }
       default -> {
         String label = gold != null ? gold : adjudicated;
@@ -214,7 +302,9 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
             DECISION_NAMES[decision.ordinal()], methodName(t), paramsHash(t), paramsJson(t), 0, 0, InternalRows.strings(new String[0]),
             utf8(orphans.guidelineVersion()[o]), null, null, InternalRows.array(new Object[0]),
             utf8(orphans.adjudicatedBy()[o]), null, thresholds[t].minAnnotators(), thresholds[t].acceptThreshold(),
-            InternalRows.strings(sorted(orphans.excluded()[o])));
+            InternalRows.strings(orphans.excluded()[o] == null ? new String[0] : sorted(orphans.excluded()[o])), policyName(t),
+            flaggedRows(orphans.flagged()[o] == null ? new String[0][] : orphans.flagged()[o]),
+            InternalRows.strings(orphans.versions()[o]), InternalRows.strings(superseded));
       }
     }
   }
@@ -247,6 +337,10 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     return taskNames[t];
   }
 
+  private UTF8String policyName(int t) {
+    return POLICY_NAMES[thresholds[t].policy().ordinal()];
+  }
+
   private UTF8String methodName(int t) {
     return methodNames(t)[0];
   }
@@ -269,6 +363,29 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
       methodNames[t] = new UTF8String[] {utf8(m.name()), utf8(m.paramsHash()), utf8(m.paramsJson())};
     }
     return methodNames[t];
+  }
+
+  /**
+   * A relabel_queue row: the item needs min_annotators answers under current versions; priority is
+   * the share of them still missing (1: nothing current yet), so the emptiest items come first.
+   */
+  private InternalRow relabelRow(int t, String item, int current, String[] superseded, String[] versions) {
+    String newest = newestVersions == null ? null : newestVersions[t];
+    String[] old = java.util.Arrays.stream(versions).filter(v -> !v.equals(newest)).toArray(String[]::new);
+    int needed = Math.max(1, thresholds[t].minAnnotators() - current);
+    double priority = (double) needed / Math.max(1, thresholds[t].minAnnotators());
+    return InternalRows.of(
+        task(t)[0], task(t)[1], utf8(item), InternalRows.strings(old), utf8(newest), utf8(SUPERSEDED_ANSWERS), current,
+        InternalRows.strings(superseded), needed, Math.min(1.0, priority));
+  }
+
+  /** Entries of annotation id then flag ids, sorted by annotation id, as {@link #FLAGGED} rows. */
+  private static org.apache.spark.sql.catalyst.util.ArrayData flaggedRows(String[][] entries) {
+    Object[] out = new Object[entries.length];
+    for (int e = 0; e < entries.length; e++) {
+      out[e] = InternalRows.of(utf8(entries[e][0]), InternalRows.strings(Arrays.copyOfRange(entries[e], 1, entries[e].length)));
+    }
+    return InternalRows.array(out);
   }
 
   private static String[] sorted(String[] ids) {

@@ -5,6 +5,8 @@ import io.annolake.common.aggregation.Aggregators;
 import io.annolake.common.aggregation.Mace;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The consensus job's settings, read and validated up front from {@code annolake.consensus}.
@@ -21,11 +23,17 @@ import io.annolake.common.config.ConfigException;
  *     rates below this expected accuracy is escalated as ONLY_LOW_QUALITY_WORKERS
  * @param autoFallback under auto: the method of a project and step with too little gold
  * @param autoMinGold under auto: gold items a project and step needs for the choice
+ * @param decisionPolicy default decision policy (votes or posterior)
+ * @param decisionPolicyOverrides policy per "project" or "project/step" (a label schema's
+ *     decision_policy wins over both)
+ * @param majorityShare votes policy: MAJORITY needs the top label to hold more than this share
+ * @param excludeFlags anomaly flags (code, lowest severity) whose answers are left out of the fit
  */
 public record ConsensusSettings(
     String method, int minAnnotators, double acceptThreshold, int maxIterations, double tolerance,
     double smoothing, int partitions, String maceInference, double lowQualityAccuracy, String autoFallback,
-    int autoMinGold) {
+    int autoMinGold, DecisionPolicy decisionPolicy, Map<String, DecisionPolicy> decisionPolicyOverrides,
+    double majorityShare, java.util.List<FlagExclusions.Rule> excludeFlags) {
   /** The method that picks a method per project and step by its own gold. */
   public static final String AUTO = "auto";
 
@@ -34,10 +42,18 @@ public record ConsensusSettings(
       java.util.stream.Stream.concat(Aggregators.NAMES.stream(), java.util.stream.Stream.of(AUTO)).toList();
 
   private static final String P = "annolake.consensus.";
-  private static final java.util.Map<String, Mace.Inference> MACE_INFERENCE =
-      java.util.Map.of("em", Mace.Inference.EM, "vb", Mace.Inference.VARIATIONAL_BAYES);
+  private static final Map<String, Mace.Inference> MACE_INFERENCE =
+      Map.of("em", Mace.Inference.EM, "vb", Mace.Inference.VARIATIONAL_BAYES);
+
+  public ConsensusSettings {
+    decisionPolicyOverrides = Map.copyOf(decisionPolicyOverrides);
+    excludeFlags = java.util.List.copyOf(excludeFlags);
+  }
 
   public static ConsensusSettings from(AnnolakeConfig config) {
+    Map<String, DecisionPolicy> overrides = new TreeMap<>();
+    config.stringMap(P + "decision-policy-overrides").forEach(
+        (k, v) -> overrides.put(k, DecisionPolicy.parse(v, P + "decision-policy-overrides.\"" + k + "\"")));
     ConsensusSettings s =
         new ConsensusSettings(
             config.string(P + "method"),
@@ -50,7 +66,11 @@ public record ConsensusSettings(
             config.string(P + "mace-inference"),
             config.number(P + "low-quality-accuracy"),
             config.string(P + "auto-fallback"),
-            config.integer(P + "auto-min-gold"));
+            config.integer(P + "auto-min-gold"),
+            DecisionPolicy.parse(config.string(P + "decision-policy"), P + "decision-policy"),
+            overrides,
+            config.number(P + "majority-share"),
+            FlagExclusions.parse(config.stringList(P + "exclude-flags"), P + "exclude-flags"));
     s.validate();
     return s;
   }
@@ -59,7 +79,8 @@ public record ConsensusSettings(
   public ConsensusSettings withMethod(String m) {
     ConsensusSettings s = new ConsensusSettings(
             m, minAnnotators, acceptThreshold, maxIterations, tolerance, smoothing, partitions, maceInference,
-            lowQualityAccuracy, autoFallback, autoMinGold);
+            lowQualityAccuracy, autoFallback, autoMinGold, decisionPolicy, decisionPolicyOverrides, majorityShare,
+            excludeFlags);
     s.validate();
     return s;
   }
@@ -79,6 +100,29 @@ public record ConsensusSettings(
         "expected one of " + MACE_INFERENCE.keySet());
     AnnolakeConfig.require(
         lowQualityAccuracy >= 0 && lowQualityAccuracy <= 1, P + "low-quality-accuracy", lowQualityAccuracy, "must be in [0, 1]");
+    AnnolakeConfig.require(majorityShare >= 0.5 && majorityShare < 1, P + "majority-share", majorityShare,
+        "must be in [0.5, 1) (below 0.5 two labels could both hold a majority)");
+  }
+
+  /** Same settings under another default decision policy (the overrides and label schemas still win). */
+  public ConsensusSettings withDecisionPolicy(DecisionPolicy p) {
+    return new ConsensusSettings(
+        method, minAnnotators, acceptThreshold, maxIterations, tolerance, smoothing, partitions, maceInference,
+        lowQualityAccuracy, autoFallback, autoMinGold, p, decisionPolicyOverrides, majorityShare, excludeFlags);
+  }
+
+  /**
+   * The policy of a project and step: the label schema's decision_policy (its latest guideline
+   * version), else the project/step override, else the project override, else the default.
+   *
+   * @param fromSchema the schema's value, or null
+   */
+  public DecisionPolicy policyFor(String project, String step, String fromSchema) {
+    if (fromSchema != null) {
+      return DecisionPolicy.parse(fromSchema, "label_schemas.decision_policy of " + project + "/" + step);
+    }
+    DecisionPolicy exact = decisionPolicyOverrides.get(project + "/" + step);
+    return exact != null ? exact : decisionPolicyOverrides.getOrDefault(project, decisionPolicy);
   }
 
   public boolean auto() {

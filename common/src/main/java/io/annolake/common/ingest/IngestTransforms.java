@@ -1,6 +1,7 @@
 package io.annolake.common.ingest;
 
 import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_except;
 import static org.apache.spark.sql.functions.array_join;
@@ -64,7 +65,7 @@ public final class IngestTransforms {
       case ANNOTATIONS -> List.of("project_id", "annotation_id");
       case GOLD -> List.of("project_id", "step", "item_id", "guideline_version");
       case ADJUDICATIONS -> List.of("project_id", "step", "item_id", "expert_id");
-      case SCHEMA -> List.of("project_id", "step", "guideline_version");
+      case SCHEMA, GUIDELINE -> List.of("project_id", "step", "guideline_version");
     };
   }
 
@@ -73,7 +74,7 @@ public final class IngestTransforms {
     return switch (kind) {
       case ANNOTATIONS -> "revision";
       case ADJUDICATIONS -> "decided_at";
-      case GOLD, SCHEMA -> null;
+      case GOLD, SCHEMA, GUIDELINE -> null;
     };
   }
 
@@ -96,6 +97,7 @@ public final class IngestTransforms {
           case GOLD -> typedGold(landing, rules);
           case ADJUDICATIONS -> typedAdjudications(landing, rules);
           case SCHEMA -> typedSchema(landing, rules);
+          case GUIDELINE -> typedGuideline(landing, rules);
         };
     boolean checksLabels = kind == RecordKind.ANNOTATIONS || kind == RecordKind.GOLD || kind == RecordKind.ADJUDICATIONS;
     if (checksLabels) {
@@ -348,8 +350,29 @@ public final class IngestTransforms {
         .withColumn("labels_json", text("labels"))
         .withColumn("labels", from_json(text("labels"), DataTypes.createArrayType(DataTypes.StringType)))
         .withColumn("min_annotators", text("min_annotators").cast("int"))
-        .withColumn("accept_threshold", text("accept_threshold").cast("double"));
+        .withColumn("accept_threshold", text("accept_threshold").cast("double"))
+        .withColumn("decision_policy", lower(text("decision_policy")));
   }
+
+  /** Label lists are JSON arrays of strings (absent: none); the policy defaults to none. */
+  private static Dataset<Row> typedGuideline(Dataset<Row> in, ValidationRules rules) {
+    Dataset<Row> out =
+        in.withColumn("_raw_effective_at", text("effective_at"))
+            .withColumn("project_id", orDefault("project_id", rules.defaultProject()))
+            .withColumn("step", orDefault("step", rules.defaultStep()))
+            .withColumn("guideline_version", text("guideline_version"))
+            .withColumn("effective_at", timestamp(text("effective_at")))
+            .withColumn("relabel_policy", coalesce(lower(text("relabel_policy")), lit("none")))
+            .withColumn("notes", text("notes"));
+    for (String f : GUIDELINE_LABEL_LISTS) {
+      out = out.withColumn("_raw_" + f, text(f))
+          .withColumn(f, coalesce(from_json(text(f), DataTypes.createArrayType(DataTypes.StringType)),
+              when(text(f).isNull(), array().cast("array<string>"))));
+    }
+    return out;
+  }
+
+  private static final List<String> GUIDELINE_LABEL_LISTS = List.of("labels_added", "labels_removed", "labels_redefined");
 
   // ---------------------------------------------------------------- checks
 
@@ -360,7 +383,8 @@ public final class IngestTransforms {
   private static Column[] missingRequired(RecordKind kind) {
     Column[] missing =
         kind.required().stream()
-            .map(f -> when(col(kind == RecordKind.SCHEMA && f.equals("labels") ? "labels_json" : f).isNull(), lit(f)))
+            .map(f -> when(col(kind == RecordKind.SCHEMA && f.equals("labels") ? "labels_json"
+                : kind == RecordKind.GUIDELINE && f.equals("effective_at") ? "_raw_effective_at" : f).isNull(), lit(f)))
             .toArray(Column[]::new);
     Column names = concat_ws(", ", missing);
     return check(names.notEqual(""), ReasonCode.MISSING_REQUIRED_FIELD, concat(lit("missing: "), names));
@@ -427,6 +451,22 @@ public final class IngestTransforms {
                 col("min_annotators").lt(1).or(col("accept_threshold").leq(0)).or(col("accept_threshold").gt(1)),
                 ReasonCode.INVALID_VALUE,
                 lit("min_annotators must be >= 1 and accept_threshold in (0, 1]")));
+        checks.add(
+            check(
+                col("decision_policy").isin("votes", "posterior").unary_$bang(),
+                ReasonCode.INVALID_VALUE,
+                concat(lit("decision_policy: '"), col("decision_policy"), lit("' is not votes or posterior"))));
+      }
+      case GUIDELINE -> {
+        checks.add(unparsed("effective_at", "timestamp"));
+        for (String f : GUIDELINE_LABEL_LISTS) {
+          checks.add(unparsed(f, "JSON array of strings"));
+        }
+        checks.add(
+            check(
+                col("relabel_policy").isin("none", "affected", "all").unary_$bang(),
+                ReasonCode.INVALID_VALUE,
+                concat(lit("relabel_policy: '"), col("relabel_policy"), lit("' is not none, affected or all"))));
       }
       case GOLD -> {}
     }

@@ -28,8 +28,18 @@ public enum RecordKind {
       Tables.LABEL_SCHEMAS,
       List.of(
           "project_id", "step", "guideline_version", "label_type", "labels", "min_annotators",
-          "accept_threshold"),
-      List.of("project_id", "label_type", "labels"));
+          "accept_threshold", "decision_policy"),
+      List.of("project_id", "label_type", "labels")),
+  /**
+   * A guideline version coming into force: the labels it adds, removes and redefines (JSON arrays)
+   * and which items answered under earlier versions must be relabeled (none, affected, all).
+   */
+  GUIDELINE(
+      Tables.GUIDELINES,
+      List.of(
+          "project_id", "step", "guideline_version", "effective_at", "labels_added", "labels_removed",
+          "labels_redefined", "relabel_policy", "notes"),
+      List.of("project_id", "guideline_version", "effective_at"));
 
   /** Column names public crowd datasets and tool exports use for our canonical fields. */
   public static final Map<String, String> ALIASES =
@@ -93,9 +103,10 @@ public enum RecordKind {
       case "gold", "gold_labels" -> GOLD;
       case "adjudications" -> ADJUDICATIONS;
       case "schema", "schemas", "label_schemas" -> SCHEMA;
+      case "guideline", "guidelines" -> GUIDELINE;
       default ->
           throw new io.annolake.common.config.ConfigException(
-              "Invalid value '" + value + "' for option '--kind': expected annotations, gold, adjudications or schema");
+              "Invalid value '" + value + "' for option '--kind': expected annotations, gold, adjudications, schema or guideline");
     };
   }
 

@@ -15,6 +15,8 @@ public final class Tables {
   public static final String GOLD_LABELS = "gold_labels";
   public static final String ADJUDICATIONS = "adjudications";
   public static final String LABEL_SCHEMAS = "label_schemas";
+  /** Guideline versions per project and step: effective time, label changes, relabel policy. */
+  public static final String GUIDELINES = "guidelines";
   // gold
   public static final String AGREEMENT_SUMMARY = "agreement_summary";
   public static final String ITEM_AGREEMENT = "item_agreement";
@@ -23,6 +25,10 @@ public final class Tables {
   public static final String CONSENSUS_LABELS = "consensus_labels";
   public static final String ESCALATIONS = "escalations";
   public static final String WORKER_SKILLS = "worker_skills";
+  /** Items whose label rests on answers under a superseded guideline version, to be answered again. */
+  public static final String RELABEL_QUEUE = "relabel_queue";
+  /** Active workers per project, step and class, ranked by demonstrated strength (the routing job). */
+  public static final String WORKER_ROUTING = "worker_routing";
   // gold: worker quality
   public static final String WORKER_QUALITY = "worker_quality";
   public static final String WORKER_STATUS_EVENTS = "worker_status_events";
@@ -49,7 +55,7 @@ public final class Tables {
 
   /** Tables ingest writes. */
   public static final List<String> INGEST =
-      List.of(RAW_ANNOTATIONS, REJECTED_RECORDS, INGESTED_FILES, ANNOTATIONS, GOLD_LABELS, ADJUDICATIONS, LABEL_SCHEMAS);
+      List.of(RAW_ANNOTATIONS, REJECTED_RECORDS, INGESTED_FILES, ANNOTATIONS, GOLD_LABELS, ADJUDICATIONS, LABEL_SCHEMAS, GUIDELINES);
 
   /** Tables the worker-quality job writes. */
   public static final List<String> WORKER_QUALITY_TABLES =
@@ -60,7 +66,7 @@ public final class Tables {
       List.of(AGREEMENT_SUMMARY, ITEM_AGREEMENT, WORKER_PAIR_AGREEMENT, WORKER_AGREEMENT);
 
   /** Tables the consensus job writes. */
-  public static final List<String> CONSENSUS_TABLES = List.of(CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS);
+  public static final List<String> CONSENSUS_TABLES = List.of(CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS, RELABEL_QUEUE);
 
   /** Tables the anomalies job writes (schemas in io.annolake.common.anomaly.AnomalyTables). */
   public static final List<String> ANOMALY_TABLES = List.of(WORKER_DAILY_METRICS, ANOMALY_FLAGS);
@@ -70,7 +76,9 @@ public final class Tables {
 
   /** Every table this version of annolake writes, in pipeline order. */
   public static final List<String> ALL =
-      java.util.stream.Stream.of(INGEST, WORKER_QUALITY_TABLES, AGREEMENT_TABLES, CONSENSUS_TABLES, ANOMALY_TABLES, OPERATIONS_TABLES, List.of(TRAINING_SNAPSHOTS, PIPELINE_RUNS))
+      java.util.stream.Stream.of(
+              INGEST, WORKER_QUALITY_TABLES, AGREEMENT_TABLES, CONSENSUS_TABLES, ANOMALY_TABLES, List.of(WORKER_ROUTING),
+              OPERATIONS_TABLES, List.of(TRAINING_SNAPSHOTS, PIPELINE_RUNS))
           .flatMap(List::stream)
           .toList();
 
@@ -98,7 +106,8 @@ public final class Tables {
       Set.of(
           WORKER_QUALITY, WORKER_STATUS_EVENTS, WORKER_STATUS_INTERVALS, PAUSED_WORKERS, GOLD_ITEM_HEALTH,
           WORKER_REINSTATEMENTS, AGREEMENT_SUMMARY, ITEM_AGREEMENT, WORKER_PAIR_AGREEMENT, WORKER_AGREEMENT,
-          CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS, ANOMALY_FLAGS, WORKER_DAILY_METRICS, OPERATIONS_DAILY);
+          CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS, ANOMALY_FLAGS, WORKER_DAILY_METRICS, OPERATIONS_DAILY,
+          RELABEL_QUEUE, WORKER_ROUTING);
 
   /**
    * Current-state tables: each holds the state as of the latest logical date its job ran for
@@ -109,7 +118,8 @@ public final class Tables {
   public static final Set<String> STATE =
       Set.of(
           WORKER_QUALITY, WORKER_STATUS_INTERVALS, PAUSED_WORKERS, GOLD_ITEM_HEALTH, AGREEMENT_SUMMARY,
-          ITEM_AGREEMENT, WORKER_PAIR_AGREEMENT, WORKER_AGREEMENT, CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS);
+          ITEM_AGREEMENT, WORKER_PAIR_AGREEMENT, WORKER_AGREEMENT, CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS,
+          RELABEL_QUEUE, WORKER_ROUTING);
 
   private Tables() {}
 }

@@ -14,17 +14,17 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Assumptions;
 
 /** Reads the shared real datasets (answers.csv, truth.csv); skips the test when they are absent. */
-final class RealDatasets {
+public final class RealDatasets {
   private RealDatasets() {}
 
-  static Path folder(String name) {
+  public static Path folder(String name) {
     String root = System.getProperty("annolake.shared.data", "../shared/data");
     Path dir = Path.of(root, name);
     Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("answers.csv")), "dataset absent: " + dir);
     return dir;
   }
 
-  static Answers answers(String name) {
+  public static Answers answers(String name) {
     Answers.Builder b = Answers.builder();
     for (String[] r : rows(folder(name).resolve("answers.csv"))) {
       b.add(r[0], r[1], r[2]);
@@ -59,7 +59,7 @@ final class RealDatasets {
     return b.build();
   }
 
-  static Map<String, String> truth(String name) {
+  public static Map<String, String> truth(String name) {
     Map<String, String> truth = new HashMap<>();
     for (String[] r : rows(folder(name).resolve("truth.csv"))) {
       truth.put(r[0], r[1]);
@@ -67,7 +67,7 @@ final class RealDatasets {
     return truth;
   }
 
-  static double accuracy(Map<String, String> labels, Map<String, String> truth) {
+  public static double accuracy(Map<String, String> labels, Map<String, String> truth) {
     int n = 0;
     int right = 0;
     for (Map.Entry<String, String> e : truth.entrySet()) {

@@ -43,11 +43,75 @@ class ConsensusPolicyTest {
     assertThat(ConsensusPolicy.decide(null, null, 4, false, 0.79, T)).isEqualTo(Decision.ESCALATED);
   }
 
+  private static final Thresholds VOTES = new Thresholds(3, 0.8, DecisionPolicy.VOTES, 0.5);
+
+  /** The seed's three-way rule: 3 of 3 auto-approved, 2 of 3 majority, 1-1-1 escalated; the posterior is not read. */
+  @Test
+  void votesWithThreeAnswers() {
+    assertThat(ConsensusPolicy.decide(null, null, 3, 3, 0.1, VOTES)).isEqualTo(Decision.AUTO_APPROVED);
+    assertThat(ConsensusPolicy.decide(null, null, 3, 2, 0.1, VOTES)).as("2 of 3, low posterior").isEqualTo(Decision.MAJORITY);
+    assertThat(ConsensusPolicy.decide(null, null, 3, 1, 0.99, VOTES)).as("all differ, high posterior").isEqualTo(Decision.ESCALATED);
+    // the same counts under the posterior rule: 2 of 3 at 0.79 is escalated, at 0.8 accepted
+    assertThat(ConsensusPolicy.decide(null, null, 3, 2, 0.79, T)).isEqualTo(Decision.ESCALATED);
+    assertThat(ConsensusPolicy.decide(null, null, 3, 2, 0.8, T)).isEqualTo(Decision.ACCEPTED);
+  }
+
+  /** Gold, adjudication and the minimum come first under votes too. */
+  @Test
+  void votesKeepsThePrecedence() {
+    assertThat(ConsensusPolicy.decide("a", null, 3, 2, 0, VOTES)).isEqualTo(Decision.GOLD);
+    assertThat(ConsensusPolicy.decide(null, "a", 3, 1, 0, VOTES)).isEqualTo(Decision.ADJUDICATED);
+    assertThat(ConsensusPolicy.decide(null, null, 2, 2, 1, VOTES)).as("2 unanimous, minimum 3").isEqualTo(Decision.PENDING);
+    assertThat(ConsensusPolicy.decide(null, null, 0, 0, 0, new Thresholds(0, 0.8, DecisionPolicy.VOTES, 0.5)))
+        .isEqualTo(Decision.PENDING);
+  }
+
+  /**
+   * n answers: MAJORITY when the top label has more than share x n. At 0.5: 3 of 4 yes, 2 of 4 (a
+   * 2-2 tie, or 2-1-1) no; 3 of 5 yes; 6 of 10 yes, 5 of 10 no. At 0.6: 3 of 5 no (exactly 0.6),
+   * 4 of 5 yes, 6 of 10 no, 7 of 10 yes; 2 of 3 still yes (0.667).
+   */
+  @Test
+  void votesGeneraliseByShare() {
+    int[][] atHalf = {{4, 3, 1}, {4, 2, 0}, {5, 3, 1}, {10, 6, 1}, {10, 5, 0}, {7, 4, 1}, {7, 3, 0}};
+    for (int[] c : atHalf) {
+      assertThat(ConsensusPolicy.decide(null, null, c[0], c[1], 0, VOTES))
+          .as(c[1] + " of " + c[0] + " at 0.5").isEqualTo(c[2] == 1 ? Decision.MAJORITY : Decision.ESCALATED);
+    }
+    Thresholds sixty = new Thresholds(3, 0.8, DecisionPolicy.VOTES, 0.6);
+    int[][] atSixty = {{3, 2, 1}, {5, 3, 0}, {5, 4, 1}, {10, 6, 0}, {10, 7, 1}};
+    for (int[] c : atSixty) {
+      assertThat(ConsensusPolicy.decide(null, null, c[0], c[1], 0, sixty))
+          .as(c[1] + " of " + c[0] + " at 0.6").isEqualTo(c[2] == 1 ? Decision.MAJORITY : Decision.ESCALATED);
+    }
+  }
+
+  @Test
+  void policyPerProjectAndStep() {
+    ConsensusSettings s = ConsensusSettings.from(AnnolakeConfig.load(null, Map.of(
+        "annolake.consensus.decision-policy", "posterior",
+        "annolake.consensus.decision-policy-overrides", Map.of("p1", "votes", "p1/review", "posterior"))));
+    assertThat(s.policyFor("p1", "default", null)).isEqualTo(DecisionPolicy.VOTES);
+    assertThat(s.policyFor("p1", "review", null)).as("project/step wins").isEqualTo(DecisionPolicy.POSTERIOR);
+    assertThat(s.policyFor("p2", "default", null)).isEqualTo(DecisionPolicy.POSTERIOR);
+    assertThat(s.policyFor("p1", "review", "VOTES")).as("the label schema wins").isEqualTo(DecisionPolicy.VOTES);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.policyFor("p1", "review", "majority"))
+        .hasMessageContaining("label_schemas.decision_policy").hasMessageContaining("'majority'");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConsensusSettings.from(AnnolakeConfig.load(null, Map.of(
+            "annolake.consensus.decision-policy-overrides", Map.of("p1", "vote")))))
+        .hasMessageContaining("annolake.consensus.decision-policy-overrides.\"p1\"");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConsensusSettings.from(AnnolakeConfig.load(null, Map.of(
+            "annolake.consensus.majority-share", 0.4))))
+        .hasMessageContaining("annolake.consensus.majority-share");
+  }
+
   @Test
   void escalationReasons() {
     assertThat(ConsensusPolicy.reason(true, 0.5, 0.5)).isEqualTo(EscalationReason.ONLY_LOW_QUALITY_WORKERS);
     assertThat(ConsensusPolicy.reason(false, 0.5, 0.5)).isEqualTo(EscalationReason.TIE);
     assertThat(ConsensusPolicy.reason(false, 0.6, 0.4)).isEqualTo(EscalationReason.LOW_CONFIDENCE);
+    assertThat(ConsensusPolicy.reason(DecisionPolicy.VOTES, false, 0.9, 0.1)).isEqualTo(EscalationReason.NO_MAJORITY);
+    assertThat(ConsensusPolicy.reason(DecisionPolicy.VOTES, true, 0.9, 0.1)).isEqualTo(EscalationReason.ONLY_LOW_QUALITY_WORKERS);
   }
 
   private static final Timestamp EARLY = Timestamp.valueOf("2024-01-01 10:00:00");
@@ -128,6 +192,44 @@ class ConsensusPolicyTest {
       assertThat(counted.values()).containsEntry("ESCALATED", 2L).containsEntry("GOLD", 1L)
           .isEqualTo(Map.of("GOLD", 1L, "ADJUDICATED", 1L, "PENDING", 1L, "AUTO_APPROVED", 1L, "ESCALATED", 2L));
       assertThat(counted.items()).isEqualTo(6);
+    }
+  }
+
+  /** The votes policy on the Spark side: MAJORITY takes the answers' label, escalations say NO_MAJORITY. */
+  @Test
+  void votesDecideWhereTheAnswersAreCached() {
+    String[][] answers = {
+      {"all", "w1 a", "w2 a", "w3 a"},
+      {"two", "w1 a", "w2 b", "w3 b"},
+      {"differ", "w1 a", "w2 b", "w3 c"},
+      {"tie4", "w1 a", "w2 a", "w3 b", "w4 b"},
+    };
+    ConsensusSettings settings = ConsensusSettings.from(AnnolakeConfig.load(null, Map.of(
+        "annolake.consensus.method", "mv", "annolake.consensus.decision-policy", "votes")));
+    ConsensusPolicy.Method method = MethodParams.of(settings.aggregator());
+    ConsensusComputation.Inputs inputs = new ConsensusComputation.Inputs(annotations(answers), null, null, null, null);
+    try (ConsensusComputation fit = ConsensusComputation.fit(spark, inputs, Aggregators.byName("mv"), 2)) {
+      Map<String, Row> byItem = new TreeMap<>();
+      DecisionCounts counted = new DecisionCounts(spark.sparkContext());
+      fit.labels(settings, method, counted).collectAsList().forEach(r -> byItem.put(r.getAs("item_id"), r));
+      Map<String, String> decisions = new TreeMap<>();
+      byItem.forEach((item, r) -> decisions.put(item, r.getAs("decision")));
+      assertThat(decisions).containsExactlyEntriesOf(new TreeMap<>(Map.of(
+          "all", "AUTO_APPROVED", "two", "MAJORITY", "differ", "ESCALATED", "tie4", "ESCALATED")));
+      Row two = byItem.get("two");
+      assertThat(two.<String>getAs("label")).isEqualTo("b");
+      assertThat(two.<Double>getAs("confidence")).as("mv's posterior of b").isCloseTo(2.0 / 3, org.assertj.core.api.Assertions.within(1e-12));
+      assertThat(two.<Integer>getAs("n_agreeing")).isEqualTo(2);
+      assertThat(two.<String>getAs("decision_policy")).isEqualTo("votes");
+      Map<String, String> reasons = new HashMap<>();
+      fit.escalations(settings, method).collectAsList().forEach(r -> reasons.put(r.getAs("item_id"), r.getAs("reason")));
+      assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of("differ", "NO_MAJORITY", "tie4", "NO_MAJORITY"));
+      assertThat(counted.values()).isEqualTo(Map.of("AUTO_APPROVED", 1L, "MAJORITY", 1L, "ESCALATED", 2L));
+      // the same fit under the posterior rule (mv: 2/3 < 0.8): the two-of-three item is escalated
+      Map<String, String> posterior = new TreeMap<>();
+      fit.labels(settings.withDecisionPolicy(DecisionPolicy.POSTERIOR), method, null).collectAsList()
+          .forEach(r -> posterior.put(r.getAs("item_id"), r.getAs("decision")));
+      assertThat(posterior).containsEntry("two", "ESCALATED").containsEntry("all", "AUTO_APPROVED");
     }
   }
 

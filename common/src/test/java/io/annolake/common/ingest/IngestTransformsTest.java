@@ -198,11 +198,44 @@ class IngestTransformsTest {
             landing(RecordKind.SCHEMA, Map.of("project_id", "p", "label_type", "categorical", "labels", "[\"a\",\"b\"]"), false),
             landing(RecordKind.SCHEMA, Map.of("project_id", "q", "label_type", "colour", "labels", "[\"a\"]"), false),
             landing(RecordKind.SCHEMA, Map.of("project_id", "r", "label_type", "ordinal", "labels", "not json"), false),
-            landing(RecordKind.SCHEMA, Map.of("project_id", "s", "label_type", "ordinal", "labels", "[\"a\"]", "accept_threshold", "1.5"), false));
+            landing(RecordKind.SCHEMA, Map.of("project_id", "s", "label_type", "ordinal", "labels", "[\"a\"]", "accept_threshold", "1.5"), false),
+            landing(RecordKind.SCHEMA, Map.of("project_id", "t", "label_type", "ordinal", "labels", "[\"a\"]", "decision_policy", "majority"), false),
+            landing(RecordKind.SCHEMA, Map.of("project_id", "u", "label_type", "ordinal", "labels", "[\"a\"]", "decision_policy", " Votes "), false));
     Dataset<Row> landing = spark.createDataFrame(rows, Columns.landingSchema(RecordKind.SCHEMA));
     List<Row> out =
         IngestTransforms.validate(landing, RecordKind.SCHEMA, RULES, null, AT).orderBy("project_id").select("project_id", "reason_code").collectAsList();
     assertThat(out.get(0).isNullAt(1)).isTrue();
-    assertThat(out.subList(1, 4)).allSatisfy(r -> assertThat(r.getString(1)).isEqualTo("INVALID_VALUE"));
+    assertThat(out.subList(1, 5)).allSatisfy(r -> assertThat(r.getString(1)).isEqualTo("INVALID_VALUE"));
+    assertThat(out.get(5).isNullAt(1)).as("decision_policy is trimmed and case-insensitive").isTrue();
+  }
+
+  @Test
+  void guidelineRecordsAreValidated() {
+    List<Row> rows =
+        List.of(
+            landing(RecordKind.GUIDELINE, Map.of("project_id", "p", "guideline_version", "v2", "effective_at", "2026-01-12T00:00:00Z",
+                "labels_redefined", "[\"van\"]", "relabel_policy", "Affected"), false),
+            landing(RecordKind.GUIDELINE, Map.of("project_id", "q", "guideline_version", "v1", "effective_at", "2026-01-05"), false),
+            landing(RecordKind.GUIDELINE, Map.of("project_id", "r", "guideline_version", "v2", "effective_at", "2026-01-12",
+                "relabel_policy", "some"), false),
+            landing(RecordKind.GUIDELINE, Map.of("project_id", "s", "guideline_version", "v2", "effective_at", "2026-01-12",
+                "labels_removed", "van"), false),
+            landing(RecordKind.GUIDELINE, Map.of("project_id", "t", "guideline_version", "v2", "effective_at", "soon"), false),
+            landing(RecordKind.GUIDELINE, Map.of("project_id", "u", "effective_at", "2026-01-12"), false));
+    Dataset<Row> landing = spark.createDataFrame(rows, Columns.landingSchema(RecordKind.GUIDELINE));
+    List<Row> out =
+        IngestTransforms.validate(landing, RecordKind.GUIDELINE, RULES, null, AT).orderBy("project_id")
+            .select("project_id", "reason_code", "detail", "relabel_policy", "labels_redefined", "labels_added").collectAsList();
+    assertThat(out.get(0).isNullAt(1)).as(String.valueOf(out.get(0))).isTrue();
+    assertThat(out.get(0).getString(3)).isEqualTo("affected");
+    assertThat(out.get(0).<String>getList(4)).containsExactly("van");
+    assertThat(out.get(0).<String>getList(5)).as("absent list: none").isEmpty();
+    assertThat(out.get(1).isNullAt(1)).isTrue();
+    assertThat(out.get(1).getString(3)).as("default policy").isEqualTo("none");
+    assertThat(out.get(2).getString(2)).contains("relabel_policy: 'some'");
+    assertThat(out.get(3).getString(2)).contains("labels_removed: 'van'");
+    assertThat(out.get(4).getString(1)).isEqualTo("INVALID_VALUE");
+    assertThat(out.get(4).getString(2)).contains("effective_at: 'soon'");
+    assertThat(out.get(5).getString(1)).isEqualTo("MISSING_REQUIRED_FIELD");
   }
 }

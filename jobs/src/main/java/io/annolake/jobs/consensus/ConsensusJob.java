@@ -12,6 +12,7 @@ import io.annolake.common.consensus.ConsensusPolicy;
 import io.annolake.common.consensus.ConsensusSettings;
 import io.annolake.common.consensus.Decision;
 import io.annolake.common.consensus.DecisionCounts;
+import io.annolake.common.consensus.FlagExclusions;
 import io.annolake.common.consensus.MethodParams;
 import io.annolake.common.consensus.TaskFit;
 import io.annolake.common.io.LakehouseRun;
@@ -111,13 +112,18 @@ public final class ConsensusJob implements Callable<Integer> {
     // the answers and decisions up to the end of the logical date: a backfill sees what its date saw
     Timestamp cutoff = Timestamp.from(run.context().endOfLogicalDate());
     Dataset<Row> intervals = Predicates.onlyProject(run.readPinnedIfExists(Tables.WORKER_STATUS_INTERVALS), project);
+    Dataset<Row> annotations =
+        Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project).where(col("submitted_at").leq(lit(cutoff)));
     ConsensusComputation.Inputs inputs =
         new ConsensusComputation.Inputs(
-            Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project).where(col("submitted_at").leq(lit(cutoff))),
+            annotations,
             Predicates.onlyProject(run.readPinnedIfExists(Tables.GOLD_LABELS), project),
             until(Predicates.onlyProject(run.readPinnedIfExists(Tables.ADJUDICATIONS), project), "decided_at", cutoff),
             Predicates.onlyProject(run.readPinnedIfExists(Tables.LABEL_SCHEMAS), project),
-            intervals);
+            intervals,
+            FlagExclusions.flaggedAnswers(
+                annotations, Predicates.onlyProject(run.readPinnedIfExists(Tables.ANOMALY_FLAGS), project), settings.excludeFlags()),
+            until(Predicates.onlyProject(run.readPinnedIfExists(Tables.GUIDELINES), project), "effective_at", cutoff));
 
     progress.step("indexing and fitting " + method.name());
     loadFileLists(progress, inputs);
@@ -145,6 +151,9 @@ public final class ConsensusJob implements Callable<Integer> {
       long escalated = decisions.getOrDefault(Decision.ESCALATED.name(), 0L);
       write(run, Tables.ESCALATIONS, fit.escalations(settings, method), project, () -> escalated, Predicates.sameKeys("item_id"));
       t0 = lap(steps, "write " + Tables.ESCALATIONS, t0, -1);
+      long relabels = decisions.getOrDefault(Decision.PENDING_RELABEL.name(), 0L);
+      write(run, Tables.RELABEL_QUEUE, fit.relabelQueue(settings, method), project, () -> relabels, Predicates.sameKeys("item_id"));
+      t0 = lap(steps, "write " + Tables.RELABEL_QUEUE, t0, -1);
       progress.step("writing " + Tables.WORKER_SKILLS);
       long skills = fit.workerSkillRows();
       write(run, Tables.WORKER_SKILLS, fit.workerSkills(method), project, () -> skills,

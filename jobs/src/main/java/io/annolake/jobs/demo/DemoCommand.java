@@ -46,12 +46,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Generates a small operation (about 20k annotations) into a temporary landing folder,",
-      "ingests it, runs every job (worker-quality, agreement, consensus, anomalies, operations),",
+      "ingests it, runs every job (worker-quality, agreement, consensus, anomalies, routing, operations),",
       "writes the quality report, and prints a short account and the path of the report's index.html."
     })
 public final class DemoCommand implements Callable<Integer> {
   /** Jobs the demo runs after ingestion, in pipeline order, each through the CLI as a user would. */
-  static final List<String> JOBS = List.of("worker-quality", "agreement", "consensus", "anomalies", "operations", "report");
+  static final List<String> JOBS = List.of("worker-quality", "agreement", "consensus", "anomalies", "routing", "operations", "report");
 
   @Mixin GlobalOptions global;
 
@@ -103,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
         args.addAll(List.of("--logical-date", global.logicalDate.toString()));
       }
       if (global.runId != null) {
-        args.addAll(List.of("--run-id", global.runId + "-" + job));
+        args.addAll(List.of("--run-id", global.runId + "-" + job + (j == 4 ? "-after-flags" : "")));
       }
       LocalDate logical = global.logicalDate != null ? global.logicalDate : LocalDate.now(ZoneOffset.UTC);
       long days = Math.max(ChronoUnit.DAYS.between(simulated.startDate(), logical) + 1, simulated.days());
@@ -157,6 +157,11 @@ public final class DemoCommand implements Callable<Integer> {
         lh.read(Tables.ANOMALY_FLAGS).groupBy("severity").count().collectAsList().forEach(r -> bySeverity.put(r.getString(0), r.getLong(1)));
         return String.format("%,d flags by severity %s (table %s)", bySeverity.values().stream().mapToLong(Long::longValue).sum(),
             bySeverity, Tables.ANOMALY_FLAGS);
+      }
+      case "routing" -> {
+        Row r = lh.read(Tables.WORKER_ROUTING).where(col("rank").equalTo(1)).agg(count(lit(1)), countDistinct("worker_id")).head();
+        return String.format("%d classes with a first worker to route to, %d distinct workers among them (table %s)", r.getLong(0),
+            r.getLong(1), Tables.WORKER_ROUTING);
       }
       case "operations" -> {
         long rows = lh.read(Tables.OPERATIONS_DAILY).count();

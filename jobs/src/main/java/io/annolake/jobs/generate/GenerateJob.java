@@ -45,8 +45,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Writes landing files for a simulated labeling operation, deterministic by --seed:",
-      "  OUT/annotations, OUT/gold, OUT/adjudications, OUT/schemas, OUT/items (numeric features per item",
-      "  and step that depend on its true class: project_id,step,item_id,f1..f4), and the hidden truth",
+      "  OUT/annotations, OUT/gold, OUT/adjudications, OUT/schemas, OUT/guidelines, OUT/items (numeric",
+      "  features per item and step that depend on its true class: project_id,step,item_id,f1..f4), and the hidden truth",
       "  (true labels, worker archetypes and injected roles, injected bad records, injected",
       "  anomalies as entity_type,entity_id,code, summary.json) in --truth-out."
     })
@@ -218,6 +218,40 @@ public final class GenerateJob implements Callable<Integer> {
     LandingWriter.write(adjudications, LandingFormat.JSON, out + "/adjudications");
     LandingWriter.writeSmallFile(
         spark.sparkContext().hadoopConfiguration(), out + "/schemas/label_schemas.jsonl", schemaLines(s));
+    LandingWriter.writeSmallFile(
+        spark.sparkContext().hadoopConfiguration(), out + "/guidelines/guidelines.jsonl", guidelineLines(s));
+  }
+
+  /**
+   * The guideline change the simulator makes half way: v1 from the start, v2 from the midpoint,
+   * redefining each step's second label with relabel policy "affected", so items whose v1 answers
+   * gave that label and have too few v2 answers wait in relabel_queue.
+   */
+  private static List<String> guidelineLines(SimulatorSettings s) {
+    ObjectMapper json = new ObjectMapper();
+    List<String> lines = new ArrayList<>();
+    java.time.Instant start = s.startDate().atStartOfDay().toInstant(ZoneOffset.UTC);
+    java.time.Instant mid = start.plusMillis(java.time.Duration.ofDays(s.days()).toMillis() / 2);
+    for (int p = 0; p < s.projects(); p++) {
+      for (int st = 0; st < s.steps(); st++) {
+        for (String version : List.of("v1", "v2")) {
+          ObjectNode n = json.createObjectNode();
+          n.put("project_id", CrowdSimulator.projectId(p));
+          n.put("step", CrowdSimulator.stepName(st));
+          n.put("guideline_version", version);
+          n.put("effective_at", (version.equals("v1") ? start : mid).toString());
+          if (version.equals("v2")) {
+            n.putArray("labels_redefined").add(CrowdSimulator.labels(st, s.classes()).get(1));
+            n.put("relabel_policy", "affected");
+            n.put("notes", "second label redefined; v1 answers giving it are relabeled");
+          } else {
+            n.put("relabel_policy", "none");
+          }
+          lines.add(n.toString());
+        }
+      }
+    }
+    return lines;
   }
 
   private static void progress(long started, String step) {
@@ -238,6 +272,10 @@ public final class GenerateJob implements Callable<Integer> {
           CrowdSimulator.labels(st, s.classes()).forEach(n.putArray("labels")::add);
           n.put("min_annotators", 2);
           n.put("accept_threshold", 0.8);
+          if (p == 1) {
+            // the second project decides by the three-way rule (docs/OPERATIONS-MODEL.md), so the demo shows both policies
+            n.put("decision_policy", "votes");
+          }
           lines.add(n.toString());
         }
       }

@@ -69,7 +69,7 @@ public final class IngestJob implements Callable<Integer> {
   @Option(names = "--source", required = true, paramLabel = "PATH", description = "A landing file or folder (read recursively).")
   String source;
 
-  @Option(names = "--kind", defaultValue = "annotations", description = "annotations, gold, adjudications or schema (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--kind", defaultValue = "annotations", description = "annotations, gold, adjudications, schema or guideline (default: ${DEFAULT-VALUE}).")
   String kind;
 
   @Option(names = "--project", paramLabel = "ID", description = "Project id for records that carry none.")
@@ -196,6 +196,7 @@ public final class IngestJob implements Callable<Integer> {
       GlobalOptions global, String landing, Map<String, Object> overrides, List<RecordKind> kinds) throws Exception {
     Map<RecordKind, String> folders = new LinkedHashMap<>();
     folders.put(RecordKind.SCHEMA, "schemas");
+    folders.put(RecordKind.GUIDELINE, "guidelines");
     folders.put(RecordKind.GOLD, "gold");
     folders.put(RecordKind.ADJUDICATIONS, "adjudications");
     folders.put(RecordKind.ANNOTATIONS, "annotations");

@@ -31,7 +31,15 @@ class DemoCommandTest {
         assertThat(lh.exists(table)).as(table).isTrue();
       }
     }
-    // 4 ingests, worker-quality, agreement, consensus, anomalies, operations, report
-    assertThat(lh.read(Tables.PIPELINE_RUNS).where("status = 'SUCCEEDED'").count()).isEqualTo(10);
+    // 5 ingests (guidelines too), worker-quality, agreement, consensus, anomalies, routing, operations, report
+    assertThat(lh.read(Tables.PIPELINE_RUNS).where("status = 'SUCCEEDED'").count()).isEqualTo(12);
+    assertThat(lh.read(Tables.WORKER_ROUTING).where("rank = 1").count()).as("a first worker per class").isPositive();
+    // the second project's label schemas choose the three-way rule
+    assertThat(lh.read(Tables.CONSENSUS_LABELS).where("decision = 'MAJORITY'").count()).isPositive();
+    assertThat(lh.read(Tables.CONSENSUS_LABELS).where("decision_policy = 'votes' AND decision = 'ACCEPTED'").count()).isZero();
+    // the simulator's mid-way guideline change leaves items waiting for relabeling
+    assertThat(lh.read(Tables.GUIDELINES).count()).isEqualTo(8);
+    assertThat(lh.read(Tables.RELABEL_QUEUE).count())
+        .isEqualTo(lh.read(Tables.CONSENSUS_LABELS).where("decision = 'PENDING_RELABEL'").count()).isPositive();
   }
 }

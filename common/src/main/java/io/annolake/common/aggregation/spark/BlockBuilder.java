@@ -25,6 +25,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 final class BlockBuilder {
   /** The item hash column, after STREAM's. */
   private static final int HASH = SparkAggregation.STREAM.fields().length;
+  private static final int FLAG_IDS = SparkAggregation.STREAM.fieldIndex("flag_ids");
   /** Rows of colliding items in (project, step, item) order. */
   private static final Comparator<InternalRow> ITEM_ORDER =
       Comparator.comparing((InternalRow r) -> r.getUTF8String(0))
@@ -46,12 +47,20 @@ final class BlockBuilder {
   private final List<String> adjudicated = new ArrayList<>();
   private final List<String> adjudicatedBy = new ArrayList<>();
   private final List<String[]> excluded = new ArrayList<>();
+  private final List<String[][]> flagged = new ArrayList<>();
+  private final List<String[]> superseded = new ArrayList<>();
+  private final List<String[]> allVersions = new ArrayList<>();
   private final List<String> orphanIds = new ArrayList<>();
   private final List<String> orphanGold = new ArrayList<>();
   private final List<String> orphanVersions = new ArrayList<>();
   private final List<String> orphanAdjudicated = new ArrayList<>();
   private final List<String> orphanAdjudicatedBy = new ArrayList<>();
   private final List<String[]> orphanExcluded = new ArrayList<>();
+  private final List<String[][]> orphanFlagged = new ArrayList<>();
+  private final List<String[]> orphanSuperseded = new ArrayList<>();
+  private final List<String[]> orphanAllVersions = new ArrayList<>();
+  /** Each distinct set of versions once: items share a few (v1; v2; v1 and v2). */
+  private final Map<String, String[]> versionSets = new HashMap<>();
   /** Few distinct values repeat on every item (versions, experts): one instance each. */
   private final Map<UTF8String, String> interned = new HashMap<>();
 
@@ -64,6 +73,10 @@ final class BlockBuilder {
   private String itemAdjudicatedBy;
   private int itemAnswers;
   private final List<String> itemExcluded = new ArrayList<>();
+  /** Left-out answers of the item that flags left out: annotation id, then the flag ids. */
+  private final List<String[]> itemFlagged = new ArrayList<>();
+  private final List<String> itemSuperseded = new ArrayList<>();
+  private final java.util.TreeSet<String> itemVersions = new java.util.TreeSet<>();
 
   private BlockBuilder(UTF8String project, UTF8String step) {
     this.projectKey = project;
@@ -153,8 +166,22 @@ final class BlockBuilder {
         version(r);
         itemAnswers++;
       }
+      case SparkAggregation.SUPERSEDED -> {
+        itemSuperseded.add(r.getUTF8String(6).toString());
+        version(r);
+      }
       default -> {
-        itemExcluded.add(r.getUTF8String(6).toString());
+        String id = r.getUTF8String(6).toString();
+        itemExcluded.add(id);
+        if (!r.isNullAt(FLAG_IDS)) {
+          org.apache.spark.sql.catalyst.util.ArrayData flags = r.getArray(FLAG_IDS);
+          String[] entry = new String[flags.numElements() + 1];
+          entry[0] = id;
+          for (int f = 0; f < flags.numElements(); f++) {
+            entry[f + 1] = intern(flags.getUTF8String(f));
+          }
+          itemFlagged.add(entry);
+        }
         version(r);
       }
     }
@@ -165,6 +192,7 @@ final class BlockBuilder {
       return;
     }
     UTF8String v = r.getUTF8String(7);
+    itemVersions.add(intern(v));
     if (itemVersionKey == null || v.compareTo(itemVersionKey) > 0) {
       itemVersionKey = v.clone();
       itemVersion = intern(v);
@@ -176,6 +204,10 @@ final class BlockBuilder {
       return;
     }
     String[] out = itemExcluded.isEmpty() ? null : itemExcluded.stream().sorted().toArray(String[]::new);
+    String[] stale = itemSuperseded.isEmpty() ? null : itemSuperseded.stream().sorted().toArray(String[]::new);
+    String[] versionSet = versionSets.computeIfAbsent(String.join("\u0000", itemVersions), k -> itemVersions.toArray(String[]::new));
+    String[][] flags =
+        itemFlagged.isEmpty() ? null : itemFlagged.stream().sorted(java.util.Comparator.comparing(e -> e[0])).toArray(String[][]::new);
     if (itemAnswers > 0) {
       items.add(current.toString());
       start.add(worker.size());
@@ -184,13 +216,19 @@ final class BlockBuilder {
       adjudicated.add(itemAdjudicated);
       adjudicatedBy.add(itemAdjudicatedBy);
       excluded.add(out);
-    } else if (out != null) {
+      flagged.add(flags);
+      superseded.add(stale);
+      allVersions.add(versionSet);
+    } else if (out != null || stale != null) {
       orphanIds.add(current.toString());
       orphanGold.add(itemGold);
       orphanVersions.add(itemVersion);
       orphanAdjudicated.add(itemAdjudicated);
       orphanAdjudicatedBy.add(itemAdjudicatedBy);
       orphanExcluded.add(out);
+      orphanFlagged.add(flags);
+      orphanSuperseded.add(stale);
+      orphanAllVersions.add(versionSet);
     }
     current = null;
     itemGold = null;
@@ -200,6 +238,9 @@ final class BlockBuilder {
     itemAdjudicatedBy = null;
     itemAnswers = 0;
     itemExcluded.clear();
+    itemFlagged.clear();
+    itemSuperseded.clear();
+    itemVersions.clear();
   }
 
   private LocalBlock finish() {
@@ -210,11 +251,13 @@ final class BlockBuilder {
         new ItemFacts.Orphans(
             orphanIds.toArray(String[]::new), orphanGold.toArray(String[]::new), orphanVersions.toArray(String[]::new),
             orphanAdjudicated.toArray(String[]::new), orphanAdjudicatedBy.toArray(String[]::new),
-            orphanExcluded.toArray(String[][]::new));
+            orphanExcluded.toArray(String[][]::new), orphanFlagged.toArray(String[][][]::new),
+            orphanSuperseded.toArray(String[][]::new), orphanAllVersions.toArray(String[][]::new));
     ItemFacts facts =
         new ItemFacts(
             idBytes.toArray(), idEnds.toArray(), versions.toArray(String[]::new), adjudicated.toArray(String[]::new),
-            adjudicatedBy.toArray(String[]::new), excluded.toArray(String[][]::new), orphans);
+            adjudicatedBy.toArray(String[]::new), excluded.toArray(String[][]::new), flagged.toArray(String[][][]::new),
+            superseded.toArray(String[][]::new), allVersions.toArray(String[][]::new), orphans);
     return new LocalBlock(projectKey.toString(), stepKey.toString(), keys(workers), keys(labels), block, facts);
   }
 

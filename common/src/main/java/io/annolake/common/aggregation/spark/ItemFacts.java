@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * What the decision needs about the items of one {@link io.annolake.common.aggregation.ItemBlock}
  * besides the answers the EM reads: annotation ids, guideline version, the expert's adjudication,
- * and the ids of answers left out (work of paused workers). Kept in the same cached partition as
+ * and the ids of answers left out (work of paused workers, answers acting flags cover, with the flags' ids). Kept in the same cached partition as
  * the block, so deciding needs no second shuffle of the annotations.
  *
  * <p>Annotation ids are stored as one UTF-8 byte array with end offsets per answer: a Java String
@@ -22,17 +22,26 @@ public final class ItemFacts implements Serializable {
   final String[] adjudicatedLabel;
   final String[] adjudicatedBy;
   final String[][] excluded;
+  /** Per item, the left-out answers flags left out: annotation id, then flag ids (null: none). */
+  final String[][][] flagged;
+  /** Per item, ids of answers under superseded guideline versions (null: none). */
+  final String[][] superseded;
+  /** Per item, every guideline version its answers came from, sorted (shared arrays). */
+  final String[][] versions;
   final Orphans orphans;
 
   ItemFacts(
       byte[] idBytes, int[] idEnds, String[] guidelineVersion, String[] adjudicatedLabel, String[] adjudicatedBy,
-      String[][] excluded, Orphans orphans) {
+      String[][] excluded, String[][][] flagged, String[][] superseded, String[][] versions, Orphans orphans) {
     this.idBytes = idBytes;
     this.idEnds = idEnds;
     this.guidelineVersion = guidelineVersion;
     this.adjudicatedLabel = adjudicatedLabel;
     this.adjudicatedBy = adjudicatedBy;
     this.excluded = excluded;
+    this.flagged = flagged;
+    this.superseded = superseded;
+    this.versions = versions;
     this.orphans = orphans;
   }
 
@@ -62,6 +71,25 @@ public final class ItemFacts implements Serializable {
     return e == null ? NONE : e;
   }
 
+  /** The item's answers left out by flags: each annotation id, then its flag ids (never null). */
+  public String[][] flagged(int item) {
+    String[][] f = flagged[item];
+    return f == null ? NO_FLAGS : f;
+  }
+
+  static final String[][] NO_FLAGS = new String[0][];
+
+  /** Ids of the item's answers under superseded guideline versions (never null). */
+  public String[] superseded(int item) {
+    String[] s = superseded[item];
+    return s == null ? NONE : s;
+  }
+
+  /** Every guideline version the item's answers came from (kept, left out, superseded), sorted. */
+  public String[] versions(int item) {
+    return versions[item];
+  }
+
   public Orphans orphans() {
     return orphans;
   }
@@ -71,7 +99,7 @@ public final class ItemFacts implements Serializable {
   /** Items of this partition with no answer left after exclusion, with their facts. */
   public record Orphans(
       String[] itemIds, String[] goldLabel, String[] guidelineVersion, String[] adjudicatedLabel, String[] adjudicatedBy,
-      String[][] excluded) implements Serializable {
+      String[][] excluded, String[][][] flagged, String[][] superseded, String[][] versions) implements Serializable {
     public int size() {
       return itemIds.length;
     }

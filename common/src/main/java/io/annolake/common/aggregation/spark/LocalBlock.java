@@ -84,7 +84,8 @@ record LocalBlock(String project, String step, String[] workers, String[] labels
       ends[a] = at;
     }
     return new ItemFacts(
-        bytes, ends, facts.guidelineVersion, facts.adjudicatedLabel, facts.adjudicatedBy, facts.excluded, facts.orphans);
+        bytes, ends, facts.guidelineVersion, facts.adjudicatedLabel, facts.adjudicatedBy, facts.excluded, facts.flagged, facts.superseded,
+        facts.versions, facts.orphans);
   }
 
   private static int[] map(String[] local, String[] global) {

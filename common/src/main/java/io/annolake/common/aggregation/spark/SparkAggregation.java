@@ -84,6 +84,8 @@ public final class SparkAggregation {
 
   public static final int ANSWER = 1;
   public static final int EXCLUDED = 2;
+  /** An answer under a guideline version a later one superseded (left out of the fit, listed apart). */
+  public static final int SUPERSEDED = 3;
 
   /**
    * What {@link #indexAll} reads: answers, left-out answers and per-item facts in one row shape, so
@@ -101,11 +103,12 @@ public final class SparkAggregation {
           .add("guideline_version", DataTypes.StringType, true)
           .add("gold_label", DataTypes.StringType, true)
           .add("adjudicated_label", DataTypes.StringType, true)
-          .add("adjudicated_by", DataTypes.StringType, true);
+          .add("adjudicated_by", DataTypes.StringType, true)
+          .add("flag_ids", DataTypes.createArrayType(DataTypes.StringType, false), true);
 
   /**
-   * Answer rows (project_id, step, item_id, worker_id, label; annotation_id and guideline_version
-   * if present) as {@link #STREAM} rows; {@code kind} says which are {@link #ANSWER} or {@link #EXCLUDED}.
+   * Answer rows (project_id, step, item_id, worker_id, label; annotation_id, guideline_version and
+   * flag_ids, the flags that left a left-out answer out, if present) as {@link #STREAM} rows; {@code kind} says which are {@link #ANSWER} or {@link #EXCLUDED}.
    */
   public static Dataset<Row> answerStream(Dataset<Row> answers, Column kind) {
     List<String> columns = List.of(answers.columns());
@@ -114,7 +117,8 @@ public final class SparkAggregation {
         columns.contains("annotation_id") ? col("annotation_id") : lit(null).cast("string").as("annotation_id"),
         columns.contains("guideline_version") ? col("guideline_version") : lit(null).cast("string").as("guideline_version"),
         lit(null).cast("string").as("gold_label"), lit(null).cast("string").as("adjudicated_label"),
-        lit(null).cast("string").as("adjudicated_by"));
+        lit(null).cast("string").as("adjudicated_by"),
+        columns.contains("flag_ids") ? col("flag_ids") : lit(null).cast("array<string>").as("flag_ids"));
   }
 
   /** Gold labels (project_id, step, item_id, label; the largest label if versions differ) as {@link #STREAM} fact rows. */
@@ -125,7 +129,8 @@ public final class SparkAggregation {
             col("project_id"), col("step"), col("item_id"), lit(FACT).as("kind"), lit(null).cast("string").as("worker_id"),
             lit(null).cast("string").as("label"), lit(null).cast("string").as("annotation_id"),
             lit(null).cast("string").as("guideline_version"), col("gold_label"),
-            lit(null).cast("string").as("adjudicated_label"), lit(null).cast("string").as("adjudicated_by"));
+            lit(null).cast("string").as("adjudicated_label"), lit(null).cast("string").as("adjudicated_by"),
+            lit(null).cast("array<string>").as("flag_ids"));
   }
 
   /**
