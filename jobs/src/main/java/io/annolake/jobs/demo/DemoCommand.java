@@ -103,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
         args.addAll(List.of("--logical-date", global.logicalDate.toString()));
       }
       if (global.runId != null) {
-        args.addAll(List.of("--run-id", global.runId + "-" + job + (j == 4 ? "-after-flags" : "")));
+        args.addAll(List.of("--run-id", global.runId + "-" + job));
       }
       LocalDate logical = global.logicalDate != null ? global.logicalDate : LocalDate.now(ZoneOffset.UTC);
       long days = Math.max(ChronoUnit.DAYS.between(simulated.startDate(), logical) + 1, simulated.days());
