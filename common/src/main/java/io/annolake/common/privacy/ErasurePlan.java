@@ -1,15 +1,20 @@
 package io.annolake.common.privacy;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -30,7 +35,11 @@ import org.apache.spark.sql.types.StructType;
  *   <li>A table with free text but no identity column ({@code rejected_records}: its raw records
  *       were never parsed) has the id replaced in every text that quotes it as a token (deleted
  *       with {@code --answers delete}); a very short id may so erase a little more than it should,
- *       never less.
+ *       never less. So has a row of a table with identity columns whose ids are all null (a
+ *       malformed raw record in bronze, which was never parsed).
+ *   <li>An array of structs with an identity field ({@code escalations.annotations}, the answers
+ *       behind an escalated item) holds other workers' answers too: the person's elements get the
+ *       replacement id (keep) or are dropped from the array (delete); the row stays.
  * </ul>
  */
 public final class ErasurePlan {
@@ -58,20 +67,28 @@ public final class ErasurePlan {
   private final Column rowIsTheirs;
   private final Column quotesThem;
   private final Map<String, Column> replacements;
+  /** Rows whose arrays hold one of the person's elements (null: no such array). */
+  private final Column nestedHoldsThem;
+  private final Map<String, Column> nestedDrops;
 
-  private ErasurePlan(Column rowIsTheirs, Column quotesThem, Map<String, Column> replacements) {
+  private ErasurePlan(
+      Column rowIsTheirs, Column quotesThem, Map<String, Column> replacements, Column nestedHoldsThem, Map<String, Column> nestedDrops) {
     this.rowIsTheirs = rowIsTheirs;
     this.quotesThem = quotesThem;
     this.replacements = replacements;
+    this.nestedHoldsThem = nestedHoldsThem;
+    this.nestedDrops = nestedDrops;
   }
 
   /** The plan for a table of this schema; {@link #touches()} is false for a table that holds no ids. */
   public static ErasurePlan of(StructType schema, String id, String replacement) {
     Column theirs = null;
+    Column unparsed = null;
     Map<String, Column> set = new LinkedHashMap<>();
     for (String c : WorkerPseudonyms.IDENTITY_COLUMNS) {
       if (isString(schema, c)) {
         theirs = or(theirs, col(c).equalTo(lit(id)));
+        unparsed = unparsed == null ? col(c).isNull() : unparsed.and(col(c).isNull());
         set.put(c, when(col(c).equalTo(lit(id)), lit(replacement)).otherwise(col(c)));
       }
     }
@@ -89,6 +106,14 @@ public final class ErasurePlan {
     for (String c : TEXT) {
       if (isString(schema, c)) {
         quotes = or(quotes, col(c).rlike(token));
+      }
+    }
+    if (unparsed != null && quotes != null) {
+      // a raw record that could not be parsed (bronze's malformed lines) has no ids, only its text
+      theirs = theirs.or(unparsed.and(quotes));
+    }
+    for (String c : TEXT) {
+      if (isString(schema, c)) {
         // with identity columns, only the person's own rows: another worker's text keeps its tokens
         Column replaced = regexp_replace(col(c), token, replacement);
         set.put(c, theirs == null ? replaced : when(theirs, replaced).otherwise(col(c)));
@@ -96,22 +121,65 @@ public final class ErasurePlan {
     }
     Column rowIsTheirs = theirs != null ? theirs : quotes;
     Column quotesThem = theirs != null ? theirs : quotes;
-    return new ErasurePlan(rowIsTheirs, quotesThem, set);
+    Column nested = null;
+    Map<String, Column> drops = new LinkedHashMap<>();
+    for (StructField f : schema.fields()) {
+      if (!(f.dataType() instanceof ArrayType array) || !(array.elementType() instanceof StructType element)) {
+        continue;
+      }
+      List<String> fields = WorkerPseudonyms.IDENTITY_COLUMNS.stream().filter(c -> isString(element, c)).toList();
+      if (fields.isEmpty()) {
+        continue;
+      }
+      nested = or(nested, exists(col(f.name()), x -> isTheirs(x, fields, id)));
+      set.put(f.name(), transform(col(f.name()), x -> replaced(x, fields, id, replacement)));
+      drops.put(f.name(), filter(col(f.name()), x -> isTheirs(x, fields, id).unary_$bang()));
+    }
+    return new ErasurePlan(rowIsTheirs, quotesThem, set, nested, drops);
+  }
+
+  private static Column isTheirs(Column element, List<String> fields, String id) {
+    Column theirs = null;
+    for (String c : fields) {
+      theirs = or(theirs, element.getField(c).equalTo(lit(id)));
+    }
+    return theirs;
+  }
+
+  private static Column replaced(Column element, List<String> fields, String id, String replacement) {
+    Column out = element;
+    for (String c : fields) {
+      out = out.withField(c, when(element.getField(c).equalTo(lit(id)), lit(replacement)).otherwise(element.getField(c)));
+    }
+    return out;
   }
 
   /** Whether the table has any column an erasure looks at. */
   public boolean touches() {
-    return rowIsTheirs != null;
+    return rowIsTheirs != null || nestedHoldsThem != null;
   }
 
-  /** Rows to delete with {@code --answers delete}: the person's rows. */
-  public Column rowsToDelete() {
-    return rowIsTheirs;
+  /** Rows to delete with {@code --answers delete}: the person's rows (none when only arrays hold them). */
+  public Optional<Column> rowsToDelete() {
+    return Optional.ofNullable(rowIsTheirs);
   }
 
   /** Rows to update with {@code --answers keep}. */
   public Column rowsToUpdate() {
-    return quotesThem;
+    return or(quotesThem, nestedHoldsThem);
+  }
+
+  /**
+   * With {@code --answers delete}, after {@link #rowsToDelete()}: the rows whose arrays hold the
+   * person's elements, to update with {@link #dropsFromArrays()}; empty when no array holds ids.
+   */
+  public Optional<Column> rowsToDropFrom() {
+    return Optional.ofNullable(nestedHoldsThem);
+  }
+
+  /** The UPDATE's assignments for {@link #rowsToDropFrom()}: each array without the person's elements. */
+  public Map<String, Column> dropsFromArrays() {
+    return nestedDrops;
   }
 
   /** The UPDATE's assignments (column to new value). */

@@ -45,7 +45,7 @@ class ErasurePlanTest {
         .containsExactlyInAnyOrder(
             "w10|w1|{\"worker_id\":\"w10\",\"label\":\"w1\"}",
             "erased-x|w1|{\"worker_id\":\"erased-x\",\"label\":\"erased-x\"}");
-    assertThat(raw.where(plan.rowsToDelete()).count()).isEqualTo(1);
+    assertThat(raw.where(plan.rowsToDelete().orElseThrow()).count()).isEqualTo(1);
   }
 
   @Test
@@ -62,7 +62,7 @@ class ErasurePlanTest {
     List<Row> after = update(f, plan).orderBy("entity_type").collectAsList();
     assertThat(after.get(0).getString(1)).isEqualTo("w1");
     assertThat(after.get(2).mkString("|")).isEqualTo("worker_pair|erased-x|w2|{\"worker_a\":\"erased-x\",\"worker_b\":\"w2\"}");
-    assertThat(f.where(plan.rowsToDelete()).count()).isEqualTo(1);
+    assertThat(f.where(plan.rowsToDelete().orElseThrow()).count()).isEqualTo(1);
 
     StructType rejects = new StructType().add("raw_record", DataTypes.StringType).add("reason_code", DataTypes.StringType);
     Dataset<Row> r =
@@ -70,5 +70,45 @@ class ErasurePlanTest {
     ErasurePlan rp = ErasurePlan.of(r.schema(), "w1", "erased-x");
     assertThat(update(r, rp).orderBy("raw_record").collectAsList()).extracting(x -> x.getString(0)).containsExactly("i9,erased-x,cat", "i9,w12,cat");
     assertThat(ErasurePlan.of(new StructType().add("label", DataTypes.StringType), "w1", "x").touches()).isFalse();
+  }
+
+  @Test
+  void answersInsideAnArrayAreReplacedOrDroppedAndTheRowStays() {
+    StructType answer = new StructType().add("annotation_id", DataTypes.StringType).add("worker_id", DataTypes.StringType);
+    StructType escalations = new StructType().add("item_id", DataTypes.StringType).add("annotations", DataTypes.createArrayType(answer));
+    Dataset<Row> e =
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create("i1", List.of(RowFactory.create("a1", "w1"), RowFactory.create("a2", "w10")).toArray()),
+                RowFactory.create("i2", List.of(RowFactory.create("a3", "w2")).toArray())),
+            escalations);
+    ErasurePlan plan = ErasurePlan.of(e.schema(), "w1", "erased-x");
+    assertThat(plan.touches()).isTrue();
+    assertThat(plan.rowsToDelete()).isEmpty();
+    assertThat(update(e, plan).orderBy("item_id").collectAsList())
+        .extracting(r -> r.mkString("|"))
+        .containsExactly("i1|WrappedArray([a1,erased-x], [a2,w10])", "i2|WrappedArray([a3,w2])");
+    Column dropFrom = plan.rowsToDropFrom().orElseThrow();
+    Dataset<Row> dropped = e.select(col("item_id"), when(dropFrom, plan.dropsFromArrays().get("annotations")).otherwise(col("annotations")).as("annotations"));
+    assertThat(dropped.orderBy("item_id").collectAsList())
+        .extracting(r -> r.mkString("|"))
+        .containsExactly("i1|WrappedArray([a2,w10])", "i2|WrappedArray([a3,w2])");
+  }
+
+  @Test
+  void aMalformedRawRecordWithoutParsedIdsLosesTheIdToo() {
+    StructType schema = new StructType().add("worker_id", DataTypes.StringType).add("raw_record", DataTypes.StringType);
+    Dataset<Row> raw =
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create(null, "{\"worker_id\":\"w1\",\"lab"),
+                RowFactory.create(null, "{\"worker_id\":\"w12\",\"lab"),
+                RowFactory.create("w2", "{\"worker_id\":\"w2\",\"label\":\"w1\"}")),
+            schema);
+    ErasurePlan plan = ErasurePlan.of(raw.schema(), "w1", "erased-x");
+    assertThat(update(raw, plan).collectAsList())
+        .extracting(r -> r.getString(1))
+        .containsExactlyInAnyOrder("{\"worker_id\":\"erased-x\",\"lab", "{\"worker_id\":\"w12\",\"lab", "{\"worker_id\":\"w2\",\"label\":\"w1\"}");
+    assertThat(raw.where(plan.rowsToDelete().orElseThrow()).count()).isEqualTo(1);
   }
 }

@@ -117,10 +117,18 @@ public final class EraseJob implements Callable<Integer> {
         continue;
       }
       progress.step("erasing from " + table);
-      long rows =
-          mode == ErasurePlan.Answers.DELETE
-              ? tables.delete(table, plan.rowsToDelete())
-              : tables.update(table, plan.rowsToUpdate(), plan.assignments());
+      long rows = 0;
+      if (mode == ErasurePlan.Answers.DELETE) {
+        if (plan.rowsToDelete().isPresent()) {
+          rows += tables.delete(table, plan.rowsToDelete().get());
+        }
+        // rows that also hold others' answers (escalations) stay, without the person's elements
+        if (plan.rowsToDropFrom().isPresent()) {
+          rows += tables.update(table, plan.rowsToDropFrom().get(), plan.dropsFromArrays());
+        }
+      } else {
+        rows = tables.update(table, plan.rowsToUpdate(), plan.assignments());
+      }
       if (rows > 0) {
         changed.put(table, rows);
       }
