@@ -3,6 +3,7 @@ package io.annolake.common.spark;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.Lakehouse;
+import io.annolake.common.io.NioLocalFileSystem;
 import io.annolake.common.io.TableMaintenance;
 import java.net.URI;
 import java.nio.file.Path;
@@ -84,6 +85,9 @@ public final class SparkSessions {
     conf.set("spark.sql.ansi.enabled", "false");
     conf.setIfMissing("spark.ui.enabled", "false");
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    // Local paths without a process per created file and per Delta commit (see NioLocalFileSystem).
+    conf.setIfMissing("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName());
+    conf.setIfMissing("spark.hadoop.fs.AbstractFileSystem.file.impl", NioLocalFileSystem.Fs.class.getName());
     String master = conf.get("spark.master");
     if (master.startsWith("local")) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");

@@ -112,7 +112,7 @@ class FlagExclusionsTest {
   void eachFlagCoversItsAnswers() {
     Map<String, String> covered = new TreeMap<>();
     FlagExclusions.flaggedAnswers(annotations(), flags(), defaults()).collectAsList()
-        .forEach(r -> covered.put(r.getString(0), String.join(",", r.<String>getList(1))));
+        .forEach(r -> covered.put(r.getString(1), String.join(",", r.<String>getList(2))));
     assertThat(covered).containsExactlyEntriesOf(new TreeMap<>(Map.of(
         "a01", "f-pair", "a02", "f-pair", "a03", "f-burst", "a04", "f-burst4,f-fast", "a05", "f-dup",
         "a06", "f-pair", "a07", "f-pair", "a13", "f-burst4,f-fast")));
