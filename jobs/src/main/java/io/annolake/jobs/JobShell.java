@@ -7,7 +7,7 @@ import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.RunLock;
 import io.annolake.common.io.StateGuard;
-import io.annolake.common.provenance.PipelineRuns;
+import io.annolake.common.io.PipelineRuns;
 import io.annolake.common.provenance.RunContext;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.ProgressReporter;

@@ -9,7 +9,7 @@ import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.privacy.WorkerPseudonyms;
-import io.annolake.common.provenance.PipelineRuns;
+import io.annolake.common.io.PipelineRuns;
 import io.annolake.common.report.Charts;
 import io.annolake.common.report.Display;
 import io.annolake.common.report.OperationsDaily;
