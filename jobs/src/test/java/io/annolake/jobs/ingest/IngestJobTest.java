@@ -170,7 +170,7 @@ class IngestJobTest {
   void everyTableCarriesProvenance() throws Exception {
     String landing = generate("csv", 1500, 0.02);
     String root = dir.resolve("lh-prov").toString();
-    for (String[] kind : List.of(new String[] {"schemas", "schema"}, new String[] {"gold", "gold"}, new String[] {"adjudications", "adjudications"}, new String[] {"annotations", "annotations"})) {
+    for (String[] kind : List.of(new String[] {"schemas", "schema"}, new String[] {"guidelines", "guideline"}, new String[] {"gold", "gold"}, new String[] {"adjudications", "adjudications"}, new String[] {"annotations", "annotations"})) {
       ingest(root, landing + "/" + kind[0], "--kind", kind[1], "--run-id", "run-" + kind[1], "--logical-date", "2026-01-20");
     }
     Lakehouse lh = lakehouse(root);
