@@ -190,7 +190,7 @@ class IngestJobTest {
       // not registered: the default catalog is per session, and jobs read and write by path
     }
     Dataset<Row> runs = lh.read(Tables.PIPELINE_RUNS);
-    assertThat(runs.where(col("status").equalTo("STARTED")).count()).isEqualTo(4);
+    assertThat(runs.where(col("status").equalTo("STARTED")).count()).isEqualTo(5); // one run per kind
     Row done = runs.where(col("status").equalTo("SUCCEEDED").and(col("run_id").equalTo("run-annotations"))).head();
     List<Row> outputs = done.getList(done.fieldIndex("outputs"));
     assertThat(outputs).extracting(o -> o.getString(0)).contains(Tables.RAW_ANNOTATIONS, Tables.ANNOTATIONS, Tables.INGESTED_FILES);
