@@ -7,7 +7,7 @@ import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.RunLock;
 import io.annolake.common.io.StateGuard;
-import io.annolake.common.provenance.PipelineRuns;
+import io.annolake.common.io.PipelineRuns;
 import io.annolake.common.provenance.RunContext;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.ProgressReporter;
@@ -103,11 +103,19 @@ public final class JobShell {
       return result;
     } catch (Exception | Error e) {
       LOG.error("{} run {} failed; taking back its own writes", job, context.runId(), e);
-      var undone = run.undo();
-      if (!undone.isEmpty()) {
-        System.err.println("[" + job + "] failed: took back this run's writes to " + undone);
+      try {
+        var undone = run.undo();
+        if (!undone.isEmpty()) {
+          System.err.println("[" + job + "] failed: took back this run's writes to " + undone);
+        }
+        PipelineRuns.finished(run, PipelineRuns.FAILED, String.valueOf(e));
+      } catch (Exception | Error cleanup) {
+        // e.g. the executor watchdog stopped the SparkContext: the run stays STARTED in pipeline_runs and
+        // its writes stay until a rerun, which replaces them (every write is a slice the run owns)
+        e.addSuppressed(cleanup);
+        System.err.println("[" + job + "] failed, and its writes could not be taken back (" + cleanup
+            + "); a rerun of the same run replaces them");
       }
-      PipelineRuns.finished(run, PipelineRuns.FAILED, String.valueOf(e));
       throw e;
     } finally {
       spark.sparkContext().clearJobGroup();

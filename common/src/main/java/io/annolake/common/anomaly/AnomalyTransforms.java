@@ -78,8 +78,10 @@ public final class AnomalyTransforms {
     if (gold == null) {
       return in.withColumn("gold_correct", lit(null).cast("boolean"));
     }
-    Dataset<Row> judged = GoldAnswers.of(in, gold, null).select(col("annotation_id"), col("correct").as("gold_correct"));
-    return in.join(judged, ScalaSeqs.of("annotation_id"), "left");
+    Dataset<Row> judged =
+        GoldAnswers.of(in, gold, null).select(col("project_id"), col("annotation_id"), col("correct").as("gold_correct"));
+    // annotation ids are unique within a project only
+    return in.join(judged, ScalaSeqs.of("project_id", "annotation_id"), "left");
   }
 
   /** DUPLICATE_SUBMISSION: every answer of a worker to an item after their first (HIGH when the label changed). */

@@ -134,8 +134,8 @@ public final class ConsensusComputation implements AutoCloseable {
    * @param schemas silver label_schemas, or null
    * @param statusIntervals worker_status_intervals, or null: when present, answers submitted while
    *     their worker was PAUSED are left out of the fit and listed per item
-   * @param flagged answers acting flags cover ({@link FlagExclusions#flaggedAnswers}: annotation_id,
-   *     flag_ids), or null: they are left out of the fit and listed per item with the flag ids
+   * @param flagged answers acting flags cover ({@link FlagExclusions#flaggedAnswers}: project_id,
+   *     annotation_id, flag_ids), or null: they are left out of the fit and listed per item with the flag ids
    * @param guidelines silver guidelines, or null: answers under versions a later version's relabel
    *     policy supersedes are left out ({@link GuidelineVersions}) and listed per item
    */
@@ -194,7 +194,7 @@ public final class ConsensusComputation implements AutoCloseable {
     }
     if (in.flagged() != null) {
       // Flagged answers are few (a share of a step's answers at most): broadcast, so the annotations are not shuffled for it.
-      answers = answers.join(broadcast(in.flagged()), ScalaSeqs.of("annotation_id"), "left");
+      answers = answers.join(broadcast(in.flagged()), ScalaSeqs.of("project_id", "annotation_id"), "left");
       kind = when(col("flag_ids").isNotNull(), lit(SparkAggregation.EXCLUDED)).otherwise(kind);
     }
     Map<String, GuidelineVersions.StepRule> guidelineRules = Map.of();

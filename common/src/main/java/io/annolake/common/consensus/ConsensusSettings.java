@@ -75,16 +75,6 @@ public record ConsensusSettings(
     return s;
   }
 
-  /** Same settings with another method (command-line flag). */
-  public ConsensusSettings withMethod(String m) {
-    ConsensusSettings s = new ConsensusSettings(
-            m, minAnnotators, acceptThreshold, maxIterations, tolerance, smoothing, partitions, maceInference,
-            lowQualityAccuracy, autoFallback, autoMinGold, decisionPolicy, decisionPolicyOverrides, majorityShare,
-            excludeFlags);
-    s.validate();
-    return s;
-  }
-
   private void validate() {
     AnnolakeConfig.require(METHODS.contains(method), P + "method", method, "expected one of " + METHODS);
     AnnolakeConfig.require(

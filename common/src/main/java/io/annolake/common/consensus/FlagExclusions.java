@@ -79,8 +79,8 @@ public final class FlagExclusions {
   }
 
   /**
-   * The answers the matching flags cover: one row per annotation ({@code annotation_id}, {@code
-   * flag_ids} sorted). Flags are few (per worker, pair or flagged answer), so they are broadcast and
+   * The answers the matching flags cover: one row per annotation ({@code project_id}, {@code
+   * annotation_id}, {@code flag_ids} sorted). Flags are few (per worker, pair or flagged answer), so they are broadcast and
    * the annotations are read without a shuffle; only the colluders' answers meet in a join.
    *
    * @param annotations rows with annotation_id, project_id, step, item_id, worker_id, submitted_at
@@ -98,7 +98,7 @@ public final class FlagExclusions {
 
     Dataset<Row> onAnswers =
         acting.where(col("entity_type").equalTo(EntityType.ANNOTATION.value()))
-            .select(col("entity_id").as("annotation_id"), col("flag_id"));
+            .select(col("project_id"), col("entity_id").as("annotation_id"), col("flag_id"));
 
     Column burstStart = to_timestamp(get_json_object(col("evidence"), "$.window_start"));
     Column burstMillis = get_json_object(col("evidence"), "$.window_ms").cast("long");
@@ -115,7 +115,7 @@ public final class FlagExclusions {
     Dataset<Row> onWorkers =
         answers.join(broadcast(workerFlags),
                 sameTask("f_worker").and(when(col("burst_start").isNotNull(), inBurst).otherwise(inWindow())))
-            .select(col("annotation_id"), col("flag_id"));
+            .select(col("project_id"), col("annotation_id"), col("flag_id"));
 
     // A pair flag, once per worker of the pair with the other as partner.
     Dataset<Row> pairs =
@@ -139,10 +139,11 @@ public final class FlagExclusions {
                     .and(col("x.item_id").equalTo(col("y.item_id"))).and(col("x.flag_id").equalTo(col("y.flag_id")))
                     .and(col("x.partner").notEqual(col("y.partner"))),
                 "left_semi")
-            .select(col("annotation_id"), col("flag_id"));
+            .select(col("project_id"), col("annotation_id"), col("flag_id"));
 
     return onAnswers.unionByName(onWorkers).unionByName(onPairs)
-        .groupBy(col("annotation_id"))
+        // annotation ids are unique within a project only
+        .groupBy(col("project_id"), col("annotation_id"))
         .agg(sort_array(collect_set(col("flag_id"))).as("flag_ids"));
   }
 

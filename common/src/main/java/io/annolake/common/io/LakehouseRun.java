@@ -159,7 +159,8 @@ public final class LakehouseRun {
         skipped[0] = true;
         return;
       }
-      writer(table, rows.withColumn("batch_id", lit(batchId)), "append").save(lakehouse.path(table));
+      // mergeSchema: a table written by an older annolake gains this version's new columns (older rows null)
+      writer(table, rows.withColumn("batch_id", lit(batchId)), "append").option("mergeSchema", "true").save(lakehouse.path(table));
     });
     if (skipped[0]) {
       LOG.info("Table {} already holds batch {}: append skipped (idempotent retry)", table, batchId);
@@ -173,7 +174,7 @@ public final class LakehouseRun {
   /** Appends rows (for append-only logs whose rows are unique by construction). */
   public void append(String table, Dataset<Row> rows, long rowCount) {
     long before = rememberVersionBefore(table);
-    commits.retry(table, () -> writer(table, rows, "append").save(lakehouse.path(table)));
+    commits.retry(table, () -> writer(table, rows, "append").option("mergeSchema", "true").save(lakehouse.path(table)));
     afterWrite(new Undo(table, before, null, true), rowCount);
   }
 

@@ -141,7 +141,9 @@ public final class RunLock implements AutoCloseable {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     if ("file".equals(fs.getUri().getScheme())) {
       try {
-        java.nio.file.Files.write(java.nio.file.Path.of(path.toUri()), bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        // qualified: a root given as a plain path has no scheme, which Path.of(URI) needs
+        java.nio.file.Path local = java.nio.file.Path.of(fs.makeQualified(path).toUri());
+        java.nio.file.Files.write(local, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return true;
       } catch (java.nio.file.FileAlreadyExistsException e) {
         return false;

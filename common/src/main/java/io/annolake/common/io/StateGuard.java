@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 
-import io.annolake.common.provenance.PipelineRuns;
 import io.annolake.common.schema.Tables;
 import java.sql.Date;
 import java.time.LocalDate;

@@ -1,8 +1,8 @@
 package io.annolake.common.report;
 
 /**
- * The one place the report turns identities into text. Worker ids are shown as the tables hold
- * them; pseudonymization, when configured, plugs in here.
+ * The one place the report turns identities into text. Worker ids reach it already pseudonymized
+ * when the configuration asks for it (ReportJob reads every table through WorkerPseudonyms).
  */
 public final class Display {
   private Display() {}

@@ -3,6 +3,7 @@ package io.annolake.common.spark;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.Lakehouse;
+import io.annolake.common.io.NioLocalFileSystem;
 import io.annolake.common.io.TableMaintenance;
 import java.net.URI;
 import java.nio.file.Path;
@@ -84,12 +85,15 @@ public final class SparkSessions {
     conf.set("spark.sql.ansi.enabled", "false");
     conf.setIfMissing("spark.ui.enabled", "false");
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    // Local paths without a process per created file and per Delta commit (see NioLocalFileSystem).
+    conf.setIfMissing("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName());
+    conf.setIfMissing("spark.hadoop.fs.AbstractFileSystem.file.impl", NioLocalFileSystem.Fs.class.getName());
     String master = conf.get("spark.master");
     if (master.startsWith("local")) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
-      // VACUUM lists a table's folders in a Spark job of this many tasks (Spark's default, 10,000, is
-      // sized for a cluster): locally that alone took about 40 s per table, however small.
+      // VACUUM lists a table's folders in a Spark job of this many tasks. Spark's default, 10,000, is sized
+      // for a cluster: a VACUUM of a 6-file table took 113-189 s with it here, 28-36 s with 2 (a loaded host).
       conf.setIfMissing("spark.sql.sources.parallelPartitionDiscovery.parallelism", Integer.toString(Math.max(2, shuffle)));
     } else {
       // Executors are separate JVMs: they need the same Java 17 options as the driver.

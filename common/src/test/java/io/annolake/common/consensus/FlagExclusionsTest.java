@@ -1,5 +1,6 @@
 package io.annolake.common.consensus;
 
+import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -112,12 +113,21 @@ class FlagExclusionsTest {
   void eachFlagCoversItsAnswers() {
     Map<String, String> covered = new TreeMap<>();
     FlagExclusions.flaggedAnswers(annotations(), flags(), defaults()).collectAsList()
-        .forEach(r -> covered.put(r.getString(0), String.join(",", r.<String>getList(1))));
+        .forEach(r -> covered.put(r.getString(1), String.join(",", r.<String>getList(2))));
     assertThat(covered).containsExactlyEntriesOf(new TreeMap<>(Map.of(
         "a01", "f-pair", "a02", "f-pair", "a03", "f-burst", "a04", "f-burst4,f-fast", "a05", "f-dup",
         "a06", "f-pair", "a07", "f-pair", "a13", "f-burst4,f-fast")));
     assertThat(FlagExclusions.flaggedAnswers(annotations(), null, defaults())).isNull();
     assertThat(FlagExclusions.flaggedAnswers(annotations(), flags(), List.of())).isNull();
+  }
+
+  @Test
+  void anotherProjectsAnswersWithTheSameIdsAreNotCovered() {
+    // project q holds the same answers under the same annotation ids; every flag is p's
+    Dataset<Row> both = annotations().unionByName(annotations().withColumn("project_id", lit("q")));
+    List<Row> covered = FlagExclusions.flaggedAnswers(both, flags(), defaults()).collectAsList();
+    assertThat(covered).extracting(r -> r.getString(0)).containsOnly("p");
+    assertThat(covered).hasSize(8);
   }
 
   /**

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.annolake.common.provenance.PipelineRuns;
 import io.annolake.common.provenance.RunContext;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.testing.SparkTestSession;

@@ -1,7 +1,6 @@
 package io.annolake.jobs.agreement;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -249,11 +248,6 @@ public final class AgreementJob implements Callable<Integer> {
     // this run's own commit: runs for other projects may have committed to the table since
     return Long.parseLong(run.lakehouse().commitOf(table, out.versionBefore(), out.versionAfter(), run.context().runId())
         .metrics().getOrDefault("numOutputRows", "0"));
-  }
-
-  /** The most contested items of a written item_agreement table (highest entropy first). */
-  public static Dataset<Row> mostContested(Dataset<Row> itemAgreement, int n) {
-    return itemAgreement.orderBy(desc("entropy_bits"), col("top_label_share"), col("item_id")).limit(n);
   }
 
   /** Standalone mode: all coefficients of one answer set as JSON. */

@@ -13,7 +13,7 @@ import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.Predicates;
-import io.annolake.common.provenance.PipelineRuns;
+import io.annolake.common.io.PipelineRuns;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.min;
 
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LandingFormat;
+import io.annolake.common.privacy.WorkerPseudonyms;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.simulate.SimulatorSettings;
 import io.annolake.jobs.AnnolakeCli;
@@ -204,7 +205,10 @@ public final class DemoCommand implements Callable<Integer> {
     Path file = Files.createTempFile("annolake-demo-", ".conf");
     file.toFile().deleteOnExit();
     String include = global.conf == null ? "" : "include file(\"" + global.conf.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\")\n";
-    Files.writeString(file, include + "annolake.progress.interval-seconds = 0\n");
+    // The simulated workers are not people: without a pseudonym key in the environment the report shows their ids.
+    boolean key = System.getenv(WorkerPseudonyms.KEY_ENV) != null || System.getenv(WorkerPseudonyms.KEY_FILE_ENV) != null;
+    String privacy = key ? "" : WorkerPseudonyms.WORKER_IDS_KEY + " = raw\n";
+    Files.writeString(file, include + "annolake.progress.interval-seconds = 0\n" + privacy);
     return file;
   }
 }

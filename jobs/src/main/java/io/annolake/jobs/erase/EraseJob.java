@@ -3,6 +3,7 @@ package io.annolake.jobs.erase;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
+import io.annolake.common.io.RunLock;
 import io.annolake.common.io.TableMaintenance;
 import io.annolake.common.privacy.ErasurePlan;
 import io.annolake.common.privacy.Redaction;
@@ -13,6 +14,7 @@ import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,8 +104,32 @@ public final class EraseJob implements Callable<Integer> {
     }
   }
 
-  /** The job: every table's rows, then every table's history, then the audit row. */
+  /**
+   * Jobs that write tables an erasure rewrites. Erase holds each one's lock for every project while
+   * it runs: a run that had read the person's rows before the erasure would otherwise write them back.
+   */
+  static final List<String> WRITERS =
+      List.of("ingest", "worker-quality", "agreement", "consensus", "anomalies", "routing", "operations", "snapshot", "maintain");
+
+  /** The job under every writer's lock (see {@link #WRITERS}). */
   public static Result erase(
+      LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String id, ErasurePlan.Answers mode, String pseudonym) {
+    List<RunLock> held = new ArrayList<>();
+    try {
+      for (String job : WRITERS) {
+        progress.step("waiting for " + job + " runs to finish");
+        held.add(RunLock.acquire(run.lakehouse().root(), run.spark().sparkContext().hadoopConfiguration(), job, RunLock.ALL,
+            run.context().runId(), config.duration("annolake.concurrency.lock-wait"),
+            config.duration("annolake.concurrency.lock-stale-after")));
+      }
+      return eraseHeld(run, progress, config, id, mode, pseudonym);
+    } finally {
+      held.forEach(RunLock::close);
+    }
+  }
+
+  /** Every table's rows, then every table's history, then the audit row. */
+  private static Result eraseHeld(
       LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String id, ErasurePlan.Answers mode, String pseudonym) {
     TableMaintenance tables = new TableMaintenance(run.lakehouse());
     TableMaintenance.Retention retention = TableMaintenance.Retention.from(config);

@@ -8,7 +8,8 @@ import static org.apache.spark.sql.functions.sum;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
-import io.annolake.common.provenance.PipelineRuns;
+import io.annolake.common.privacy.WorkerPseudonyms;
+import io.annolake.common.io.PipelineRuns;
 import io.annolake.common.report.Charts;
 import io.annolake.common.report.Display;
 import io.annolake.common.report.OperationsDaily;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
@@ -93,7 +95,13 @@ public final class ReportJob implements Callable<Integer> {
   /** The job: read the derived tables pinned, build the pages, write the site. */
   public static Result run(LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String project, int days, Path out) {
     Path dir = out != null ? out : defaultFolder(run);
-    ReportData data = new ReportData(run::readPinnedIfExists, run.context().logicalDate(), days, 100);
+    // A boundary: the pages show pseudonyms of worker, expert and lead ids (docs/PRIVACY.md); exit 2 without a key.
+    WorkerPseudonyms pseudonyms = WorkerPseudonyms.atBoundary(config);
+    Function<String, Dataset<Row>> read = table -> {
+      Dataset<Row> rows = run.readPinnedIfExists(table);
+      return rows == null || pseudonyms == null ? rows : pseudonyms.apply(rows);
+    };
+    ReportData data = new ReportData(read, run.context().logicalDate(), days, 100);
     progress.step("reading the derived tables");
     READS.forEach(run::readPinnedIfExists); // pins every table the report reads, present or not, for the footer
     List<String> projects = project != null ? List.of(project) : data.projects();

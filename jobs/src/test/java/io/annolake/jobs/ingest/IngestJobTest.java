@@ -170,7 +170,7 @@ class IngestJobTest {
   void everyTableCarriesProvenance() throws Exception {
     String landing = generate("csv", 1500, 0.02);
     String root = dir.resolve("lh-prov").toString();
-    for (String[] kind : List.of(new String[] {"schemas", "schema"}, new String[] {"gold", "gold"}, new String[] {"adjudications", "adjudications"}, new String[] {"annotations", "annotations"})) {
+    for (String[] kind : List.of(new String[] {"schemas", "schema"}, new String[] {"guidelines", "guideline"}, new String[] {"gold", "gold"}, new String[] {"adjudications", "adjudications"}, new String[] {"annotations", "annotations"})) {
       ingest(root, landing + "/" + kind[0], "--kind", kind[1], "--run-id", "run-" + kind[1], "--logical-date", "2026-01-20");
     }
     Lakehouse lh = lakehouse(root);
@@ -190,7 +190,7 @@ class IngestJobTest {
       // not registered: the default catalog is per session, and jobs read and write by path
     }
     Dataset<Row> runs = lh.read(Tables.PIPELINE_RUNS);
-    assertThat(runs.where(col("status").equalTo("STARTED")).count()).isEqualTo(4);
+    assertThat(runs.where(col("status").equalTo("STARTED")).count()).isEqualTo(5); // one run per kind
     Row done = runs.where(col("status").equalTo("SUCCEEDED").and(col("run_id").equalTo("run-annotations"))).head();
     List<Row> outputs = done.getList(done.fieldIndex("outputs"));
     assertThat(outputs).extracting(o -> o.getString(0)).contains(Tables.RAW_ANNOTATIONS, Tables.ANNOTATIONS, Tables.INGESTED_FILES);

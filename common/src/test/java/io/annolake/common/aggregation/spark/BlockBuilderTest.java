@@ -27,7 +27,7 @@ class BlockBuilderTest {
 
   private static InternalRow row(long hash, String item, int kind, String worker, String label, String id, String gold) {
     return new GenericInternalRow(new Object[] {
-        utf8("p"), utf8("s"), utf8(item), kind, utf8(worker), utf8(label), utf8(id), utf8("v1"), utf8(gold), null, null, hash});
+        utf8("p"), utf8("s"), utf8(item), kind, utf8(worker), utf8(label), utf8(id), utf8("v1"), utf8(gold), null, null, null, hash});
   }
 
   private static UTF8String utf8(String s) {

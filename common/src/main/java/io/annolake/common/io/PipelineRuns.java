@@ -1,10 +1,10 @@
-package io.annolake.common.provenance;
+package io.annolake.common.io;
 
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
-import io.annolake.common.io.LakehouseRun;
+import io.annolake.common.provenance.RunContext;
 import io.annolake.common.schema.Tables;
 import java.sql.Date;
 import java.sql.Timestamp;
