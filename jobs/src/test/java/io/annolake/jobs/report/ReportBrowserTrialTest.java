@@ -72,7 +72,10 @@ class ReportBrowserTrialTest {
       CliRun.ok(job, "--lakehouse", lh, "--logical-date", date);
     }
     site = dir.resolve("site");
-    CliRun report = CliRun.ok("report", "--lakehouse", lh, "--logical-date", date, "--days", "7", "--out", site.toString());
+    // raw ids: this trial checks that hostile ids are shown escaped (pseudonyms are DemoCommandTest's check)
+    Path raw = Files.writeString(dir.resolve("raw-ids.conf"), "annolake.privacy.worker-ids = raw");
+    CliRun report = CliRun.ok("report", "--lakehouse", lh, "--logical-date", date, "--days", "7", "--out", site.toString(),
+        "--conf", raw.toString());
     assertThat(report.out()).contains("index.html");
 
     assertThat(new File(CHROMIUM)).as("install Debian's chromium and chromium-driver (.ci/run does)").exists();
