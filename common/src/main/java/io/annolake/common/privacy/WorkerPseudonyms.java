@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
@@ -29,9 +30,11 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import scala.collection.JavaConverters;
 import scala.collection.Seq;
 
@@ -202,8 +205,9 @@ public final class WorkerPseudonyms implements Serializable {
   }
 
   /**
-   * The rows with every person's id replaced by its pseudonym: the {@link #IDENTITY_COLUMNS}, the
-   * entity ids of worker and worker-pair anomaly flags, and those ids where the row's
+   * The rows with every person's id replaced by its pseudonym: the {@link #IDENTITY_COLUMNS} (also as
+   * fields of arrays of structs, e.g. escalations' answers), the entity ids of worker and worker-pair
+   * anomaly flags, and those ids where the row's
    * {@link #TEXT_COLUMNS} quote them. A text column of a table without identity columns (the raw
    * text of rejected_records, whose ids were never parsed) cannot be pseudonymized and is withheld
    * (null). Other columns are unchanged; the schema is the same.
@@ -236,12 +240,38 @@ public final class WorkerPseudonyms implements Serializable {
                     col("entity_type").equalTo("worker_pair"),
                     concat(pseudonym(pair.getItem(0)), lit("|"), pseudonym(pair.getItem(1))))
                 .otherwise(v);
+      } else if (nestedIdentities(rows, c) != null) {
+        // an array of structs holding ids (escalations.annotations): each element's ids replaced
+        List<String> fields = nestedIdentities(rows, c);
+        v = transform(v, e -> {
+          Column el = e;
+          for (String f : fields) {
+            el = el.withField(f, pseudonym(e.getField(f)));
+          }
+          return el;
+        });
       } else if (TEXT_COLUMNS.contains(c) && isString(rows, c)) {
         v = ids.isEmpty() ? lit(null).cast(DataTypes.StringType) : pseudonymizeText(v, array(ids.toArray(Column[]::new)));
       }
       out.add(v.as(c));
     }
     return rows.select(out.toArray(Column[]::new));
+  }
+
+  /** The identity fields of a column that is an array of structs, or null when it has none. */
+  private static List<String> nestedIdentities(Dataset<Row> rows, String column) {
+    for (StructField f : rows.schema().fields()) {
+      if (f.name().equals(column) && f.dataType() instanceof ArrayType a && a.elementType() instanceof StructType t) {
+        List<String> ids = new ArrayList<>();
+        for (StructField e : t.fields()) {
+          if (IDENTITY_COLUMNS.contains(e.name()) && e.dataType() instanceof StringType) {
+            ids.add(e.name());
+          }
+        }
+        return ids.isEmpty() ? null : ids;
+      }
+    }
+    return null;
   }
 
   private static boolean isString(Dataset<Row> rows, String column) {

@@ -62,6 +62,20 @@ class WorkerPseudonymsTest {
   }
 
   @Test
+  void applyReplacesIdsInsideArraysOfStructs() {
+    SparkSession spark = SparkTestSession.get();
+    // escalations.annotations: (annotation_id, worker_id, label) per answer
+    Dataset<Row> rows = spark.sql(
+        "SELECT 'i1' AS item_id, array(named_struct('annotation_id', 'a1', 'worker_id', 'w-007', 'label', 'cat'),"
+            + " named_struct('annotation_id', 'a2', 'worker_id', 'w-008', 'label', 'dog')) AS annotations");
+    Row out = P.apply(rows).head();
+    List<Row> answers = out.getList(1);
+    assertThat(answers).extracting(r -> r.getString(1)).containsExactly(P.pseudonym("w-007"), P.pseudonym("w-008"));
+    assertThat(answers).extracting(r -> r.getString(0) + ":" + r.getString(2)).containsExactly("a1:cat", "a2:dog");
+    assertThat(P.apply(rows).schema().simpleString()).isEqualTo(rows.schema().simpleString()); // names and types kept
+  }
+
+  @Test
   void applyReplacesIdentityColumnsFlagEntitiesAndTheirQuotesInText() {
     SparkSession spark = SparkTestSession.get();
     StructType schema =
