@@ -21,7 +21,8 @@ import picocli.CommandLine.IVersionProvider;
     name = "annolake",
     mixinStandardHelpOptions = true,
     versionProvider = AnnolakeCli.Version.class,
-    description = "Turns raw annotation records into trustworthy labels and quality figures on Delta Lake.",
+    description =
+        "Turns raw annotation records into trustworthy labels and quality figures on Delta Lake.",
     subcommands = {
       DemoCommand.class,
       GenerateJob.class,
@@ -48,7 +49,8 @@ public final class AnnolakeCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "Missing command: see 'annolake --help'");
+    throw new CommandLine.ParameterException(
+        new CommandLine(this), "Missing command: see 'annolake --help'");
   }
 
   public static void main(String[] args) {
@@ -64,7 +66,11 @@ public final class AnnolakeCli implements Runnable {
           PrintWriter err = cmd.getErr();
           ConfigException config = JobShell.configCause(e);
           if (config != null) {
-            err.println("annolake " + cmd.getCommandName() + ": configuration error: " + config.getMessage());
+            err.println(
+                "annolake "
+                    + cmd.getCommandName()
+                    + ": configuration error: "
+                    + config.getMessage());
             err.flush();
             return USAGE;
           }

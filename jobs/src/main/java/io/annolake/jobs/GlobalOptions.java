@@ -8,7 +8,10 @@ import picocli.CommandLine.Option;
 
 /** Options every command takes. */
 public final class GlobalOptions {
-  @Option(names = "--conf", paramLabel = "FILE", description = "HOCON settings file (see reference.conf for the keys).")
+  @Option(
+      names = "--conf",
+      paramLabel = "FILE",
+      description = "HOCON settings file (see reference.conf for the keys).")
   public Path conf;
 
   @Option(
@@ -17,7 +20,10 @@ public final class GlobalOptions {
       description = "Lakehouse root folder or URI (default: annolake.lakehouse.root, ./lakehouse).")
   public String lakehouse;
 
-  @Option(names = "--run-id", paramLabel = "ID", description = "Run id recorded on every output row (default: generated).")
+  @Option(
+      names = "--run-id",
+      paramLabel = "ID",
+      description = "Run id recorded on every output row (default: generated).")
   public String runId;
 
   @Option(
@@ -39,7 +45,9 @@ public final class GlobalOptions {
     return o;
   }
 
-  /** The global flags as arguments for a nested CLI run, without --lakehouse (the caller sets it). */
+  /**
+   * The global flags as arguments for a nested CLI run, without --lakehouse (the caller sets it).
+   */
   public java.util.List<String> asArgs() {
     java.util.List<String> args = new java.util.ArrayList<>();
     if (conf != null) {

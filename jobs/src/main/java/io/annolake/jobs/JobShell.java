@@ -5,9 +5,9 @@ import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.Commits;
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LakehouseRun;
+import io.annolake.common.io.PipelineRuns;
 import io.annolake.common.io.RunLock;
 import io.annolake.common.io.StateGuard;
-import io.annolake.common.io.PipelineRuns;
 import io.annolake.common.provenance.RunContext;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.ProgressReporter;
@@ -43,7 +43,8 @@ public final class JobShell {
     String root = config.string("annolake.lakehouse.root");
     SparkSession spark = SparkSessions.getOrCreate(config, root);
     Lakehouse lakehouse = new Lakehouse(spark, root, config.string("annolake.lakehouse.database"));
-    // A persistent catalog (hive) is kept complete; a per-session one (in-memory) gets nothing: jobs
+    // A persistent catalog (hive) is kept complete; a per-session one (in-memory) gets nothing:
+    // jobs
     // read and write by path, and registering loads each table's Delta snapshot (seconds in a fresh
     // JVM). The session decides, not the setting: a session opened before (the benchmark's, a
     // notebook's) keeps the catalog it was built with.
@@ -54,48 +55,78 @@ public final class JobShell {
   }
 
   /**
-   * Runs a job that writes to the lakehouse, holding the run lock of its project (the
-   * {@code project} param; every project without it).
+   * Runs a job that writes to the lakehouse, holding the run lock of its project (the {@code
+   * project} param; every project without it).
    */
   public static <R> R run(
-      GlobalOptions global, String job, Map<String, String> params, Map<String, Object> overrides, Body<R> body)
+      GlobalOptions global,
+      String job,
+      Map<String, String> params,
+      Map<String, Object> overrides,
+      Body<R> body)
       throws Exception {
     return run(global, job, params, overrides, params.getOrDefault("project", RunLock.ALL), body);
   }
 
   /**
-   * Runs a job that writes to the lakehouse under the run lock of {@code lockScope}: one run per job
-   * and scope at a time (see {@link RunLock}). On failure the run's own writes are taken back
+   * Runs a job that writes to the lakehouse under the run lock of {@code lockScope}: one run per
+   * job and scope at a time (see {@link RunLock}). On failure the run's own writes are taken back
    * ({@link LakehouseRun#undo}); other runs' commits are never touched.
    */
   public static <R> R run(
-      GlobalOptions global, String job, Map<String, String> params, Map<String, Object> overrides, String lockScope, Body<R> body)
+      GlobalOptions global,
+      String job,
+      Map<String, String> params,
+      Map<String, Object> overrides,
+      String lockScope,
+      Body<R> body)
       throws Exception {
     Env env = open(global, overrides);
     AnnolakeConfig config = env.config();
-    RunContext context = RunContext.create(global.runId, job, global.logicalDate, config.hash(), params);
-    Commits commits = new Commits(config.integer("annolake.concurrency.commit-attempts"),
-        config.duration("annolake.concurrency.commit-backoff").toMillis(), 10_000);
+    RunContext context =
+        RunContext.create(global.runId, job, global.logicalDate, config.hash(), params);
+    Commits commits =
+        new Commits(
+            config.integer("annolake.concurrency.commit-attempts"),
+            config.duration("annolake.concurrency.commit-backoff").toMillis(),
+            10_000);
     StateGuard guard = new StateGuard(job, context.logicalDate(), params.get("project"));
     LakehouseRun run = new LakehouseRun(env.lakehouse(), context, commits, guard);
     SparkSession spark = env.spark();
     RunLock lock;
     try {
-      lock = RunLock.acquire(env.lakehouse().root(), spark.sparkContext().hadoopConfiguration(), job, lockScope,
-          context.runId(), config.duration("annolake.concurrency.lock-wait"), config.duration("annolake.concurrency.lock-stale-after"));
+      lock =
+          RunLock.acquire(
+              env.lakehouse().root(),
+              spark.sparkContext().hadoopConfiguration(),
+              job,
+              lockScope,
+              context.runId(),
+              config.duration("annolake.concurrency.lock-wait"),
+              config.duration("annolake.concurrency.lock-stale-after"));
     } catch (RunLock.HeldException e) {
       PipelineRuns.finished(run, PipelineRuns.FAILED, e.getMessage());
       throw e;
     }
-    spark.sparkContext().setJobGroup("annolake:" + job + ":" + context.runId(), "annolake " + job, false);
+    spark
+        .sparkContext()
+        .setJobGroup("annolake:" + job + ":" + context.runId(), "annolake " + job, false);
     int interval = config.integer("annolake.progress.interval-seconds");
-    try (lock; ProgressReporter progress = ProgressReporter.start(spark, job, interval)) {
+    try (lock;
+        ProgressReporter progress = ProgressReporter.start(spark, job, interval)) {
       PipelineRuns.started(run);
       R result = body.run(run, progress, config);
       for (LakehouseRun.Output o : run.outputs()) {
         if (o.keptNewerState() != null) {
-          System.err.printf("[%s] %s for %s: kept the newer state of %s (%s); this run's result: %,d rows, digest %d%n",
-              job, context.runId(), context.logicalDate(), o.table(), o.keptNewerState(), o.rows(), o.digest());
+          System.err.printf(
+              "[%s] %s for %s: kept the newer state of %s (%s); this run's result: %,d rows, digest %d%n",
+              job,
+              context.runId(),
+              context.logicalDate(),
+              o.table(),
+              o.keptNewerState(),
+              o.rows(),
+              o.digest());
         }
       }
       PipelineRuns.finished(run, PipelineRuns.SUCCEEDED, null);
@@ -110,11 +141,16 @@ public final class JobShell {
         }
         PipelineRuns.finished(run, PipelineRuns.FAILED, String.valueOf(e));
       } catch (Exception | Error cleanup) {
-        // e.g. the executor watchdog stopped the SparkContext: the run stays STARTED in pipeline_runs and
+        // e.g. the executor watchdog stopped the SparkContext: the run stays STARTED in
+        // pipeline_runs and
         // its writes stay until a rerun, which replaces them (every write is a slice the run owns)
         e.addSuppressed(cleanup);
-        System.err.println("[" + job + "] failed, and its writes could not be taken back (" + cleanup
-            + "); a rerun of the same run replaces them");
+        System.err.println(
+            "["
+                + job
+                + "] failed, and its writes could not be taken back ("
+                + cleanup
+                + "); a rerun of the same run replaces them");
       }
       throw e;
     } finally {

@@ -10,7 +10,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-/** Names a job's steps on the progress line and times them (seconds, in order); runs independent writes concurrently. */
+/**
+ * Names a job's steps on the progress line and times them (seconds, in order); runs independent
+ * writes concurrently.
+ */
 public final class JobSteps {
   private final ProgressReporter progress;
   private final Map<String, Double> seconds = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -36,21 +39,25 @@ public final class JobSteps {
   }
 
   /**
-   * Runs the tasks on threads of their own (made here, so they inherit the run's Spark job
-   * group), each timed as "  name"; waits for all of them, then throws the first failure (a
-   * checked one wrapped, so callers need not declare it).
+   * Runs the tasks on threads of their own (made here, so they inherit the run's Spark job group),
+   * each timed as " name"; waits for all of them, then throws the first failure (a checked one
+   * wrapped, so callers need not declare it).
    */
   public Map<String, Long> concurrently(Map<String, Callable<Long>> tasks) {
     ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
     Map<String, Future<Long>> futures = new LinkedHashMap<>();
     try {
       tasks.forEach(
-          (name, task) -> futures.put(name, pool.submit(() -> {
-            long t0 = System.nanoTime();
-            Long out = task.call();
-            seconds.put("  " + name, (System.nanoTime() - t0) / 1e9);
-            return out;
-          })));
+          (name, task) ->
+              futures.put(
+                  name,
+                  pool.submit(
+                      () -> {
+                        long t0 = System.nanoTime();
+                        Long out = task.call();
+                        seconds.put("  " + name, (System.nanoTime() - t0) / 1e9);
+                        return out;
+                      })));
     } finally {
       pool.shutdown();
     }

@@ -14,10 +14,15 @@ class AnnolakeCliTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String command : List.of("demo", "generate", "ingest", "worker-quality", "export", "bench")) {
+    for (String command :
+        List.of("demo", "generate", "ingest", "worker-quality", "export", "bench")) {
       CliRun run = CliRun.of(command, "--help");
       assertThat(run.code()).as(command).isZero();
-      assertThat(run.out()).as(command).contains("Usage: annolake " + command).contains("--lakehouse").contains("--logical-date");
+      assertThat(run.out())
+          .as(command)
+          .contains("Usage: annolake " + command)
+          .contains("--lakehouse")
+          .contains("--logical-date");
     }
     assertThat(CliRun.of("--help").out()).contains("ingest", "generate", "export", "demo", "bench");
   }
@@ -29,7 +34,8 @@ class AnnolakeCliTest {
     CliRun missing = CliRun.of("ingest");
     assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.err()).contains("--source");
-    CliRun badDate = CliRun.of("ingest", "--source", dir.toString(), "--logical-date", "2026-13-01");
+    CliRun badDate =
+        CliRun.of("ingest", "--source", dir.toString(), "--logical-date", "2026-13-01");
     assertThat(badDate.code()).isEqualTo(2);
     assertThat(badDate.err()).contains("--logical-date");
   }
@@ -37,10 +43,14 @@ class AnnolakeCliTest {
   @Test
   void badOptionValuesExitTwoAndNameTheOption() {
     String lakehouse = dir.resolve("lh").toString();
-    CliRun kind = CliRun.of("ingest", "--lakehouse", lakehouse, "--source", dir.toString(), "--kind", "votes");
+    CliRun kind =
+        CliRun.of(
+            "ingest", "--lakehouse", lakehouse, "--source", dir.toString(), "--kind", "votes");
     assertThat(kind.code()).isEqualTo(2);
     assertThat(kind.err()).contains("'--kind'");
-    CliRun source = CliRun.of("ingest", "--lakehouse", lakehouse, "--source", dir.resolve("missing").toString());
+    CliRun source =
+        CliRun.of(
+            "ingest", "--lakehouse", lakehouse, "--source", dir.resolve("missing").toString());
     assertThat(source.code()).isEqualTo(2);
     assertThat(source.err()).contains("'--source'");
     CliRun format = CliRun.of("generate", "--out", dir.resolve("g").toString(), "--format", "xml");
@@ -49,7 +59,15 @@ class AnnolakeCliTest {
     CliRun size = CliRun.of("generate", "--out", dir.resolve("g").toString(), "--classes", "1");
     assertThat(size.code()).isEqualTo(2);
     assertThat(size.err()).contains("'--classes'");
-    CliRun table = CliRun.of("export", "--lakehouse", lakehouse, "--table", "nope", "--out", dir.resolve("x.csv").toString());
+    CliRun table =
+        CliRun.of(
+            "export",
+            "--lakehouse",
+            lakehouse,
+            "--table",
+            "nope",
+            "--out",
+            dir.resolve("x.csv").toString());
     assertThat(table.code()).isEqualTo(2);
     assertThat(table.err()).contains("'--table'");
     CliRun bench = CliRun.of("bench", "fly", "--annotations", "10");
@@ -66,10 +84,22 @@ class AnnolakeCliTest {
     assertThat(unknown.err()).contains("annolake.ingest.max-duraton");
     Files.writeString(conf, "annolake.ingest.max-duration = forever\n");
     Files.writeString(dir.resolve("a.csv"), "item,worker,label\ni,w,l\n");
-    CliRun type = CliRun.of("ingest", "--conf", conf.toString(), "--lakehouse", dir.resolve("lh2").toString(), "--source", dir.resolve("a.csv").toString(), "--project", "p");
+    CliRun type =
+        CliRun.of(
+            "ingest",
+            "--conf",
+            conf.toString(),
+            "--lakehouse",
+            dir.resolve("lh2").toString(),
+            "--source",
+            dir.resolve("a.csv").toString(),
+            "--project",
+            "p");
     assertThat(type.code()).isEqualTo(2);
     assertThat(type.err()).contains("annolake.ingest.max-duration");
-    CliRun missing = CliRun.of("ingest", "--conf", dir.resolve("nope.conf").toString(), "--source", dir.toString());
+    CliRun missing =
+        CliRun.of(
+            "ingest", "--conf", dir.resolve("nope.conf").toString(), "--source", dir.toString());
     assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.err()).contains("--conf");
   }

@@ -27,7 +27,9 @@ public record CliRun(int code, String out, String err) {
       System.setOut(oldOut);
       System.setErr(oldErr);
     }
-    CliRun run = new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    CliRun run =
+        new CliRun(
+            code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     oldOut.print(run.out);
     oldErr.print(run.err);
     return run;
@@ -42,9 +44,21 @@ public record CliRun(int code, String out, String err) {
 
   /** Ingests a {@code generate} landing folder in dependency order: schemas, gold, annotations. */
   public static void ingestSimulated(String landing, String lakehouse, String logicalDate) {
-    for (List<String> kind : List.of(List.of("schemas", "schema"), List.of("gold", "gold"), List.of("annotations", "annotations"))) {
-      ok("ingest", "--lakehouse", lakehouse, "--source", landing + "/" + kind.get(0), "--kind", kind.get(1),
-          "--logical-date", logicalDate);
+    for (List<String> kind :
+        List.of(
+            List.of("schemas", "schema"),
+            List.of("gold", "gold"),
+            List.of("annotations", "annotations"))) {
+      ok(
+          "ingest",
+          "--lakehouse",
+          lakehouse,
+          "--source",
+          landing + "/" + kind.get(0),
+          "--kind",
+          kind.get(1),
+          "--logical-date",
+          logicalDate);
     }
   }
 }

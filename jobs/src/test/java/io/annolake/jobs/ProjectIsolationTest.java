@@ -23,21 +23,25 @@ import org.junit.jupiter.api.io.TempDir;
  * project's rows (project filters are Column expressions; Spark 3.5 reads 'o''brien' as 'obrien').
  */
 class ProjectIsolationTest {
-  private static final List<String> PROJECTS = List.of("obrien", "o'brien", "a\\'b", "x' OR '1'='1");
+  private static final List<String> PROJECTS =
+      List.of("obrien", "o'brien", "a\\'b", "x' OR '1'='1");
   private static final String DATE = "2026-01-10";
   private final SparkSession spark = SparkTestSession.get();
 
   @Test
   void aRunForOneProjectLeavesLookAlikeProjectsUntouched(@TempDir Path dir) throws Exception {
     String root = dir.resolve("lh").toString();
-    StringBuilder answers = new StringBuilder("annotation_id,project_id,item_id,worker_id,label,submitted_at\n");
+    StringBuilder answers =
+        new StringBuilder("annotation_id,project_id,item_id,worker_id,label,submitted_at\n");
     StringBuilder gold = new StringBuilder("project_id,item_id,label\n");
     int id = 0;
     for (String p : PROJECTS) {
       for (int item = 0; item < 6; item++) {
         for (int w = 0; w < 3; w++) {
           String label = (item + (w == 2 && item % 3 == 0 ? 1 : 0)) % 2 == 0 ? "cat" : "dog";
-          answers.append(String.format("a%d,%s,i%d,w%d,%s,2026-01-09T10:%02d:00Z%n", id++, csv(p), item, w, label, w));
+          answers.append(
+              String.format(
+                  "a%d,%s,i%d,w%d,%s,2026-01-09T10:%02d:00Z%n", id++, csv(p), item, w, label, w));
         }
         gold.append(String.format("%s,i%d,%s%n", csv(p), item, item % 2 == 0 ? "cat" : "dog"));
       }
@@ -45,27 +49,56 @@ class ProjectIsolationTest {
     Path a = Files.writeString(dir.resolve("answers.csv"), answers.toString());
     Path g = Files.writeString(dir.resolve("gold.csv"), gold.toString());
     ok("ingest", "--lakehouse", root, "--source", a.toString(), "--logical-date", DATE);
-    ok("ingest", "--lakehouse", root, "--source", g.toString(), "--kind", "gold", "--logical-date", DATE);
+    ok(
+        "ingest",
+        "--lakehouse",
+        root,
+        "--source",
+        g.toString(),
+        "--kind",
+        "gold",
+        "--logical-date",
+        DATE);
     for (String job : List.of("worker-quality", "consensus", "agreement", "anomalies")) {
       ok(job, "--lakehouse", root, "--logical-date", DATE);
     }
     Lakehouse lakehouse = new Lakehouse(spark, root, "annolake");
-    List<String> tables = List.of(Tables.WORKER_QUALITY, Tables.CONSENSUS_LABELS, Tables.ESCALATIONS,
-        Tables.AGREEMENT_SUMMARY, Tables.ITEM_AGREEMENT, Tables.ANOMALY_FLAGS, Tables.WORKER_DAILY_METRICS);
+    List<String> tables =
+        List.of(
+            Tables.WORKER_QUALITY,
+            Tables.CONSENSUS_LABELS,
+            Tables.ESCALATIONS,
+            Tables.AGREEMENT_SUMMARY,
+            Tables.ITEM_AGREEMENT,
+            Tables.ANOMALY_FLAGS,
+            Tables.WORKER_DAILY_METRICS);
     Map<String, List<String>> before = rowsByProject(lakehouse, tables);
     assertThat(before.get(Tables.CONSENSUS_LABELS + "/obrien")).hasSize(6);
 
     for (String job : List.of("consensus", "agreement", "worker-quality", "anomalies")) {
       ok(job, "--lakehouse", root, "--logical-date", DATE, "--project", "o'brien");
     }
-    ok("consensus", "--lakehouse", root, "--logical-date", DATE, "--project", "x' OR '1'='1", "--method", "mv");
+    ok(
+        "consensus",
+        "--lakehouse",
+        root,
+        "--logical-date",
+        DATE,
+        "--project",
+        "x' OR '1'='1",
+        "--method",
+        "mv");
 
     Map<String, List<String>> after = rowsByProject(lakehouse, tables);
     for (String key : before.keySet()) {
       if (key.endsWith("/o'brien") || key.endsWith("/x' OR '1'='1")) {
-        assertThat(after.get(key)).as(key).hasSameSizeAs(before.get(key)); // recomputed by its own runs
+        assertThat(after.get(key))
+            .as(key)
+            .hasSameSizeAs(before.get(key)); // recomputed by its own runs
       } else {
-        assertThat(after.get(key)).as(key + " (another project's rows, run ids included)").isEqualTo(before.get(key));
+        assertThat(after.get(key))
+            .as(key + " (another project's rows, run ids included)")
+            .isEqualTo(before.get(key));
       }
     }
     assertThat(after.keySet()).isEqualTo(before.keySet());
@@ -75,7 +108,10 @@ class ProjectIsolationTest {
     return "\"" + value.replace("\"", "\"\"") + "\"";
   }
 
-  /** Each table's rows per project, as sorted strings (run ids included: an untouched row keeps its run). */
+  /**
+   * Each table's rows per project, as sorted strings (run ids included: an untouched row keeps its
+   * run).
+   */
   private Map<String, List<String>> rowsByProject(Lakehouse lakehouse, List<String> tables) {
     Map<String, List<String>> out = new TreeMap<>();
     for (String table : tables) {

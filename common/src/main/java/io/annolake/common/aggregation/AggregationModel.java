@@ -19,8 +19,12 @@ public final class AggregationModel {
   private final boolean converged;
 
   public AggregationModel(
-      String method, Answers answers, double[][] probas, EmProgram.Parameters parameters,
-      List<Double> lossHistory, boolean converged) {
+      String method,
+      Answers answers,
+      double[][] probas,
+      EmProgram.Parameters parameters,
+      List<Double> lossHistory,
+      boolean converged) {
     this.method = method;
     this.answers = answers;
     this.probas = probas;
@@ -42,8 +46,12 @@ public final class AggregationModel {
       program.posterior(outcome.reported(), block, i, probas[i]);
     }
     return new AggregationModel(
-        method, answers, probas, program.parameters(outcome.last(), answers.workerCount()),
-        outcome.lossHistory(), outcome.converged());
+        method,
+        answers,
+        probas,
+        program.parameters(outcome.last(), answers.workerCount()),
+        outcome.lossHistory(),
+        outcome.converged());
   }
 
   public String method() {

@@ -15,8 +15,8 @@ import java.util.TreeSet;
  * with the dictionaries back to the string ids and optional gold answers.
  *
  * <p>Ids are indexed in sorted string order and answers sorted by (item, worker, label), so the
- * order rows arrive in never changes a result, not even in the last bit of a sum. Labels are
- * sorted too: "the first label" in a tie is the smallest in string order.
+ * order rows arrive in never changes a result, not even in the last bit of a sum. Labels are sorted
+ * too: "the first label" in a tie is the smallest in string order.
  */
 public final class Answers {
   private final List<String> items;
@@ -76,7 +76,11 @@ public final class Answers {
     for (int i = 0; i < gold.length; i++) {
       gold[i] = keep.test(i) ? block.gold(i) : ItemBlock.NO_GOLD;
     }
-    return new Answers(items, workers, labels, new ItemBlock(block.start, block.worker, block.label, gold, block.itemIds));
+    return new Answers(
+        items,
+        workers,
+        labels,
+        new ItemBlock(block.start, block.worker, block.label, gold, block.itemIds));
   }
 
   /** Collects answers and gold; {@link #build()} indexes them. */
@@ -90,7 +94,12 @@ public final class Answers {
     public Builder add(String item, String worker, String label) {
       if (item == null || worker == null || label == null) {
         throw new IllegalArgumentException(
-            "Cannot add answer: item, worker and label are required, got " + item + ", " + worker + ", " + label);
+            "Cannot add answer: item, worker and label are required, got "
+                + item
+                + ", "
+                + worker
+                + ", "
+                + label);
       }
       rows.add(new String[] {item, worker, label});
       return this;
@@ -101,7 +110,12 @@ public final class Answers {
       String previous = gold.putIfAbsent(item, label);
       if (previous != null && !previous.equals(label)) {
         throw new IllegalArgumentException(
-            "Cannot add gold for item " + item + ": it already has gold label " + previous + ", not " + label);
+            "Cannot add gold for item "
+                + item
+                + ": it already has gold label "
+                + previous
+                + ", not "
+                + label);
       }
       return this;
     }
@@ -142,7 +156,8 @@ public final class Answers {
       Arrays.sort(
           triples,
           (x, y) ->
-              x[0] != y[0] ? Integer.compare(x[0], y[0])
+              x[0] != y[0]
+                  ? Integer.compare(x[0], y[0])
                   : x[1] != y[1] ? Integer.compare(x[1], y[1]) : Integer.compare(x[2], y[2]));
       int items = itemIds.size();
       int[] start = new int[items + 1];
@@ -164,7 +179,8 @@ public final class Answers {
           goldIndex[i] = labelIndex.get(g.getValue());
         }
       }
-      ItemBlock block = new ItemBlock(start, worker, label, goldIndex, itemIds.toArray(String[]::new));
+      ItemBlock block =
+          new ItemBlock(start, worker, label, goldIndex, itemIds.toArray(String[]::new));
       return new Answers(itemIds, workerIds, Collections.unmodifiableList(labelIds), block);
     }
 

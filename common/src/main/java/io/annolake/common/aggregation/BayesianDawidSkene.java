@@ -6,17 +6,18 @@ import java.util.Map;
 /**
  * Bayesian Dawid-Skene (independent Bayesian classifier combination): Dawid-Skene's confusion
  * matrices and class priors with Dirichlet priors, fitted by variational Bayes, so a worker seen a
- * few times is judged by the prior plus their few answers instead of by a degenerate point estimate.
+ * few times is judged by the prior plus their few answers instead of by a degenerate point
+ * estimate.
  *
- * <p>H.-C. Kim and Z. Ghahramani, "Bayesian Classifier Combination", AISTATS 2012 (the
- * independent model, IBCC); the variational scheme as in E. Simpson et al., "Dynamic Bayesian
- * Combination of Multiple Imperfect Classifiers", 2013. Each confusion row t of every worker has the
- * prior Dirichlet(s p0 on the diagonal, s (1 - p0) / (K - 1) elsewhere): worth {@code s} answers that
- * say "right with probability p0, wrong labels alike". The class priors have a symmetric
+ * <p>H.-C. Kim and Z. Ghahramani, "Bayesian Classifier Combination", AISTATS 2012 (the independent
+ * model, IBCC); the variational scheme as in E. Simpson et al., "Dynamic Bayesian Combination of
+ * Multiple Imperfect Classifiers", 2013. Each confusion row t of every worker has the prior
+ * Dirichlet(s p0 on the diagonal, s (1 - p0) / (K - 1) elsewhere): worth {@code s} answers that say
+ * "right with probability p0, wrong labels alike". The class priors have a symmetric
  * Dirichlet({@code classPrior}). The E-step weighs an answer by exp(E[log confusion]) (digamma of
- * the posterior counts), which for a sparse worker stays close to the prior's weight and for a
- * busy worker approaches Dawid-Skene's estimate. Starts from majority-vote posteriors like the
- * other EM methods; gold answers are clamped.
+ * the posterior counts), which for a sparse worker stays close to the prior's weight and for a busy
+ * worker approaches Dawid-Skene's estimate. Starts from majority-vote posteriors like the other EM
+ * methods; gold answers are clamped.
  *
  * <pre>{@code
  * AggregationModel m = new BayesianDawidSkene(BayesianDawidSkene.Settings.defaults()).fit(answers);
@@ -33,13 +34,18 @@ public final class BayesianDawidSkene implements Aggregator {
    *     three real answers of a class already outweigh it)
    * @param classPrior symmetric Dirichlet concentration of the class priors (default 1, uniform)
    */
-  public record Settings(int maxIterations, double tolerance, double accuracy, double strength, double classPrior)
+  public record Settings(
+      int maxIterations, double tolerance, double accuracy, double strength, double classPrior)
       implements java.io.Serializable {
     public Settings {
       Checks.iterations(maxIterations, tolerance, 1);
-      Checks.argument(accuracy > 0 && accuracy < 1, "Cannot fit: prior accuracy must be in (0, 1), got", accuracy);
+      Checks.argument(
+          accuracy > 0 && accuracy < 1,
+          "Cannot fit: prior accuracy must be in (0, 1), got",
+          accuracy);
       Checks.argument(strength > 0, "Cannot fit: prior strength must be > 0, got", strength);
-      Checks.argument(classPrior > 0, "Cannot fit: class prior concentration must be > 0, got", classPrior);
+      Checks.argument(
+          classPrior > 0, "Cannot fit: class prior concentration must be > 0, got", classPrior);
     }
 
     public static Settings defaults() {
@@ -76,6 +82,7 @@ public final class BayesianDawidSkene implements Aggregator {
 
   @Override
   public AggregationModel fit(Answers answers) {
-    return AggregationModel.fitLocal(name(), program(answers.workerCount(), answers.classCount()), answers);
+    return AggregationModel.fitLocal(
+        name(), program(answers.workerCount(), answers.classCount()), answers);
   }
 }

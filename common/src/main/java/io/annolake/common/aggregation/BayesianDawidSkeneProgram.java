@@ -3,10 +3,10 @@ package io.annolake.common.aggregation;
 import org.apache.commons.math3.special.Gamma;
 
 /**
- * Bayesian Dawid-Skene's variational passes over item blocks. Statistics as Dawid-Skene's:
- * expected class counts, then expected confusion counts (W x K x K). State: E[log prior] (K),
- * E[log confusion] (W x K x K), then the posterior means of the priors (K) and confusions (W x K x
- * K) for {@link #parameters}. The loss is the mean log normaliser of the item posteriors.
+ * Bayesian Dawid-Skene's variational passes over item blocks. Statistics as Dawid-Skene's: expected
+ * class counts, then expected confusion counts (W x K x K). State: E[log prior] (K), E[log
+ * confusion] (W x K x K), then the posterior means of the priors (K) and confusions (W x K x K) for
+ * {@link #parameters}. The loss is the mean log normaliser of the item posteriors.
  */
 final class BayesianDawidSkeneProgram extends PosteriorPassProgram {
   private static final long serialVersionUID = 1L;
@@ -32,7 +32,9 @@ final class BayesianDawidSkeneProgram extends PosteriorPassProgram {
     if (k == 1) {
       return settings.strength();
     }
-    return t == l ? settings.strength() * settings.accuracy() : settings.strength() * (1 - settings.accuracy()) / (k - 1);
+    return t == l
+        ? settings.strength() * settings.accuracy()
+        : settings.strength() * (1 - settings.accuracy()) / (k - 1);
   }
 
   @Override
@@ -60,7 +62,10 @@ final class BayesianDawidSkeneProgram extends PosteriorPassProgram {
     return logNormaliser;
   }
 
-  /** q(priors) and q(confusion rows) are Dirichlet(prior + expected counts); keeps their digamma expectations and means. */
+  /**
+   * q(priors) and q(confusion rows) are Dirichlet(prior + expected counts); keeps their digamma
+   * expectations and means.
+   */
   @Override
   public double[] update(double[] stats) {
     double[] state = new double[2 * (k + cells())];

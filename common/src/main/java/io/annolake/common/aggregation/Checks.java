@@ -13,6 +13,7 @@ final class Checks {
   static void iterations(int maxIterations, double tolerance, double smoothing) {
     argument(maxIterations >= 0, "Cannot fit: max iterations must be >= 0, got", maxIterations);
     argument(tolerance >= 0, "Cannot fit: tolerance must be >= 0, got", tolerance);
-    argument(smoothing > 0, "Cannot fit: smoothing must be > 0 (zero gives log(0)), got", smoothing);
+    argument(
+        smoothing > 0, "Cannot fit: smoothing must be > 0 (zero gives log(0)), got", smoothing);
   }
 }

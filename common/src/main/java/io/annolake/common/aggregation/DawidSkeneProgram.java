@@ -3,16 +3,19 @@ package io.annolake.common.aggregation;
 import java.util.Arrays;
 
 /**
- * Dawid-Skene EM over item blocks. State: log class priors (K) then log confusion matrices (W x K
- * x K, true label by given label). Statistics: expected class counts, then expected confusion
- * counts. The class priors take the additive {@code smoothing}; confusion rows are maximum
- * likelihood, with only a {@link #FLOOR} so that a cell never seen gives log of a tiny number, not
- * log(0) (see {@link DawidSkene} for why no pseudo-count there).
+ * Dawid-Skene EM over item blocks. State: log class priors (K) then log confusion matrices (W x K x
+ * K, true label by given label). Statistics: expected class counts, then expected confusion counts.
+ * The class priors take the additive {@code smoothing}; confusion rows are maximum likelihood, with
+ * only a {@link #FLOOR} so that a cell never seen gives log of a tiny number, not log(0) (see
+ * {@link DawidSkene} for why no pseudo-count there).
  */
 final class DawidSkeneProgram extends PosteriorPassProgram {
   private static final long serialVersionUID = 1L;
 
-  /** Added to every confusion cell: far below any real count, so rows stay the maximum-likelihood estimate. */
+  /**
+   * Added to every confusion cell: far below any real count, so rows stay the maximum-likelihood
+   * estimate.
+   */
   static final double FLOOR = 1e-10;
 
   private final DawidSkene.Settings settings;

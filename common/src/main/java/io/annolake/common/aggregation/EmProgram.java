@@ -8,12 +8,13 @@ import java.io.Serializable;
  * sufficient statistics (mergeable by element-wise sum), and {@link #update} is the M-step that
  * turns the summed statistics into the next state.
  *
- * <p>Statistics layout: {@code stats[0]} is the summed loss (log-likelihood of the answers),
- * {@code stats[1]} the number of items; the rest is the program's own.
+ * <p>Statistics layout: {@code stats[0]} is the summed loss (log-likelihood of the answers), {@code
+ * stats[1]} the number of items; the rest is the program's own.
  */
 public interface EmProgram extends Serializable {
   /** Index of the summed loss in the statistics. */
   int LOSS = 0;
+
   /** Index of the item count in the statistics. */
   int ITEMS = 1;
 
@@ -30,7 +31,9 @@ public interface EmProgram extends Serializable {
   /** Stop when the loss changes by less than this between iterations. */
   double tolerance();
 
-  /** E-step of every item of the block under {@code state} (null: the initial pass), added to stats. */
+  /**
+   * E-step of every item of the block under {@code state} (null: the initial pass), added to stats.
+   */
   void accumulate(double[] state, ItemBlock block, double[] stats);
 
   /** M-step: the next state from summed statistics. */

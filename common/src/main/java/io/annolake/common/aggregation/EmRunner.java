@@ -22,7 +22,8 @@ public final class EmRunner {
    * @param lossHistory mean log-likelihood per item, per iteration
    * @param converged whether the tolerance was reached before the iteration limit
    */
-  public record Outcome(double[] reported, double[] last, List<Double> lossHistory, boolean converged) {}
+  public record Outcome(
+      double[] reported, double[] last, List<Double> lossHistory, boolean converged) {}
 
   private EmRunner() {}
 
@@ -78,7 +79,8 @@ public final class EmRunner {
       reported = state;
       state = program.update(state, stats);
       losses.add(loss);
-      if (losses.size() > 1 && Math.abs(loss - losses.get(losses.size() - 2)) < program.tolerance()) {
+      if (losses.size() > 1
+          && Math.abs(loss - losses.get(losses.size() - 2)) < program.tolerance()) {
         converged = true;
         done = true;
       } else if (losses.size() >= program.maxIterations()) {

@@ -13,9 +13,9 @@ import java.util.Map;
  * <p>J. Whitehill, P. Ruvolo, T. Wu, J. Bergsma and J. Movellan, "Whose Vote Should Count More:
  * Optimal Integration of Labels from Labelers of Unknown Expertise", NIPS 2009.
  *
- * <p>Item difficulties are re-estimated inside each item's E-step rather than stored between
- * passes (see {@link GladProgram}), so GLAD runs on item blocks like the other methods, on one
- * machine or in Spark; on the four shared real datasets this gives the same labels as storing them.
+ * <p>Item difficulties are re-estimated inside each item's E-step rather than stored between passes
+ * (see {@link GladProgram}), so GLAD runs on item blocks like the other methods, on one machine or
+ * in Spark; on the four shared real datasets this gives the same labels as storing them.
  *
  * <p>EM runs to convergence of the fitted model. Crowd-Kit stops earlier (its test compares a
  * per-row penalized Q against 1e-5, about 10 iterations on D_Product), which is why its published
@@ -33,8 +33,14 @@ public final class Glad implements Aggregator {
    * @param priors uniform class priors (the paper's and Crowd-Kit's default) or estimated ones
    */
   public record Settings(
-      int maxIterations, double tolerance, int itemRounds, double alphaPriorMean, double logBetaPriorMean,
-      double smoothing, ClassPriors priors) implements java.io.Serializable {
+      int maxIterations,
+      double tolerance,
+      int itemRounds,
+      double alphaPriorMean,
+      double logBetaPriorMean,
+      double smoothing,
+      ClassPriors priors)
+      implements java.io.Serializable {
     public Settings {
       Checks.iterations(maxIterations, tolerance, smoothing);
       Checks.argument(itemRounds > 0, "Cannot fit: item rounds must be > 0, got", itemRounds);
@@ -45,7 +51,6 @@ public final class Glad implements Aggregator {
       return new Settings(100, 1e-5, 5, 1, 0, 0.01, ClassPriors.UNIFORM);
     }
   }
-
 
   private final Settings settings;
 
@@ -73,11 +78,20 @@ public final class Glad implements Aggregator {
 
   @Override
   public AggregationModel fit(Answers answers) {
-    return AggregationModel.fitLocal(name(), program(answers.workerCount(), answers.classCount()), answers);
+    return AggregationModel.fitLocal(
+        name(), program(answers.workerCount(), answers.classCount()), answers);
   }
 
   /** E-step with log priors at state[0..k) and abilities at state[offset..offset+W). */
-  static double eStep(ItemBlock b, int i, double[] state, int offset, int workers, double logBeta, int k, double[] out) {
+  static double eStep(
+      ItemBlock b,
+      int i,
+      double[] state,
+      int offset,
+      int workers,
+      double logBeta,
+      int k,
+      double[] out) {
     double beta = Math.exp(logBeta);
     double base = 0;
     System.arraycopy(state, 0, out, 0, k);

@@ -33,8 +33,8 @@ public final class GoldFold {
   }
 
   /**
-   * One pass scoring {@code fold}'s gold items under {@code fitted} (the {@link #fit} program and its
-   * reported state); the outcome's last state is {right, scored}.
+   * One pass scoring {@code fold}'s gold items under {@code fitted} (the {@link #fit} program and
+   * its reported state); the outcome's last state is {right, scored}.
    */
   public static EmProgram score(EmProgram fitted, double[] state, int fold) {
     return new Score(fitted, Objects.requireNonNull(state, "state"), fold);
@@ -92,7 +92,10 @@ public final class GoldFold {
     }
   }
 
-  /** Statistics: loss, items, right, scored. One iteration from the fitted state; update keeps {right, scored}. */
+  /**
+   * Statistics: loss, items, right, scored. One iteration from the fitted state; update keeps
+   * {right, scored}.
+   */
   private record Score(EmProgram fitted, double[] state, int fold) implements EmProgram {
     @Override
     public int classes() {

@@ -10,6 +10,7 @@ import java.io.Serializable;
  */
 public final class ItemBlock implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /** Gold value of an item without a known answer. */
   public static final int NO_GOLD = -1;
 
@@ -28,7 +29,8 @@ public final class ItemBlock implements Serializable {
    */
   public ItemBlock(int[] start, int[] worker, int[] label, int[] gold, String[] itemIds) {
     if (start.length == 0 || start[0] != 0 || start[start.length - 1] != worker.length) {
-      throw new IllegalArgumentException("Cannot build item block: offsets do not cover the answers");
+      throw new IllegalArgumentException(
+          "Cannot build item block: offsets do not cover the answers");
     }
     if (worker.length != label.length || gold.length != start.length - 1) {
       throw new IllegalArgumentException("Cannot build item block: array lengths differ");

@@ -4,25 +4,25 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * MACE (Multi-Annotator Competence Estimation): each worker is competent with probability theta
- * and then gives the true label; otherwise they spam from a personal label distribution (their
- * strategy xi). Good at spotting spammers who always pick the same label.
+ * MACE (Multi-Annotator Competence Estimation): each worker is competent with probability theta and
+ * then gives the true label; otherwise they spam from a personal label distribution (their strategy
+ * xi). Good at spotting spammers who always pick the same label.
  *
  * <p>D. Hovy, T. Berg-Kirkpatrick, A. Vaswani and E. Hovy, "Learning Whom to Trust with MACE",
  * NAACL-HLT 2013. Both of the paper's training schemes are here, started from majority-vote
- * posteriors instead of random restarts (deterministic). EM is the default: on the four shared
- * real datasets VB with the paper's priors is 1 to 9 items per thousand less accurate (it pulls
- * the strategies of biased spammers toward uniform), see README.
+ * posteriors instead of random restarts (deterministic). EM is the default: on the four shared real
+ * datasets VB with the paper's priors is 1 to 9 items per thousand less accurate (it pulls the
+ * strategies of biased spammers toward uniform), see README.
  *
  * <ul>
  *   <li>{@link Inference#VARIATIONAL_BAYES} (the paper's recommended scheme): theta has a
  *       Beta(alpha, beta) prior and each strategy a symmetric Dirichlet({@code strategyPrior})
- *       prior; the M-step keeps the posterior counts and the E-step weighs answers by
- *       exp(E[log theta]), exp(E[log(1 - theta)]) and exp(E[log xi]) (digamma). A worker seen a
- *       few times stays close to the prior instead of being declared perfect or a pure spammer,
- *       which is what makes MACE robust on sparse crowds.
- *   <li>{@link Inference#EM} (default): point estimates; theta with the Beta pseudo-counts added, strategies
- *       with an additive {@code smoothing}.
+ *       prior; the M-step keeps the posterior counts and the E-step weighs answers by exp(E[log
+ *       theta]), exp(E[log(1 - theta)]) and exp(E[log xi]) (digamma). A worker seen a few times
+ *       stays close to the prior instead of being declared perfect or a pure spammer, which is what
+ *       makes MACE robust on sparse crowds.
+ *   <li>{@link Inference#EM} (default): point estimates; theta with the Beta pseudo-counts added,
+ *       strategies with an additive {@code smoothing}.
  * </ul>
  */
 public final class Mace implements Aggregator {
@@ -37,23 +37,36 @@ public final class Mace implements Aggregator {
   /**
    * @param maxIterations iterations at most (default 100)
    * @param tolerance stop when the mean log-likelihood per item changes less (default 1e-5)
-   * @param alpha Beta prior (pseudo-count) of truthful answers per worker (default 0.5, the paper's)
+   * @param alpha Beta prior (pseudo-count) of truthful answers per worker (default 0.5, the
+   *     paper's)
    * @param beta Beta prior (pseudo-count) of spam answers per worker (default 0.5, the paper's)
-   * @param smoothing EM: pseudo-count per label in the spam strategies; both: in estimated priors (default 0.01)
+   * @param smoothing EM: pseudo-count per label in the spam strategies; both: in estimated priors
+   *     (default 0.01)
    * @param priors uniform class priors (the paper's) or estimated ones (default estimated)
    * @param inference EM (default) or variational Bayes
-   * @param strategyPrior VB: symmetric Dirichlet concentration of the spam strategies (default 10, the paper's)
+   * @param strategyPrior VB: symmetric Dirichlet concentration of the spam strategies (default 10,
+   *     the paper's)
    */
   public record Settings(
-      int maxIterations, double tolerance, double alpha, double beta, double smoothing, ClassPriors priors,
-      Inference inference, double strategyPrior)
+      int maxIterations,
+      double tolerance,
+      double alpha,
+      double beta,
+      double smoothing,
+      ClassPriors priors,
+      Inference inference,
+      double strategyPrior)
       implements java.io.Serializable {
     public Settings {
       Checks.iterations(maxIterations, tolerance, smoothing);
       Checks.argument(priors != null, "Cannot fit: class priors are required, got", priors);
       Checks.argument(inference != null, "Cannot fit: MACE inference is required, got", inference);
-      Checks.argument(alpha > 0 && beta > 0, "Cannot fit: alpha and beta must be > 0, got", alpha + ", " + beta);
-      Checks.argument(strategyPrior > 0, "Cannot fit: strategy prior must be > 0, got", strategyPrior);
+      Checks.argument(
+          alpha > 0 && beta > 0,
+          "Cannot fit: alpha and beta must be > 0, got",
+          alpha + ", " + beta);
+      Checks.argument(
+          strategyPrior > 0, "Cannot fit: strategy prior must be > 0, got", strategyPrior);
     }
 
     public static Settings defaults() {
@@ -62,7 +75,8 @@ public final class Mace implements Aggregator {
 
     /** The same settings with another inference scheme. */
     public Settings withInference(Inference other) {
-      return new Settings(maxIterations, tolerance, alpha, beta, smoothing, priors, other, strategyPrior);
+      return new Settings(
+          maxIterations, tolerance, alpha, beta, smoothing, priors, other, strategyPrior);
     }
   }
 
@@ -100,6 +114,7 @@ public final class Mace implements Aggregator {
 
   @Override
   public AggregationModel fit(Answers answers) {
-    return AggregationModel.fitLocal(name(), program(answers.workerCount(), answers.classCount()), answers);
+    return AggregationModel.fitLocal(
+        name(), program(answers.workerCount(), answers.classCount()), answers);
   }
 }

@@ -6,9 +6,9 @@ import org.apache.commons.math3.special.Gamma;
  * MACE over item blocks. A worker answers truthfully with probability theta, otherwise spams by
  * drawing a label from their own strategy xi, so P(answer l | truth t) = know [l = t] + spam xi_l.
  * Under EM, know = theta and spam = 1 - theta (point estimates); under variational Bayes they are
- * the sub-normalized weights exp(E[log theta]) and exp(E[log(1 - theta)]), and xi is exp(E[log xi]).
- * State: log priors (K), theta (W, the point estimate or posterior mean, reported as skill), know
- * (W), spam (W), xi (W x K). Statistics: expected class counts, expected truthful answers per
+ * the sub-normalized weights exp(E[log theta]) and exp(E[log(1 - theta)]), and xi is exp(E[log
+ * xi]). State: log priors (K), theta (W, the point estimate or posterior mean, reported as skill),
+ * know (W), spam (W), xi (W x K). Statistics: expected class counts, expected truthful answers per
  * worker, expected spam answers per worker and label.
  */
 final class MaceProgram extends PosteriorPassProgram {
@@ -85,7 +85,9 @@ final class MaceProgram extends PosteriorPassProgram {
     }
     for (int t = 0; t < k; t++) {
       state[t] =
-          settings.priors() == ClassPriors.UNIFORM ? -Math.log(k) : Math.log((stats[HEAD + t] + s) / (items + k * s));
+          settings.priors() == ClassPriors.UNIFORM
+              ? -Math.log(k)
+              : Math.log((stats[HEAD + t] + s) / (items + k * s));
     }
     boolean vb = settings.inference() == Mace.Inference.VARIATIONAL_BAYES;
     double a0 = settings.alpha();

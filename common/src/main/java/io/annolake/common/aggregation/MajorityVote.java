@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * Majority vote: the label most workers gave; the posterior is each label's share of the votes.
- * Ties go to the first label in sorted string order, so the result never depends on row order.
- * Gold answers are not used (the decision policy applies them).
+ * Ties go to the first label in sorted string order, so the result never depends on row order. Gold
+ * answers are not used (the decision policy applies them).
  */
 public final class MajorityVote implements Aggregator {
   @Override
@@ -25,6 +25,7 @@ public final class MajorityVote implements Aggregator {
 
   @Override
   public AggregationModel fit(Answers answers) {
-    return AggregationModel.fitLocal(name(), program(answers.workerCount(), answers.classCount()), answers);
+    return AggregationModel.fitLocal(
+        name(), program(answers.workerCount(), answers.classCount()), answers);
   }
 }

@@ -17,7 +17,8 @@ public final class OneCoinDawidSkene implements Aggregator {
    * @param tolerance stop when the mean log-likelihood per item changes less (default 1e-5)
    * @param smoothing pseudo-count for priors and skills (default 0.01)
    */
-  public record Settings(int maxIterations, double tolerance, double smoothing) implements java.io.Serializable {
+  public record Settings(int maxIterations, double tolerance, double smoothing)
+      implements java.io.Serializable {
     public Settings {
       Checks.iterations(maxIterations, tolerance, smoothing);
     }
@@ -54,6 +55,7 @@ public final class OneCoinDawidSkene implements Aggregator {
 
   @Override
   public AggregationModel fit(Answers answers) {
-    return AggregationModel.fitLocal(name(), program(answers.workerCount(), answers.classCount()), answers);
+    return AggregationModel.fitLocal(
+        name(), program(answers.workerCount(), answers.classCount()), answers);
   }
 }

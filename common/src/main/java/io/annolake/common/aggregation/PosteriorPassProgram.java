@@ -2,8 +2,8 @@ package io.annolake.common.aggregation;
 
 /**
  * The pass shared by programs whose first pass starts from majority-vote posteriors (Dawid-Skene,
- * one-coin Dawid-Skene, MACE): per item the posterior (votes with gold clamped, or the E-step),
- * its loss, the item count and the class sums; the per-answer statistics are the program's own.
+ * one-coin Dawid-Skene, MACE): per item the posterior (votes with gold clamped, or the E-step), its
+ * loss, the item count and the class sums; the per-answer statistics are the program's own.
  * Statistics layout after LOSS and ITEMS: K class sums at {@link #HEAD}, then the program's.
  */
 abstract class PosteriorPassProgram implements EmProgram {

@@ -5,8 +5,8 @@ public final class Posteriors {
   private Posteriors() {}
 
   /**
-   * Normalizes log scores into probabilities in place and returns their log-sum-exp, computed
-   * from the maximum so that items with thousands of answers never underflow.
+   * Normalizes log scores into probabilities in place and returns their log-sum-exp, computed from
+   * the maximum so that items with thousands of answers never underflow.
    */
   public static double normalizeLog(double[] logScores) {
     double max = Double.NEGATIVE_INFINITY;
@@ -35,10 +35,15 @@ public final class Posteriors {
     }
   }
 
-  /** Probabilities closer than this are a tie (sums of logs in different orders differ in the last bits). */
+  /**
+   * Probabilities closer than this are a tie (sums of logs in different orders differ in the last
+   * bits).
+   */
   public static final double TIE = 1e-12;
 
-  /** Index of the largest value; ties go to the smallest index (the first label in sorted order). */
+  /**
+   * Index of the largest value; ties go to the smallest index (the first label in sorted order).
+   */
   public static int argmax(double[] values) {
     int best = 0;
     for (int k = 1; k < values.length; k++) {

@@ -3,8 +3,8 @@ package io.annolake.common.aggregation;
 /**
  * Weighted votes: the posterior of a label is the share of worker weight behind it. Weights come
  * from nowhere (plain majority vote), from accuracy on gold items, or from agreement with the
- * majority vote (Wawa). State: one weight per worker. Statistics: per worker, correct answers
- * then answers compared.
+ * majority vote (Wawa). State: one weight per worker. Statistics: per worker, correct answers then
+ * answers compared.
  */
 final class VoteProgram implements EmProgram {
   private static final long serialVersionUID = 1L;

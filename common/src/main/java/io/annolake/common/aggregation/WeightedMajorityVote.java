@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * Accuracy-weighted vote: each worker's vote counts their accuracy on gold items, smoothed toward
  * the pooled gold accuracy with {@code smoothing} pseudo-answers (so one lucky gold answer does not
- * give full weight). Workers without gold answers get the pooled accuracy; without any gold this
- * is a majority vote. Ties go to the first label in sorted order.
+ * give full weight). Workers without gold answers get the pooled accuracy; without any gold this is
+ * a majority vote. Ties go to the first label in sorted order.
  *
  * <p>Weighted voting with estimated reliabilities as in Littlestone and Warmuth, "The Weighted
  * Majority Algorithm", Information and Computation 108(2), 1994; skills measured on gold items as
@@ -16,7 +16,9 @@ import java.util.Map;
 public final class WeightedMajorityVote implements Aggregator {
   private final double smoothing;
 
-  /** @param smoothing pseudo-answers at the pooled accuracy added per worker (default 2) */
+  /**
+   * @param smoothing pseudo-answers at the pooled accuracy added per worker (default 2)
+   */
   public WeightedMajorityVote(double smoothing) {
     Checks.argument(smoothing >= 0, "Cannot fit: smoothing must be >= 0, got", smoothing);
     this.smoothing = smoothing;
@@ -46,6 +48,7 @@ public final class WeightedMajorityVote implements Aggregator {
 
   @Override
   public AggregationModel fit(Answers answers) {
-    return AggregationModel.fitLocal(name(), program(answers.workerCount(), answers.classCount()), answers);
+    return AggregationModel.fitLocal(
+        name(), program(answers.workerCount(), answers.classCount()), answers);
   }
 }

@@ -16,22 +16,49 @@ import java.util.List;
  * @param minPairOverlap minimum shared items for a worker pair's Cohen's kappa
  */
 public record AgreementSettings(
-    List<String> sliceBy, List<Level> levels, int resamples, long seed, double confidence, int minPairOverlap)
+    List<String> sliceBy,
+    List<Level> levels,
+    int resamples,
+    long seed,
+    double confidence,
+    int minPairOverlap)
     implements Serializable {
   /** Every slice dimension, in the order of the output columns. */
-  public static final List<String> DIMENSIONS = List.of("project_id", "step", "guideline_version", "day");
+  public static final List<String> DIMENSIONS =
+      List.of("project_id", "step", "guideline_version", "day");
 
   public AgreementSettings {
     sliceBy = List.copyOf(sliceBy);
     levels = List.copyOf(levels);
     for (String d : sliceBy) {
-      AnnolakeConfig.require(DIMENSIONS.contains(d), "annolake.agreement.slice-by", d, "expected one of " + DIMENSIONS);
+      AnnolakeConfig.require(
+          DIMENSIONS.contains(d),
+          "annolake.agreement.slice-by",
+          d,
+          "expected one of " + DIMENSIONS);
     }
-    AnnolakeConfig.require(sliceBy.contains("project_id"), "annolake.agreement.slice-by", sliceBy, "must contain project_id");
-    AnnolakeConfig.require(!levels.isEmpty(), "annolake.agreement.levels", levels, "must name at least one level");
-    AnnolakeConfig.require(resamples >= 0 && resamples <= 100_000, "annolake.agreement.bootstrap-resamples", resamples, "must be in 0..100000");
-    AnnolakeConfig.require(confidence > 0 && confidence < 1, "annolake.agreement.confidence", confidence, "must be in (0, 1)");
-    AnnolakeConfig.require(minPairOverlap >= 1, "annolake.agreement.min-pair-overlap", minPairOverlap, "must be at least 1");
+    AnnolakeConfig.require(
+        sliceBy.contains("project_id"),
+        "annolake.agreement.slice-by",
+        sliceBy,
+        "must contain project_id");
+    AnnolakeConfig.require(
+        !levels.isEmpty(), "annolake.agreement.levels", levels, "must name at least one level");
+    AnnolakeConfig.require(
+        resamples >= 0 && resamples <= 100_000,
+        "annolake.agreement.bootstrap-resamples",
+        resamples,
+        "must be in 0..100000");
+    AnnolakeConfig.require(
+        confidence > 0 && confidence < 1,
+        "annolake.agreement.confidence",
+        confidence,
+        "must be in (0, 1)");
+    AnnolakeConfig.require(
+        minPairOverlap >= 1,
+        "annolake.agreement.min-pair-overlap",
+        minPairOverlap,
+        "must be at least 1");
   }
 
   public static AgreementSettings from(AnnolakeConfig config) {

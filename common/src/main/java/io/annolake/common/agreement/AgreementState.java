@@ -17,34 +17,46 @@ import java.util.function.ObjDoubleConsumer;
  *
  * <p>The state also counts items per distinct value pattern (e.g. {a, a, b}), at most {@value
  * #MAX_PATTERNS} patterns: the analytic standard errors (Gwet's linearisation) need a sum of
- * squares of per-item terms that depend on the slice's totals, and items of one pattern share
- * their term. Bootstrap replicates do not keep patterns.
+ * squares of per-item terms that depend on the slice's totals, and items of one pattern share their
+ * term. Bootstrap replicates do not keep patterns.
  */
 public final class AgreementState implements Serializable {
   private final int k;
+
   /** Row-major k x k: o[c*k + k'] = sum over items of n_c (n_k' - [c = k']) / (m_u - 1). */
   private final double[] coincidence;
+
   private double items;
   private double annotations;
   private double pairableItems;
+
   /** Sum over items with m >= 2 of sum_c n_c (n_c - 1) / (m (m - 1)). */
   private double agreementSum;
+
   /** Sum over items of n_c / m, per category. */
   private final double[] shareSum;
+
   /** Groups by number of raters: an array for the usual small m (hot path), a map beyond. */
   private final RaterGroup[] smallGroups = new RaterGroup[SMALL];
+
   private final TreeMap<Integer, RaterGroup> largeGroups = new TreeMap<>();
   private static final int SMALL = 64;
-  /** Items (summed weights) per distinct pattern; null when not kept or past {@link #MAX_PATTERNS}. */
+
+  /**
+   * Items (summed weights) per distinct pattern; null when not kept or past {@link #MAX_PATTERNS}.
+   */
   private HashMap<ItemCounts, double[]> patterns;
+
   private boolean patternsOverflowed;
   static final int MAX_PATTERNS = 100_000;
 
   /** Fleiss' statistics of the items with exactly m raters. */
   public static final class RaterGroup implements Serializable {
     double items;
+
     /** Sum over items of sum_c n_c (n_c - 1). */
     double pairAgreements;
+
     final double[] totals;
 
     RaterGroup(int k) {
@@ -69,7 +81,8 @@ public final class AgreementState implements Serializable {
 
   AgreementState(int categories, Patterns keep) {
     if (categories < 0) {
-      throw new IllegalArgumentException("Cannot create state: negative number of categories " + categories);
+      throw new IllegalArgumentException(
+          "Cannot create state: negative number of categories " + categories);
     }
     this.k = categories;
     this.coincidence = new double[categories * categories];
@@ -244,7 +257,9 @@ public final class AgreementState implements Serializable {
     return java.util.Collections.unmodifiableMap(all);
   }
 
-  /** Whether every item's pattern is known (false past {@value #MAX_PATTERNS} distinct patterns). */
+  /**
+   * Whether every item's pattern is known (false past {@value #MAX_PATTERNS} distinct patterns).
+   */
   public boolean hasPatterns() {
     return patterns != null;
   }
@@ -254,7 +269,9 @@ public final class AgreementState implements Serializable {
     if (patterns != null) {
       return null;
     }
-    return patternsOverflowed ? "more than " + MAX_PATTERNS + " distinct item patterns" : "item patterns not kept";
+    return patternsOverflowed
+        ? "more than " + MAX_PATTERNS + " distinct item patterns"
+        : "item patterns not kept";
   }
 
   /** Calls {@code f} with every distinct item pattern and its number of items (summed weight). */

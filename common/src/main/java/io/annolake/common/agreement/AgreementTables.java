@@ -81,7 +81,8 @@ public final class AgreementTables {
           .add("n_items", LongType, false)
           .add("n_pairs", LongType, false)
           .add("agreement_with_others", DoubleType, true)
-          // against consensus_labels (null without that table): units with a final label, share equal to it
+          // against consensus_labels (null without that table): units with a final label, share
+          // equal to it
           .add("n_consensus_items", LongType, true)
           .add("agreement_with_consensus", DoubleType, true);
 }

@@ -43,13 +43,13 @@ import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The Spark side of agreement: answers -> one {@link ItemAnswers} per unit (each worker's latest
- * answer) -> per-slice sufficient statistics folded in one pass, per-item, per-pair and
- * per-worker tables.
+ * answer) -> per-slice sufficient statistics folded in one pass, per-item, per-pair and per-worker
+ * tables.
  *
  * <p>Why it is shaped this way (10^7 answers on 2 cores): the answers are scanned once and stay
  * Spark's internal rows through the one shuffle that brings a unit's answers together (sorted by
- * one long, a hash of group and item, which Spark radix-sorts); each partition codes its strings
- * in local dictionaries ({@link UnitBlock}, cached), merged on the driver into {@link AnswerCodes},
+ * one long, a hash of group and item, which Spark radix-sorts); each partition codes its strings in
+ * local dictionaries ({@link UnitBlock}, cached), merged on the driver into {@link AnswerCodes},
  * and every output is a pass over the cached blocks. Nothing per answer reaches the driver: only
  * the dictionaries, per-slice states, per-worker counts and a few contested units.
  */
@@ -57,7 +57,8 @@ public final class AgreementTransforms {
   private AgreementTransforms() {}
 
   /** A slice: project_id, step, guideline_version, day (null where not sliced by). */
-  public record SliceKey(String project, String step, String guidelineVersion, String day) implements Serializable {
+  public record SliceKey(String project, String step, String guidelineVersion, String day)
+      implements Serializable {
     Object[] columns() {
       return new Object[] {project, step, guidelineVersion, day == null ? null : Date.valueOf(day)};
     }
@@ -69,40 +70,71 @@ public final class AgreementTransforms {
    * submitted_at as microseconds. Rows without label, item or worker are left out.
    */
   public static Dataset<Row> answers(Dataset<Row> annotations, AgreementSettings settings) {
-    Column version = settings.slicedBy("guideline_version") ? col("guideline_version") : lit(null).cast("string");
-    Column day = settings.slicedBy("day") ? date_format(col("submitted_at"), "yyyy-MM-dd") : lit(null).cast("string");
+    Column version =
+        settings.slicedBy("guideline_version")
+            ? col("guideline_version")
+            : lit(null).cast("string");
+    Column day =
+        settings.slicedBy("day")
+            ? date_format(col("submitted_at"), "yyyy-MM-dd")
+            : lit(null).cast("string");
     return annotations
-        .where(col("label").isNotNull().and(col("item_id").isNotNull()).and(col("worker_id").isNotNull()))
+        .where(
+            col("label")
+                .isNotNull()
+                .and(col("item_id").isNotNull())
+                .and(col("worker_id").isNotNull()))
         .select(
-            col("project_id"), col("step"), version.as("guideline_version"), day.as("day"), col("item_id"),
-            col("worker_id"), col("label"), unix_micros(col("submitted_at")).as("submitted_us"));
+            col("project_id"),
+            col("step"),
+            version.as("guideline_version"),
+            day.as("day"),
+            col("item_id"),
+            col("worker_id"),
+            col("label"),
+            unix_micros(col("submitted_at")).as("submitted_us"));
   }
 
   /**
    * The units, one {@link UnitBlock} per partition (cache it): one scan of the answers and one
    * shuffle by a 64-bit hash of (project, step, item), sorted by that hash alone (Spark radix-sorts
    * one long). An item's units (one per guideline version and day) land together, and so does its
-   * consensus label when {@code consensus} (consensus_labels, or null) has a final one (any decision
-   * but PENDING): a row without a worker, so each answer is compared with it where it is built, with
-   * no join. Rows stay Spark's internal rows from the scan to the blocks; worker and label strings
-   * are coded per partition, so no pass over the answers is needed to build dictionaries first.
+   * consensus label when {@code consensus} (consensus_labels, or null) has a final one (any
+   * decision but PENDING): a row without a worker, so each answer is compared with it where it is
+   * built, with no join. Rows stay Spark's internal rows from the scan to the blocks; worker and
+   * label strings are coded per partition, so no pass over the answers is needed to build
+   * dictionaries first.
    */
   public static JavaRDD<UnitBlock> unitBlocks(Dataset<Row> answers, Dataset<Row> consensus) {
     Column k = xxhash64(col("project_id"), col("step"), col("item_id")).as("k");
     Dataset<Row> rows =
         answers.select(
-            k, col("project_id"), col("step"), col("guideline_version"), col("day"), col("item_id"), col("worker_id"),
-            col("label"), col("submitted_us"));
+            k,
+            col("project_id"),
+            col("step"),
+            col("guideline_version"),
+            col("day"),
+            col("item_id"),
+            col("worker_id"),
+            col("label"),
+            col("submitted_us"));
     if (consensus != null) {
-      rows = rows.union(
-          consensus
-              .where(col("label").isNotNull().and(col("decision").notEqual("PENDING")))
-              .select(
-                  k, col("project_id"), col("step"), lit(null).cast("string"), lit(null).cast("string"), col("item_id"),
-                  lit(null).cast("string"), col("label"), lit(null).cast("long")));
+      rows =
+          rows.union(
+              consensus
+                  .where(col("label").isNotNull().and(col("decision").notEqual("PENDING")))
+                  .select(
+                      k,
+                      col("project_id"),
+                      col("step"),
+                      lit(null).cast("string"),
+                      lit(null).cast("string"),
+                      col("item_id"),
+                      lit(null).cast("string"),
+                      col("label"),
+                      lit(null).cast("long")));
     }
-    return rows
-        .repartition(col("k"))
+    return rows.repartition(col("k"))
         .sortWithinPartitions(col("k"))
         .queryExecution()
         .toRdd()
@@ -110,7 +142,9 @@ public final class AgreementTransforms {
         .mapPartitionsWithIndex((p, it) -> List.of(UnitBlock.build(p, it)).iterator(), true);
   }
 
-  /** How each partition's local codes map to the global ones (broadcast; small: dictionary sized). */
+  /**
+   * How each partition's local codes map to the global ones (broadcast; small: dictionary sized).
+   */
   public static final class Recoding implements Serializable {
     private final int[][] group;
     private final int[][] worker;
@@ -133,23 +167,29 @@ public final class AgreementTransforms {
    *
    * @param schemas the label_schemas table, or null
    */
-  public static Grouped grouped(List<UnitBlock.Dictionary> dictionaries, AgreementSettings settings, Dataset<Row> schemas) {
+  public static Grouped grouped(
+      List<UnitBlock.Dictionary> dictionaries, AgreementSettings settings, Dataset<Row> schemas) {
     Comparator<String> nullsFirst = Comparator.nullsFirst(Comparator.naturalOrder());
-    Map<Group, Set<String>> labels = new TreeMap<>(
-        Comparator.comparing(Group::project, nullsFirst)
-            .thenComparing(Group::step, nullsFirst)
-            .thenComparing(Group::guidelineVersion, nullsFirst)
-            .thenComparing(Group::day, nullsFirst));
+    Map<Group, Set<String>> labels =
+        new TreeMap<>(
+            Comparator.comparing(Group::project, nullsFirst)
+                .thenComparing(Group::step, nullsFirst)
+                .thenComparing(Group::guidelineVersion, nullsFirst)
+                .thenComparing(Group::day, nullsFirst));
     Set<String> workers = new HashSet<>();
     for (UnitBlock.Dictionary d : dictionaries) {
       for (int g = 0; g < d.groups().length; g++) {
         String[] s = d.groups()[g];
-        labels.computeIfAbsent(new Group(s[0], s[1], s[2], s[3]), x -> new HashSet<>()).addAll(Arrays.asList(d.labels()[g]));
+        labels
+            .computeIfAbsent(new Group(s[0], s[1], s[2], s[3]), x -> new HashSet<>())
+            .addAll(Arrays.asList(d.labels()[g]));
       }
       workers.addAll(Arrays.asList(d.workers()));
     }
-    AnswerCodes codes = new AnswerCodes(new LinkedHashMap<>(labels), workers, settings.slicedBy("step"));
-    int parts = dictionaries.stream().mapToInt(UnitBlock.Dictionary::partition).max().orElse(-1) + 1;
+    AnswerCodes codes =
+        new AnswerCodes(new LinkedHashMap<>(labels), workers, settings.slicedBy("step"));
+    int parts =
+        dictionaries.stream().mapToInt(UnitBlock.Dictionary::partition).max().orElse(-1) + 1;
     int[][] groupOf = new int[parts][];
     int[][] workerOf = new int[parts][];
     int[][][] labelOf = new int[parts][][];
@@ -179,8 +219,11 @@ public final class AgreementTransforms {
     return new Grouped(coding(codes, used, schemas), new Recoding(groupOf, workerOf, labelOf));
   }
 
-  /** The cached blocks' units in global codes (one {@link ItemAnswers} each, made as they are read). */
-  public static JavaRDD<ItemAnswers> items(JavaRDD<UnitBlock> blocks, Broadcast<Recoding> recoding) {
+  /**
+   * The cached blocks' units in global codes (one {@link ItemAnswers} each, made as they are read).
+   */
+  public static JavaRDD<ItemAnswers> items(
+      JavaRDD<UnitBlock> blocks, Broadcast<Recoding> recoding) {
     return blocks.flatMap(
         b -> {
           Recoding r = recoding.value();
@@ -190,15 +233,20 @@ public final class AgreementTransforms {
   }
 
   /**
-   * The categories of each slice (the labels its units use, in the label schema's order for
-   * ordinal alpha when the project, and step and version when sliced by, has one, else natural
-   * order), and how a group's label codes map to them.
+   * The categories of each slice (the labels its units use, in the label schema's order for ordinal
+   * alpha when the project, and step and version when sliced by, has one, else natural order), and
+   * how a group's label codes map to them.
    */
   public static final class Coding implements Serializable {
     private final AnswerCodes codes;
     private final Categories[] categories;
-    /** Per group: label code -> category index of its slice (-1: a label only superseded answers use). */
+
+    /**
+     * Per group: label code -> category index of its slice (-1: a label only superseded answers
+     * use).
+     */
     private final int[][] categoryOfCode;
+
     /** Per slice: category index -> rank of its label in string order. */
     private final int[][] stringRank;
 
@@ -248,8 +296,8 @@ public final class AgreementTransforms {
   }
 
   /**
-   * The categories of each slice from the labels its units use, ordered by the best matching
-   * label schema.
+   * The categories of each slice from the labels its units use, ordered by the best matching label
+   * schema.
    *
    * @param used per group and label code, whether a kept answer uses it
    * @param schemas the label_schemas table, or null
@@ -268,7 +316,9 @@ public final class AgreementTransforms {
       }
     }
     List<Row> schemaRows =
-        schemas == null ? List.of() : schemas.select("project_id", "step", "guideline_version", "labels").collectAsList();
+        schemas == null
+            ? List.of()
+            : schemas.select("project_id", "step", "guideline_version", "labels").collectAsList();
     Categories[] categories = new Categories[codes.slices()];
     for (int s = 0; s < categories.length; s++) {
       if (!observed.get(s).isEmpty()) {
@@ -278,7 +328,10 @@ public final class AgreementTransforms {
     return new Coding(codes, categories);
   }
 
-  /** The label order of the best matching schema: same project, then same step and version if sliced. */
+  /**
+   * The label order of the best matching schema: same project, then same step and version if
+   * sliced.
+   */
   static List<String> schemaOrder(SliceKey slice, List<Row> schemas) {
     List<String> best = null;
     int bestScore = -1;
@@ -287,7 +340,8 @@ public final class AgreementTransforms {
         continue;
       }
       boolean stepMatches = slice.step() == null || slice.step().equals(s.getString(1));
-      boolean versionMatches = slice.guidelineVersion() == null || slice.guidelineVersion().equals(s.getString(2));
+      boolean versionMatches =
+          slice.guidelineVersion() == null || slice.guidelineVersion().equals(s.getString(2));
       int score = (stepMatches ? 2 : 0) + (versionMatches ? 1 : 0);
       if (score > bestScore) {
         best = s.getList(3);
@@ -302,7 +356,10 @@ public final class AgreementTransforms {
    * replicates), the per-worker counts worker_agreement is made of ({@link #workerRows}), and the
    * most contested units as item_agreement rows.
    */
-  public record Fold(Map<SliceKey, PoissonBootstrap> states, SortedMap<Long, long[]> workerCounts, List<Row> contested) {}
+  public record Fold(
+      Map<SliceKey, PoissonBootstrap> states,
+      SortedMap<Long, long[]> workerCounts,
+      List<Row> contested) {}
 
   /**
    * Folds the units in one pass: partitions fold locally into a small {@link Partial} (states,
@@ -312,26 +369,32 @@ public final class AgreementTransforms {
    *
    * @param contested how many of the most contested units to keep
    */
-  public static Fold fold(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, AgreementSettings settings, int contested) {
+  public static Fold fold(
+      JavaRDD<ItemAnswers> items,
+      Broadcast<Coding> coding,
+      AgreementSettings settings,
+      int contested) {
     Coding c0 = coding.value();
     if (c0.codes().groups() == 0) {
       return new Fold(Map.of(), new TreeMap<>(), List.of());
     }
     int resamples = settings.resamples();
     long seed = settings.seed();
-    Partial folded = items
-        .mapPartitions(
-            (Iterator<ItemAnswers> it) -> {
-              Partial p = new Partial(coding.value().codes().slices(), contested);
-              while (it.hasNext()) {
-                p.add(it.next(), coding.value(), resamples, seed);
-              }
-              return List.of(p).iterator();
-            })
-        .collect() // merged in partition order, not as tasks finish: sums of doubles repeat run to run
-        .stream()
-        .reduce(Partial::merge)
-        .orElseThrow();
+    Partial folded =
+        items
+            .mapPartitions(
+                (Iterator<ItemAnswers> it) -> {
+                  Partial p = new Partial(coding.value().codes().slices(), contested);
+                  while (it.hasNext()) {
+                    p.add(it.next(), coding.value(), resamples, seed);
+                  }
+                  return List.of(p).iterator();
+                })
+            .collect() // merged in partition order, not as tasks finish: sums of doubles repeat run
+            // to run
+            .stream()
+            .reduce(Partial::merge)
+            .orElseThrow();
     AnswerCodes codes = c0.codes();
     Map<SliceKey, PoissonBootstrap> states = new HashMap<>();
     for (int s = 0; s < folded.states.length; s++) {
@@ -353,37 +416,53 @@ public final class AgreementTransforms {
   public static List<Row> workerRows(Fold fold, AnswerCodes codes, boolean withConsensus) {
     List<Row> rows = new ArrayList<>(fold.workerCounts().size());
     long perSlice = Math.max(1, codes.workers());
-    fold.workerCounts().forEach(
-        (k, n) -> {
-          Object[] slice = codes.sliceColumns((int) (k / perSlice));
-          rows.add(RowFactory.create(
-              slice[0], slice[1], slice[2], slice[3], codes.workerId((int) (k % perSlice)), n[0], n[1],
-              n[1] == 0 ? null : (double) n[2] / n[1],
-              withConsensus ? n[3] : null, !withConsensus || n[3] == 0 ? null : (double) n[4] / n[3]));
-        });
+    fold.workerCounts()
+        .forEach(
+            (k, n) -> {
+              Object[] slice = codes.sliceColumns((int) (k / perSlice));
+              rows.add(
+                  RowFactory.create(
+                      slice[0],
+                      slice[1],
+                      slice[2],
+                      slice[3],
+                      codes.workerId((int) (k % perSlice)),
+                      n[0],
+                      n[1],
+                      n[1] == 0 ? null : (double) n[2] / n[1],
+                      withConsensus ? n[3] : null,
+                      !withConsensus || n[3] == 0 ? null : (double) n[4] / n[3]));
+            });
     return rows;
   }
 
   /** One partition's share of a {@link Fold}; partials of disjoint units merge by addition. */
   private static final class Partial implements Serializable {
     private final PoissonBootstrap[] states;
+
     /**
-     * (slice * workers + worker) -> {items with co-raters, co-raters, co-raters with the same label,
-     * items with a consensus label, answers equal to it}. Not slice << 32 | worker: Long.hashCode
-     * would be slice ^ worker, and its collisions turn the map's bins into trees.
+     * (slice * workers + worker) -> {items with co-raters, co-raters, co-raters with the same
+     * label, items with a consensus label, answers equal to it}. Not slice << 32 | worker:
+     * Long.hashCode would be slice ^ worker, and its collisions turn the map's bins into trees.
      */
     private final HashMap<Long, long[]> workers = new HashMap<>();
+
     /** The most contested units seen, least contested at the head. */
     private final java.util.PriorityQueue<Row> contested;
+
     private final int keep;
+
     /** Made on first use by the partition that folds (the merged partial only offers rows). */
     private transient ItemRows itemRows;
+
     private transient scala.Function1<Object, Object> toRow;
 
     Partial(int slices, int keep) {
       this.states = new PoissonBootstrap[slices];
       this.keep = keep;
-      this.contested = new java.util.PriorityQueue<>(Math.max(1, keep), java.util.Collections.reverseOrder(new Contested()));
+      this.contested =
+          new java.util.PriorityQueue<>(
+              Math.max(1, keep), java.util.Collections.reverseOrder(new Contested()));
     }
 
     void add(ItemAnswers i, Coding c, int resamples, long seed) {
@@ -399,7 +478,8 @@ public final class AgreementTransforms {
         states[s] = new PoissonBootstrap(c.categories[s].size(), resamples, seed);
       }
       ItemCounts counts = ItemCounts.ofValues(values);
-      states[s].add(resamples > 0 ? bootstrapKey(codes.group(i.group()), i.itemId()) : null, counts);
+      states[s].add(
+          resamples > 0 ? bootstrapKey(codes.group(i.group()), i.itemId()) : null, counts);
       byte[] v = i.vsConsensus();
       for (int x = 0; x < w.length; x++) {
         boolean judged = v != null && v[x] >= 0;
@@ -421,7 +501,9 @@ public final class AgreementTransforms {
           n[4] += v[x];
         }
       }
-      if (keep > 0 && (contested.size() < keep || mayBeMoreContested(ItemStats.of(counts), contested.peek()))) {
+      if (keep > 0
+          && (contested.size() < keep
+              || mayBeMoreContested(ItemStats.of(counts), contested.peek()))) {
         if (itemRows == null) {
           itemRows = new ItemRows(codes);
           toRow = CatalystTypeConverters.createToScalaConverter(AgreementTables.ITEM_AGREEMENT);
@@ -430,7 +512,10 @@ public final class AgreementTransforms {
       }
     }
 
-    /** The key an item's Poisson weights are drawn from (built only when there are replicates to weigh). */
+    /**
+     * The key an item's Poisson weights are drawn from (built only when there are replicates to
+     * weigh).
+     */
     private static String bootstrapKey(Group g, String itemId) {
       return g.project() + '\u0000' + g.step() + '\u0000' + itemId;
     }
@@ -439,7 +524,8 @@ public final class AgreementTransforms {
     private static boolean mayBeMoreContested(ItemStats s, Row least) {
       double e = s.entropy();
       double leastEntropy = least.getDouble(9);
-      return e > leastEntropy - 1e-9 && (e > leastEntropy + 1e-9 || s.topLabelShare() <= least.getDouble(8) + 1e-9);
+      return e > leastEntropy - 1e-9
+          && (e > leastEntropy + 1e-9 || s.topLabelShare() <= least.getDouble(8) + 1e-9);
     }
 
     private void offer(Row row) {
@@ -451,7 +537,10 @@ public final class AgreementTransforms {
 
     Partial merge(Partial other) {
       for (int s = 0; s < states.length; s++) {
-        states[s] = states[s] == null ? other.states[s] : other.states[s] == null ? states[s] : states[s].merge(other.states[s]);
+        states[s] =
+            states[s] == null
+                ? other.states[s]
+                : other.states[s] == null ? states[s] : states[s].merge(other.states[s]);
       }
       other.workers.forEach(
           (k, n) -> {
@@ -469,19 +558,33 @@ public final class AgreementTransforms {
 
   /** One agreement_summary row per slice and coefficient, computed or not. */
   public static List<Row> summaryRows(
-      Map<SliceKey, PoissonBootstrap> states, Map<SliceKey, Categories> categories, AgreementSettings settings) {
+      Map<SliceKey, PoissonBootstrap> states,
+      Map<SliceKey, Categories> categories,
+      AgreementSettings settings) {
     List<Row> rows = new ArrayList<>();
     states.forEach(
         (slice, state) -> {
           Categories cats = categories.get(slice);
-          for (Coefficient c : AgreementReport.compute(state, cats, settings.levels(), settings.confidence())) {
+          for (Coefficient c :
+              AgreementReport.compute(state, cats, settings.levels(), settings.confidence())) {
             List<Object> v = new ArrayList<>(Arrays.asList(slice.columns()));
             boolean interval = !Double.isNaN(c.ciLower());
             v.addAll(
                 Arrays.asList(
-                    c.metric(), c.level().cliName(), orNull(c.value()), orNull(c.standardError()), orNull(c.ciLower()),
-                    orNull(c.ciUpper()), interval ? settings.confidence() : null, interval ? state.replicates() : 0,
-                    c.items(), c.annotations(), cats.size(), c.status().name(), c.error(), c.note()));
+                    c.metric(),
+                    c.level().cliName(),
+                    orNull(c.value()),
+                    orNull(c.standardError()),
+                    orNull(c.ciLower()),
+                    orNull(c.ciUpper()),
+                    interval ? settings.confidence() : null,
+                    interval ? state.replicates() : 0,
+                    c.items(),
+                    c.annotations(),
+                    cats.size(),
+                    c.status().name(),
+                    c.error(),
+                    c.note()));
             rows.add(RowFactory.create(v.toArray()));
           }
         });
@@ -493,7 +596,9 @@ public final class AgreementTransforms {
     return spark.createDataFrame(rows, AgreementTables.SUMMARY);
   }
 
-  /** Per item: annotations, distinct labels, top label and its share, entropy, percent agreement. */
+  /**
+   * Per item: annotations, distinct labels, top label and its share, entropy, percent agreement.
+   */
   public static Dataset<Row> itemAgreement(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding) {
     JavaRDD<InternalRow> rows =
         items.mapPartitions(
@@ -512,7 +617,8 @@ public final class AgreementTransforms {
               };
             });
     // millions of rows: internal rows go to the writer with no conversion
-    return SparkSession.active().internalCreateDataFrame(rows.rdd(), AgreementTables.ITEM_AGREEMENT, false);
+    return SparkSession.active()
+        .internalCreateDataFrame(rows.rdd(), AgreementTables.ITEM_AGREEMENT, false);
   }
 
   /** Orders item_agreement rows most contested first. */
@@ -527,16 +633,18 @@ public final class AgreementTransforms {
         c = a.getString(4).compareTo(b.getString(4));
       }
       for (int i = 0; c == 0 && i < 4; i++) {
-        c = Objects.compare(String.valueOf(a.get(i)), String.valueOf(b.get(i)), Comparator.naturalOrder());
+        c =
+            Objects.compare(
+                String.valueOf(a.get(i)), String.valueOf(b.get(i)), Comparator.naturalOrder());
       }
       return c;
     }
   }
 
   /**
-   * item_agreement rows as Spark internal rows, each group's columns and labels encoded once.
-   * Label codes follow string order, so the stats (and their ties) are those of the labels sorted
-   * as strings.
+   * item_agreement rows as Spark internal rows, each group's columns and labels encoded once. Label
+   * codes follow string order, so the stats (and their ties) are those of the labels sorted as
+   * strings.
    */
   private static final class ItemRows {
     private final Object[][] groups;
@@ -547,8 +655,10 @@ public final class AgreementTransforms {
       labels = new UTF8String[codes.groups()][];
       for (int g = 0; g < groups.length; g++) {
         Group x = codes.group(g);
-        Integer day = x.day() == null ? null : (int) java.time.LocalDate.parse(x.day()).toEpochDay();
-        groups[g] = new Object[] {utf8(x.project()), utf8(x.step()), utf8(x.guidelineVersion()), day};
+        Integer day =
+            x.day() == null ? null : (int) java.time.LocalDate.parse(x.day()).toEpochDay();
+        groups[g] =
+            new Object[] {utf8(x.project()), utf8(x.step()), utf8(x.guidelineVersion()), day};
         labels[g] = new UTF8String[codes.labels(g)];
         for (int l = 0; l < labels[g].length; l++) {
           labels[g][l] = utf8(codes.label(g, l));
@@ -560,8 +670,16 @@ public final class AgreementTransforms {
       ItemStats s = ItemStats.of(ItemCounts.ofValues(i.labels()));
       Object[] g = groups[i.group()];
       return InternalRows.of(
-          g[0], g[1], g[2], g[3], utf8(i.itemId()), s.annotations(), s.distinctLabels(),
-          s.topLabel() < 0 ? null : labels[i.group()][s.topLabel()], orNull(s.topLabelShare()), orNull(s.entropy()),
+          g[0],
+          g[1],
+          g[2],
+          g[3],
+          utf8(i.itemId()),
+          s.annotations(),
+          s.distinctLabels(),
+          s.topLabel() < 0 ? null : labels[i.group()][s.topLabel()],
+          orNull(s.topLabelShare()),
+          orNull(s.entropy()),
           orNull(s.percentAgreement()));
     }
   }
@@ -576,50 +694,64 @@ public final class AgreementTransforms {
           .add("lb", DataTypes.IntegerType, false);
 
   /**
-   * Cohen's kappa of every worker pair sharing at least {@code minOverlap} items in a slice. Cost is
-   * quadratic in the workers of an item (pairs), linear in items. The key k packs (slice, worker a,
-   * worker b) into one long; pairs are counted first on bare keys ({@link #qualifyingPairs}), so
+   * Cohen's kappa of every worker pair sharing at least {@code minOverlap} items in a slice. Cost
+   * is quadratic in the workers of an item (pairs), linear in items. The key k packs (slice, worker
+   * a, worker b) into one long; pairs are counted first on bare keys ({@link #qualifyingPairs}), so
    * the one shuffle of rows, one per pair and shared item, sorted by k (Spark radix-sorts one
    * long), carries only the pairs that will be written. When slices x workers^2 do not fit a long,
    * every pair's rows are shuffled, sorted by the three ints, and the small pairs dropped after.
    */
-  public static Dataset<Row> workerPairs(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, AgreementSettings settings) {
+  public static Dataset<Row> workerPairs(
+      JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, AgreementSettings settings) {
     AnswerCodes codes = coding.value().codes();
     long workers = Math.max(1, codes.workers());
     boolean packs = codes.slices() <= Long.MAX_VALUE / workers / workers;
-    return workerPairs(items, coding, settings.minPairOverlap(), packs ? PairKeys.PACKED : PairKeys.UNPACKED);
+    return workerPairs(
+        items, coding, settings.minPairOverlap(), packs ? PairKeys.PACKED : PairKeys.UNPACKED);
   }
 
-  /** How worker pairs are keyed: one packed long, or (slice, a, b) when that does not fit a long. */
+  /**
+   * How worker pairs are keyed: one packed long, or (slice, a, b) when that does not fit a long.
+   */
   enum PairKeys {
     PACKED,
     UNPACKED
   }
 
-  static Dataset<Row> workerPairs(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, int minOverlap, PairKeys keys) {
+  static Dataset<Row> workerPairs(
+      JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, int minOverlap, PairKeys keys) {
     SparkSession spark = SparkSession.active();
     boolean packs = keys == PairKeys.PACKED;
     long workers = Math.max(1, coding.value().codes().workers());
     // left to Spark's cleaner: the rows are read lazily, by the caller's write
-    Broadcast<long[]> kept = packs ? broadcast(spark, qualifyingPairs(items, coding, workers, minOverlap)) : null;
+    Broadcast<long[]> kept =
+        packs ? broadcast(spark, qualifyingPairs(items, coding, workers, minOverlap)) : null;
     JavaRDD<InternalRow> cells =
         items.mapPartitions(
             it -> new PairCells(it, coding.value(), workers, packs ? kept.value() : null));
     Dataset<Row> shuffled =
-        spark.internalCreateDataFrame(cells.rdd(), PAIR_CELLS, false).repartition(col("s"), col("a"), col("b"));
+        spark
+            .internalCreateDataFrame(cells.rdd(), PAIR_CELLS, false)
+            .repartition(col("s"), col("a"), col("b"));
     // one long key is radix-sorted; three ints need comparisons
-    Dataset<Row> sorted = packs ? shuffled.sortWithinPartitions("k") : shuffled.sortWithinPartitions("s", "a", "b");
+    Dataset<Row> sorted =
+        packs ? shuffled.sortWithinPartitions("k") : shuffled.sortWithinPartitions("s", "a", "b");
     JavaRDD<Row> pairs =
-        sorted.queryExecution().toRdd().toJavaRDD().mapPartitions(rows -> new Pairs(rows, coding.value(), minOverlap));
+        sorted
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD()
+            .mapPartitions(rows -> new Pairs(rows, coding.value(), minOverlap));
     return spark.createDataFrame(pairs, AgreementTables.WORKER_PAIR_AGREEMENT);
   }
 
   /**
-   * The packed keys of the pairs sharing at least {@code minOverlap} units, sorted: each
-   * partition buckets its bare pair keys by hash, one long[] per bucket, and each bucket's keys
-   * are sorted and counted in runs (a long per pair and unit crosses the shuffle, no row).
+   * The packed keys of the pairs sharing at least {@code minOverlap} units, sorted: each partition
+   * buckets its bare pair keys by hash, one long[] per bucket, and each bucket's keys are sorted
+   * and counted in runs (a long per pair and unit crosses the shuffle, no row).
    */
-  static long[] qualifyingPairs(JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, long workers, int minOverlap) {
+  static long[] qualifyingPairs(
+      JavaRDD<ItemAnswers> items, Broadcast<Coding> coding, long workers, int minOverlap) {
     int buckets = Math.max(1, items.getNumPartitions());
     List<long[]> kept =
         items
@@ -673,7 +805,9 @@ public final class AgreementTransforms {
     return out.toArray();
   }
 
-  /** (slice, worker a, worker b) packed into one long: the one key the counting and the cells share. */
+  /**
+   * (slice, worker a, worker b) packed into one long: the one key the counting and the cells share.
+   */
   private static long pairKey(long slice, int a, int b, long workers) {
     return (slice * workers + a) * workers + b;
   }
@@ -686,8 +820,8 @@ public final class AgreementTransforms {
 
   /**
    * The cells of one partition's units, lazily: (k, slice, worker a, worker b, category of a,
-   * category of b) per pair and shared unit; with packed keys only the pairs in {@code wanted}.
-   * One iterator per partition, not per unit: most units have no qualifying pair.
+   * category of b) per pair and shared unit; with packed keys only the pairs in {@code wanted}. One
+   * iterator per partition, not per unit: most units have no qualifying pair.
    */
   private static final class PairCells implements Iterator<InternalRow> {
     private final Iterator<ItemAnswers> items;
@@ -696,12 +830,16 @@ public final class AgreementTransforms {
     private final long[] wanted;
     private ItemAnswers unit;
     private int slice;
+
     /** The next pair of the unit to look at: its workers' positions, a < b. */
     private int a;
+
     private int b;
     private InternalRow ready;
 
-    /** @param wanted the packed keys to emit, sorted; null: every pair, unpacked (k = 0) */
+    /**
+     * @param wanted the packed keys to emit, sorted; null: every pair, unpacked (k = 0)
+     */
     PairCells(Iterator<ItemAnswers> items, Coding coding, long workers, long[] wanted) {
       this.items = items;
       this.coding = coding;
@@ -733,7 +871,9 @@ public final class AgreementTransforms {
         if (wanted == null || Arrays.binarySearch(wanted, k) >= 0) {
           int g = unit.group();
           int[] l = unit.labels();
-          ready = InternalRows.of(k, slice, w[x], w[y], coding.category(g, l[x]), coding.category(g, l[y]));
+          ready =
+              InternalRows.of(
+                  k, slice, w[x], w[y], coding.category(g, l[x]), coding.category(g, l[y]));
         }
       }
       return true;
@@ -750,15 +890,20 @@ public final class AgreementTransforms {
     }
   }
 
-  /** Streams the cells of pairs sorted by (slice, worker a, worker b) into one row per pair with enough overlap. */
+  /**
+   * Streams the cells of pairs sorted by (slice, worker a, worker b) into one row per pair with
+   * enough overlap.
+   */
   private static final class Pairs implements Iterator<Row> {
     private final Iterator<InternalRow> rows;
     private final Coding coding;
     private final int minOverlap;
     private InternalRow pending;
     private Row ready;
+
     /** The current pair's cells: the two workers' categories on each shared unit. */
     private int[] first = new int[64];
+
     private int[] second = new int[64];
     private int cells;
 
@@ -776,7 +921,10 @@ public final class AgreementTransforms {
         int a = pending.getInt(2);
         int b = pending.getInt(3);
         cells = 0;
-        while (pending != null && pending.getInt(1) == s && pending.getInt(2) == a && pending.getInt(3) == b) {
+        while (pending != null
+            && pending.getInt(1) == s
+            && pending.getInt(2) == a
+            && pending.getInt(3) == b) {
           if (cells == first.length) {
             first = Arrays.copyOf(first, cells * 2);
             second = Arrays.copyOf(second, cells * 2);
@@ -824,8 +972,18 @@ public final class AgreementTransforms {
       Coefficient k = CohenKappa.compute(table);
       Object[] slice = coding.codes().sliceColumns(s);
       return RowFactory.create(
-          slice[0], slice[1], slice[2], slice[3], coding.codes().workerId(a), coding.codes().workerId(b), n,
-          (double) agree / n, orNull(k.value()), orNull(k.standardError()), k.status().name(), k.error());
+          slice[0],
+          slice[1],
+          slice[2],
+          slice[3],
+          coding.codes().workerId(a),
+          coding.codes().workerId(b),
+          n,
+          (double) agree / n,
+          orNull(k.value()),
+          orNull(k.standardError()),
+          k.status().name(),
+          k.error());
     }
   }
 

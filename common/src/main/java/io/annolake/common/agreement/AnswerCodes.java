@@ -11,18 +11,19 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Small-integer codes for the strings of the answers (unit groups, workers, labels), so every
- * pass over the grouped units works on ints. Codes follow string order: workers sorted by id,
- * each group's labels sorted, so comparing codes compares strings.
+ * Small-integer codes for the strings of the answers (unit groups, workers, labels), so every pass
+ * over the grouped units works on ints. Codes follow string order: workers sorted by id, each
+ * group's labels sorted, so comparing codes compares strings.
  *
- * <p>A unit group is a (project, step, guideline version, day) with version and day null when
- * not sliced by; a slice is a group without the step when not sliced by step. Built on the driver
- * from the partitions' dictionaries ({@link UnitBlock.Dictionary}) and broadcast: its size is the
+ * <p>A unit group is a (project, step, guideline version, day) with version and day null when not
+ * sliced by; a slice is a group without the step when not sliced by step. Built on the driver from
+ * the partitions' dictionaries ({@link UnitBlock.Dictionary}) and broadcast: its size is the
  * distinct workers plus the distinct labels per group.
  */
 public final class AnswerCodes implements Serializable {
   /** A unit group's strings; items are units within one. */
-  public record Group(String project, String step, String guidelineVersion, String day) implements Serializable {}
+  public record Group(String project, String step, String guidelineVersion, String day)
+      implements Serializable {}
 
   private final Group[] groups;
   private final HashMap<Group, Integer> groupCodes = new HashMap<>();
@@ -38,7 +39,10 @@ public final class AnswerCodes implements Serializable {
    * @param workerIds every worker id (any order, duplicates allowed)
    * @param byStep whether slices keep the step
    */
-  public AnswerCodes(Map<Group, ? extends Iterable<String>> groupLabels, Iterable<String> workerIds, boolean byStep) {
+  public AnswerCodes(
+      Map<Group, ? extends Iterable<String>> groupLabels,
+      Iterable<String> workerIds,
+      boolean byStep) {
     groups = groupLabels.keySet().toArray(Group[]::new);
     labels = new String[groups.length][];
     Map<SliceKey, Integer> sliceCodes = new HashMap<>();
@@ -55,11 +59,16 @@ public final class AnswerCodes implements Serializable {
         codes.put(labels[g][l], l);
       }
       labelCodes.add(codes);
-      SliceKey slice = new SliceKey(group.project(), byStep ? group.step() : null, group.guidelineVersion(), group.day());
-      sliceOfGroup[g] = sliceCodes.computeIfAbsent(slice, s -> {
-        sliceList.add(s);
-        return sliceList.size() - 1;
-      });
+      SliceKey slice =
+          new SliceKey(
+              group.project(), byStep ? group.step() : null, group.guidelineVersion(), group.day());
+      sliceOfGroup[g] =
+          sliceCodes.computeIfAbsent(
+              slice,
+              s -> {
+                sliceList.add(s);
+                return sliceList.size() - 1;
+              });
     }
     slices = sliceList.toArray(SliceKey[]::new);
     TreeSet<String> sortedWorkers = new TreeSet<>();
@@ -135,12 +144,21 @@ public final class AnswerCodes implements Serializable {
   /** The group columns (project_id, step, guideline_version, day as a date) of group g. */
   Object[] groupColumns(int g) {
     Group x = groups[g];
-    return new Object[] {x.project(), x.step(), x.guidelineVersion(), x.day() == null ? null : Date.valueOf(x.day())};
+    return new Object[] {
+      x.project(), x.step(), x.guidelineVersion(), x.day() == null ? null : Date.valueOf(x.day())
+    };
   }
 
   @Override
   public String toString() {
-    return "AnswerCodes[" + groups.length + " groups, " + slices.length + " slices, " + workers.length + " workers, labels "
-        + Arrays.deepToString(labels) + "]";
+    return "AnswerCodes["
+        + groups.length
+        + " groups, "
+        + slices.length
+        + " slices, "
+        + workers.length
+        + " workers, labels "
+        + Arrays.deepToString(labels)
+        + "]";
   }
 }

@@ -37,9 +37,9 @@ public final class Answers {
   /**
    * Reads a CSV with a header naming item_id, worker_id and label (or the aliases item, worker,
    * answer, ...); other columns are ignored; RFC 4180 quoting (a quoted field may hold commas,
-   * quotes and line breaks), any line ending, a byte-order mark. A row without item, worker or label
-   * (a blank label is a missing value) or with too few fields is skipped and counted by reason
-   * ({@link #skipped()}).
+   * quotes and line breaks), any line ending, a byte-order mark. A row without item, worker or
+   * label (a blank label is a missing value) or with too few fields is skipped and counted by
+   * reason ({@link #skipped()}).
    */
   public static Answers readCsv(Path file) throws IOException {
     CsvParserSettings settings = new CsvParserSettings();
@@ -53,7 +53,8 @@ public final class Answers {
       parser.beginParsing(in);
       String[] header = parser.parseNext();
       if (header == null) {
-        throw new ConfigException("Invalid value '" + file + "' for option '--input-csv': the file is empty");
+        throw new ConfigException(
+            "Invalid value '" + file + "' for option '--input-csv': the file is empty");
       }
       int item = -1;
       int worker = -1;
@@ -70,7 +71,10 @@ public final class Answers {
       }
       if (item < 0 || worker < 0 || label < 0) {
         throw new ConfigException(
-            "Invalid value '" + file + "' for option '--input-csv': the header " + List.of(header)
+            "Invalid value '"
+                + file
+                + "' for option '--input-csv': the header "
+                + List.of(header)
                 + " must name item_id (or item), worker_id (or worker) and label");
       }
       int need = Math.max(item, Math.max(worker, label));
@@ -91,7 +95,11 @@ public final class Answers {
       }
     } catch (TextParsingException e) {
       throw new ConfigException(
-          "Invalid value '" + file + "' for option '--input-csv': not readable as CSV at line " + e.getLineIndex() + ": "
+          "Invalid value '"
+              + file
+              + "' for option '--input-csv': not readable as CSV at line "
+              + e.getLineIndex()
+              + ": "
               + e.getMessage().lines().findFirst().orElse(""));
     } finally {
       parser.stopParsing();
@@ -152,12 +160,20 @@ public final class Answers {
       list.sort(Map.Entry.comparingByKey());
       for (int a = 0; a < list.size(); a++) {
         for (int b = a + 1; b < list.size(); b++) {
-          long[][] t = tables.computeIfAbsent(List.of(list.get(a).getKey(), list.get(b).getKey()), x -> new long[k][k]);
-          t[categories.indexOf(list.get(a).getValue())][categories.indexOf(list.get(b).getValue())]++;
+          long[][] t =
+              tables.computeIfAbsent(
+                  List.of(list.get(a).getKey(), list.get(b).getKey()), x -> new long[k][k]);
+          t[categories.indexOf(list.get(a).getValue())][
+              categories.indexOf(list.get(b).getValue())]++;
         }
       }
     }
-    tables.values().removeIf(t -> java.util.Arrays.stream(t).flatMapToLong(java.util.Arrays::stream).sum() < minOverlap);
+    tables
+        .values()
+        .removeIf(
+            t ->
+                java.util.Arrays.stream(t).flatMapToLong(java.util.Arrays::stream).sum()
+                    < minOverlap);
     return tables;
   }
 }

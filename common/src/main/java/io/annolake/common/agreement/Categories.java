@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The categories of one slice in their order: the label schema's order when there is one (labels
- * it does not list follow, sorted), else numeric order when every label is a number, else string
+ * The categories of one slice in their order: the label schema's order when there is one (labels it
+ * does not list follow, sorted), else numeric order when every label is a number, else string
  * order. The order matters only at the ordinal level; numeric values at interval and ratio.
  */
 public final class Categories implements Serializable {
@@ -53,7 +53,9 @@ public final class Categories implements Serializable {
   private static Comparator<String> naturalOrder(Collection<String> labels) {
     boolean allNumeric = labels.stream().allMatch(l -> parse(l) != null);
     Comparator<String> byString = Comparator.naturalOrder();
-    return allNumeric ? Comparator.<String>comparingDouble(Categories::parse).thenComparing(byString) : byString;
+    return allNumeric
+        ? Comparator.<String>comparingDouble(Categories::parse).thenComparing(byString)
+        : byString;
   }
 
   private static Double parse(String label) {

@@ -41,14 +41,42 @@ public record Coefficient(
 
   /** A computed value without interval. */
   public static Coefficient ok(
-      String metric, Level level, double value, double standardError, long items, long annotations, String note) {
-    return new Coefficient(metric, level, value, standardError, Double.NaN, Double.NaN, items, annotations, Status.OK, null, note);
+      String metric,
+      Level level,
+      double value,
+      double standardError,
+      long items,
+      long annotations,
+      String note) {
+    return new Coefficient(
+        metric,
+        level,
+        value,
+        standardError,
+        Double.NaN,
+        Double.NaN,
+        items,
+        annotations,
+        Status.OK,
+        null,
+        note);
   }
 
   /** A coefficient that could not be computed. */
   public static Coefficient failed(
       String metric, Level level, Status status, String error, long items, long annotations) {
-    return new Coefficient(metric, level, Double.NaN, Double.NaN, Double.NaN, Double.NaN, items, annotations, status, error, null);
+    return new Coefficient(
+        metric,
+        level,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        items,
+        annotations,
+        status,
+        error,
+        null);
   }
 
   public boolean isOk() {
@@ -57,6 +85,7 @@ public record Coefficient(
 
   /** This coefficient with a confidence interval. */
   public Coefficient withInterval(double lower, double upper) {
-    return new Coefficient(metric, level, value, standardError, lower, upper, items, annotations, status, error, note);
+    return new Coefficient(
+        metric, level, value, standardError, lower, upper, items, annotations, status, error, note);
   }
 }

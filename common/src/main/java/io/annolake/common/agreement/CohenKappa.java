@@ -4,13 +4,12 @@ package io.annolake.common.agreement;
  * Cohen's kappa of two raters from their contingency table {@code table[a][b]} = items rater A put
  * in category a and rater B in b.
  *
- * <p>Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and
- * Psychological Measurement 20(1), 37-46: po = sum_a t_aa / N, pe = sum_a (row_a / N)(col_a / N),
- * kappa = (po - pe) / (1 - pe). Standard error: the large-sample one of Fleiss, Cohen and Everitt
- * (1969), Psychological Bulletin 72(5), 323-327 (the ASE that SAS PROC FREQ reports), with p_ab =
- * t_ab / N and marginals p_a., p_.b:
- * var = [sum_a p_aa (1 - (p_a. + p_.a)(1 - kappa))^2 + (1 - kappa)^2 sum_{a != b} p_ab (p_.a +
- * p_b.)^2 - (kappa - pe (1 - kappa))^2] / (N (1 - pe)^2).
+ * <p>Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and Psychological
+ * Measurement 20(1), 37-46: po = sum_a t_aa / N, pe = sum_a (row_a / N)(col_a / N), kappa = (po -
+ * pe) / (1 - pe). Standard error: the large-sample one of Fleiss, Cohen and Everitt (1969),
+ * Psychological Bulletin 72(5), 323-327 (the ASE that SAS PROC FREQ reports), with p_ab = t_ab / N
+ * and marginals p_a., p_.b: var = [sum_a p_aa (1 - (p_a. + p_.a)(1 - kappa))^2 + (1 - kappa)^2
+ * sum_{a != b} p_ab (p_.a + p_b.)^2 - (kappa - pe (1 - kappa))^2] / (N (1 - pe)^2).
  */
 public final class CohenKappa {
   private CohenKappa() {}
@@ -34,7 +33,8 @@ public final class CohenKappa {
       agree += table[a][a];
     }
     if (n == 0) {
-      return Coefficient.failed(name, Level.NOMINAL, Status.INSUFFICIENT_DATA, "the two raters share no item", 0, 0);
+      return Coefficient.failed(
+          name, Level.NOMINAL, Status.INSUFFICIENT_DATA, "the two raters share no item", 0, 0);
     }
     double po = (double) agree / n;
     double pe = 0;
@@ -43,7 +43,12 @@ public final class CohenKappa {
     }
     if (pe >= 1 - 1e-15) {
       return Coefficient.failed(
-          name, Level.NOMINAL, Status.UNDEFINED, "no expected disagreement: both raters used one category only", n, 2 * n);
+          name,
+          Level.NOMINAL,
+          Status.UNDEFINED,
+          "no expected disagreement: both raters used one category only",
+          n,
+          2 * n);
     }
     double kappa = (po - pe) / (1 - pe);
     double sum = 0;

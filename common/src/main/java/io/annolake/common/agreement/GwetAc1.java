@@ -3,20 +3,20 @@ package io.annolake.common.agreement;
 /**
  * Gwet's AC1 for any number of raters per item (nominal).
  *
- * <p>Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the presence of
- * high agreement. British Journal of Mathematical and Statistical Psychology 61, 29-48; and
- * Handbook of Inter-Rater Reliability, 4th ed. (2014), ch. 4. With q categories, r_ik raters
- * putting item i in k and r_i = sum_k r_ik: pa = mean over items with r_i >= 2 of
- * sum_k r_ik (r_ik - 1) / (r_i (r_i - 1)); pi_k = mean over items with r_i >= 1 of r_ik / r_i;
- * pe = sum_k pi_k (1 - pi_k) / (q - 1); AC1 = (pa - pe) / (1 - pe).
+ * <p>Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the presence of high
+ * agreement. British Journal of Mathematical and Statistical Psychology 61, 29-48; and Handbook of
+ * Inter-Rater Reliability, 4th ed. (2014), ch. 4. With q categories, r_ik raters putting item i in
+ * k and r_i = sum_k r_ik: pa = mean over items with r_i >= 2 of sum_k r_ik (r_ik - 1) / (r_i (r_i -
+ * 1)); pi_k = mean over items with r_i >= 1 of r_ik / r_i; pe = sum_k pi_k (1 - pi_k) / (q - 1);
+ * AC1 = (pa - pe) / (1 - pe).
  *
  * <p>q is the number of categories of the slice (the label schema's when known), at least 2.
  *
- * <p>Standard error: Gwet (2008), section 4 (the multi-rater variance, as in Gwet's irrCAC
- * {@code gwet.ac1.raw} with no finite-population correction). With n items (one rating or more),
- * n2 of them with two or more, pa_i the item's share of agreeing pairs (0 for a lone rating) and
- * pe_i = sum_k (r_ik / r_i)(1 - pi_k) / (q - 1): ac1_i = (n / n2)(pa_i - pe [r_i >= 2]) / (1 - pe),
- * x_i = ac1_i - 2 (1 - AC1)(pe_i - pe) / (1 - pe), var = sum_i (x_i - AC1)^2 / (n (n - 1)).
+ * <p>Standard error: Gwet (2008), section 4 (the multi-rater variance, as in Gwet's irrCAC {@code
+ * gwet.ac1.raw} with no finite-population correction). With n items (one rating or more), n2 of
+ * them with two or more, pa_i the item's share of agreeing pairs (0 for a lone rating) and pe_i =
+ * sum_k (r_ik / r_i)(1 - pi_k) / (q - 1): ac1_i = (n / n2)(pa_i - pe [r_i >= 2]) / (1 - pe), x_i =
+ * ac1_i - 2 (1 - AC1)(pe_i - pe) / (1 - pe), var = sum_i (x_i - AC1)^2 / (n (n - 1)).
  */
 public final class GwetAc1 {
   private GwetAc1() {}
@@ -26,17 +26,27 @@ public final class GwetAc1 {
     long items = Math.round(s.items());
     long values = Math.round(s.annotations());
     if (s.categories() < 2) {
-      return Coefficient.failed(name, Level.NOMINAL, Status.UNDEFINED, "fewer than two categories", items, values);
+      return Coefficient.failed(
+          name, Level.NOMINAL, Status.UNDEFINED, "fewer than two categories", items, values);
     }
     Double v = value(s);
     if (v == null) {
-      return Coefficient.failed(name, Level.NOMINAL, Status.INSUFFICIENT_DATA, "no item has two or more ratings", items, values);
+      return Coefficient.failed(
+          name,
+          Level.NOMINAL,
+          Status.INSUFFICIENT_DATA,
+          "no item has two or more ratings",
+          items,
+          values);
     }
     double se = standardError(s, v);
     return Coefficient.ok(name, Level.NOMINAL, v, se, items, values, StandardErrors.missingNote(s));
   }
 
-  /** Gwet's (2008) standard error of AC1 = {@code ac1}; NaN with fewer than two items or no item patterns. */
+  /**
+   * Gwet's (2008) standard error of AC1 = {@code ac1}; NaN with fewer than two items or no item
+   * patterns.
+   */
   static double standardError(AgreementState s, double ac1) {
     double n = s.items();
     if (n < 2 || !s.hasPatterns()) {

@@ -13,4 +13,5 @@ import java.io.Serializable;
  * @param vsConsensus per answer: 1 equal to the item's consensus label, 0 not, -1 no consensus
  *     label
  */
-public record ItemAnswers(int group, String itemId, int[] workers, int[] labels, byte[] vsConsensus) implements Serializable {}
+public record ItemAnswers(int group, String itemId, int[] workers, int[] labels, byte[] vsConsensus)
+    implements Serializable {}

@@ -25,7 +25,8 @@ public final class ItemCounts implements Serializable {
     int distinct = 0;
     for (int i = 0; i < sorted.length; i++) {
       if (sorted[i] < 0) {
-        throw new IllegalArgumentException("Cannot count category index " + sorted[i] + ": must not be negative");
+        throw new IllegalArgumentException(
+            "Cannot count category index " + sorted[i] + ": must not be negative");
       }
       if (i == 0 || sorted[i] != sorted[i - 1]) {
         distinct++;

@@ -13,7 +13,12 @@ import java.io.Serializable;
  * @param percentAgreement share of agreeing rater pairs, NaN with fewer than two values
  */
 public record ItemStats(
-    int annotations, int distinctLabels, int topLabel, double topLabelShare, double entropy, double percentAgreement)
+    int annotations,
+    int distinctLabels,
+    int topLabel,
+    double topLabelShare,
+    double entropy,
+    double percentAgreement)
     implements Serializable {
 
   public static ItemStats of(ItemCounts item) {
@@ -36,6 +41,7 @@ public record ItemStats(
       same += (long) n * (n - 1);
     }
     double agreement = m < 2 ? Double.NaN : same / ((double) m * (m - 1));
-    return new ItemStats(m, item.distinct(), top, (double) topCount / m, entropy == 0 ? 0 : entropy, agreement);
+    return new ItemStats(
+        m, item.distinct(), top, (double) topCount / m, entropy == 0 ? 0 : entropy, agreement);
   }
 }

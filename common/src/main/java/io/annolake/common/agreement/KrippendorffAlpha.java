@@ -4,27 +4,25 @@ package io.annolake.common.agreement;
  * Krippendorff's alpha from the coincidence matrix, at any level, with missing data.
  *
  * <p>Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability. Annenberg School for
- * Communication, University of Pennsylvania. With o_ck the coincidences, n_c their marginals and
- * n = sum n_c (pairable values only):
+ * Communication, University of Pennsylvania. With o_ck the coincidences, n_c their marginals and n
+ * = sum n_c (pairable values only):
  *
  * <pre>alpha = 1 - (n - 1) * sum_{c,k} o_ck delta2_ck / sum_{c,k} n_c n_k delta2_ck</pre>
  *
- * with delta2 nominal: [c != k]; ordinal: (sum_{g=c..k} n_g - (n_c + n_k) / 2)^2; interval:
- * (c - k)^2; ratio: ((c - k) / (c + k))^2. Undefined (0/0) when all pairable values are in one
- * category.
+ * with delta2 nominal: [c != k]; ordinal: (sum_{g=c..k} n_g - (n_c + n_k) / 2)^2; interval: (c -
+ * k)^2; ratio: ((c - k) / (c + k))^2. Undefined (0/0) when all pairable values are in one category.
  *
  * <p>Standard error (nominal, interval, ratio): Gwet's linearisation for alpha (Handbook of
  * Inter-Rater Reliability, 4th ed., 2014, ch. 5; as in Gwet's irrCAC {@code krippen.alpha.raw}, no
  * finite-population correction). With agreement weights w_kl = 1 - delta2_kl / max delta2, the n
- * pairable items, r_i their values, rbar = mean r_i, pi_k = n_k / n_values, pa' = sum_kl w_kl o_kl /
- * n_values, pe = sum_kl w_kl pi_k pi_l, alpha' = (pa' - pe) / (1 - pe) (alpha without the
- * small-sample correction, i.e. {@link ScottPi} at the nominal level) and per item
- * pa_i = sum_k r_ik (sum_l w_kl r_il - 1) / (rbar (r_i - 1)) - pa' (r_i - rbar) / rbar,
- * pe_i = sum_k r_ik sum_l w_kl pi_l / rbar - pe (r_i - rbar) / rbar,
- * x_i = (pa_i - pe) / (1 - pe) - 2 (1 - alpha')(pe_i - pe) / (1 - pe):
- * var = sum_i (x_i - alpha')^2 / (n (n - 1)). alpha = (1 - 1/n_values) alpha' + 1/n_values, so
- * this is alpha's variance to first order. Ordinal: none (its metric depends on the marginals,
- * which the linearisation takes as fixed); the bootstrap interval is the measure there.
+ * pairable items, r_i their values, rbar = mean r_i, pi_k = n_k / n_values, pa' = sum_kl w_kl o_kl
+ * / n_values, pe = sum_kl w_kl pi_k pi_l, alpha' = (pa' - pe) / (1 - pe) (alpha without the
+ * small-sample correction, i.e. {@link ScottPi} at the nominal level) and per item pa_i = sum_k
+ * r_ik (sum_l w_kl r_il - 1) / (rbar (r_i - 1)) - pa' (r_i - rbar) / rbar, pe_i = sum_k r_ik sum_l
+ * w_kl pi_l / rbar - pe (r_i - rbar) / rbar, x_i = (pa_i - pe) / (1 - pe) - 2 (1 - alpha')(pe_i -
+ * pe) / (1 - pe): var = sum_i (x_i - alpha')^2 / (n (n - 1)). alpha = (1 - 1/n_values) alpha' +
+ * 1/n_values, so this is alpha's variance to first order. Ordinal: none (its metric depends on the
+ * marginals, which the linearisation takes as fixed); the bootstrap interval is the measure there.
  */
 public final class KrippendorffAlpha {
   private KrippendorffAlpha() {}
@@ -35,22 +33,45 @@ public final class KrippendorffAlpha {
     long values = Math.round(s.pairableValues());
     if ((level == Level.INTERVAL || level == Level.RATIO) && !categories.isNumeric()) {
       return Coefficient.failed(
-          name, level, Status.INVALID_INPUT, "labels are not all numbers: cannot use the " + level.cliName() + " level", items, values);
+          name,
+          level,
+          Status.INVALID_INPUT,
+          "labels are not all numbers: cannot use the " + level.cliName() + " level",
+          items,
+          values);
     }
     Double alpha = value(s, categories, level);
     if (alpha == null) {
-      return Coefficient.failed(name, level, Status.INSUFFICIENT_DATA, "fewer than two pairable values", items, values);
+      return Coefficient.failed(
+          name, level, Status.INSUFFICIENT_DATA, "fewer than two pairable values", items, values);
     }
     if (alpha.isNaN()) {
       return Coefficient.failed(
-          name, level, Status.UNDEFINED, "no expected disagreement: all pairable values are in one category", items, values);
+          name,
+          level,
+          Status.UNDEFINED,
+          "no expected disagreement: all pairable values are in one category",
+          items,
+          values);
     }
     if (level == Level.ORDINAL) {
-      return Coefficient.ok(name, level, alpha, Double.NaN, items, values,
+      return Coefficient.ok(
+          name,
+          level,
+          alpha,
+          Double.NaN,
+          items,
+          values,
           "no analytic standard error at the ordinal level (its metric depends on the marginals)");
     }
     return Coefficient.ok(
-        name, level, alpha, standardError(s, categories, level), items, values, StandardErrors.missingNote(s));
+        name,
+        level,
+        alpha,
+        standardError(s, categories, level),
+        items,
+        values,
+        StandardErrors.missingNote(s));
   }
 
   /**
@@ -59,7 +80,8 @@ public final class KrippendorffAlpha {
    */
   static double standardError(AgreementState s, Categories categories, Level level) {
     if (level == Level.ORDINAL) {
-      throw new IllegalArgumentException("Cannot compute a linearised standard error at the ordinal level");
+      throw new IllegalArgumentException(
+          "Cannot compute a linearised standard error at the ordinal level");
     }
     int k = s.categories();
     double values = s.pairableValues();
@@ -128,7 +150,9 @@ public final class KrippendorffAlpha {
     return Math.sqrt(sum[0] / (n * (n - 1)));
   }
 
-  /** Alpha, NaN when undefined, null without two pairable values (bootstrap replicates use this). */
+  /**
+   * Alpha, NaN when undefined, null without two pairable values (bootstrap replicates use this).
+   */
   public static Double value(AgreementState s, Categories categories, Level level) {
     int k = s.categories();
     double n = s.pairableValues();
@@ -160,7 +184,8 @@ public final class KrippendorffAlpha {
     return 1 - (n - 1) * observed / expected;
   }
 
-  private static double delta2(Level level, Categories cats, int c, int k, double cumulative, double[] marg) {
+  private static double delta2(
+      Level level, Categories cats, int c, int k, double cumulative, double[] marg) {
     return switch (level) {
       case NOMINAL -> 1;
       case ORDINAL -> {

@@ -16,7 +16,11 @@ public enum Level {
       return valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(
-          "Invalid value '" + value + "' for " + option + ": expected nominal, ordinal, interval or ratio");
+          "Invalid value '"
+              + value
+              + "' for "
+              + option
+              + ": expected nominal, ordinal, interval or ratio");
     }
   }
 

@@ -5,18 +5,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Poisson bootstrap over items: each item enters replicate b with an independent Poisson(1)
- * weight instead of being drawn with replacement, so all replicates are built in the same single
- * pass as the estimate and partitions merge by addition (Hanley and MacGibbon 2006; Chamandy et
- * al. 2012, "Estimating uncertainty for massive data streams", Google).
+ * Poisson bootstrap over items: each item enters replicate b with an independent Poisson(1) weight
+ * instead of being drawn with replacement, so all replicates are built in the same single pass as
+ * the estimate and partitions merge by addition (Hanley and MacGibbon 2006; Chamandy et al. 2012,
+ * "Estimating uncertainty for massive data streams", Google).
  *
- * <p>Weights depend only on the seed and the item key, never on partitioning or row order, so a
- * run is reproducible on any cluster.
+ * <p>Weights depend only on the seed and the item key, never on partitioning or row order, so a run
+ * is reproducible on any cluster.
  *
- * <p>Why it is fast: a state is linear in its items, and items with the same value counts (the
- * same "pattern", e.g. {a, a, b}) contribute the same. So per item and replicate only an integer
- * weight is added to the pattern's counter; the replicate states are built from the few distinct
- * patterns at the end (or when more than {@value #MAX_PENDING} patterns are pending).
+ * <p>Why it is fast: a state is linear in its items, and items with the same value counts (the same
+ * "pattern", e.g. {a, a, b}) contribute the same. So per item and replicate only an integer weight
+ * is added to the pattern's counter; the replicate states are built from the few distinct patterns
+ * at the end (or when more than {@value #MAX_PENDING} patterns are pending).
  */
 public final class PoissonBootstrap implements Serializable {
   private static final double E_INV = Math.exp(-1);
@@ -25,8 +25,10 @@ public final class PoissonBootstrap implements Serializable {
   private final int replicates;
   private final AgreementState estimate;
   private final AgreementState[] samples;
+
   /** Per distinct item pattern, its summed weight in each replicate, not yet in {@code samples}. */
   private final java.util.HashMap<ItemCounts, int[]> pending = new java.util.HashMap<>();
+
   static final int MAX_PENDING = 20_000;
   private final int maxPending;
 
@@ -37,7 +39,8 @@ public final class PoissonBootstrap implements Serializable {
   PoissonBootstrap(int categories, int replicates, long seed, int maxPending) {
     this.maxPending = maxPending;
     if (replicates < 0) {
-      throw new IllegalArgumentException("Cannot bootstrap: negative number of resamples " + replicates);
+      throw new IllegalArgumentException(
+          "Cannot bootstrap: negative number of resamples " + replicates);
     }
     this.seed = seed;
     this.replicates = replicates;
@@ -126,7 +129,8 @@ public final class PoissonBootstrap implements Serializable {
    * The percentile interval of a statistic over the replicates; replicates where it is undefined
    * (null or NaN) are left out. {NaN, NaN} when fewer than half the replicates are defined.
    */
-  public double[] interval(java.util.function.Function<AgreementState, Double> statistic, double confidence) {
+  public double[] interval(
+      java.util.function.Function<AgreementState, Double> statistic, double confidence) {
     flush();
     double[] values = new double[replicates];
     int defined = 0;
@@ -163,7 +167,10 @@ public final class PoissonBootstrap implements Serializable {
     return k;
   }
 
-  /** P(X <= k) for Poisson(1), summed term by term as p_k = p_{k-1} / k (the hot loop only compares). */
+  /**
+   * P(X <= k) for Poisson(1), summed term by term as p_k = p_{k-1} / k (the hot loop only
+   * compares).
+   */
   private static final double[] CDF = cdf();
 
   private static double[] cdf() {

@@ -3,10 +3,10 @@ package io.annolake.common.agreement;
 /**
  * Scott's pi generalised to many raters and missing data, and percent agreement.
  *
- * <p>Scott, W. A. (1955). Reliability of content analysis: the case of nominal scale coding.
- * Public Opinion Quarterly 19(3), 321-325. Pooled over all pairable values (the coincidence
- * matrix): Po = sum_c o_cc / n, Pe = sum_c (n_c / n)^2, pi = (Po - Pe) / (1 - Pe). It is
- * Krippendorff's nominal alpha without the small-sample correction n / (n - 1).
+ * <p>Scott, W. A. (1955). Reliability of content analysis: the case of nominal scale coding. Public
+ * Opinion Quarterly 19(3), 321-325. Pooled over all pairable values (the coincidence matrix): Po =
+ * sum_c o_cc / n, Pe = sum_c (n_c / n)^2, pi = (Po - Pe) / (1 - Pe). It is Krippendorff's nominal
+ * alpha without the small-sample correction n / (n - 1).
  *
  * <p>Percent agreement is the mean over items with two or more values of the share of agreeing
  * rater pairs, sum_c n_c (n_c - 1) / (m (m - 1)) (Fleiss' P-bar when every item has m raters).
@@ -25,11 +25,22 @@ public final class ScottPi {
     long values = Math.round(s.pairableValues());
     Double v = value(s);
     if (v == null) {
-      return Coefficient.failed(name, Level.NOMINAL, Status.INSUFFICIENT_DATA, "fewer than two pairable values", items, values);
+      return Coefficient.failed(
+          name,
+          Level.NOMINAL,
+          Status.INSUFFICIENT_DATA,
+          "fewer than two pairable values",
+          items,
+          values);
     }
     if (v.isNaN()) {
       return Coefficient.failed(
-          name, Level.NOMINAL, Status.UNDEFINED, "no expected disagreement: all pairable values are in one category", items, values);
+          name,
+          Level.NOMINAL,
+          Status.UNDEFINED,
+          "no expected disagreement: all pairable values are in one category",
+          items,
+          values);
     }
     double se = KrippendorffAlpha.standardError(s, null, Level.NOMINAL);
     return Coefficient.ok(name, Level.NOMINAL, v, se, items, values, StandardErrors.missingNote(s));
@@ -62,13 +73,28 @@ public final class ScottPi {
     long values = Math.round(s.pairableValues());
     Double v = percentAgreementValue(s);
     if (v == null) {
-      return Coefficient.failed(name, Level.NOMINAL, Status.INSUFFICIENT_DATA, "no item has two or more ratings", items, values);
+      return Coefficient.failed(
+          name,
+          Level.NOMINAL,
+          Status.INSUFFICIENT_DATA,
+          "no item has two or more ratings",
+          items,
+          values);
     }
     return Coefficient.ok(
-        name, Level.NOMINAL, v, percentAgreementStandardError(s, v), items, values, StandardErrors.missingNote(s));
+        name,
+        Level.NOMINAL,
+        v,
+        percentAgreementStandardError(s, v),
+        items,
+        values,
+        StandardErrors.missingNote(s));
   }
 
-  /** The standard error of percent agreement {@code pa}; NaN with fewer than two items or no item patterns. */
+  /**
+   * The standard error of percent agreement {@code pa}; NaN with fewer than two items or no item
+   * patterns.
+   */
   static double percentAgreementStandardError(AgreementState s, double pa) {
     double n = s.items();
     if (n < 2 || !s.hasPatterns()) {
@@ -79,7 +105,8 @@ public final class ScottPi {
     s.forEachPattern(
         (item, items) -> {
           int m = item.total();
-          double x = m < 2 ? 0 : scale * StandardErrors.agreeingPairs(item) / ((double) m * (m - 1));
+          double x =
+              m < 2 ? 0 : scale * StandardErrors.agreeingPairs(item) / ((double) m * (m - 1));
           sum[0] += items * (x - pa) * (x - pa);
         });
     return Math.sqrt(sum[0] / (n * (n - 1)));

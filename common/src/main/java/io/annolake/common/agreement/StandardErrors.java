@@ -18,7 +18,9 @@ final class StandardErrors {
     return same;
   }
 
-  /** A note saying why a computed coefficient has no standard error, or null when it can have one. */
+  /**
+   * A note saying why a computed coefficient has no standard error, or null when it can have one.
+   */
   static String missingNote(AgreementState s) {
     return s.hasPatterns() ? null : "no analytic standard error: " + s.patternsMissing();
   }

@@ -21,22 +21,38 @@ import org.apache.spark.unsafe.types.UTF8String;
  * cross the shuffle as Spark's own bytes, and no dictionary is needed before the grouping.
  */
 public final class UnitBlock implements Serializable {
-  /** The strings of one partition: unit groups, workers, each group's labels (and which ones kept answers use). */
-  public record Dictionary(int partition, String[][] groups, String[] workers, String[][] labels, boolean[][] used)
+  /**
+   * The strings of one partition: unit groups, workers, each group's labels (and which ones kept
+   * answers use).
+   */
+  public record Dictionary(
+      int partition, String[][] groups, String[] workers, String[][] labels, boolean[][] used)
       implements Serializable {}
 
   private final Dictionary dictionary;
   private final int[] unitGroup;
   private final String[] items;
+
   /** Answers of unit u are [start[u], start[u + 1]). */
   private final int[] start;
+
   private final int[] worker;
   private final int[] label;
-  /** Per answer: 1 equal to its item's consensus label, 0 not, -1 no consensus label came with the item. */
+
+  /**
+   * Per answer: 1 equal to its item's consensus label, 0 not, -1 no consensus label came with the
+   * item.
+   */
   private final byte[] vsConsensus;
 
   private UnitBlock(
-      Dictionary dictionary, int[] unitGroup, String[] items, int[] start, int[] worker, int[] label, byte[] vsConsensus) {
+      Dictionary dictionary,
+      int[] unitGroup,
+      String[] items,
+      int[] start,
+      int[] worker,
+      int[] label,
+      byte[] vsConsensus) {
     this.dictionary = dictionary;
     this.unitGroup = unitGroup;
     this.items = items;
@@ -121,12 +137,18 @@ public final class UnitBlock implements Serializable {
     }
 
     boolean matches(InternalRow r) {
-      return Objects.equals(project, string(r, 1)) && Objects.equals(step, string(r, 2))
-          && Objects.equals(version, string(r, 3)) && Objects.equals(day, string(r, 4));
+      return Objects.equals(project, string(r, 1))
+          && Objects.equals(step, string(r, 2))
+          && Objects.equals(version, string(r, 3))
+          && Objects.equals(day, string(r, 4));
     }
 
     GroupKey copy() {
-      return new GroupKey(UnitBlock.copy(project), UnitBlock.copy(step), UnitBlock.copy(version), UnitBlock.copy(day));
+      return new GroupKey(
+          UnitBlock.copy(project),
+          UnitBlock.copy(step),
+          UnitBlock.copy(version),
+          UnitBlock.copy(day));
     }
 
     String[] names() {
@@ -169,13 +191,16 @@ public final class UnitBlock implements Serializable {
      * days, or a hash collision) and answers.
      */
     private final IntList runGroup = new IntList();
+
     private final List<UTF8String> runItem = new ArrayList<>();
     private final IntList runUnit = new IntList();
     private final IntList runWorker = new IntList();
     private final IntList runLabel = new IntList();
     private long[] runTime = new long[16];
+
     /** The run's consensus rows: project, step, item and label of each. */
     private final List<UTF8String[]> runConsensus = new ArrayList<>();
+
     /** The run's answers in {@link #compare} order (reused from run to run). */
     private int[] order = new int[16];
 
@@ -194,7 +219,10 @@ public final class UnitBlock implements Serializable {
         }
         k = rk;
         if (r.isNullAt(6)) {
-          runConsensus.add(new UTF8String[] {copy(string(r, 1)), copy(string(r, 2)), copy(string(r, 5)), copy(string(r, 7))});
+          runConsensus.add(
+              new UTF8String[] {
+                copy(string(r, 1)), copy(string(r, 2)), copy(string(r, 5)), copy(string(r, 7))
+              });
         } else {
           add(r);
         }
@@ -210,9 +238,16 @@ public final class UnitBlock implements Serializable {
         labelNames[g] = labels.get(g).toArray(String[]::new);
         usedLabels[g] = Arrays.copyOf(used.get(g), labelNames[g].length);
       }
-      Dictionary d = new Dictionary(partition, groupNames, workers.toArray(String[]::new), labelNames, usedLabels);
+      Dictionary d =
+          new Dictionary(
+              partition, groupNames, workers.toArray(String[]::new), labelNames, usedLabels);
       return new UnitBlock(
-          d, unitGroup.toArray(), items.toArray(String[]::new), start.toArray(), worker.toArray(), label.toArray(),
+          d,
+          unitGroup.toArray(),
+          items.toArray(String[]::new),
+          start.toArray(),
+          worker.toArray(),
+          label.toArray(),
           vsConsensus.toArray());
     }
 
@@ -220,11 +255,15 @@ public final class UnitBlock implements Serializable {
       return runUnit.size() > 0 || !runConsensus.isEmpty();
     }
 
-    /** The consensus label of a run's unit: the consensus row of its project, step and item, if any. */
+    /**
+     * The consensus label of a run's unit: the consensus row of its project, step and item, if any.
+     */
     private String consensusLabel(int unit) {
       GroupKey g = groups.get(runGroup.get(unit));
       for (UTF8String[] c : runConsensus) {
-        if (Objects.equals(c[2], runItem.get(unit)) && Objects.equals(c[0], g.project()) && Objects.equals(c[1], g.step())) {
+        if (Objects.equals(c[2], runItem.get(unit))
+            && Objects.equals(c[0], g.project())
+            && Objects.equals(c[1], g.step())) {
           return c[3].toString();
         }
       }
@@ -256,7 +295,8 @@ public final class UnitBlock implements Serializable {
     }
 
     private int group(InternalRow r) {
-      // few groups (the usual case): comparing the row's strings in place beats hashing four of them per unit
+      // few groups (the usual case): comparing the row's strings in place beats hashing four of
+      // them per unit
       if (groups.size() <= 16) {
         for (int g = 0; g < groups.size(); g++) {
           if (groups.get(g).matches(r)) {
@@ -291,7 +331,8 @@ public final class UnitBlock implements Serializable {
     private int labelCode(int group, UTF8String s) {
       int c = code(labelCodes.get(group), labels.get(group), s);
       if (c >= used.get(group).length) {
-        used.set(group, Arrays.copyOf(used.get(group), Math.max(c + 1, used.get(group).length * 2)));
+        used.set(
+            group, Arrays.copyOf(used.get(group), Math.max(c + 1, used.get(group).length * 2)));
       }
       return c;
     }
@@ -312,7 +353,10 @@ public final class UnitBlock implements Serializable {
       return c;
     }
 
-    /** Emits the run's units: per worker the latest answer (by time; ties: the larger label; no time is earliest). */
+    /**
+     * Emits the run's units: per worker the latest answer (by time; ties: the larger label; no time
+     * is earliest).
+     */
     private void finishRun() {
       int n = runUnit.size();
       if (order.length < n) {
@@ -346,13 +390,18 @@ public final class UnitBlock implements Serializable {
           consensus = runConsensus.isEmpty() ? null : consensusLabel(unit);
         }
         boolean lastOfWorker =
-            i + 1 == n || runUnit.get(order[i + 1]) != unit || runWorker.get(order[i + 1]) != runWorker.get(a);
+            i + 1 == n
+                || runUnit.get(order[i + 1]) != unit
+                || runWorker.get(order[i + 1]) != runWorker.get(a);
         if (lastOfWorker) {
           int g = runGroup.get(unit);
           worker.add(runWorker.get(a));
           label.add(runLabel.get(a));
           used.get(g)[runLabel.get(a)] = true;
-          vsConsensus.add(consensus == null ? (byte) -1 : consensus.equals(labels.get(g).get(runLabel.get(a))) ? (byte) 1 : (byte) 0);
+          vsConsensus.add(
+              consensus == null
+                  ? (byte) -1
+                  : consensus.equals(labels.get(g).get(runLabel.get(a))) ? (byte) 1 : (byte) 0);
         }
         if (i + 1 == n || runUnit.get(order[i + 1]) != unit) {
           unitGroup.add(runGroup.get(unit));

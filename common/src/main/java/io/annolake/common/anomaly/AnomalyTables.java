@@ -20,7 +20,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
-/** Schemas of {@code anomaly_flags} and {@code worker_daily_metrics} (run_id is added by the writer). */
+/**
+ * Schemas of {@code anomaly_flags} and {@code worker_daily_metrics} (run_id is added by the
+ * writer).
+ */
 public final class AnomalyTables {
   /** A flag as the detectors produce it, before the window and key columns. */
   public static final StructType FLAG =
@@ -60,9 +63,16 @@ public final class AnomalyTables {
   public static Dataset<Row> rows(SparkSession spark, List<Flag> flags) {
     List<Row> rows = new ArrayList<>(flags.size());
     for (Flag f : flags) {
-      rows.add(RowFactory.create(
-          f.entityType().value(), f.entityId(), f.projectId(), f.step(), f.code().name(), f.severity().name(),
-          Double.isFinite(f.score()) ? f.score() : null, f.evidenceJson()));
+      rows.add(
+          RowFactory.create(
+              f.entityType().value(),
+              f.entityId(),
+              f.projectId(),
+              f.step(),
+              f.code().name(),
+              f.severity().name(),
+              Double.isFinite(f.score()) ? f.score() : null,
+              f.evidenceJson()));
     }
     return spark.createDataFrame(rows, FLAG);
   }
@@ -72,14 +82,30 @@ public final class AnomalyTables {
    * stable across reruns of the window), the flag, the window (first and last day, UTC) and the
    * logical date. The writer adds run_id.
    */
-  public static Dataset<Row> withWindow(Dataset<Row> flags, LocalDate first, LocalDate last, LocalDate logicalDate) {
-    Column key = concat_ws("\u001f", col("entity_type"), col("entity_id"), col("project_id"), col("step"), col("code"),
-        lit(first.toString()), lit(last.toString()));
+  public static Dataset<Row> withWindow(
+      Dataset<Row> flags, LocalDate first, LocalDate last, LocalDate logicalDate) {
+    Column key =
+        concat_ws(
+            "\u001f",
+            col("entity_type"),
+            col("entity_id"),
+            col("project_id"),
+            col("step"),
+            col("code"),
+            lit(first.toString()),
+            lit(last.toString()));
     return flags.select(
         sha2(key, 256).substr(1, 32).as("flag_id"),
-        col("entity_type"), col("entity_id"), col("project_id"), col("step"), col("code"), col("severity"),
-        col("score"), col("evidence"),
-        lit(Date.valueOf(first)).as("window_start"), lit(Date.valueOf(last)).as("window_end"),
+        col("entity_type"),
+        col("entity_id"),
+        col("project_id"),
+        col("step"),
+        col("code"),
+        col("severity"),
+        col("score"),
+        col("evidence"),
+        lit(Date.valueOf(first)).as("window_start"),
+        lit(Date.valueOf(last)).as("window_end"),
         lit(Date.valueOf(logicalDate)).as("logical_date"));
   }
 }

@@ -50,45 +50,76 @@ public final class AnomalyTransforms {
   private static final String[] WORKER = {"project_id", "step", "worker_id"};
   private static final String[] STEP = {"project_id", "step"};
   private static final String[] ITEM = {"project_id", "step", "item_id"};
+
   /** Floor of the robust scale of log durations (a step whose answers all take the same time). */
   private static final double LOG_DURATION_MIN_SCALE = 0.05;
+
   private static final int PERCENTILE_ACCURACY = 10_000;
 
   private AnomalyTransforms() {}
 
   /**
    * The window's answers with what the detectors join to them: {@code ms} (submitted_at in epoch
-   * ms), {@code day} (UTC date), {@code consensus_label} (null without consensus) and
-   * {@code gold_correct} (null when the answer is not on a gold item or without gold labels).
+   * ms), {@code day} (UTC date), {@code consensus_label} (null without consensus) and {@code
+   * gold_correct} (null when the answer is not on a gold item or without gold labels).
    */
   public static Dataset<Row> window(
-      Dataset<Row> annotations, Dataset<Row> consensus, Dataset<Row> gold, Timestamp from, Timestamp until) {
+      Dataset<Row> annotations,
+      Dataset<Row> consensus,
+      Dataset<Row> gold,
+      Timestamp from,
+      Timestamp until) {
     Dataset<Row> in =
         annotations
             .where(col("submitted_at").geq(lit(from)).and(col("submitted_at").lt(lit(until))))
             .select(
-                col("annotation_id"), col("project_id"), col("step"), col("item_id"), col("worker_id"),
-                col("worker_type"), col("label"), col("guideline_version"), col("started_at"), col("submitted_at"),
-                col("duration_ms"), col("prelabel"), col("ingested_at"), col("batch_id"),
-                expr("unix_millis(submitted_at)").as("ms"), to_date(col("submitted_at")).as("day"));
-    in = consensus == null
-        ? in.withColumn("consensus_label", lit(null).cast("string"))
-        : in.join(consensus.select(col("project_id"), col("step"), col("item_id"), col("label").as("consensus_label")),
-            ScalaSeqs.of(ITEM), "left");
+                col("annotation_id"),
+                col("project_id"),
+                col("step"),
+                col("item_id"),
+                col("worker_id"),
+                col("worker_type"),
+                col("label"),
+                col("guideline_version"),
+                col("started_at"),
+                col("submitted_at"),
+                col("duration_ms"),
+                col("prelabel"),
+                col("ingested_at"),
+                col("batch_id"),
+                expr("unix_millis(submitted_at)").as("ms"),
+                to_date(col("submitted_at")).as("day"));
+    in =
+        consensus == null
+            ? in.withColumn("consensus_label", lit(null).cast("string"))
+            : in.join(
+                consensus.select(
+                    col("project_id"),
+                    col("step"),
+                    col("item_id"),
+                    col("label").as("consensus_label")),
+                ScalaSeqs.of(ITEM),
+                "left");
     if (gold == null) {
       return in.withColumn("gold_correct", lit(null).cast("boolean"));
     }
     Dataset<Row> judged =
-        GoldAnswers.of(in, gold, null).select(col("project_id"), col("annotation_id"), col("correct").as("gold_correct"));
+        GoldAnswers.of(in, gold, null)
+            .select(col("project_id"), col("annotation_id"), col("correct").as("gold_correct"));
     // annotation ids are unique within a project only
     return in.join(judged, ScalaSeqs.of("project_id", "annotation_id"), "left");
   }
 
-  /** DUPLICATE_SUBMISSION: every answer of a worker to an item after their first (HIGH when the label changed). */
+  /**
+   * DUPLICATE_SUBMISSION: every answer of a worker to an item after their first (HIGH when the
+   * label changed).
+   */
   public static Dataset<Row> duplicates(Dataset<Row> window) {
     WindowSpec byWorkerItem =
-        Window.partitionBy("project_id", "step", "worker_id", "item_id").orderBy(col("ms"), col("ingested_at"), col("annotation_id"));
-    WindowSpec all = byWorkerItem.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
+        Window.partitionBy("project_id", "step", "worker_id", "item_id")
+            .orderBy(col("ms"), col("ingested_at"), col("annotation_id"));
+    WindowSpec all =
+        byWorkerItem.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
     Dataset<Row> ranked =
         window
             .withColumn("n", row_number().over(byWorkerItem))
@@ -98,101 +129,186 @@ public final class AnomalyTransforms {
             .where(col("n").gt(1));
     Column same = col("label").eqNullSafe(col("first_label"));
     return flagRows(
-        ranked, lit(EntityType.ANNOTATION.value()), col("annotation_id"), AnomalyCode.DUPLICATE_SUBMISSION,
+        ranked,
+        lit(EntityType.ANNOTATION.value()),
+        col("annotation_id"),
+        AnomalyCode.DUPLICATE_SUBMISSION,
         when(same, lit(Severity.MEDIUM.name())).otherwise(lit(Severity.HIGH.name())),
         col("n").minus(1).cast("double"),
-        struct(col("worker_id"), col("item_id"), col("first_id").as("first_annotation_id"), same.as("same_label"),
-            col("ms").minus(col("first_ms")).divide(1000.0).as("seconds_after_first"), col("n").as("submission_number")));
+        struct(
+            col("worker_id"),
+            col("item_id"),
+            col("first_id").as("first_annotation_id"),
+            same.as("same_label"),
+            col("ms").minus(col("first_ms")).divide(1000.0).as("seconds_after_first"),
+            col("n").as("submission_number")));
   }
 
   /**
-   * IMPOSSIBLE_TIMESTAMP over every answer of the batches that landed answers in the window
-   * (a timestamp months off falls outside the window itself): submitted after it was ingested,
+   * IMPOSSIBLE_TIMESTAMP over every answer of the batches that landed answers in the window (a
+   * timestamp months off falls outside the window itself): submitted after it was ingested,
    * duration_ms contradicting started_at..submitted_at, or submitted outside its batch's window
    * (the batch's [q, 1-q] quantiles widened by half their span, at least batch-margin).
    */
-  public static Dataset<Row> impossibleTimestamps(Dataset<Row> annotations, Dataset<Row> window, AnomalySettings s) {
+  public static Dataset<Row> impossibleTimestamps(
+      Dataset<Row> annotations, Dataset<Row> window, AnomalySettings s) {
     Dataset<Row> batches = window.select("project_id", "batch_id").distinct();
     Dataset<Row> scope =
-        annotations.join(batches, ScalaSeqs.of("project_id", "batch_id"), "left_semi")
+        annotations
+            .join(batches, ScalaSeqs.of("project_id", "batch_id"), "left_semi")
             .withColumn("ms", expr("unix_millis(submitted_at)"));
     double q = s.batchQuantile();
     Dataset<Row> bounds =
-        scope.groupBy("project_id", "batch_id")
-            .agg(count(lit(1)).as("batch_records"),
-                percentile_approx(col("ms"), array(lit(q), lit(1 - q)), lit(PERCENTILE_ACCURACY)).as("q"))
-            .withColumn("margin", greatest(lit((double) s.batchMarginMs()), col("q").getItem(1).minus(col("q").getItem(0)).divide(2.0)))
+        scope
+            .groupBy("project_id", "batch_id")
+            .agg(
+                count(lit(1)).as("batch_records"),
+                percentile_approx(col("ms"), array(lit(q), lit(1 - q)), lit(PERCENTILE_ACCURACY))
+                    .as("q"))
+            .withColumn(
+                "margin",
+                greatest(
+                    lit((double) s.batchMarginMs()),
+                    col("q").getItem(1).minus(col("q").getItem(0)).divide(2.0)))
             .withColumn("batch_from", col("q").getItem(0).minus(col("margin")))
             .withColumn("batch_to", col("q").getItem(1).plus(col("margin")));
     Column ingestedMs = expr("unix_millis(ingested_at)");
     Column startedMs = expr("unix_millis(started_at)");
     Column ahead = col("ms").minus(ingestedMs);
     Column mismatch = abs(col("duration_ms").minus(col("ms").minus(startedMs)));
-    Column outsideBy = greatest(col("batch_from").minus(col("ms")), col("ms").minus(col("batch_to")));
+    Column outsideBy =
+        greatest(col("batch_from").minus(col("ms")), col("ms").minus(col("batch_to")));
     Column future = ahead.gt(s.clockSkewMs());
-    Column contradicts = col("started_at").isNotNull().and(col("duration_ms").isNotNull()).and(mismatch.gt(s.durationToleranceMs()));
+    Column contradicts =
+        col("started_at")
+            .isNotNull()
+            .and(col("duration_ms").isNotNull())
+            .and(mismatch.gt(s.durationToleranceMs()));
     Column outside = col("batch_records").geq(s.batchMinRecords()).and(outsideBy.gt(0));
     Dataset<Row> checked =
-        scope.join(bounds, ScalaSeqs.of("project_id", "batch_id"))
+        scope
+            .join(bounds, ScalaSeqs.of("project_id", "batch_id"))
             .withColumn("future", coalesce(future, lit(false)))
             .withColumn("contradicts", coalesce(contradicts, lit(false)))
             .withColumn("outside", coalesce(outside, lit(false)))
             .where(col("future").or(col("contradicts")).or(col("outside")));
-    Column hours = greatest(
-        when(col("future"), ahead).otherwise(0), when(col("contradicts"), mismatch).otherwise(0),
-        when(col("outside"), outsideBy).otherwise(0)).divide(3_600_000.0);
-    Column rules = expr("filter(array(if(future, 'submitted after ingestion', null), "
-        + "if(contradicts, 'duration_ms contradicts started_at..submitted_at', null), "
-        + "if(outside, 'outside the batch window', null)), x -> x is not null)");
+    Column hours =
+        greatest(
+                when(col("future"), ahead).otherwise(0),
+                when(col("contradicts"), mismatch).otherwise(0),
+                when(col("outside"), outsideBy).otherwise(0))
+            .divide(3_600_000.0);
+    Column rules =
+        expr(
+            "filter(array(if(future, 'submitted after ingestion', null), "
+                + "if(contradicts, 'duration_ms contradicts started_at..submitted_at', null), "
+                + "if(outside, 'outside the batch window', null)), x -> x is not null)");
     return flagRows(
-        checked, lit(EntityType.ANNOTATION.value()), col("annotation_id"), AnomalyCode.IMPOSSIBLE_TIMESTAMP,
-        lit(Severity.HIGH.name()), hours,
-        struct(rules.as("rules"), col("worker_id"), col("submitted_at"), col("started_at"), col("duration_ms"),
-            col("ingested_at"), col("batch_id"), expr("timestamp_millis(cast(batch_from as long))").as("batch_window_from"),
+        checked,
+        lit(EntityType.ANNOTATION.value()),
+        col("annotation_id"),
+        AnomalyCode.IMPOSSIBLE_TIMESTAMP,
+        lit(Severity.HIGH.name()),
+        hours,
+        struct(
+            rules.as("rules"),
+            col("worker_id"),
+            col("submitted_at"),
+            col("started_at"),
+            col("duration_ms"),
+            col("ingested_at"),
+            col("batch_id"),
+            expr("timestamp_millis(cast(batch_from as long))").as("batch_window_from"),
             expr("timestamp_millis(cast(batch_to as long))").as("batch_window_to")));
   }
 
-  /** Per project and step: median duration, and median and MAD of log duration (answers with a positive duration). */
+  /**
+   * Per project and step: median duration, and median and MAD of log duration (answers with a
+   * positive duration).
+   */
   public static Dataset<Row> stepDurations(Dataset<Row> window) {
-    Dataset<Row> timed = window.where(col("duration_ms").gt(0)).withColumn("log_d", log(col("duration_ms")));
+    Dataset<Row> timed =
+        window.where(col("duration_ms").gt(0)).withColumn("log_d", log(col("duration_ms")));
     Dataset<Row> medians =
-        timed.groupBy("project_id", "step")
-            .agg(percentile_approx(col("duration_ms").cast("double"), lit(0.5), lit(PERCENTILE_ACCURACY)).as("median_ms"),
-                percentile_approx(col("log_d"), lit(0.5), lit(PERCENTILE_ACCURACY)).as("log_median"));
-    Dataset<Row> mad =
-        timed.join(medians, ScalaSeqs.of(STEP))
+        timed
             .groupBy("project_id", "step")
-            .agg(percentile_approx(abs(col("log_d").minus(col("log_median"))), lit(0.5), lit(PERCENTILE_ACCURACY)).as("log_mad"));
+            .agg(
+                percentile_approx(
+                        col("duration_ms").cast("double"), lit(0.5), lit(PERCENTILE_ACCURACY))
+                    .as("median_ms"),
+                percentile_approx(col("log_d"), lit(0.5), lit(PERCENTILE_ACCURACY))
+                    .as("log_median"));
+    Dataset<Row> mad =
+        timed
+            .join(medians, ScalaSeqs.of(STEP))
+            .groupBy("project_id", "step")
+            .agg(
+                percentile_approx(
+                        abs(col("log_d").minus(col("log_median"))),
+                        lit(0.5),
+                        lit(PERCENTILE_ACCURACY))
+                    .as("log_mad"));
     return medians.join(mad, ScalaSeqs.of(STEP));
   }
 
-  /** TIMING_OUTLIER (LOW): answers whose log duration is outlier-z robust deviations from the step's. */
-  public static Dataset<Row> timingOutliers(Dataset<Row> window, Dataset<Row> stepDurations, AnomalySettings s) {
-    Column z = log(col("duration_ms")).minus(col("log_median"))
-        .divide(greatest(col("log_mad").multiply(RobustStats.MAD_TO_SIGMA), lit(LOG_DURATION_MIN_SCALE)));
+  /**
+   * TIMING_OUTLIER (LOW): answers whose log duration is outlier-z robust deviations from the
+   * step's.
+   */
+  public static Dataset<Row> timingOutliers(
+      Dataset<Row> window, Dataset<Row> stepDurations, AnomalySettings s) {
+    Column z =
+        log(col("duration_ms"))
+            .minus(col("log_median"))
+            .divide(
+                greatest(
+                    col("log_mad").multiply(RobustStats.MAD_TO_SIGMA),
+                    lit(LOG_DURATION_MIN_SCALE)));
     Dataset<Row> scored =
-        window.where(col("duration_ms").gt(0))
+        window
+            .where(col("duration_ms").gt(0))
             .join(org.apache.spark.sql.functions.broadcast(stepDurations), ScalaSeqs.of(STEP))
             .withColumn("z", z)
             .where(abs(col("z")).geq(s.timingOutlierZ()));
     return flagRows(
-        scored, lit(EntityType.ANNOTATION.value()), col("annotation_id"), AnomalyCode.TIMING_OUTLIER,
-        lit(Severity.LOW.name()), abs(col("z")),
-        struct(col("worker_id"), col("duration_ms"), col("median_ms").as("step_median_duration_ms"),
+        scored,
+        lit(EntityType.ANNOTATION.value()),
+        col("annotation_id"),
+        AnomalyCode.TIMING_OUTLIER,
+        lit(Severity.LOW.name()),
+        abs(col("z")),
+        struct(
+            col("worker_id"),
+            col("duration_ms"),
+            col("median_ms").as("step_median_duration_ms"),
             expr("round(z, 3)").as("robust_z")));
   }
 
-  /** CONTESTED_ITEM: items with enough answers and no label above max-top-share of them (MEDIUM from 5 answers). */
+  /**
+   * CONTESTED_ITEM: items with enough answers and no label above max-top-share of them (MEDIUM from
+   * 5 answers).
+   */
   public static Dataset<Row> contestedItems(Dataset<Row> window, AnomalySettings s) {
-    Dataset<Row> perLabel = window.groupBy("project_id", "step", "item_id", "label").agg(count(lit(1)).as("c"));
+    Dataset<Row> perLabel =
+        window.groupBy("project_id", "step", "item_id", "label").agg(count(lit(1)).as("c"));
     Dataset<Row> items =
-        perLabel.groupBy("project_id", "step", "item_id")
-            .agg(sum("c").as("n"), max("c").as("top"),
-                map_from_entries(collect_list(struct(coalesce(col("label"), lit("")), col("c")))).as("labels"))
+        perLabel
+            .groupBy("project_id", "step", "item_id")
+            .agg(
+                sum("c").as("n"),
+                max("c").as("top"),
+                map_from_entries(collect_list(struct(coalesce(col("label"), lit("")), col("c"))))
+                    .as("labels"))
             .withColumn("top_share", col("top").divide(col("n")))
-            .where(col("n").geq(s.contestedMinAnswers()).and(col("top_share").leq(s.contestedMaxTopShare())));
+            .where(
+                col("n")
+                    .geq(s.contestedMinAnswers())
+                    .and(col("top_share").leq(s.contestedMaxTopShare())));
     return flagRows(
-        items, lit(EntityType.ITEM.value()), col("item_id"), AnomalyCode.CONTESTED_ITEM,
+        items,
+        lit(EntityType.ITEM.value()),
+        col("item_id"),
+        AnomalyCode.CONTESTED_ITEM,
         when(col("n").geq(5), lit(Severity.MEDIUM.name())).otherwise(lit(Severity.LOW.name())),
         lit(1.0).minus(col("top_share")),
         struct(col("n").as("answers"), expr("round(top_share, 4)").as("top_share"), col("labels")));
@@ -207,33 +323,54 @@ public final class AnomalyTransforms {
             .withColumn("others", count(lit(1)).over(item).minus(1))
             .withColumn("others_same", count(lit(1)).over(itemLabel).minus(1));
     Dataset<Row> perLabel =
-        answers.groupBy(col("project_id"), col("step"), col("worker_id"), col("day"), col("label"))
-            .agg(count(lit(1)).as("c"),
+        answers
+            .groupBy(col("project_id"), col("step"), col("worker_id"), col("day"), col("label"))
+            .agg(
+                count(lit(1)).as("c"),
                 sum(when(col("gold_correct").isNotNull(), 1).otherwise(0)).as("ga"),
                 sum(when(col("gold_correct"), 1).otherwise(0)).as("gc"),
                 sum(when(col("consensus_label").isNotNull(), 1).otherwise(0)).as("ca"),
                 sum(when(col("consensus_label").eqNullSafe(col("label")), 1).otherwise(0)).as("cg"),
-                sum("others").as("pc"), sum("others_same").as("pa"));
+                sum("others").as("pc"),
+                sum("others_same").as("pa"));
     Dataset<Row> perDay =
-        perLabel.groupBy("project_id", "step", "worker_id", "day")
-            .agg(sum("c").as("annotations"), sum(col("c").multiply(log(2.0, col("c")))).as("clogc"),
-                sum("ga").as("gold_answers"), sum("gc").as("gold_correct"), sum("ca").as("consensus_answers"),
-                sum("cg").as("consensus_agreed"), sum("pc").as("peer_comparisons"), sum("pa").as("peer_agreed"));
+        perLabel
+            .groupBy("project_id", "step", "worker_id", "day")
+            .agg(
+                sum("c").as("annotations"),
+                sum(col("c").multiply(log(2.0, col("c")))).as("clogc"),
+                sum("ga").as("gold_answers"),
+                sum("gc").as("gold_correct"),
+                sum("ca").as("consensus_answers"),
+                sum("cg").as("consensus_agreed"),
+                sum("pc").as("peer_comparisons"),
+                sum("pa").as("peer_agreed"));
     Dataset<Row> medians =
-        window.groupBy("project_id", "step", "worker_id", "day")
-            .agg(percentile_approx(col("duration_ms").cast("double"), lit(0.5), lit(PERCENTILE_ACCURACY)).as("median_duration_ms"));
+        window
+            .groupBy("project_id", "step", "worker_id", "day")
+            .agg(
+                percentile_approx(
+                        col("duration_ms").cast("double"), lit(0.5), lit(PERCENTILE_ACCURACY))
+                    .as("median_duration_ms"));
     Column n = col("annotations");
-    return perDay.join(medians, ScalaSeqs.of("project_id", "step", "worker_id", "day"))
+    return perDay
+        .join(medians, ScalaSeqs.of("project_id", "step", "worker_id", "day"))
         .select(
-            col("project_id"), col("step"), col("worker_id"), col("day"), n.cast("long").as("annotations"),
+            col("project_id"),
+            col("step"),
+            col("worker_id"),
+            col("day"),
+            n.cast("long").as("annotations"),
             col("median_duration_ms"),
             greatest(lit(0.0), log(2.0, n).minus(col("clogc").divide(n))).as("label_entropy_bits"),
-            col("gold_answers").cast("long").as("gold_answers"), col("gold_correct").cast("long").as("gold_correct"),
+            col("gold_answers").cast("long").as("gold_answers"),
+            col("gold_correct").cast("long").as("gold_correct"),
             ratio("gold_correct", "gold_answers").as("gold_accuracy"),
             col("consensus_answers").cast("long").as("consensus_answers"),
             col("consensus_agreed").cast("long").as("consensus_agreed"),
             ratio("consensus_agreed", "consensus_answers").as("consensus_agreement"),
-            col("peer_comparisons").cast("long").as("peer_comparisons"), col("peer_agreed").cast("long").as("peer_agreed"),
+            col("peer_comparisons").cast("long").as("peer_comparisons"),
+            col("peer_agreed").cast("long").as("peer_agreed"),
             ratio("peer_agreed", "peer_comparisons").as("peer_agreement"));
   }
 
@@ -257,46 +394,67 @@ public final class AnomalyTransforms {
    * {@link Bursts#densest}).
    */
   public static Dataset<Row> sequences(Dataset<Row> window, long burstWindowMs) {
-    Dataset<Row> in = window.select("project_id", "step", "worker_id", "ms", "annotation_id", "label", "duration_ms");
+    Dataset<Row> in =
+        window.select(
+            "project_id", "step", "worker_id", "ms", "annotation_id", "label", "duration_ms");
     return in.groupByKey(
-            (MapFunction<Row, String>) r -> r.getString(0) + "\u001f" + r.getString(1) + "\u001f" + r.getString(2),
+            (MapFunction<Row, String>)
+                r -> r.getString(0) + "\u001f" + r.getString(1) + "\u001f" + r.getString(2),
             Encoders.STRING())
         .mapGroups(
-            (MapGroupsFunction<String, Row, Row>) (key, rows) -> {
-              List<Row> list = new ArrayList<>();
-              rows.forEachRemaining(list::add);
-              list.sort(Comparator.comparingLong((Row r) -> r.getLong(3)).thenComparing(r -> r.getString(4)));
-              int n = list.size();
-              int[] labels = new int[n];
-              long[] ms = new long[n];
-              long[] durations = new long[n];
-              Map<String, Integer> ids = new HashMap<>();
-              for (int i = 0; i < n; i++) {
-                Row r = list.get(i);
-                labels[i] = ids.computeIfAbsent(String.valueOf(r.get(5)), l -> ids.size());
-                ms[i] = r.getLong(3);
-                durations[i] = r.isNullAt(6) ? 0 : r.getLong(6);
-              }
-              Bursts.Burst b = Bursts.densest(ms, durations, burstWindowMs);
-              Row first = list.get(0);
-              return RowFactory.create(
-                  first.getString(0), first.getString(1), first.getString(2), LabelStats.longestRun(labels), b.count(),
-                  b.startMs(), b.claimedMs());
-            },
+            (MapGroupsFunction<String, Row, Row>)
+                (key, rows) -> {
+                  List<Row> list = new ArrayList<>();
+                  rows.forEachRemaining(list::add);
+                  list.sort(
+                      Comparator.comparingLong((Row r) -> r.getLong(3))
+                          .thenComparing(r -> r.getString(4)));
+                  int n = list.size();
+                  int[] labels = new int[n];
+                  long[] ms = new long[n];
+                  long[] durations = new long[n];
+                  Map<String, Integer> ids = new HashMap<>();
+                  for (int i = 0; i < n; i++) {
+                    Row r = list.get(i);
+                    labels[i] = ids.computeIfAbsent(String.valueOf(r.get(5)), l -> ids.size());
+                    ms[i] = r.getLong(3);
+                    durations[i] = r.isNullAt(6) ? 0 : r.getLong(6);
+                  }
+                  Bursts.Burst b = Bursts.densest(ms, durations, burstWindowMs);
+                  Row first = list.get(0);
+                  return RowFactory.create(
+                      first.getString(0),
+                      first.getString(1),
+                      first.getString(2),
+                      LabelStats.longestRun(labels),
+                      b.count(),
+                      b.startMs(),
+                      b.claimedMs());
+                },
             Encoders.row(SEQUENCE));
   }
 
   /** Per worker: answers, type, median durations, pre-label and gold counts in the window. */
   public static Dataset<Row> workerScalars(Dataset<Row> window) {
     Column wrongPrelabel =
-        col("prelabel").isNotNull().and(col("consensus_label").isNotNull()).and(col("prelabel").notEqual(col("consensus_label")));
-    return window.groupBy(col("project_id"), col("step"), col("worker_id"))
+        col("prelabel")
+            .isNotNull()
+            .and(col("consensus_label").isNotNull())
+            .and(col("prelabel").notEqual(col("consensus_label")));
+    return window
+        .groupBy(col("project_id"), col("step"), col("worker_id"))
         .agg(
-            count(lit(1)).as("answers"), max("worker_type").as("worker_type"),
-            percentile_approx(col("duration_ms").cast("double"), lit(0.5), lit(PERCENTILE_ACCURACY)).as("median_duration_ms"),
+            count(lit(1)).as("answers"),
+            max("worker_type").as("worker_type"),
+            percentile_approx(col("duration_ms").cast("double"), lit(0.5), lit(PERCENTILE_ACCURACY))
+                .as("median_duration_ms"),
             sum(when(wrongPrelabel, 1).otherwise(0)).as("wrong_prelabels"),
-            sum(when(wrongPrelabel.and(col("label").equalTo(col("prelabel"))), 1).otherwise(0)).as("wrong_prelabels_accepted"),
-            percentile_approx(when(col("prelabel").isNotNull(), col("duration_ms").cast("double")), lit(0.5), lit(PERCENTILE_ACCURACY))
+            sum(when(wrongPrelabel.and(col("label").equalTo(col("prelabel"))), 1).otherwise(0))
+                .as("wrong_prelabels_accepted"),
+            percentile_approx(
+                    when(col("prelabel").isNotNull(), col("duration_ms").cast("double")),
+                    lit(0.5),
+                    lit(PERCENTILE_ACCURACY))
                 .as("prelabel_median_duration_ms"),
             sum(when(col("gold_correct").isNotNull(), 1).otherwise(0)).as("gold_answers"),
             sum(when(col("gold_correct"), 1).otherwise(0)).as("gold_correct"));
@@ -304,7 +462,9 @@ public final class AnomalyTransforms {
 
   /** Per worker, given label and consensus label (null without consensus): answer counts. */
   public static Dataset<Row> labelCounts(Dataset<Row> window) {
-    return window.groupBy("project_id", "step", "worker_id", "label", "consensus_label").agg(count(lit(1)).as("n"));
+    return window
+        .groupBy("project_id", "step", "worker_id", "label", "consensus_label")
+        .agg(count(lit(1)).as("n"));
   }
 
   /**
@@ -313,26 +473,57 @@ public final class AnomalyTransforms {
    */
   public static Dataset<Row> pairCounts(Dataset<Row> window, int minShared) {
     Dataset<Row> withConsensus = window.where(col("consensus_label").isNotNull());
-    Dataset<Row> a = withConsensus.select(col("project_id"), col("step"), col("item_id"), col("worker_id").as("wa"),
-        col("label").as("la"), col("consensus_label").as("t"));
-    Dataset<Row> b = withConsensus.select(col("project_id"), col("step"), col("item_id"), col("worker_id").as("wb"),
-        col("label").as("lb"));
+    Dataset<Row> a =
+        withConsensus.select(
+            col("project_id"),
+            col("step"),
+            col("item_id"),
+            col("worker_id").as("wa"),
+            col("label").as("la"),
+            col("consensus_label").as("t"));
+    Dataset<Row> b =
+        withConsensus.select(
+            col("project_id"),
+            col("step"),
+            col("item_id"),
+            col("worker_id").as("wb"),
+            col("label").as("lb"));
     Column same = col("la").eqNullSafe(col("lb"));
     Dataset<Row> counts =
-        a.join(b, ScalaSeqs.of(ITEM)).where(col("wa").lt(col("wb")))
+        a.join(b, ScalaSeqs.of(ITEM))
+            .where(col("wa").lt(col("wb")))
             .groupBy("project_id", "step", "wa", "wb", "t")
-            .agg(count(lit(1)).as("shared"), sum(when(same, 1).otherwise(0)).as("agreed"),
-                sum(when(same.and(col("la").notEqual(col("t"))), 1).otherwise(0)).as("wrong_agreed"));
+            .agg(
+                count(lit(1)).as("shared"),
+                sum(when(same, 1).otherwise(0)).as("agreed"),
+                sum(when(same.and(col("la").notEqual(col("t"))), 1).otherwise(0))
+                    .as("wrong_agreed"));
     return counts
-        .withColumn("pair_shared", sum("shared").over(Window.partitionBy("project_id", "step", "wa", "wb")))
+        .withColumn(
+            "pair_shared", sum("shared").over(Window.partitionBy("project_id", "step", "wa", "wb")))
         .where(col("pair_shared").geq(minShared));
   }
 
-  /** A flag dataset of {@link AnomalyTables#FLAG} from rows with the given entity, severity, score and evidence. */
+  /**
+   * A flag dataset of {@link AnomalyTables#FLAG} from rows with the given entity, severity, score
+   * and evidence.
+   */
   static Dataset<Row> flagRows(
-      Dataset<Row> rows, Column entityType, Column entityId, AnomalyCode code, Column severity, Column score, Column evidence) {
+      Dataset<Row> rows,
+      Column entityType,
+      Column entityId,
+      AnomalyCode code,
+      Column severity,
+      Column score,
+      Column evidence) {
     return rows.select(
-        entityType.as("entity_type"), entityId.as("entity_id"), col("project_id"), col("step"), lit(code.name()).as("code"),
-        severity.as("severity"), score.cast("double").as("score"), to_json(evidence).as("evidence"));
+        entityType.as("entity_type"),
+        entityId.as("entity_id"),
+        col("project_id"),
+        col("step"),
+        lit(code.name()).as("code"),
+        severity.as("severity"),
+        score.cast("double").as("score"),
+        to_json(evidence).as("evidence"));
   }
 }

@@ -2,7 +2,9 @@ package io.annolake.common.anomaly;
 
 import java.util.Arrays;
 
-/** The densest stretch of a worker's submissions: how many fell within one window (e.g. a minute). */
+/**
+ * The densest stretch of a worker's submissions: how many fell within one window (e.g. a minute).
+ */
 public final class Bursts {
   private Bursts() {}
 
@@ -17,15 +19,22 @@ public final class Bursts {
   }
 
   /**
-   * The densest half-open window of {@code windowMs} over submission instants (any order; inputs are
-   * not modified). Ties go to the earliest window. {@code durationsMs} is parallel to {@code submittedMs}.
+   * The densest half-open window of {@code windowMs} over submission instants (any order; inputs
+   * are not modified). Ties go to the earliest window. {@code durationsMs} is parallel to {@code
+   * submittedMs}.
    */
   public static Burst densest(long[] submittedMs, long[] durationsMs, long windowMs) {
     if (windowMs <= 0) {
-      throw new IllegalArgumentException("Cannot find bursts: window must be positive, got " + windowMs);
+      throw new IllegalArgumentException(
+          "Cannot find bursts: window must be positive, got " + windowMs);
     }
     if (submittedMs.length != durationsMs.length) {
-      throw new IllegalArgumentException("Cannot find bursts: " + submittedMs.length + " instants but " + durationsMs.length + " durations");
+      throw new IllegalArgumentException(
+          "Cannot find bursts: "
+              + submittedMs.length
+              + " instants but "
+              + durationsMs.length
+              + " durations");
     }
     int n = submittedMs.length;
     if (n == 0) {

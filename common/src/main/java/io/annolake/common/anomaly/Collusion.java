@@ -24,7 +24,13 @@ public final class Collusion {
    * @param z (agreed - expected) / sqrt(variance); 0 without variance
    */
   public record PairScore(
-      long shared, long agreed, double expectedAgreed, long wrongAgreed, double expectedWrongAgreed, double excess, double z) {}
+      long shared,
+      long agreed,
+      double expectedAgreed,
+      long wrongAgreed,
+      double expectedWrongAgreed,
+      double excess,
+      double z) {}
 
   /**
    * Scores a pair.
@@ -36,7 +42,11 @@ public final class Collusion {
    * @param confusionB row-stochastic confusion of worker b
    */
   public static PairScore score(
-      long[] sharedByClass, long[] agreedByClass, long[] wrongAgreedByClass, double[][] confusionA, double[][] confusionB) {
+      long[] sharedByClass,
+      long[] agreedByClass,
+      long[] wrongAgreedByClass,
+      double[][] confusionA,
+      double[][] confusionB) {
     int k = sharedByClass.length;
     long shared = 0;
     long agreed = 0;
@@ -64,15 +74,16 @@ public final class Collusion {
       expectedWrong += sharedByClass[t] * pWrong;
       variance += sharedByClass[t] * pAgree * (1 - pAgree);
     }
-    double excess = Proportions.excessOverChance(
-        shared > 0 ? (double) agreed / shared : 0, shared > 0 ? expected / shared : 0);
+    double excess =
+        Proportions.excessOverChance(
+            shared > 0 ? (double) agreed / shared : 0, shared > 0 ? expected / shared : 0);
     double z = variance > 0 ? (agreed - expected) / Math.sqrt(variance) : 0;
     return new PairScore(shared, agreed, expected, wrong, expectedWrong, excess, z);
   }
 
   /**
-   * A row-stochastic confusion matrix from counts (row = consensus class, column = given label) with
-   * {@code smoothing} added to every cell, so a class the worker never saw gets a uniform row.
+   * A row-stochastic confusion matrix from counts (row = consensus class, column = given label)
+   * with {@code smoothing} added to every cell, so a class the worker never saw gets a uniform row.
    */
   public static double[][] confusion(long[][] counts, double smoothing) {
     int k = counts.length;

@@ -2,7 +2,9 @@ package io.annolake.common.anomaly;
 
 import java.util.Locale;
 
-/** What a flag is about; {@link #value()} is the string stored in {@code anomaly_flags.entity_type}. */
+/**
+ * What a flag is about; {@link #value()} is the string stored in {@code anomaly_flags.entity_type}.
+ */
 public enum EntityType {
   ANNOTATION,
   WORKER,

@@ -10,7 +10,12 @@ import java.util.Map;
  * how far from normal (score, larger = further), and the evidence behind it.
  */
 public record Flag(
-    String entityId, String projectId, String step, AnomalyCode code, Severity severity, double score,
+    String entityId,
+    String projectId,
+    String step,
+    AnomalyCode code,
+    Severity severity,
+    double score,
     Map<String, Object> evidence) {
   private static final ObjectMapper JSON = new ObjectMapper();
 

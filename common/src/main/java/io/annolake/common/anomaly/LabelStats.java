@@ -2,7 +2,10 @@ package io.annolake.common.anomaly;
 
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 
-/** What a worker's sequence of labels says about effort: entropy, runs, and its mix against a reference. */
+/**
+ * What a worker's sequence of labels says about effort: entropy, runs, and its mix against a
+ * reference.
+ */
 public final class LabelStats {
   private LabelStats() {}
 
@@ -68,7 +71,8 @@ public final class LabelStats {
     double expectedRuns = 0;
     for (double p : shares) {
       if (p > 0) {
-        // A run of length L starts at a position either at the beginning or after a different label.
+        // A run of length L starts at a position either at the beginning or after a different
+        // label.
         expectedRuns += Math.exp(length * Math.log(p)) * ((n - length) * (1 - p) + 1);
       }
     }
@@ -85,10 +89,15 @@ public final class LabelStats {
    * reference never gives get the pseudo-share {@code smoothing} so a worker inventing a label is
    * seen instead of dividing by zero. Fewer than two cells after pooling: statistic 0, p-value 1.
    */
-  public static ChiSquare chiSquare(long[] observed, double[] expectedShares, double minExpected, double smoothing) {
+  public static ChiSquare chiSquare(
+      long[] observed, double[] expectedShares, double minExpected, double smoothing) {
     if (observed.length != expectedShares.length) {
       throw new IllegalArgumentException(
-          "Cannot run chi-square: " + observed.length + " observed cells but " + expectedShares.length + " expected shares");
+          "Cannot run chi-square: "
+              + observed.length
+              + " observed cells but "
+              + expectedShares.length
+              + " expected shares");
     }
     long n = 0;
     for (long o : observed) {
@@ -110,7 +119,8 @@ public final class LabelStats {
       }
     }
     if (pooledExpected > 0) {
-      stat += (pooledObserved - pooledExpected) * (pooledObserved - pooledExpected) / pooledExpected;
+      stat +=
+          (pooledObserved - pooledExpected) * (pooledObserved - pooledExpected) / pooledExpected;
       cells++;
     }
     if (cells < 2 || n == 0) {
@@ -143,7 +153,8 @@ public final class LabelStats {
     double total = 0;
     for (int k = 0; k < shares.length; k++) {
       if (shares[k] < 0) {
-        throw new IllegalArgumentException("Cannot use share " + shares[k] + ": shares must not be negative");
+        throw new IllegalArgumentException(
+            "Cannot use share " + shares[k] + ": shares must not be negative");
       }
       q[k] = Math.max(shares[k], floor);
       total += q[k];

@@ -32,9 +32,9 @@ public final class Proportions {
   }
 
   /**
-   * Kappa-style excess of an observed rate over the rate expected by chance:
-   * (observed - expected) / (1 - expected). 1 = perfect beyond chance, 0 = chance, negative = below.
-   * NaN when chance already explains everything (expected = 1).
+   * Kappa-style excess of an observed rate over the rate expected by chance: (observed - expected)
+   * / (1 - expected). 1 = perfect beyond chance, 0 = chance, negative = below. NaN when chance
+   * already explains everything (expected = 1).
    */
   public static double excessOverChance(double observed, double expected) {
     return expected >= 1 ? Double.NaN : (observed - expected) / (1 - expected);

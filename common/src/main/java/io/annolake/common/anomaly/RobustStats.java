@@ -13,7 +13,10 @@ public final class RobustStats {
 
   private RobustStats() {}
 
-  /** The median (mean of the two middle values for an even count); NaN for no values. Does not modify the input. */
+  /**
+   * The median (mean of the two middle values for an even count); NaN for no values. Does not
+   * modify the input.
+   */
   public static double median(double[] values) {
     return percentile(values, 0.5);
   }
@@ -24,7 +27,8 @@ public final class RobustStats {
    */
   public static double percentile(double[] values, double p) {
     if (!(p >= 0 && p <= 1)) {
-      throw new IllegalArgumentException("Cannot compute percentile: p must be in [0, 1], got " + p);
+      throw new IllegalArgumentException(
+          "Cannot compute percentile: p must be in [0, 1], got " + p);
     }
     if (values.length == 0) {
       return Double.NaN;

@@ -1,8 +1,8 @@
 package io.annolake.common.anomaly;
 
 /**
- * Online mean and variance (Welford 1962), mergeable (Chan, Golub and LeVeque 1979), immutable:
- * the baseline of a worker's own daily series, built one day at a time without keeping the days.
+ * Online mean and variance (Welford 1962), mergeable (Chan, Golub and LeVeque 1979), immutable: the
+ * baseline of a worker's own daily series, built one day at a time without keeping the days.
  */
 public record RunningStats(long n, double mean, double m2) {
   public static final RunningStats EMPTY = new RunningStats(0, 0, 0);
@@ -33,7 +33,8 @@ public record RunningStats(long n, double mean, double m2) {
     }
     long total = n + o.n;
     double delta = o.mean - mean;
-    return new RunningStats(total, mean + delta * o.n / total, m2 + o.m2 + delta * delta * n * o.n / total);
+    return new RunningStats(
+        total, mean + delta * o.n / total, m2 + o.m2 + delta * delta * n * o.n / total);
   }
 
   /** Sample variance (n - 1 in the denominator); NaN below two observations. */
@@ -45,7 +46,9 @@ public record RunningStats(long n, double mean, double m2) {
     return Math.sqrt(variance());
   }
 
-  /** (x - mean) / stddev; NaN without a usable baseline (fewer than two observations or no spread). */
+  /**
+   * (x - mean) / stddev; NaN without a usable baseline (fewer than two observations or no spread).
+   */
   public double z(double x) {
     double sd = stddev();
     return sd > 0 ? (x - mean) / sd : Double.NaN;

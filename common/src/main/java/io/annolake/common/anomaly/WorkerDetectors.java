@@ -14,27 +14,49 @@ import java.util.Set;
  * only fits one dataset; the defaults are in reference.conf.
  */
 public final class WorkerDetectors {
-  /** Floors of the robust scales, so a crowd that happens to be uniform does not turn noise into z = 10. */
+  /**
+   * Floors of the robust scales, so a crowd that happens to be uniform does not turn noise into z =
+   * 10.
+   */
   static final double KAPPA_MIN_SCALE = 0.05;
+
   static final double RATE_MIN_SCALE = 0.05;
-  /** Gold answers a worker needs before their gold accuracy can excuse disagreeing with the crowd. */
+
+  /**
+   * Gold answers a worker needs before their gold accuracy can excuse disagreeing with the crowd.
+   */
   static final int MIN_GOLD_FOR_EXCUSE = 10;
+
   /** Expected count below which chi-square cells are pooled (Cochran). */
   static final double MIN_EXPECTED = 5;
+
   /** Pseudo-share of labels the reference never gives. */
   static final double SHARE_FLOOR = 1e-3;
 
   private WorkerDetectors() {}
 
   /** Every enabled worker detector over the step's workers. */
-  public static List<Flag> detect(List<WorkerStats> workers, StepContext ctx, AnomalySettings s, Set<AnomalyCode> enabled) {
+  public static List<Flag> detect(
+      List<WorkerStats> workers, StepContext ctx, AnomalySettings s, Set<AnomalyCode> enabled) {
     List<Flag> flags = new ArrayList<>();
-    RobustStats.Location kappas = RobustStats.Location.of(
-        workers.stream().filter(w -> w.consensusAnswers() >= s.minAnswers()).mapToDouble(WorkerDetectors::kappa).toArray());
-    RobustStats.Location acceptRates = RobustStats.Location.of(
-        workers.stream().filter(w -> w.wrongPrelabels() >= s.minWrongPrelabels()).mapToDouble(WorkerDetectors::acceptRate).toArray());
-    double goldMedian = RobustStats.median(
-        workers.stream().filter(w -> w.goldAnswers() >= MIN_GOLD_FOR_EXCUSE).mapToDouble(WorkerStats::goldAccuracy).toArray());
+    RobustStats.Location kappas =
+        RobustStats.Location.of(
+            workers.stream()
+                .filter(w -> w.consensusAnswers() >= s.minAnswers())
+                .mapToDouble(WorkerDetectors::kappa)
+                .toArray());
+    RobustStats.Location acceptRates =
+        RobustStats.Location.of(
+            workers.stream()
+                .filter(w -> w.wrongPrelabels() >= s.minWrongPrelabels())
+                .mapToDouble(WorkerDetectors::acceptRate)
+                .toArray());
+    double goldMedian =
+        RobustStats.median(
+            workers.stream()
+                .filter(w -> w.goldAnswers() >= MIN_GOLD_FOR_EXCUSE)
+                .mapToDouble(WorkerStats::goldAccuracy)
+                .toArray());
     for (WorkerStats w : workers) {
       if (enabled.contains(AnomalyCode.TOO_FAST)) {
         tooFast(w, ctx, s).ifPresent(flags::add);
@@ -61,14 +83,18 @@ public final class WorkerDetectors {
     return flags;
   }
 
-  /** TOO_FAST: median duration below the step's minimum, or below a fraction of the step's median (HIGH at half). */
+  /**
+   * TOO_FAST: median duration below the step's minimum, or below a fraction of the step's median
+   * (HIGH at half).
+   */
   public static Optional<Flag> tooFast(WorkerStats w, StepContext ctx, AnomalySettings s) {
     double median = w.medianDurationMs();
     if (w.answers() < s.minAnswers() || Double.isNaN(median)) {
       return Optional.empty();
     }
     long minimum = s.minDurationFor(ctx.projectId(), ctx.step());
-    double relative = Double.isNaN(ctx.medianDurationMs()) ? 0 : s.tooFastFraction() * ctx.medianDurationMs();
+    double relative =
+        Double.isNaN(ctx.medianDurationMs()) ? 0 : s.tooFastFraction() * ctx.medianDurationMs();
     double threshold = Math.max(minimum, relative);
     if (!(median < threshold)) {
       return Optional.empty();
@@ -82,20 +108,24 @@ public final class WorkerDetectors {
     e.put("min_duration_ms", minimum);
     e.put("times_faster_than_step", round(ctx.medianDurationMs() / Math.max(median, 1)));
     e.put("answers", w.answers());
-    return Optional.of(flag(w, ctx, AnomalyCode.TOO_FAST, severity, threshold / Math.max(median, 1), e));
+    return Optional.of(
+        flag(w, ctx, AnomalyCode.TOO_FAST, severity, threshold / Math.max(median, 1), e));
   }
 
   /** BURST: more submissions in one window than the step's pace allows. */
   public static Optional<Flag> burst(WorkerStats w, StepContext ctx, AnomalySettings s) {
     Bursts.Burst b = w.burst();
-    double paced = Double.isNaN(ctx.medianDurationMs()) || ctx.medianDurationMs() <= 0
-        ? 0 : s.burstFactor() * s.burstWindowMs() / ctx.medianDurationMs();
+    double paced =
+        Double.isNaN(ctx.medianDurationMs()) || ctx.medianDurationMs() <= 0
+            ? 0
+            : s.burstFactor() * s.burstWindowMs() / ctx.medianDurationMs();
     double threshold = Math.max(s.burstMinCount(), paced);
     if (b.count() < threshold) {
       return Optional.empty();
     }
     boolean impossibleWork = b.claimedMs() > 2 * s.burstWindowMs();
-    Severity severity = b.count() >= 2 * threshold || impossibleWork ? Severity.HIGH : Severity.MEDIUM;
+    Severity severity =
+        b.count() >= 2 * threshold || impossibleWork ? Severity.HIGH : Severity.MEDIUM;
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("submissions", b.count());
     e.put("window_ms", s.burstWindowMs());
@@ -106,7 +136,10 @@ public final class WorkerDetectors {
     return Optional.of(flag(w, ctx, AnomalyCode.BURST, severity, b.count() / threshold, e));
   }
 
-  /** STRAIGHT_LINING: entropy far below the items' (HIGH), or an improbably long run of one label (MEDIUM). */
+  /**
+   * STRAIGHT_LINING: entropy far below the items' (HIGH), or an improbably long run of one label
+   * (MEDIUM).
+   */
   public static Optional<Flag> straightLining(WorkerStats w, StepContext ctx, AnomalySettings s) {
     if (w.answers() < s.minAnswers()) {
       return Optional.empty();
@@ -128,18 +161,33 @@ public final class WorkerDetectors {
     e.put("longest_run", w.longestRun());
     e.put("run_p_value", runP);
     e.put("answers", w.answers());
-    e.put("reference", w.consensusAnswers() > 0 ? "consensus labels of the worker's items" : "the step's label mix");
+    e.put(
+        "reference",
+        w.consensusAnswers() > 0
+            ? "consensus labels of the worker's items"
+            : "the step's label mix");
     double score = lowEntropy ? 1 - ratio : -Math.log10(Math.max(runP, 1e-300)) / 10;
-    return Optional.of(flag(w, ctx, AnomalyCode.STRAIGHT_LINING, lowEntropy ? Severity.HIGH : Severity.MEDIUM, score, e));
+    return Optional.of(
+        flag(
+            w,
+            ctx,
+            AnomalyCode.STRAIGHT_LINING,
+            lowEntropy ? Severity.HIGH : Severity.MEDIUM,
+            score,
+            e));
   }
 
-  /** LABEL_DISTRIBUTION_SHIFT: the mix differs significantly (chi-square) and substantially (KL); MEDIUM at most. */
+  /**
+   * LABEL_DISTRIBUTION_SHIFT: the mix differs significantly (chi-square) and substantially (KL);
+   * MEDIUM at most.
+   */
   public static Optional<Flag> labelShift(WorkerStats w, StepContext ctx, AnomalySettings s) {
     if (w.answers() < s.shiftMinCount()) {
       return Optional.empty();
     }
     double[] reference = reference(w, ctx);
-    LabelStats.ChiSquare chi = LabelStats.chiSquare(w.labelCounts(), reference, MIN_EXPECTED, SHARE_FLOOR);
+    LabelStats.ChiSquare chi =
+        LabelStats.chiSquare(w.labelCounts(), reference, MIN_EXPECTED, SHARE_FLOOR);
     double kl = LabelStats.klDivergence(w.labelCounts(), reference, SHARE_FLOOR);
     if (!(chi.pValue() <= s.shiftPValue() && kl >= s.shiftMinKl())) {
       return Optional.empty();
@@ -162,7 +210,11 @@ public final class WorkerDetectors {
    * worker_type expert at MEDIUM.
    */
   public static Optional<Flag> lowConsensusAgreement(
-      WorkerStats w, StepContext ctx, AnomalySettings s, RobustStats.Location peers, double goldMedian) {
+      WorkerStats w,
+      StepContext ctx,
+      AnomalySettings s,
+      RobustStats.Location peers,
+      double goldMedian) {
     if (w.consensusAnswers() < s.minAnswers()) {
       return Optional.empty();
     }
@@ -177,7 +229,8 @@ public final class WorkerDetectors {
     String cap = null;
     if (goodOnGold(w, goldMedian)) {
       severity = severity.atMost(Severity.LOW);
-      cap = "gold accuracy at least the step's median: disagrees with the crowd, not with the truth";
+      cap =
+          "gold accuracy at least the step's median: disagrees with the crowd, not with the truth";
     } else if ("expert".equalsIgnoreCase(w.workerType())) {
       severity = severity.atMost(Severity.MEDIUM);
       cap = "worker_type expert";
@@ -194,7 +247,8 @@ public final class WorkerDetectors {
     if (cap != null) {
       e.put("severity_capped", cap);
     }
-    return Optional.of(flag(w, ctx, AnomalyCode.LOW_CONSENSUS_AGREEMENT, severity, peers.median() - kappa, e));
+    return Optional.of(
+        flag(w, ctx, AnomalyCode.LOW_CONSENSUS_AGREEMENT, severity, peers.median() - kappa, e));
   }
 
   /**
@@ -203,7 +257,11 @@ public final class WorkerDetectors {
    * capped at LOW: where the crowd is wrong and the model right, agreeing with the model is right.
    */
   public static Optional<Flag> rubberStamping(
-      WorkerStats w, StepContext ctx, AnomalySettings s, RobustStats.Location peers, double goldMedian) {
+      WorkerStats w,
+      StepContext ctx,
+      AnomalySettings s,
+      RobustStats.Location peers,
+      double goldMedian) {
     if (w.wrongPrelabels() < s.minWrongPrelabels()) {
       return Optional.empty();
     }
@@ -212,9 +270,12 @@ public final class WorkerDetectors {
     if (!(rate >= s.minAcceptRate() && z >= s.robustZ())) {
       return Optional.empty();
     }
-    boolean fast = !Double.isNaN(w.prelabelMedianDurationMs()) && !Double.isNaN(ctx.medianDurationMs())
-        && w.prelabelMedianDurationMs() <= ctx.medianDurationMs();
-    Severity severity = fast && w.wrongPrelabels() >= 2L * s.minWrongPrelabels() ? Severity.HIGH : Severity.MEDIUM;
+    boolean fast =
+        !Double.isNaN(w.prelabelMedianDurationMs())
+            && !Double.isNaN(ctx.medianDurationMs())
+            && w.prelabelMedianDurationMs() <= ctx.medianDurationMs();
+    Severity severity =
+        fast && w.wrongPrelabels() >= 2L * s.minWrongPrelabels() ? Severity.HIGH : Severity.MEDIUM;
     boolean excused = goodOnGold(w, goldMedian);
     if (excused) {
       severity = severity.atMost(Severity.LOW);
@@ -236,8 +297,8 @@ public final class WorkerDetectors {
   /**
    * GOLD_FAILURE_SPIKE: recent gold accuracy at least min-drop below the worker's own history, and
    * the drop is significant on gold alone (z), or, gold being sparse by design, corroborated by an
-   * equally large and significant drop of the same worker's agreement with consensus. HIGH when
-   * the gold drop is significant at z + 1, or significant and corroborated.
+   * equally large and significant drop of the same worker's agreement with consensus. HIGH when the
+   * gold drop is significant at z + 1, or significant and corroborated.
    */
   public static Optional<Flag> goldFailureSpike(WorkerStats w, StepContext ctx, AnomalySettings s) {
     WorkerStats.GoldHistory g = w.goldHistory();
@@ -246,13 +307,19 @@ public final class WorkerDetectors {
     }
     double history = (double) g.historyCorrect() / g.historyAnswers();
     double recent = (double) g.recentCorrect() / g.recentAnswers();
-    double z = Proportions.twoProportionZ(g.historyCorrect(), g.historyAnswers(), g.recentCorrect(), g.recentAnswers());
-    double consensusHistory = g.historyConsensus() > 0 ? (double) g.historyAgreed() / g.historyConsensus() : Double.NaN;
-    double consensusRecent = g.recentConsensus() > 0 ? (double) g.recentAgreed() / g.recentConsensus() : Double.NaN;
+    double z =
+        Proportions.twoProportionZ(
+            g.historyCorrect(), g.historyAnswers(), g.recentCorrect(), g.recentAnswers());
+    double consensusHistory =
+        g.historyConsensus() > 0 ? (double) g.historyAgreed() / g.historyConsensus() : Double.NaN;
+    double consensusRecent =
+        g.recentConsensus() > 0 ? (double) g.recentAgreed() / g.recentConsensus() : Double.NaN;
     double consensusZ =
-        Proportions.twoProportionZ(g.historyAgreed(), g.historyConsensus(), g.recentAgreed(), g.recentConsensus());
+        Proportions.twoProportionZ(
+            g.historyAgreed(), g.historyConsensus(), g.recentAgreed(), g.recentConsensus());
     boolean goldSignificant = z >= s.spikeZ();
-    boolean corroborated = consensusZ >= s.spikeZ() && consensusHistory - consensusRecent >= s.spikeMinDrop();
+    boolean corroborated =
+        consensusZ >= s.spikeZ() && consensusHistory - consensusRecent >= s.spikeMinDrop();
     if (!(history - recent >= s.spikeMinDrop() && (goldSignificant || corroborated))) {
       return Optional.empty();
     }
@@ -269,15 +336,24 @@ public final class WorkerDetectors {
     e.put("consensus_agreement_history", round(consensusHistory));
     e.put("consensus_agreement_recent", round(consensusRecent));
     e.put("consensus_z", round(consensusZ));
-    Severity severity = z >= s.spikeZ() + 1 || (goldSignificant && corroborated) ? Severity.HIGH : Severity.MEDIUM;
+    Severity severity =
+        z >= s.spikeZ() + 1 || (goldSignificant && corroborated) ? Severity.HIGH : Severity.MEDIUM;
     return Optional.of(flag(w, ctx, AnomalyCode.GOLD_FAILURE_SPIKE, severity, history - recent, e));
   }
 
   /** Co-answers of two workers by consensus class (label indices as in the step context). */
-  public record PairStats(String workerA, String workerB, long[] sharedByClass, long[] agreedByClass, long[] wrongAgreedByClass)
+  public record PairStats(
+      String workerA,
+      String workerB,
+      long[] sharedByClass,
+      long[] agreedByClass,
+      long[] wrongAgreedByClass)
       implements java.io.Serializable {}
 
-  /** COLLUSION flags of a step's pairs; {@code confusions} holds each worker's counts (consensus class x given label). */
+  /**
+   * COLLUSION flags of a step's pairs; {@code confusions} holds each worker's counts (consensus
+   * class x given label).
+   */
   public static List<Flag> collusion(
       List<PairStats> pairs, Map<String, long[][]> confusions, StepContext ctx, AnomalySettings s) {
     List<Flag> flags = new ArrayList<>();
@@ -289,7 +365,8 @@ public final class WorkerDetectors {
       }
       double[][] a = matrices.computeIfAbsent(p.workerA(), w -> matrix(confusions, w, ctx, s));
       double[][] b = matrices.computeIfAbsent(p.workerB(), w -> matrix(confusions, w, ctx, s));
-      Collusion.PairScore score = Collusion.score(p.sharedByClass(), p.agreedByClass(), p.wrongAgreedByClass(), a, b);
+      Collusion.PairScore score =
+          Collusion.score(p.sharedByClass(), p.agreedByClass(), p.wrongAgreedByClass(), a, b);
       if (!(score.excess() >= s.collusionMinExcess() && score.z() >= s.collusionZ())) {
         continue;
       }
@@ -304,25 +381,37 @@ public final class WorkerDetectors {
       e.put("excess", round(score.excess()));
       e.put("z", round(score.z()));
       Severity severity = score.excess() >= 0.8 ? Severity.HIGH : Severity.MEDIUM;
-      flags.add(new Flag(EntityType.pairId(p.workerA(), p.workerB()), ctx.projectId(), ctx.step(), AnomalyCode.COLLUSION,
-          severity, score.excess(), e));
+      flags.add(
+          new Flag(
+              EntityType.pairId(p.workerA(), p.workerB()),
+              ctx.projectId(),
+              ctx.step(),
+              AnomalyCode.COLLUSION,
+              severity,
+              score.excess(),
+              e));
     }
     return flags;
   }
 
-  private static double[][] matrix(Map<String, long[][]> confusions, String worker, StepContext ctx, AnomalySettings s) {
+  private static double[][] matrix(
+      Map<String, long[][]> confusions, String worker, StepContext ctx, AnomalySettings s) {
     int k = ctx.labels().size();
-    return Collusion.confusion(confusions.getOrDefault(worker, new long[k][k]), s.collusionSmoothing());
+    return Collusion.confusion(
+        confusions.getOrDefault(worker, new long[k][k]), s.collusionSmoothing());
   }
 
   /** Enough gold answers, at least as accurate as the step's median worker. */
   static boolean goodOnGold(WorkerStats w, double goldMedian) {
-    return w.goldAnswers() >= MIN_GOLD_FOR_EXCUSE && !Double.isNaN(goldMedian) && w.goldAccuracy() >= goldMedian;
+    return w.goldAnswers() >= MIN_GOLD_FOR_EXCUSE
+        && !Double.isNaN(goldMedian)
+        && w.goldAccuracy() >= goldMedian;
   }
 
   /** Chance-corrected agreement with consensus against the worker's own label mix (Cohen-style). */
   static double kappa(WorkerStats w) {
-    return Proportions.excessOverChance((double) w.consensusAgreed() / w.consensusAnswers(), chanceAgreement(w));
+    return Proportions.excessOverChance(
+        (double) w.consensusAgreed() / w.consensusAnswers(), chanceAgreement(w));
   }
 
   /** Agreement a worker answering at random with their own label mix would reach on these items. */
@@ -364,7 +453,13 @@ public final class WorkerDetectors {
     return m;
   }
 
-  private static Flag flag(WorkerStats w, StepContext ctx, AnomalyCode code, Severity severity, double score, Map<String, Object> e) {
+  private static Flag flag(
+      WorkerStats w,
+      StepContext ctx,
+      AnomalyCode code,
+      Severity severity,
+      double score,
+      Map<String, Object> e) {
     return new Flag(w.workerId(), ctx.projectId(), ctx.step(), code, severity, score, e);
   }
 

@@ -16,8 +16,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Collects the per-worker, per-pair and per-step statistics (small: workers x labels) to the
- * driver, builds the pure inputs ({@link StepContext}, {@link WorkerStats},
- * {@link WorkerDetectors.PairStats}) and runs the worker and pair detectors on each step.
+ * driver, builds the pure inputs ({@link StepContext}, {@link WorkerStats}, {@link
+ * WorkerDetectors.PairStats}) and runs the worker and pair detectors on each step.
  */
 public final class WorkerFlags {
   private WorkerFlags() {}
@@ -25,12 +25,17 @@ public final class WorkerFlags {
   /**
    * @param window the window's answers ({@link AnomalyTransforms#window})
    * @param stepDurations {@link AnomalyTransforms#stepDurations}
-   * @param goldDays per worker and day: project_id, step, worker_id, day, gold_answers, gold_correct,
-   *     consensus_answers, consensus_agreed (the window's days and committed history days)
+   * @param goldDays per worker and day: project_id, step, worker_id, day, gold_answers,
+   *     gold_correct, consensus_answers, consensus_agreed (the window's days and committed history
+   *     days)
    * @param recentFrom first day that counts as recent
    */
   public static List<Flag> detect(
-      Dataset<Row> window, Dataset<Row> stepDurations, Dataset<Row> goldDays, LocalDate recentFrom, AnomalySettings s,
+      Dataset<Row> window,
+      Dataset<Row> stepDurations,
+      Dataset<Row> goldDays,
+      LocalDate recentFrom,
+      AnomalySettings s,
       Set<AnomalyCode> enabled) {
     Map<String, Double> medians = new HashMap<>();
     for (Row r : stepDurations.collectAsList()) {
@@ -40,7 +45,8 @@ public final class WorkerFlags {
     List<Row> counts = AnomalyTransforms.labelCounts(window).collectAsList();
     Map<String, TreeSet<String>> labelSets = new TreeMap<>();
     for (Row r : counts) {
-      TreeSet<String> set = labelSets.computeIfAbsent(key(r.getString(0), r.getString(1)), k -> new TreeSet<>());
+      TreeSet<String> set =
+          labelSets.computeIfAbsent(key(r.getString(0), r.getString(1)), k -> new TreeSet<>());
       if (!r.isNullAt(3)) {
         set.add(r.getString(3));
       }
@@ -77,8 +83,14 @@ public final class WorkerFlags {
     for (Map.Entry<String, List<String>> e : labels.entrySet()) {
       String[] ps = e.getKey().split("\u001f", -1);
       long[] c = stepLabels.getOrDefault(e.getKey(), new long[e.getValue().size()]);
-      steps.put(e.getKey(), new StepContext(ps[0], ps[1], e.getValue(), LabelStats.shares(c),
-          medians.getOrDefault(e.getKey(), Double.NaN)));
+      steps.put(
+          e.getKey(),
+          new StepContext(
+              ps[0],
+              ps[1],
+              e.getValue(),
+              LabelStats.shares(c),
+              medians.getOrDefault(e.getKey(), Double.NaN)));
     }
 
     Map<String, Row> sequences = new HashMap<>();
@@ -104,11 +116,30 @@ public final class WorkerFlags {
         }
       }
       Row seq = sequences.get(worker);
-      Bursts.Burst burst = seq == null ? Bursts.Burst.NONE : new Bursts.Burst(seq.getInt(4), seq.getLong(5), seq.getLong(6));
-      byStep.computeIfAbsent(step, x -> new ArrayList<>()).add(new WorkerStats(
-          r.getString(2), r.getString(4), r.getLong(3), nullableDouble(r, 5), lc, ic, consensusAnswers, agreed,
-          r.getLong(6), r.getLong(7), nullableDouble(r, 8), r.getLong(9), r.getLong(10),
-          seq == null ? 0 : seq.getInt(3), burst, gold.getOrDefault(worker, WorkerStats.GoldHistory.NONE)));
+      Bursts.Burst burst =
+          seq == null
+              ? Bursts.Burst.NONE
+              : new Bursts.Burst(seq.getInt(4), seq.getLong(5), seq.getLong(6));
+      byStep
+          .computeIfAbsent(step, x -> new ArrayList<>())
+          .add(
+              new WorkerStats(
+                  r.getString(2),
+                  r.getString(4),
+                  r.getLong(3),
+                  nullableDouble(r, 5),
+                  lc,
+                  ic,
+                  consensusAnswers,
+                  agreed,
+                  r.getLong(6),
+                  r.getLong(7),
+                  nullableDouble(r, 8),
+                  r.getLong(9),
+                  r.getLong(10),
+                  seq == null ? 0 : seq.getInt(3),
+                  burst,
+                  gold.getOrDefault(worker, WorkerStats.GoldHistory.NONE)));
     }
 
     Map<String, List<WorkerDetectors.PairStats>> pairs = new HashMap<>();
@@ -118,44 +149,64 @@ public final class WorkerFlags {
         String step = key(r.getString(0), r.getString(1));
         List<String> ls = labels.get(step);
         int t = ls.indexOf(r.getString(4));
-        long[][] c = pairCounts.computeIfAbsent(key(step, r.getString(2), r.getString(3)), x -> new long[3][ls.size()]);
+        long[][] c =
+            pairCounts.computeIfAbsent(
+                key(step, r.getString(2), r.getString(3)), x -> new long[3][ls.size()]);
         c[0][t] += r.getLong(5);
         c[1][t] += r.getLong(6);
         c[2][t] += r.getLong(7);
       }
-      pairCounts.forEach((k, c) -> {
-        String[] parts = k.split("\u001f", -1);
-        pairs.computeIfAbsent(key(parts[0], parts[1]), x -> new ArrayList<>())
-            .add(new WorkerDetectors.PairStats(parts[2], parts[3], c[0], c[1], c[2]));
-      });
+      pairCounts.forEach(
+          (k, c) -> {
+            String[] parts = k.split("\u001f", -1);
+            pairs
+                .computeIfAbsent(key(parts[0], parts[1]), x -> new ArrayList<>())
+                .add(new WorkerDetectors.PairStats(parts[2], parts[3], c[0], c[1], c[2]));
+          });
     }
 
     List<Flag> flags = new ArrayList<>();
     for (Map.Entry<String, StepContext> e : steps.entrySet()) {
       StepContext ctx = e.getValue();
-      flags.addAll(WorkerDetectors.detect(byStep.getOrDefault(e.getKey(), List.of()), ctx, s, enabled));
+      flags.addAll(
+          WorkerDetectors.detect(byStep.getOrDefault(e.getKey(), List.of()), ctx, s, enabled));
       List<WorkerDetectors.PairStats> stepPairs = pairs.get(e.getKey());
       if (stepPairs != null) {
         Map<String, long[][]> stepConfusions = new HashMap<>();
-        confusion.forEach((w, m) -> {
-          if (w.startsWith(e.getKey() + "\u001f")) {
-            stepConfusions.put(w.substring(e.getKey().length() + 1), m);
-          }
-        });
+        confusion.forEach(
+            (w, m) -> {
+              if (w.startsWith(e.getKey() + "\u001f")) {
+                stepConfusions.put(w.substring(e.getKey().length() + 1), m);
+              }
+            });
         flags.addAll(WorkerDetectors.collusion(stepPairs, stepConfusions, ctx, s));
       }
     }
     return flags;
   }
 
-  /** Per worker: gold answers before {@code recentFrom} (history, with the daily accuracy baseline) and from it on. */
-  static Map<String, WorkerStats.GoldHistory> goldHistories(Dataset<Row> goldDays, LocalDate recentFrom) {
+  /**
+   * Per worker: gold answers before {@code recentFrom} (history, with the daily accuracy baseline)
+   * and from it on.
+   */
+  static Map<String, WorkerStats.GoldHistory> goldHistories(
+      Dataset<Row> goldDays, LocalDate recentFrom) {
     Map<String, long[]> counts = new HashMap<>();
     Map<String, RunningStats> daily = new HashMap<>();
     Date recent = Date.valueOf(recentFrom);
-    for (Row r : goldDays.where(col("gold_answers").gt(0).or(col("consensus_answers").gt(0)))
-        .select("project_id", "step", "worker_id", "day", "gold_answers", "gold_correct", "consensus_answers", "consensus_agreed")
-        .collectAsList()) {
+    for (Row r :
+        goldDays
+            .where(col("gold_answers").gt(0).or(col("consensus_answers").gt(0)))
+            .select(
+                "project_id",
+                "step",
+                "worker_id",
+                "day",
+                "gold_answers",
+                "gold_correct",
+                "consensus_answers",
+                "consensus_agreed")
+            .collectAsList()) {
       String worker = key(r.getString(0), r.getString(1), r.getString(2));
       long answers = r.getLong(4);
       long correct = r.getLong(5);
@@ -170,8 +221,20 @@ public final class WorkerFlags {
       }
     }
     Map<String, WorkerStats.GoldHistory> out = new HashMap<>();
-    counts.forEach((w, c) -> out.put(w, new WorkerStats.GoldHistory(
-        c[0], c[1], c[2], c[3], daily.getOrDefault(w, RunningStats.EMPTY), c[4], c[5], c[6], c[7])));
+    counts.forEach(
+        (w, c) ->
+            out.put(
+                w,
+                new WorkerStats.GoldHistory(
+                    c[0],
+                    c[1],
+                    c[2],
+                    c[3],
+                    daily.getOrDefault(w, RunningStats.EMPTY),
+                    c[4],
+                    c[5],
+                    c[6],
+                    c[7])));
     return out;
   }
 

@@ -7,7 +7,8 @@ import java.io.Serializable;
  * gathers them. Label arrays are aligned with {@link StepContext#labels()}.
  *
  * @param labelCounts the worker's answers per label
- * @param itemConsensusCounts consensus labels of the items the worker answered (all 0 without consensus)
+ * @param itemConsensusCounts consensus labels of the items the worker answered (all 0 without
+ *     consensus)
  * @param consensusAnswers answers on items with a consensus label
  * @param consensusAgreed of those, answers equal to it
  * @param wrongPrelabels answers on items whose shown pre-label differs from the consensus label
@@ -42,10 +43,18 @@ public record WorkerStats(
    * with the same split of answers judged against consensus (dense where gold is sparse).
    */
   public record GoldHistory(
-      long historyAnswers, long historyCorrect, long recentAnswers, long recentCorrect, RunningStats dailyAccuracy,
-      long historyConsensus, long historyAgreed, long recentConsensus, long recentAgreed)
+      long historyAnswers,
+      long historyCorrect,
+      long recentAnswers,
+      long recentCorrect,
+      RunningStats dailyAccuracy,
+      long historyConsensus,
+      long historyAgreed,
+      long recentConsensus,
+      long recentAgreed)
       implements Serializable {
-    public static final GoldHistory NONE = new GoldHistory(0, 0, 0, 0, RunningStats.EMPTY, 0, 0, 0, 0);
+    public static final GoldHistory NONE =
+        new GoldHistory(0, 0, 0, 0, RunningStats.EMPTY, 0, 0, 0, 0);
   }
 
   /** Gold accuracy in the window, NaN without gold answers. */

@@ -24,7 +24,9 @@ public final class ByteList {
     values[size++] = v;
   }
 
-  /** Appends a string's UTF-8 bytes straight from where Spark holds them (no intermediate array). */
+  /**
+   * Appends a string's UTF-8 bytes straight from where Spark holds them (no intermediate array).
+   */
   public void add(UTF8String v) {
     int n = v.numBytes();
     if (size + n > values.length) {

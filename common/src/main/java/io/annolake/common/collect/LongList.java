@@ -2,7 +2,9 @@ package io.annolake.common.collect;
 
 import java.util.Arrays;
 
-/** A growable long array (no boxing): pair keys by the million, as {@link IntList} holds answers. */
+/**
+ * A growable long array (no boxing): pair keys by the million, as {@link IntList} holds answers.
+ */
 public final class LongList {
   private long[] values = new long[16];
   private int size;

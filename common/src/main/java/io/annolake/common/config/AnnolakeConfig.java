@@ -21,13 +21,18 @@ import java.util.TreeMap;
 /**
  * The resolved configuration: reference.conf defaults, then an optional file, then overrides.
  *
- * <p>Every key is validated up front against reference.conf: an unknown key or a value of the
- * wrong type is a {@link ConfigException} that names the key.
+ * <p>Every key is validated up front against reference.conf: an unknown key or a value of the wrong
+ * type is a {@link ConfigException} that names the key.
  */
 public final class AnnolakeConfig {
   private static final String ROOT = "annolake";
+
   /** Subtrees whose keys are free-form and not checked against the reference. */
-  private static final String[] OPEN_SUBTREES = {"annolake.spark.extra", "annolake.quality.threshold-overrides", "annolake.anomalies.timing.min-duration-overrides"};
+  private static final String[] OPEN_SUBTREES = {
+    "annolake.spark.extra",
+    "annolake.quality.threshold-overrides",
+    "annolake.anomalies.timing.min-duration-overrides"
+  };
 
   private final Config config;
   private final String origin;
@@ -71,7 +76,8 @@ public final class AnnolakeConfig {
         rejectUnknownKeys(fromFile, reference, file.toString());
         user = fromFile.withFallback(user);
       } catch (com.typesafe.config.ConfigException e) {
-        throw new ConfigException("Cannot parse configuration file " + file + ": " + e.getMessage(), e);
+        throw new ConfigException(
+            "Cannot parse configuration file " + file + ": " + e.getMessage(), e);
       }
       origin = file.toString();
     }
@@ -84,7 +90,14 @@ public final class AnnolakeConfig {
     } catch (com.typesafe.config.ConfigException.ValidationFailed e) {
       StringBuilder message = new StringBuilder("Invalid configuration in " + origin + ":");
       e.problems()
-          .forEach(p -> message.append(" key '").append(p.path()).append("': ").append(p.problem()).append(';'));
+          .forEach(
+              p ->
+                  message
+                      .append(" key '")
+                      .append(p.path())
+                      .append("': ")
+                      .append(p.problem())
+                      .append(';'));
       throw new ConfigException(message.toString(), e);
     } catch (com.typesafe.config.ConfigException e) {
       throw new ConfigException("Invalid configuration in " + origin + ": " + e.getMessage(), e);
@@ -112,7 +125,13 @@ public final class AnnolakeConfig {
       String key = entry.getKey();
       if (!key.startsWith(ROOT + ".")) {
         throw new ConfigException(
-            "Unknown configuration key '" + key + "' in " + origin + ": every key lives under '" + ROOT + "'");
+            "Unknown configuration key '"
+                + key
+                + "' in "
+                + origin
+                + ": every key lives under '"
+                + ROOT
+                + "'");
       }
       boolean open = false;
       for (String subtree : OPEN_SUBTREES) {
@@ -120,7 +139,11 @@ public final class AnnolakeConfig {
       }
       if (!open && !reference.hasPathOrNull(key)) {
         throw new ConfigException(
-            "Unknown configuration key '" + key + "' in " + origin + " (see reference.conf for the keys)");
+            "Unknown configuration key '"
+                + key
+                + "' in "
+                + origin
+                + " (see reference.conf for the keys)");
       }
     }
   }
@@ -162,7 +185,8 @@ public final class AnnolakeConfig {
     Map<String, String> out = new TreeMap<>();
     read(key, () -> config.getConfig(key))
         .entrySet()
-        .forEach(e -> out.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped())));
+        .forEach(
+            e -> out.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped())));
     return out;
   }
 
@@ -194,7 +218,8 @@ public final class AnnolakeConfig {
     try {
       return reader.get();
     } catch (WrongType | BadValue e) {
-      throw new ConfigException("Invalid value for key '" + key + "' (" + origin + "): " + e.getMessage(), e);
+      throw new ConfigException(
+          "Invalid value for key '" + key + "' (" + origin + "): " + e.getMessage(), e);
     } catch (Missing e) {
       throw new ConfigException("Missing configuration key '" + key + "'", e);
     }

@@ -8,17 +8,17 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import io.annolake.common.aggregation.Aggregator;
-import io.annolake.common.aggregation.GoldFold;
-import io.annolake.common.aggregation.MethodChoice;
 import io.annolake.common.aggregation.EmProgram;
 import io.annolake.common.aggregation.EmRunner;
+import io.annolake.common.aggregation.GoldFold;
+import io.annolake.common.aggregation.MethodChoice;
 import io.annolake.common.aggregation.spark.IndexedTask;
 import io.annolake.common.aggregation.spark.InternalRows;
 import io.annolake.common.aggregation.spark.SparkAggregation;
 import io.annolake.common.config.ConfigException;
-import io.annolake.common.spark.ScalaSeqs;
 import io.annolake.common.quality.StatusTimeline;
 import io.annolake.common.quality.WorkerStatus;
+import io.annolake.common.spark.ScalaSeqs;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,8 +36,8 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * The iterative part of consensus: per project and step, index the answers once, fit the method
- * on Spark, and give posterior and worker-skill rows. Holds cached blocks until {@link #close()}.
+ * The iterative part of consensus: per project and step, index the answers once, fit the method on
+ * Spark, and give posterior and worker-skill rows. Holds cached blocks until {@link #close()}.
  */
 public final class ConsensusComputation implements AutoCloseable {
   public static final StructType WORKER_SKILLS =
@@ -56,14 +56,22 @@ public final class ConsensusComputation implements AutoCloseable {
 
   private final SparkSession spark;
   private final SparkAggregation.Indexed indexed;
+
   /** The indexed answers a refit borrows (not released by it). */
   private SparkAggregation.Indexed shared;
+
   private final List<TaskFit> fits = new ArrayList<>();
   private List<Double> passMillis = List.of();
-  /** Per task, the method chosen by {@code auto} (null: one method for all, the one the caller names). */
+
+  /**
+   * Per task, the method chosen by {@code auto} (null: one method for all, the one the caller
+   * names).
+   */
   private ConsensusPolicy.Method[] chosen;
+
   /** Latest label schema per task key (thresholds), when fitted from {@link Inputs}. */
   private Map<String, Row> schemas = Map.of();
+
   /** Guideline rules per task key, when fitted from {@link Inputs} with guidelines. */
   private Map<String, GuidelineVersions.StepRule> guidelineRules = Map.of();
 
@@ -89,12 +97,24 @@ public final class ConsensusComputation implements AutoCloseable {
       return out;
     }
     Column policy =
-        List.of(schemas.columns()).contains(DECISION_POLICY) ? col(DECISION_POLICY) : lit(null).cast("string").as(DECISION_POLICY);
+        List.of(schemas.columns()).contains(DECISION_POLICY)
+            ? col(DECISION_POLICY)
+            : lit(null).cast("string").as(DECISION_POLICY);
     for (Row r :
         schemas
             .groupBy(col("project_id"), col("step"))
-            .agg(max_by(struct(col("labels"), col("min_annotators"), col("accept_threshold"), policy), col("guideline_version")).as("s"))
-            .select(col("project_id"), col("step"), col("s.labels"), col("s.min_annotators"), col("s.accept_threshold"),
+            .agg(
+                max_by(
+                        struct(
+                            col("labels"), col("min_annotators"), col("accept_threshold"), policy),
+                        col("guideline_version"))
+                    .as("s"))
+            .select(
+                col("project_id"),
+                col("step"),
+                col("s.labels"),
+                col("s.min_annotators"),
+                col("s.accept_threshold"),
                 col("s." + DECISION_POLICY))
             .collectAsList()) {
       out.put(SparkAggregation.taskKey(r.getString(0), r.getString(1)), r);
@@ -108,9 +128,15 @@ public final class ConsensusComputation implements AutoCloseable {
    * @param gold gold answers to clamp (null: fit blind, as compare-methods does)
    */
   public static ConsensusComputation fit(
-      SparkSession spark, Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> schemas, Aggregator aggregator,
+      SparkSession spark,
+      Dataset<Row> annotations,
+      Dataset<Row> gold,
+      Dataset<Row> schemas,
+      Aggregator aggregator,
       int partitions) {
-    return new ConsensusComputation(spark, SparkAggregation.indexAll(annotations, gold, declaredLabels(schemas), partitions))
+    return new ConsensusComputation(
+            spark,
+            SparkAggregation.indexAll(annotations, gold, declaredLabels(schemas), partitions))
         .fitted(aggregator);
   }
 
@@ -135,23 +161,36 @@ public final class ConsensusComputation implements AutoCloseable {
    * @param statusIntervals worker_status_intervals, or null: when present, answers submitted while
    *     their worker was PAUSED are left out of the fit and listed per item
    * @param flagged answers acting flags cover ({@link FlagExclusions#flaggedAnswers}: project_id,
-   *     annotation_id, flag_ids), or null: they are left out of the fit and listed per item with the flag ids
+   *     annotation_id, flag_ids), or null: they are left out of the fit and listed per item with
+   *     the flag ids
    * @param guidelines silver guidelines, or null: answers under versions a later version's relabel
    *     policy supersedes are left out ({@link GuidelineVersions}) and listed per item
    */
   public record Inputs(
-      Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> adjudications, Dataset<Row> schemas,
-      Dataset<Row> statusIntervals, Dataset<Row> flagged, Dataset<Row> guidelines) {
+      Dataset<Row> annotations,
+      Dataset<Row> gold,
+      Dataset<Row> adjudications,
+      Dataset<Row> schemas,
+      Dataset<Row> statusIntervals,
+      Dataset<Row> flagged,
+      Dataset<Row> guidelines) {
     /** Inputs without guideline records. */
     public Inputs(
-        Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> adjudications, Dataset<Row> schemas,
-        Dataset<Row> statusIntervals, Dataset<Row> flagged) {
+        Dataset<Row> annotations,
+        Dataset<Row> gold,
+        Dataset<Row> adjudications,
+        Dataset<Row> schemas,
+        Dataset<Row> statusIntervals,
+        Dataset<Row> flagged) {
       this(annotations, gold, adjudications, schemas, statusIntervals, flagged, null);
     }
 
     /** Inputs with no flags acting. */
     public Inputs(
-        Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> adjudications, Dataset<Row> schemas,
+        Dataset<Row> annotations,
+        Dataset<Row> gold,
+        Dataset<Row> adjudications,
+        Dataset<Row> schemas,
         Dataset<Row> statusIntervals) {
       this(annotations, gold, adjudications, schemas, statusIntervals, null, null);
     }
@@ -162,18 +201,25 @@ public final class ConsensusComputation implements AutoCloseable {
    * shuffle of the annotations in all (gold, adjudications and the paused-work flag travel with
    * it), so {@link #labels} and {@link #escalations} are passes over the cache.
    */
-  public static ConsensusComputation fit(SparkSession spark, Inputs in, Aggregator aggregator, int partitions) {
+  public static ConsensusComputation fit(
+      SparkSession spark, Inputs in, Aggregator aggregator, int partitions) {
     return indexed(spark, in, partitions).fitted(aggregator);
   }
 
   /**
-   * As {@link #fit(SparkSession, Inputs, Aggregator, int)} under {@code auto}: per project and step,
-   * the candidate with the best cross-fitted gold accuracy ({@link MethodChoice}), or {@code fallback}
-   * below {@code minGold} gold items. Costs a count pass, then per candidate and fold a fit and a
-   * scoring pass (all tasks fused), then the chosen fits; each task's rows record its choice.
+   * As {@link #fit(SparkSession, Inputs, Aggregator, int)} under {@code auto}: per project and
+   * step, the candidate with the best cross-fitted gold accuracy ({@link MethodChoice}), or {@code
+   * fallback} below {@code minGold} gold items. Costs a count pass, then per candidate and fold a
+   * fit and a scoring pass (all tasks fused), then the chosen fits; each task's rows record its
+   * choice.
    */
   public static ConsensusComputation fitAuto(
-      SparkSession spark, Inputs in, List<Aggregator> candidates, Aggregator fallback, int minGold, int partitions) {
+      SparkSession spark,
+      Inputs in,
+      List<Aggregator> candidates,
+      Aggregator fallback,
+      int minGold,
+      int partitions) {
     ConsensusComputation c = indexed(spark, in, partitions);
     try {
       c.fitAllAuto(candidates, fallback, minGold);
@@ -188,22 +234,37 @@ public final class ConsensusComputation implements AutoCloseable {
     Dataset<Row> answers = in.annotations();
     Column kind = lit(SparkAggregation.ANSWER);
     if (in.statusIntervals() != null) {
-      // Intervals scale with workers, not answers: broadcast, so the range join never shuffles the annotations.
+      // Intervals scale with workers, not answers: broadcast, so the range join never shuffles the
+      // annotations.
       answers = StatusTimeline.statusAt(answers, broadcast(in.statusIntervals()));
-      kind = when(col("worker_status").equalTo(WorkerStatus.PAUSED.name()), lit(SparkAggregation.EXCLUDED)).otherwise(kind);
+      kind =
+          when(
+                  col("worker_status").equalTo(WorkerStatus.PAUSED.name()),
+                  lit(SparkAggregation.EXCLUDED))
+              .otherwise(kind);
     }
     if (in.flagged() != null) {
-      // Flagged answers are few (a share of a step's answers at most): broadcast, so the annotations are not shuffled for it.
-      answers = answers.join(broadcast(in.flagged()), ScalaSeqs.of("project_id", "annotation_id"), "left");
+      // Flagged answers are few (a share of a step's answers at most): broadcast, so the
+      // annotations are not shuffled for it.
+      answers =
+          answers.join(
+              broadcast(in.flagged()), ScalaSeqs.of("project_id", "annotation_id"), "left");
       kind = when(col("flag_ids").isNotNull(), lit(SparkAggregation.EXCLUDED)).otherwise(kind);
     }
     Map<String, GuidelineVersions.StepRule> guidelineRules = Map.of();
     if (in.guidelines() != null) {
       List<GuidelineVersions.Version> versions = GuidelineVersions.collect(in.guidelines());
       guidelineRules = GuidelineVersions.rules(versions);
-      // Only answers still counted can be superseded: a paused or flagged answer stays left out as such.
-      kind = when(kind.equalTo(lit(SparkAggregation.ANSWER)).and(GuidelineVersions.superseded(guidelineRules,
-          GuidelineVersions.taskNames(versions))), lit(SparkAggregation.SUPERSEDED)).otherwise(kind);
+      // Only answers still counted can be superseded: a paused or flagged answer stays left out as
+      // such.
+      kind =
+          when(
+                  kind.equalTo(lit(SparkAggregation.ANSWER))
+                      .and(
+                          GuidelineVersions.superseded(
+                              guidelineRules, GuidelineVersions.taskNames(versions))),
+                  lit(SparkAggregation.SUPERSEDED))
+              .otherwise(kind);
     }
     Dataset<Row> stream = SparkAggregation.answerStream(answers, kind);
     if (in.gold() != null) {
@@ -215,26 +276,44 @@ public final class ConsensusComputation implements AutoCloseable {
     Map<String, Row> schemas = latestSchemas(in.schemas());
     Map<String, List<String>> declared = new HashMap<>();
     schemas.forEach((k, r) -> declared.put(k, r.getList(2)));
-    ConsensusComputation c = new ConsensusComputation(spark, SparkAggregation.indexStream(stream, declared, partitions));
+    ConsensusComputation c =
+        new ConsensusComputation(spark, SparkAggregation.indexStream(stream, declared, partitions));
     c.schemas = schemas;
     c.guidelineRules = guidelineRules;
     return c;
   }
 
-  /** The latest adjudication per item as stream facts; the expert id breaks ties so the choice is deterministic. */
+  /**
+   * The latest adjudication per item as stream facts; the expert id breaks ties so the choice is
+   * deterministic.
+   */
   private static Dataset<Row> adjudicationStream(Dataset<Row> adjudications) {
     return adjudications
         .groupBy(col("project_id"), col("step"), col("item_id"))
-        .agg(max_by(struct(col("label"), col("expert_id")), struct(col("decided_at"), col("expert_id"))).as("adj"))
+        .agg(
+            max_by(
+                    struct(col("label"), col("expert_id")),
+                    struct(col("decided_at"), col("expert_id")))
+                .as("adj"))
         .select(
-            col("project_id"), col("step"), col("item_id"), lit(SparkAggregation.FACT).as("kind"),
-            lit(null).cast("string").as("worker_id"), lit(null).cast("string").as("label"),
-            lit(null).cast("string").as("annotation_id"), lit(null).cast("string").as("guideline_version"),
-            lit(null).cast("string").as("gold_label"), col("adj.label").as("adjudicated_label"),
-            col("adj.expert_id").as("adjudicated_by"), lit(null).cast("array<string>").as("flag_ids"));
+            col("project_id"),
+            col("step"),
+            col("item_id"),
+            lit(SparkAggregation.FACT).as("kind"),
+            lit(null).cast("string").as("worker_id"),
+            lit(null).cast("string").as("label"),
+            lit(null).cast("string").as("annotation_id"),
+            lit(null).cast("string").as("guideline_version"),
+            lit(null).cast("string").as("gold_label"),
+            col("adj.label").as("adjudicated_label"),
+            col("adj.expert_id").as("adjudicated_by"),
+            lit(null).cast("array<string>").as("flag_ids"));
   }
 
-  /** Fits another method on the already indexed tasks (compare-methods); closing it releases nothing. */
+  /**
+   * Fits another method on the already indexed tasks (compare-methods); closing it releases
+   * nothing.
+   */
   public ConsensusComputation refit(Aggregator aggregator) {
     ConsensusComputation c = new ConsensusComputation(spark, null);
     c.shared = indexed != null ? indexed : shared;
@@ -256,15 +335,18 @@ public final class ConsensusComputation implements AutoCloseable {
       programs[t] = perTask[t].program(tasks.get(t).workers().size(), tasks.get(t).labels().size());
       if (programs[t] == null) {
         throw new ConfigException(
-            "Invalid value '" + perTask[t].name() + "' for option '--method': it has no distributed form yet");
+            "Invalid value '"
+                + perTask[t].name()
+                + "' for option '--method': it has no distributed form yet");
       }
     }
     return programs;
   }
 
   /**
-   * auto: gold items per task (a scoring pass of majority vote over both folds), then each candidate's
-   * cross-fitted score on the tasks with enough gold (others run an idle vote), then the choices.
+   * auto: gold items per task (a scoring pass of majority vote over both folds), then each
+   * candidate's cross-fitted score on the tasks with enough gold (others run an idle vote), then
+   * the choices.
    */
   private void fitAllAuto(List<Aggregator> candidates, Aggregator fallback, int minGold) {
     SparkAggregation.Indexed all = indexed != null ? indexed : shared;
@@ -299,9 +381,11 @@ public final class ConsensusComputation implements AutoCloseable {
     for (int t = 0; t < n; t++) {
       List<MethodChoice.Score> scores = new ArrayList<>();
       for (int m = 0; enough[t] && m < candidates.size(); m++) {
-        scores.add(new MethodChoice.Score(candidates.get(m).name(), counts[m][t][0], counts[m][t][1]));
+        scores.add(
+            new MethodChoice.Score(candidates.get(m).name(), counts[m][t][0], counts[m][t][1]));
       }
-      MethodChoice.Choice choice = MethodChoice.decide(scores, goldItems[t], fallback.name(), minGold);
+      MethodChoice.Choice choice =
+          MethodChoice.decide(scores, goldItems[t], fallback.name(), minGold);
       perTask[t] = fallback;
       for (Aggregator a : candidates) {
         if (a.name().equals(choice.method())) {
@@ -375,30 +459,40 @@ public final class ConsensusComputation implements AutoCloseable {
       programs[t] = fits.get(t).program();
       states[t] = fits.get(t).outcome().reported();
     }
-    return SparkAggregation.posteriorsAll(spark, indexed != null ? indexed : shared, programs, states);
+    return SparkAggregation.posteriorsAll(
+        spark, indexed != null ? indexed : shared, programs, states);
   }
 
   /**
-   * consensus_labels rows: one per item answered (or whose every answer was left out), decided where
-   * its answers are cached, each decision counted in {@code counted} as its row is built (read the
-   * counts once the rows are written; no pass of their own).
+   * consensus_labels rows: one per item answered (or whose every answer was left out), decided
+   * where its answers are cached, each decision counted in {@code counted} as its row is built
+   * (read the counts once the rows are written; no pass of their own).
    */
-  public Dataset<Row> labels(ConsensusSettings settings, ConsensusPolicy.Method method, DecisionCounts counted) {
-    return rows(ConsensusRows.Output.LABELS, ConsensusRows.CONSENSUS_LABELS, settings, method, counted);
+  public Dataset<Row> labels(
+      ConsensusSettings settings, ConsensusPolicy.Method method, DecisionCounts counted) {
+    return rows(
+        ConsensusRows.Output.LABELS, ConsensusRows.CONSENSUS_LABELS, settings, method, counted);
   }
 
-  /** relabel_queue rows: the PENDING_RELABEL items, with old and new versions and the answers they need. */
+  /**
+   * relabel_queue rows: the PENDING_RELABEL items, with old and new versions and the answers they
+   * need.
+   */
   public Dataset<Row> relabelQueue(ConsensusSettings settings, ConsensusPolicy.Method method) {
     return rows(ConsensusRows.Output.RELABELS, ConsensusRows.RELABEL_QUEUE, settings, method, null);
   }
 
   /** escalations rows: the ESCALATED items with their reason, candidates and answers. */
   public Dataset<Row> escalations(ConsensusSettings settings, ConsensusPolicy.Method method) {
-    return rows(ConsensusRows.Output.ESCALATIONS, ConsensusRows.ESCALATIONS, settings, method, null);
+    return rows(
+        ConsensusRows.Output.ESCALATIONS, ConsensusRows.ESCALATIONS, settings, method, null);
   }
 
   private Dataset<Row> rows(
-      ConsensusRows.Output output, StructType schema, ConsensusSettings settings, ConsensusPolicy.Method method,
+      ConsensusRows.Output output,
+      StructType schema,
+      ConsensusSettings settings,
+      ConsensusPolicy.Method method,
       DecisionCounts counted) {
     int n = fits.size();
     EmProgram[] programs = new EmProgram[n];
@@ -422,16 +516,33 @@ public final class ConsensusComputation implements AutoCloseable {
       thresholds[t] =
           new ConsensusPolicy.Thresholds(
               latest == null || latest.isNullAt(3) ? settings.minAnnotators() : latest.getInt(3),
-              latest == null || latest.isNullAt(4) ? settings.acceptThreshold() : latest.getDouble(4),
-              settings.policyFor(projects[t], steps[t], latest == null || latest.isNullAt(5) ? null : latest.getString(5)),
+              latest == null || latest.isNullAt(4)
+                  ? settings.acceptThreshold()
+                  : latest.getDouble(4),
+              settings.policyFor(
+                  projects[t],
+                  steps[t],
+                  latest == null || latest.isNullAt(5) ? null : latest.getString(5)),
               settings.majorityShare());
       lowQuality[t] = lowQuality(f, settings.lowQualityAccuracy());
-      GuidelineVersions.StepRule rule = guidelineRules.get(SparkAggregation.taskKey(projects[t], steps[t]));
+      GuidelineVersions.StepRule rule =
+          guidelineRules.get(SparkAggregation.taskKey(projects[t], steps[t]));
       newest[t] = rule == null ? null : rule.newest();
     }
     ConsensusRows visitor =
-        new ConsensusRows(output, methods(method), projects, steps, workers, labels, thresholds, lowQuality, counted, newest);
-    return SparkAggregation.perItem(spark, indexed != null ? indexed : shared, programs, states, visitor, schema);
+        new ConsensusRows(
+            output,
+            methods(method),
+            projects,
+            steps,
+            workers,
+            labels,
+            thresholds,
+            lowQuality,
+            counted,
+            newest);
+    return SparkAggregation.perItem(
+        spark, indexed != null ? indexed : shared, programs, states, visitor, schema);
   }
 
   /** Each task's method: auto's choice, else the one named. */
@@ -444,7 +555,10 @@ public final class ConsensusComputation implements AutoCloseable {
     return out;
   }
 
-  /** Workers whose expected accuracy (sum over classes of prior x diagonal) is below the bar; null if the method has no confusion. */
+  /**
+   * Workers whose expected accuracy (sum over classes of prior x diagonal) is below the bar; null
+   * if the method has no confusion.
+   */
   private static boolean[] lowQuality(TaskFit f, double bar) {
     EmProgram.Parameters p = f.program().parameters(f.outcome().last(), f.task().workers().size());
     if (p.confusion() == null || p.priors() == null) {
@@ -478,7 +592,9 @@ public final class ConsensusComputation implements AutoCloseable {
 
   /** Rows {@link #workerSkills} gives (counted from the fits, no Spark action). */
   public long workerSkillRows() {
-    return skillRows(new ConsensusPolicy.Method("", "", "")).stream().mapToLong(SkillRows::size).sum();
+    return skillRows(new ConsensusPolicy.Method("", "", "")).stream()
+        .mapToLong(SkillRows::size)
+        .sum();
   }
 
   private List<SkillRows> skillRows(ConsensusPolicy.Method method) {
@@ -486,17 +602,33 @@ public final class ConsensusComputation implements AutoCloseable {
     ConsensusPolicy.Method[] methods = methods(method);
     for (int t = 0; t < fits.size(); t++) {
       TaskFit f = fits.get(t);
-      EmProgram.Parameters p = f.program().parameters(f.outcome().last(), f.task().workers().size());
-      tasks.add(new SkillRows(f.task().projectId(), f.task().step(), methods[t].name(), methods[t].paramsHash(),
-          f.task().workers().toArray(String[]::new), f.task().labels().toArray(String[]::new), p.confusion(), p.skills()));
+      EmProgram.Parameters p =
+          f.program().parameters(f.outcome().last(), f.task().workers().size());
+      tasks.add(
+          new SkillRows(
+              f.task().projectId(),
+              f.task().step(),
+              methods[t].name(),
+              methods[t].paramsHash(),
+              f.task().workers().toArray(String[]::new),
+              f.task().labels().toArray(String[]::new),
+              p.confusion(),
+              p.skills()));
     }
     return tasks;
   }
 
   /** One task's fitted worker parameters, and the worker_skills rows they make. */
   private record SkillRows(
-      String project, String step, String method, String paramsHash, String[] workers, String[] labels,
-      double[][] confusion, double[] skills) implements java.io.Serializable {
+      String project,
+      String step,
+      String method,
+      String paramsHash,
+      String[] workers,
+      String[] labels,
+      double[][] confusion,
+      double[] skills)
+      implements java.io.Serializable {
     /** The task's rows: K x K per worker with a confusion matrix, else one per worker. */
     long size() {
       return (long) workers.length * (confusion == null ? 1 : labels.length * labels.length);
@@ -511,13 +643,28 @@ public final class ConsensusComputation implements AutoCloseable {
         UTF8String worker = UTF8String.fromString(workers[j]);
         Object skill = skills == null ? null : skills[j];
         if (confusion == null) {
-          out.add(new GenericInternalRow(new Object[] {fixed[0], fixed[1], worker, fixed[2], fixed[3], skill, null, null, null}));
+          out.add(
+              new GenericInternalRow(
+                  new Object[] {
+                    fixed[0], fixed[1], worker, fixed[2], fixed[3], skill, null, null, null
+                  }));
           continue;
         }
         for (int t = 0; t < k; t++) {
           for (int l = 0; l < k; l++) {
-            out.add(new GenericInternalRow(
-                new Object[] {fixed[0], fixed[1], worker, fixed[2], fixed[3], skill, label[t], label[l], confusion[j][t * k + l]}));
+            out.add(
+                new GenericInternalRow(
+                    new Object[] {
+                      fixed[0],
+                      fixed[1],
+                      worker,
+                      fixed[2],
+                      fixed[3],
+                      skill,
+                      label[t],
+                      label[l],
+                      confusion[j][t * k + l]
+                    }));
           }
         }
       }

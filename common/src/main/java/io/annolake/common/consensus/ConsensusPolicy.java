@@ -3,17 +3,16 @@ package io.annolake.common.consensus;
 import java.io.Serializable;
 
 /**
- * The decision policy, per project and step: gold item -> GOLD; expert adjudication ->
- * ADJUDICATED (wins; its disagreement with the crowd label is recorded); fewer answers than the
- * minimum -> PENDING; every answer the same -> AUTO_APPROVED. Then, under {@link
- * DecisionPolicy#POSTERIOR}: top posterior at or above the accept threshold -> ACCEPTED; under
- * {@link DecisionPolicy#VOTES}: the top label holds more than the majority share of the answers
- * (two of three at the default 0.5) -> MAJORITY; otherwise ESCALATED, with the reason an expert
- * should look. Thresholds come from the latest guideline version of the project's label schema,
- * else from the settings.
+ * The decision policy, per project and step: gold item -> GOLD; expert adjudication -> ADJUDICATED
+ * (wins; its disagreement with the crowd label is recorded); fewer answers than the minimum ->
+ * PENDING; every answer the same -> AUTO_APPROVED. Then, under {@link DecisionPolicy#POSTERIOR}:
+ * top posterior at or above the accept threshold -> ACCEPTED; under {@link DecisionPolicy#VOTES}:
+ * the top label holds more than the majority share of the answers (two of three at the default 0.5)
+ * -> MAJORITY; otherwise ESCALATED, with the reason an expert should look. Thresholds come from the
+ * latest guideline version of the project's label schema, else from the settings.
  *
- * <p>Pure functions of one item's facts: the Spark side calls them inside the partitions that
- * hold the item's answers, so deciding needs no join.
+ * <p>Pure functions of one item's facts: the Spark side calls them inside the partitions that hold
+ * the item's answers, so deciding needs no join.
  */
 public final class ConsensusPolicy {
   private ConsensusPolicy() {}
@@ -27,9 +26,11 @@ public final class ConsensusPolicy {
    * @param minAnnotators answers needed before anything but PENDING
    * @param acceptThreshold top posterior for ACCEPTED (posterior policy)
    * @param policy votes or posterior
-   * @param majorityShare MAJORITY needs the top label's answers to be more than this share (votes policy)
+   * @param majorityShare MAJORITY needs the top label's answers to be more than this share (votes
+   *     policy)
    */
-  public record Thresholds(int minAnnotators, double acceptThreshold, DecisionPolicy policy, double majorityShare)
+  public record Thresholds(
+      int minAnnotators, double acceptThreshold, DecisionPolicy policy, double majorityShare)
       implements Serializable {
     /** The posterior policy's thresholds. */
     public Thresholds(int minAnnotators, double acceptThreshold) {
@@ -59,18 +60,31 @@ public final class ConsensusPolicy {
    * @param confidence top posterior of the crowd (read by the posterior policy only)
    */
   public static Decision decide(
-      String goldLabel, String adjudicatedLabel, int answers, int topVotes, double confidence, Thresholds t) {
+      String goldLabel,
+      String adjudicatedLabel,
+      int answers,
+      int topVotes,
+      double confidence,
+      Thresholds t) {
     return decide(goldLabel, adjudicatedLabel, answers, topVotes, confidence, 0, t);
   }
 
   /**
    * Decides one item with answers under superseded guideline versions left out: too few kept
-   * answers is PENDING_RELABEL rather than PENDING when any were superseded ({@link GuidelineVersions}).
+   * answers is PENDING_RELABEL rather than PENDING when any were superseded ({@link
+   * GuidelineVersions}).
    *
-   * @param superseded the item's answers under superseded guideline versions (not in {@code answers})
+   * @param superseded the item's answers under superseded guideline versions (not in {@code
+   *     answers})
    */
   public static Decision decide(
-      String goldLabel, String adjudicatedLabel, int answers, int topVotes, double confidence, int superseded, Thresholds t) {
+      String goldLabel,
+      String adjudicatedLabel,
+      int answers,
+      int topVotes,
+      double confidence,
+      int superseded,
+      Thresholds t) {
     boolean unanimous = answers > 0 && topVotes == answers;
     Decision settled = settled(goldLabel, adjudicatedLabel, answers, unanimous, t);
     if (settled == Decision.PENDING && superseded > 0) {
@@ -103,7 +117,12 @@ public final class ConsensusPolicy {
    * @param confidence top posterior of the crowd (ignored without answers)
    */
   public static Decision decide(
-      String goldLabel, String adjudicatedLabel, int answers, boolean unanimous, double confidence, Thresholds t) {
+      String goldLabel,
+      String adjudicatedLabel,
+      int answers,
+      boolean unanimous,
+      double confidence,
+      Thresholds t) {
     Decision settled = settled(goldLabel, adjudicatedLabel, answers, unanimous, t);
     if (settled != null) {
       return settled;
@@ -111,8 +130,11 @@ public final class ConsensusPolicy {
     return confidence >= t.acceptThreshold() ? Decision.ACCEPTED : Decision.ESCALATED;
   }
 
-  /** What every policy decides alike (gold, adjudication, too few answers, unanimity), else null. */
-  private static Decision settled(String goldLabel, String adjudicatedLabel, int answers, boolean unanimous, Thresholds t) {
+  /**
+   * What every policy decides alike (gold, adjudication, too few answers, unanimity), else null.
+   */
+  private static Decision settled(
+      String goldLabel, String adjudicatedLabel, int answers, boolean unanimous, Thresholds t) {
     if (goldLabel != null) {
       return Decision.GOLD;
     }
@@ -139,14 +161,20 @@ public final class ConsensusPolicy {
     return reason(DecisionPolicy.POSTERIOR, onlyLowQualityWorkers, top, second);
   }
 
-  /** Why an ESCALATED item is escalated under its task's policy (votes: the answers gave no majority). */
-  public static EscalationReason reason(DecisionPolicy policy, boolean onlyLowQualityWorkers, double top, double second) {
+  /**
+   * Why an ESCALATED item is escalated under its task's policy (votes: the answers gave no
+   * majority).
+   */
+  public static EscalationReason reason(
+      DecisionPolicy policy, boolean onlyLowQualityWorkers, double top, double second) {
     if (policy == DecisionPolicy.VOTES && !onlyLowQualityWorkers) {
       return EscalationReason.NO_MAJORITY;
     }
     if (onlyLowQualityWorkers) {
       return EscalationReason.ONLY_LOW_QUALITY_WORKERS;
     }
-    return top - second <= io.annolake.common.aggregation.Posteriors.TIE ? EscalationReason.TIE : EscalationReason.LOW_CONFIDENCE;
+    return top - second <= io.annolake.common.aggregation.Posteriors.TIE
+        ? EscalationReason.TIE
+        : EscalationReason.LOW_CONFIDENCE;
   }
 }

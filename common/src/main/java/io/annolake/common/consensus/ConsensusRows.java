@@ -25,7 +25,11 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
   private static final long serialVersionUID = 1L;
 
   /** What rows to build. */
-  enum Output { LABELS, ESCALATIONS, RELABELS }
+  enum Output {
+    LABELS,
+    ESCALATIONS,
+    RELABELS
+  }
 
   static final StructType ANSWER =
       new StructType()
@@ -61,11 +65,17 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
           .add("adjudication_disagrees", DataTypes.BooleanType, true)
           .add("min_annotators", DataTypes.IntegerType, false)
           .add("accept_threshold", DataTypes.DoubleType, false)
-          .add("excluded_annotation_ids", DataTypes.createArrayType(DataTypes.StringType, false), false)
+          .add(
+              "excluded_annotation_ids",
+              DataTypes.createArrayType(DataTypes.StringType, false),
+              false)
           .add("decision_policy", DataTypes.StringType, false)
           .add("flagged_annotations", DataTypes.createArrayType(FLAGGED, false), false)
           .add("guideline_versions", DataTypes.createArrayType(DataTypes.StringType, false), false)
-          .add("superseded_annotation_ids", DataTypes.createArrayType(DataTypes.StringType, false), false);
+          .add(
+              "superseded_annotation_ids",
+              DataTypes.createArrayType(DataTypes.StringType, false),
+              false);
 
   /** relabel_queue: PENDING_RELABEL items, with what they need. */
   static final StructType RELABEL_QUEUE =
@@ -77,7 +87,10 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
           .add("new_version", DataTypes.StringType, true)
           .add("reason", DataTypes.StringType, false)
           .add("current_answers", DataTypes.IntegerType, false)
-          .add("superseded_annotation_ids", DataTypes.createArrayType(DataTypes.StringType, false), false)
+          .add(
+              "superseded_annotation_ids",
+              DataTypes.createArrayType(DataTypes.StringType, false),
+              false)
           .add("answers_needed", DataTypes.IntegerType, false)
           .add("priority", DataTypes.DoubleType, false);
 
@@ -102,33 +115,51 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
       Arrays.stream(Decision.values()).map(d -> utf8(d.name())).toArray(UTF8String[]::new);
 
   private static final UTF8String[] POLICY_NAMES =
-      Arrays.stream(DecisionPolicy.values()).map(p -> utf8(p.configName())).toArray(UTF8String[]::new);
+      Arrays.stream(DecisionPolicy.values())
+          .map(p -> utf8(p.configName()))
+          .toArray(UTF8String[]::new);
 
   private final Output output;
+
   /** Per task: the method that produced its posteriors. */
   private final ConsensusPolicy.Method[] methods;
+
   private final String[] projects;
   private final String[] steps;
   private final String[][] workers;
   private final String[][] labels;
   private final ConsensusPolicy.Thresholds[] thresholds;
+
   /** Per task, per worker: rated below the low-quality accuracy (null: the method rates no one). */
   private final boolean[][] lowQuality;
+
   /** Where each item's decision is counted as its row is built (null: not counted). */
   private final DecisionCounts counted;
+
   /** Per task: the newest guideline version (null without guideline records). */
   private final String[] newestVersions;
+
   /** Per task: project and step as UTF8String, built on first use in each executor. */
   private transient UTF8String[][] taskNames;
+
   /** Per task: its labels in internal form, shared by every row that names them. */
   private transient UTF8String[][] labelNames;
+
   private transient UTF8String[][] methodNames;
+
   /** Answers per label of the item being decided (see {@link #topVotes}). */
   private transient int[] votes;
 
   ConsensusRows(
-      Output output, ConsensusPolicy.Method[] methods, String[] projects, String[] steps, String[][] workers,
-      String[][] labels, ConsensusPolicy.Thresholds[] thresholds, boolean[][] lowQuality, DecisionCounts counted,
+      Output output,
+      ConsensusPolicy.Method[] methods,
+      String[] projects,
+      String[] steps,
+      String[][] workers,
+      String[][] labels,
+      ConsensusPolicy.Thresholds[] thresholds,
+      boolean[][] lowQuality,
+      DecisionCounts counted,
       String[] newestVersions) {
     this.newestVersions = newestVersions;
     this.output = output;
@@ -156,11 +187,12 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     }
     ItemBlock block = tb.block();
     int n = block.end(i) - block.start(i);
-    boolean open = block.gold(i) == ItemBlock.NO_GOLD
-        && tb.facts().adjudicatedLabel(i) == null
-        && n > 0
-        && n >= thresholds[t].minAnnotators()
-        && !unanimous(block, i);
+    boolean open =
+        block.gold(i) == ItemBlock.NO_GOLD
+            && tb.facts().adjudicatedLabel(i) == null
+            && n > 0
+            && n >= thresholds[t].minAnnotators()
+            && !unanimous(block, i);
     if (!open || thresholds[t].policy() == DecisionPolicy.POSTERIOR) {
       return open;
     }
@@ -177,7 +209,9 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     return true;
   }
 
-  /** Answers per label of item {@code i} in a buffer reused across items; returns the largest count. */
+  /**
+   * Answers per label of item {@code i} in a buffer reused across items; returns the largest count.
+   */
   private int topVotes(int t, ItemBlock block, int i) {
     int k = labels[t].length;
     if (votes == null || votes.length < k) {
@@ -191,7 +225,9 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     return top;
   }
 
-  /** The label with the most answers when exactly one has them (after {@link #topVotes}), else -1. */
+  /**
+   * The label with the most answers when exactly one has them (after {@link #topVotes}), else -1.
+   */
   private int winner(int t, int top) {
     int found = -1;
     for (int k = 0; k < labels[t].length; k++) {
@@ -217,14 +253,24 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     String adjudicated = facts.adjudicatedLabel(i);
     // Without a posterior the decision is one the confidence cannot change (see needsPosterior).
     Decision decision =
-        ConsensusPolicy.decide(gold, adjudicated, n, top, post == null ? 0 : post[best], facts.superseded(i).length, thresholds[t]);
-    // Under votes an accepted item takes the label its answers chose, whatever the method's posterior says.
-    int chosen = decision == Decision.MAJORITY || decision == Decision.AUTO_APPROVED ? winner(t, top) : -1;
+        ConsensusPolicy.decide(
+            gold,
+            adjudicated,
+            n,
+            top,
+            post == null ? 0 : post[best],
+            facts.superseded(i).length,
+            thresholds[t]);
+    // Under votes an accepted item takes the label its answers chose, whatever the method's
+    // posterior says.
+    int chosen =
+        decision == Decision.MAJORITY || decision == Decision.AUTO_APPROVED ? winner(t, top) : -1;
     count(decision);
     switch (output) {
       case RELABELS -> {
         return decision == Decision.PENDING_RELABEL
-            ? relabelRow(t, block.itemId(i), n, facts.superseded(i), facts.versions(i)) : null;
+            ? relabelRow(t, block.itemId(i), n, facts.superseded(i), facts.versions(i))
+            : null;
       }
       case ESCALATIONS -> {
         if (decision != Decision.ESCALATED) {
@@ -240,19 +286,30 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
         }
         String[][] answers = new String[n][];
         for (int a = block.start(i); a < block.end(i); a++) {
-          answers[a - block.start(i)] = new String[] {facts.annotationId(a), workers[t][block.worker(a)], names[block.label(a)]};
+          answers[a - block.start(i)] =
+              new String[] {
+                facts.annotationId(a), workers[t][block.worker(a)], names[block.label(a)]
+              };
         }
         Arrays.sort(answers, (x, y) -> x[0].compareTo(y[0]));
         Object[] answerRows = new Object[n];
         for (int a = 0; a < n; a++) {
-          answerRows[a] = InternalRows.of(utf8(answers[a][0]), utf8(answers[a][1]), utf8(answers[a][2]));
+          answerRows[a] =
+              InternalRows.of(utf8(answers[a][0]), utf8(answers[a][1]), utf8(answers[a][2]));
         }
         return InternalRows.of(
-            task(t)[0], task(t)[1], utf8(block.itemId(i)),
-            utf8(ConsensusPolicy.reason(thresholds[t].policy(), onlyLowQuality, post[best], second).name()),
+            task(t)[0],
+            task(t)[1],
+            utf8(block.itemId(i)),
+            utf8(
+                ConsensusPolicy.reason(thresholds[t].policy(), onlyLowQuality, post[best], second)
+                    .name()),
             BigDecimal.valueOf(1 - post[best]).setScale(9, RoundingMode.HALF_UP).doubleValue(),
-            SparkAggregation.candidates(post, labelNames(t)), InternalRows.array(answerRows), thresholds[t].acceptThreshold(),
-            methodName(t), paramsHash(t));
+            SparkAggregation.candidates(post, labelNames(t)),
+            InternalRows.array(answerRows),
+            thresholds[t].acceptThreshold(),
+            methodName(t),
+            paramsHash(t));
       }
       default -> {
         String crowd = names[best];
@@ -267,12 +324,30 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
         Arrays.sort(ids);
         boolean expert = gold != null || adjudicated != null;
         return InternalRows.of(
-            task(t)[0], task(t)[1], utf8(block.itemId(i)), utf8(label), expert ? 1.0 : post[pick], DECISION_NAMES[decision.ordinal()],
-            methodName(t), paramsHash(t), paramsJson(t), n, agreeing, InternalRows.strings(ids), utf8(facts.guidelineVersion(i)),
-            labelNames(t)[best], post[best], SparkAggregation.candidates(post, labelNames(t)), utf8(facts.adjudicatedBy(i)),
-            adjudicated == null ? null : !adjudicated.equals(crowd), thresholds[t].minAnnotators(),
-            thresholds[t].acceptThreshold(), InternalRows.strings(sorted(facts.excluded(i))), policyName(t),
-            flaggedRows(facts.flagged(i)), InternalRows.strings(facts.versions(i)),
+            task(t)[0],
+            task(t)[1],
+            utf8(block.itemId(i)),
+            utf8(label),
+            expert ? 1.0 : post[pick],
+            DECISION_NAMES[decision.ordinal()],
+            methodName(t),
+            paramsHash(t),
+            paramsJson(t),
+            n,
+            agreeing,
+            InternalRows.strings(ids),
+            utf8(facts.guidelineVersion(i)),
+            labelNames(t)[best],
+            post[best],
+            SparkAggregation.candidates(post, labelNames(t)),
+            utf8(facts.adjudicatedBy(i)),
+            adjudicated == null ? null : !adjudicated.equals(crowd),
+            thresholds[t].minAnnotators(),
+            thresholds[t].acceptThreshold(),
+            InternalRows.strings(sorted(facts.excluded(i))),
+            policyName(t),
+            flaggedRows(facts.flagged(i)),
+            InternalRows.strings(facts.versions(i)),
             InternalRows.strings(facts.superseded(i)));
       }
     }
@@ -285,7 +360,8 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     String gold = orphans.goldLabel()[o];
     String adjudicated = orphans.adjudicatedLabel()[o];
     String[] superseded = orphans.superseded()[o] == null ? new String[0] : orphans.superseded()[o];
-    Decision decision = ConsensusPolicy.decide(gold, adjudicated, 0, 0, 0, superseded.length, thresholds[t]);
+    Decision decision =
+        ConsensusPolicy.decide(gold, adjudicated, 0, 0, 0, superseded.length, thresholds[t]);
     count(decision);
     switch (output) {
       case ESCALATIONS -> {
@@ -293,18 +369,38 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
       }
       case RELABELS -> {
         return decision == Decision.PENDING_RELABEL
-            ? relabelRow(t, orphans.itemIds()[o], 0, superseded, orphans.versions()[o]) : null;
+            ? relabelRow(t, orphans.itemIds()[o], 0, superseded, orphans.versions()[o])
+            : null;
       }
       default -> {
         String label = gold != null ? gold : adjudicated;
         return InternalRows.of(
-            task(t)[0], task(t)[1], utf8(orphans.itemIds()[o]), utf8(label), label == null ? null : 1.0,
-            DECISION_NAMES[decision.ordinal()], methodName(t), paramsHash(t), paramsJson(t), 0, 0, InternalRows.strings(new String[0]),
-            utf8(orphans.guidelineVersion()[o]), null, null, InternalRows.array(new Object[0]),
-            utf8(orphans.adjudicatedBy()[o]), null, thresholds[t].minAnnotators(), thresholds[t].acceptThreshold(),
-            InternalRows.strings(orphans.excluded()[o] == null ? new String[0] : sorted(orphans.excluded()[o])), policyName(t),
+            task(t)[0],
+            task(t)[1],
+            utf8(orphans.itemIds()[o]),
+            utf8(label),
+            label == null ? null : 1.0,
+            DECISION_NAMES[decision.ordinal()],
+            methodName(t),
+            paramsHash(t),
+            paramsJson(t),
+            0,
+            0,
+            InternalRows.strings(new String[0]),
+            utf8(orphans.guidelineVersion()[o]),
+            null,
+            null,
+            InternalRows.array(new Object[0]),
+            utf8(orphans.adjudicatedBy()[o]),
+            null,
+            thresholds[t].minAnnotators(),
+            thresholds[t].acceptThreshold(),
+            InternalRows.strings(
+                orphans.excluded()[o] == null ? new String[0] : sorted(orphans.excluded()[o])),
+            policyName(t),
             flaggedRows(orphans.flagged()[o] == null ? new String[0][] : orphans.flagged()[o]),
-            InternalRows.strings(orphans.versions()[o]), InternalRows.strings(superseded));
+            InternalRows.strings(orphans.versions()[o]),
+            InternalRows.strings(superseded));
       }
     }
   }
@@ -353,14 +449,18 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     return methodNames(t)[2];
   }
 
-  /** A task's method name, parameters hash and parameters JSON in internal form (made once per executor). */
+  /**
+   * A task's method name, parameters hash and parameters JSON in internal form (made once per
+   * executor).
+   */
   private UTF8String[] methodNames(int t) {
     if (methodNames == null) {
       methodNames = new UTF8String[methods.length][];
     }
     if (methodNames[t] == null) {
       ConsensusPolicy.Method m = methods[t];
-      methodNames[t] = new UTF8String[] {utf8(m.name()), utf8(m.paramsHash()), utf8(m.paramsJson())};
+      methodNames[t] =
+          new UTF8String[] {utf8(m.name()), utf8(m.paramsHash()), utf8(m.paramsJson())};
     }
     return methodNames[t];
   }
@@ -369,21 +469,34 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
    * A relabel_queue row: the item needs min_annotators answers under current versions; priority is
    * the share of them still missing (1: nothing current yet), so the emptiest items come first.
    */
-  private InternalRow relabelRow(int t, String item, int current, String[] superseded, String[] versions) {
+  private InternalRow relabelRow(
+      int t, String item, int current, String[] superseded, String[] versions) {
     String newest = newestVersions == null ? null : newestVersions[t];
-    String[] old = java.util.Arrays.stream(versions).filter(v -> !v.equals(newest)).toArray(String[]::new);
+    String[] old =
+        java.util.Arrays.stream(versions).filter(v -> !v.equals(newest)).toArray(String[]::new);
     int needed = Math.max(1, thresholds[t].minAnnotators() - current);
     double priority = (double) needed / Math.max(1, thresholds[t].minAnnotators());
     return InternalRows.of(
-        task(t)[0], task(t)[1], utf8(item), InternalRows.strings(old), utf8(newest), utf8(SUPERSEDED_ANSWERS), current,
-        InternalRows.strings(superseded), needed, Math.min(1.0, priority));
+        task(t)[0],
+        task(t)[1],
+        utf8(item),
+        InternalRows.strings(old),
+        utf8(newest),
+        utf8(SUPERSEDED_ANSWERS),
+        current,
+        InternalRows.strings(superseded),
+        needed,
+        Math.min(1.0, priority));
   }
 
   /** Entries of annotation id then flag ids, sorted by annotation id, as {@link #FLAGGED} rows. */
   private static org.apache.spark.sql.catalyst.util.ArrayData flaggedRows(String[][] entries) {
     Object[] out = new Object[entries.length];
     for (int e = 0; e < entries.length; e++) {
-      out[e] = InternalRows.of(utf8(entries[e][0]), InternalRows.strings(Arrays.copyOfRange(entries[e], 1, entries[e].length)));
+      out[e] =
+          InternalRows.of(
+              utf8(entries[e][0]),
+              InternalRows.strings(Arrays.copyOfRange(entries[e], 1, entries[e].length)));
     }
     return InternalRows.array(out);
   }

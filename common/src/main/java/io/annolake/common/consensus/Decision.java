@@ -17,7 +17,10 @@ public enum Decision {
   AUTO_APPROVED,
   /** The top posterior reaches the accept threshold (posterior policy). */
   ACCEPTED,
-  /** The top label holds more than the majority share of the answers, e.g. two of three (votes policy); accepted. */
+  /**
+   * The top label holds more than the majority share of the answers, e.g. two of three (votes
+   * policy); accepted.
+   */
   MAJORITY,
   /** Not clear enough: an expert should decide. */
   ESCALATED

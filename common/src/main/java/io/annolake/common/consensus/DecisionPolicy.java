@@ -25,7 +25,8 @@ public enum DecisionPolicy {
         }
       }
     }
-    throw new ConfigException("Invalid value '" + value + "' for '" + where + "': expected votes or posterior");
+    throw new ConfigException(
+        "Invalid value '" + value + "' for '" + where + "': expected votes or posterior");
   }
 
   /** The name used in config, label schemas and the consensus_labels column. */

@@ -28,8 +28,8 @@ import org.apache.spark.sql.Row;
  * Flags that act: which anomaly flags leave answers out of the consensus fit (as paused workers'
  * answers are left out), and which answers each flag covers. An annotation flag covers its answer;
  * a worker flag the worker's answers in the flag's step and window (a BURST only those inside the
- * burst); a colluding pair each worker's answers in the window on items both of them answered.
- * Item flags (CONTESTED_ITEM) cover nothing: leaving out every answer of a hard item decides nothing.
+ * burst); a colluding pair each worker's answers in the window on items both of them answered. Item
+ * flags (CONTESTED_ITEM) cover nothing: leaving out every answer of a hard item decides nothing.
  */
 public final class FlagExclusions {
   private FlagExclusions() {}
@@ -51,12 +51,25 @@ public final class FlagExclusions {
         code = AnomalyCode.valueOf(parts[0].trim());
         severity = parts.length > 1 ? Severity.valueOf(parts[1].trim()) : Severity.LOW;
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("Invalid value '" + entry + "' for '" + key
-            + "': expected CODE or CODE:SEVERITY with a code of " + List.of(AnomalyCode.values()) + " and LOW, MEDIUM or HIGH");
+        throw new ConfigException(
+            "Invalid value '"
+                + entry
+                + "' for '"
+                + key
+                + "': expected CODE or CODE:SEVERITY with a code of "
+                + List.of(AnomalyCode.values())
+                + " and LOW, MEDIUM or HIGH");
       }
       if (parts.length > 2 || code.entity() == EntityType.ITEM) {
-        throw new ConfigException("Invalid value '" + entry + "' for '" + key + "': "
-            + (parts.length > 2 ? "expected CODE or CODE:SEVERITY" : code + " is about an item, not about answers"));
+        throw new ConfigException(
+            "Invalid value '"
+                + entry
+                + "' for '"
+                + key
+                + "': "
+                + (parts.length > 2
+                    ? "expected CODE or CODE:SEVERITY"
+                    : code + " is about an item, not about answers"));
       }
       rules.add(new Rule(code, severity));
     }
@@ -73,39 +86,55 @@ public final class FlagExclusions {
           severities.add(s.name());
         }
       }
-      any = any.or(col("code").equalTo(r.code().name()).and(col("severity").isin(severities.toArray())));
+      any =
+          any.or(
+              col("code").equalTo(r.code().name()).and(col("severity").isin(severities.toArray())));
     }
     return any;
   }
 
   /**
    * The answers the matching flags cover: one row per annotation ({@code project_id}, {@code
-   * annotation_id}, {@code flag_ids} sorted). Flags are few (per worker, pair or flagged answer), so they are broadcast and
-   * the annotations are read without a shuffle; only the colluders' answers meet in a join.
+   * annotation_id}, {@code flag_ids} sorted). Flags are few (per worker, pair or flagged answer),
+   * so they are broadcast and the annotations are read without a shuffle; only the colluders'
+   * answers meet in a join.
    *
    * @param annotations rows with annotation_id, project_id, step, item_id, worker_id, submitted_at
    * @param flags anomaly_flags rows (flag_id, entity_type, entity_id, project_id, step, code,
    *     severity, evidence, window_start, window_end), or null (no table yet: null is returned)
    */
-  public static Dataset<Row> flaggedAnswers(Dataset<Row> annotations, Dataset<Row> flags, List<Rule> rules) {
+  public static Dataset<Row> flaggedAnswers(
+      Dataset<Row> annotations, Dataset<Row> flags, List<Rule> rules) {
     if (flags == null || rules.isEmpty()) {
       return null;
     }
     Dataset<Row> acting = flags.where(matches(rules));
     Dataset<Row> answers =
-        annotations.select(col("annotation_id"), col("project_id"), col("step"), col("item_id"), col("worker_id"),
+        annotations.select(
+            col("annotation_id"),
+            col("project_id"),
+            col("step"),
+            col("item_id"),
+            col("worker_id"),
             col("submitted_at"));
 
     Dataset<Row> onAnswers =
-        acting.where(col("entity_type").equalTo(EntityType.ANNOTATION.value()))
+        acting
+            .where(col("entity_type").equalTo(EntityType.ANNOTATION.value()))
             .select(col("project_id"), col("entity_id").as("annotation_id"), col("flag_id"));
 
     Column burstStart = to_timestamp(get_json_object(col("evidence"), "$.window_start"));
     Column burstMillis = get_json_object(col("evidence"), "$.window_ms").cast("long");
     Dataset<Row> workerFlags =
-        acting.where(col("entity_type").equalTo(EntityType.WORKER.value()))
-            .select(col("project_id").as("f_project"), col("step").as("f_step"), col("entity_id").as("f_worker"),
-                col("flag_id"), col("window_start"), col("window_end"),
+        acting
+            .where(col("entity_type").equalTo(EntityType.WORKER.value()))
+            .select(
+                col("project_id").as("f_project"),
+                col("step").as("f_step"),
+                col("entity_id").as("f_worker"),
+                col("flag_id"),
+                col("window_start"),
+                col("window_end"),
                 when(col("code").equalTo(AnomalyCode.BURST.name()), burstStart).as("burst_start"),
                 when(col("code").equalTo(AnomalyCode.BURST.name()), burstMillis).as("burst_ms"));
     // seconds since the epoch, with the fraction: the burst window is [start, start + window_ms)
@@ -113,42 +142,82 @@ public final class FlagExclusions {
     Column from = col("burst_start").cast("double");
     Column inBurst = at.geq(from).and(at.lt(from.plus(col("burst_ms").divide(1000.0))));
     Dataset<Row> onWorkers =
-        answers.join(broadcast(workerFlags),
-                sameTask("f_worker").and(when(col("burst_start").isNotNull(), inBurst).otherwise(inWindow())))
+        answers
+            .join(
+                broadcast(workerFlags),
+                sameTask("f_worker")
+                    .and(when(col("burst_start").isNotNull(), inBurst).otherwise(inWindow())))
             .select(col("project_id"), col("annotation_id"), col("flag_id"));
 
     // A pair flag, once per worker of the pair with the other as partner.
     Dataset<Row> pairs =
-        acting.where(col("entity_type").equalTo(EntityType.WORKER_PAIR.value()))
-            .select(col("project_id").as("f_project"), col("step").as("f_step"), col("flag_id"), col("window_start"),
+        acting
+            .where(col("entity_type").equalTo(EntityType.WORKER_PAIR.value()))
+            .select(
+                col("project_id").as("f_project"),
+                col("step").as("f_step"),
+                col("flag_id"),
+                col("window_start"),
                 col("window_end"),
-                org.apache.spark.sql.functions.explode(array(
-                    struct(get_json_object(col("evidence"), "$.worker_a").as("w"), get_json_object(col("evidence"), "$.worker_b").as("p")),
-                    struct(get_json_object(col("evidence"), "$.worker_b").as("w"), get_json_object(col("evidence"), "$.worker_a").as("p"))))
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .explode(
+                        array(
+                            struct(
+                                get_json_object(col("evidence"), "$.worker_a").as("w"),
+                                get_json_object(col("evidence"), "$.worker_b").as("p")),
+                            struct(
+                                get_json_object(col("evidence"), "$.worker_b").as("w"),
+                                get_json_object(col("evidence"), "$.worker_a").as("p"))))
                     .as("pair"))
-            .select(col("f_project"), col("f_step"), col("flag_id"), col("window_start"), col("window_end"),
-                col("pair.w").as("f_worker"), col("pair.p").as("partner"));
+            .select(
+                col("f_project"),
+                col("f_step"),
+                col("flag_id"),
+                col("window_start"),
+                col("window_end"),
+                col("pair.w").as("f_worker"),
+                col("pair.p").as("partner"));
     Dataset<Row> pairAnswers =
-        answers.join(broadcast(pairs), sameTask("f_worker").and(inWindow()))
-            .select(col("annotation_id"), col("project_id"), col("step"), col("item_id"), col("partner"), col("flag_id"));
-    // Each colluder's answers on items the partner answered too: the pairs' own answers meet, nobody else's.
+        answers
+            .join(broadcast(pairs), sameTask("f_worker").and(inWindow()))
+            .select(
+                col("annotation_id"),
+                col("project_id"),
+                col("step"),
+                col("item_id"),
+                col("partner"),
+                col("flag_id"));
+    // Each colluder's answers on items the partner answered too: the pairs' own answers meet,
+    // nobody else's.
     Dataset<Row> onPairs =
-        pairAnswers.as("x")
-            .join(pairAnswers.as("y"),
-                col("x.project_id").equalTo(col("y.project_id")).and(col("x.step").equalTo(col("y.step")))
-                    .and(col("x.item_id").equalTo(col("y.item_id"))).and(col("x.flag_id").equalTo(col("y.flag_id")))
+        pairAnswers
+            .as("x")
+            .join(
+                pairAnswers.as("y"),
+                col("x.project_id")
+                    .equalTo(col("y.project_id"))
+                    .and(col("x.step").equalTo(col("y.step")))
+                    .and(col("x.item_id").equalTo(col("y.item_id")))
+                    .and(col("x.flag_id").equalTo(col("y.flag_id")))
                     .and(col("x.partner").notEqual(col("y.partner"))),
                 "left_semi")
             .select(col("project_id"), col("annotation_id"), col("flag_id"));
 
-    return onAnswers.unionByName(onWorkers).unionByName(onPairs)
+    return onAnswers
+        .unionByName(onWorkers)
+        .unionByName(onPairs)
         // annotation ids are unique within a project only
         .groupBy(col("project_id"), col("annotation_id"))
         .agg(sort_array(collect_set(col("flag_id"))).as("flag_ids"));
   }
 
   private static Column sameTask(String workerColumn) {
-    return col("project_id").equalTo(col("f_project")).and(col("step").equalTo(col("f_step")))
+    return col("project_id")
+        .equalTo(col("f_project"))
+        .and(col("step").equalTo(col("f_step")))
         .and(col("worker_id").equalTo(col(workerColumn)));
   }
 

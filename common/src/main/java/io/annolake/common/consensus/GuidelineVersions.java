@@ -32,14 +32,25 @@ public final class GuidelineVersions {
   private GuidelineVersions() {}
 
   /** Which items answered under earlier versions a new version sends back for relabeling. */
-  public enum RelabelPolicy { NONE, AFFECTED, ALL }
+  public enum RelabelPolicy {
+    NONE,
+    AFFECTED,
+    ALL
+  }
 
   /** One guideline version of a step; {@code changed} holds the labels it removed or redefined. */
   public record Version(
-      String project, String step, String version, Instant effectiveAt, Set<String> changed, RelabelPolicy policy)
+      String project,
+      String step,
+      String version,
+      Instant effectiveAt,
+      Set<String> changed,
+      RelabelPolicy policy)
       implements Serializable {}
 
-  /** The answers of an older version that later versions supersede: all, or those with these labels. */
+  /**
+   * The answers of an older version that later versions supersede: all, or those with these labels.
+   */
   public record Coverage(boolean all, Set<String> labels) implements Serializable {}
 
   /** A step's newest version and, per older version that later ones cover, what they cover. */
@@ -49,27 +60,31 @@ public final class GuidelineVersions {
   public static Map<String, StepRule> rules(List<Version> versions) {
     Map<String, List<Version>> byStep = new LinkedHashMap<>();
     for (Version v : versions) {
-      byStep.computeIfAbsent(SparkAggregation.taskKey(v.project(), v.step()), k -> new ArrayList<>()).add(v);
+      byStep
+          .computeIfAbsent(SparkAggregation.taskKey(v.project(), v.step()), k -> new ArrayList<>())
+          .add(v);
     }
     Map<String, StepRule> out = new HashMap<>();
-    byStep.forEach((key, list) -> {
-      list.sort(Comparator.comparing(Version::effectiveAt).thenComparing(Version::version));
-      Map<String, Coverage> covered = new LinkedHashMap<>();
-      for (int i = 0; i < list.size() - 1; i++) {
-        boolean all = false;
-        Set<String> labels = new TreeSet<>();
-        for (Version later : list.subList(i + 1, list.size())) {
-          all |= later.policy() == RelabelPolicy.ALL;
-          if (later.policy() == RelabelPolicy.AFFECTED) {
-            labels.addAll(later.changed());
+    byStep.forEach(
+        (key, list) -> {
+          list.sort(Comparator.comparing(Version::effectiveAt).thenComparing(Version::version));
+          Map<String, Coverage> covered = new LinkedHashMap<>();
+          for (int i = 0; i < list.size() - 1; i++) {
+            boolean all = false;
+            Set<String> labels = new TreeSet<>();
+            for (Version later : list.subList(i + 1, list.size())) {
+              all |= later.policy() == RelabelPolicy.ALL;
+              if (later.policy() == RelabelPolicy.AFFECTED) {
+                labels.addAll(later.changed());
+              }
+            }
+            if (all || !labels.isEmpty()) {
+              covered.put(
+                  list.get(i).version(), new Coverage(all, all ? Set.of() : Set.copyOf(labels)));
+            }
           }
-        }
-        if (all || !labels.isEmpty()) {
-          covered.put(list.get(i).version(), new Coverage(all, all ? Set.of() : Set.copyOf(labels)));
-        }
-      }
-      out.put(key, new StepRule(list.get(list.size() - 1).version(), Map.copyOf(covered)));
-    });
+          out.put(key, new StepRule(list.get(list.size() - 1).version(), Map.copyOf(covered)));
+        });
     return out;
   }
 
@@ -77,8 +92,16 @@ public final class GuidelineVersions {
   public static List<Version> collect(Dataset<Row> guidelines) {
     List<Version> out = new ArrayList<>();
     for (Row r :
-        guidelines.select(col("project_id"), col("step"), col("guideline_version"), col("effective_at"), col("labels_removed"),
-            col("labels_redefined"), col("relabel_policy")).collectAsList()) {
+        guidelines
+            .select(
+                col("project_id"),
+                col("step"),
+                col("guideline_version"),
+                col("effective_at"),
+                col("labels_removed"),
+                col("labels_redefined"),
+                col("relabel_policy"))
+            .collectAsList()) {
       Set<String> changed = new TreeSet<>();
       for (int c : new int[] {4, 5}) {
         if (!r.isNullAt(c)) {
@@ -86,20 +109,32 @@ public final class GuidelineVersions {
         }
       }
       String policy = r.isNullAt(6) ? "none" : r.getString(6);
-      out.add(new Version(r.getString(0), r.getString(1), r.getString(2), ((Timestamp) r.get(3)).toInstant(), changed,
-          RelabelPolicy.valueOf(policy.toUpperCase(Locale.ROOT))));
+      out.add(
+          new Version(
+              r.getString(0),
+              r.getString(1),
+              r.getString(2),
+              ((Timestamp) r.get(3)).toInstant(),
+              changed,
+              RelabelPolicy.valueOf(policy.toUpperCase(Locale.ROOT))));
     }
     return out;
   }
 
-  /** Whether an answer row (project_id, step, guideline_version, label) is superseded under the rules. */
+  /**
+   * Whether an answer row (project_id, step, guideline_version, label) is superseded under the
+   * rules.
+   */
   public static Column superseded(Map<String, StepRule> rules, Map<String, String[]> taskNames) {
     Column any = lit(false);
     for (Map.Entry<String, StepRule> e : rules.entrySet()) {
       String[] task = taskNames.get(e.getKey());
       for (Map.Entry<String, Coverage> v : e.getValue().superseded().entrySet()) {
-        Column answers = col("project_id").equalTo(task[0]).and(col("step").equalTo(task[1]))
-            .and(col("guideline_version").equalTo(v.getKey()));
+        Column answers =
+            col("project_id")
+                .equalTo(task[0])
+                .and(col("step").equalTo(task[1]))
+                .and(col("guideline_version").equalTo(v.getKey()));
         Coverage c = v.getValue();
         any = any.or(c.all() ? answers : answers.and(col("label").isin(c.labels().toArray())));
       }
@@ -110,7 +145,11 @@ public final class GuidelineVersions {
   /** Project and step of each task key of the versions. */
   public static Map<String, String[]> taskNames(List<Version> versions) {
     Map<String, String[]> out = new HashMap<>();
-    versions.forEach(v -> out.put(SparkAggregation.taskKey(v.project(), v.step()), new String[] {v.project(), v.step()}));
+    versions.forEach(
+        v ->
+            out.put(
+                SparkAggregation.taskKey(v.project(), v.step()),
+                new String[] {v.project(), v.step()}));
     return out;
   }
 }

@@ -17,7 +17,10 @@ public final class MethodParams {
     return of(aggregator, null);
   }
 
-  /** As {@link #of(Aggregator)}, with {@code auto}'s choice (JSON) recorded under "auto" when not null. */
+  /**
+   * As {@link #of(Aggregator)}, with {@code auto}'s choice (JSON) recorded under "auto" when not
+   * null.
+   */
   public static ConsensusPolicy.Method of(Aggregator aggregator, MethodChoice.Choice auto) {
     StringBuilder json = new StringBuilder("{");
     if (auto != null) {
@@ -33,13 +36,17 @@ public final class MethodParams {
 
   /** The run-level record of {@code auto}: its settings (each task's rows carry its own choice). */
   public static ConsensusPolicy.Method auto(String fallback, int minGold) {
-    return hashed("auto", "{\"fallback\":\"" + fallback + "\",\"method\":\"auto\",\"min_gold\":\"" + minGold + "\"}");
+    return hashed(
+        "auto",
+        "{\"fallback\":\"" + fallback + "\",\"method\":\"auto\",\"min_gold\":\"" + minGold + "\"}");
   }
 
   private static ConsensusPolicy.Method hashed(String name, String json) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
-      return new ConsensusPolicy.Method(name, HexFormat.of().formatHex(digest).substring(0, 16), json);
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
+      return new ConsensusPolicy.Method(
+          name, HexFormat.of().formatHex(digest).substring(0, 16), json);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -17,8 +17,8 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * CSV that opens right in a spreadsheet: RFC 4180 writer options for Spark, and string cells that a
- * spreadsheet would run as a formula (starting with {@code =}, {@code +}, {@code -}, {@code @}, a tab
- * or a carriage return; OWASP's "CSV injection") prefixed with a single quote.
+ * spreadsheet would run as a formula (starting with {@code =}, {@code +}, {@code -}, {@code @}, a
+ * tab or a carriage return; OWASP's "CSV injection") prefixed with a single quote.
  *
  * <p>Only string cells are touched: numeric columns (a negative cost) are written as numbers, and a
  * string that is a plain number ({@code -1}, {@code +2.5e3}: an ordinal label) is left as it is,
@@ -35,6 +35,7 @@ public final class CsvCells {
 
   /** First characters a spreadsheet treats as the start of a formula. */
   static final String FORMULA_START = "^[=+\\-@\\t\\r]";
+
   /** A plain decimal number, which a spreadsheet reads as a number. */
   static final String PLAIN_NUMBER = "^[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?$";
 
@@ -57,10 +58,14 @@ public final class CsvCells {
 
   /** One string cell, neutralised. */
   public static Column neutralise(Column cell) {
-    return when(cell.rlike(FORMULA_START).and(not(cell.rlike(PLAIN_NUMBER))), concat(lit("'"), cell)).otherwise(cell);
+    return when(
+            cell.rlike(FORMULA_START).and(not(cell.rlike(PLAIN_NUMBER))), concat(lit("'"), cell))
+        .otherwise(cell);
   }
 
-  /** The rows with every string column's formula-like cells neutralised (other columns unchanged). */
+  /**
+   * The rows with every string column's formula-like cells neutralised (other columns unchanged).
+   */
   public static Dataset<Row> neutralise(Dataset<Row> rows) {
     List<Column> out = new ArrayList<>();
     for (StructField f : rows.schema().fields()) {

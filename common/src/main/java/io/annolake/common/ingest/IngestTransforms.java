@@ -1,7 +1,7 @@
 package io.annolake.common.ingest;
 
-import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_except;
 import static org.apache.spark.sql.functions.array_join;
@@ -44,8 +44,8 @@ import org.apache.spark.sql.types.DataTypes;
  * rejected record, and deduplication (within the batch and against what silver already holds).
  *
  * <p>The output of {@link #outcome} has one row per landing record: silver columns plus {@code
- * reason_code} (null for a record that goes to silver) and {@code detail}. So ingested + rejected
- * = read holds by construction.
+ * reason_code} (null for a record that goes to silver) and {@code detail}. So ingested + rejected =
+ * read holds by construction.
  */
 public final class IngestTransforms {
   public static final List<String> WORKER_TYPES = List.of("crowd", "expert", "model");
@@ -69,7 +69,9 @@ public final class IngestTransforms {
     };
   }
 
-  /** The column that orders versions of one key (later wins), or null when landing order decides. */
+  /**
+   * The column that orders versions of one key (later wins), or null when landing order decides.
+   */
   static String versionColumn(RecordKind kind) {
     return switch (kind) {
       case ANNOTATIONS -> "revision";
@@ -90,7 +92,11 @@ public final class IngestTransforms {
 
   /** Landing rows -> typed rows with reason_code/detail for records that fail validation. */
   public static Dataset<Row> validate(
-      Dataset<Row> landing, RecordKind kind, ValidationRules rules, Dataset<Row> labelSchemas, Timestamp ingestedAt) {
+      Dataset<Row> landing,
+      RecordKind kind,
+      ValidationRules rules,
+      Dataset<Row> labelSchemas,
+      Timestamp ingestedAt) {
     Dataset<Row> typed =
         switch (kind) {
           case ANNOTATIONS -> typedAnnotations(landing, rules);
@@ -99,7 +105,10 @@ public final class IngestTransforms {
           case SCHEMA -> typedSchema(landing, rules);
           case GUIDELINE -> typedGuideline(landing, rules);
         };
-    boolean checksLabels = kind == RecordKind.ANNOTATIONS || kind == RecordKind.GOLD || kind == RecordKind.ADJUDICATIONS;
+    boolean checksLabels =
+        kind == RecordKind.ANNOTATIONS
+            || kind == RecordKind.GOLD
+            || kind == RecordKind.ADJUDICATIONS;
     if (checksLabels) {
       typed = joinLabelSchemas(typed, labelSchemas);
     }
@@ -135,10 +144,10 @@ public final class IngestTransforms {
   }
 
   /**
-   * Validated rows -> final outcome: duplicates and superseded versions get their reason code,
-   * both within the batch and against {@code existing} silver rows (null when the table is new).
-   * Rows of {@code existing} with the same batch id come from an earlier attempt of this batch and
-   * do not count as already ingested.
+   * Validated rows -> final outcome: duplicates and superseded versions get their reason code, both
+   * within the batch and against {@code existing} silver rows (null when the table is new). Rows of
+   * {@code existing} with the same batch id come from an earlier attempt of this batch and do not
+   * count as already ingested.
    *
    * <p>Duplicates are rare, so only keys are shuffled to find them (a narrow aggregation and a
    * narrow join with silver's keys); the ranking window touches only the rows whose key repeats.
@@ -147,16 +156,24 @@ public final class IngestTransforms {
   public static Dataset<Row> outcome(
       Dataset<Row> validated, RecordKind kind, Dataset<Row> existing, String batchId) {
     List<String> keys = keyColumns(kind);
-    scala.collection.immutable.Seq<String> keySeq = scala.collection.JavaConverters.asScalaBuffer(keys).toList();
+    scala.collection.immutable.Seq<String> keySeq =
+        scala.collection.JavaConverters.asScalaBuffer(keys).toList();
     Dataset<Row> invalid = validated.where(col(REASON).isNotNull());
     Dataset<Row> valid = validated.where(col(REASON).isNull());
 
     Dataset<Row> repeated =
-        valid.groupBy(keys.stream().map(k -> col(k)).toArray(Column[]::new)).count().where(col("count").gt(1)).drop("count");
+        valid
+            .groupBy(keys.stream().map(k -> col(k)).toArray(Column[]::new))
+            .count()
+            .where(col("count").gt(1))
+            .drop("count");
     Dataset<Row> unique = valid.join(repeated, keySeq, "left_anti");
     Dataset<Row> ranked = rankWithinBatch(valid.join(repeated, keySeq, "left_semi"), kind);
-    Dataset<Row> result = unique.withColumn(REASON, lit(null).cast("string")).withColumn(DETAIL, lit(null).cast("string"))
-        .unionByName(ranked);
+    Dataset<Row> result =
+        unique
+            .withColumn(REASON, lit(null).cast("string"))
+            .withColumn(DETAIL, lit(null).cast("string"))
+            .unionByName(ranked);
 
     if (existing != null) {
       result = againstSilver(result, kind, existing, batchId, keySeq);
@@ -185,7 +202,9 @@ public final class IngestTransforms {
                 lit(ReasonCode.SUPERSEDED_REVISION.name()))
             .otherwise(lit(ReasonCode.CONFLICTING_REVISION.name()));
     Column detail =
-        when(col(HASH).equalTo(col("_winner_hash")), lit("exact duplicate of another record in this batch"))
+        when(
+                col(HASH).equalTo(col("_winner_hash")),
+                lit("exact duplicate of another record in this batch"))
             .otherwise(lit("a later version of the same key is in this batch"));
     return rows.withColumn("_rank", row_number().over(w))
         .withColumn("_winner_hash", first(col(HASH)).over(w))
@@ -197,17 +216,24 @@ public final class IngestTransforms {
 
   /** Rows whose key silver already holds (from another batch) are duplicates or older versions. */
   private static Dataset<Row> againstSilver(
-      Dataset<Row> rows, RecordKind kind, Dataset<Row> existing, String batchId,
+      Dataset<Row> rows,
+      RecordKind kind,
+      Dataset<Row> existing,
+      String batchId,
       scala.collection.immutable.Seq<String> keySeq) {
     List<String> keys = keyColumns(kind);
     String version = versionColumn(kind);
     List<Column> ex = new ArrayList<>();
     keys.forEach(k -> ex.add(col(k)));
     ex.add(col(HASH).as("_existing_hash"));
-    ex.add(version == null ? lit(null).as("_existing_version") : col(version).as("_existing_version"));
-    Dataset<Row> prior = existing.where(col("batch_id").notEqual(batchId)).select(ex.toArray(Column[]::new));
+    ex.add(
+        version == null ? lit(null).as("_existing_version") : col(version).as("_existing_version"));
+    Dataset<Row> prior =
+        existing.where(col("batch_id").notEqual(batchId)).select(ex.toArray(Column[]::new));
     Dataset<Row> overlap =
-        rows.where(col(REASON).isNull()).select(keys.stream().map(k -> col(k)).toArray(Column[]::new)).join(prior, keySeq);
+        rows.where(col(REASON).isNull())
+            .select(keys.stream().map(k -> col(k)).toArray(Column[]::new))
+            .join(prior, keySeq);
     Dataset<Row> joined = rows.join(overlap, keySeq, "left");
     Column hit = col("_existing_hash").isNotNull().and(col(REASON).isNull());
     Column newer = version != null ? col(version).lt(col("_existing_version")) : lit(false);
@@ -228,7 +254,9 @@ public final class IngestTransforms {
 
   /** The rejected_records rows of an outcome. */
   public static Dataset<Row> rejects(Dataset<Row> outcome, RecordKind kind) {
-    Column key = concat_ws("|", keyColumns(kind).stream().map(k -> col(k).cast("string")).toArray(Column[]::new));
+    Column key =
+        concat_ws(
+            "|", keyColumns(kind).stream().map(k -> col(k).cast("string")).toArray(Column[]::new));
     return outcome
         .where(col(REASON).isNotNull())
         .select(
@@ -302,14 +330,19 @@ public final class IngestTransforms {
         .withColumn("worker_id", text("worker_id"))
         .withColumn("worker_type", lower(orDefault("worker_type", "crowd")))
         .withColumn("label", text("label"))
-        .withColumn("guideline_version", orDefault("guideline_version", rules.defaultGuidelineVersion()))
+        .withColumn(
+            "guideline_version", orDefault("guideline_version", rules.defaultGuidelineVersion()))
         .withColumn("started_at", started)
         .withColumn("submitted_at", submitted)
         .withColumn(
             "duration_ms",
             coalesce(
                 text("duration_ms").cast("long"),
-                col("submitted_at").cast("double").minus(col("started_at").cast("double")).multiply(1000).cast("long")))
+                col("submitted_at")
+                    .cast("double")
+                    .minus(col("started_at").cast("double"))
+                    .multiply(1000)
+                    .cast("long")))
         .withColumn("prelabel", text("prelabel"))
         .withColumn("prelabel_model", text("prelabel_model"))
         .withColumn("cost", text("cost").cast(DataTypes.createDecimalType(12, 4)))
@@ -321,7 +354,8 @@ public final class IngestTransforms {
         .withColumn("step", orDefault("step", rules.defaultStep()))
         .withColumn("item_id", text("item_id"))
         .withColumn("label", text("label"))
-        .withColumn("guideline_version", orDefault("guideline_version", rules.defaultGuidelineVersion()));
+        .withColumn(
+            "guideline_version", orDefault("guideline_version", rules.defaultGuidelineVersion()));
   }
 
   private static Dataset<Row> typedAdjudications(Dataset<Row> in, ValidationRules rules) {
@@ -345,10 +379,12 @@ public final class IngestTransforms {
         .withColumn("_raw_accept_threshold", text("accept_threshold"))
         .withColumn("project_id", orDefault("project_id", rules.defaultProject()))
         .withColumn("step", orDefault("step", rules.defaultStep()))
-        .withColumn("guideline_version", orDefault("guideline_version", rules.defaultGuidelineVersion()))
+        .withColumn(
+            "guideline_version", orDefault("guideline_version", rules.defaultGuidelineVersion()))
         .withColumn("label_type", lower(text("label_type")))
         .withColumn("labels_json", text("labels"))
-        .withColumn("labels", from_json(text("labels"), DataTypes.createArrayType(DataTypes.StringType)))
+        .withColumn(
+            "labels", from_json(text("labels"), DataTypes.createArrayType(DataTypes.StringType)))
         .withColumn("min_annotators", text("min_annotators").cast("int"))
         .withColumn("accept_threshold", text("accept_threshold").cast("double"))
         .withColumn("decision_policy", lower(text("decision_policy")));
@@ -365,14 +401,19 @@ public final class IngestTransforms {
             .withColumn("relabel_policy", coalesce(lower(text("relabel_policy")), lit("none")))
             .withColumn("notes", text("notes"));
     for (String f : GUIDELINE_LABEL_LISTS) {
-      out = out.withColumn("_raw_" + f, text(f))
-          .withColumn(f, coalesce(from_json(text(f), DataTypes.createArrayType(DataTypes.StringType)),
-              when(text(f).isNull(), array().cast("array<string>"))));
+      out =
+          out.withColumn("_raw_" + f, text(f))
+              .withColumn(
+                  f,
+                  coalesce(
+                      from_json(text(f), DataTypes.createArrayType(DataTypes.StringType)),
+                      when(text(f).isNull(), array().cast("array<string>"))));
     }
     return out;
   }
 
-  private static final List<String> GUIDELINE_LABEL_LISTS = List.of("labels_added", "labels_removed", "labels_redefined");
+  private static final List<String> GUIDELINE_LABEL_LISTS =
+      List.of("labels_added", "labels_removed", "labels_redefined");
 
   // ---------------------------------------------------------------- checks
 
@@ -383,11 +424,20 @@ public final class IngestTransforms {
   private static Column[] missingRequired(RecordKind kind) {
     Column[] missing =
         kind.required().stream()
-            .map(f -> when(col(kind == RecordKind.SCHEMA && f.equals("labels") ? "labels_json"
-                : kind == RecordKind.GUIDELINE && f.equals("effective_at") ? "_raw_effective_at" : f).isNull(), lit(f)))
+            .map(
+                f ->
+                    when(
+                        col(kind == RecordKind.SCHEMA && f.equals("labels")
+                                ? "labels_json"
+                                : kind == RecordKind.GUIDELINE && f.equals("effective_at")
+                                    ? "_raw_effective_at"
+                                    : f)
+                            .isNull(),
+                        lit(f)))
             .toArray(Column[]::new);
     Column names = concat_ws(", ", missing);
-    return check(names.notEqual(""), ReasonCode.MISSING_REQUIRED_FIELD, concat(lit("missing: "), names));
+    return check(
+        names.notEqual(""), ReasonCode.MISSING_REQUIRED_FIELD, concat(lit("missing: "), names));
   }
 
   private static Column[] unparsed(String field, String type) {
@@ -429,7 +479,10 @@ public final class IngestTransforms {
             check(
                 col("worker_type").isin(WORKER_TYPES.toArray()).unary_$bang(),
                 ReasonCode.INVALID_VALUE,
-                concat(lit("worker_type: '"), col("worker_type"), lit("' is not one of " + WORKER_TYPES))));
+                concat(
+                    lit("worker_type: '"),
+                    col("worker_type"),
+                    lit("' is not one of " + WORKER_TYPES))));
       }
       case ADJUDICATIONS -> checks.add(unparsed("decided_at", "timestamp"));
       case SCHEMA -> {
@@ -437,25 +490,37 @@ public final class IngestTransforms {
             check(
                 col("label_type").isin(LABEL_TYPES.toArray()).unary_$bang(),
                 ReasonCode.INVALID_VALUE,
-                concat(lit("label_type: '"), col("label_type"), lit("' is not one of " + LABEL_TYPES))));
+                concat(
+                    lit("label_type: '"),
+                    col("label_type"),
+                    lit("' is not one of " + LABEL_TYPES))));
         checks.add(
             check(
                 col("labels").isNull().or(size(col("labels")).equalTo(0)),
                 ReasonCode.INVALID_VALUE,
-                concat(lit("labels: '"), col("labels_json"), lit("' is not a non-empty JSON array of strings"))));
+                concat(
+                    lit("labels: '"),
+                    col("labels_json"),
+                    lit("' is not a non-empty JSON array of strings"))));
         checks.add(notWhole("min_annotators", "whole number"));
         checks.add(unparsed("min_annotators", "whole number"));
         checks.add(unparsed("accept_threshold", "number"));
         checks.add(
             check(
-                col("min_annotators").lt(1).or(col("accept_threshold").leq(0)).or(col("accept_threshold").gt(1)),
+                col("min_annotators")
+                    .lt(1)
+                    .or(col("accept_threshold").leq(0))
+                    .or(col("accept_threshold").gt(1)),
                 ReasonCode.INVALID_VALUE,
                 lit("min_annotators must be >= 1 and accept_threshold in (0, 1]")));
         checks.add(
             check(
                 col("decision_policy").isin("votes", "posterior").unary_$bang(),
                 ReasonCode.INVALID_VALUE,
-                concat(lit("decision_policy: '"), col("decision_policy"), lit("' is not votes or posterior"))));
+                concat(
+                    lit("decision_policy: '"),
+                    col("decision_policy"),
+                    lit("' is not votes or posterior"))));
       }
       case GUIDELINE -> {
         checks.add(unparsed("effective_at", "timestamp"));
@@ -466,7 +531,10 @@ public final class IngestTransforms {
             check(
                 col("relabel_policy").isin("none", "affected", "all").unary_$bang(),
                 ReasonCode.INVALID_VALUE,
-                concat(lit("relabel_policy: '"), col("relabel_policy"), lit("' is not none, affected or all"))));
+                concat(
+                    lit("relabel_policy: '"),
+                    col("relabel_policy"),
+                    lit("' is not none, affected or all"))));
       }
       case GOLD -> {}
     }
@@ -482,12 +550,19 @@ public final class IngestTransforms {
           check(
               col("submitted_at").lt(col("started_at")),
               ReasonCode.IMPOSSIBLE_TIMESTAMP,
-              concat(lit("submitted_at "), col("submitted_at").cast("string"), lit(" is before started_at "), col("started_at").cast("string"))));
+              concat(
+                  lit("submitted_at "),
+                  col("submitted_at").cast("string"),
+                  lit(" is before started_at "),
+                  col("started_at").cast("string"))));
       checks.add(
           check(
               col("submitted_at").gt(lit(latest)),
               ReasonCode.IMPOSSIBLE_TIMESTAMP,
-              concat(lit("submitted_at "), col("submitted_at").cast("string"), lit(" is in the future (after " + rules.latestAllowed() + ")"))));
+              concat(
+                  lit("submitted_at "),
+                  col("submitted_at").cast("string"),
+                  lit(" is in the future (after " + rules.latestAllowed() + ")"))));
       checks.add(
           check(
               col("submitted_at").lt(lit(earliest)).or(col("started_at").lt(lit(earliest))),
@@ -497,14 +572,20 @@ public final class IngestTransforms {
           check(
               col("duration_ms").lt(0).or(col("duration_ms").gt(rules.maxDuration().toMillis())),
               ReasonCode.IMPOSSIBLE_TIMESTAMP,
-              concat(lit("duration_ms "), col("duration_ms").cast("string"), lit(" outside [0, " + rules.maxDuration().toMillis() + "]"))));
+              concat(
+                  lit("duration_ms "),
+                  col("duration_ms").cast("string"),
+                  lit(" outside [0, " + rules.maxDuration().toMillis() + "]"))));
     }
     if (kind == RecordKind.ADJUDICATIONS) {
       checks.add(
           check(
               col("decided_at").gt(lit(latest)).or(col("decided_at").lt(lit(earliest))),
               ReasonCode.IMPOSSIBLE_TIMESTAMP,
-              concat(lit("decided_at "), col("decided_at").cast("string"), lit(" is outside the allowed range"))));
+              concat(
+                  lit("decided_at "),
+                  col("decided_at").cast("string"),
+                  lit(" is outside the allowed range"))));
     }
     return checks;
   }
@@ -516,7 +597,9 @@ public final class IngestTransforms {
    */
   private static Dataset<Row> joinLabelSchemas(Dataset<Row> typed, Dataset<Row> schemas) {
     if (schemas == null) {
-      return typed.withColumn("_allowed", lit(null).cast("array<string>")).withColumn("_label_type", lit(null).cast("string"));
+      return typed
+          .withColumn("_allowed", lit(null).cast("array<string>"))
+          .withColumn("_label_type", lit(null).cast("string"));
     }
     Dataset<Row> exact =
         schemas.select(
@@ -528,11 +611,14 @@ public final class IngestTransforms {
     Dataset<Row> any =
         schemas
             .groupBy(col("project_id").as("_a_project"), col("step").as("_a_step"))
-            .agg(array_distinct(flatten(collect_list(col("labels")))).as("_a_labels"), first(col("label_type")).as("_a_type"));
+            .agg(
+                array_distinct(flatten(collect_list(col("labels")))).as("_a_labels"),
+                first(col("label_type")).as("_a_type"));
     return typed
         .join(
             broadcast(exact),
-            col("project_id").equalTo(col("_e_project"))
+            col("project_id")
+                .equalTo(col("_e_project"))
                 .and(col("step").equalTo(col("_e_step")))
                 .and(col("guideline_version").equalTo(col("_e_version"))),
             "left")
@@ -542,7 +628,16 @@ public final class IngestTransforms {
             "left")
         .withColumn("_allowed", coalesce(col("_e_labels"), col("_a_labels")))
         .withColumn("_label_type", coalesce(col("_e_type"), col("_a_type")))
-        .drop("_e_project", "_e_step", "_e_version", "_e_labels", "_e_type", "_a_project", "_a_step", "_a_labels", "_a_type");
+        .drop(
+            "_e_project",
+            "_e_step",
+            "_e_version",
+            "_e_labels",
+            "_e_type",
+            "_a_project",
+            "_a_step",
+            "_a_labels",
+            "_a_type");
   }
 
   private static Column[] unknownLabel() {
@@ -554,13 +649,24 @@ public final class IngestTransforms {
             .when(type.isin("categorical", "ordinal"), array_contains(col("_allowed"), label))
             .when(type.equalTo("interval"), label.cast("double").isNotNull())
             .when(type.equalTo("ratio"), label.cast("double").geq(0))
-            .when(type.equalTo("multi_label"), multi.isNotNull().and(size(array_except(multi, col("_allowed"))).equalTo(0)))
+            .when(
+                type.equalTo("multi_label"),
+                multi.isNotNull().and(size(array_except(multi, col("_allowed"))).equalTo(0)))
             .otherwise(lit(false));
     return check(
         ok.unary_$bang(),
         ReasonCode.UNKNOWN_LABEL,
         concat(
-            lit("label '"), label, lit("' is not allowed for "), col("project_id"), lit("/"), col("step"),
-            lit(" ("), type, lit("): allowed ["), array_join(col("_allowed"), ", "), lit("]")));
+            lit("label '"),
+            label,
+            lit("' is not allowed for "),
+            col("project_id"),
+            lit("/"),
+            col("step"),
+            lit(" ("),
+            type,
+            lit("): allowed ["),
+            array_join(col("_allowed"), ", "),
+            lit("]")));
   }
 }

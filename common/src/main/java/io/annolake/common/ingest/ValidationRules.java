@@ -37,13 +37,22 @@ public record ValidationRules(
     try {
       earliest = Instant.parse(config.string(earliestKey));
     } catch (DateTimeParseException e) {
-      AnnolakeConfig.require(false, earliestKey, config.string(earliestKey), "not an ISO-8601 instant");
+      AnnolakeConfig.require(
+          false, earliestKey, config.string(earliestKey), "not an ISO-8601 instant");
       throw e;
     }
     Duration tolerance = config.duration("annolake.ingest.future-tolerance");
     Duration maxDuration = config.duration("annolake.ingest.max-duration");
-    AnnolakeConfig.require(!tolerance.isNegative(), "annolake.ingest.future-tolerance", tolerance, "must not be negative");
-    AnnolakeConfig.require(!maxDuration.isNegative() && !maxDuration.isZero(), "annolake.ingest.max-duration", maxDuration, "must be positive");
+    AnnolakeConfig.require(
+        !tolerance.isNegative(),
+        "annolake.ingest.future-tolerance",
+        tolerance,
+        "must not be negative");
+    AnnolakeConfig.require(
+        !maxDuration.isNegative() && !maxDuration.isZero(),
+        "annolake.ingest.max-duration",
+        maxDuration,
+        "must be positive");
     return new ValidationRules(
         defaultProject,
         config.string("annolake.ingest.default-step"),

@@ -6,10 +6,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Retries a Delta commit that lost a legitimate race with another run's commit (Delta's
- * optimistic concurrency: a concurrent append to the same partition, a metadata change, two
- * runs creating one table) with bounded, jittered exponential backoff. Each attempt is planned
- * anew against the table's latest version, so a retry never writes over what the winner wrote.
+ * Retries a Delta commit that lost a legitimate race with another run's commit (Delta's optimistic
+ * concurrency: a concurrent append to the same partition, a metadata change, two runs creating one
+ * table) with bounded, jittered exponential backoff. Each attempt is planned anew against the
+ * table's latest version, so a retry never writes over what the winner wrote.
  *
  * @param attempts commits tried at most (at least 1)
  * @param firstBackoffMillis wait before the second attempt; doubled per attempt up to the cap
@@ -23,11 +23,19 @@ public record Commits(int attempts, long firstBackoffMillis, long maxBackoffMill
 
   public Commits {
     if (attempts < 1 || firstBackoffMillis < 0 || maxBackoffMillis < firstBackoffMillis) {
-      throw new IllegalArgumentException("Cannot retry commits: invalid attempts/backoff " + attempts + "/" + firstBackoffMillis + "/" + maxBackoffMillis);
+      throw new IllegalArgumentException(
+          "Cannot retry commits: invalid attempts/backoff "
+              + attempts
+              + "/"
+              + firstBackoffMillis
+              + "/"
+              + maxBackoffMillis);
     }
   }
 
-  /** Runs the commit, again after each concurrent-modification conflict, up to {@link #attempts}. */
+  /**
+   * Runs the commit, again after each concurrent-modification conflict, up to {@link #attempts}.
+   */
   public void retry(String table, Runnable commit) {
     long backoff = firstBackoffMillis;
     for (int attempt = 1; ; attempt++) {
@@ -39,8 +47,13 @@ public record Commits(int attempts, long firstBackoffMillis, long maxBackoffMill
           throw e;
         }
         long wait = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
-        LOG.warn("Commit to {} conflicted with another run's (attempt {} of {}): {}; retrying in {} ms",
-            table, attempt, attempts, e.getClass().getSimpleName(), wait);
+        LOG.warn(
+            "Commit to {} conflicted with another run's (attempt {} of {}): {}; retrying in {} ms",
+            table,
+            attempt,
+            attempts,
+            e.getClass().getSimpleName(),
+            wait);
         sleep(wait);
         backoff = Math.min(maxBackoffMillis, Math.max(1, backoff * 2));
       }
@@ -48,8 +61,9 @@ public record Commits(int attempts, long firstBackoffMillis, long maxBackoffMill
   }
 
   /**
-   * Delta's conflicts (io.delta.exceptions.*: ConcurrentAppend, ConcurrentDeleteRead, MetadataChanged,
-   * ProtocolChanged, ConcurrentTransaction) all extend java.util.ConcurrentModificationException.
+   * Delta's conflicts (io.delta.exceptions.*: ConcurrentAppend, ConcurrentDeleteRead,
+   * MetadataChanged, ProtocolChanged, ConcurrentTransaction) all extend
+   * java.util.ConcurrentModificationException.
    */
   static boolean isConflict(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

@@ -15,8 +15,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * An order-independent digest of a table's content (a sum of row hashes), leaving out the
- * provenance a rerun changes (run id, as-of date): two runs that computed the same rows have
- * the same digest, in one aggregation pass.
+ * provenance a rerun changes (run id, as-of date): two runs that computed the same rows have the
+ * same digest, in one aggregation pass.
  */
 public final class Digest {
   private static final Set<String> PROVENANCE = Set.of(Columns.RUN_ID, Columns.AS_OF_DATE);
@@ -28,7 +28,11 @@ public final class Digest {
 
   public static Result of(Dataset<Row> rows) {
     Column[] content =
-        Arrays.stream(rows.columns()).filter(c -> !PROVENANCE.contains(c)).sorted().map(c -> rows.col("`" + c + "`")).toArray(Column[]::new);
+        Arrays.stream(rows.columns())
+            .filter(c -> !PROVENANCE.contains(c))
+            .sorted()
+            .map(c -> rows.col("`" + c + "`"))
+            .toArray(Column[]::new);
     Row r = rows.agg(coalesce(sum(xxhash64(content)), lit(0L)), count(lit(1))).head();
     return new Result(r.getLong(0), r.getLong(1));
   }

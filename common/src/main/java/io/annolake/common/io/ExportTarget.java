@@ -23,6 +23,7 @@ import org.apache.hadoop.fs.Path;
 public final class ExportTarget {
   /** The marker file inside an export folder (Spark's readers skip names starting with '_'). */
   public static final String MARKER = "_ANNOLAKE_EXPORT";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Whether an existing target that is not an earlier export of the same table may be replaced. */
@@ -48,7 +49,12 @@ public final class ExportTarget {
    * naming {@code --out} or {@code --overwrite} when not.
    */
   public static ExportTarget check(
-      Configuration hadoop, String out, boolean singleFile, String table, String lakehouseRoot, Replace replace) {
+      Configuration hadoop,
+      String out,
+      boolean singleFile,
+      String table,
+      String lakehouseRoot,
+      Replace replace) {
     try {
       Path raw = new Path(out);
       FileSystem fs = raw.getFileSystem(hadoop);
@@ -58,7 +64,10 @@ public final class ExportTarget {
       String shown = Redaction.uri(out);
       if (within(target, root) || within(root, target)) {
         throw new ConfigException(
-            "Invalid value '" + shown + "' for option '--out': it is, holds or lies inside the lakehouse " + Redaction.uri(root.toString())
+            "Invalid value '"
+                + shown
+                + "' for option '--out': it is, holds or lies inside the lakehouse "
+                + Redaction.uri(root.toString())
                 + "; exports go elsewhere");
       }
       ExportTarget t = new ExportTarget(fs, target, singleFile);
@@ -66,11 +75,17 @@ public final class ExportTarget {
         return t;
       }
       if (fs.getFileStatus(target).isDirectory() && fs.exists(new Path(target, "_delta_log"))) {
-        throw new ConfigException("Invalid value '" + shown + "' for option '--out': it is a Delta table; exports never replace one");
+        throw new ConfigException(
+            "Invalid value '"
+                + shown
+                + "' for option '--out': it is a Delta table; exports never replace one");
       }
       if (replace == Replace.SAME_TABLE_ONLY) {
         throw new ConfigException(
-            "Invalid value '" + shown + "' for option '--out': it exists and is not an earlier export of table " + table
+            "Invalid value '"
+                + shown
+                + "' for option '--out': it exists and is not an earlier export of table "
+                + table
                 + "; give option '--overwrite' to replace it");
       }
       return t;
@@ -79,10 +94,13 @@ public final class ExportTarget {
     }
   }
 
-  /** Records, after a successful write, that the target holds an export of the table (at a version). */
+  /**
+   * Records, after a successful write, that the target holds an export of the table (at a version).
+   */
   public void mark(String table, long version, String format) {
     try (FSDataOutputStream o = fs.create(marker(), true)) {
-      var node = JSON.createObjectNode().put("table", table).put("version", version).put("format", format);
+      var node =
+          JSON.createObjectNode().put("table", table).put("version", version).put("format", format);
       o.write(node.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the export marker " + marker(), e);
@@ -104,14 +122,17 @@ public final class ExportTarget {
   }
 
   private Path marker() {
-    return singleFile ? new Path(target.getParent(), "." + target.getName() + ".annolake-export") : new Path(target, MARKER);
+    return singleFile
+        ? new Path(target.getParent(), "." + target.getName() + ".annolake-export")
+        : new Path(target, MARKER);
   }
 
   /** Whether {@code inner} is {@code outer} or lies below it (same scheme and authority). */
   static boolean within(Path inner, Path outer) {
     var a = inner.toUri();
     var b = outer.toUri();
-    if (!java.util.Objects.equals(a.getScheme(), b.getScheme()) || !java.util.Objects.equals(a.getAuthority(), b.getAuthority())) {
+    if (!java.util.Objects.equals(a.getScheme(), b.getScheme())
+        || !java.util.Objects.equals(a.getAuthority(), b.getAuthority())) {
       return false;
     }
     String ip = a.getPath().endsWith("/") ? a.getPath() : a.getPath() + "/";

@@ -73,28 +73,37 @@ public final class Lakehouse {
    */
   public long version(String table) {
     DeltaLog log = DeltaLog.forTable(spark, path(table));
-    long version = log.update(log.update$default$1(), log.update$default$2(), log.update$default$3()).version();
+    long version =
+        log.update(log.update$default$1(), log.update$default$2(), log.update$default$3())
+            .version();
     return version < 0 ? ABSENT : version;
   }
 
   /** The table's Delta properties (TBLPROPERTIES) at its latest version; empty when absent. */
   public java.util.Map<String, String> properties(String table) {
     DeltaLog log = DeltaLog.forTable(spark, path(table));
-    var snapshot = log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
+    var snapshot =
+        log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
     return scala.collection.JavaConverters.mapAsJavaMap(snapshot.metadata().configuration());
   }
 
   /** The table's partition columns at its latest version; empty when absent or unpartitioned. */
   public List<String> partitionColumns(String table) {
     DeltaLog log = DeltaLog.forTable(spark, path(table));
-    var snapshot = log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
+    var snapshot =
+        log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
     return scala.collection.JavaConverters.seqAsJavaList(snapshot.metadata().partitionColumns());
   }
 
-  /** Delta's record of a commit: its operation (WRITE, MERGE, ...) and metrics (numOutputRows, ...). */
+  /**
+   * Delta's record of a commit: its operation (WRITE, MERGE, ...) and metrics (numOutputRows, ...).
+   */
   public record Commit(String operation, java.util.Map<String, String> metrics) {}
 
-  /** The table's latest commit, from its history (a Spark job: for reports and tests, not per write). */
+  /**
+   * The table's latest commit, from its history (a Spark job: for reports and tests, not per
+   * write).
+   */
   public Commit lastCommit(String table) {
     return commit(table, version(table));
   }
@@ -106,13 +115,22 @@ public final class Lakehouse {
 
   /** A run's own commit among versions (after, upTo]: other runs may have committed in between. */
   public Commit commitOf(String table, long after, long upTo, String runId) {
-    return commit(table, col("version").gt(after).and(col("version").leq(upTo))
-        .and(get_json_object(col("userMetadata"), "$.run_id").equalTo(lit(runId))));
+    return commit(
+        table,
+        col("version")
+            .gt(after)
+            .and(col("version").leq(upTo))
+            .and(get_json_object(col("userMetadata"), "$.run_id").equalTo(lit(runId))));
   }
 
   private Commit commit(String table, Column which) {
-    Row row = DeltaTable.forPath(spark, path(table)).history().where(which)
-        .orderBy(col("version").desc()).select("operation", "operationMetrics").head();
+    Row row =
+        DeltaTable.forPath(spark, path(table))
+            .history()
+            .where(which)
+            .orderBy(col("version").desc())
+            .select("operation", "operationMetrics")
+            .head();
     return new Commit(row.getString(0), row.isNullAt(1) ? java.util.Map.of() : row.getJavaMap(1));
   }
 
@@ -150,25 +168,39 @@ public final class Lakehouse {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + identifier(database));
     spark.sql(
         "CREATE TABLE IF NOT EXISTS "
-            + identifier(database) + "." + identifier(table)
+            + identifier(database)
+            + "."
+            + identifier(table)
             + " USING DELTA LOCATION "
             + Predicates.literal(path(table)));
   }
 
-  /** Sets one Delta table property (an ALTER commit; DDL takes no bound parameters, hence quoting). */
+  /**
+   * Sets one Delta table property (an ALTER commit; DDL takes no bound parameters, hence quoting).
+   */
   public void setProperty(String table, String key, String value) {
-    spark.sql("ALTER TABLE delta." + identifier(path(table)) + " SET TBLPROPERTIES ("
-        + Predicates.literal(key) + " = " + Predicates.literal(value) + ")");
+    spark.sql(
+        "ALTER TABLE delta."
+            + identifier(path(table))
+            + " SET TBLPROPERTIES ("
+            + Predicates.literal(key)
+            + " = "
+            + Predicates.literal(value)
+            + ")");
   }
 
-  /** A back-quoted identifier (a name or a table path), its back quotes doubled as Spark's parser reads them. */
+  /**
+   * A back-quoted identifier (a name or a table path), its back quotes doubled as Spark's parser
+   * reads them.
+   */
   static String identifier(String name) {
     return "`" + name.replace("`", "``") + "`";
   }
 
   /** Whether the session's catalog outlives it (Hive): only then are tables worth registering. */
   public boolean persistentCatalog() {
-    return "hive".equals(spark.sparkContext().conf().get("spark.sql.catalogImplementation", "in-memory"));
+    return "hive"
+        .equals(spark.sparkContext().conf().get("spark.sql.catalogImplementation", "in-memory"));
   }
 
   /** Removes a table's catalog entry (its files are left to the caller). */

@@ -31,15 +31,15 @@ import org.slf4j.LoggerFactory;
  * provenance (a {@code run_id} column and commit userMetadata), commits retried when another run's
  * commit conflicts, and an undo on failure that touches this run's own rows only.
  *
- * <p>Every write is one Delta commit that either replaces a slice the run owns (a project's rows
- * of a derived table: the caller holds that slice's {@link RunLock}), or adds rows that a rerun
- * would not add twice (appends tagged with a batch id, insert-only merges on deterministic keys).
- * So a rerun after a failure or a {@code kill -9} converges on a clean run's tables without any
- * undo; the undo after an exception only spares readers the failed run's partial output until then.
+ * <p>Every write is one Delta commit that either replaces a slice the run owns (a project's rows of
+ * a derived table: the caller holds that slice's {@link RunLock}), or adds rows that a rerun would
+ * not add twice (appends tagged with a batch id, insert-only merges on deterministic keys). So a
+ * rerun after a failure or a {@code kill -9} converges on a clean run's tables without any undo;
+ * the undo after an exception only spares readers the failed run's partial output until then.
  *
- * <p>Backfills: a run whose logical date is older than a SUCCEEDED run of the same job for the
- * same rows ({@link StateGuard}) computes its outputs but keeps the newer state of the tables in
- * {@link Tables#STATE}; its result is recorded as a digest in pipeline_runs.
+ * <p>Backfills: a run whose logical date is older than a SUCCEEDED run of the same job for the same
+ * rows ({@link StateGuard}) computes its outputs but keeps the newer state of the tables in {@link
+ * Tables#STATE}; its result is recorded as a digest in pipeline_runs.
  *
  * <p>Writes to different tables may run on concurrent threads (the bookkeeping is synchronized).
  */
@@ -48,6 +48,7 @@ public final class LakehouseRun {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
   private static final String AUTO_MERGE_CONF = "spark.databricks.delta.schema.autoMerge.enabled";
+
   /** Delta table property naming the columns whose statistics are collected on write. */
   static final String STATS_COLUMNS_PROPERTY = "delta.dataSkippingStatsColumns";
 
@@ -55,7 +56,13 @@ public final class LakehouseRun {
    * A table the run wrote: its version before and after, the rows written, and for a write kept
    * back by a newer state ({@code keptNewerState}) the digest of the rows it would have written.
    */
-  public record Output(String table, long versionBefore, long versionAfter, long rows, Long digest, String keptNewerState) {
+  public record Output(
+      String table,
+      long versionBefore,
+      long versionAfter,
+      long rows,
+      Long digest,
+      String keptNewerState) {
     public Output(String table, long versionBefore, long versionAfter, long rows) {
       this(table, versionBefore, versionAfter, rows, null, null);
     }
@@ -87,8 +94,8 @@ public final class LakehouseRun {
 
   /**
    * Marks a run whose writes need no undo because its rerun completes them (ingest replays an
-   * interrupted batch against the versions it pinned): an undo would only make that replay
-   * harder (bronze rows kept, a MERGE's updated silver rows deleted by run id).
+   * interrupted batch against the versions it pinned): an undo would only make that replay harder
+   * (bronze rows kept, a MERGE's updated silver rows deleted by run id).
    */
   public void convergesOnRerun() {
     convergesOnRerun = true;
@@ -109,7 +116,8 @@ public final class LakehouseRun {
   /**
    * Reads a table at its current version and records that version as an input of the run. A
    * current-state table is read as it was at the end of this run's logical date when a run for a
-   * later date has changed it since (a backfill sees what its date saw; {@link StateGuard#versionAsOf}).
+   * later date has changed it since (a backfill sees what its date saw; {@link
+   * StateGuard#versionAsOf}).
    */
   public Dataset<Row> readPinned(String table) {
     long version = inputs.computeIfAbsent(table, this::versionToRead);
@@ -127,7 +135,12 @@ public final class LakehouseRun {
     }
     Long asOf = guard.versionAsOf(lakehouse, table);
     if (asOf != null) {
-      LOG.info("Reading {} at version {} (its state at the end of {}; latest is {})", table, asOf, context.logicalDate(), latest);
+      LOG.info(
+          "Reading {} at version {} (its state at the end of {}; latest is {})",
+          table,
+          asOf,
+          context.logicalDate(),
+          latest);
     }
     return asOf != null ? asOf : latest;
   }
@@ -154,16 +167,23 @@ public final class LakehouseRun {
   public long appendOnce(String table, Dataset<Row> rows, String batchId, long rowCount) {
     long before = rememberVersionBefore(table);
     boolean[] skipped = {false};
-    commits.retry(table, () -> {
-      if (lakehouse.exists(table) && !lakehouse.read(table).where(col("batch_id").equalTo(batchId)).isEmpty()) {
-        skipped[0] = true;
-        return;
-      }
-      // mergeSchema: a table written by an older annolake gains this version's new columns (older rows null)
-      writer(table, rows.withColumn("batch_id", lit(batchId)), "append").option("mergeSchema", "true").save(lakehouse.path(table));
-    });
+    commits.retry(
+        table,
+        () -> {
+          if (lakehouse.exists(table)
+              && !lakehouse.read(table).where(col("batch_id").equalTo(batchId)).isEmpty()) {
+            skipped[0] = true;
+            return;
+          }
+          // mergeSchema: a table written by an older annolake gains this version's new columns
+          // (older rows null)
+          writer(table, rows.withColumn("batch_id", lit(batchId)), "append")
+              .option("mergeSchema", "true")
+              .save(lakehouse.path(table));
+        });
     if (skipped[0]) {
-      LOG.info("Table {} already holds batch {}: append skipped (idempotent retry)", table, batchId);
+      LOG.info(
+          "Table {} already holds batch {}: append skipped (idempotent retry)", table, batchId);
       recordOutput(table, before, 0);
       return 0;
     }
@@ -174,13 +194,23 @@ public final class LakehouseRun {
   /** Appends rows (for append-only logs whose rows are unique by construction). */
   public void append(String table, Dataset<Row> rows, long rowCount) {
     long before = rememberVersionBefore(table);
-    commits.retry(table, () -> writer(table, rows, "append").option("mergeSchema", "true").save(lakehouse.path(table)));
+    commits.retry(
+        table,
+        () ->
+            writer(table, rows, "append")
+                .option("mergeSchema", "true")
+                .save(lakehouse.path(table)));
     afterWrite(new Undo(table, before, null, true), rowCount);
   }
 
   /** Appends to an audit log that no undo touches (pipeline_runs); new columns merge in. */
   public void appendAudit(String table, Dataset<Row> rows) {
-    commits.retry(table, () -> writer(table, rows, "append").option("mergeSchema", "true").save(lakehouse.path(table)));
+    commits.retry(
+        table,
+        () ->
+            writer(table, rows, "append")
+                .option("mergeSchema", "true")
+                .save(lakehouse.path(table)));
   }
 
   /** Replaces the whole table (derived tables recomputed from their inputs). */
@@ -197,7 +227,10 @@ public final class LakehouseRun {
     overwrite(table, rows, () -> rowCount, slice);
   }
 
-  /** As {@link #overwrite(String, Dataset, long, Column)}, with a row count known once the rows are written. */
+  /**
+   * As {@link #overwrite(String, Dataset, long, Column)}, with a row count known once the rows are
+   * written.
+   */
   public void overwrite(String table, Dataset<Row> rows, LongSupplier rowCount, Column slice) {
     long before = rememberVersionBefore(table);
     if (keptNewerState(table, rows, before)) {
@@ -225,17 +258,19 @@ public final class LakehouseRun {
       return;
     }
     Dataset<Row> source = withAsOfDate(table, rows);
-    commits.retry(table, () -> {
-      if (!lakehouse.exists(table)) {
-        writer(table, source, "append").save(lakehouse.path(table));
-        return;
-      }
-      String stats = statsColumns(table);
-      if (stats != null) {
-        ensureStatsColumns(table, stats);
-      }
-      mergeInto(table, source, condition, clauses);
-    });
+    commits.retry(
+        table,
+        () -> {
+          if (!lakehouse.exists(table)) {
+            writer(table, source, "append").save(lakehouse.path(table));
+            return;
+          }
+          String stats = statsColumns(table);
+          if (stats != null) {
+            ensureStatsColumns(table, stats);
+          }
+          mergeInto(table, source, condition, clauses);
+        });
     afterWrite(new Undo(table, before, slice, slice == null), rowCount.getAsLong());
   }
 
@@ -251,14 +286,20 @@ public final class LakehouseRun {
 
   /** One MERGE commit with the run's metadata (the merge builder has no per-commit option). */
   private synchronized void mergeInto(
-      String table, Dataset<Row> source, Column condition, Function<DeltaMergeBuilder, DeltaMergeBuilder> clauses) {
+      String table,
+      Dataset<Row> source,
+      Column condition,
+      Function<DeltaMergeBuilder, DeltaMergeBuilder> clauses) {
     SparkSession spark = spark();
     spark.conf().set(USER_METADATA_CONF, userMetadata(table));
     // a newer release may add a column (as_of_date) to a table an older one created
     spark.conf().set(AUTO_MERGE_CONF, "true");
     try {
       clauses
-          .apply(DeltaTable.forPath(spark, lakehouse.path(table)).as("t").merge(withProvenance(source).as("s"), condition))
+          .apply(
+              DeltaTable.forPath(spark, lakehouse.path(table))
+                  .as("t")
+                  .merge(withProvenance(source).as("s"), condition))
           .execute();
     } finally {
       spark.conf().unset(USER_METADATA_CONF);
@@ -272,7 +313,8 @@ public final class LakehouseRun {
    */
   private void replace(String table, Dataset<Row> rows, Column slice, String mode) {
     boolean exists = lakehouse.exists(table);
-    DataFrameWriter<Row> writer = writer(table, withProvenance(rows), mode, userMetadata(table), slice == null);
+    DataFrameWriter<Row> writer =
+        writer(table, withProvenance(rows), mode, userMetadata(table), slice == null);
     if (!exists || slice == null) {
       writer.option("overwriteSchema", "true");
     } else {
@@ -293,9 +335,11 @@ public final class LakehouseRun {
     return writer(table, withProvenance(rows), mode, userMetadata(table), false);
   }
 
-  private DataFrameWriter<Row> writer(String table, Dataset<Row> rows, String mode, String metadata, boolean whole) {
+  private DataFrameWriter<Row> writer(
+      String table, Dataset<Row> rows, String mode, String metadata, boolean whole) {
     boolean exists = lakehouse.exists(table);
-    DataFrameWriter<Row> writer = rows.write().format("delta").mode(mode).option("userMetadata", metadata);
+    DataFrameWriter<Row> writer =
+        rows.write().format("delta").mode(mode).option("userMetadata", metadata);
     String stats = statsColumns(table);
     if (stats != null && !exists) {
       writer.option(STATS_COLUMNS_PROPERTY, stats);
@@ -332,7 +376,9 @@ public final class LakehouseRun {
 
   /** Current-state tables carry the logical date their rows were computed for. */
   private Dataset<Row> withAsOfDate(String table, Dataset<Row> rows) {
-    return Tables.STATE.contains(table) ? rows.withColumn(Columns.AS_OF_DATE, lit(Date.valueOf(context.logicalDate()))) : rows;
+    return Tables.STATE.contains(table)
+        ? rows.withColumn(Columns.AS_OF_DATE, lit(Date.valueOf(context.logicalDate())))
+        : rows;
   }
 
   /**
@@ -349,7 +395,12 @@ public final class LakehouseRun {
       return false;
     }
     Digest.Result digest = Digest.of(withAsOfDate(table, rows));
-    LOG.warn("{}: a newer state is kept ({}); this run's rows ({}, digest {}) are not written", table, newer, digest.rows(), digest.value());
+    LOG.warn(
+        "{}: a newer state is kept ({}); this run's rows ({}, digest {}) are not written",
+        table,
+        newer,
+        digest.rows(),
+        digest.value());
     synchronized (this) {
       outputs.put(table, new Output(table, before, before, digest.rows(), digest.value(), newer));
     }
@@ -371,7 +422,8 @@ public final class LakehouseRun {
   private synchronized void recordOutput(String table, long before, long rowCount) {
     Output previous = outputs.get(table);
     long rows = rowCount + (previous != null ? previous.rows() : 0);
-    outputs.put(table, new Output(table, versionsBefore.get(table), lakehouse.version(table), rows));
+    outputs.put(
+        table, new Output(table, versionsBefore.get(table), lakehouse.version(table), rows));
   }
 
   /** The run context as JSON, stored as the commit's userMetadata (see DESCRIBE HISTORY). */
@@ -393,10 +445,10 @@ public final class LakehouseRun {
   /**
    * Takes back this run's writes, newest first, touching only what the run owns: a slice it
    * replaced is replaced again by the slice's rows at the version before the run (other slices,
-   * which other runs may have committed since, are left alone); rows it added are deleted by
-   * their run id. Each undo is a commit of its own, retried on conflicts like any write. Best
-   * effort: every write is tried; a {@code kill -9} leaves no chance to undo, which is why every
-   * write also converges on rerun.
+   * which other runs may have committed since, are left alone); rows it added are deleted by their
+   * run id. Each undo is a commit of its own, retried on conflicts like any write. Best effort:
+   * every write is tried; a {@code kill -9} leaves no chance to undo, which is why every write also
+   * converges on rerun.
    *
    * @return the tables whose writes were taken back
    */
@@ -436,13 +488,18 @@ public final class LakehouseRun {
     String previous = "undo of run " + context.runId();
     if (u.ownRowsOnly() || u.versionBefore() == Lakehouse.ABSENT) {
       Column mine = col(Columns.RUN_ID).equalTo(lit(context.runId()));
-      withMetadata(u.table(), previous, () -> DeltaTable.forPath(spark(), lakehouse.path(u.table())).delete(mine));
+      withMetadata(
+          u.table(),
+          previous,
+          () -> DeltaTable.forPath(spark(), lakehouse.path(u.table())).delete(mine));
       return;
     }
     Dataset<Row> earlier = lakehouse.read(u.table(), u.versionBefore());
     Dataset<Row> restored = u.slice() == null ? earlier : earlier.where(u.slice());
     // the earlier rows keep their own run ids: written as they were, not as this run's
-    DataFrameWriter<Row> writer = writer(u.table(), restored, "overwrite", undoMetadata(u.table(), previous), u.slice() == null);
+    DataFrameWriter<Row> writer =
+        writer(
+            u.table(), restored, "overwrite", undoMetadata(u.table(), previous), u.slice() == null);
     if (u.slice() == null) {
       writer.option("overwriteSchema", "true");
     } else {

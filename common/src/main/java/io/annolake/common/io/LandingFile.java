@@ -29,12 +29,17 @@ import org.apache.hadoop.fs.RemoteIterator;
  * @param size bytes
  * @param modifiedAt modification time in epoch milliseconds
  * @param format the format it is read as; null when its name names no format we read
- * @param fingerprint hex SHA-256 of the content (small files) or of its first and last blocks
- *     and length; null when the file could not be read
+ * @param fingerprint hex SHA-256 of the content (small files) or of its first and last blocks and
+ *     length; null when the file could not be read
  * @param problem why the file cannot be read at all (unsupported extension, unreadable), else null
  */
 public record LandingFile(
-    String path, long size, long modifiedAt, LandingFormat format, String fingerprint, String problem) {
+    String path,
+    long size,
+    long modifiedAt,
+    LandingFormat format,
+    String fingerprint,
+    String problem) {
 
   /** Files up to this size are hashed whole; larger ones by their first and last block. */
   static final int FULL_HASH_LIMIT = 256 * 1024;
@@ -43,7 +48,18 @@ public record LandingFile(
 
   /** Compression suffixes Hadoop's line reader cannot read everywhere; gzip is the one we read. */
   private static final List<String> UNSUPPORTED_COMPRESSION =
-      List.of(".bz2", ".zst", ".zstd", ".xz", ".lz4", ".snappy", ".zip", ".7z", ".lzo", ".br", ".deflate");
+      List.of(
+          ".bz2",
+          ".zst",
+          ".zstd",
+          ".xz",
+          ".lz4",
+          ".snappy",
+          ".zip",
+          ".7z",
+          ".lzo",
+          ".br",
+          ".deflate");
 
   /**
    * The file's id for a kind and a scope (the settings that change what its records become, such as
@@ -51,15 +67,26 @@ public record LandingFile(
    * the same id; any change of content, size, modification time, path or scope gives a new one.
    */
   public String id(RecordKind kind, String scope) {
-    return sha256(kind.name() + "|" + scope + "|" + path + "|" + size + "|" + modifiedAt + "|" + fingerprint)
+    return sha256(
+            kind.name()
+                + "|"
+                + scope
+                + "|"
+                + path
+                + "|"
+                + size
+                + "|"
+                + modifiedAt
+                + "|"
+                + fingerprint)
         .substring(0, 32);
   }
 
   /**
    * Lists every file under a source (a file or a folder, recursively), with its format and
-   * fingerprint. Hidden files (names starting with '.' or '_', as Spark writes them) are skipped.
-   * A file whose extension names no format we read (or another format than {@code format}) comes
-   * with a {@link #problem}: it is rejected, not skipped. With {@code format} given, files whose
+   * fingerprint. Hidden files (names starting with '.' or '_', as Spark writes them) are skipped. A
+   * file whose extension names no format we read (or another format than {@code format}) comes with
+   * a {@link #problem}: it is rejected, not skipped. With {@code format} given, files whose
    * extension names no format are read as that format.
    */
   public static List<LandingFile> list(String source, LandingFormat format, Configuration hadoop) {
@@ -68,7 +95,10 @@ public record LandingFile(
     try {
       FileSystem fs = root.getFileSystem(hadoop);
       if (!fs.exists(root)) {
-        throw new ConfigException("Invalid value '" + Redaction.uri(source) + "' for option '--source': no such file or folder");
+        throw new ConfigException(
+            "Invalid value '"
+                + Redaction.uri(source)
+                + "' for option '--source': no such file or folder");
       }
       root = fs.makeQualified(root);
       FileStatus status = fs.getFileStatus(root);
@@ -78,7 +108,9 @@ public record LandingFile(
         LandingFormat f = format != null ? format : LandingFormat.ofFileName(root.getName());
         if (f == null && unsupported != null && !unsupported.startsWith("compression")) {
           throw new ConfigException(
-              "Cannot tell the format of '" + Redaction.uri(source) + "' from its extension: give option '--format'");
+              "Cannot tell the format of '"
+                  + Redaction.uri(source)
+                  + "' from its extension: give option '--format'");
         }
         files.add(of(fs, status, unsupported == null ? f : null, unsupported));
       } else {
@@ -91,7 +123,12 @@ public record LandingFile(
           String name = s.getPath().getName();
           String unsupported = unsupportedReason(name, format);
           LandingFormat byName = LandingFormat.ofFileName(name);
-          files.add(of(fs, s, unsupported == null ? (byName != null ? byName : format) : null, unsupported));
+          files.add(
+              of(
+                  fs,
+                  s,
+                  unsupported == null ? (byName != null ? byName : format) : null,
+                  unsupported));
         }
       }
     } catch (IOException e) {
@@ -140,7 +177,8 @@ public record LandingFile(
         problem = "cannot be read: " + e;
       }
     }
-    return new LandingFile(s.getPath().toString(), s.getLen(), s.getModificationTime(), format, fingerprint, problem);
+    return new LandingFile(
+        s.getPath().toString(), s.getLen(), s.getModificationTime(), format, fingerprint, problem);
   }
 
   /**

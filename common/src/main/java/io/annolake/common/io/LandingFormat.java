@@ -19,7 +19,9 @@ public enum LandingFormat {
       case "arrow", "ipc", "feather" -> ARROW;
       default ->
           throw new ConfigException(
-              "Invalid value '" + value + "' for option '--format': expected json, csv, parquet or arrow");
+              "Invalid value '"
+                  + value
+                  + "' for option '--format': expected json, csv, parquet or arrow");
     };
   }
 

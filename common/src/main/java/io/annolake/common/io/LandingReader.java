@@ -77,11 +77,11 @@ import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
 
 /**
- * Reads landing files of any {@link LandingFormat} into the landing schema of a {@link
- * RecordKind}: the kind's canonical fields as strings (null when absent), the source file and
- * position, the raw record, and whether it was malformed. Nothing is dropped: a line that does not
- * parse comes out with {@code malformed = true} and its raw text; a part of a file that cannot be
- * read comes out as one malformed marker row saying which part and how many rows, when known.
+ * Reads landing files of any {@link LandingFormat} into the landing schema of a {@link RecordKind}:
+ * the kind's canonical fields as strings (null when absent), the source file and position, the raw
+ * record, and whether it was malformed. Nothing is dropped: a line that does not parse comes out
+ * with {@code malformed = true} and its raw text; a part of a file that cannot be read comes out as
+ * one malformed marker row saying which part and how many rows, when known.
  *
  * <p>{@link #check} looks at each file before it is read (header, footer, schema) and names the
  * files that cannot be read at all, with a reason code; those are left out of {@link #read}.
@@ -100,8 +100,8 @@ public final class LandingReader {
   public record FileProblem(ReasonCode code, String detail) {}
 
   /**
-   * What {@link #check} found: files that cannot be read (by path) and, for Parquet files, the
-   * rows their footers promise (to count rows a damaged file could not give).
+   * What {@link #check} found: files that cannot be read (by path) and, for Parquet files, the rows
+   * their footers promise (to count rows a damaged file could not give).
    */
   public record Checked(Map<String, FileProblem> problems, Map<String, Long> expectedRows) {
     /** The files that can be read. */
@@ -119,12 +119,14 @@ public final class LandingReader {
    * Reads the files (of any mix of formats) into one DataFrame of the kind's landing schema; text
    * files are decoded with {@code encoding} (binary formats carry UTF-8 strings by definition).
    */
-  public static Dataset<Row> read(SparkSession spark, RecordKind kind, List<LandingFile> files, Charset encoding) {
+  public static Dataset<Row> read(
+      SparkSession spark, RecordKind kind, List<LandingFile> files, Charset encoding) {
     StructType schema = Columns.landingSchema(kind);
     Dataset<Row> all = spark.createDataFrame(List.of(), schema);
     Map<LandingFormat, List<LandingFile>> byFormat = new TreeMap<>();
     // files that name no format are not landing data: check() gives them their reason
-    files.stream().filter(f -> f.format() != null && f.problem() == null)
+    files.stream()
+        .filter(f -> f.format() != null && f.problem() == null)
         .forEach(f -> byFormat.computeIfAbsent(f.format(), k -> new ArrayList<>()).add(f));
     for (Map.Entry<LandingFormat, List<LandingFile>> e : byFormat.entrySet()) {
       Dataset<Row> part =
@@ -142,7 +144,11 @@ public final class LandingReader {
   /** The reason code a malformed row's detail names, else MALFORMED_RECORD. */
   public static Column reasonOf(Column detail) {
     Column named = lit(null).cast("string");
-    for (ReasonCode code : List.of(ReasonCode.INVALID_ENCODING, ReasonCode.AMBIGUOUS_COLUMNS, ReasonCode.UNREADABLE_FILE)) {
+    for (ReasonCode code :
+        List.of(
+            ReasonCode.INVALID_ENCODING,
+            ReasonCode.AMBIGUOUS_COLUMNS,
+            ReasonCode.UNREADABLE_FILE)) {
       named = when(detail.startsWith(code.name() + ": "), lit(code.name())).otherwise(named);
     }
     return coalesce(named, lit(ReasonCode.MALFORMED_RECORD.name()));
@@ -159,7 +165,8 @@ public final class LandingReader {
    * text files (so a file that is not what its name says, e.g. a broken gzip, is found here). Reads
    * a few bytes per file on the driver; files listed with a problem are rejected as they are.
    */
-  public static Checked check(SparkSession spark, RecordKind kind, List<LandingFile> files, Charset encoding) {
+  public static Checked check(
+      SparkSession spark, RecordKind kind, List<LandingFile> files, Charset encoding) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Map<String, FileProblem> problems = new LinkedHashMap<>();
     Map<String, Long> expected = new HashMap<>();
@@ -167,7 +174,9 @@ public final class LandingReader {
       FileProblem problem;
       if (f.problem() != null) {
         problem =
-            new FileProblem(f.format() == null ? ReasonCode.UNSUPPORTED_FORMAT : ReasonCode.UNREADABLE_FILE, f.problem());
+            new FileProblem(
+                f.format() == null ? ReasonCode.UNSUPPORTED_FORMAT : ReasonCode.UNREADABLE_FILE,
+                f.problem());
       } else {
         try {
           problem =
@@ -198,17 +207,22 @@ public final class LandingReader {
       }
     }
     List<String> clashes = new ArrayList<>();
-    byField.forEach((field, sources) -> {
-      if (sources.size() > 1) {
-        clashes.add(sources + " all map to " + field);
-      }
-    });
-    return clashes.isEmpty() ? null : new FileProblem(ReasonCode.AMBIGUOUS_COLUMNS, String.join("; ", clashes));
+    byField.forEach(
+        (field, sources) -> {
+          if (sources.size() > 1) {
+            clashes.add(sources + " all map to " + field);
+          }
+        });
+    return clashes.isEmpty()
+        ? null
+        : new FileProblem(ReasonCode.AMBIGUOUS_COLUMNS, String.join("; ", clashes));
   }
 
-  /** Reads the first line (through the compression codec); for CSV (kind given) checks the header. */
-  private static FileProblem checkText(Configuration hadoop, Path path, Charset encoding, RecordKind csvKind)
-      throws IOException {
+  /**
+   * Reads the first line (through the compression codec); for CSV (kind given) checks the header.
+   */
+  private static FileProblem checkText(
+      Configuration hadoop, Path path, Charset encoding, RecordKind csvKind) throws IOException {
     byte[] first = firstLine(hadoop, path);
     if (first == null) {
       return null; // an empty file: no records
@@ -217,7 +231,10 @@ public final class LandingReader {
     try {
       line = decoder(encoding).decode(ByteBuffer.wrap(first)).toString();
     } catch (CharacterCodingException e) {
-      return csvKind == null ? null : new FileProblem(ReasonCode.INVALID_ENCODING, "the header is not valid " + encoding.name());
+      return csvKind == null
+          ? null
+          : new FileProblem(
+              ReasonCode.INVALID_ENCODING, "the header is not valid " + encoding.name());
     }
     if (csvKind == null) {
       return null; // JSON lines are checked one by one
@@ -228,7 +245,11 @@ public final class LandingReader {
     if (names.stream().noneMatch(n -> n != null && csvKind.canonical(n) != null)) {
       return new FileProblem(
           ReasonCode.MISSING_HEADER,
-          "the first line names none of the " + csvKind.cliName() + " fields " + csvKind.fields() + " (or their aliases): "
+          "the first line names none of the "
+              + csvKind.cliName()
+              + " fields "
+              + csvKind.fields()
+              + " (or their aliases): "
               + abbreviate(line));
     }
     return ambiguity(csvKind, names);
@@ -257,24 +278,31 @@ public final class LandingReader {
   }
 
   private static FileProblem checkParquet(
-      Configuration hadoop, RecordKind kind, LandingFile f, Map<String, Long> expected) throws IOException {
-    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(f.path()), hadoop))) {
+      Configuration hadoop, RecordKind kind, LandingFile f, Map<String, Long> expected)
+      throws IOException {
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(HadoopInputFile.fromPath(new Path(f.path()), hadoop))) {
       long rows = reader.getFooter().getBlocks().stream().mapToLong(b -> b.getRowCount()).sum();
       expected.put(f.path(), rows);
       List<String> names =
-          reader.getFooter().getFileMetaData().getSchema().getFields().stream().map(t -> t.getName()).toList();
+          reader.getFooter().getFileMetaData().getSchema().getFields().stream()
+              .map(t -> t.getName())
+              .toList();
       return ambiguity(kind, names);
     } catch (IOException | RuntimeException e) {
-      return new FileProblem(ReasonCode.UNREADABLE_FILE, "not a readable Parquet file (footer): " + e.getMessage());
+      return new FileProblem(
+          ReasonCode.UNREADABLE_FILE, "not a readable Parquet file (footer): " + e.getMessage());
     }
   }
 
-  private static FileProblem checkArrow(Configuration hadoop, RecordKind kind, LandingFile f) throws IOException {
+  private static FileProblem checkArrow(Configuration hadoop, RecordKind kind, LandingFile f)
+      throws IOException {
     Path path = new Path(f.path());
     BufferAllocator allocator = new RootAllocator();
     try (FSDataInputStream in = path.getFileSystem(hadoop).open(path)) {
       Schema schema;
-      ArrowFileReader reader = new ArrowFileReader(new SeekableReadChannel(new HadoopChannel(in, f.size())), allocator);
+      ArrowFileReader reader =
+          new ArrowFileReader(new SeekableReadChannel(new HadoopChannel(in, f.size())), allocator);
       try {
         schema = reader.getVectorSchemaRoot().getSchema();
       } catch (IOException | RuntimeException footer) {
@@ -284,7 +312,8 @@ public final class LandingReader {
           in.seek(ARROW_STREAM_START);
           schema = stream.getVectorSchemaRoot().getSchema();
         } catch (IOException | RuntimeException e) {
-          return new FileProblem(ReasonCode.UNREADABLE_FILE, "not a readable Arrow IPC file: " + footer.getMessage());
+          return new FileProblem(
+              ReasonCode.UNREADABLE_FILE, "not a readable Arrow IPC file: " + footer.getMessage());
         } finally {
           closeQuietly(stream);
         }
@@ -306,13 +335,20 @@ public final class LandingReader {
   }
 
   static CharsetDecoder decoder(Charset encoding) {
-    return encoding.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    return encoding
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
   }
 
   // ---------------------------------------------------------------- text: JSON Lines and CSV
 
   private static Dataset<Row> readText(
-      SparkSession spark, RecordKind kind, List<LandingFile> files, LandingFormat format, Charset encoding) {
+      SparkSession spark,
+      RecordKind kind,
+      List<LandingFile> files,
+      LandingFormat format,
+      Charset encoding) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = new Configuration(jsc.hadoopConfiguration());
     Map<String, String[]> headers = new HashMap<>();
@@ -376,9 +412,16 @@ public final class LandingReader {
           } catch (Exception e) { // Hadoop's IOException arrives unchecked through Scala
             // a damaged compressed stream: what was read stays, the rest is one marker row
             broken = true;
-            return row(Math.max(0, lastOffset + 1), null,
-                tagged(ReasonCode.UNREADABLE_FILE, "the rest of the file after byte offset " + Math.max(0, lastOffset)
-                    + " could not be read (rows unknown): " + e.getMessage()), null);
+            return row(
+                Math.max(0, lastOffset + 1),
+                null,
+                tagged(
+                    ReasonCode.UNREADABLE_FILE,
+                    "the rest of the file after byte offset "
+                        + Math.max(0, lastOffset)
+                        + " could not be read (rows unknown): "
+                        + e.getMessage()),
+                null);
           }
           long offset = t._1().get();
           lastOffset = offset;
@@ -389,7 +432,10 @@ public final class LandingReader {
             line = decoder.decode(ByteBuffer.wrap(text.getBytes(), 0, text.getLength())).toString();
           } catch (CharacterCodingException e) {
             line = new String(text.getBytes(), 0, text.getLength(), encoding);
-            problem = tagged(ReasonCode.INVALID_ENCODING, "the line has bytes that are not valid " + encoding.name());
+            problem =
+                tagged(
+                    ReasonCode.INVALID_ENCODING,
+                    "the line has bytes that are not valid " + encoding.name());
           }
           if (offset == 0) {
             line = stripBom(line);
@@ -440,7 +486,8 @@ public final class LandingReader {
       if (first == null) {
         return new String[0];
       }
-      String[] header = newCsvParser(delimiter(path.getName())).parseLine(stripBom(new String(first, encoding)));
+      String[] header =
+          newCsvParser(delimiter(path.getName())).parseLine(stripBom(new String(first, encoding)));
       return header == null ? new String[0] : header;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the header of " + path, e);
@@ -471,7 +518,8 @@ public final class LandingReader {
   private static final class JsonLineParser implements LineParser {
     // a key given twice in one object is an error, not "the last one wins"
     private final ObjectMapper mapper =
-        new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private final RecordKind kind;
 
     JsonLineParser(RecordKind kind) {
@@ -536,7 +584,10 @@ public final class LandingReader {
         return "invalid CSV: " + e.getMessage().lines().findFirst().orElse("");
       }
       if (tokens == null || tokens.length != targets.length) {
-        return "expected " + targets.length + " fields, found " + (tokens == null ? 0 : tokens.length);
+        return "expected "
+            + targets.length
+            + " fields, found "
+            + (tokens == null ? 0 : tokens.length);
       }
       for (int i = 0; i < tokens.length; i++) {
         if (targets[i] >= 0) {
@@ -555,12 +606,14 @@ public final class LandingReader {
    * damaged page instead of failing the job; the job compares rows read with the footer's count
    * ({@link Checked#expectedRows}) and rejects the difference as UNREADABLE_FILE.
    */
-  private static Dataset<Row> readParquet(SparkSession spark, RecordKind kind, List<LandingFile> files) {
+  private static Dataset<Row> readParquet(
+      SparkSession spark, RecordKind kind, List<LandingFile> files) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Map<String, List<String>> bySchema = new TreeMap<>();
     for (LandingFile f : files) {
       String schema;
-      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(f.path()), hadoop))) {
+      try (ParquetFileReader reader =
+          ParquetFileReader.open(HadoopInputFile.fromPath(new Path(f.path()), hadoop))) {
         schema = reader.getFooter().getFileMetaData().getSchema().toString();
       } catch (IOException | RuntimeException e) {
         schema = ""; // checked before; a file damaged since fails its own group only
@@ -574,19 +627,25 @@ public final class LandingReader {
     return all;
   }
 
-  private static Dataset<Row> readParquetGroup(SparkSession spark, RecordKind kind, String[] paths) {
+  private static Dataset<Row> readParquetGroup(
+      SparkSession spark, RecordKind kind, String[] paths) {
     Dataset<Row> df = spark.read().option("ignoreCorruptFiles", "true").parquet(paths);
     Map<String, List<Column>> sources = new HashMap<>();
     for (String c : df.columns()) {
       String canonical = kind.canonical(c);
       if (canonical != null) {
-        sources.computeIfAbsent(canonical, k -> new ArrayList<>()).add(col("`" + c + "`").cast("string"));
+        sources
+            .computeIfAbsent(canonical, k -> new ArrayList<>())
+            .add(col("`" + c + "`").cast("string"));
       }
     }
     List<Column> out = new ArrayList<>();
     for (String f : kind.fields()) {
       List<Column> c = sources.get(f);
-      Column value = c == null ? lit(null).cast("string") : c.size() == 1 ? c.get(0) : coalesce(c.toArray(Column[]::new));
+      Column value =
+          c == null
+              ? lit(null).cast("string")
+              : c.size() == 1 ? c.get(0) : coalesce(c.toArray(Column[]::new));
       out.add(value.as(f));
     }
     Column[] all = new Column[df.columns().length];
@@ -603,28 +662,37 @@ public final class LandingReader {
   }
 
   /**
-   * Marker rows for Parquet files that gave fewer rows than their footers promise: one rejected
-   * row per file, at the first row index missing, whose detail gives how many rows were lost.
+   * Marker rows for Parquet files that gave fewer rows than their footers promise: one rejected row
+   * per file, at the first row index missing, whose detail gives how many rows were lost.
    *
    * @param readPerFile rows read per file path (as {@code source_file} spells it)
    */
-  public static List<Row> shortfalls(RecordKind kind, Map<String, Long> expectedRows, Map<String, Long> readPerFile) {
+  public static List<Row> shortfalls(
+      RecordKind kind, Map<String, Long> expectedRows, Map<String, Long> readPerFile) {
     List<Row> out = new ArrayList<>();
     int n = kind.fields().size();
-    expectedRows.forEach((path, expected) -> {
-      long read = readPerFile.getOrDefault(normalize(path), 0L);
-      if (read < expected) {
-        Object[] values = new Object[n + 6];
-        values[n] = path;
-        values[n + 1] = read;
-        values[n + 2] = LandingFormat.PARQUET.cliName();
-        values[n + 3] = null;
-        values[n + 4] = true;
-        values[n + 5] = tagged(ReasonCode.UNREADABLE_FILE,
-            (expected - read) + " of " + expected + " rows could not be read (damaged pages); " + read + " were read");
-        out.add(RowFactory.create(values));
-      }
-    });
+    expectedRows.forEach(
+        (path, expected) -> {
+          long read = readPerFile.getOrDefault(normalize(path), 0L);
+          if (read < expected) {
+            Object[] values = new Object[n + 6];
+            values[n] = path;
+            values[n + 1] = read;
+            values[n + 2] = LandingFormat.PARQUET.cliName();
+            values[n + 3] = null;
+            values[n + 4] = true;
+            values[n + 5] =
+                tagged(
+                    ReasonCode.UNREADABLE_FILE,
+                    (expected - read)
+                        + " of "
+                        + expected
+                        + " rows could not be read (damaged pages); "
+                        + read
+                        + " were read");
+            out.add(RowFactory.create(values));
+          }
+        });
     return out;
   }
 
@@ -635,7 +703,8 @@ public final class LandingReader {
 
   // ---------------------------------------------------------------- Arrow IPC (file format)
 
-  private static Dataset<Row> readArrow(SparkSession spark, RecordKind kind, List<LandingFile> files) {
+  private static Dataset<Row> readArrow(
+      SparkSession spark, RecordKind kind, List<LandingFile> files) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<String> paths = files.stream().map(LandingFile::path).toList();
     Map<String, String> hadoopConf = new HashMap<>();
@@ -646,14 +715,17 @@ public final class LandingReader {
     return spark.createDataFrame(rows, Columns.landingSchema(kind));
   }
 
-  /** Where the IPC stream starts inside an Arrow file: after the magic "ARROW1" and 2 bytes of padding. */
+  /**
+   * Where the IPC stream starts inside an Arrow file: after the magic "ARROW1" and 2 bytes of
+   * padding.
+   */
   private static final long ARROW_STREAM_START = 8;
 
   /**
    * Reads one Arrow IPC file batch by batch. A batch that cannot be read becomes one marker row
    * (its row count when its metadata is readable) and reading goes on with the next batch; a file
-   * without a footer (truncated) is read as a stream from its start until the damage, and the
-   * rest becomes one marker row.
+   * without a footer (truncated) is read as a stream from its start until the damage, and the rest
+   * becomes one marker row.
    */
   private static List<Row> readArrowFile(RecordKind kind, String file, Map<String, String> conf) {
     Configuration hadoop = new Configuration(false);
@@ -665,7 +737,8 @@ public final class LandingReader {
     try (FSDataInputStream in = path.getFileSystem(hadoop).open(path)) {
       long size = path.getFileSystem(hadoop).getFileStatus(path).getLen();
       List<ArrowBlock> blocks;
-      ArrowFileReader reader = new ArrowFileReader(new SeekableReadChannel(new HadoopChannel(in, size)), allocator);
+      ArrowFileReader reader =
+          new ArrowFileReader(new SeekableReadChannel(new HadoopChannel(in, size)), allocator);
       try {
         blocks = reader.getRecordBlocks();
       } catch (IOException | RuntimeException noFooter) {
@@ -682,8 +755,14 @@ public final class LandingReader {
           } catch (IOException | RuntimeException e) {
             long count = batchLength(in, block);
             rows.marker(
-                "record batch " + (b + 1) + " of " + blocks.size() + " could not be read ("
-                    + (count >= 0 ? count + " rows" : "rows unknown") + "): " + e.getMessage());
+                "record batch "
+                    + (b + 1)
+                    + " of "
+                    + blocks.size()
+                    + " could not be read ("
+                    + (count >= 0 ? count + " rows" : "rows unknown")
+                    + "): "
+                    + e.getMessage());
             rows.position += Math.max(count, 0);
           }
         }
@@ -691,7 +770,8 @@ public final class LandingReader {
         reader.close();
       }
     } catch (IOException | RuntimeException e) {
-      rows.marker("could not be read from row " + rows.position + " on (rows unknown): " + e.getMessage());
+      rows.marker(
+          "could not be read from row " + rows.position + " on (rows unknown): " + e.getMessage());
     } finally {
       closeQuietly(allocator);
     }
@@ -707,16 +787,26 @@ public final class LandingReader {
     }
   }
 
-  private static void readArrowStream(FSDataInputStream in, BufferAllocator allocator, ArrowRows rows, Exception noFooter)
+  private static void readArrowStream(
+      FSDataInputStream in, BufferAllocator allocator, ArrowRows rows, Exception noFooter)
       throws IOException {
     in.seek(ARROW_STREAM_START);
     try (ArrowStreamReader stream = new ArrowStreamReader((InputStream) in, allocator)) {
       while (stream.loadNextBatch()) {
         rows.add(stream.getVectorSchemaRoot());
       }
-      rows.marker("the file has no footer (" + noFooter.getMessage() + "); its stream ended after " + rows.position + " rows");
+      rows.marker(
+          "the file has no footer ("
+              + noFooter.getMessage()
+              + "); its stream ended after "
+              + rows.position
+              + " rows");
     } catch (IOException | RuntimeException e) {
-      rows.marker("the file is truncated: " + rows.position + " rows were read, the rest (rows unknown) could not be: " + e.getMessage());
+      rows.marker(
+          "the file is truncated: "
+              + rows.position
+              + " rows were read, the rest (rows unknown) could not be: "
+              + e.getMessage());
     }
   }
 
@@ -724,7 +814,8 @@ public final class LandingReader {
   private static long batchLength(FSDataInputStream in, ArrowBlock block) {
     try {
       in.seek(block.getOffset());
-      MessageMetadataResult meta = MessageSerializer.readMessage(new ReadChannel(java.nio.channels.Channels.newChannel(in)));
+      MessageMetadataResult meta =
+          MessageSerializer.readMessage(new ReadChannel(java.nio.channels.Channels.newChannel(in)));
       if (meta == null) {
         return -1;
       }
@@ -796,7 +887,8 @@ public final class LandingReader {
           switch (type.getUnit()) {
             case SECOND -> Instant.ofEpochSecond(value);
             case MILLISECOND -> Instant.ofEpochMilli(value);
-            case MICROSECOND -> Instant.ofEpochSecond(value / 1_000_000, (value % 1_000_000) * 1000);
+            case MICROSECOND ->
+                Instant.ofEpochSecond(value / 1_000_000, (value % 1_000_000) * 1000);
             case NANOSECOND -> Instant.ofEpochSecond(value / 1_000_000_000, value % 1_000_000_000);
           };
       return instant.toString();

@@ -59,7 +59,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Writes landing files the way labeling tools deliver them, in any {@link LandingFormat}. Records
  * whose {@code bad_kind} is MALFORMED_RECORD are written as broken lines (text formats only).
- * Columns named {@code bad_kind}, {@code true_label} and {@code anomaly} are hidden truth and never written.
+ * Columns named {@code bad_kind}, {@code true_label} and {@code anomaly} are hidden truth and never
+ * written.
  */
 public final class LandingWriter {
   private static final List<String> HIDDEN = List.of("bad_kind", "true_label", "anomaly");
@@ -83,22 +84,32 @@ public final class LandingWriter {
       case JSON -> {
         Column json = to_json(struct(visible.stream().map(c -> col(c)).toArray(Column[]::new)));
         Dataset<String> lines =
-            data.select(when(col("_malformed"), json.substr(lit(1), length(json).divide(2).cast("int"))).otherwise(json))
+            data.select(
+                    when(col("_malformed"), json.substr(lit(1), length(json).divide(2).cast("int")))
+                        .otherwise(json))
                 .as(Encoders.STRING());
         writeLines(lines, dir, format, null);
       }
       case CSV -> {
-        Column[] all = visible.stream().map(c -> csvField(records.schema().apply(c))).toArray(Column[]::new);
+        Column[] all =
+            visible.stream().map(c -> csvField(records.schema().apply(c))).toArray(Column[]::new);
         Column[] truncated = new Column[Math.max(1, all.length - 3)];
         System.arraycopy(all, 0, truncated, 0, truncated.length);
         Dataset<String> lines =
-            data.select(when(col("_malformed"), concat_ws(",", truncated)).otherwise(concat_ws(",", all)))
+            data.select(
+                    when(col("_malformed"), concat_ws(",", truncated))
+                        .otherwise(concat_ws(",", all)))
                 .as(Encoders.STRING());
         writeLines(lines, dir, format, String.join(",", visible));
       }
-      case PARQUET -> records.select(visible.stream().map(c -> col(c)).toArray(Column[]::new))
-          .write().mode("overwrite").parquet(dir);
-      case ARROW -> writeArrow(records.select(visible.stream().map(c -> col(c)).toArray(Column[]::new)), dir);
+      case PARQUET ->
+          records
+              .select(visible.stream().map(c -> col(c)).toArray(Column[]::new))
+              .write()
+              .mode("overwrite")
+              .parquet(dir);
+      case ARROW ->
+          writeArrow(records.select(visible.stream().map(c -> col(c)).toArray(Column[]::new)), dir);
     }
   }
 
@@ -109,12 +120,14 @@ public final class LandingWriter {
       return when(c.isNull(), lit("")).otherwise(date_format(c, "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"));
     }
     if (field.dataType() == DataTypes.StringType) {
-      return when(c.isNull(), lit("")).otherwise(concat(lit("\""), regexp_replace(c, "\"", "\"\""), lit("\"")));
+      return when(c.isNull(), lit(""))
+          .otherwise(concat(lit("\""), regexp_replace(c, "\"", "\"\""), lit("\"")));
     }
     return when(c.isNull(), lit("")).otherwise(c.cast("string"));
   }
 
-  private static void writeLines(Dataset<String> lines, String dir, LandingFormat format, String header) {
+  private static void writeLines(
+      Dataset<String> lines, String dir, LandingFormat format, String header) {
     Dataset<String> out = lines;
     if (header != null) {
       out =
@@ -203,8 +216,8 @@ public final class LandingWriter {
             });
   }
 
-  private static void writeArrowFile(StructType schema, Iterator<Row> rows, String file, Configuration hadoop)
-      throws IOException {
+  private static void writeArrowFile(
+      StructType schema, Iterator<Row> rows, String file, Configuration hadoop) throws IOException {
     List<Field> fields = new ArrayList<>();
     for (StructField f : schema.fields()) {
       fields.add(Field.nullable(f.name(), arrowType(f)));
@@ -248,7 +261,8 @@ public final class LandingWriter {
       return new ArrowType.Int(32, true);
     }
     if (f.dataType() == DataTypes.DoubleType || f.dataType() == DataTypes.FloatType) {
-      return new ArrowType.FloatingPoint(org.apache.arrow.vector.types.FloatingPointPrecision.DOUBLE);
+      return new ArrowType.FloatingPoint(
+          org.apache.arrow.vector.types.FloatingPointPrecision.DOUBLE);
     }
     if (f.dataType() == DataTypes.BooleanType) {
       return ArrowType.Bool.INSTANCE;

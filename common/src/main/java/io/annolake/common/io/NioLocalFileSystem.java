@@ -23,8 +23,8 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * Hadoop's local file system (checksums included) without its shell-outs. Without Hadoop's native
  * library, which Spark does not ship, every file Hadoop creates starts a {@code chmod} process and
  * every rename through FileContext (each Delta commit) two {@code readlink}s, about 10 ms each:
- * 1,919 processes in one demo run. Here both are java.nio calls. SparkSessions registers it for
- * the {@code file:} scheme (FileSystem and FileContext); behaviour is otherwise Hadoop's own.
+ * 1,919 processes in one demo run. Here both are java.nio calls. SparkSessions registers it for the
+ * {@code file:} scheme (FileSystem and FileContext); behaviour is otherwise Hadoop's own.
  */
 public final class NioLocalFileSystem extends LocalFileSystem {
   public NioLocalFileSystem() {
@@ -36,16 +36,31 @@ public final class NioLocalFileSystem extends LocalFileSystem {
     @Override
     public void setPermission(Path p, FsPermission permission) throws IOException {
       Set<PosixFilePermission> bits = EnumSet.noneOf(PosixFilePermission.class);
-      add(bits, permission.getUserAction(), PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+      add(
+          bits,
+          permission.getUserAction(),
+          PosixFilePermission.OWNER_READ,
+          PosixFilePermission.OWNER_WRITE,
           PosixFilePermission.OWNER_EXECUTE);
-      add(bits, permission.getGroupAction(), PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+      add(
+          bits,
+          permission.getGroupAction(),
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
           PosixFilePermission.GROUP_EXECUTE);
-      add(bits, permission.getOtherAction(), PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
+      add(
+          bits,
+          permission.getOtherAction(),
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
           PosixFilePermission.OTHERS_EXECUTE);
       Files.setPosixFilePermissions(pathToFile(p).toPath(), bits);
     }
 
-    /** Hadoop reads a link target with a {@code readlink} process even for plain files; only links need it. */
+    /**
+     * Hadoop reads a link target with a {@code readlink} process even for plain files; only links
+     * need it.
+     */
     @Override
     public FileStatus getFileLinkStatus(Path f) throws IOException {
       if (!Files.isSymbolicLink(pathToFile(f).toPath())) {
@@ -55,7 +70,11 @@ public final class NioLocalFileSystem extends LocalFileSystem {
     }
 
     private static void add(
-        Set<PosixFilePermission> bits, FsAction action, PosixFilePermission r, PosixFilePermission w, PosixFilePermission x) {
+        Set<PosixFilePermission> bits,
+        FsAction action,
+        PosixFilePermission r,
+        PosixFilePermission w,
+        PosixFilePermission x) {
       if (action.implies(FsAction.READ)) {
         bits.add(r);
       }
@@ -68,7 +87,10 @@ public final class NioLocalFileSystem extends LocalFileSystem {
     }
   }
 
-  /** The same for FileContext (Delta's log store renames through it): Hadoop's LocalFs over {@link Raw}. */
+  /**
+   * The same for FileContext (Delta's log store renames through it): Hadoop's LocalFs over {@link
+   * Raw}.
+   */
   public static final class Fs extends ChecksumFs {
     public Fs(URI uri, Configuration conf) throws IOException, URISyntaxException {
       super(new RawFs(uri, conf));

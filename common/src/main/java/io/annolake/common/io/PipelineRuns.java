@@ -32,7 +32,8 @@ public final class PipelineRuns {
           .add("version_before", LongType, false)
           .add("version_after", LongType, false)
           .add("rows", LongType, false)
-          // a backfill that kept a newer state: the rows it computed (their digest) and why not written
+          // a backfill that kept a newer state: the rows it computed (their digest) and why not
+          // written
           .add("digest", LongType, true)
           .add("kept_newer_state", StringType, true);
 
@@ -68,7 +69,14 @@ public final class PipelineRuns {
     List<Row> outputs = new ArrayList<>();
     if (SUCCEEDED.equals(status)) {
       for (LakehouseRun.Output o : run.outputs()) {
-        outputs.add(RowFactory.create(o.table(), o.versionBefore(), o.versionAfter(), o.rows(), o.digest(), o.keptNewerState()));
+        outputs.add(
+            RowFactory.create(
+                o.table(),
+                o.versionBefore(),
+                o.versionAfter(),
+                o.rows(),
+                o.digest(),
+                o.keptNewerState()));
       }
     }
     Row row =

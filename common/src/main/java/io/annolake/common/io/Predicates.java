@@ -8,9 +8,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The one way user values (project ids, steps, dates) reach a predicate: as Column expressions
- * with literals, never as SQL text built by hand. Where Delta only takes text (replaceWhere), the
- * text is Spark's own rendering of the expression, whose literals Spark escapes and parses back.
+ * The one way user values (project ids, steps, dates) reach a predicate: as Column expressions with
+ * literals, never as SQL text built by hand. Where Delta only takes text (replaceWhere), the text
+ * is Spark's own rendering of the expression, whose literals Spark escapes and parses back.
  */
 public final class Predicates {
   private Predicates() {}
@@ -52,7 +52,10 @@ public final class Predicates {
     return predicate.expr().sql();
   }
 
-  /** A string as a SQL literal, rendered (and escaped) by Spark, for statements without parameters (DDL). */
+  /**
+   * A string as a SQL literal, rendered (and escaped) by Spark, for statements without parameters
+   * (DDL).
+   */
   public static String literal(String value) {
     return lit(value).expr().sql();
   }

@@ -28,16 +28,17 @@ import org.slf4j.LoggerFactory;
  * excludes that job's project runs and the other way round; runs for different projects, and runs
  * of different jobs, go on together. A run that finds the lease taken waits up to a bound, then
  * fails (exit 1: a retry helps). The holder renews the file's time while it runs; a lease left by a
- * killed run is taken over once it is older than {@code staleAfter}, or at once when its process
- * is gone on this host.
+ * killed run is taken over once it is older than {@code staleAfter}, or at once when its process is
+ * gone on this host.
  *
- * <p>Exclusive creation is atomic on local and HDFS file systems. On object stores without it
- * (S3) two starts in the same instant can both win; Delta's optimistic concurrency then still
- * keeps every table consistent (the later commit of a slice wins), as docs/ARCHITECTURE.md says.
+ * <p>Exclusive creation is atomic on local and HDFS file systems. On object stores without it (S3)
+ * two starts in the same instant can both win; Delta's optimistic concurrency then still keeps
+ * every table consistent (the later commit of a slice wins), as docs/ARCHITECTURE.md says.
  */
 public final class RunLock implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunLock.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Scope of a run over every project. */
   public static final String ALL = "*";
 
@@ -67,7 +68,13 @@ public final class RunLock implements AutoCloseable {
    * {@code wait} for a holder to finish.
    */
   public static RunLock acquire(
-      String lakehouseRoot, Configuration hadoop, String job, String scope, String runId, Duration wait, Duration staleAfter) {
+      String lakehouseRoot,
+      Configuration hadoop,
+      String job,
+      String scope,
+      String runId,
+      Duration wait,
+      Duration staleAfter) {
     Path dir = new Path(lakehouseRoot + "/_annolake/locks/" + job);
     Path mine = new Path(dir, fileName(scope));
     String owner = owner(runId, job, scope);
@@ -83,11 +90,23 @@ public final class RunLock implements AutoCloseable {
           return new RunLock(fs, mine, owner, staleAfter);
         }
         if (!Instant.now().isBefore(deadline)) {
-          throw new HeldException("Cannot start " + job + " run " + runId + " for " + describe(scope)
-              + ": another run holds its lock (" + holder + ") after waiting " + wait.toSeconds() + " s; retry later");
+          throw new HeldException(
+              "Cannot start "
+                  + job
+                  + " run "
+                  + runId
+                  + " for "
+                  + describe(scope)
+                  + ": another run holds its lock ("
+                  + holder
+                  + ") after waiting "
+                  + wait.toSeconds()
+                  + " s; retry later");
         }
         if (backoff == 250) { // once per wait, where an operator looks
-          System.err.printf("annolake %s: run %s waits for %s: another run holds its lock (%s)%n", job, runId, describe(scope), holder);
+          System.err.printf(
+              "annolake %s: run %s waits for %s: another run holds its lock (%s)%n",
+              job, runId, describe(scope), holder);
         }
         Thread.sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff));
         backoff = Math.min(5_000, backoff * 2);
@@ -106,11 +125,15 @@ public final class RunLock implements AutoCloseable {
   }
 
   /** Null when the lease is now ours, else a description of the holder. */
-  private static String tryAcquire(FileSystem fs, Path dir, Path mine, String owner, String scope, Duration staleAfter)
+  private static String tryAcquire(
+      FileSystem fs, Path dir, Path mine, String owner, String scope, Duration staleAfter)
       throws IOException {
     for (FileStatus other : fs.listStatus(dir)) {
       if (isStale(fs, other, staleAfter)) {
-        LOG.warn("Taking over the stale run lock {} ({})", other.getPath().getName(), read(fs, other.getPath()));
+        LOG.warn(
+            "Taking over the stale run lock {} ({})",
+            other.getPath().getName(),
+            read(fs, other.getPath()));
         fs.delete(other.getPath(), false);
       }
     }
@@ -137,13 +160,15 @@ public final class RunLock implements AutoCloseable {
    * Creates the file only if it does not exist, atomically: java.nio's CREATE_NEW on a local disk
    * (Hadoop's local create checks, then opens), Hadoop's create elsewhere.
    */
-  private static boolean createExclusive(FileSystem fs, Path path, String content) throws IOException {
+  private static boolean createExclusive(FileSystem fs, Path path, String content)
+      throws IOException {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     if ("file".equals(fs.getUri().getScheme())) {
       try {
         // qualified: a root given as a plain path has no scheme, which Path.of(URI) needs
         java.nio.file.Path local = java.nio.file.Path.of(fs.makeQualified(path).toUri());
-        java.nio.file.Files.write(local, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        java.nio.file.Files.write(
+            local, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return true;
       } catch (java.nio.file.FileAlreadyExistsException e) {
         return false;
@@ -168,7 +193,8 @@ public final class RunLock implements AutoCloseable {
     return name.endsWith(".lock") && !name.startsWith(".");
   }
 
-  private static boolean isStale(FileSystem fs, FileStatus status, Duration staleAfter) throws IOException {
+  private static boolean isStale(FileSystem fs, FileStatus status, Duration staleAfter)
+      throws IOException {
     if (!isLease(status)) {
       return false;
     }
@@ -202,7 +228,8 @@ public final class RunLock implements AutoCloseable {
       return "all-projects.lock";
     }
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(scope.getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(scope.getBytes(StandardCharsets.UTF_8));
       return "project-" + HexFormat.of().formatHex(hash, 0, 16) + ".lock";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -26,7 +26,9 @@ public final class StateGuard {
   private String answer;
   private boolean asked;
 
-  /** @param project the run's project, or null for a run over every project */
+  /**
+   * @param project the run's project, or null for a run over every project
+   */
   public StateGuard(String job, LocalDate logicalDate, String project) {
     this.job = job;
     this.logicalDate = logicalDate;
@@ -48,17 +50,19 @@ public final class StateGuard {
   /**
    * The version of a current-state table as its state was at the end of this run's date: the
    * version written by the latest SUCCEEDED run (of any job) for a date up to this run's that wrote
-   * it; null to read the latest version (nothing newer than this run's date wrote it, or no record).
-   * A backfill thus reads the consensus, worker status and agreement its date saw.
+   * it; null to read the latest version (nothing newer than this run's date wrote it, or no
+   * record). A backfill thus reads the consensus, worker status and agreement its date saw.
    */
   public Long versionAsOf(Lakehouse lakehouse, String table) {
     if (job == null || !lakehouse.exists(Tables.PIPELINE_RUNS)) {
       return null;
     }
     Column runProject = col("params").getItem("project");
-    Column sameRows = project == null ? lit(true) : runProject.isNull().or(runProject.equalTo(lit(project)));
+    Column sameRows =
+        project == null ? lit(true) : runProject.isNull().or(runProject.equalTo(lit(project)));
     List<Row> writes =
-        lakehouse.read(Tables.PIPELINE_RUNS)
+        lakehouse
+            .read(Tables.PIPELINE_RUNS)
             .where(col("status").equalTo(lit(PipelineRuns.SUCCEEDED)).and(sameRows))
             .select(col("logical_date"), col("ended_at"), explode(col("outputs")).as("o"))
             .where(col("o.table_name").equalTo(lit(table)).and(col("o.kept_newer_state").isNull()))
@@ -81,17 +85,23 @@ public final class StateGuard {
       return null;
     }
     Column runProject = col("params").getItem("project");
-    Column sameRows = project == null ? lit(true) : runProject.isNull().or(runProject.equalTo(lit(project)));
+    Column sameRows =
+        project == null ? lit(true) : runProject.isNull().or(runProject.equalTo(lit(project)));
     List<Row> newer =
-        lakehouse.read(Tables.PIPELINE_RUNS)
-            .where(col("job").equalTo(lit(job))
-                .and(col("status").equalTo(lit(PipelineRuns.SUCCEEDED)))
-                .and(col("logical_date").gt(lit(Date.valueOf(logicalDate))))
-                .and(sameRows))
+        lakehouse
+            .read(Tables.PIPELINE_RUNS)
+            .where(
+                col("job")
+                    .equalTo(lit(job))
+                    .and(col("status").equalTo(lit(PipelineRuns.SUCCEEDED)))
+                    .and(col("logical_date").gt(lit(Date.valueOf(logicalDate))))
+                    .and(sameRows))
             .orderBy(col("logical_date").desc())
             .select("run_id", "logical_date")
             .limit(1)
             .collectAsList();
-    return newer.isEmpty() ? null : "run " + newer.get(0).getString(0) + " for " + newer.get(0).getDate(1);
+    return newer.isEmpty()
+        ? null
+        : "run " + newer.get(0).getString(0) + " for " + newer.get(0).getDate(1);
   }
 }

@@ -29,9 +29,12 @@ import scala.Option;
 public final class TableMaintenance {
   /** Delta's table property for how long log entries (time travel) are kept. */
   public static final String LOG_RETENTION = "delta.logRetentionDuration";
+
   /** Delta's table property for how long VACUUM keeps files a newer version removed. */
   public static final String DELETED_FILE_RETENTION = "delta.deletedFileRetentionDuration";
-  private static final String RETENTION_CHECK = "spark.databricks.delta.retentionDurationCheck.enabled";
+
+  private static final String RETENTION_CHECK =
+      "spark.databricks.delta.retentionDurationCheck.enabled";
 
   /** The two retention periods of every table. */
   public record Retention(Duration log, Duration deletedFiles) {
@@ -39,8 +42,13 @@ public final class TableMaintenance {
     public static Retention from(AnnolakeConfig config) {
       Duration log = config.duration("annolake.retention.log");
       Duration files = config.duration("annolake.retention.deleted-files");
-      AnnolakeConfig.require(!log.isNegative() && log.toHours() >= 1, "annolake.retention.log", log, "must be at least 1h");
-      AnnolakeConfig.require(!files.isNegative(), "annolake.retention.deleted-files", files, "must not be negative");
+      AnnolakeConfig.require(
+          !log.isNegative() && log.toHours() >= 1,
+          "annolake.retention.log",
+          log,
+          "must be at least 1h");
+      AnnolakeConfig.require(
+          !files.isNegative(), "annolake.retention.deleted-files", files, "must not be negative");
       return new Retention(log, files);
     }
 
@@ -52,7 +60,13 @@ public final class TableMaintenance {
     /** Session defaults that give every table created in the session these properties. */
     public Map<String, String> sessionDefaults() {
       Map<String, String> out = new LinkedHashMap<>();
-      properties().forEach((k, v) -> out.put("spark.databricks.delta.properties.defaults." + k.substring("delta.".length()), v));
+      properties()
+          .forEach(
+              (k, v) ->
+                  out.put(
+                      "spark.databricks.delta.properties.defaults."
+                          + k.substring("delta.".length()),
+                      v));
       return out;
     }
   }
@@ -100,12 +114,20 @@ public final class TableMaintenance {
     return true;
   }
 
-  /** Several properties in one ALTER commit (DDL takes no bound parameters, hence Spark's quoting). */
+  /**
+   * Several properties in one ALTER commit (DDL takes no bound parameters, hence Spark's quoting).
+   */
   private void setProperties(String table, Map<String, String> properties) {
-    StringBuilder sql = new StringBuilder("ALTER TABLE delta.").append(Lakehouse.identifier(lakehouse.path(table))).append(" SET TBLPROPERTIES (");
+    StringBuilder sql =
+        new StringBuilder("ALTER TABLE delta.")
+            .append(Lakehouse.identifier(lakehouse.path(table)))
+            .append(" SET TBLPROPERTIES (");
     String sep = "";
     for (Map.Entry<String, String> e : properties.entrySet()) {
-      sql.append(sep).append(Predicates.literal(e.getKey())).append(" = ").append(Predicates.literal(e.getValue()));
+      sql.append(sep)
+          .append(Predicates.literal(e.getKey()))
+          .append(" = ")
+          .append(Predicates.literal(e.getValue()));
       sep = ", ";
     }
     spark().sql(sql.append(')').toString());
@@ -113,7 +135,12 @@ public final class TableMaintenance {
 
   /** OPTIMIZE (bin-packing compaction); returns the files removed by it. */
   public long optimize(String table) {
-    var metrics = DeltaTable.forPath(spark(), lakehouse.path(table)).optimize().executeCompaction().select("metrics.numFilesRemoved").head();
+    var metrics =
+        DeltaTable.forPath(spark(), lakehouse.path(table))
+            .optimize()
+            .executeCompaction()
+            .select("metrics.numFilesRemoved")
+            .head();
     return metrics.isNullAt(0) ? 0 : metrics.getLong(0);
   }
 
@@ -165,14 +192,23 @@ public final class TableMaintenance {
       spark.conf().set(RETENTION_CHECK, previous);
     }
     // tombstones older than "now" leave the checkpoint only when the deleted-file retention is 0
-    setProperties(table, Map.of(LOG_RETENTION, retention.properties().get(LOG_RETENTION), DELETED_FILE_RETENTION, "interval 0 seconds"));
+    setProperties(
+        table,
+        Map.of(
+            LOG_RETENTION,
+            retention.properties().get(LOG_RETENTION),
+            DELETED_FILE_RETENTION,
+            "interval 0 seconds"));
     DeltaLog log = DeltaLog.forTable(spark, lakehouse.path(table));
     Snapshot snapshot = log.update(false, Option.empty(), Option.empty());
     long cut = snapshot.version();
     log.checkpoint(snapshot, Option.empty());
     // a cut-off a day ahead: every log file before the checkpoint is older than it (Delta rounds
     // the cut-off down to the day, so a zero retention would keep today's files)
-    log.cleanUpExpiredLogs(snapshot, Option.apply((Object) (-Duration.ofDays(1).toMillis())), TruncationGranularity$.MODULE$.DAY());
+    log.cleanUpExpiredLogs(
+        snapshot,
+        Option.apply((Object) (-Duration.ofDays(1).toMillis())),
+        TruncationGranularity$.MODULE$.DAY());
     deleteOldChecksums(log, cut);
     setProperties(table, retention.properties());
     return cut;

@@ -21,17 +21,17 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * What erasing one person's id does to one table, as Column expressions for Delta's DELETE and
- * UPDATE (never SQL text): found from the table's schema, so a table added later is covered when
- * it names its id columns as annolake does ({@link WorkerPseudonyms#IDENTITY_COLUMNS}).
+ * UPDATE (never SQL text): found from the table's schema, so a table added later is covered when it
+ * names its id columns as annolake does ({@link WorkerPseudonyms#IDENTITY_COLUMNS}).
  *
  * <ul>
  *   <li>A row is the person's when an identity column equals the id, or it is a worker (pair)
  *       anomaly flag about them. With {@code --answers delete} those rows are deleted.
- *   <li>Otherwise (keep) the id in those columns becomes the erasure's replacement
- *       ({@code erased-<random>}, one per erasure, unrelated to the id), so their answers still
- *       count as one anonymous worker's and consensus and quality rerun on them; the row's free
- *       text ({@link WorkerPseudonyms#TEXT_COLUMNS} and {@code detail}) loses the id where it is
- *       quoted as a whole token.
+ *   <li>Otherwise (keep) the id in those columns becomes the erasure's replacement ({@code
+ *       erased-<random>}, one per erasure, unrelated to the id), so their answers still count as
+ *       one anonymous worker's and consensus and quality rerun on them; the row's free text ({@link
+ *       WorkerPseudonyms#TEXT_COLUMNS} and {@code detail}) loses the id where it is quoted as a
+ *       whole token.
  *   <li>A table with free text but no identity column ({@code rejected_records}: its raw records
  *       were never parsed) has the id replaced in every text that quotes it as a token (deleted
  *       with {@code --answers delete}); a very short id may so erase a little more than it should,
@@ -55,8 +55,9 @@ public final class ErasurePlan {
       return switch (value) {
         case "keep" -> KEEP;
         case "delete" -> DELETE;
-        default -> throw new io.annolake.common.config.ConfigException(
-            "Invalid value '" + value + "' for option '--answers': expected keep or delete");
+        default ->
+            throw new io.annolake.common.config.ConfigException(
+                "Invalid value '" + value + "' for option '--answers': expected keep or delete");
       };
     }
   }
@@ -67,12 +68,18 @@ public final class ErasurePlan {
   private final Column rowIsTheirs;
   private final Column quotesThem;
   private final Map<String, Column> replacements;
+
   /** Rows whose arrays hold one of the person's elements (null: no such array). */
   private final Column nestedHoldsThem;
+
   private final Map<String, Column> nestedDrops;
 
   private ErasurePlan(
-      Column rowIsTheirs, Column quotesThem, Map<String, Column> replacements, Column nestedHoldsThem, Map<String, Column> nestedDrops) {
+      Column rowIsTheirs,
+      Column quotesThem,
+      Map<String, Column> replacements,
+      Column nestedHoldsThem,
+      Map<String, Column> nestedDrops) {
     this.rowIsTheirs = rowIsTheirs;
     this.quotesThem = quotesThem;
     this.replacements = replacements;
@@ -80,7 +87,9 @@ public final class ErasurePlan {
     this.nestedDrops = nestedDrops;
   }
 
-  /** The plan for a table of this schema; {@link #touches()} is false for a table that holds no ids. */
+  /**
+   * The plan for a table of this schema; {@link #touches()} is false for a table that holds no ids.
+   */
   public static ErasurePlan of(StructType schema, String id, String replacement) {
     Column theirs = null;
     Column unparsed = null;
@@ -93,13 +102,21 @@ public final class ErasurePlan {
       }
     }
     if (isString(schema, "entity_type") && isString(schema, "entity_id")) {
-      Column worker = col("entity_type").equalTo(lit("worker")).and(col("entity_id").equalTo(lit(id)));
+      Column worker =
+          col("entity_type").equalTo(lit("worker")).and(col("entity_id").equalTo(lit(id)));
       Column pair = split(col("entity_id"), "\\|");
       Column inPair =
-          col("entity_type").equalTo(lit("worker_pair")).and(pair.getItem(0).equalTo(lit(id)).or(pair.getItem(1).equalTo(lit(id))));
+          col("entity_type")
+              .equalTo(lit("worker_pair"))
+              .and(pair.getItem(0).equalTo(lit(id)).or(pair.getItem(1).equalTo(lit(id))));
       Column flagged = worker.or(inPair);
       theirs = or(theirs, flagged);
-      set.put("entity_id", when(flagged, regexp_replace(col("entity_id"), WorkerPseudonyms.tokenRegex(id), replacement)).otherwise(col("entity_id")));
+      set.put(
+          "entity_id",
+          when(
+                  flagged,
+                  regexp_replace(col("entity_id"), WorkerPseudonyms.tokenRegex(id), replacement))
+              .otherwise(col("entity_id")));
     }
     String token = WorkerPseudonyms.tokenRegex(id);
     Column quotes = null;
@@ -124,10 +141,12 @@ public final class ErasurePlan {
     Column nested = null;
     Map<String, Column> drops = new LinkedHashMap<>();
     for (StructField f : schema.fields()) {
-      if (!(f.dataType() instanceof ArrayType array) || !(array.elementType() instanceof StructType element)) {
+      if (!(f.dataType() instanceof ArrayType array)
+          || !(array.elementType() instanceof StructType element)) {
         continue;
       }
-      List<String> fields = WorkerPseudonyms.IDENTITY_COLUMNS.stream().filter(c -> isString(element, c)).toList();
+      List<String> fields =
+          WorkerPseudonyms.IDENTITY_COLUMNS.stream().filter(c -> isString(element, c)).toList();
       if (fields.isEmpty()) {
         continue;
       }
@@ -146,10 +165,15 @@ public final class ErasurePlan {
     return theirs;
   }
 
-  private static Column replaced(Column element, List<String> fields, String id, String replacement) {
+  private static Column replaced(
+      Column element, List<String> fields, String id, String replacement) {
     Column out = element;
     for (String c : fields) {
-      out = out.withField(c, when(element.getField(c).equalTo(lit(id)), lit(replacement)).otherwise(element.getField(c)));
+      out =
+          out.withField(
+              c,
+              when(element.getField(c).equalTo(lit(id)), lit(replacement))
+                  .otherwise(element.getField(c)));
     }
     return out;
   }
@@ -159,7 +183,10 @@ public final class ErasurePlan {
     return rowIsTheirs != null || nestedHoldsThem != null;
   }
 
-  /** Rows to delete with {@code --answers delete}: the person's rows (none when only arrays hold them). */
+  /**
+   * Rows to delete with {@code --answers delete}: the person's rows (none when only arrays hold
+   * them).
+   */
   public Optional<Column> rowsToDelete() {
     return Optional.ofNullable(rowIsTheirs);
   }
@@ -177,7 +204,10 @@ public final class ErasurePlan {
     return Optional.ofNullable(nestedHoldsThem);
   }
 
-  /** The UPDATE's assignments for {@link #rowsToDropFrom()}: each array without the person's elements. */
+  /**
+   * The UPDATE's assignments for {@link #rowsToDropFrom()}: each array without the person's
+   * elements.
+   */
   public Map<String, Column> dropsFromArrays() {
     return nestedDrops;
   }

@@ -8,11 +8,11 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 
 /**
- * Removes credentials from URIs before a source or path is stored in a table or a log: the
- * password part of {@code user:secret@} (the whole user info, since an access key id is half a
- * credential) and the values of query parameters that carry secrets ({@code sig}, {@code token},
- * {@code X-Amz-Signature}, {@code X-Amz-Credential}, {@code password}, any name containing
- * {@code key}, {@code secret}, {@code auth}, ...).
+ * Removes credentials from URIs before a source or path is stored in a table or a log: the password
+ * part of {@code user:secret@} (the whole user info, since an access key id is half a credential)
+ * and the values of query parameters that carry secrets ({@code sig}, {@code token}, {@code
+ * X-Amz-Signature}, {@code X-Amz-Credential}, {@code password}, any name containing {@code key},
+ * {@code secret}, {@code auth}, ...).
  *
  * <p>A user info without a colon is kept: Azure's {@code abfss://container@account...} names a
  * container there, not a credential. The same regular expressions back the String and the Column
@@ -22,9 +22,15 @@ public final class Redaction {
   /** What a removed secret is replaced with. */
   public static final String REDACTED = "REDACTED";
 
-  /** {@code scheme://user:secret@host}: the user info when it has a password part (which may hold an unencoded /). */
+  /**
+   * {@code scheme://user:secret@host}: the user info when it has a password part (which may hold an
+   * unencoded /).
+   */
   static final String USER_INFO = "(?<=://)[^/?#@\\s:]*:[^?#@\\s]*@";
-  /** A query or matrix parameter whose name says it carries a secret; group 1 keeps {@code ?name=}. */
+
+  /**
+   * A query or matrix parameter whose name says it carries a secret; group 1 keeps {@code ?name=}.
+   */
   static final String SECRET_PARAMETER =
       "(?i)([?&;][^=&#;\\s]*?(?:sig|signature|token|secret|password|passwd|pwd|credential|key|auth|session|code)[^=&#;\\s]*=)[^&#;\\s]*";
 
@@ -44,10 +50,13 @@ public final class Redaction {
 
   /** {@link #uri(String)} as a Column expression, for paths stored per row (source_file). */
   public static Column uri(Column text) {
-    return regexp_replace(regexp_replace(text, USER_INFO, REDACTED + "@"), SECRET_PARAMETER, "$1" + REDACTED);
+    return regexp_replace(
+        regexp_replace(text, USER_INFO, REDACTED + "@"), SECRET_PARAMETER, "$1" + REDACTED);
   }
 
-  /** A run's parameters with every value redacted (they go to pipeline_runs and commit metadata). */
+  /**
+   * A run's parameters with every value redacted (they go to pipeline_runs and commit metadata).
+   */
   public static Map<String, String> params(Map<String, String> params) {
     Map<String, String> out = new LinkedHashMap<>();
     params.forEach((k, v) -> out.put(k, uri(v)));

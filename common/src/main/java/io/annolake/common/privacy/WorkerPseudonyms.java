@@ -43,24 +43,32 @@ import scala.collection.Seq;
  * HMAC-SHA-256(key, id). The same id gives the same pseudonym under one key, so joins and counts
  * across exports still work; without the key an id cannot be confirmed by hashing guesses.
  *
- * <p>The key comes only from the environment: {@value #KEY_ENV} (the key text, at least
- * {@value #MIN_KEY_BYTES} bytes) or {@value #KEY_FILE_ENV} (a file holding it); never from the
+ * <p>The key comes only from the environment: {@value #KEY_ENV} (the key text, at least {@value
+ * #MIN_KEY_BYTES} bytes) or {@value #KEY_FILE_ENV} (a file holding it); never from the
  * configuration or a table, so whoever can read the lakehouse or the settings cannot re-identify.
  * Rotating the key changes every pseudonym (docs/PRIVACY.md).
  *
- * <p>Applied at the boundaries (export, snapshot, report) with {@link #apply(Dataset)}; the
- * tables keep raw ids so every job's results are unchanged.
+ * <p>Applied at the boundaries (export, snapshot, report) with {@link #apply(Dataset)}; the tables
+ * keep raw ids so every job's results are unchanged.
  */
 public final class WorkerPseudonyms implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /** Environment variable holding the key text. */
   public static final String KEY_ENV = "ANNOLAKE_PSEUDONYM_KEY";
-  /** Environment variable naming a file that holds the key (used when {@link #KEY_ENV} is unset). */
+
+  /**
+   * Environment variable naming a file that holds the key (used when {@link #KEY_ENV} is unset).
+   */
   public static final String KEY_FILE_ENV = "ANNOLAKE_PSEUDONYM_KEY_FILE";
+
   /** Shortest key accepted: 128 bits. */
   public static final int MIN_KEY_BYTES = 16;
+
   /** Columns that hold a person's id in annolake's tables (workers, experts, quality leads). */
-  public static final List<String> IDENTITY_COLUMNS = List.of("worker_id", "expert_id", "worker_a", "worker_b", "lead_id");
+  public static final List<String> IDENTITY_COLUMNS =
+      List.of("worker_id", "expert_id", "worker_a", "worker_b", "lead_id");
+
   /** Free-text columns that may quote a row's ids (raw landing records, anomaly evidence JSON). */
   public static final List<String> TEXT_COLUMNS = List.of("raw_record", "evidence");
 
@@ -76,12 +84,19 @@ public final class WorkerPseudonyms implements Serializable {
   /** Pseudonyms under the given key (tests and callers that manage keys themselves). */
   public static WorkerPseudonyms withKey(byte[] key) {
     if (key.length < MIN_KEY_BYTES) {
-      throw new ConfigException("Invalid pseudonym key: at least " + MIN_KEY_BYTES + " bytes are needed, got " + key.length);
+      throw new ConfigException(
+          "Invalid pseudonym key: at least "
+              + MIN_KEY_BYTES
+              + " bytes are needed, got "
+              + key.length);
     }
     return new WorkerPseudonyms(key);
   }
 
-  /** Configuration key saying whether boundaries show pseudonyms ({@code pseudonymized}) or raw ids ({@code raw}). */
+  /**
+   * Configuration key saying whether boundaries show pseudonyms ({@code pseudonymized}) or raw ids
+   * ({@code raw}).
+   */
   public static final String WORKER_IDS_KEY = "annolake.privacy.worker-ids";
 
   /**
@@ -98,8 +113,13 @@ public final class WorkerPseudonyms implements Serializable {
     return switch (mode) {
       case "raw" -> null;
       case "pseudonymized" -> fromEnvironment(env);
-      default -> throw new ConfigException(
-          "Invalid value '" + mode + "' for key '" + WORKER_IDS_KEY + "': expected pseudonymized or raw");
+      default ->
+          throw new ConfigException(
+              "Invalid value '"
+                  + mode
+                  + "' for key '"
+                  + WORKER_IDS_KEY
+                  + "': expected pseudonymized or raw");
     };
   }
 
@@ -117,7 +137,11 @@ public final class WorkerPseudonyms implements Serializable {
     if (text != null && !text.isEmpty()) {
       if (text.getBytes(StandardCharsets.UTF_8).length < MIN_KEY_BYTES) {
         throw new ConfigException(
-            "Invalid value for environment variable " + KEY_ENV + ": the key needs at least " + MIN_KEY_BYTES + " bytes");
+            "Invalid value for environment variable "
+                + KEY_ENV
+                + ": the key needs at least "
+                + MIN_KEY_BYTES
+                + " bytes");
       }
       return new WorkerPseudonyms(text.getBytes(StandardCharsets.UTF_8));
     }
@@ -127,7 +151,12 @@ public final class WorkerPseudonyms implements Serializable {
       try {
         bytes = Files.readAllBytes(Path.of(file));
       } catch (IOException e) {
-        throw new ConfigException("Invalid value for environment variable " + KEY_FILE_ENV + ": cannot read the key file " + file, e);
+        throw new ConfigException(
+            "Invalid value for environment variable "
+                + KEY_FILE_ENV
+                + ": cannot read the key file "
+                + file,
+            e);
       }
       int n = bytes.length;
       while (n > 0 && (bytes[n - 1] == '\n' || bytes[n - 1] == '\r')) {
@@ -135,13 +164,20 @@ public final class WorkerPseudonyms implements Serializable {
       }
       if (n < MIN_KEY_BYTES) {
         throw new ConfigException(
-            "Invalid value for environment variable " + KEY_FILE_ENV + ": the key file holds fewer than " + MIN_KEY_BYTES + " bytes");
+            "Invalid value for environment variable "
+                + KEY_FILE_ENV
+                + ": the key file holds fewer than "
+                + MIN_KEY_BYTES
+                + " bytes");
       }
       return new WorkerPseudonyms(Arrays.copyOf(bytes, n));
     }
     throw new ConfigException(
         "Worker ids must be pseudonymized (annolake.privacy.worker-ids = pseudonymized) but no key is set: set environment variable "
-            + KEY_ENV + " (or " + KEY_FILE_ENV + " to a key file), or allow raw ids in the configuration");
+            + KEY_ENV
+            + " (or "
+            + KEY_FILE_ENV
+            + " to a key file), or allow raw ids in the configuration");
   }
 
   /** The pseudonym of one id; null stays null. */
@@ -159,7 +195,9 @@ public final class WorkerPseudonyms implements Serializable {
     }
   }
 
-  /** {@link #pseudonym(String)} as a Column (a UDF whose closure carries the key to the executors). */
+  /**
+   * {@link #pseudonym(String)} as a Column (a UDF whose closure carries the key to the executors).
+   */
   public Column pseudonym(Column id) {
     WorkerPseudonyms self = this;
     UserDefinedFunction f = udf((String s) -> self.pseudonym(s), DataTypes.StringType);
@@ -168,8 +206,8 @@ public final class WorkerPseudonyms implements Serializable {
 
   /**
    * The text with every whole-token occurrence of the given ids replaced by their pseudonyms (a
-   * token: not preceded or followed by a letter, digit, '_' or '-', so {@code w1} in {@code w10}
-   * is left alone).
+   * token: not preceded or followed by a letter, digit, '_' or '-', so {@code w1} in {@code w10} is
+   * left alone).
    */
   public String pseudonymizeText(String text, List<String> ids) {
     if (text == null || ids == null) {
@@ -199,18 +237,19 @@ public final class WorkerPseudonyms implements Serializable {
     WorkerPseudonyms self = this;
     UserDefinedFunction f =
         udf(
-            (String t, Seq<String> s) -> self.pseudonymizeText(t, s == null ? null : JavaConverters.seqAsJavaList(s)),
+            (String t, Seq<String> s) ->
+                self.pseudonymizeText(t, s == null ? null : JavaConverters.seqAsJavaList(s)),
             DataTypes.StringType);
     return f.apply(text, ids);
   }
 
   /**
-   * The rows with every person's id replaced by its pseudonym: the {@link #IDENTITY_COLUMNS} (also as
-   * fields of arrays of structs, e.g. escalations' answers), the entity ids of worker and worker-pair
-   * anomaly flags, and those ids where the row's
-   * {@link #TEXT_COLUMNS} quote them. A text column of a table without identity columns (the raw
-   * text of rejected_records, whose ids were never parsed) cannot be pseudonymized and is withheld
-   * (null). Other columns are unchanged; the schema is the same.
+   * The rows with every person's id replaced by its pseudonym: the {@link #IDENTITY_COLUMNS} (also
+   * as fields of arrays of structs, e.g. escalations' answers), the entity ids of worker and
+   * worker-pair anomaly flags, and those ids where the row's {@link #TEXT_COLUMNS} quote them. A
+   * text column of a table without identity columns (the raw text of rejected_records, whose ids
+   * were never parsed) cannot be pseudonymized and is withheld (null). Other columns are unchanged;
+   * the schema is the same.
    */
   public Dataset<Row> apply(Dataset<Row> rows) {
     List<String> names = List.of(rows.columns());
@@ -243,15 +282,21 @@ public final class WorkerPseudonyms implements Serializable {
       } else if (nestedIdentities(rows, c) != null) {
         // an array of structs holding ids (escalations.annotations): each element's ids replaced
         List<String> fields = nestedIdentities(rows, c);
-        v = transform(v, e -> {
-          Column el = e;
-          for (String f : fields) {
-            el = el.withField(f, pseudonym(e.getField(f)));
-          }
-          return el;
-        });
+        v =
+            transform(
+                v,
+                e -> {
+                  Column el = e;
+                  for (String f : fields) {
+                    el = el.withField(f, pseudonym(e.getField(f)));
+                  }
+                  return el;
+                });
       } else if (TEXT_COLUMNS.contains(c) && isString(rows, c)) {
-        v = ids.isEmpty() ? lit(null).cast(DataTypes.StringType) : pseudonymizeText(v, array(ids.toArray(Column[]::new)));
+        v =
+            ids.isEmpty()
+                ? lit(null).cast(DataTypes.StringType)
+                : pseudonymizeText(v, array(ids.toArray(Column[]::new)));
       }
       out.add(v.as(c));
     }
@@ -261,7 +306,9 @@ public final class WorkerPseudonyms implements Serializable {
   /** The identity fields of a column that is an array of structs, or null when it has none. */
   private static List<String> nestedIdentities(Dataset<Row> rows, String column) {
     for (StructField f : rows.schema().fields()) {
-      if (f.name().equals(column) && f.dataType() instanceof ArrayType a && a.elementType() instanceof StructType t) {
+      if (f.name().equals(column)
+          && f.dataType() instanceof ArrayType a
+          && a.elementType() instanceof StructType t) {
         List<String> ids = new ArrayList<>();
         for (StructField e : t.fields()) {
           if (IDENTITY_COLUMNS.contains(e.name()) && e.dataType() instanceof StringType) {

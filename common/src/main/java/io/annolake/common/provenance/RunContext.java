@@ -36,7 +36,11 @@ public record RunContext(
 
   /** A context with a fresh run id when none is given. */
   public static RunContext create(
-      String runId, String job, LocalDate logicalDate, String configHash, Map<String, String> params) {
+      String runId,
+      String job,
+      LocalDate logicalDate,
+      String configHash,
+      Map<String, String> params) {
     Instant now = Instant.now();
     LocalDate date = logicalDate != null ? logicalDate : LocalDate.now(ZoneOffset.UTC);
     String id =
@@ -44,10 +48,13 @@ public record RunContext(
             ? runId
             : job
                 + "-"
-                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(now)
+                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                    .withZone(ZoneOffset.UTC)
+                    .format(now)
                 + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
-    return new RunContext(id, job, date, currentCodeVersion(), configHash, now, Map.copyOf(Redaction.params(params)));
+    return new RunContext(
+        id, job, date, currentCodeVersion(), configHash, now, Map.copyOf(Redaction.params(params)));
   }
 
   /**
@@ -60,7 +67,10 @@ public record RunContext(
 
   /** The last microsecond of a UTC date. */
   public static Instant endOf(LocalDate date) {
-    return date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minus(1, java.time.temporal.ChronoUnit.MICROS);
+    return date.plusDays(1)
+        .atStartOfDay(ZoneOffset.UTC)
+        .toInstant()
+        .minus(1, java.time.temporal.ChronoUnit.MICROS);
   }
 
   /**
@@ -77,7 +87,10 @@ public record RunContext(
     return manifest == null ? "dev" : codeVersion(manifest.getMainAttributes());
   }
 
-  /** The version and commit a jar's manifest names, e.g. {@code 0.1.0+270c710}; "dev" without a version. */
+  /**
+   * The version and commit a jar's manifest names, e.g. {@code 0.1.0+270c710}; "dev" without a
+   * version.
+   */
   static String codeVersion(Attributes attributes) {
     String version = attributes.getValue(Attributes.Name.IMPLEMENTATION_VERSION);
     String commit = attributes.getValue(COMMIT_ATTRIBUTE);
@@ -85,7 +98,9 @@ public record RunContext(
       return "dev";
     }
     // An unfilled placeholder means the build saw no git repository.
-    return commit == null || commit.isBlank() || commit.startsWith("${") ? version : version + "+" + commit;
+    return commit == null || commit.isBlank() || commit.startsWith("${")
+        ? version
+        : version + "+" + commit;
   }
 
   /** Manifest attribute holding the git commit the jar was built from. */

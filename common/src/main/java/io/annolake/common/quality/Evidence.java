@@ -10,10 +10,17 @@ package io.annolake.common.quality;
  * @param streakSincePause consecutive correct gold answers since the pause (0 when not paused)
  * @param reinstated a quality lead's reinstatement record arrived while paused
  */
-public record Evidence(long answers, long correct, double ciLow, double ciHigh, long streakSincePause, boolean reinstated) {
+public record Evidence(
+    long answers,
+    long correct,
+    double ciLow,
+    double ciHigh,
+    long streakSincePause,
+    boolean reinstated) {
 
   /** Evidence with the Wilson interval computed from the counts. */
-  public static Evidence of(long answers, long correct, double z, long streakSincePause, boolean reinstated) {
+  public static Evidence of(
+      long answers, long correct, double z, long streakSincePause, boolean reinstated) {
     Wilson.Interval ci = Wilson.interval(correct, answers, z);
     return new Evidence(answers, correct, ci.low(), ci.high(), streakSincePause, reinstated);
   }

@@ -15,8 +15,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 
 /**
- * Gold answers: annotations on items with a known answer, each judged against the gold label of
- * the guideline version it was made under (an answer under v1 is judged by v1's gold label).
+ * Gold answers: annotations on items with a known answer, each judged against the gold label of the
+ * guideline version it was made under (an answer under v1 is judged by v1's gold label).
  * Optionally, answers submitted before an expert adjudication are judged by the adjudication.
  */
 public final class GoldAnswers {
@@ -30,12 +30,25 @@ public final class GoldAnswers {
    * @return project_id, step, worker_id, item_id, guideline_version, annotation_id, submitted_at,
    *     label, gold_label, gold_source, correct
    */
-  public static Dataset<Row> of(Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> adjudications) {
+  public static Dataset<Row> of(
+      Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> adjudications) {
     Dataset<Row> a =
         annotations.select(
-            "project_id", "step", "worker_id", "item_id", "guideline_version", "annotation_id", "submitted_at", "label");
+            "project_id",
+            "step",
+            "worker_id",
+            "item_id",
+            "guideline_version",
+            "annotation_id",
+            "submitted_at",
+            "label");
     Dataset<Row> g =
-        gold.select(col("project_id"), col("step"), col("item_id"), col("guideline_version"), col("label").as("gold_label"));
+        gold.select(
+            col("project_id"),
+            col("step"),
+            col("item_id"),
+            col("guideline_version"),
+            col("label").as("gold_label"));
     Dataset<Row> fromGold =
         a.join(g, ScalaSeqs.of("project_id", "step", "item_id", "guideline_version"), "inner")
             .withColumn("gold_source", lit(SOURCE_GOLD));
@@ -46,27 +59,44 @@ public final class GoldAnswers {
           adjudications
               .withColumn(
                   "rank",
-                  row_number().over(Window.partitionBy("project_id", "step", "item_id").orderBy(col("decided_at").desc(), col("expert_id"))))
+                  row_number()
+                      .over(
+                          Window.partitionBy("project_id", "step", "item_id")
+                              .orderBy(col("decided_at").desc(), col("expert_id"))))
               .where(col("rank").equalTo(1))
-              .select(col("project_id"), col("step"), col("item_id"), col("label").as("gold_label"), col("decided_at"), col("expert_id"));
-      Dataset<Row> notGold = a.join(g.select("project_id", "step", "item_id").distinct(),
-          ScalaSeqs.of("project_id", "step", "item_id"), "left_anti");
+              .select(
+                  col("project_id"),
+                  col("step"),
+                  col("item_id"),
+                  col("label").as("gold_label"),
+                  col("decided_at"),
+                  col("expert_id"));
+      Dataset<Row> notGold =
+          a.join(
+              g.select("project_id", "step", "item_id").distinct(),
+              ScalaSeqs.of("project_id", "step", "item_id"),
+              "left_anti");
       Dataset<Row> fromAdjudication =
           notGold
               .join(latest, ScalaSeqs.of("project_id", "step", "item_id"), "inner")
-              .where(col("submitted_at").lt(col("decided_at")).and(col("worker_id").notEqual(col("expert_id"))))
+              .where(
+                  col("submitted_at")
+                      .lt(col("decided_at"))
+                      .and(col("worker_id").notEqual(col("expert_id"))))
               .drop("decided_at", "expert_id")
               .withColumn("gold_source", lit(SOURCE_ADJUDICATION));
       answers = fromGold.unionByName(fromAdjudication);
     }
-    return answers.withColumn("correct", col("label").equalTo(col("gold_label")).and(col("label").isNotNull()));
+    return answers.withColumn(
+        "correct", col("label").equalTo(col("gold_label")).and(col("label").isNotNull()));
   }
 
   /**
    * Gold-set health per gold item: how often served and answered correctly, how many workers saw it
    * more than once (leakage), and whether it needs expert review (served often, mostly failed).
    */
-  public static Dataset<Row> itemHealth(Dataset<Row> goldAnswers, Dataset<Row> gold, QualitySettings settings) {
+  public static Dataset<Row> itemHealth(
+      Dataset<Row> goldAnswers, Dataset<Row> gold, QualitySettings settings) {
     String[] item = {"project_id", "step", "item_id", "guideline_version"};
     Dataset<Row> perWorker =
         goldAnswers
@@ -84,13 +114,33 @@ public final class GoldAnswers {
     Column served = org.apache.spark.sql.functions.coalesce(col("served"), lit(0L));
     Column correct = org.apache.spark.sql.functions.coalesce(col("answered_correct"), lit(0L));
     Column accuracy = when(served.gt(0), correct.cast("double").divide(served));
-    return gold.select(col("project_id"), col("step"), col("item_id"), col("guideline_version"), col("label").as("gold_label"))
+    return gold.select(
+            col("project_id"),
+            col("step"),
+            col("item_id"),
+            col("guideline_version"),
+            col("label").as("gold_label"))
         .join(stats, ScalaSeqs.of(item), "left")
         .select(
-            col("project_id"), col("step"), col("item_id"), col("guideline_version"), col("gold_label"),
-            served.cast("long").as("served"), correct.cast("long").as("answered_correct"), accuracy.as("accuracy"),
+            col("project_id"),
+            col("step"),
+            col("item_id"),
+            col("guideline_version"),
+            col("gold_label"),
+            served.cast("long").as("served"),
+            correct.cast("long").as("answered_correct"),
+            accuracy.as("accuracy"),
             org.apache.spark.sql.functions.coalesce(col("workers"), lit(0L)).as("workers"),
-            org.apache.spark.sql.functions.coalesce(col("repeat_workers"), lit(0L)).cast("long").as("repeat_workers"),
-            served.geq(settings.reviewMinServed()).and(accuracy.leq(settings.reviewMaxAccuracy())).as("needs_review"));
+            org.apache
+                .spark
+                .sql
+                .functions
+                .coalesce(col("repeat_workers"), lit(0L))
+                .cast("long")
+                .as("repeat_workers"),
+            served
+                .geq(settings.reviewMinServed())
+                .and(accuracy.leq(settings.reviewMaxAccuracy()))
+                .as("needs_review"));
   }
 }

@@ -16,7 +16,11 @@ public record StatusPolicy(double threshold, int minEvidence, int retrainingCoun
     }
     if (minEvidence < 1 || retrainingCount < 1) {
       throw new IllegalArgumentException(
-          "Invalid policy: min evidence " + minEvidence + " and retraining count " + retrainingCount + " must be >= 1");
+          "Invalid policy: min evidence "
+              + minEvidence
+              + " and retraining count "
+              + retrainingCount
+              + " must be >= 1");
     }
   }
 }

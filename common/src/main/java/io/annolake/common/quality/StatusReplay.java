@@ -16,7 +16,8 @@ import java.util.List;
  */
 public final class StatusReplay {
   /** A status change at {@code at}, with the evidence that caused it. */
-  public record Change(Instant at, WorkerStatus from, WorkerStatus to, String reason, Evidence evidence) {}
+  public record Change(
+      Instant at, WorkerStatus from, WorkerStatus to, String reason, Evidence evidence) {}
 
   private final StatusPolicy policy;
   private final int windowSize;
@@ -30,7 +31,10 @@ public final class StatusReplay {
   public StatusReplay(StatusPolicy policy, int windowSize) {
     if (windowSize < policy.minEvidence()) {
       throw new IllegalArgumentException(
-          "Invalid window size " + windowSize + ": must be >= min evidence " + policy.minEvidence());
+          "Invalid window size "
+              + windowSize
+              + ": must be >= min evidence "
+              + policy.minEvidence());
     }
     this.policy = policy;
     this.windowSize = windowSize;

@@ -30,14 +30,20 @@ public final class StatusRules {
       }
       if (e.streakSincePause() >= policy.retrainingCount()) {
         return new Decision(
-            WorkerStatus.PROBATION, "RETRAINED: " + e.streakSincePause() + " consecutive correct gold answers after the pause");
+            WorkerStatus.PROBATION,
+            "RETRAINED: "
+                + e.streakSincePause()
+                + " consecutive correct gold answers after the pause");
       }
       return new Decision(
-          WorkerStatus.PAUSED, "retraining " + e.streakSincePause() + "/" + policy.retrainingCount());
+          WorkerStatus.PAUSED,
+          "retraining " + e.streakSincePause() + "/" + policy.retrainingCount());
     }
     if (e.answers() < policy.minEvidence()) {
       WorkerStatus status =
-          previous == WorkerStatus.PROBATION ? WorkerStatus.PROBATION : WorkerStatus.INSUFFICIENT_EVIDENCE;
+          previous == WorkerStatus.PROBATION
+              ? WorkerStatus.PROBATION
+              : WorkerStatus.INSUFFICIENT_EVIDENCE;
       return new Decision(status, e.answers() + " gold answers < minimum " + policy.minEvidence());
     }
     String figures = figures(e, policy);
@@ -55,7 +61,13 @@ public final class StatusRules {
 
   private static String figures(Evidence e, StatusPolicy policy) {
     return String.format(
-        Locale.ROOT, "%d/%d correct, accuracy %.4f, CI [%.4f, %.4f], threshold %.4f",
-        e.correct(), e.answers(), e.accuracy(), e.ciLow(), e.ciHigh(), policy.threshold());
+        Locale.ROOT,
+        "%d/%d correct, accuracy %.4f, CI [%.4f, %.4f], threshold %.4f",
+        e.correct(),
+        e.answers(),
+        e.accuracy(),
+        e.ciLow(),
+        e.ciHigh(),
+        policy.threshold());
   }
 }

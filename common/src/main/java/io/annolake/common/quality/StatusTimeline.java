@@ -58,24 +58,37 @@ public final class StatusTimeline {
    * @param goldAnswers from {@link GoldAnswers#of}
    * @param reinstatements project_id, step, worker_id, reinstated_at; or null
    */
-  public static Dataset<Row> spans(Dataset<Row> goldAnswers, Dataset<Row> reinstatements, QualitySettings settings) {
+  public static Dataset<Row> spans(
+      Dataset<Row> goldAnswers, Dataset<Row> reinstatements, QualitySettings settings) {
     Dataset<Row> inputs =
         goldAnswers.select(
-            col("project_id"), col("step"), col("worker_id"), col("submitted_at").as("at"), lit(0).as("kind"),
-            col("correct"), col("annotation_id").as("tiebreak"));
+            col("project_id"),
+            col("step"),
+            col("worker_id"),
+            col("submitted_at").as("at"),
+            lit(0).as("kind"),
+            col("correct"),
+            col("annotation_id").as("tiebreak"));
     if (reinstatements != null) {
       inputs =
           inputs.unionByName(
               reinstatements.select(
-                  col("project_id"), col("step"), col("worker_id"), col("reinstated_at").as("at"), lit(1).as("kind"),
-                  lit(null).cast("boolean").as("correct"), lit("").as("tiebreak")));
+                  col("project_id"),
+                  col("step"),
+                  col("worker_id"),
+                  col("reinstated_at").as("at"),
+                  lit(1).as("kind"),
+                  lit(null).cast("boolean").as("correct"),
+                  lit("").as("tiebreak")));
     }
     return inputs
         .groupByKey(
-            (MapFunction<Row, String>) r -> r.getString(0) + '\u0001' + r.getString(1) + '\u0001' + r.getString(2),
+            (MapFunction<Row, String>)
+                r -> r.getString(0) + '\u0001' + r.getString(1) + '\u0001' + r.getString(2),
             Encoders.STRING())
         .flatMapGroups(
-            (FlatMapGroupsFunction<String, Row, Row>) (key, rows) -> replay(key, rows, settings).iterator(),
+            (FlatMapGroupsFunction<String, Row, Row>)
+                (key, rows) -> replay(key, rows, settings).iterator(),
             Encoders.row(SPANS));
   }
 
@@ -86,9 +99,18 @@ public final class StatusTimeline {
     String[] id = key.split("\u0001", -1);
     List<Input> inputs = new ArrayList<>();
     rows.forEachRemaining(
-        r -> inputs.add(new Input(instant(r.get(3)), r.getInt(4), r.isNullAt(5) ? null : r.getBoolean(5), r.getString(6))));
+        r ->
+            inputs.add(
+                new Input(
+                    instant(r.get(3)),
+                    r.getInt(4),
+                    r.isNullAt(5) ? null : r.getBoolean(5),
+                    r.getString(6))));
     // Time order; at the same instant answers before reinstatements; then a stable tiebreak.
-    inputs.sort(Comparator.comparing(Input::at).thenComparingInt(Input::kind).thenComparing(Input::tiebreak));
+    inputs.sort(
+        Comparator.comparing(Input::at)
+            .thenComparingInt(Input::kind)
+            .thenComparing(Input::tiebreak));
     StatusPolicy policy = settings.policyFor(id[0], id[1]);
     StatusReplay replay = new StatusReplay(policy, settings.windowSize());
     for (Input in : inputs) {
@@ -107,12 +129,16 @@ public final class StatusTimeline {
       Evidence window = replay.window();
       out.add(
           RowFactory.create(
-              id[0], id[1], id[2], i,
+              id[0],
+              id[1],
+              id[2],
+              i,
               c == null ? WorkerStatus.INSUFFICIENT_EVIDENCE.name() : c.to().name(),
               c == null ? null : c.from().name(),
               c == null ? "no gold answers yet" : c.reason(),
               c == null ? BEGINNING : Timestamp.from(c.at()),
-              to, policy.threshold(),
+              to,
+              policy.threshold(),
               c == null ? null : c.evidence().answers(),
               c == null ? null : c.evidence().correct(),
               c == null ? null : finite(c.evidence().ciLow()),
@@ -136,9 +162,12 @@ public final class StatusTimeline {
     return v instanceof Instant i ? i : ((Timestamp) v).toInstant();
   }
 
-  /** worker_status_intervals: status valid in [valid_from, valid_to); valid_to null = still valid. */
+  /**
+   * worker_status_intervals: status valid in [valid_from, valid_to); valid_to null = still valid.
+   */
   public static Dataset<Row> intervals(Dataset<Row> spans) {
-    return spans.select("project_id", "step", "worker_id", "status", "valid_from", "valid_to", "reason");
+    return spans.select(
+        "project_id", "step", "worker_id", "status", "valid_from", "valid_to", "reason");
   }
 
   /**
@@ -147,16 +176,28 @@ public final class StatusTimeline {
    * out work done while PAUSED.
    */
   public static Dataset<Row> statusAt(Dataset<Row> annotations, Dataset<Row> intervals) {
-    Dataset<Row> i = intervals.select(
-        col("project_id").as("i_project"), col("step").as("i_step"), col("worker_id").as("i_worker"),
-        col("status").as("worker_status"), col("valid_from"), col("valid_to"));
+    Dataset<Row> i =
+        intervals.select(
+            col("project_id").as("i_project"),
+            col("step").as("i_step"),
+            col("worker_id").as("i_worker"),
+            col("status").as("worker_status"),
+            col("valid_from"),
+            col("valid_to"));
     return annotations
-        .join(i,
-            col("project_id").equalTo(col("i_project")).and(col("step").equalTo(col("i_step")))
-                .and(col("worker_id").equalTo(col("i_worker"))).and(col("submitted_at").geq(col("valid_from")))
+        .join(
+            i,
+            col("project_id")
+                .equalTo(col("i_project"))
+                .and(col("step").equalTo(col("i_step")))
+                .and(col("worker_id").equalTo(col("i_worker")))
+                .and(col("submitted_at").geq(col("valid_from")))
                 .and(col("valid_to").isNull().or(col("submitted_at").lt(col("valid_to")))),
             "left")
-        .withColumn("worker_status", org.apache.spark.sql.functions.coalesce(col("worker_status"), lit(WorkerStatus.INSUFFICIENT_EVIDENCE.name())))
+        .withColumn(
+            "worker_status",
+            org.apache.spark.sql.functions.coalesce(
+                col("worker_status"), lit(WorkerStatus.INSUFFICIENT_EVIDENCE.name())))
         .drop("i_project", "i_step", "i_worker", "valid_from", "valid_to");
   }
 
@@ -169,10 +210,29 @@ public final class StatusTimeline {
     return spans
         .where(col("span_index").gt(0))
         .select(
-            sha2(concat_ws("|", col("project_id"), col("step"), col("worker_id"), col("span_index").cast("string"),
-                    col("from_status"), col("status"), col("valid_from").cast("string")), 256).as("event_id"),
-            col("project_id"), col("step"), col("worker_id"), col("from_status"), col("status").as("to_status"),
-            col("reason"), col("valid_from").as("event_at"), col("threshold"), col("evidence_answers"),
-            col("evidence_correct"), col("evidence_ci_low"), col("evidence_ci_high"));
+            sha2(
+                    concat_ws(
+                        "|",
+                        col("project_id"),
+                        col("step"),
+                        col("worker_id"),
+                        col("span_index").cast("string"),
+                        col("from_status"),
+                        col("status"),
+                        col("valid_from").cast("string")),
+                    256)
+                .as("event_id"),
+            col("project_id"),
+            col("step"),
+            col("worker_id"),
+            col("from_status"),
+            col("status").as("to_status"),
+            col("reason"),
+            col("valid_from").as("event_at"),
+            col("threshold"),
+            col("evidence_answers"),
+            col("evidence_correct"),
+            col("evidence_ci_low"),
+            col("evidence_ci_high"));
   }
 }

@@ -16,7 +16,8 @@ public final class Wilson {
   /** The two-sided normal quantile for a confidence level, e.g. 0.95 -> 1.95996. */
   public static double z(double confidence) {
     if (!(confidence > 0 && confidence < 1)) {
-      throw new IllegalArgumentException("Cannot compute z: confidence must be in (0, 1), got " + confidence);
+      throw new IllegalArgumentException(
+          "Cannot compute z: confidence must be in (0, 1), got " + confidence);
     }
     return new NormalDistribution().inverseCumulativeProbability(0.5 + confidence / 2);
   }
@@ -27,7 +28,8 @@ public final class Wilson {
       return new Interval(Double.NaN, Double.NaN);
     }
     if (correct < 0 || correct > n) {
-      throw new IllegalArgumentException("Cannot compute interval: correct " + correct + " not in [0, " + n + "]");
+      throw new IllegalArgumentException(
+          "Cannot compute interval: correct " + correct + " not in [0, " + n + "]");
     }
     double p = (double) correct / n;
     double z2 = z * z;

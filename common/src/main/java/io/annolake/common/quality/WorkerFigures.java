@@ -18,13 +18,19 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** Per worker, project and step gold figures: all-time, time window, per-class recall, confusion, leakage. */
+/**
+ * Per worker, project and step gold figures: all-time, time window, per-class recall, confusion,
+ * leakage.
+ */
 public final class WorkerFigures {
   static final String[] WORKER = {"project_id", "step", "worker_id"};
 
   private WorkerFigures() {}
 
-  /** gold_answers, gold_correct, accuracy (= correct / answers exactly), ci_low, ci_high over all gold answers. */
+  /**
+   * gold_answers, gold_correct, accuracy (= correct / answers exactly), ci_low, ci_high over all
+   * gold answers.
+   */
   public static Dataset<Row> allTime(Dataset<Row> goldAnswers, double z) {
     return counts(goldAnswers, "gold_answers", "gold_correct")
         .withColumn("accuracy", col("gold_correct").cast("double").divide(col("gold_answers")))
@@ -35,8 +41,12 @@ public final class WorkerFigures {
   /** The same figures over gold answers in (asOf - days, asOf], prefixed {@code recent_}. */
   public static Dataset<Row> recent(Dataset<Row> goldAnswers, Instant asOf, int days, double z) {
     Timestamp from = Timestamp.from(asOf.minus(days, ChronoUnit.DAYS));
-    return counts(goldAnswers.where(col("submitted_at").gt(lit(from))), "recent_answers", "recent_correct")
-        .withColumn("recent_accuracy", col("recent_correct").cast("double").divide(col("recent_answers")))
+    return counts(
+            goldAnswers.where(col("submitted_at").gt(lit(from))),
+            "recent_answers",
+            "recent_correct")
+        .withColumn(
+            "recent_accuracy", col("recent_correct").cast("double").divide(col("recent_answers")))
         .withColumn("recent_ci_low", wilsonLow(col("recent_correct"), col("recent_answers"), z))
         .withColumn("recent_ci_high", wilsonHigh(col("recent_correct"), col("recent_answers"), z));
   }
@@ -52,19 +62,25 @@ public final class WorkerFigures {
    * -> count; repeated_gold_items: gold items the worker answered more than once (leakage).
    */
   public static Dataset<Row> perClass(Dataset<Row> goldAnswers) {
-    Dataset<Row> cells = goldAnswers.groupBy("project_id", "step", "worker_id", "gold_label", "label").count();
+    Dataset<Row> cells =
+        goldAnswers.groupBy("project_id", "step", "worker_id", "gold_label", "label").count();
     Dataset<Row> rows =
         cells
             .groupBy("project_id", "step", "worker_id", "gold_label")
             .agg(
                 map_from_entries(collect_list(struct(col("label"), col("count")))).as("answered"),
                 sum("count").as("n"),
-                sum(when(col("label").equalTo(col("gold_label")), col("count")).otherwise(0L)).as("ok"));
+                sum(when(col("label").equalTo(col("gold_label")), col("count")).otherwise(0L))
+                    .as("ok"));
     Dataset<Row> confusion =
         rows.groupBy("project_id", "step", "worker_id")
             .agg(
-                map_from_entries(collect_list(struct(col("gold_label"), col("ok").cast("double").divide(col("n"))))).as("class_recall"),
-                map_from_entries(collect_list(struct(col("gold_label"), col("answered")))).as("confusion"));
+                map_from_entries(
+                        collect_list(
+                            struct(col("gold_label"), col("ok").cast("double").divide(col("n")))))
+                    .as("class_recall"),
+                map_from_entries(collect_list(struct(col("gold_label"), col("answered"))))
+                    .as("confusion"));
     Dataset<Row> leakage =
         goldAnswers
             .groupBy("project_id", "step", "worker_id", "item_id")
@@ -76,11 +92,17 @@ public final class WorkerFigures {
 
   /** Wilson bounds as Spark columns (same formula as {@link Wilson}); null without answers. */
   static Column wilsonLow(Column correct, Column n, double z) {
-    return when(n.gt(0), org.apache.spark.sql.functions.greatest(lit(0.0), center(correct, n, z).minus(half(correct, n, z))));
+    return when(
+        n.gt(0),
+        org.apache.spark.sql.functions.greatest(
+            lit(0.0), center(correct, n, z).minus(half(correct, n, z))));
   }
 
   static Column wilsonHigh(Column correct, Column n, double z) {
-    return when(n.gt(0), org.apache.spark.sql.functions.least(lit(1.0), center(correct, n, z).plus(half(correct, n, z))));
+    return when(
+        n.gt(0),
+        org.apache.spark.sql.functions.least(
+            lit(1.0), center(correct, n, z).plus(half(correct, n, z))));
   }
 
   private static Column center(Column correct, Column n, double z) {
@@ -90,7 +112,10 @@ public final class WorkerFigures {
 
   private static Column half(Column correct, Column n, double z) {
     Column p = correct.cast("double").divide(n);
-    Column variance = p.multiply(lit(1.0).minus(p)).divide(n).plus(lit(z * z).divide(n.multiply(n).multiply(4.0)));
+    Column variance =
+        p.multiply(lit(1.0).minus(p))
+            .divide(n)
+            .plus(lit(z * z).divide(n.multiply(n).multiply(4.0)));
     return lit(z).multiply(sqrt(variance)).divide(lit(1.0).plus(lit(z * z).divide(n)));
   }
 }

@@ -15,23 +15,43 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** The worker_quality table (current figures, status and evidence) and the paused_workers view of it. */
+/**
+ * The worker_quality table (current figures, status and evidence) and the paused_workers view of
+ * it.
+ */
 public final class WorkerQualityTable {
   private WorkerQualityTable() {}
 
-  /** One row per worker, project and step with any annotation; workers without gold answers included. */
+  /**
+   * One row per worker, project and step with any annotation; workers without gold answers
+   * included.
+   */
   public static Dataset<Row> build(
-      Dataset<Row> annotations, Dataset<Row> goldAnswers, Dataset<Row> spans, QualitySettings settings, Instant asOf) {
+      Dataset<Row> annotations,
+      Dataset<Row> goldAnswers,
+      Dataset<Row> spans,
+      QualitySettings settings,
+      Instant asOf) {
     double z = settings.z();
     Dataset<Row> workers =
-        annotations.groupBy("project_id", "step", "worker_id")
+        annotations
+            .groupBy("project_id", "step", "worker_id")
             .agg(max("worker_type").as("worker_type"), count(lit(1)).as("annotations"));
     Dataset<Row> current =
-        spans.where(col("is_current"))
+        spans
+            .where(col("is_current"))
             .select(
-                col("project_id"), col("step"), col("worker_id"), col("status"), col("latest_reason").as("status_reason"),
-                col("valid_from").as("status_since"), col("window_answers"), col("window_correct"),
-                col("window_ci_low"), col("window_ci_high"), col("retraining_streak"));
+                col("project_id"),
+                col("step"),
+                col("worker_id"),
+                col("status"),
+                col("latest_reason").as("status_reason"),
+                col("valid_from").as("status_since"),
+                col("window_answers"),
+                col("window_correct"),
+                col("window_ci_low"),
+                col("window_ci_high"),
+                col("retraining_streak"));
     scala.collection.Seq<String> on = ScalaSeqs.of(WorkerFigures.WORKER);
     Dataset<Row> joined =
         workers
@@ -41,19 +61,32 @@ public final class WorkerQualityTable {
             .join(current, on, "left");
     Column answers = coalesce(col("gold_answers"), lit(0L));
     return joined.select(
-        col("project_id"), col("step"), col("worker_id"), col("worker_type"), col("annotations"),
+        col("project_id"),
+        col("step"),
+        col("worker_id"),
+        col("worker_type"),
+        col("annotations"),
         answers.as("gold_answers"),
         coalesce(col("gold_correct"), lit(0L)).as("gold_correct"),
-        col("accuracy"), col("ci_low"), col("ci_high"),
+        col("accuracy"),
+        col("ci_low"),
+        col("ci_high"),
         coalesce(col("window_answers"), lit(0L)).as("window_answers"),
         coalesce(col("window_correct"), lit(0L)).as("window_correct"),
-        when(col("window_answers").gt(0), col("window_correct").cast("double").divide(col("window_answers"))).as("window_accuracy"),
-        col("window_ci_low"), col("window_ci_high"),
+        when(
+                col("window_answers").gt(0),
+                col("window_correct").cast("double").divide(col("window_answers")))
+            .as("window_accuracy"),
+        col("window_ci_low"),
+        col("window_ci_high"),
         lit(settings.windowDays()).as("recent_days"),
         coalesce(col("recent_answers"), lit(0L)).as("recent_answers"),
         coalesce(col("recent_correct"), lit(0L)).as("recent_correct"),
-        col("recent_accuracy"), col("recent_ci_low"), col("recent_ci_high"),
-        col("class_recall"), col("confusion"),
+        col("recent_accuracy"),
+        col("recent_ci_low"),
+        col("recent_ci_high"),
+        col("class_recall"),
+        col("confusion"),
         coalesce(col("repeated_gold_items"), lit(0L)).as("repeated_gold_items"),
         answers.cast("double").divide(col("annotations")).as("gold_share"),
         lit(settings.goldShareTarget()).as("gold_share_target"),
@@ -74,8 +107,12 @@ public final class WorkerQualityTable {
    */
   static Column goldShareStatus(Column goldAnswers, Column annotations, QualitySettings settings) {
     double target = settings.goldShareTarget();
-    return when(WorkerFigures.wilsonHigh(goldAnswers, annotations, settings.z()).lt(target), "BELOW_TARGET")
-        .when(WorkerFigures.wilsonLow(goldAnswers, annotations, settings.z()).gt(target), "ABOVE_TARGET")
+    return when(
+            WorkerFigures.wilsonHigh(goldAnswers, annotations, settings.z()).lt(target),
+            "BELOW_TARGET")
+        .when(
+            WorkerFigures.wilsonLow(goldAnswers, annotations, settings.z()).gt(target),
+            "ABOVE_TARGET")
         .otherwise("ON_TARGET");
   }
 
@@ -90,8 +127,13 @@ public final class WorkerQualityTable {
     for (Map.Entry<String, Double> e : settings.thresholdOverrides().entrySet()) {
       int slash = e.getKey().lastIndexOf('/');
       if (slash >= 0) {
-        t = when(col("project_id").equalTo(e.getKey().substring(0, slash))
-                .and(col("step").equalTo(e.getKey().substring(slash + 1))), e.getValue()).otherwise(t);
+        t =
+            when(
+                    col("project_id")
+                        .equalTo(e.getKey().substring(0, slash))
+                        .and(col("step").equalTo(e.getKey().substring(slash + 1))),
+                    e.getValue())
+                .otherwise(t);
       }
     }
     return t;
@@ -102,8 +144,15 @@ public final class WorkerQualityTable {
     return workerQuality
         .where(col("status").equalTo(WorkerStatus.PAUSED.name()))
         .select(
-            col("project_id"), col("step"), col("worker_id"), col("status_since").as("paused_since"),
-            col("status_reason").as("reason"), col("gold_answers"), col("window_answers"), col("window_ci_high"),
-            col("threshold"), col("retraining_streak"));
+            col("project_id"),
+            col("step"),
+            col("worker_id"),
+            col("status_since").as("paused_since"),
+            col("status_reason").as("reason"),
+            col("gold_answers"),
+            col("window_answers"),
+            col("window_ci_high"),
+            col("threshold"),
+            col("retraining_streak"));
   }
 }

@@ -21,9 +21,8 @@ import org.apache.spark.sql.expressions.Window;
  * on that class. The score is the worker's gold accuracy on items of the class, shrunk toward the
  * fitted model's recall for the class (worker_skills' confusion diagonal) as if that recall were
  * {@link #PRIOR_WEIGHT} gold answers: (gold correct + w x fitted) / (gold answers + w). Without a
- * fitted recall (vote methods) the prior is 0.5; without gold the fitted recall alone ranks.
- * Paused workers and workers with a HIGH flag (a worker flag, or either side of a pair flag) are
- * left out.
+ * fitted recall (vote methods) the prior is 0.5; without gold the fitted recall alone ranks. Paused
+ * workers and workers with a HIGH flag (a worker flag, or either side of a pair flag) are left out.
  */
 public final class WorkerRouting {
   private WorkerRouting() {}
@@ -39,34 +38,66 @@ public final class WorkerRouting {
    */
   public static Dataset<Row> rank(Dataset<Row> quality, Dataset<Row> skills, Dataset<Row> flags) {
     Dataset<Row> gold =
-        quality.select(col("project_id"), col("step"), col("worker_id"), col("status"), explode(col("confusion")).as(
-                new String[] {"label", "answered"}))
-            .select(col("project_id"), col("step"), col("worker_id"), col("status"), col("label"),
-                aggregate(map_values(col("answered")), lit(0L), (acc, x) -> acc.plus(x)).as("gold_answers"),
+        quality
+            .select(
+                col("project_id"),
+                col("step"),
+                col("worker_id"),
+                col("status"),
+                explode(col("confusion")).as(new String[] {"label", "answered"}))
+            .select(
+                col("project_id"),
+                col("step"),
+                col("worker_id"),
+                col("status"),
+                col("label"),
+                aggregate(map_values(col("answered")), lit(0L), (acc, x) -> acc.plus(x))
+                    .as("gold_answers"),
                 coalesce(element_at(col("answered"), col("label")), lit(0L)).as("gold_correct"));
     Dataset<Row> fitted =
-        skills.where(col("true_label").isNotNull().and(col("true_label").equalTo(col("given_label"))))
-            .select(col("project_id"), col("step"), col("worker_id"), col("true_label").as("label"),
+        skills
+            .where(col("true_label").isNotNull().and(col("true_label").equalTo(col("given_label"))))
+            .select(
+                col("project_id"),
+                col("step"),
+                col("worker_id"),
+                col("true_label").as("label"),
                 col("probability").as("fitted_recall"));
-    Dataset<Row> statuses = quality.select(col("project_id"), col("step"), col("worker_id"), col("status").as("known_status"));
+    Dataset<Row> statuses =
+        quality.select(
+            col("project_id"), col("step"), col("worker_id"), col("status").as("known_status"));
     Dataset<Row> both =
         gold.drop("status")
             .join(fitted, new String[] {"project_id", "step", "worker_id", "label"}, "full_outer")
             .join(statuses, new String[] {"project_id", "step", "worker_id"}, "left")
             .where(coalesce(col("known_status"), lit("")).notEqual(WorkerStatus.PAUSED.name()));
     if (flags != null) {
-      both = both.join(highFlagged(flags), new String[] {"project_id", "step", "worker_id"}, "left_anti");
+      both =
+          both.join(
+              highFlagged(flags), new String[] {"project_id", "step", "worker_id"}, "left_anti");
     }
     Column goldAnswers = coalesce(col("gold_answers"), lit(0L));
     Column goldCorrect = coalesce(col("gold_correct"), lit(0L));
     Column prior = coalesce(col("fitted_recall"), lit(0.5));
-    Column score = goldCorrect.plus(prior.multiply(PRIOR_WEIGHT)).divide(goldAnswers.plus(PRIOR_WEIGHT));
-    return both
-        .withColumn("score", score)
-        .withColumn("rank", row_number().over(
-            Window.partitionBy("project_id", "step", "label").orderBy(col("score").desc(), goldAnswers.desc(), col("worker_id"))))
-        .select(col("project_id"), col("step"), col("label"), col("rank"), col("worker_id"), col("score"),
-            goldAnswers.as("gold_answers"), goldCorrect.as("gold_correct"), col("fitted_recall"));
+    Column score =
+        goldCorrect.plus(prior.multiply(PRIOR_WEIGHT)).divide(goldAnswers.plus(PRIOR_WEIGHT));
+    return both.withColumn("score", score)
+        .withColumn(
+            "rank",
+            row_number()
+                .over(
+                    Window.partitionBy("project_id", "step", "label")
+                        .orderBy(col("score").desc(), goldAnswers.desc(), col("worker_id"))))
+        .select(
+            col("project_id"),
+            col("step"),
+            col("label"),
+            col("rank"),
+            col("worker_id"),
+            col("score"),
+            goldAnswers.as("gold_answers"),
+            goldCorrect.as("gold_correct"),
+            col("fitted_recall"));
   }
 
   /** Workers of a step with a HIGH worker flag, or on either side of a HIGH pair flag. */
@@ -77,10 +108,26 @@ public final class WorkerRouting {
             .select(col("project_id"), col("step"), col("entity_id").as("worker_id"));
     Dataset<Row> pairs = high.where(col("entity_type").equalTo(EntityType.WORKER_PAIR.value()));
     return workers
-        .unionByName(pairs.select(col("project_id"), col("step"),
-            org.apache.spark.sql.functions.get_json_object(col("evidence"), "$.worker_a").as("worker_id")))
-        .unionByName(pairs.select(col("project_id"), col("step"),
-            org.apache.spark.sql.functions.get_json_object(col("evidence"), "$.worker_b").as("worker_id")))
+        .unionByName(
+            pairs.select(
+                col("project_id"),
+                col("step"),
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .get_json_object(col("evidence"), "$.worker_a")
+                    .as("worker_id")))
+        .unionByName(
+            pairs.select(
+                col("project_id"),
+                col("step"),
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .get_json_object(col("evidence"), "$.worker_b")
+                    .as("worker_id")))
         .distinct();
   }
 }

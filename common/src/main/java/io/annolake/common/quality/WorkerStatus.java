@@ -10,6 +10,9 @@ public enum WorkerStatus {
   ACTIVE,
   /** Accuracy below the threshold but not proven, or back after a pause and not yet re-judged. */
   PROBATION,
-  /** The interval's upper bound is below the threshold: proven bad. Left only by retraining or reinstatement. */
+  /**
+   * The interval's upper bound is below the threshold: proven bad. Left only by retraining or
+   * reinstatement.
+   */
   PAUSED
 }

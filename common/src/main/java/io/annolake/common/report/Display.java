@@ -10,7 +10,10 @@ public final class Display {
   /** Longest text shown in one place; longer values end with an ellipsis and their length. */
   public static final int MAX_TEXT = 160;
 
-  /** Text capped at {@link #MAX_TEXT} characters (by code point), saying how long it was; "-" for null. */
+  /**
+   * Text capped at {@link #MAX_TEXT} characters (by code point), saying how long it was; "-" for
+   * null.
+   */
   public static String text(String s) {
     if (s == null) {
       return "-";
@@ -19,7 +22,10 @@ public final class Display {
     if (points <= MAX_TEXT) {
       return s;
     }
-    return s.substring(0, s.offsetByCodePoints(0, MAX_TEXT)) + "\u2026 (" + String.format(java.util.Locale.ROOT, "%,d", points) + " characters)";
+    return s.substring(0, s.offsetByCodePoints(0, MAX_TEXT))
+        + "\u2026 ("
+        + String.format(java.util.Locale.ROOT, "%,d", points)
+        + " characters)";
   }
 
   /** A worker id as the report shows it. */

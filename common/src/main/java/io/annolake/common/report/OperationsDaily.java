@@ -37,7 +37,9 @@ import org.apache.spark.sql.Row;
  * date are kept.
  */
 public final class OperationsDaily {
-  /** Three-way outcome of an item the crowd decided (the design's "unanimous, majority, escalated"). */
+  /**
+   * Three-way outcome of an item the crowd decided (the design's "unanimous, majority, escalated").
+   */
   public enum Outcome {
     /** Every answer gave the same label (AUTO_APPROVED). */
     UNANIMOUS,
@@ -46,7 +48,10 @@ public final class OperationsDaily {
     /** Sent to an expert: still ESCALATED, or already ADJUDICATED. */
     ESCALATED;
 
-    /** The outcome of a {@code consensus_labels} decision; null for GOLD, PENDING and unknown decisions. */
+    /**
+     * The outcome of a {@code consensus_labels} decision; null for GOLD, PENDING and unknown
+     * decisions.
+     */
     public static Outcome of(String decision) {
       if (decision == null) {
         return null;
@@ -60,8 +65,13 @@ public final class OperationsDaily {
     }
   }
 
-  /** Decisions whose item has a label accepted for training, gold items aside (their label was known). */
-  public static final List<String> ACCEPTED_DECISIONS = List.of("AUTO_APPROVED", "ACCEPTED", "MAJORITY", "ADJUDICATED");
+  /**
+   * Decisions whose item has a label accepted for training, gold items aside (their label was
+   * known).
+   */
+  public static final List<String> ACCEPTED_DECISIONS =
+      List.of("AUTO_APPROVED", "ACCEPTED", "MAJORITY", "ADJUDICATED");
+
   /** Decisions that are not (yet) a final label. */
   public static final List<String> OPEN_DECISIONS = List.of("PENDING", "ESCALATED");
 
@@ -109,10 +119,17 @@ public final class OperationsDaily {
    * @param logicalDate the last day kept; the backlog's age is counted to it
    */
   public static Dataset<Row> compute(
-      Dataset<Row> annotations, Dataset<Row> consensus, Dataset<Row> escalations, Dataset<Row> gold,
-      Dataset<Row> adjudications, LocalDate logicalDate) {
+      Dataset<Row> annotations,
+      Dataset<Row> consensus,
+      Dataset<Row> escalations,
+      Dataset<Row> gold,
+      Dataset<Row> adjudications,
+      LocalDate logicalDate) {
     Date last = Date.valueOf(logicalDate);
-    Dataset<Row> answers = judged(annotations, gold).withColumn(DAY, to_date(col("submitted_at"))).where(col(DAY).leq(lit(last)));
+    Dataset<Row> answers =
+        judged(annotations, gold)
+            .withColumn(DAY, to_date(col("submitted_at")))
+            .where(col(DAY).leq(lit(last)));
     Dataset<Row> daily = answerFigures(answers);
     if (consensus != null) {
       Dataset<Row> items = itemFigures(itemEvents(answers, consensus, adjudications), escalations);
@@ -123,7 +140,9 @@ public final class OperationsDaily {
     daily = daily.join(prelabelFigures(answers), ScalaSeqs.of(KEY), "left_outer");
     if (consensus != null) {
       Column accepted = col(ACCEPTED_LABELS);
-      daily = daily.withColumn(COST_PER_ACCEPTED_LABEL, when(accepted.gt(0), col(COST).divide(accepted)));
+      daily =
+          daily.withColumn(
+              COST_PER_ACCEPTED_LABEL, when(accepted.gt(0), col(COST).divide(accepted)));
     }
     return daily
         .withColumn(BACKLOG_AGE_DAYS, datediff(lit(last), col(DAY)))
@@ -133,11 +152,35 @@ public final class OperationsDaily {
 
   private static Column[] columns(boolean withItems) {
     List<String> names =
-        new java.util.ArrayList<>(List.of("project_id", "step", DAY, ANSWERS, ITEMS_ANSWERED, REVISIONS, REVISION_RATE, COST,
-            GOLD_ANSWERS, GOLD_CORRECT, GOLD_ACCURACY, MEDIAN_MS_WITH_PRELABEL, MEDIAN_MS_WITHOUT_PRELABEL, ITEMS_FINAL));
+        new java.util.ArrayList<>(
+            List.of(
+                "project_id",
+                "step",
+                DAY,
+                ANSWERS,
+                ITEMS_ANSWERED,
+                REVISIONS,
+                REVISION_RATE,
+                COST,
+                GOLD_ANSWERS,
+                GOLD_CORRECT,
+                GOLD_ACCURACY,
+                MEDIAN_MS_WITH_PRELABEL,
+                MEDIAN_MS_WITHOUT_PRELABEL,
+                ITEMS_FINAL));
     if (withItems) {
-      names.addAll(List.of(ITEMS_BY_DECISION, ACCEPTED_LABELS, COST_PER_ACCEPTED_LABEL, OUTCOME_UNANIMOUS, OUTCOME_MAJORITY,
-          OUTCOME_ESCALATED, MEDIAN_HOURS_TO_FINAL, P90_HOURS_TO_FINAL, ESCALATIONS_OPEN, ESCALATIONS_OPEN_BY_REASON));
+      names.addAll(
+          List.of(
+              ITEMS_BY_DECISION,
+              ACCEPTED_LABELS,
+              COST_PER_ACCEPTED_LABEL,
+              OUTCOME_UNANIMOUS,
+              OUTCOME_MAJORITY,
+              OUTCOME_ESCALATED,
+              MEDIAN_HOURS_TO_FINAL,
+              P90_HOURS_TO_FINAL,
+              ESCALATIONS_OPEN,
+              ESCALATIONS_OPEN_BY_REASON));
     }
     names.addAll(List.of(BACKLOG_AGE_DAYS, PRELABEL_MODELS, LOGICAL_DATE));
     return names.stream().map(n -> col(n)).toArray(Column[]::new);
@@ -152,10 +195,25 @@ public final class OperationsDaily {
       return annotations.withColumn("correct", lit(null).cast("boolean"));
     }
     // GoldAnswers' rule (same project, step, item and guideline version) as one left join with the
-    // small gold table, rather than judging gold answers apart and joining them back by annotation id.
-    Dataset<Row> labels = gold.select(col("project_id"), col("step"), col("item_id"), col("guideline_version"), col("label").as("gold_label"));
-    return annotations.join(labels, ScalaSeqs.of("project_id", "step", "item_id", "guideline_version"), "left_outer")
-        .withColumn("correct", when(col("gold_label").isNotNull(), col("label").equalTo(col("gold_label")).and(col("label").isNotNull())))
+    // small gold table, rather than judging gold answers apart and joining them back by annotation
+    // id.
+    Dataset<Row> labels =
+        gold.select(
+            col("project_id"),
+            col("step"),
+            col("item_id"),
+            col("guideline_version"),
+            col("label").as("gold_label"));
+    return annotations
+        .join(
+            labels,
+            ScalaSeqs.of("project_id", "step", "item_id", "guideline_version"),
+            "left_outer")
+        .withColumn(
+            "correct",
+            when(
+                col("gold_label").isNotNull(),
+                col("label").equalTo(col("gold_label")).and(col("label").isNotNull())))
         .drop("gold_label");
   }
 
@@ -171,35 +229,54 @@ public final class OperationsDaily {
             sum(col("cost")).cast("double").as(COST),
             count(col("correct")).as(GOLD_ANSWERS),
             sum(when(col("correct"), 1).otherwise(0)).cast("long").as(GOLD_CORRECT),
-            percentile_approx(when(prelabelled, duration), lit(0.5), lit(10000)).as(MEDIAN_MS_WITH_PRELABEL),
-            percentile_approx(when(prelabelled.unary_$bang(), duration), lit(0.5), lit(10000)).as(MEDIAN_MS_WITHOUT_PRELABEL))
+            percentile_approx(when(prelabelled, duration), lit(0.5), lit(10000))
+                .as(MEDIAN_MS_WITH_PRELABEL),
+            percentile_approx(when(prelabelled.unary_$bang(), duration), lit(0.5), lit(10000))
+                .as(MEDIAN_MS_WITHOUT_PRELABEL))
         .withColumn(REVISION_RATE, col(REVISIONS).divide(col(ANSWERS)))
-        .withColumn(GOLD_ACCURACY, when(col(GOLD_ANSWERS).gt(0), col(GOLD_CORRECT).divide(col(GOLD_ANSWERS))));
+        .withColumn(
+            GOLD_ACCURACY,
+            when(col(GOLD_ANSWERS).gt(0), col(GOLD_CORRECT).divide(col(GOLD_ANSWERS))));
   }
 
   /**
    * One row per decided item: decision, outcome, first answer, the instant it reached its decision
    * ({@code decided_at}) and its day; PENDING items are left out.
    */
-  static Dataset<Row> itemEvents(Dataset<Row> answers, Dataset<Row> consensus, Dataset<Row> adjudications) {
+  static Dataset<Row> itemEvents(
+      Dataset<Row> answers, Dataset<Row> consensus, Dataset<Row> adjudications) {
     Dataset<Row> span =
-        answers.groupBy(col("project_id"), col("step"), col("item_id"))
+        answers
+            .groupBy(col("project_id"), col("step"), col("item_id"))
             .agg(min(col("submitted_at")).as("first_at"), max(col("submitted_at")).as("last_at"));
     Dataset<Row> items =
-        consensus.where(col("decision").notEqual(lit("PENDING")))
+        consensus
+            .where(col("decision").notEqual(lit("PENDING")))
             .select(col("project_id"), col("step"), col("item_id"), col("decision"))
             .join(span, ScalaSeqs.of("project_id", "step", "item_id"), "left_outer");
     Column decidedAt = col("last_at");
     if (adjudications != null) {
       Dataset<Row> latest =
-          adjudications.groupBy(col("project_id"), col("step"), col("item_id")).agg(max(col("decided_at")).as("adjudicated_at"));
+          adjudications
+              .groupBy(col("project_id"), col("step"), col("item_id"))
+              .agg(max(col("decided_at")).as("adjudicated_at"));
       items = items.join(latest, ScalaSeqs.of("project_id", "step", "item_id"), "left_outer");
-      decidedAt = when(col("decision").equalTo(lit("ADJUDICATED")).and(col("adjudicated_at").isNotNull()), col("adjudicated_at"))
-          .otherwise(col("last_at"));
+      decidedAt =
+          when(
+                  col("decision")
+                      .equalTo(lit("ADJUDICATED"))
+                      .and(col("adjudicated_at").isNotNull()),
+                  col("adjudicated_at"))
+              .otherwise(col("last_at"));
     }
-    Column outcome = when(col("decision").equalTo(lit("AUTO_APPROVED")), lit(Outcome.UNANIMOUS.name()))
-        .when(col("decision").isin(lit("ACCEPTED"), lit("MAJORITY")), lit(Outcome.MAJORITY.name()))
-        .when(col("decision").isin(lit("ESCALATED"), lit("ADJUDICATED")), lit(Outcome.ESCALATED.name()));
+    Column outcome =
+        when(col("decision").equalTo(lit("AUTO_APPROVED")), lit(Outcome.UNANIMOUS.name()))
+            .when(
+                col("decision").isin(lit("ACCEPTED"), lit("MAJORITY")),
+                lit(Outcome.MAJORITY.name()))
+            .when(
+                col("decision").isin(lit("ESCALATED"), lit("ADJUDICATED")),
+                lit(Outcome.ESCALATED.name()));
     return items
         .withColumn("decided_at", decidedAt)
         .withColumn("outcome", outcome)
@@ -208,19 +285,31 @@ public final class OperationsDaily {
   }
 
   private static Dataset<Row> itemFigures(Dataset<Row> items, Dataset<Row> escalations) {
-    Column isFinal = col("decision").isin(OPEN_DECISIONS.stream().map(d -> lit(d)).toArray()).unary_$bang();
-    Column hours = col("decided_at").cast("double").minus(col("first_at").cast("double")).divide(3600.0);
+    Column isFinal =
+        col("decision").isin(OPEN_DECISIONS.stream().map(d -> lit(d)).toArray()).unary_$bang();
+    Column hours =
+        col("decided_at").cast("double").minus(col("first_at").cast("double")).divide(3600.0);
     Column finalHours = when(isFinal, hours);
     Dataset<Row> byDecision =
-        items.groupBy(col("project_id"), col("step"), col(DAY), col("decision")).agg(count(lit(1)).as("n"))
+        items
+            .groupBy(col("project_id"), col("step"), col(DAY), col("decision"))
+            .agg(count(lit(1)).as("n"))
             .groupBy(col("project_id"), col("step"), col(DAY))
-            .agg(map_from_entries(collect_list(struct(col("decision"), col("n")))).as(ITEMS_BY_DECISION));
+            .agg(
+                map_from_entries(collect_list(struct(col("decision"), col("n"))))
+                    .as(ITEMS_BY_DECISION));
     Dataset<Row> figures =
-        items.groupBy(col("project_id"), col("step"), col(DAY))
+        items
+            .groupBy(col("project_id"), col("step"), col(DAY))
             .agg(
                 sum(when(isFinal, 1).otherwise(0)).cast("long").as(ITEMS_FINAL),
-                sum(when(col("decision").isin(ACCEPTED_DECISIONS.stream().map(d -> lit(d)).toArray()), 1).otherwise(0))
-                    .cast("long").as(ACCEPTED_LABELS),
+                sum(when(
+                            col("decision")
+                                .isin(ACCEPTED_DECISIONS.stream().map(d -> lit(d)).toArray()),
+                            1)
+                        .otherwise(0))
+                    .cast("long")
+                    .as(ACCEPTED_LABELS),
                 outcomeCount(Outcome.UNANIMOUS).as(OUTCOME_UNANIMOUS),
                 outcomeCount(Outcome.MAJORITY).as(OUTCOME_MAJORITY),
                 outcomeCount(Outcome.ESCALATED).as(OUTCOME_ESCALATED),
@@ -230,18 +319,29 @@ public final class OperationsDaily {
     Dataset<Row> open;
     if (escalations != null) {
       Dataset<Row> escalated =
-          items.where(col("decision").equalTo(lit("ESCALATED")))
-              .join(escalations.select(col("project_id"), col("step"), col("item_id"), col("reason")),
+          items
+              .where(col("decision").equalTo(lit("ESCALATED")))
+              .join(
+                  escalations.select(col("project_id"), col("step"), col("item_id"), col("reason")),
                   ScalaSeqs.of("project_id", "step", "item_id"));
-      open = escalated.groupBy(col("project_id"), col("step"), col(DAY), col("reason")).agg(count(lit(1)).as("n"))
-          .groupBy(col("project_id"), col("step"), col(DAY))
-          .agg(sum(col("n")).cast("long").as(ESCALATIONS_OPEN),
-              map_from_entries(collect_list(struct(col("reason"), col("n")))).as(ESCALATIONS_OPEN_BY_REASON));
-      figures = figures.join(open, ScalaSeqs.of(KEY), "left_outer")
-          .withColumn(ESCALATIONS_OPEN, coalesce(col(ESCALATIONS_OPEN), lit(0L)));
+      open =
+          escalated
+              .groupBy(col("project_id"), col("step"), col(DAY), col("reason"))
+              .agg(count(lit(1)).as("n"))
+              .groupBy(col("project_id"), col("step"), col(DAY))
+              .agg(
+                  sum(col("n")).cast("long").as(ESCALATIONS_OPEN),
+                  map_from_entries(collect_list(struct(col("reason"), col("n"))))
+                      .as(ESCALATIONS_OPEN_BY_REASON));
+      figures =
+          figures
+              .join(open, ScalaSeqs.of(KEY), "left_outer")
+              .withColumn(ESCALATIONS_OPEN, coalesce(col(ESCALATIONS_OPEN), lit(0L)));
     } else {
-      figures = figures.withColumn(ESCALATIONS_OPEN, lit(null).cast("long"))
-          .withColumn(ESCALATIONS_OPEN_BY_REASON, lit(null).cast("map<string,bigint>"));
+      figures =
+          figures
+              .withColumn(ESCALATIONS_OPEN, lit(null).cast("long"))
+              .withColumn(ESCALATIONS_OPEN_BY_REASON, lit(null).cast("map<string,bigint>"));
     }
     return figures;
   }
@@ -255,27 +355,39 @@ public final class OperationsDaily {
     Column unchanged = col("label").equalTo(col("prelabel"));
     Column goldUnchanged = col("correct").isNotNull().and(unchanged);
     Dataset<Row> perModel =
-        answers.where(col("prelabel").isNotNull())
+        answers
+            .where(col("prelabel").isNotNull())
             .withColumn("model", coalesce(col("prelabel_model"), lit(UNKNOWN_MODEL)))
             .groupBy(col("project_id"), col("step"), col(DAY), col("model"))
             .agg(
                 count(lit(1)).as("answers"),
                 sum(when(unchanged, 1).otherwise(0)).cast("long").as("accepted_unchanged"),
                 sum(when(goldUnchanged, 1).otherwise(0)).cast("long").as("gold_accepted"),
-                sum(when(goldUnchanged.and(col("correct")), 1).otherwise(0)).cast("long").as("gold_accepted_correct"),
-                percentile_approx(col("duration_ms").cast("double"), lit(0.5), lit(10000)).as("median_duration_ms"));
+                sum(when(goldUnchanged.and(col("correct")), 1).otherwise(0))
+                    .cast("long")
+                    .as("gold_accepted_correct"),
+                percentile_approx(col("duration_ms").cast("double"), lit(0.5), lit(10000))
+                    .as("median_duration_ms"));
     Column n = col("answers");
     return perModel
         .groupBy(col("project_id"), col("step"), col(DAY))
-        .agg(array_sort(collect_list(struct(
-            col("model"), n,
-            col("accepted_unchanged"),
-            n.minus(col("accepted_unchanged")).as("corrected"),
-            col("accepted_unchanged").divide(n).as("share_accepted_unchanged"),
-            n.minus(col("accepted_unchanged")).divide(n).as("share_corrected"),
-            col("gold_accepted"),
-            col("gold_accepted_correct"),
-            when(col("gold_accepted").gt(0), col("gold_accepted_correct").divide(col("gold_accepted"))).as("gold_accuracy_accepted"),
-            col("median_duration_ms")))).as(PRELABEL_MODELS));
+        .agg(
+            array_sort(
+                    collect_list(
+                        struct(
+                            col("model"),
+                            n,
+                            col("accepted_unchanged"),
+                            n.minus(col("accepted_unchanged")).as("corrected"),
+                            col("accepted_unchanged").divide(n).as("share_accepted_unchanged"),
+                            n.minus(col("accepted_unchanged")).divide(n).as("share_corrected"),
+                            col("gold_accepted"),
+                            col("gold_accepted_correct"),
+                            when(
+                                    col("gold_accepted").gt(0),
+                                    col("gold_accepted_correct").divide(col("gold_accepted")))
+                                .as("gold_accuracy_accepted"),
+                            col("median_duration_ms"))))
+                .as(PRELABEL_MODELS));
   }
 }

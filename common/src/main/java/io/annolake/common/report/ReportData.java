@@ -34,9 +34,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Reads the lakehouse's derived tables (never the annotations) and builds the report's sections
- * for one project: small aggregates and capped top-N lists collected to the driver. A section
- * whose table is absent says so; columns a table lacks are left out of its tables.
+ * Reads the lakehouse's derived tables (never the annotations) and builds the report's sections for
+ * one project: small aggregates and capped top-N lists collected to the driver. A section whose
+ * table is absent says so; columns a table lacks are left out of its tables.
  */
 public final class ReportData {
   private final Function<String, Dataset<Row>> tables;
@@ -50,10 +50,16 @@ public final class ReportData {
    * @param days days in the trends
    * @param maxRows most rows in a list (workers, items, flags)
    */
-  public ReportData(Function<String, Dataset<Row>> tables, LocalDate logicalDate, int days, int maxRows) {
-    // each table resolved once: a pinned read resolves its Delta snapshot, and sections share tables
+  public ReportData(
+      Function<String, Dataset<Row>> tables, LocalDate logicalDate, int days, int maxRows) {
+    // each table resolved once: a pinned read resolves its Delta snapshot, and sections share
+    // tables
     Map<String, java.util.Optional<Dataset<Row>>> resolved = new java.util.HashMap<>();
-    this.tables = t -> resolved.computeIfAbsent(t, k -> java.util.Optional.ofNullable(tables.apply(k))).orElse(null);
+    this.tables =
+        t ->
+            resolved
+                .computeIfAbsent(t, k -> java.util.Optional.ofNullable(tables.apply(k)))
+                .orElse(null);
     this.logicalDate = logicalDate;
     this.days = days;
     this.maxRows = maxRows;
@@ -62,11 +68,21 @@ public final class ReportData {
   /** Every project in the lakehouse's derived tables (annotations are not read), sorted. */
   public List<String> projects() {
     Set<String> projects = new TreeSet<>();
-    for (String t : List.of(Tables.OPERATIONS_DAILY, Tables.CONSENSUS_LABELS, Tables.WORKER_QUALITY, Tables.AGREEMENT_SUMMARY,
-        Tables.ANOMALY_FLAGS)) {
+    for (String t :
+        List.of(
+            Tables.OPERATIONS_DAILY,
+            Tables.CONSENSUS_LABELS,
+            Tables.WORKER_QUALITY,
+            Tables.AGREEMENT_SUMMARY,
+            Tables.ANOMALY_FLAGS)) {
       Dataset<Row> table = tables.apply(t);
       if (table != null) {
-        table.select("project_id").where(col("project_id").isNotNull()).distinct().collectAsList().forEach(r -> projects.add(r.getString(0)));
+        table
+            .select("project_id")
+            .where(col("project_id").isNotNull())
+            .distinct()
+            .collectAsList()
+            .forEach(r -> projects.add(r.getString(0)));
       }
     }
     return List.copyOf(projects);
@@ -81,17 +97,30 @@ public final class ReportData {
     List<String> out = new ArrayList<>();
     Row answers = ops == null ? null : ops.agg(sum(OperationsDaily.ANSWERS)).head();
     out.add(answers == null || answers.isNullAt(0) ? "-" : format(answers.get(0)));
-    out.add(consensus == null ? "-" : format(consensus.where(col("decision").isin(lit("PENDING"), lit("ESCALATED")).unary_$bang()).count()));
+    out.add(
+        consensus == null
+            ? "-"
+            : format(
+                consensus
+                    .where(col("decision").isin(lit("PENDING"), lit("ESCALATED")).unary_$bang())
+                    .count()));
     out.add(escalations == null ? "-" : format(escalations.count()));
     out.add(paused == null ? "-" : format(paused.count()));
     return out;
   }
 
-  public static final List<String> INDEX_HEADERS = List.of("answers", "final labels", "open escalations", "paused workers");
+  public static final List<String> INDEX_HEADERS =
+      List.of("answers", "final labels", "open escalations", "paused workers");
 
   /** The sections of a project's page, in reading order. */
   public List<Section> sections(String project) {
-    return List.of(status(project), escalations(project), gold(project), agreement(project), anomalies(project), operations(project));
+    return List.of(
+        status(project),
+        escalations(project),
+        gold(project),
+        agreement(project),
+        anomalies(project),
+        operations(project));
   }
 
   private Section status(String project) {
@@ -100,49 +129,86 @@ public final class ReportData {
     if (consensus == null) {
       return Section.missing("status", title, List.of(Tables.CONSENSUS_LABELS));
     }
-    List<Row> counts = consensus.groupBy("step", "decision").agg(count(lit(1)).as("n")).orderBy("step", "decision").collectAsList();
-    List<String> steps = new ArrayList<>(new TreeSet<>(counts.stream().map(r -> r.getString(0)).toList()));
+    List<Row> counts =
+        consensus
+            .groupBy("step", "decision")
+            .agg(count(lit(1)).as("n"))
+            .orderBy("step", "decision")
+            .collectAsList();
+    List<String> steps =
+        new ArrayList<>(new TreeSet<>(counts.stream().map(r -> r.getString(0)).toList()));
     Map<String, List<Double>> byDecision = new TreeMap<>();
     Map<String, Map<String, Long>> outcomes = new TreeMap<>();
     List<List<String>> rows = new ArrayList<>();
     for (Row r : counts) {
-      byDecision.computeIfAbsent(r.getString(1), d -> zeros(steps.size())).set(steps.indexOf(r.getString(0)), (double) r.getLong(2));
+      byDecision
+          .computeIfAbsent(r.getString(1), d -> zeros(steps.size()))
+          .set(steps.indexOf(r.getString(0)), (double) r.getLong(2));
       OperationsDaily.Outcome o = OperationsDaily.Outcome.of(r.getString(1));
-      rows.add(List.of(text(r.getString(0)), text(r.getString(1)), format(r.getLong(2)), o == null ? "-" : o.name().toLowerCase()));
+      rows.add(
+          List.of(
+              text(r.getString(0)),
+              text(r.getString(1)),
+              format(r.getLong(2)),
+              o == null ? "-" : o.name().toLowerCase()));
       if (o != null) {
-        outcomes.computeIfAbsent(r.getString(0), s -> new TreeMap<>()).merge(o.name().toLowerCase(), r.getLong(2), Long::sum);
+        outcomes
+            .computeIfAbsent(r.getString(0), s -> new TreeMap<>())
+            .merge(o.name().toLowerCase(), r.getLong(2), Long::sum);
       }
     }
     List<Chart> charts = new ArrayList<>();
-    charts.add(Charts.bars("status-decisions", "Items by decision, per step", steps.stream().map(ReportData::text).toList(),
-        textKeys(byDecision), true));
+    charts.add(
+        Charts.bars(
+            "status-decisions",
+            "Items by decision, per step",
+            steps.stream().map(ReportData::text).toList(),
+            textKeys(byDecision),
+            true));
     List<List<String>> outcomeRows = new ArrayList<>();
-    outcomes.forEach((step, m) -> {
-      long total = m.values().stream().mapToLong(Long::longValue).sum();
-      List<String> row = new ArrayList<>(List.of(text(step)));
-      for (OperationsDaily.Outcome o : OperationsDaily.Outcome.values()) {
-        long n = m.getOrDefault(o.name().toLowerCase(), 0L);
-        row.add(format(n) + " (" + percent(total == 0 ? null : (double) n / total) + ")");
-      }
-      outcomeRows.add(row);
-    });
-    List<Table> out = List.of(
-        new Table("Three-way outcome of the items the crowd decided (gold and pending items aside)",
-            List.of("step", "unanimous", "majority", "escalated"), outcomeRows, null),
-        new Table("Items by decision", List.of("step", "decision", "items", "outcome"), rows, null));
+    outcomes.forEach(
+        (step, m) -> {
+          long total = m.values().stream().mapToLong(Long::longValue).sum();
+          List<String> row = new ArrayList<>(List.of(text(step)));
+          for (OperationsDaily.Outcome o : OperationsDaily.Outcome.values()) {
+            long n = m.getOrDefault(o.name().toLowerCase(), 0L);
+            row.add(format(n) + " (" + percent(total == 0 ? null : (double) n / total) + ")");
+          }
+          outcomeRows.add(row);
+        });
+    List<Table> out =
+        List.of(
+            new Table(
+                "Three-way outcome of the items the crowd decided (gold and pending items aside)",
+                List.of("step", "unanimous", "majority", "escalated"),
+                outcomeRows,
+                null),
+            new Table(
+                "Items by decision", List.of("step", "decision", "items", "outcome"), rows, null));
     Dataset<Row> ops = window(scoped(Tables.OPERATIONS_DAILY, project));
     if (ops != null && has(ops, OperationsDaily.OUTCOME_UNANIMOUS)) {
-      List<Row> trend = ops.groupBy(OperationsDaily.DAY)
-          .agg(sum(OperationsDaily.OUTCOME_UNANIMOUS), sum(OperationsDaily.OUTCOME_MAJORITY), sum(OperationsDaily.OUTCOME_ESCALATED),
-              sum(OperationsDaily.ANSWERS))
-          .orderBy(OperationsDaily.DAY).collectAsList();
+      List<Row> trend =
+          ops.groupBy(OperationsDaily.DAY)
+              .agg(
+                  sum(OperationsDaily.OUTCOME_UNANIMOUS),
+                  sum(OperationsDaily.OUTCOME_MAJORITY),
+                  sum(OperationsDaily.OUTCOME_ESCALATED),
+                  sum(OperationsDaily.ANSWERS))
+              .orderBy(OperationsDaily.DAY)
+              .collectAsList();
       List<String> x = trend.stream().map(r -> String.valueOf(r.get(0))).toList();
       Map<String, List<Double>> series = new LinkedHashMap<>();
       series.put("unanimous", column(trend, 1));
       series.put("majority", column(trend, 2));
       series.put("escalated", column(trend, 3));
-      charts.add(Charts.lines("status-trend", "Outcomes per day (last " + days + " days)", x, series));
-      charts.add(Charts.lines("status-answers", "Answers per day (last " + days + " days)", x, Map.of("answers", column(trend, 4))));
+      charts.add(
+          Charts.lines("status-trend", "Outcomes per day (last " + days + " days)", x, series));
+      charts.add(
+          Charts.lines(
+              "status-answers",
+              "Answers per day (last " + days + " days)",
+              x,
+              Map.of("answers", column(trend, 4))));
     }
     return new Section("status", title, null, List.of(), charts, out);
   }
@@ -153,30 +219,70 @@ public final class ReportData {
     if (escalations == null) {
       return Section.missing("escalations", title, List.of(Tables.ESCALATIONS));
     }
-    List<Row> byReason = escalations.groupBy("step", "reason").agg(count(lit(1)).as("n"), org.apache.spark.sql.functions.avg("priority"))
-        .orderBy("step", "reason").collectAsList();
-    List<String> reasons = new ArrayList<>(new TreeSet<>(byReason.stream().map(r -> r.getString(1)).toList()));
+    List<Row> byReason =
+        escalations
+            .groupBy("step", "reason")
+            .agg(count(lit(1)).as("n"), org.apache.spark.sql.functions.avg("priority"))
+            .orderBy("step", "reason")
+            .collectAsList();
+    List<String> reasons =
+        new ArrayList<>(new TreeSet<>(byReason.stream().map(r -> r.getString(1)).toList()));
     Map<String, List<Double>> series = new TreeMap<>();
     for (Row r : byReason) {
-      series.computeIfAbsent(text(r.getString(0)), s -> zeros(reasons.size())).set(reasons.indexOf(r.getString(1)), (double) r.getLong(2));
+      series
+          .computeIfAbsent(text(r.getString(0)), s -> zeros(reasons.size()))
+          .set(reasons.indexOf(r.getString(1)), (double) r.getLong(2));
     }
     List<Chart> charts = new ArrayList<>();
-    charts.add(Charts.bars("escalations-reasons", "Open escalations by reason", reasons.stream().map(ReportData::text).toList(), series, true));
+    charts.add(
+        Charts.bars(
+            "escalations-reasons",
+            "Open escalations by reason",
+            reasons.stream().map(ReportData::text).toList(),
+            series,
+            true));
     List<Table> out = new ArrayList<>();
-    out.add(new Table("Open escalations by reason", List.of("step", "reason", "items", "mean priority"),
-        byReason.stream().map(r -> List.of(text(r.getString(0)), text(r.getString(1)), format(r.getLong(2)), format(r.get(3)))).toList(), null));
+    out.add(
+        new Table(
+            "Open escalations by reason",
+            List.of("step", "reason", "items", "mean priority"),
+            byReason.stream()
+                .map(
+                    r ->
+                        List.of(
+                            text(r.getString(0)),
+                            text(r.getString(1)),
+                            format(r.getLong(2)),
+                            format(r.get(3))))
+                .toList(),
+            null));
     Dataset<Row> ops = scoped(Tables.OPERATIONS_DAILY, project);
     List<String> notes = new ArrayList<>();
     if (ops != null && has(ops, OperationsDaily.ESCALATIONS_OPEN)) {
       Column age = col(OperationsDaily.BACKLOG_AGE_DAYS);
-      Column bucket = when(age.leq(1), lit("0-1 days")).when(age.leq(3), lit("2-3 days")).when(age.leq(7), lit("4-7 days"))
-          .otherwise(lit("8+ days"));
-      List<Row> ages = ops.where(col(OperationsDaily.ESCALATIONS_OPEN).gt(0)).withColumn("age", bucket)
-          .groupBy("step", "age").agg(sum(OperationsDaily.ESCALATIONS_OPEN)).orderBy("step", "age").collectAsList();
-      out.add(new Table("Open escalations by age (days since the item was escalated, to " + logicalDate + ")",
-          List.of("step", "age", "items"), ages.stream().map(r -> List.of(text(r.getString(0)), r.getString(1), format(r.get(2)))).toList(), null));
+      Column bucket =
+          when(age.leq(1), lit("0-1 days"))
+              .when(age.leq(3), lit("2-3 days"))
+              .when(age.leq(7), lit("4-7 days"))
+              .otherwise(lit("8+ days"));
+      List<Row> ages =
+          ops.where(col(OperationsDaily.ESCALATIONS_OPEN).gt(0))
+              .withColumn("age", bucket)
+              .groupBy("step", "age")
+              .agg(sum(OperationsDaily.ESCALATIONS_OPEN))
+              .orderBy("step", "age")
+              .collectAsList();
+      out.add(
+          new Table(
+              "Open escalations by age (days since the item was escalated, to " + logicalDate + ")",
+              List.of("step", "age", "items"),
+              ages.stream()
+                  .map(r -> List.of(text(r.getString(0)), r.getString(1), format(r.get(2))))
+                  .toList(),
+              null));
     } else {
-      notes.add("Backlog by age needs " + Tables.OPERATIONS_DAILY + " (run 'annolake operations').");
+      notes.add(
+          "Backlog by age needs " + Tables.OPERATIONS_DAILY + " (run 'annolake operations').");
     }
     return new Section("escalations", title, null, notes, charts, out);
   }
@@ -191,18 +297,52 @@ public final class ReportData {
     List<Table> out = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     Dataset<Row> judged = quality.where(col("gold_answers").gt(0));
-    List<Row> lowest = judged.orderBy(col("ci_high").asc(), col("worker_id")).limit(30)
-        .select("step", "worker_id", "ci_low", "accuracy", "ci_high", "threshold").collectAsList();
+    List<Row> lowest =
+        judged
+            .orderBy(col("ci_high").asc(), col("worker_id"))
+            .limit(30)
+            .select("step", "worker_id", "ci_low", "accuracy", "ci_high", "threshold")
+            .collectAsList();
     if (!lowest.isEmpty()) {
-      List<String> names = lowest.stream().map(r -> Display.worker(r.getString(1)) + (r.getString(0).equals("default") ? "" : " / " + r.getString(0)))
-          .map(ReportData::text).toList();
-      List<double[]> bounds = lowest.stream().map(r -> new double[] {r.getDouble(2), r.getDouble(3), r.getDouble(4)}).toList();
-      Double threshold = lowest.get(0).isNullAt(5) ? null : ((Number) lowest.get(0).get(5)).doubleValue();
-      charts.add(Charts.intervals("gold-workers", "Gold accuracy with Wilson interval: the " + lowest.size()
-          + " workers with the lowest upper bound (line: threshold)", names, bounds, threshold));
+      List<String> names =
+          lowest.stream()
+              .map(
+                  r ->
+                      Display.worker(r.getString(1))
+                          + (r.getString(0).equals("default") ? "" : " / " + r.getString(0)))
+              .map(ReportData::text)
+              .toList();
+      List<double[]> bounds =
+          lowest.stream()
+              .map(r -> new double[] {r.getDouble(2), r.getDouble(3), r.getDouble(4)})
+              .toList();
+      Double threshold =
+          lowest.get(0).isNullAt(5) ? null : ((Number) lowest.get(0).get(5)).doubleValue();
+      charts.add(
+          Charts.intervals(
+              "gold-workers",
+              "Gold accuracy with Wilson interval: the "
+                  + lowest.size()
+                  + " workers with the lowest upper bound (line: threshold)",
+              names,
+              bounds,
+              threshold));
     }
-    out.add(table("Workers by gold accuracy (lowest upper bound first)", quality.orderBy(col("ci_high").asc_nulls_last(), col("worker_id")),
-        List.of("step", "worker_id", "worker_type", "status", "gold_answers", "gold_correct", "accuracy", "ci_low", "ci_high", "threshold")));
+    out.add(
+        table(
+            "Workers by gold accuracy (lowest upper bound first)",
+            quality.orderBy(col("ci_high").asc_nulls_last(), col("worker_id")),
+            List.of(
+                "step",
+                "worker_id",
+                "worker_type",
+                "status",
+                "gold_answers",
+                "gold_correct",
+                "accuracy",
+                "ci_low",
+                "ci_high",
+                "threshold")));
     Dataset<Row> paused = scoped(Tables.PAUSED_WORKERS, project);
     if (paused == null) {
       notes.add("Paused workers: table " + Tables.PAUSED_WORKERS + " does not exist yet.");
@@ -210,29 +350,69 @@ public final class ReportData {
       Dataset<Row> events = scoped(Tables.WORKER_STATUS_EVENTS, project);
       Dataset<Row> withEvidence = paused;
       if (events != null && has(events, "evidence_answers")) {
-        Dataset<Row> latestPause = events.where(col("to_status").equalTo(lit("PAUSED")))
-            .withColumn("rank", row_number().over(Window.partitionBy("project_id", "step", "worker_id").orderBy(col("event_at").desc())))
-            .where(col("rank").equalTo(1)).select(col("project_id"), col("step"), col("worker_id"), col("evidence_answers"));
-        withEvidence = paused.join(latestPause, io.annolake.common.spark.ScalaSeqs.of("project_id", "step", "worker_id"), "left_outer");
+        Dataset<Row> latestPause =
+            events
+                .where(col("to_status").equalTo(lit("PAUSED")))
+                .withColumn(
+                    "rank",
+                    row_number()
+                        .over(
+                            Window.partitionBy("project_id", "step", "worker_id")
+                                .orderBy(col("event_at").desc())))
+                .where(col("rank").equalTo(1))
+                .select(col("project_id"), col("step"), col("worker_id"), col("evidence_answers"));
+        withEvidence =
+            paused.join(
+                latestPause,
+                io.annolake.common.spark.ScalaSeqs.of("project_id", "step", "worker_id"),
+                "left_outer");
       }
-      out.add(table("Paused workers and the gold answers that paused them", withEvidence.orderBy("step", "worker_id"),
-          List.of("step", "worker_id", "paused_since", "reason", "gold_answers", "window_answers", "window_ci_high", "threshold",
-              "evidence_answers")));
+      out.add(
+          table(
+              "Paused workers and the gold answers that paused them",
+              withEvidence.orderBy("step", "worker_id"),
+              List.of(
+                  "step",
+                  "worker_id",
+                  "paused_since",
+                  "reason",
+                  "gold_answers",
+                  "window_answers",
+                  "window_ci_high",
+                  "threshold",
+                  "evidence_answers")));
     }
     Dataset<Row> reinstated = scoped(Tables.WORKER_REINSTATEMENTS, project);
     if (reinstated == null) {
-      notes.add("Reinstatements: none recorded (table " + Tables.WORKER_REINSTATEMENTS + " does not exist yet).");
+      notes.add(
+          "Reinstatements: none recorded (table "
+              + Tables.WORKER_REINSTATEMENTS
+              + " does not exist yet).");
     } else {
-      out.add(table("Reinstatements by quality leads", reinstated.orderBy(col("reinstated_at").desc()),
-          List.of("step", "worker_id", "reinstated_at", "lead_id", "note")));
+      out.add(
+          table(
+              "Reinstatements by quality leads",
+              reinstated.orderBy(col("reinstated_at").desc()),
+              List.of("step", "worker_id", "reinstated_at", "lead_id", "note")));
     }
     Dataset<Row> health = scoped(Tables.GOLD_ITEM_HEALTH, project);
     if (health == null) {
-      notes.add("Gold items needing review: table " + Tables.GOLD_ITEM_HEALTH + " does not exist yet.");
+      notes.add(
+          "Gold items needing review: table " + Tables.GOLD_ITEM_HEALTH + " does not exist yet.");
     } else {
-      out.add(table("Gold items needing review (served often, mostly answered otherwise)",
-          health.where(col("needs_review")).orderBy(col("accuracy").asc(), col("item_id")),
-          List.of("step", "item_id", "guideline_version", "gold_label", "served", "answered_correct", "accuracy", "workers")));
+      out.add(
+          table(
+              "Gold items needing review (served often, mostly answered otherwise)",
+              health.where(col("needs_review")).orderBy(col("accuracy").asc(), col("item_id")),
+              List.of(
+                  "step",
+                  "item_id",
+                  "guideline_version",
+                  "gold_label",
+                  "served",
+                  "answered_correct",
+                  "accuracy",
+                  "workers")));
     }
     return new Section("gold", title, null, notes, charts, out);
   }
@@ -245,36 +425,94 @@ public final class ReportData {
     }
     List<Chart> charts = new ArrayList<>();
     List<Table> out = new ArrayList<>();
-    Column primary = col("metric").equalTo(lit("krippendorff_alpha")).and(col("level").equalTo(lit("nominal")));
+    Column primary =
+        col("metric").equalTo(lit("krippendorff_alpha")).and(col("level").equalTo(lit("nominal")));
     Dataset<Row> overall = summary.where(col("day").isNull());
-    List<Row> alpha = overall.where(primary.and(col("value").isNotNull())).orderBy("step", "guideline_version")
-        .select("step", "guideline_version", "ci_lower", "value", "ci_upper").collectAsList();
+    List<Row> alpha =
+        overall
+            .where(primary.and(col("value").isNotNull()))
+            .orderBy("step", "guideline_version")
+            .select("step", "guideline_version", "ci_lower", "value", "ci_upper")
+            .collectAsList();
     if (!alpha.isEmpty()) {
-      charts.add(Charts.intervals("agreement-slices", "Krippendorff's alpha (nominal) per step and guideline version, 95% interval",
-          alpha.stream().map(r -> text(r.getString(0) + " / " + r.getString(1))).toList(),
-          alpha.stream().map(r -> new double[] {orValue(r, 2, r.getDouble(3)), r.getDouble(3), orValue(r, 4, r.getDouble(3))}).toList(), null));
+      charts.add(
+          Charts.intervals(
+              "agreement-slices",
+              "Krippendorff's alpha (nominal) per step and guideline version, 95% interval",
+              alpha.stream().map(r -> text(r.getString(0) + " / " + r.getString(1))).toList(),
+              alpha.stream()
+                  .map(
+                      r ->
+                          new double[] {
+                            orValue(r, 2, r.getDouble(3)),
+                            r.getDouble(3),
+                            orValue(r, 4, r.getDouble(3))
+                          })
+                  .toList(),
+              null));
     }
-    List<Row> trend = window(summary.where(col("day").isNotNull()).where(primary)).orderBy("day")
-        .select(col("day").cast("string"), col("step"), col("guideline_version"), col("value")).collectAsList();
+    List<Row> trend =
+        window(summary.where(col("day").isNotNull()).where(primary))
+            .orderBy("day")
+            .select(col("day").cast("string"), col("step"), col("guideline_version"), col("value"))
+            .collectAsList();
     if (!trend.isEmpty()) {
-      List<String> x = new ArrayList<>(new TreeSet<>(trend.stream().map(r -> r.getString(0)).toList()));
+      List<String> x =
+          new ArrayList<>(new TreeSet<>(trend.stream().map(r -> r.getString(0)).toList()));
       Map<String, List<Double>> series = new TreeMap<>();
       for (Row r : trend) {
-        series.computeIfAbsent(text(r.getString(1) + " / " + r.getString(2)), k -> nulls(x.size()))
+        series
+            .computeIfAbsent(text(r.getString(1) + " / " + r.getString(2)), k -> nulls(x.size()))
             .set(x.indexOf(r.getString(0)), r.isNullAt(3) ? null : r.getDouble(3));
       }
-      charts.add(Charts.lines("agreement-trend", "Krippendorff's alpha (nominal) by day", x, series));
+      charts.add(
+          Charts.lines("agreement-trend", "Krippendorff's alpha (nominal) by day", x, series));
     }
-    out.add(table("Coefficients per step and guideline version (all days)", overall.orderBy("step", "guideline_version", "metric", "level"),
-        List.of("step", "guideline_version", "metric", "level", "value", "ci_lower", "ci_upper", "n_items", "status", "error")));
+    out.add(
+        table(
+            "Coefficients per step and guideline version (all days)",
+            overall.orderBy("step", "guideline_version", "metric", "level"),
+            List.of(
+                "step",
+                "guideline_version",
+                "metric",
+                "level",
+                "value",
+                "ci_lower",
+                "ci_upper",
+                "n_items",
+                "status",
+                "error")));
     Dataset<Row> items = scoped(Tables.ITEM_AGREEMENT, project);
     if (items != null) {
-      out.add(table("Most contested items", items.where(col("n_annotations").geq(2))
-              .orderBy(col("percent_agreement").asc_nulls_last(), col("entropy_bits").desc_nulls_last(), col("item_id")),
-          List.of("step", "guideline_version", "item_id", "n_annotations", "n_labels", "top_label", "top_label_share", "percent_agreement")));
+      out.add(
+          table(
+              "Most contested items",
+              items
+                  .where(col("n_annotations").geq(2))
+                  .orderBy(
+                      col("percent_agreement").asc_nulls_last(),
+                      col("entropy_bits").desc_nulls_last(),
+                      col("item_id")),
+              List.of(
+                  "step",
+                  "guideline_version",
+                  "item_id",
+                  "n_annotations",
+                  "n_labels",
+                  "top_label",
+                  "top_label_share",
+                  "percent_agreement")));
     }
-    return new Section("agreement", title, null, items == null ? List.of("Contested items: table " + Tables.ITEM_AGREEMENT + " does not exist yet.")
-        : List.of(), charts, out);
+    return new Section(
+        "agreement",
+        title,
+        null,
+        items == null
+            ? List.of("Contested items: table " + Tables.ITEM_AGREEMENT + " does not exist yet.")
+            : List.of(),
+        charts,
+        out);
   }
 
   private Section anomalies(String project) {
@@ -286,34 +524,80 @@ public final class ReportData {
     List<String> notes = new ArrayList<>();
     if (has(flags, "window_end")) {
       // the table keeps a history of windows: show the latest window up to the logical date
-      Row latest = flags.where(col("window_end").leq(lit(Date.valueOf(logicalDate)))).agg(max("window_end")).head();
+      Row latest =
+          flags
+              .where(col("window_end").leq(lit(Date.valueOf(logicalDate))))
+              .agg(max("window_end"))
+              .head();
       if (!latest.isNullAt(0)) {
         flags = flags.where(col("window_end").equalTo(lit(latest.get(0))));
         notes.add("Flags of the window ending " + latest.get(0) + ".");
       }
     }
-    List<Row> counts = flags.groupBy("code", "severity").agg(count(lit(1)).as("n")).orderBy("code", "severity").collectAsList();
-    List<String> codes = new ArrayList<>(new TreeSet<>(counts.stream().map(r -> r.getString(0)).toList()));
+    List<Row> counts =
+        flags
+            .groupBy("code", "severity")
+            .agg(count(lit(1)).as("n"))
+            .orderBy("code", "severity")
+            .collectAsList();
+    List<String> codes =
+        new ArrayList<>(new TreeSet<>(counts.stream().map(r -> r.getString(0)).toList()));
     Map<String, List<Double>> bySeverity = new TreeMap<>();
     for (Row r : counts) {
-      bySeverity.computeIfAbsent(text(r.getString(1)), s -> zeros(codes.size())).set(codes.indexOf(r.getString(0)), (double) r.getLong(2));
+      bySeverity
+          .computeIfAbsent(text(r.getString(1)), s -> zeros(codes.size()))
+          .set(codes.indexOf(r.getString(0)), (double) r.getLong(2));
     }
-    List<Chart> charts = List.of(Charts.bars("anomalies-codes", "Flags by code and severity", codes.stream().map(ReportData::text).toList(),
-        bySeverity, true));
+    List<Chart> charts =
+        List.of(
+            Charts.bars(
+                "anomalies-codes",
+                "Flags by code and severity",
+                codes.stream().map(ReportData::text).toList(),
+                bySeverity,
+                true));
     List<Table> out = new ArrayList<>();
-    out.add(new Table("Flags by code and severity", List.of("code", "severity", "flags"),
-        counts.stream().map(r -> List.of(text(r.getString(0)), text(r.getString(1)), format(r.getLong(2)))).toList(), null));
+    out.add(
+        new Table(
+            "Flags by code and severity",
+            List.of("code", "severity", "flags"),
+            counts.stream()
+                .map(r -> List.of(text(r.getString(0)), text(r.getString(1)), format(r.getLong(2))))
+                .toList(),
+            null));
     Dataset<Row> workers = flags.where(col("entity_type").equalTo(lit("worker")));
-    Column severityRank = when(col("severity").equalTo(lit("HIGH")), 3).when(col("severity").equalTo(lit("MEDIUM")), 2).otherwise(1);
-    Dataset<Row> top = workers
-        .withColumn("severity_rank", severityRank)
-        .withColumn("rank", row_number().over(Window.partitionBy("step", "entity_id").orderBy(col("severity_rank").desc(), col("score").desc_nulls_last(), col("code"))))
-        .withColumn("flags", count(lit(1)).over(Window.partitionBy("step", "entity_id")))
-        .where(col("rank").equalTo(1))
-        .orderBy(col("severity_rank").desc(), col("flags").desc(), col("entity_id"))
-        .select(col("step"), col("entity_id").as("worker_id"), col("flags"), col("code").as("top_code"), col("severity"), col("score"), col("evidence"));
-    out.add(table("Top flagged workers, with the evidence of their most severe flag", top,
-        List.of("step", "worker_id", "flags", "top_code", "severity", "score", "evidence")));
+    Column severityRank =
+        when(col("severity").equalTo(lit("HIGH")), 3)
+            .when(col("severity").equalTo(lit("MEDIUM")), 2)
+            .otherwise(1);
+    Dataset<Row> top =
+        workers
+            .withColumn("severity_rank", severityRank)
+            .withColumn(
+                "rank",
+                row_number()
+                    .over(
+                        Window.partitionBy("step", "entity_id")
+                            .orderBy(
+                                col("severity_rank").desc(),
+                                col("score").desc_nulls_last(),
+                                col("code"))))
+            .withColumn("flags", count(lit(1)).over(Window.partitionBy("step", "entity_id")))
+            .where(col("rank").equalTo(1))
+            .orderBy(col("severity_rank").desc(), col("flags").desc(), col("entity_id"))
+            .select(
+                col("step"),
+                col("entity_id").as("worker_id"),
+                col("flags"),
+                col("code").as("top_code"),
+                col("severity"),
+                col("score"),
+                col("evidence"));
+    out.add(
+        table(
+            "Top flagged workers, with the evidence of their most severe flag",
+            top,
+            List.of("step", "worker_id", "flags", "top_code", "severity", "score", "evidence")));
     return new Section("anomalies", title, null, notes, charts, out);
   }
 
@@ -326,26 +610,77 @@ public final class ReportData {
     List<Chart> charts = new ArrayList<>();
     List<Table> out = new ArrayList<>();
     boolean items = has(ops, OperationsDaily.ACCEPTED_LABELS);
-    List<Row> trend = ops.groupBy(OperationsDaily.DAY)
-        .agg(sum(OperationsDaily.COST), items ? sum(OperationsDaily.ACCEPTED_LABELS) : lit(null).cast("long"),
-            sum(OperationsDaily.GOLD_CORRECT), sum(OperationsDaily.GOLD_ANSWERS), sum(OperationsDaily.REVISIONS), sum(OperationsDaily.ANSWERS))
-        .orderBy(OperationsDaily.DAY).collectAsList();
+    List<Row> trend =
+        ops.groupBy(OperationsDaily.DAY)
+            .agg(
+                sum(OperationsDaily.COST),
+                items ? sum(OperationsDaily.ACCEPTED_LABELS) : lit(null).cast("long"),
+                sum(OperationsDaily.GOLD_CORRECT),
+                sum(OperationsDaily.GOLD_ANSWERS),
+                sum(OperationsDaily.REVISIONS),
+                sum(OperationsDaily.ANSWERS))
+            .orderBy(OperationsDaily.DAY)
+            .collectAsList();
     List<String> x = trend.stream().map(r -> String.valueOf(r.get(0))).toList();
     Map<String, List<Double>> cost = new LinkedHashMap<>();
-    cost.put("cost per accepted label", trend.stream().map(r -> ratio(r.get(1), r.get(2))).toList());
+    cost.put(
+        "cost per accepted label", trend.stream().map(r -> ratio(r.get(1), r.get(2))).toList());
     cost.put("gold accuracy", trend.stream().map(r -> ratio(r.get(3), r.get(4))).toList());
     cost.put("revision rate", trend.stream().map(r -> ratio(r.get(5), r.get(6))).toList());
-    charts.add(Charts.lines("operations-cost", "Cost per accepted label beside gold accuracy and revision rate", x, cost));
-    out.add(table("Per step and day (last " + days + " days)", ops.orderBy(col(OperationsDaily.DAY).desc(), col("step")),
-        List.of("day", "step", "answers", "items_answered", "items_final", "accepted_labels", "outcome_unanimous", "outcome_majority",
-            "outcome_escalated", "escalations_open", "revision_rate", "median_hours_to_final", "p90_hours_to_final", "cost",
-            "cost_per_accepted_label", "gold_accuracy", "median_duration_ms_with_prelabel", "median_duration_ms_without_prelabel")));
-    Dataset<Row> models = ops.select(col(OperationsDaily.DAY), col("step"),
-            org.apache.spark.sql.functions.explode(col(OperationsDaily.PRELABEL_MODELS)).as("m"))
-        .select(col("day"), col("step"), col("m.*"));
-    out.add(table("Pre-labels per model version", models.orderBy(col("day").desc(), col("step"), col("model")),
-        List.of("day", "step", "model", "answers", "share_accepted_unchanged", "share_corrected", "gold_accepted", "gold_accuracy_accepted",
-            "median_duration_ms")));
+    charts.add(
+        Charts.lines(
+            "operations-cost",
+            "Cost per accepted label beside gold accuracy and revision rate",
+            x,
+            cost));
+    out.add(
+        table(
+            "Per step and day (last " + days + " days)",
+            ops.orderBy(col(OperationsDaily.DAY).desc(), col("step")),
+            List.of(
+                "day",
+                "step",
+                "answers",
+                "items_answered",
+                "items_final",
+                "accepted_labels",
+                "outcome_unanimous",
+                "outcome_majority",
+                "outcome_escalated",
+                "escalations_open",
+                "revision_rate",
+                "median_hours_to_final",
+                "p90_hours_to_final",
+                "cost",
+                "cost_per_accepted_label",
+                "gold_accuracy",
+                "median_duration_ms_with_prelabel",
+                "median_duration_ms_without_prelabel")));
+    Dataset<Row> models =
+        ops.select(
+                col(OperationsDaily.DAY),
+                col("step"),
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .explode(col(OperationsDaily.PRELABEL_MODELS))
+                    .as("m"))
+            .select(col("day"), col("step"), col("m.*"));
+    out.add(
+        table(
+            "Pre-labels per model version",
+            models.orderBy(col("day").desc(), col("step"), col("model")),
+            List.of(
+                "day",
+                "step",
+                "model",
+                "answers",
+                "share_accepted_unchanged",
+                "share_corrected",
+                "gold_accepted",
+                "gold_accuracy_accepted",
+                "median_duration_ms")));
     return new Section("operations", title, null, List.of(), charts, out);
   }
 
@@ -360,30 +695,45 @@ public final class ReportData {
     if (daily == null) {
       return null;
     }
-    return daily.where(col("day").between(lit(Date.valueOf(logicalDate.minusDays(days - 1L))), lit(Date.valueOf(logicalDate))));
+    return daily.where(
+        col("day")
+            .between(
+                lit(Date.valueOf(logicalDate.minusDays(days - 1L))),
+                lit(Date.valueOf(logicalDate))));
   }
 
-  /** A capped table of the named columns the rows have; nested values as JSON; worker ids through {@link Display}. */
+  /**
+   * A capped table of the named columns the rows have; nested values as JSON; worker ids through
+   * {@link Display}.
+   */
   Table table(String caption, Dataset<Row> rows, List<String> wanted) {
     Set<String> present = Set.of(rows.columns());
     List<String> names = wanted.stream().filter(present::contains).toList();
     List<Column> select = new ArrayList<>();
     for (String n : names) {
       StructField f = rows.schema().apply(n);
-      boolean nested = f.dataType() instanceof StructType || f.dataType() instanceof ArrayType || f.dataType() instanceof MapType;
+      boolean nested =
+          f.dataType() instanceof StructType
+              || f.dataType() instanceof ArrayType
+              || f.dataType() instanceof MapType;
       select.add(nested ? to_json(col(n)).as(n) : col(n));
     }
-    List<Row> collected = rows.select(select.toArray(Column[]::new)).limit(maxRows + 1).collectAsList();
+    List<Row> collected =
+        rows.select(select.toArray(Column[]::new)).limit(maxRows + 1).collectAsList();
     List<List<String>> cells = new ArrayList<>();
     for (Row r : collected.subList(0, Math.min(maxRows, collected.size()))) {
       List<String> line = new ArrayList<>();
       for (int i = 0; i < names.size(); i++) {
         Object v = r.get(i);
-        line.add(isWorker(names.get(i)) && v != null ? text(Display.worker(v.toString())) : format(v));
+        line.add(
+            isWorker(names.get(i)) && v != null ? text(Display.worker(v.toString())) : format(v));
       }
       cells.add(line);
     }
-    String note = collected.size() > maxRows ? "First " + maxRows + " rows shown; the table has more." : collected.isEmpty() ? "No rows." : null;
+    String note =
+        collected.size() > maxRows
+            ? "First " + maxRows + " rows shown; the table has more."
+            : collected.isEmpty() ? "No rows." : null;
     return new Table(caption, names, cells, note);
   }
 
@@ -401,7 +751,9 @@ public final class ReportData {
       return "-";
     }
     if (v instanceof Double d) {
-      return d.isNaN() ? "NaN" : String.format(java.util.Locale.ROOT, Math.abs(d) >= 1000 ? "%,.0f" : "%.3f", d);
+      return d.isNaN()
+          ? "NaN"
+          : String.format(java.util.Locale.ROOT, Math.abs(d) >= 1000 ? "%,.0f" : "%.3f", d);
     }
     if (v instanceof Float || v instanceof java.math.BigDecimal) {
       return format(((Number) v).doubleValue());
@@ -432,7 +784,9 @@ public final class ReportData {
   }
 
   private static List<Double> column(List<Row> rows, int i) {
-    return rows.stream().map(r -> r.isNullAt(i) ? null : ((Number) r.get(i)).doubleValue()).toList();
+    return rows.stream()
+        .map(r -> r.isNullAt(i) ? null : ((Number) r.get(i)).doubleValue())
+        .toList();
   }
 
   private static List<Double> zeros(int n) {

@@ -6,7 +6,9 @@ import java.util.List;
 public final class ReportPages {
   private ReportPages() {}
 
-  /** A table of text cells; {@code note} says what was left out (e.g. rows beyond a cap), or null. */
+  /**
+   * A table of text cells; {@code note} says what was left out (e.g. rows beyond a cap), or null.
+   */
   public record Table(String caption, List<String> headers, List<List<String>> rows, String note) {
     public Table {
       headers = List.copyOf(headers);
@@ -21,7 +23,13 @@ public final class ReportPages {
    * A section of a project page; {@code missing} names the tables it needs that do not exist yet
    * (then it has no tables or charts and says so).
    */
-  public record Section(String id, String title, String missing, List<String> notes, List<Chart> charts, List<Table> tables) {
+  public record Section(
+      String id,
+      String title,
+      String missing,
+      List<String> notes,
+      List<Chart> charts,
+      List<Table> tables) {
     public Section {
       notes = List.copyOf(notes);
       charts = List.copyOf(charts);
@@ -35,11 +43,17 @@ public final class ReportPages {
   }
 
   /** One table read: its version, and the run that wrote that version (null when unknown). */
-  public record TableRead(String table, long version, String runId, String job, String codeVersion) {}
+  public record TableRead(
+      String table, long version, String runId, String job, String codeVersion) {}
 
   /** Where the figures come from: every table and version read, the runs, the code and settings. */
   public record Provenance(
-      String runId, String logicalDate, String generatedAt, String codeVersion, String configHash, List<TableRead> reads,
+      String runId,
+      String logicalDate,
+      String generatedAt,
+      String codeVersion,
+      String configHash,
+      List<TableRead> reads,
       List<String> absent) {
     public Provenance {
       reads = List.copyOf(reads);
@@ -51,10 +65,21 @@ public final class ReportPages {
   public record ProjectLink(String projectId, String file, List<String> figures) {}
 
   /** The index page. */
-  public record Index(String title, String logicalDate, int days, List<String> figureHeaders, List<ProjectLink> projects,
-      List<Chart> charts, Provenance provenance) {}
+  public record Index(
+      String title,
+      String logicalDate,
+      int days,
+      List<String> figureHeaders,
+      List<ProjectLink> projects,
+      List<Chart> charts,
+      Provenance provenance) {}
 
   /** A project page. */
-  public record ProjectPage(String title, String projectId, String logicalDate, int days, List<Section> sections,
+  public record ProjectPage(
+      String title,
+      String projectId,
+      String logicalDate,
+      int days,
+      List<Section> sections,
       Provenance provenance) {}
 }

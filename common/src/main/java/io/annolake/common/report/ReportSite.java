@@ -19,29 +19,36 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Writes the report as a static site: {@code index.html}, one page per project, and {@code
- * assets/} (ECharts' bundled file from its webjar, the page script and the style sheet). Pages are
- * rendered by jte templates (precompiled from {@code src/main/jte}) with HTML escaping by context;
- * nothing is fetched from the network when a page opens.
+ * Writes the report as a static site: {@code index.html}, one page per project, and {@code assets/}
+ * (ECharts' bundled file from its webjar, the page script and the style sheet). Pages are rendered
+ * by jte templates (precompiled from {@code src/main/jte}) with HTML escaping by context; nothing
+ * is fetched from the network when a page opens.
  */
 public final class ReportSite {
   /** Where the ECharts webjar keeps its bundled, minified file. */
-  static final String ECHARTS = "META-INF/resources/webjars/echarts/" + echartsVersion() + "/dist/echarts.min.js";
+  static final String ECHARTS =
+      "META-INF/resources/webjars/echarts/" + echartsVersion() + "/dist/echarts.min.js";
+
   static final String TEMPLATE_PACKAGE = "io.annolake.common.report.jte";
 
   private static final TemplateEngine ENGINE =
-      TemplateEngine.createPrecompiled(null, ContentType.Html, ReportSite.class.getClassLoader(), TEMPLATE_PACKAGE);
+      TemplateEngine.createPrecompiled(
+          null, ContentType.Html, ReportSite.class.getClassLoader(), TEMPLATE_PACKAGE);
 
   private ReportSite() {}
 
-  /** The file name of a project's page: a readable part and a hash, so any project id gives a safe, distinct name. */
+  /**
+   * The file name of a project's page: a readable part and a hash, so any project id gives a safe,
+   * distinct name.
+   */
   public static String projectFile(String projectId) {
     String readable = projectId.replaceAll("[^A-Za-z0-9_-]", "_");
     if (readable.length() > 40) {
       readable = readable.substring(0, 40);
     }
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(projectId.getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(projectId.getBytes(StandardCharsets.UTF_8));
       return "project-" + readable + "-" + HexFormat.of().formatHex(hash, 0, 4) + ".html";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -89,7 +96,10 @@ public final class ReportSite {
   }
 
   private static String echartsVersion() {
-    try (InputStream in = ReportSite.class.getClassLoader().getResourceAsStream("META-INF/maven/org.webjars.npm/echarts/pom.properties")) {
+    try (InputStream in =
+        ReportSite.class
+            .getClassLoader()
+            .getResourceAsStream("META-INF/maven/org.webjars.npm/echarts/pom.properties")) {
       java.util.Properties p = new java.util.Properties();
       if (in != null) {
         p.load(in);

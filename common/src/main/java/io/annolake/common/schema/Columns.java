@@ -14,12 +14,16 @@ import org.apache.spark.sql.types.StructType;
 /** Column names shared by every table, and the schema of the landing DataFrame. */
 public final class Columns {
   public static final String RUN_ID = "run_id";
+
   /** The logical date a current-state table's row was computed for (see Tables.STATE). */
   public static final String AS_OF_DATE = "as_of_date";
+
   public static final String PROJECT_ID = "project_id";
   public static final String SOURCE_FILE = "source_file";
+
   /** Byte offset of the line in text files; row index in Parquet and Arrow files. */
   public static final String SOURCE_POSITION = "source_position";
+
   public static final String SOURCE_FORMAT = "source_format";
   public static final String RAW_RECORD = "raw_record";
   public static final String MALFORMED = "malformed";

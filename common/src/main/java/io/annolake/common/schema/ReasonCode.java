@@ -29,6 +29,8 @@ public enum ReasonCode {
   DUPLICATE_RECORD,
   /** A later revision of the same annotation_id exists (in this batch or already ingested). */
   SUPERSEDED_REVISION,
-  /** Same key and revision as another record but different content; the latest submitted is kept. */
+  /**
+   * Same key and revision as another record but different content; the latest submitted is kept.
+   */
   CONFLICTING_REVISION
 }

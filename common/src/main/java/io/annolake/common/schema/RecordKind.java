@@ -12,9 +12,21 @@ public enum RecordKind {
   ANNOTATIONS(
       Tables.ANNOTATIONS,
       List.of(
-          "annotation_id", "project_id", "item_id", "step", "worker_id", "worker_type", "label",
-          "guideline_version", "started_at", "submitted_at", "duration_ms", "prelabel",
-          "prelabel_model", "cost", "revision"),
+          "annotation_id",
+          "project_id",
+          "item_id",
+          "step",
+          "worker_id",
+          "worker_type",
+          "label",
+          "guideline_version",
+          "started_at",
+          "submitted_at",
+          "duration_ms",
+          "prelabel",
+          "prelabel_model",
+          "cost",
+          "revision"),
       List.of("project_id", "item_id", "worker_id", "label")),
   GOLD(
       Tables.GOLD_LABELS,
@@ -27,8 +39,14 @@ public enum RecordKind {
   SCHEMA(
       Tables.LABEL_SCHEMAS,
       List.of(
-          "project_id", "step", "guideline_version", "label_type", "labels", "min_annotators",
-          "accept_threshold", "decision_policy"),
+          "project_id",
+          "step",
+          "guideline_version",
+          "label_type",
+          "labels",
+          "min_annotators",
+          "accept_threshold",
+          "decision_policy"),
       List.of("project_id", "label_type", "labels")),
   /**
    * A guideline version coming into force: the labels it adds, removes and redefines (JSON arrays)
@@ -37,8 +55,15 @@ public enum RecordKind {
   GUIDELINE(
       Tables.GUIDELINES,
       List.of(
-          "project_id", "step", "guideline_version", "effective_at", "labels_added", "labels_removed",
-          "labels_redefined", "relabel_policy", "notes"),
+          "project_id",
+          "step",
+          "guideline_version",
+          "effective_at",
+          "labels_added",
+          "labels_removed",
+          "labels_redefined",
+          "relabel_policy",
+          "notes"),
       List.of("project_id", "guideline_version", "effective_at"));
 
   /** Column names public crowd datasets and tool exports use for our canonical fields. */
@@ -58,6 +83,7 @@ public enum RecordKind {
           Map.entry("gold", "label"),
           Map.entry("project", "project_id"),
           Map.entry("expert", "expert_id"));
+
   // "id" is deliberately not an alias of annotation_id: exports number rows 1, 2, ... per file,
   // and such ids would collide across files; records without annotation_id get a content hash.
 
@@ -106,7 +132,9 @@ public enum RecordKind {
       case "guideline", "guidelines" -> GUIDELINE;
       default ->
           throw new io.annolake.common.config.ConfigException(
-              "Invalid value '" + value + "' for option '--kind': expected annotations, gold, adjudications, schema or guideline");
+              "Invalid value '"
+                  + value
+                  + "' for option '--kind': expected annotations, gold, adjudications, schema or guideline");
     };
   }
 

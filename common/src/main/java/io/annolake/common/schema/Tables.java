@@ -15,8 +15,10 @@ public final class Tables {
   public static final String GOLD_LABELS = "gold_labels";
   public static final String ADJUDICATIONS = "adjudications";
   public static final String LABEL_SCHEMAS = "label_schemas";
+
   /** Guideline versions per project and step: effective time, label changes, relabel policy. */
   public static final String GUIDELINES = "guidelines";
+
   // gold
   public static final String AGREEMENT_SUMMARY = "agreement_summary";
   public static final String ITEM_AGREEMENT = "item_agreement";
@@ -25,48 +27,86 @@ public final class Tables {
   public static final String CONSENSUS_LABELS = "consensus_labels";
   public static final String ESCALATIONS = "escalations";
   public static final String WORKER_SKILLS = "worker_skills";
-  /** Items whose label rests on answers under a superseded guideline version, to be answered again. */
+
+  /**
+   * Items whose label rests on answers under a superseded guideline version, to be answered again.
+   */
   public static final String RELABEL_QUEUE = "relabel_queue";
-  /** Active workers per project, step and class, ranked by demonstrated strength (the routing job). */
+
+  /**
+   * Active workers per project, step and class, ranked by demonstrated strength (the routing job).
+   */
   public static final String WORKER_ROUTING = "worker_routing";
+
   // gold: worker quality
   public static final String WORKER_QUALITY = "worker_quality";
   public static final String WORKER_STATUS_EVENTS = "worker_status_events";
   public static final String WORKER_STATUS_INTERVALS = "worker_status_intervals";
   public static final String PAUSED_WORKERS = "paused_workers";
   public static final String GOLD_ITEM_HEALTH = "gold_item_health";
-  /** Quality leads' reinstatements of paused workers (landed with worker-quality --reinstate-file). */
+
+  /**
+   * Quality leads' reinstatements of paused workers (landed with worker-quality --reinstate-file).
+   */
   public static final String WORKER_REINSTATEMENTS = "worker_reinstatements";
+
   // gold: anomalies
   /** One row per flag: entity, project, step, code, severity, score, evidence JSON, window, run. */
   public static final String ANOMALY_FLAGS = "anomaly_flags";
-  /** Per worker, project, step and day: volume, median duration, entropy, gold accuracy, agreement. */
+
+  /**
+   * Per worker, project, step and day: volume, median duration, entropy, gold accuracy, agreement.
+   */
   public static final String WORKER_DAILY_METRICS = "worker_daily_metrics";
+
   // gold: training snapshots
-  /** One row per snapshot taken: id, project, content hash, rows, source version, path, manifest JSON, created_at. */
+  /**
+   * One row per snapshot taken: id, project, content hash, rows, source version, path, manifest
+   * JSON, created_at.
+   */
   public static final String TRAINING_SNAPSHOTS = "training_snapshots";
+
   // gold: operations (the report's daily figures)
   /** Per project, step and day: answers, items, decisions, outcomes, backlog, cost, pre-labels. */
   public static final String OPERATIONS_DAILY = "operations_daily";
+
   // ops
   public static final String PIPELINE_RUNS = "pipeline_runs";
-  /** Audit of erasures (annolake erase): when, what, rows changed per table; never the erased id. */
+
+  /**
+   * Audit of erasures (annolake erase): when, what, rows changed per table; never the erased id.
+   */
   public static final String ERASURES = "erasures";
 
   /** Tables ingest writes. */
   public static final List<String> INGEST =
-      List.of(RAW_ANNOTATIONS, REJECTED_RECORDS, INGESTED_FILES, ANNOTATIONS, GOLD_LABELS, ADJUDICATIONS, LABEL_SCHEMAS, GUIDELINES);
+      List.of(
+          RAW_ANNOTATIONS,
+          REJECTED_RECORDS,
+          INGESTED_FILES,
+          ANNOTATIONS,
+          GOLD_LABELS,
+          ADJUDICATIONS,
+          LABEL_SCHEMAS,
+          GUIDELINES);
 
   /** Tables the worker-quality job writes. */
   public static final List<String> WORKER_QUALITY_TABLES =
-      List.of(WORKER_QUALITY, WORKER_STATUS_EVENTS, WORKER_STATUS_INTERVALS, PAUSED_WORKERS, GOLD_ITEM_HEALTH, WORKER_REINSTATEMENTS);
+      List.of(
+          WORKER_QUALITY,
+          WORKER_STATUS_EVENTS,
+          WORKER_STATUS_INTERVALS,
+          PAUSED_WORKERS,
+          GOLD_ITEM_HEALTH,
+          WORKER_REINSTATEMENTS);
 
   /** Tables the agreement job writes. */
   public static final List<String> AGREEMENT_TABLES =
       List.of(AGREEMENT_SUMMARY, ITEM_AGREEMENT, WORKER_PAIR_AGREEMENT, WORKER_AGREEMENT);
 
   /** Tables the consensus job writes. */
-  public static final List<String> CONSENSUS_TABLES = List.of(CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS, RELABEL_QUEUE);
+  public static final List<String> CONSENSUS_TABLES =
+      List.of(CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS, RELABEL_QUEUE);
 
   /** Tables the anomalies job writes (schemas in io.annolake.common.anomaly.AnomalyTables). */
   public static final List<String> ANOMALY_TABLES = List.of(WORKER_DAILY_METRICS, ANOMALY_FLAGS);
@@ -77,8 +117,14 @@ public final class Tables {
   /** Every table this version of annolake writes, in pipeline order. */
   public static final List<String> ALL =
       java.util.stream.Stream.of(
-              INGEST, WORKER_QUALITY_TABLES, AGREEMENT_TABLES, CONSENSUS_TABLES, ANOMALY_TABLES, List.of(WORKER_ROUTING),
-              OPERATIONS_TABLES, List.of(TRAINING_SNAPSHOTS, PIPELINE_RUNS))
+              INGEST,
+              WORKER_QUALITY_TABLES,
+              AGREEMENT_TABLES,
+              CONSENSUS_TABLES,
+              ANOMALY_TABLES,
+              List.of(WORKER_ROUTING),
+              OPERATIONS_TABLES,
+              List.of(TRAINING_SNAPSHOTS, PIPELINE_RUNS))
           .flatMap(List::stream)
           .toList();
 
@@ -87,8 +133,8 @@ public final class Tables {
    * the table is created: step only. Their files hold rows in item hash order, so any column that
    * varies within a run's output (item id, label, decision, confidence, priority, guideline
    * version, day) spans its whole range in every file and skips nothing, while Delta compares and
-   * copies each such value per row for its min/max. Project is the partition column (pruned
-   * without statistics). Tables not listed keep Delta's default, the first 32 columns.
+   * copies each such value per row for its min/max. Project is the partition column (pruned without
+   * statistics). Tables not listed keep Delta's default, the first 32 columns.
    */
   public static final Map<String, List<String>> STATS_COLUMNS =
       Map.of(
@@ -99,27 +145,51 @@ public final class Tables {
 
   /**
    * Derived tables partitioned by project_id: a run for one project replaces or adds files of its
-   * own partition only, so Delta proves runs for different projects disjoint and never fails one
-   * of them on the other's commit.
+   * own partition only, so Delta proves runs for different projects disjoint and never fails one of
+   * them on the other's commit.
    */
   public static final Set<String> PARTITIONED =
       Set.of(
-          WORKER_QUALITY, WORKER_STATUS_EVENTS, WORKER_STATUS_INTERVALS, PAUSED_WORKERS, GOLD_ITEM_HEALTH,
-          WORKER_REINSTATEMENTS, AGREEMENT_SUMMARY, ITEM_AGREEMENT, WORKER_PAIR_AGREEMENT, WORKER_AGREEMENT,
-          CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS, ANOMALY_FLAGS, WORKER_DAILY_METRICS, OPERATIONS_DAILY,
-          RELABEL_QUEUE, WORKER_ROUTING);
+          WORKER_QUALITY,
+          WORKER_STATUS_EVENTS,
+          WORKER_STATUS_INTERVALS,
+          PAUSED_WORKERS,
+          GOLD_ITEM_HEALTH,
+          WORKER_REINSTATEMENTS,
+          AGREEMENT_SUMMARY,
+          ITEM_AGREEMENT,
+          WORKER_PAIR_AGREEMENT,
+          WORKER_AGREEMENT,
+          CONSENSUS_LABELS,
+          ESCALATIONS,
+          WORKER_SKILLS,
+          ANOMALY_FLAGS,
+          WORKER_DAILY_METRICS,
+          OPERATIONS_DAILY,
+          RELABEL_QUEUE,
+          WORKER_ROUTING);
 
   /**
-   * Current-state tables: each holds the state as of the latest logical date its job ran for
-   * (rows carry {@code as_of_date}); a backfill of an older date computes its result but keeps the
-   * newer state (io.annolake.common.io.StateGuard). The windowed anomaly tables and the append-only
-   * logs are keyed by date already and are not in this set.
+   * Current-state tables: each holds the state as of the latest logical date its job ran for (rows
+   * carry {@code as_of_date}); a backfill of an older date computes its result but keeps the newer
+   * state (io.annolake.common.io.StateGuard). The windowed anomaly tables and the append-only logs
+   * are keyed by date already and are not in this set.
    */
   public static final Set<String> STATE =
       Set.of(
-          WORKER_QUALITY, WORKER_STATUS_INTERVALS, PAUSED_WORKERS, GOLD_ITEM_HEALTH, AGREEMENT_SUMMARY,
-          ITEM_AGREEMENT, WORKER_PAIR_AGREEMENT, WORKER_AGREEMENT, CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS,
-          RELABEL_QUEUE, WORKER_ROUTING);
+          WORKER_QUALITY,
+          WORKER_STATUS_INTERVALS,
+          PAUSED_WORKERS,
+          GOLD_ITEM_HEALTH,
+          AGREEMENT_SUMMARY,
+          ITEM_AGREEMENT,
+          WORKER_PAIR_AGREEMENT,
+          WORKER_AGREEMENT,
+          CONSENSUS_LABELS,
+          ESCALATIONS,
+          WORKER_SKILLS,
+          RELABEL_QUEUE,
+          WORKER_ROUTING);
 
   private Tables() {}
 }

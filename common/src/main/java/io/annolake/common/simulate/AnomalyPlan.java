@@ -24,26 +24,39 @@ import java.util.SplittableRandom;
 public final class AnomalyPlan implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final long PLAN_SALT = 0xA7A1L;
+
   /** Share of the leader's items the follower joins. */
   static final double FOLLOW_SHARE = 0.6;
+
   /** Share of a trap expert's non-gold items on which the crowd is made wrong. */
   static final double TRAP_SHARE = 0.3;
+
   /** Per item: a duplicate submission of one answer. */
   static final double DUPLICATE_RATE = 0.002;
+
   /** Per item: one answer gets a timestamp that passes ingestion but cannot be true. */
   static final double IMPOSSIBLE_RATE = 0.002;
+
   /** Submissions a burst worker crams into one minute (about). */
   static final int BURST_SIZE = 50;
 
   /** Roles in the workers truth. */
-  public enum Role { COLLUDER, BURST, GOLD_SPIKE, TRAP_EXPERT }
+  public enum Role {
+    COLLUDER,
+    BURST,
+    GOLD_SPIKE,
+    TRAP_EXPERT
+  }
 
   final Role[] roles;
+
   /** The partner of a colluder (-1 otherwise); {@code leads[w]} tells which side. */
   final int[] partner;
+
   final boolean[] leads;
   final long[] burstStartMs;
   final double[] burstProbability;
+
   /** From this instant on the worker answers at random (Long.MAX_VALUE: never). */
   final long[] spikeFromMs;
 
@@ -68,7 +81,8 @@ public final class AnomalyPlan implements Serializable {
     long spanMs = s.days() * 86_400_000L;
     double answersPerActivity = s.units() * s.meanRedundancy();
 
-    List<Integer> colluders = plan.pick(pool, 2 * perKind, WorkerArchetype.COMPETENT, WorkerArchetype.MEDIOCRE);
+    List<Integer> colluders =
+        plan.pick(pool, 2 * perKind, WorkerArchetype.COMPETENT, WorkerArchetype.MEDIOCRE);
     for (int i = 0; i + 1 < colluders.size(); i += 2) {
       int leader = colluders.get(i);
       int follower = colluders.get(i + 1);
@@ -102,7 +116,8 @@ public final class AnomalyPlan implements Serializable {
         eligible.add(w);
       }
     }
-    eligible.sort(Comparator.comparingDouble((Integer w) -> -pool.activity(w)).thenComparingInt(w -> w));
+    eligible.sort(
+        Comparator.comparingDouble((Integer w) -> -pool.activity(w)).thenComparingInt(w -> w));
     return eligible.subList(0, Math.min(count, eligible.size()));
   }
 
@@ -132,7 +147,10 @@ public final class AnomalyPlan implements Serializable {
       } else if (roles[w] == Role.COLLUDER && leads[w]) {
         String a = pool.id(w);
         String b = pool.id(partner[w]);
-        out.add(new String[] {"worker_pair", a.compareTo(b) <= 0 ? a + "|" + b : b + "|" + a, "COLLUSION"});
+        out.add(
+            new String[] {
+              "worker_pair", a.compareTo(b) <= 0 ? a + "|" + b : b + "|" + a, "COLLUSION"
+            });
       }
     }
     return out;

@@ -19,10 +19,10 @@ import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -54,6 +54,7 @@ public final class CrowdSimulator {
   private static final BigDecimal CROWD_COST = new BigDecimal("0.0400");
   private static final BigDecimal EXPERT_COST = new BigDecimal("0.4000");
   private static final Timestamp FAR_FUTURE = Timestamp.from(Instant.parse("2099-01-01T00:00:00Z"));
+
   /** Bad kinds, named by the reason code ingestion must give them. */
   static final ReasonCode[] BAD_KINDS = {
     ReasonCode.UNKNOWN_LABEL,
@@ -104,7 +105,10 @@ public final class CrowdSimulator {
           .add("prelabel", StringType)
           .add("redundancy", IntegerType);
 
-  /** Observable numeric features per (item, step) that depend on its true class (for training demos). */
+  /**
+   * Observable numeric features per (item, step) that depend on its true class (for training
+   * demos).
+   */
   public static final StructType ITEM_FEATURES =
       new StructType()
           .add("project_id", StringType)
@@ -137,10 +141,16 @@ public final class CrowdSimulator {
 
   /** The annotation records (including the injected bad ones). */
   public static Dataset<Row> annotations(
-      SparkSession spark, SimulatorSettings s, WorkerPool pool, boolean includeMalformed, int partitions) {
-    Broadcast<WorkerPool> crowd = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(pool);
+      SparkSession spark,
+      SimulatorSettings s,
+      WorkerPool pool,
+      boolean includeMalformed,
+      int partitions) {
+    Broadcast<WorkerPool> crowd =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(pool);
     Broadcast<AnomalyPlan> plan =
-        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(AnomalyPlan.create(pool, s));
+        JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .broadcast(AnomalyPlan.create(pool, s));
     return spark
         .range(0, s.units(), 1, partitions)
         .flatMap(
@@ -154,7 +164,8 @@ public final class CrowdSimulator {
     return spark
         .range(0, s.units(), 1, partitions)
         .map(
-            (org.apache.spark.api.java.function.MapFunction<Long, Row>) u -> itemRow(s, Unit.of(s, u)),
+            (org.apache.spark.api.java.function.MapFunction<Long, Row>)
+                u -> itemRow(s, Unit.of(s, u)),
             Encoders.row(ITEMS));
   }
 
@@ -167,7 +178,8 @@ public final class CrowdSimulator {
     return spark
         .range(0, s.units(), 1, partitions)
         .map(
-            (org.apache.spark.api.java.function.MapFunction<Long, Row>) u -> featureRow(s, Unit.of(s, u)),
+            (org.apache.spark.api.java.function.MapFunction<Long, Row>)
+                u -> featureRow(s, Unit.of(s, u)),
             Encoders.row(ITEM_FEATURES));
   }
 
@@ -178,12 +190,14 @@ public final class CrowdSimulator {
     for (int j = 0; j < f.length; j++) {
       f[j] = Math.round((f[j] + gaussian(rng)) * 1e4) / 1e4;
     }
-    return RowFactory.create(projectId(unit.project()), stepName(unit.step()), unit.itemId(), f[0], f[1], f[2], f[3]);
+    return RowFactory.create(
+        projectId(unit.project()), stepName(unit.step()), unit.itemId(), f[0], f[1], f[2], f[3]);
   }
 
   /** A standard normal draw (Box-Muller; SplittableRandom has no nextGaussian). */
   private static double gaussian(SplittableRandom rng) {
-    return Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
+    return Math.sqrt(-2 * Math.log(1 - rng.nextDouble()))
+        * Math.cos(2 * Math.PI * rng.nextDouble());
   }
 
   /** One (item, step) with its hidden properties. */
@@ -213,16 +227,29 @@ public final class CrowdSimulator {
       int adjudicatedLabel = rng.nextDouble() < 0.99 ? truth : (truth + 2) % k;
       int prelabel = -1;
       if (rng.nextDouble() < s.prelabelShare()) {
-        prelabel = rng.nextDouble() < s.prelabelAccuracy() ? truth : (truth + 1 + rng.nextInt(k - 1)) % k;
+        prelabel =
+            rng.nextDouble() < s.prelabelAccuracy() ? truth : (truth + 1 + rng.nextInt(k - 1)) % k;
       }
       double r = rng.nextDouble();
       int base1 = s.redundancy();
-      int redundancy = r < 0.05 ? Math.max(1, base1 - 1) : r < 0.15 ? base1 + 1 : r < 0.20 ? base1 + 2 : base1;
+      int redundancy =
+          r < 0.05 ? Math.max(1, base1 - 1) : r < 0.15 ? base1 + 1 : r < 0.20 ? base1 + 2 : base1;
       if (base1 == 1 && r < 0.05) {
         redundancy = 1;
       }
       String itemId = String.format("%s-item-%08d", projectId(project), base);
-      return new Unit(u, project, step, itemId, truth, truthV1, gold, adjudicated, adjudicatedLabel, prelabel, redundancy);
+      return new Unit(
+          u,
+          project,
+          step,
+          itemId,
+          truth,
+          truthV1,
+          gold,
+          adjudicated,
+          adjudicatedLabel,
+          prelabel,
+          redundancy);
     }
   }
 
@@ -257,11 +284,13 @@ public final class CrowdSimulator {
         unit.redundancy());
   }
 
-  static List<Row> answers(SimulatorSettings s, WorkerPool pool, AnomalyPlan plan, long u, boolean includeMalformed) {
+  static List<Row> answers(
+      SimulatorSettings s, WorkerPool pool, AnomalyPlan plan, long u, boolean includeMalformed) {
     Unit unit = Unit.of(s, u);
     List<String> labels = labels(unit.step(), s.classes());
     SplittableRandom rng = new SplittableRandom(Rng.mix(s.seed(), ANSWER_SALT, u));
-    // Injections draw from their own stream, so the records of uninvolved workers stay as they were.
+    // Injections draw from their own stream, so the records of uninvolved workers stay as they
+    // were.
     SplittableRandom inject = new SplittableRandom(Rng.mix(s.seed(), INJECT_SALT, u));
     int r = Math.min(unit.redundancy(), pool.size());
     int[] chosen = new int[r];
@@ -289,7 +318,8 @@ public final class CrowdSimulator {
       // An added follower answer draws from the injection stream; the crowd's draws stay untouched.
       SplittableRandom draw = extra ? inject : rng;
       long submittedMs = startMs + (long) (draw.nextDouble() * spanMs);
-      if (plan.role(w) == AnomalyPlan.Role.BURST && inject.nextDouble() < plan.burstProbability[w]) {
+      if (plan.role(w) == AnomalyPlan.Role.BURST
+          && inject.nextDouble() < plan.burstProbability[w]) {
         submittedMs = plan.burstStartMs[w] + inject.nextInt(55_000);
       }
       String guideline = submittedMs < midMs ? "v1" : "v2";
@@ -301,7 +331,8 @@ public final class CrowdSimulator {
       if (submittedMs >= plan.spikeFromMs[w]) {
         answer = inject.nextInt(labels.size());
       }
-      long duration = Math.max(200, (long) (kind.medianDurationMs() * Math.exp(0.5 * draw.nextGaussian())));
+      long duration =
+          Math.max(200, (long) (kind.medianDurationMs() * Math.exp(0.5 * draw.nextGaussian())));
       Object[] v = new Object[ANNOTATIONS.size()];
       v[0] = "a" + Long.toHexString(Rng.mix(s.seed(), ID_SALT, u * 64 + j));
       v[1] = projectId(unit.project());
@@ -341,7 +372,9 @@ public final class CrowdSimulator {
     int[] out = chosen;
     for (int w : chosen) {
       int follower = plan.partner(w);
-      if (plan.leads(w) && !contains(out, out.length, follower) && inject.nextDouble() < AnomalyPlan.FOLLOW_SHARE) {
+      if (plan.leads(w)
+          && !contains(out, out.length, follower)
+          && inject.nextDouble() < AnomalyPlan.FOLLOW_SHARE) {
         out = Arrays.copyOf(out, out.length + 1);
         out[out.length - 1] = follower;
       }
@@ -355,8 +388,15 @@ public final class CrowdSimulator {
    * Records already made bad for ingestion are left alone.
    */
   private static void injectAfterAnswers(
-      SimulatorSettings s, AnomalyPlan plan, Unit unit, int[] chosen, Object[][] own, List<String> labels,
-      SplittableRandom inject, long u, List<Object[]> records) {
+      SimulatorSettings s,
+      AnomalyPlan plan,
+      Unit unit,
+      int[] chosen,
+      Object[][] own,
+      List<String> labels,
+      SplittableRandom inject,
+      long u,
+      List<Object[]> records) {
     int k = labels.size();
     for (int j = 0; j < chosen.length; j++) {
       int leader = plan.partner(chosen[j]);
@@ -392,22 +432,28 @@ public final class CrowdSimulator {
       records.add(copy);
     }
     Object[] last = own[chosen.length - 1];
-    if (inject.nextDouble() < AnomalyPlan.IMPOSSIBLE_RATE && last[15] == null && chosen.length > 1) {
+    if (inject.nextDouble() < AnomalyPlan.IMPOSSIBLE_RATE
+        && last[15] == null
+        && chosen.length > 1) {
       if (inject.nextBoolean()) {
         // Months before the operation (and its batch): passes ingestion, cannot be true.
         long back = (120L + inject.nextInt(280)) * 86_400_000L;
         last[8] = new Timestamp(((Timestamp) last[8]).getTime() - back);
         last[9] = new Timestamp(((Timestamp) last[9]).getTime() - back);
       } else {
-        // A duration the timestamps contradict: started..submitted is seconds, duration_ms says up to an hour.
+        // A duration the timestamps contradict: started..submitted is seconds, duration_ms says up
+        // to an hour.
         last[10] = (Long) last[10] + 600_000L + inject.nextInt(3_000_000);
       }
       last[ANOMALY] = "IMPOSSIBLE_TIMESTAMP";
     }
   }
 
-  /** Makes one record bad in the given way; may add the extra record a duplicate or revision needs. */
-  private static void spoil(Object[] v, ReasonCode bad, SplittableRandom rng, List<String> labels, List<Object[]> rows) {
+  /**
+   * Makes one record bad in the given way; may add the extra record a duplicate or revision needs.
+   */
+  private static void spoil(
+      Object[] v, ReasonCode bad, SplittableRandom rng, List<String> labels, List<Object[]> rows) {
     switch (bad) {
       case UNKNOWN_LABEL -> v[6] = ((String) v[6]).toUpperCase(Locale.ROOT) + "?";
       case MISSING_REQUIRED_FIELD -> v[rng.nextBoolean() ? 2 : 4] = null;

@@ -53,16 +53,29 @@ public record SimulatorSettings(
     check(workers >= 0, "--workers", workers, "must not be negative");
     check(redundancy >= 1, "--redundancy", redundancy, "must be at least 1");
     check(goldShare >= 0 && goldShare <= 1, "--gold-share", goldShare, "must be in [0, 1]");
-    check(adjudicationShare >= 0 && adjudicationShare <= 1, "--adjudication-share", adjudicationShare, "must be in [0, 1]");
-    check(prelabelShare >= 0 && prelabelShare <= 1, "--prelabel-share", prelabelShare, "must be in [0, 1]");
-    check(prelabelAccuracy >= 0 && prelabelAccuracy <= 1, "--prelabel-accuracy", prelabelAccuracy, "must be in [0, 1]");
+    check(
+        adjudicationShare >= 0 && adjudicationShare <= 1,
+        "--adjudication-share",
+        adjudicationShare,
+        "must be in [0, 1]");
+    check(
+        prelabelShare >= 0 && prelabelShare <= 1,
+        "--prelabel-share",
+        prelabelShare,
+        "must be in [0, 1]");
+    check(
+        prelabelAccuracy >= 0 && prelabelAccuracy <= 1,
+        "--prelabel-accuracy",
+        prelabelAccuracy,
+        "must be in [0, 1]");
     check(badRate >= 0 && badRate <= 0.5, "--bad-rate", badRate, "must be in [0, 0.5]");
     check(days >= 1, "--days", days, "must be at least 1");
   }
 
   private static void check(boolean ok, String option, Object value, String why) {
     if (!ok) {
-      throw new ConfigException("Invalid value '" + value + "' for option '" + option + "': " + why);
+      throw new ConfigException(
+          "Invalid value '" + value + "' for option '" + option + "': " + why);
     }
   }
 

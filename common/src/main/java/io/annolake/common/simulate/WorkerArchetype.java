@@ -1,17 +1,21 @@
 package io.annolake.common.simulate;
 
 /**
- * Kinds of simulated worker, each with its own answer model and speed. The mix is realistic for
- * an open crowd: mostly good and mediocre workers, a few experts, and a minority of bad actors.
+ * Kinds of simulated worker, each with its own answer model and speed. The mix is realistic for an
+ * open crowd: mostly good and mediocre workers, a few experts, and a minority of bad actors.
  */
 public enum WorkerArchetype {
   /** Accuracy 0.97-0.99, careful. */
   EXPERT(0.03, 20_000),
-  /** Accuracy 0.975-0.995: meets the default 0.97 gold bar; errors mostly on one confusable neighbour class. */
+  /**
+   * Accuracy 0.975-0.995: meets the default 0.97 gold bar; errors mostly on one confusable
+   * neighbour class.
+   */
   GOOD(0.25, 12_000),
   /**
-   * Accuracy 0.85-0.95: a solid crowd worker below the default 0.97 bar. Pausing one at that bar is the
-   * bar doing its job (a project that accepts such workers lowers its threshold); never an anomaly.
+   * Accuracy 0.85-0.95: a solid crowd worker below the default 0.97 bar. Pausing one at that bar is
+   * the bar doing its job (a project that accepts such workers lowers its threshold); never an
+   * anomaly.
    */
   COMPETENT(0.25, 11_000),
   /** Accuracy 0.60-0.75. */

@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The simulated crowd: per worker an id, an archetype, an activity weight, a confusion matrix
- * (row = true class, stored as cumulative probabilities for sampling) and a speed. Small (workers
- * x K x K) and broadcast to the executors.
+ * The simulated crowd: per worker an id, an archetype, an activity weight, a confusion matrix (row
+ * = true class, stored as cumulative probabilities for sampling) and a speed. Small (workers x K x
+ * K) and broadcast to the executors.
  */
 public final class WorkerPool implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -15,8 +15,10 @@ public final class WorkerPool implements Serializable {
   final String[] ids;
   final WorkerArchetype[] archetypes;
   final double[] cumulativeActivity;
+
   /** [worker][trueClass * K + answer], cumulative over answer. */
   final double[][] cumulativeConfusion;
+
   final double[] accuracy;
   final int[] constantLabel;
   final int classes;
@@ -64,7 +66,8 @@ public final class WorkerPool implements Serializable {
   }
 
   /** Every archetype is present at least once when the crowd is big enough to hold them all. */
-  private static WorkerArchetype pickArchetype(WorkerArchetype[] kinds, double u, int w, int workers) {
+  private static WorkerArchetype pickArchetype(
+      WorkerArchetype[] kinds, double u, int w, int workers) {
     if (workers >= 4 * kinds.length && w < kinds.length) {
       return kinds[w];
     }

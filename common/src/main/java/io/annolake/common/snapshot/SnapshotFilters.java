@@ -19,27 +19,41 @@ import java.util.TreeSet;
  * given). Validated on construction; each message names the command-line option.
  */
 public record SnapshotFilters(
-    String project, String step, Double minConfidence, List<String> decisions, Long asOfVersion, Instant asOfTimestamp) {
+    String project,
+    String step,
+    Double minConfidence,
+    List<String> decisions,
+    Long asOfVersion,
+    Instant asOfTimestamp) {
 
   /** Decisions that are final labels by default; MAJORITY joins them once the policy has it. */
-  static final List<String> DEFAULT_DECISIONS = List.of("GOLD", "ADJUDICATED", "AUTO_APPROVED", "ACCEPTED", "MAJORITY");
+  static final List<String> DEFAULT_DECISIONS =
+      List.of("GOLD", "ADJUDICATED", "AUTO_APPROVED", "ACCEPTED", "MAJORITY");
 
   public SnapshotFilters {
     if (project == null || project.isBlank()) {
       throw new ConfigException("Missing value for option '--project'");
     }
     if (minConfidence != null && !(minConfidence >= 0 && minConfidence <= 1)) {
-      throw new ConfigException("Invalid value '" + minConfidence + "' for option '--min-confidence', expected a number in [0, 1]");
+      throw new ConfigException(
+          "Invalid value '"
+              + minConfidence
+              + "' for option '--min-confidence', expected a number in [0, 1]");
     }
     if (asOfVersion != null && asOfTimestamp != null) {
-      throw new ConfigException("Invalid options '--as-of-version' and '--as-of-timestamp': give at most one");
+      throw new ConfigException(
+          "Invalid options '--as-of-version' and '--as-of-timestamp': give at most one");
     }
     if (asOfVersion != null && asOfVersion < 0) {
-      throw new ConfigException("Invalid value '" + asOfVersion + "' for option '--as-of-version', expected a version >= 0");
+      throw new ConfigException(
+          "Invalid value '"
+              + asOfVersion
+              + "' for option '--as-of-version', expected a version >= 0");
     }
     decisions = List.copyOf(new TreeSet<>(decisions == null ? defaultDecisions() : decisions));
     if (decisions.isEmpty()) {
-      throw new ConfigException("Invalid value '' for option '--decisions', expected one or more of " + known());
+      throw new ConfigException(
+          "Invalid value '' for option '--decisions', expected one or more of " + known());
     }
   }
 
@@ -49,7 +63,10 @@ public record SnapshotFilters(
     return DEFAULT_DECISIONS.stream().filter(known::contains).toList();
   }
 
-  /** Parses {@code D1,D2} (case-insensitive) against {@link Decision}; null gives null (the defaults). */
+  /**
+   * Parses {@code D1,D2} (case-insensitive) against {@link Decision}; null gives null (the
+   * defaults).
+   */
   public static List<String> parseDecisions(String text) {
     if (text == null) {
       return null;
@@ -58,7 +75,11 @@ public record SnapshotFilters(
     for (String d : text.split(",")) {
       String name = d.trim().toUpperCase(java.util.Locale.ROOT);
       if (!known().contains(name)) {
-        throw new ConfigException("Invalid value '" + d.trim() + "' for option '--decisions', expected one or more of " + known());
+        throw new ConfigException(
+            "Invalid value '"
+                + d.trim()
+                + "' for option '--decisions', expected one or more of "
+                + known());
       }
       out.add(name);
     }
@@ -88,7 +109,9 @@ public record SnapshotFilters(
       return LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
       throw new ConfigException(
-          "Invalid value '" + text + "' for option '--as-of-timestamp', expected e.g. 2026-01-20T10:00:00Z or 2026-01-20");
+          "Invalid value '"
+              + text
+              + "' for option '--as-of-timestamp', expected e.g. 2026-01-20T10:00:00Z or 2026-01-20");
     }
   }
 

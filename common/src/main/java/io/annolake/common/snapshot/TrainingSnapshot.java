@@ -30,11 +30,23 @@ import org.apache.spark.sql.types.DataTypes;
  * order, and the content hash that identifies them whatever the file format or partitioning.
  */
 public final class TrainingSnapshot {
-  /** The snapshot's columns, in order. {@code posteriors} is consensus_labels' {@code candidates}. */
+  /**
+   * The snapshot's columns, in order. {@code posteriors} is consensus_labels' {@code candidates}.
+   */
   public static final List<String> COLUMNS =
       List.of(
-          "project_id", "step", "item_id", "label", "confidence", "decision", "posteriors", "n_annotations", "n_agreeing",
-          "guideline_version", "method", "params_hash");
+          "project_id",
+          "step",
+          "item_id",
+          "label",
+          "confidence",
+          "decision",
+          "posteriors",
+          "n_annotations",
+          "n_agreeing",
+          "guideline_version",
+          "method",
+          "params_hash");
 
   /** Rows are written in this order, so two takes of one snapshot give the same files. */
   public static final List<String> ORDER = List.of("project_id", "step", "item_id");
@@ -43,7 +55,10 @@ public final class TrainingSnapshot {
 
   private TrainingSnapshot() {}
 
-  /** The rows of consensus_labels a snapshot selects: the project (and step), decisions, minimum confidence, a label. */
+  /**
+   * The rows of consensus_labels a snapshot selects: the project (and step), decisions, minimum
+   * confidence, a label.
+   */
   public static Column condition(SnapshotFilters f) {
     Column where = Predicates.project(f.project());
     if (f.step() != null) {
@@ -56,7 +71,10 @@ public final class TrainingSnapshot {
     return where;
   }
 
-  /** The selected final labels ({@link #condition}): the snapshot's columns, sorted by project, step and item. */
+  /**
+   * The selected final labels ({@link #condition}): the snapshot's columns, sorted by project, step
+   * and item.
+   */
   public static Dataset<Row> select(Dataset<Row> consensusLabels, SnapshotFilters f) {
     List<Column> cols = new ArrayList<>();
     for (String c : COLUMNS) {
@@ -76,14 +94,23 @@ public final class TrainingSnapshot {
    * hashed again. A multiset hash: equal rows give equal hashes; it is not meant to resist forgery.
    */
   public static String contentHash(Dataset<Row> rows) {
-    Column rowHash = sha2(to_json(struct(COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new))), 256);
+    Column rowHash =
+        sha2(to_json(struct(COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new))), 256);
     List<Column> aggs = new ArrayList<>();
     aggs.add(count(lit(1)));
     for (int w = 0; w < 4; w++) {
-      aggs.add(sum(conv(substring(rowHash, 16 * w + 1, 16), 16, 10).cast(DataTypes.createDecimalType(38, 0))));
+      aggs.add(
+          sum(
+              conv(substring(rowHash, 16 * w + 1, 16), 16, 10)
+                  .cast(DataTypes.createDecimalType(38, 0))));
     }
     Row r = rows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).head();
-    StringBuilder canonical = new StringBuilder(HASH_VERSION).append('\n').append(String.join(",", COLUMNS)).append('\n').append(r.getLong(0));
+    StringBuilder canonical =
+        new StringBuilder(HASH_VERSION)
+            .append('\n')
+            .append(String.join(",", COLUMNS))
+            .append('\n')
+            .append(r.getLong(0));
     for (int w = 1; w <= 4; w++) {
       BigDecimal s = r.isNullAt(w) ? BigDecimal.ZERO : r.getDecimal(w);
       canonical.append('\n').append(s.toPlainString());
@@ -100,7 +127,9 @@ public final class TrainingSnapshot {
     return out;
   }
 
-  /** The sorted distinct values of a string column (run ids, methods, guideline versions: a few). */
+  /**
+   * The sorted distinct values of a string column (run ids, methods, guideline versions: a few).
+   */
   public static List<String> distinct(Dataset<Row> rows, String column) {
     List<String> out = new ArrayList<>();
     for (Row r : rows.select(column).distinct().collectAsList()) {

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stops a cluster run's SparkContext when the application has had no executor for a while with
- * work pending, so the run fails (exit 1) instead of waiting forever: Spark retries tasks and the
+ * Stops a cluster run's SparkContext when the application has had no executor for a while with work
+ * pending, so the run fails (exit 1) instead of waiting forever: Spark retries tasks and the
  * cluster manager relaunches lost executors, but with every worker gone Spark waits for new ones
  * without end. A run that never got an executor (a busy cluster) is left to wait.
  */
@@ -71,7 +71,8 @@ public final class ExecutorWatchdog extends SparkListener {
       timer.shutdownNow();
       return;
     }
-    boolean starved = hadExecutor && executors.get() <= 0 && context.statusTracker().getActiveJobIds().length > 0;
+    boolean starved =
+        hadExecutor && executors.get() <= 0 && context.statusTracker().getActiveJobIds().length > 0;
     long now = System.nanoTime();
     if (!starved) {
       emptySince = -1L;

@@ -15,13 +15,19 @@ import org.apache.spark.sql.SparkSession;
 
 /** Builds the SparkSession every job runs in: Delta enabled, UTC, the configured catalog. */
 public final class SparkSessions {
-  /** Schemes Delta reaches S3 through; its default LogStore there is safe for one writing driver only. */
+  /**
+   * Schemes Delta reaches S3 through; its default LogStore there is safe for one writing driver
+   * only.
+   */
   private static final Set<String> S3_SCHEMES = Set.of("s3", "s3a", "s3n");
 
   /** Delta LogStores that make concurrent commits from several drivers safe on S3. */
-  static final Set<String> MULTI_WRITER_S3_LOG_STORES = Set.of("io.delta.storage.S3DynamoDBLogStore");
+  static final Set<String> MULTI_WRITER_S3_LOG_STORES =
+      Set.of("io.delta.storage.S3DynamoDBLogStore");
 
-  /** The options Spark needs on Java 17 (those of Spark's own build), for executors on a cluster. */
+  /**
+   * The options Spark needs on Java 17 (those of Spark's own build), for executors on a cluster.
+   */
   static final String JAVA17_OPTIONS =
       String.join(
           " ",
@@ -61,12 +67,15 @@ public final class SparkSessions {
     }
     SparkSession spark = SparkSession.builder().config(conf(config, lakehouseRoot)).getOrCreate();
     if (!spark.sparkContext().isLocal()) {
-      ExecutorWatchdog.install(spark.sparkContext(), config.duration("annolake.spark.executor-loss-timeout"));
+      ExecutorWatchdog.install(
+          spark.sparkContext(), config.duration("annolake.spark.executor-loss-timeout"));
     }
     return spark;
   }
 
-  /** The Spark settings annolake needs, from the configuration; checks the lakehouse against them. */
+  /**
+   * The Spark settings annolake needs, from the configuration; checks the lakehouse against them.
+   */
   public static SparkConf conf(AnnolakeConfig config, String lakehouseRoot) {
     SparkConf conf = new SparkConf(true);
     if (!conf.contains("spark.master")) {
@@ -76,7 +85,8 @@ public final class SparkSessions {
     conf.set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
     conf.set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     int shuffle = config.integer("annolake.spark.shuffle-partitions");
-    AnnolakeConfig.require(shuffle > 0, "annolake.spark.shuffle-partitions", shuffle, "must be positive");
+    AnnolakeConfig.require(
+        shuffle > 0, "annolake.spark.shuffle-partitions", shuffle, "must be positive");
     conf.set("spark.sql.shuffle.partitions", Integer.toString(shuffle));
     conf.set(
         "spark.databricks.delta.snapshotPartitions",
@@ -87,20 +97,26 @@ public final class SparkSessions {
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     // Local paths without a process per created file and per Delta commit (see NioLocalFileSystem).
     conf.setIfMissing("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName());
-    conf.setIfMissing("spark.hadoop.fs.AbstractFileSystem.file.impl", NioLocalFileSystem.Fs.class.getName());
+    conf.setIfMissing(
+        "spark.hadoop.fs.AbstractFileSystem.file.impl", NioLocalFileSystem.Fs.class.getName());
     String master = conf.get("spark.master");
     if (master.startsWith("local")) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
-      // VACUUM lists a table's folders in a Spark job of this many tasks. Spark's default, 10,000, is sized
-      // for a cluster: a VACUUM of a 6-file table took 113-189 s with it here, 28-36 s with 2 (a loaded host).
-      conf.setIfMissing("spark.sql.sources.parallelPartitionDiscovery.parallelism", Integer.toString(Math.max(2, shuffle)));
+      // VACUUM lists a table's folders in a Spark job of this many tasks. Spark's default, 10,000,
+      // is sized
+      // for a cluster: a VACUUM of a 6-file table took 113-189 s with it here, 28-36 s with 2 (a
+      // loaded host).
+      conf.setIfMissing(
+          "spark.sql.sources.parallelPartitionDiscovery.parallelism",
+          Integer.toString(Math.max(2, shuffle)));
     } else {
       // Executors are separate JVMs: they need the same Java 17 options as the driver.
       conf.setIfMissing("spark.executor.extraJavaOptions", JAVA17_OPTIONS);
     }
     catalog(conf, config, lakehouseRoot);
-    // every table created in the session gets the configured retention (maintain sets it on older ones)
+    // every table created in the session gets the configured retention (maintain sets it on older
+    // ones)
     TableMaintenance.Retention.from(config).sessionDefaults().forEach(conf::set);
     for (Map.Entry<String, String> e : config.stringMap("annolake.spark.extra").entrySet()) {
       conf.set(e.getKey(), e.getValue());
@@ -110,9 +126,9 @@ public final class SparkSessions {
   }
 
   /**
-   * Catalog settings. Never derives a local folder from a remote root: the warehouse (where
-   * CREATE DATABASE puts its folder) is a URI under the root, and the embedded metastore refuses a
-   * remote root.
+   * Catalog settings. Never derives a local folder from a remote root: the warehouse (where CREATE
+   * DATABASE puts its folder) is a URI under the root, and the embedded metastore refuses a remote
+   * root.
    */
   private static void catalog(SparkConf conf, AnnolakeConfig config, String lakehouseRoot) {
     String root = Lakehouse.normalizeRoot(lakehouseRoot);
@@ -151,7 +167,8 @@ public final class SparkSessions {
         try {
           java.nio.file.Files.createDirectories(catalogDir);
         } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException("Cannot create the catalog folder " + catalogDir, e);
+          throw new java.io.UncheckedIOException(
+              "Cannot create the catalog folder " + catalogDir, e);
         }
         System.setProperty("derby.stream.error.file", catalogDir.resolve("derby.log").toString());
       }
@@ -163,17 +180,20 @@ public final class SparkSessions {
     }
     if (!metastoreUri.isBlank() && !"hive".equals(catalog)) {
       throw new ConfigException(
-          "Invalid value '" + metastoreUri + "' for key 'annolake.lakehouse.metastore-uri': used only with catalog 'hive'");
+          "Invalid value '"
+              + metastoreUri
+              + "' for key 'annolake.lakehouse.metastore-uri': used only with catalog 'hive'");
     }
   }
 
   /**
    * Refuses an S3 lakehouse whose Delta LogStore is safe for one writing driver only (Delta's
-   * default there: S3 has no put-if-absent, so two drivers committing the same version both
-   * succeed and one commit is lost), unless the configuration says a single driver writes.
+   * default there: S3 has no put-if-absent, so two drivers committing the same version both succeed
+   * and one commit is lost), unless the configuration says a single driver writes.
    */
   static void checkLogStore(AnnolakeConfig config, String lakehouseRoot, SparkConf conf) {
-    String scheme = URI.create(Lakehouse.normalizeRoot(lakehouseRoot)).getScheme().toLowerCase(Locale.ROOT);
+    String scheme =
+        URI.create(Lakehouse.normalizeRoot(lakehouseRoot)).getScheme().toLowerCase(Locale.ROOT);
     if (!S3_SCHEMES.contains(scheme) || config.bool("annolake.lakehouse.single-writer")) {
       return;
     }

@@ -28,7 +28,8 @@ class AggregatorEdgeCasesTest {
   private static void assertProper(AggregationModel m) {
     for (Map<String, Double> row : m.probas().values()) {
       assertThat(row.values()).allSatisfy(p -> assertThat(p).isBetween(0.0, 1.0));
-      assertThat(row.values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-9));
+      assertThat(row.values().stream().mapToDouble(Double::doubleValue).sum())
+          .isCloseTo(1.0, within(1e-9));
     }
   }
 
@@ -48,14 +49,21 @@ class AggregatorEdgeCasesTest {
     if (method.equals("wawa")) {
       return; // Wawa trusts the worker who agreed with the tie-broken vote: all mass on "a".
     }
-    assertThat(m.probas().get("i1").values()).allSatisfy(p -> assertThat(p).isCloseTo(1.0 / 3, within(1e-9)));
+    assertThat(m.probas().get("i1").values())
+        .allSatisfy(p -> assertThat(p).isCloseTo(1.0 / 3, within(1e-9)));
   }
 
   @ParameterizedTest
   @MethodSource("methods")
   void unseenLabelGetsAFiniteProbability(String method) {
-    Answers a = Answers.builder().labels(List.of("a", "b", "c")).add("i1", "w1", "a").add("i1", "w2", "a")
-        .add("i2", "w1", "b").add("i2", "w2", "b").build();
+    Answers a =
+        Answers.builder()
+            .labels(List.of("a", "b", "c"))
+            .add("i1", "w1", "a")
+            .add("i1", "w2", "a")
+            .add("i2", "w1", "b")
+            .add("i2", "w2", "b")
+            .build();
     AggregationModel m = Aggregators.byName(method).fit(a);
     assertThat(m.probas().get("i1")).containsKeys("a", "b", "c");
     assertThat(m.labels()).containsOnly(Map.entry("i1", "a"), Map.entry("i2", "b"));
@@ -83,7 +91,8 @@ class AggregatorEdgeCasesTest {
 
   @Test
   void majorityVoteCountsVotes() {
-    AggregationModel m = new MajorityVote().fit(answers("i1 w1 a", "i1 w2 b", "i1 w3 b", "i2 w1 a", "i2 w2 b"));
+    AggregationModel m =
+        new MajorityVote().fit(answers("i1 w1 a", "i1 w2 b", "i1 w3 b", "i2 w1 a", "i2 w2 b"));
     assertThat(m.labels()).containsOnly(Map.entry("i1", "b"), Map.entry("i2", "a"));
     assertThat(m.probas().get("i1").get("b")).isCloseTo(2.0 / 3, within(1e-12));
   }
@@ -92,8 +101,10 @@ class AggregatorEdgeCasesTest {
   void wawaWeighsByAgreementWithTheMajority() {
     // MV: i1=a, i2=a, i3 tie a/b -> a, i4 tie b/a -> a. Skills: w1 3/4, w2 2/3, w3 1/3.
     // Weighted: i3 a 3/4 vs b 2/3 -> a; i4 b 3/4 vs a 1/3 -> b.
-    Answers a = answers("i1 w1 a", "i1 w2 a", "i1 w3 b", "i2 w1 a", "i2 w2 a", "i2 w3 b", "i3 w1 a", "i3 w2 b",
-        "i4 w1 b", "i4 w3 a");
+    Answers a =
+        answers(
+            "i1 w1 a", "i1 w2 a", "i1 w3 b", "i2 w1 a", "i2 w2 a", "i2 w3 b", "i3 w1 a", "i3 w2 b",
+            "i4 w1 b", "i4 w3 a");
     AggregationModel m = new Wawa().fit(a);
     assertThat(m.skills().get("w1")).isCloseTo(3.0 / 4, within(1e-12));
     assertThat(m.skills().get("w2")).isCloseTo(2.0 / 3, within(1e-12));
@@ -106,9 +117,20 @@ class AggregatorEdgeCasesTest {
   void weightedVoteUsesGoldAccuracy() {
     // On gold g1, g2 w1 is right twice, w2 and w3 wrong twice: pooled 2/6; with 2 pseudo-answers
     // w1 = (2 + 2/3)/4 = 2/3, w2 = w3 = (0 + 2/3)/4 = 1/6. So w1 alone outvotes w2 + w3 on i1.
-    Answers a = Answers.builder().add("g1", "w1", "a").add("g1", "w2", "b").add("g1", "w3", "b")
-        .add("g2", "w1", "b").add("g2", "w2", "a").add("g2", "w3", "a").gold("g1", "a").gold("g2", "b")
-        .add("i1", "w1", "b").add("i1", "w2", "a").add("i1", "w3", "a").build();
+    Answers a =
+        Answers.builder()
+            .add("g1", "w1", "a")
+            .add("g1", "w2", "b")
+            .add("g1", "w3", "b")
+            .add("g2", "w1", "b")
+            .add("g2", "w2", "a")
+            .add("g2", "w3", "a")
+            .gold("g1", "a")
+            .gold("g2", "b")
+            .add("i1", "w1", "b")
+            .add("i1", "w2", "a")
+            .add("i1", "w3", "a")
+            .build();
     AggregationModel m = new WeightedMajorityVote().fit(a);
     assertThat(m.skills().get("w1")).isCloseTo(2.0 / 3, within(1e-12));
     assertThat(m.skills().get("w2")).isCloseTo(1.0 / 6, within(1e-12));
@@ -162,7 +184,8 @@ class AggregatorEdgeCasesTest {
 
   @Test
   void settingsAreValidated() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DawidSkene.Settings(10, 1e-5, 0, DawidSkene.Init.IDENTITY))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new DawidSkene.Settings(10, 1e-5, 0, DawidSkene.Init.IDENTITY))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("smoothing");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Aggregators.byName("nope"))

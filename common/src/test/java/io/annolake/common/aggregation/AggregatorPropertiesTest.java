@@ -64,10 +64,13 @@ class AggregatorPropertiesTest {
   }
 
   @Property(tries = 60)
-  void dawidSkeneFromIdentityAfterOneIterationIsMajorityVote(@ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int unused) {
+  void dawidSkeneFromIdentityAfterOneIterationIsMajorityVote(
+      @ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int unused) {
     Answers answers = build(crowd(seed));
     AggregationModel mv = new MajorityVote().fit(answers);
-    AggregationModel ds = new DawidSkene(new DawidSkene.Settings(1, 1e-5, 0.01, DawidSkene.Init.IDENTITY)).fit(answers);
+    AggregationModel ds =
+        new DawidSkene(new DawidSkene.Settings(1, 1e-5, 0.01, DawidSkene.Init.IDENTITY))
+            .fit(answers);
     assertThat(ds.labels()).isEqualTo(mv.labels());
   }
 }

@@ -10,13 +10,16 @@ import org.junit.jupiter.api.Test;
 class CalibrationTest {
   /**
    * Ten bins over [0, 1]. Bin 0.5-0.6: 0.55 (right), 0.55 (wrong): confidence 0.55, accuracy 0.5.
-   * Bin 0.9-1.0: 0.9, 1.0, 1.0, 1.0 (three right): confidence 0.975, accuracy 0.75.
-   * ECE = 2/6 * 0.05 + 4/6 * 0.225 = 0.01666... + 0.15 = 0.16666...
+   * Bin 0.9-1.0: 0.9, 1.0, 1.0, 1.0 (three right): confidence 0.975, accuracy 0.75. ECE = 2/6 *
+   * 0.05 + 4/6 * 0.225 = 0.01666... + 0.15 = 0.16666...
    */
   @Test
   void binsAndExpectedCalibrationError() {
-    Calibration.Table t = Calibration.of(
-        new double[] {0.55, 0.55, 0.9, 1.0, 1.0, 1.0}, new boolean[] {true, false, true, true, true, false}, 10);
+    Calibration.Table t =
+        Calibration.of(
+            new double[] {0.55, 0.55, 0.9, 1.0, 1.0, 1.0},
+            new boolean[] {true, false, true, true, true, false},
+            10);
     assertThat(t.bins()).hasSize(2);
     assertThat(t.bins().get(0).items()).isEqualTo(2);
     assertThat(t.bins().get(0).low()).isCloseTo(0.5, within(1e-12));
@@ -33,7 +36,8 @@ class CalibrationTest {
 
   @Test
   void perfectlyCalibratedGivesZero() {
-    Calibration.Table t = Calibration.of(new double[] {0.5, 0.5, 1, 1}, new boolean[] {true, false, true, true}, 10);
+    Calibration.Table t =
+        Calibration.of(new double[] {0.5, 0.5, 1, 1}, new boolean[] {true, false, true, true}, 10);
     assertThat(t.ece()).isCloseTo(0, within(1e-12));
   }
 

@@ -17,7 +17,9 @@ class MaceTest {
   @Test
   void emIsTheDefault() {
     assertThat(Mace.Settings.defaults().inference()).isEqualTo(Mace.Inference.EM);
-    assertThat(new Mace(vb()).params()).containsEntry("inference", "VARIATIONAL_BAYES").containsEntry("strategy_prior", "10.0");
+    assertThat(new Mace(vb()).params())
+        .containsEntry("inference", "VARIATIONAL_BAYES")
+        .containsEntry("strategy_prior", "10.0");
   }
 
   /**
@@ -67,19 +69,30 @@ class MaceTest {
     }
     AggregationModel m = new Mace(vb()).fit(b.build());
     // s always answers y: a spammer; on i4 the reliable a wins over s.
-    assertThat(m.labels()).containsEntry("i1", "x").containsEntry("i2", "y").containsEntry("i3", "x").containsEntry("i4", "x");
+    assertThat(m.labels())
+        .containsEntry("i1", "x")
+        .containsEntry("i2", "y")
+        .containsEntry("i3", "x")
+        .containsEntry("i4", "x");
     assertThat(m.skills().get("s")).isLessThan(m.skills().get("a"));
   }
 
   /** VB stays at or above Crowd-Kit's MACE figures (README) though below our EM default. */
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"zheng_product, 0.9290", "zheng_dog, 0.8302", "snow_rte, 0.9250", "snow_temp, 0.9394"})
+  @CsvSource({
+    "zheng_product, 0.9290",
+    "zheng_dog, 0.8302",
+    "snow_rte, 0.9250",
+    "snow_temp, 0.9394"
+  })
   void variationalBayesOnRealDatasets(String dataset, double crowdKit) {
     Answers answers = RealDatasets.answers(dataset);
     Map<String, String> truth = RealDatasets.truth(dataset);
     double vbAccuracy = RealDatasets.accuracy(new Mace(vb()).fit(answers).labels(), truth);
-    double emAccuracy = RealDatasets.accuracy(new Mace(Mace.Settings.defaults()).fit(answers).labels(), truth);
-    System.out.printf("%s mace vb=%.4f em=%.4f (Crowd-Kit %.4f)%n", dataset, vbAccuracy, emAccuracy, crowdKit);
+    double emAccuracy =
+        RealDatasets.accuracy(new Mace(Mace.Settings.defaults()).fit(answers).labels(), truth);
+    System.out.printf(
+        "%s mace vb=%.4f em=%.4f (Crowd-Kit %.4f)%n", dataset, vbAccuracy, emAccuracy, crowdKit);
     assertThat(vbAccuracy).isGreaterThanOrEqualTo(crowdKit - 5e-5);
     assertThat(emAccuracy).isGreaterThanOrEqualTo(vbAccuracy);
   }

@@ -20,7 +20,8 @@ public final class RealDatasets {
   public static Path folder(String name) {
     String root = System.getProperty("annolake.shared.data", "../shared/data");
     Path dir = Path.of(root, name);
-    Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("answers.csv")), "dataset absent: " + dir);
+    Assumptions.assumeTrue(
+        Files.isRegularFile(dir.resolve("answers.csv")), "dataset absent: " + dir);
     return dir;
   }
 
@@ -82,7 +83,11 @@ public final class RealDatasets {
 
   private static List<String[]> rows(Path file) {
     try {
-      return Files.readAllLines(file).stream().skip(1).filter(l -> !l.isBlank()).map(l -> l.split(",", -1)).toList();
+      return Files.readAllLines(file).stream()
+          .skip(1)
+          .filter(l -> !l.isBlank())
+          .map(l -> l.split(",", -1))
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -46,7 +46,8 @@ class AgreementPropertiesTest {
   }
 
   @Property(tries = 200)
-  void consistentRelabelingDoesNotChangeNominalAlpha(@ForAll("answers") List<Answer> rows, @ForAll long seed) {
+  void consistentRelabelingDoesNotChangeNominalAlpha(
+      @ForAll("answers") List<Answer> rows, @ForAll long seed) {
     List<String> renamed = new ArrayList<>(List.of("zebra", "7", "apple", "Ω"));
     Collections.shuffle(renamed, new Random(seed));
     assertSame(nominalAlpha(rows, NAMES), nominalAlpha(rows, renamed.toArray(String[]::new)));
@@ -60,7 +61,9 @@ class AgreementPropertiesTest {
     PoissonBootstrap whole = answers.state(cats, 5, seed);
     PoissonBootstrap left = new PoissonBootstrap(cats.size(), 5, seed);
     PoissonBootstrap right = new PoissonBootstrap(cats.size(), 5, seed);
-    answers.counts(cats).forEach((item, counts) -> (item.hashCode() % 2 == 0 ? left : right).add(item, counts));
+    answers
+        .counts(cats)
+        .forEach((item, counts) -> (item.hashCode() % 2 == 0 ? left : right).add(item, counts));
     left.merge(right);
     assertSame(GwetAc1.value(whole.estimate()), GwetAc1.value(left.estimate()));
     for (int b = 0; b < 5; b++) {
@@ -72,7 +75,8 @@ class AgreementPropertiesTest {
 
   @Property(tries = 100)
   void unanimousDataGivesOne(@ForAll("answers") List<Answer> rows) {
-    List<Answer> unanimous = rows.stream().map(a -> new Answer(a.item(), a.worker(), a.item() % 2)).toList();
+    List<Answer> unanimous =
+        rows.stream().map(a -> new Answer(a.item(), a.worker(), a.item() % 2)).toList();
     Double alpha = nominalAlpha(unanimous, NAMES);
     if (alpha != null && !alpha.isNaN()) {
       assertThat(alpha).isCloseTo(1.0, within(1e-12));

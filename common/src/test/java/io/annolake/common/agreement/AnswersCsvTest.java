@@ -10,7 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code agreement --input-csv}'s reader: quoting, line endings, aliases, and every skipped row counted. */
+/**
+ * {@code agreement --input-csv}'s reader: quoting, line endings, aliases, and every skipped row
+ * counted.
+ */
 class AnswersCsvTest {
   @TempDir Path dir;
 
@@ -23,11 +26,12 @@ class AnswersCsvTest {
   @Test
   void readsQuotedFieldsAnyLineEndingAndAByteOrderMark() throws Exception {
     Answers answers =
-        read("\uFEFFtask,annotator,extra,answer\r\n"
-            + "1,a,\"x, y\",\"cat\"\r\n"
-            + "\"1\",\"b\",\"a \"\"quoted\"\" note\",cat\r\n"
-            + "2,a,z,\"two\nlines\"\r\n"
-            + "2,b,z,\"two\nlines\"\r\n");
+        read(
+            "\uFEFFtask,annotator,extra,answer\r\n"
+                + "1,a,\"x, y\",\"cat\"\r\n"
+                + "\"1\",\"b\",\"a \"\"quoted\"\" note\",cat\r\n"
+                + "2,a,z,\"two\nlines\"\r\n"
+                + "2,b,z,\"two\nlines\"\r\n");
     assertThat(answers.rows()).isEqualTo(4);
     assertThat(answers.items()).isEqualTo(2);
     assertThat(answers.categories().labels()).containsExactly("cat", "two\nlines");
@@ -40,15 +44,16 @@ class AnswersCsvTest {
   @Test
   void countsEverySkippedRowByReasonWithItsFirstLine() throws Exception {
     Answers answers =
-        read("item_id,worker_id,label\n"
-            + "1,a,x\n"
-            + "1,b,\n" // line 3: a missing value
-            + "1\n" // line 4
-            + ",c,x\n" // line 5
-            + "2,,y\n" // line 6
-            + "2,a,  \n" // line 7: blank is missing too
-            + "\n" // blank lines are not rows
-            + "2,b,y\n");
+        read(
+            "item_id,worker_id,label\n"
+                + "1,a,x\n"
+                + "1,b,\n" // line 3: a missing value
+                + "1\n" // line 4
+                + ",c,x\n" // line 5
+                + "2,,y\n" // line 6
+                + "2,a,  \n" // line 7: blank is missing too
+                + "\n" // blank lines are not rows
+                + "2,b,y\n");
     assertThat(answers.rows()).isEqualTo(2);
     assertThat(answers.skipped())
         .containsExactly(

@@ -9,12 +9,36 @@ import org.junit.jupiter.api.Test;
 class KappaTest {
   /** Fleiss (1971), Table 1: 30 patients, 6 psychiatrists, 5 diagnoses (as R irr's `diagnoses`). */
   static final int[][] DIAGNOSES = {
-    {4, 4, 4, 4, 4, 4}, {2, 2, 2, 5, 5, 5}, {2, 3, 3, 3, 3, 5}, {5, 5, 5, 5, 5, 5}, {2, 2, 2, 4, 4, 4},
-    {1, 1, 3, 3, 3, 3}, {3, 3, 3, 3, 5, 5}, {1, 1, 3, 3, 3, 4}, {1, 1, 4, 4, 4, 4}, {5, 5, 5, 5, 5, 5},
-    {1, 4, 4, 4, 4, 4}, {1, 2, 4, 4, 4, 4}, {2, 2, 2, 3, 3, 3}, {1, 4, 4, 4, 4, 4}, {2, 2, 4, 4, 4, 5},
-    {3, 3, 3, 3, 3, 5}, {1, 1, 1, 4, 5, 5}, {1, 1, 1, 1, 1, 2}, {2, 2, 4, 4, 4, 4}, {1, 3, 3, 5, 5, 5},
-    {5, 5, 5, 5, 5, 5}, {2, 4, 4, 4, 4, 4}, {2, 2, 4, 5, 5, 5}, {1, 1, 4, 4, 4, 4}, {1, 4, 4, 4, 4, 5},
-    {2, 2, 2, 2, 2, 4}, {1, 1, 1, 1, 5, 5}, {2, 2, 4, 4, 4, 4}, {1, 3, 3, 3, 3, 3}, {5, 5, 5, 5, 5, 5},
+    {4, 4, 4, 4, 4, 4},
+    {2, 2, 2, 5, 5, 5},
+    {2, 3, 3, 3, 3, 5},
+    {5, 5, 5, 5, 5, 5},
+    {2, 2, 2, 4, 4, 4},
+    {1, 1, 3, 3, 3, 3},
+    {3, 3, 3, 3, 5, 5},
+    {1, 1, 3, 3, 3, 4},
+    {1, 1, 4, 4, 4, 4},
+    {5, 5, 5, 5, 5, 5},
+    {1, 4, 4, 4, 4, 4},
+    {1, 2, 4, 4, 4, 4},
+    {2, 2, 2, 3, 3, 3},
+    {1, 4, 4, 4, 4, 4},
+    {2, 2, 4, 4, 4, 5},
+    {3, 3, 3, 3, 3, 5},
+    {1, 1, 1, 4, 5, 5},
+    {1, 1, 1, 1, 1, 2},
+    {2, 2, 4, 4, 4, 4},
+    {1, 3, 3, 5, 5, 5},
+    {5, 5, 5, 5, 5, 5},
+    {2, 4, 4, 4, 4, 4},
+    {2, 2, 4, 5, 5, 5},
+    {1, 1, 4, 4, 4, 4},
+    {1, 4, 4, 4, 4, 5},
+    {2, 2, 2, 2, 2, 4},
+    {1, 1, 1, 1, 5, 5},
+    {2, 2, 4, 4, 4, 4},
+    {1, 3, 3, 3, 3, 3},
+    {5, 5, 5, 5, 5, 5},
   };
 
   @Test
@@ -25,7 +49,8 @@ class KappaTest {
     }
     Coefficient kappa = FleissKappa.compute(s);
     assertThat(kappa.value()).isCloseTo(0.4302445, within(1e-7)); // Fleiss 1971: 0.430
-    // the standard error is Gwet's (checked by hand in StandardErrorTest), not the one under kappa = 0
+    // the standard error is Gwet's (checked by hand in StandardErrorTest), not the one under kappa
+    // = 0
     assertThat(kappa.items()).isEqualTo(30);
     assertThat(kappa.note()).doesNotContain("modal");
   }
@@ -47,7 +72,9 @@ class KappaTest {
   @Test
   void fleissUsesTheModalNumberOfRatersAndSaysSo() {
     AgreementState s = new AgreementState(2);
-    s.add(ItemCounts.ofValues(0, 0, 1)).add(ItemCounts.ofValues(1, 1, 1)).add(ItemCounts.ofValues(0, 1));
+    s.add(ItemCounts.ofValues(0, 0, 1))
+        .add(ItemCounts.ofValues(1, 1, 1))
+        .add(ItemCounts.ofValues(0, 1));
     Coefficient kappa = FleissKappa.compute(s);
     assertThat(kappa.items()).isEqualTo(2);
     assertThat(kappa.note()).contains("m=3").contains("2 of 3");
@@ -55,14 +82,18 @@ class KappaTest {
 
   @Test
   void cohenWikipediaExamples() {
-    assertThat(CohenKappa.compute(new long[][] {{20, 5}, {10, 15}}).value()).isCloseTo(0.4, within(1e-12));
-    assertThat(CohenKappa.compute(new long[][] {{45, 15}, {25, 15}}).value()).isCloseTo(0.1304, within(1e-4));
-    assertThat(CohenKappa.compute(new long[][] {{25, 35}, {5, 35}}).value()).isCloseTo(0.2593, within(1e-4));
+    assertThat(CohenKappa.compute(new long[][] {{20, 5}, {10, 15}}).value())
+        .isCloseTo(0.4, within(1e-12));
+    assertThat(CohenKappa.compute(new long[][] {{45, 15}, {25, 15}}).value())
+        .isCloseTo(0.1304, within(1e-4));
+    assertThat(CohenKappa.compute(new long[][] {{25, 35}, {5, 35}}).value())
+        .isCloseTo(0.2593, within(1e-4));
   }
 
   @Test
   void cohenSasExampleWithAsymptoticStandardError() {
-    // SAS PROC FREQ printout for this table (as used by statsmodels' tests): kappa 0.4842, ASE 0.1380
+    // SAS PROC FREQ printout for this table (as used by statsmodels' tests): kappa 0.4842, ASE
+    // 0.1380
     Coefficient c = CohenKappa.compute(new long[][] {{0, 4, 1}, {0, 8, 0}, {0, 1, 5}});
     assertThat(c.value()).isCloseTo(0.4842, within(1e-4));
     assertThat(c.standardError()).isCloseTo(0.1380, within(1e-4));
@@ -70,8 +101,10 @@ class KappaTest {
 
   @Test
   void cohenDegenerate() {
-    assertThat(CohenKappa.compute(new long[][] {{7, 0}, {0, 0}}).status()).isEqualTo(Status.UNDEFINED);
-    assertThat(CohenKappa.compute(new long[][] {{0, 0}, {0, 0}}).status()).isEqualTo(Status.INSUFFICIENT_DATA);
+    assertThat(CohenKappa.compute(new long[][] {{7, 0}, {0, 0}}).status())
+        .isEqualTo(Status.UNDEFINED);
+    assertThat(CohenKappa.compute(new long[][] {{0, 0}, {0, 0}}).status())
+        .isEqualTo(Status.INSUFFICIENT_DATA);
     assertThat(CohenKappa.compute(new long[][] {{3, 0}, {0, 4}}).value()).isEqualTo(1.0);
   }
 
@@ -86,7 +119,8 @@ class KappaTest {
     addPairs(s, 1, 0, 2);
     Coefficient ac1 = GwetAc1.compute(s);
     assertThat(ac1.value()).isCloseTo((0.944 - 0.054432) / (1 - 0.054432), within(1e-12));
-    assertThat(CohenKappa.compute(new long[][] {{118, 5}, {2, 0}}).value()).isCloseTo(-0.0234, within(1e-4));
+    assertThat(CohenKappa.compute(new long[][] {{118, 5}, {2, 0}}).value())
+        .isCloseTo(-0.0234, within(1e-4));
   }
 
   @Test
@@ -98,7 +132,8 @@ class KappaTest {
     addPairs(s, 0, 1, 9);
     addPairs(s, 1, 0, 6);
     addPairs(s, 1, 1, 45);
-    assertThat(GwetAc1.compute(s).value()).isCloseTo((0.85 - 0.49875) / (1 - 0.49875), within(1e-12));
+    assertThat(GwetAc1.compute(s).value())
+        .isCloseTo((0.85 - 0.49875) / (1 - 0.49875), within(1e-12));
   }
 
   @Test
@@ -113,7 +148,8 @@ class KappaTest {
     double pe = 0.475 * 0.475 + 0.525 * 0.525;
     assertThat(pi).isCloseTo((0.85 - pe) / (1 - pe), within(1e-12));
     double n = 200;
-    double alpha = KrippendorffAlpha.value(s, Categories.of(java.util.List.of("0", "1")), Level.NOMINAL);
+    double alpha =
+        KrippendorffAlpha.value(s, Categories.of(java.util.List.of("0", "1")), Level.NOMINAL);
     assertThat(alpha).isCloseTo(1 - (n - 1) / n * (1 - pi), within(1e-12));
   }
 

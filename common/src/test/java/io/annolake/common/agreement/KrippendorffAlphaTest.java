@@ -8,7 +8,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KrippendorffAlphaTest {
-  /** Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: 4 observers x 12 units; 0 = missing. */
+  /**
+   * Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: 4 observers x 12
+   * units; 0 = missing.
+   */
   static final int[][] OBSERVERS = {
     {1, 2, 3, 3, 2, 1, 4, 1, 2, 0, 0, 0},
     {1, 2, 3, 3, 2, 2, 4, 1, 2, 5, 0, 3},
@@ -61,14 +64,21 @@ class KrippendorffAlphaTest {
   @Test
   void ordinalUsesTheSchemaOrder() {
     Answers answers = new Answers();
-    String[][] units = {{"low", "low"}, {"low", "mid"}, {"mid", "high"}, {"high", "high"}, {"mid", "mid"}};
+    String[][] units = {
+      {"low", "low"}, {"low", "mid"}, {"mid", "high"}, {"high", "high"}, {"mid", "mid"}
+    };
     for (int u = 0; u < units.length; u++) {
       answers.add("u" + u, "a", units[u][0]).add("u" + u, "b", units[u][1]);
     }
     Categories schema = Categories.of(List.of("high", "low", "mid"), List.of("low", "mid", "high"));
     Categories alphabetic = Categories.of(List.of("high", "low", "mid"));
-    double bySchema = KrippendorffAlpha.compute(answers.state(schema, 0, 1).estimate(), schema, Level.ORDINAL).value();
-    double byString = KrippendorffAlpha.compute(answers.state(alphabetic, 0, 1).estimate(), alphabetic, Level.ORDINAL).value();
+    double bySchema =
+        KrippendorffAlpha.compute(answers.state(schema, 0, 1).estimate(), schema, Level.ORDINAL)
+            .value();
+    double byString =
+        KrippendorffAlpha.compute(
+                answers.state(alphabetic, 0, 1).estimate(), alphabetic, Level.ORDINAL)
+            .value();
     // same data, as numbers 1 < 2 < 3
     Answers numeric = new Answers();
     for (int u = 0; u < units.length; u++) {
@@ -95,7 +105,9 @@ class KrippendorffAlphaTest {
       }
     }
     Categories cats = answers.categories();
-    for (Coefficient c : AgreementReport.compute(answers.state(cats, 0, 1), cats, List.of(Level.NOMINAL, Level.ORDINAL), 0.95)) {
+    for (Coefficient c :
+        AgreementReport.compute(
+            answers.state(cats, 0, 1), cats, List.of(Level.NOMINAL, Level.ORDINAL), 0.95)) {
       assertThat(c.status()).as(c.metric()).isEqualTo(Status.OK);
       assertThat(c.value()).as(c.metric()).isCloseTo(1.0, within(1e-12));
     }
@@ -108,7 +120,8 @@ class KrippendorffAlphaTest {
       answers.add("u" + u, "a", "cat").add("u" + u, "b", "cat");
     }
     Categories cats = answers.categories();
-    List<Coefficient> all = AgreementReport.compute(answers.state(cats, 20, 1), cats, List.of(Level.values()), 0.95);
+    List<Coefficient> all =
+        AgreementReport.compute(answers.state(cats, 20, 1), cats, List.of(Level.values()), 0.95);
     assertThat(all).hasSize(8);
     Coefficient nominal = all.get(0);
     assertThat(nominal.status()).isEqualTo(Status.UNDEFINED);
@@ -126,7 +139,8 @@ class KrippendorffAlphaTest {
       answers.add("u" + u, "only", u % 2 == 0 ? "a" : "b");
     }
     Categories cats = answers.categories();
-    List<Coefficient> all = AgreementReport.compute(answers.state(cats, 20, 1), cats, List.of(Level.NOMINAL), 0.95);
+    List<Coefficient> all =
+        AgreementReport.compute(answers.state(cats, 20, 1), cats, List.of(Level.NOMINAL), 0.95);
     for (Coefficient c : all) {
       assertThat(c.status()).as(c.metric()).isEqualTo(Status.INSUFFICIENT_DATA);
       assertThat(c.error()).isNotBlank();
@@ -137,7 +151,8 @@ class KrippendorffAlphaTest {
   void nonNumericLabelsAtIntervalLevelAreInvalidInput() {
     Answers answers = new Answers().add("u", "a", "cat").add("u", "b", "dog");
     Categories cats = answers.categories();
-    Coefficient c = KrippendorffAlpha.compute(answers.state(cats, 0, 1).estimate(), cats, Level.INTERVAL);
+    Coefficient c =
+        KrippendorffAlpha.compute(answers.state(cats, 0, 1).estimate(), cats, Level.INTERVAL);
     assertThat(c.status()).isEqualTo(Status.INVALID_INPUT);
   }
 

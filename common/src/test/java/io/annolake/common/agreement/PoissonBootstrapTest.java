@@ -26,11 +26,15 @@ class PoissonBootstrapTest {
   void intervalCoversTheEstimateAndIsReproducible() {
     Answers answers = KrippendorffAlphaTest.textbook();
     for (int u = 0; u < 60; u++) {
-      answers.add("x" + u, "a", Integer.toString(u % 3)).add("x" + u, "b", Integer.toString((u / 2) % 3));
+      answers
+          .add("x" + u, "a", Integer.toString(u % 3))
+          .add("x" + u, "b", Integer.toString((u / 2) % 3));
     }
     Categories cats = answers.categories();
-    List<Coefficient> first = AgreementReport.compute(answers.state(cats, 200, 7), cats, List.of(Level.NOMINAL), 0.95);
-    List<Coefficient> again = AgreementReport.compute(answers.state(cats, 200, 7), cats, List.of(Level.NOMINAL), 0.95);
+    List<Coefficient> first =
+        AgreementReport.compute(answers.state(cats, 200, 7), cats, List.of(Level.NOMINAL), 0.95);
+    List<Coefficient> again =
+        AgreementReport.compute(answers.state(cats, 200, 7), cats, List.of(Level.NOMINAL), 0.95);
     assertThat(first).isEqualTo(again);
     Coefficient alpha = first.get(0);
     assertThat(alpha.ciLower()).isLessThan(alpha.value());
@@ -43,10 +47,13 @@ class PoissonBootstrapTest {
     Categories cats = answers.categories();
     PoissonBootstrap lazy = new PoissonBootstrap(cats.size(), 30, 3);
     PoissonBootstrap eager = new PoissonBootstrap(cats.size(), 30, 3, 1);
-    answers.counts(cats).forEach((item, counts) -> {
-      lazy.add(item, counts);
-      eager.add(item, counts);
-    });
+    answers
+        .counts(cats)
+        .forEach(
+            (item, counts) -> {
+              lazy.add(item, counts);
+              eager.add(item, counts);
+            });
     for (int b = 0; b < 30; b++) {
       Double x = KrippendorffAlpha.value(lazy.replicate(b), cats, Level.INTERVAL);
       Double y = KrippendorffAlpha.value(eager.replicate(b), cats, Level.INTERVAL);

@@ -22,7 +22,8 @@ class RealDatasetsTest {
     "snow_rte,      0.24147876613881425, 0.24138393913120587, 0.6286944444444446",
     "snow_temp,     0.2234134125777837,  0.2232452838513445,  0.6128908128908129",
   })
-  void matchesReferenceFigures(String dataset, double alpha, double fleiss, double percent) throws Exception {
+  void matchesReferenceFigures(String dataset, double alpha, double fleiss, double percent)
+      throws Exception {
     String root = System.getProperty("annolake.shared.data");
     Assumptions.assumeTrue(root != null, "annolake.shared.data is not set");
     Path file = Path.of(root, dataset, "answers.csv");
@@ -30,9 +31,13 @@ class RealDatasetsTest {
 
     Answers answers = Answers.readCsv(file);
     Categories cats = answers.categories();
-    List<Coefficient> all = AgreementReport.compute(answers.state(cats, 0, 1), cats, List.of(Level.NOMINAL), 0.95);
-    assertThat(KrippendorffAlphaTest.find(all, Coefficient.KRIPPENDORFF_ALPHA).value()).isCloseTo(alpha, within(1e-9));
-    assertThat(KrippendorffAlphaTest.find(all, Coefficient.FLEISS_KAPPA).value()).isCloseTo(fleiss, within(1e-9));
-    assertThat(KrippendorffAlphaTest.find(all, Coefficient.PERCENT_AGREEMENT).value()).isCloseTo(percent, within(1e-9));
+    List<Coefficient> all =
+        AgreementReport.compute(answers.state(cats, 0, 1), cats, List.of(Level.NOMINAL), 0.95);
+    assertThat(KrippendorffAlphaTest.find(all, Coefficient.KRIPPENDORFF_ALPHA).value())
+        .isCloseTo(alpha, within(1e-9));
+    assertThat(KrippendorffAlphaTest.find(all, Coefficient.FLEISS_KAPPA).value())
+        .isCloseTo(fleiss, within(1e-9));
+    assertThat(KrippendorffAlphaTest.find(all, Coefficient.PERCENT_AGREEMENT).value())
+        .isCloseTo(percent, within(1e-9));
   }
 }

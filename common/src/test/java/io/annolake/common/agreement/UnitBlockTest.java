@@ -11,12 +11,15 @@ import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
-/** Units from hash-sorted rows without Spark: latest answer per worker, collisions told apart, local codes. */
+/**
+ * Units from hash-sorted rows without Spark: latest answer per worker, collisions told apart, local
+ * codes.
+ */
 class UnitBlockTest {
-  private static InternalRow row(long k, String project, String step, String item, String worker, String label, Long time) {
-    return new GenericInternalRow(new Object[] {
-      k, s(project), s(step), s("v1"), null, s(item), s(worker), s(label), time
-    });
+  private static InternalRow row(
+      long k, String project, String step, String item, String worker, String label, Long time) {
+    return new GenericInternalRow(
+        new Object[] {k, s(project), s(step), s("v1"), null, s(item), s(worker), s(label), time});
   }
 
   private static UTF8String s(String v) {
@@ -25,18 +28,20 @@ class UnitBlockTest {
 
   @Test
   void buildsUnitsWithTheLatestAnswerPerWorkerAndSplitsHashCollisions() {
-    List<InternalRow> rows = List.of(
-        // k = 1: i1 of p1/s, w2's later "b" replaces its "a"; w1's two answers at the same time: the larger label "c"
-        row(1, "p1", "s", "i1", "w2", "a", 10L),
-        row(1, "p1", "s", "i1", "w1", "c", 5L),
-        row(1, "p1", "s", "i1", "w2", "b", 20L),
-        row(1, "p1", "s", "i1", "w1", "a", 5L),
-        // k = 1 as well (a collision): the same item id in another group, and another item
-        row(1, "p2", "s", "i1", "w1", "x", null),
-        row(1, "p1", "s", "i9", "w3", "a", 1L),
-        // k = 2: an answer without time is the earliest
-        row(2, "p1", "s", "i2", "w1", "b", null),
-        row(2, "p1", "s", "i2", "w1", "a", 3L));
+    List<InternalRow> rows =
+        List.of(
+            // k = 1: i1 of p1/s, w2's later "b" replaces its "a"; w1's two answers at the same
+            // time: the larger label "c"
+            row(1, "p1", "s", "i1", "w2", "a", 10L),
+            row(1, "p1", "s", "i1", "w1", "c", 5L),
+            row(1, "p1", "s", "i1", "w2", "b", 20L),
+            row(1, "p1", "s", "i1", "w1", "a", 5L),
+            // k = 1 as well (a collision): the same item id in another group, and another item
+            row(1, "p2", "s", "i1", "w1", "x", null),
+            row(1, "p1", "s", "i9", "w3", "a", 1L),
+            // k = 2: an answer without time is the earliest
+            row(2, "p1", "s", "i2", "w1", "b", null),
+            row(2, "p1", "s", "i2", "w1", "a", 3L));
 
     UnitBlock block = UnitBlock.build(0, rows.iterator());
     UnitBlock.Dictionary d = block.dictionary();
@@ -51,9 +56,13 @@ class UnitBlockTest {
     List<String> units = new ArrayList<>();
     for (Iterator<ItemAnswers> it = block.units(groups, workers, labels); it.hasNext(); ) {
       ItemAnswers u = it.next();
-      StringBuilder text = new StringBuilder(String.join("/", d.groups()[u.group()][0], u.itemId()));
+      StringBuilder text =
+          new StringBuilder(String.join("/", d.groups()[u.group()][0], u.itemId()));
       for (int i = 0; i < u.workers().length; i++) {
-        text.append(' ').append(d.workers()[u.workers()[i]]).append('=').append(d.labels()[u.group()][u.labels()[i]]);
+        text.append(' ')
+            .append(d.workers()[u.workers()[i]])
+            .append('=')
+            .append(d.labels()[u.group()][u.labels()[i]]);
       }
       units.add(text.toString());
     }
@@ -67,9 +76,11 @@ class UnitBlockTest {
 
   @Test
   void recodesWorkersInGlobalOrder() {
-    UnitBlock block = UnitBlock.build(3, List.of(
-        row(7, "p1", "s", "i1", "wb", "x", 1L),
-        row(7, "p1", "s", "i1", "wa", "y", 1L)).iterator());
+    UnitBlock block =
+        UnitBlock.build(
+            3,
+            List.of(row(7, "p1", "s", "i1", "wb", "x", 1L), row(7, "p1", "s", "i1", "wa", "y", 1L))
+                .iterator());
     // local codes: wb = 0, wa = 1; global (string order): wa = 0, wb = 1; labels x, y -> 5, 6
     ItemAnswers u = block.units(new int[] {4}, new int[] {1, 0}, new int[][] {{5, 6}}).next();
 
@@ -86,14 +97,31 @@ class UnitBlockTest {
    */
   @Test
   void comparesEachKeptAnswerWithItsItemsConsensusLabel() {
-    UnitBlock block = UnitBlock.build(0, List.of(
-        row(1, "p1", "s", "i1", "w1", "a", 1L),
-        new GenericInternalRow(new Object[] {1L, s("p1"), s("s"), null, null, s("i1"), null, s("b"), null}),
-        row(1, "p1", "s", "i1", "w2", "a", 1L),
-        row(1, "p1", "s", "i1", "w2", "b", 2L), // w2's latest: b, equal to the consensus
-        new GenericInternalRow(new Object[] {1L, s("p1"), s("s"), s("v2"), null, s("i1"), s("w3"), s("a"), 1L}),
-        row(1, "p1", "s", "i7", "w1", "b", 1L), // same hash, no consensus row of its own
-        new GenericInternalRow(new Object[] {2L, s("p1"), s("s"), null, null, s("i8"), null, s("z"), null})).iterator());
+    UnitBlock block =
+        UnitBlock.build(
+            0,
+            List.of(
+                    row(1, "p1", "s", "i1", "w1", "a", 1L),
+                    new GenericInternalRow(
+                        new Object[] {
+                          1L, s("p1"), s("s"), null, null, s("i1"), null, s("b"), null
+                        }),
+                    row(1, "p1", "s", "i1", "w2", "a", 1L),
+                    row(
+                        1, "p1", "s", "i1", "w2", "b",
+                        2L), // w2's latest: b, equal to the consensus
+                    new GenericInternalRow(
+                        new Object[] {
+                          1L, s("p1"), s("s"), s("v2"), null, s("i1"), s("w3"), s("a"), 1L
+                        }),
+                    row(
+                        1, "p1", "s", "i7", "w1", "b",
+                        1L), // same hash, no consensus row of its own
+                    new GenericInternalRow(
+                        new Object[] {
+                          2L, s("p1"), s("s"), null, null, s("i8"), null, s("z"), null
+                        }))
+                .iterator());
 
     assertThat(block.units()).as("i1 in v1 and v2, i7; i8 has only a consensus row").isEqualTo(3);
     assertThat(Arrays.asList(block.dictionary().labels()[0])).doesNotContain("z");
@@ -104,7 +132,8 @@ class UnitBlockTest {
     for (int g = 0; g < labels.length; g++) {
       labels[g] = identity(d.labels()[g].length);
     }
-    for (Iterator<ItemAnswers> it = block.units(groups, identity(d.workers().length), labels); it.hasNext(); ) {
+    for (Iterator<ItemAnswers> it = block.units(groups, identity(d.workers().length), labels);
+        it.hasNext(); ) {
       ItemAnswers u = it.next();
       StringBuilder text = new StringBuilder(u.itemId() + "@" + d.groups()[u.group()][2]);
       for (int i = 0; i < u.workers().length; i++) {

@@ -36,7 +36,9 @@ class AnnolakeConfigTest {
   @Test
   void fileAndOverridesLayerOnTheDefaults() throws Exception {
     AnnolakeConfig config =
-        AnnolakeConfig.load(file("annolake.spark.shuffle-partitions = 16"), Map.of("annolake.lakehouse.root", "/x"));
+        AnnolakeConfig.load(
+            file("annolake.spark.shuffle-partitions = 16"),
+            Map.of("annolake.lakehouse.root", "/x"));
     assertThat(config.integer("annolake.spark.shuffle-partitions")).isEqualTo(16);
     assertThat(config.string("annolake.lakehouse.root")).isEqualTo("/x");
   }
@@ -68,8 +70,10 @@ class AnnolakeConfigTest {
   @Test
   void sparkExtraIsFreeForm() throws Exception {
     AnnolakeConfig config =
-        AnnolakeConfig.load(file("annolake.spark.extra { \"spark.executor.memory\" = \"2g\" }"), Map.of());
-    assertThat(config.stringMap("annolake.spark.extra")).containsEntry("spark.executor.memory", "2g");
+        AnnolakeConfig.load(
+            file("annolake.spark.extra { \"spark.executor.memory\" = \"2g\" }"), Map.of());
+    assertThat(config.stringMap("annolake.spark.extra"))
+        .containsEntry("spark.executor.memory", "2g");
   }
 
   @Test
@@ -89,6 +93,7 @@ class AnnolakeConfigTest {
   void hashIsStableAndReflectsSettings() {
     String a = AnnolakeConfig.load(null, Map.of()).hash();
     assertThat(AnnolakeConfig.load(null, Map.of()).hash()).isEqualTo(a);
-    assertThat(AnnolakeConfig.load(null, Map.of("annolake.spark.shuffle-partitions", 3)).hash()).isNotEqualTo(a);
+    assertThat(AnnolakeConfig.load(null, Map.of("annolake.spark.shuffle-partitions", 3)).hash())
+        .isNotEqualTo(a);
   }
 }

@@ -18,7 +18,9 @@ class ConsensusSettingsAutoTest {
 
   @Test
   void autoUsesTheFallbackAsItsAggregatorAndEveryMethodAsCandidates() {
-    ConsensusSettings s = settings(Map.of("annolake.consensus.method", "auto", "annolake.consensus.auto-fallback", "bds"));
+    ConsensusSettings s =
+        settings(
+            Map.of("annolake.consensus.method", "auto", "annolake.consensus.auto-fallback", "bds"));
     assertThat(s.auto()).isTrue();
     assertThat(s.aggregator().name()).isEqualTo("bds");
     assertThat(s.candidates().stream().map(Aggregator::name).toList()).isEqualTo(Aggregators.NAMES);
@@ -30,9 +32,11 @@ class ConsensusSettingsAutoTest {
   @Test
   void badAutoKeysAreNamed() {
     assertThatThrownBy(() -> settings(Map.of("annolake.consensus.auto-fallback", "auto")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("annolake.consensus.auto-fallback");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("annolake.consensus.auto-fallback");
     assertThatThrownBy(() -> settings(Map.of("annolake.consensus.auto-min-gold", 0)))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("annolake.consensus.auto-min-gold");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("annolake.consensus.auto-min-gold");
   }
 
   @Test

@@ -39,7 +39,8 @@ class DecisionPolicyRealDataTest {
     double acceptedAccuracy() {
       int n = 0;
       int right = 0;
-      for (Decision d : new Decision[] {Decision.AUTO_APPROVED, Decision.ACCEPTED, Decision.MAJORITY}) {
+      for (Decision d :
+          new Decision[] {Decision.AUTO_APPROVED, Decision.ACCEPTED, Decision.MAJORITY}) {
         int[] c = byDecision.getOrDefault(d, new int[2]);
         n += c[0];
         right += c[1];
@@ -50,7 +51,8 @@ class DecisionPolicyRealDataTest {
     @Override
     public String toString() {
       StringBuilder s = new StringBuilder();
-      byDecision.forEach((d, c) -> s.append(String.format(" %s=%d (%.4f)", d, c[0], (double) c[1] / c[0])));
+      byDecision.forEach(
+          (d, c) -> s.append(String.format(" %s=%d (%.4f)", d, c[0], (double) c[1] / c[0])));
       int decided = 0;
       int right = 0;
       for (Map.Entry<Decision, int[]> e : byDecision.entrySet()) {
@@ -59,12 +61,21 @@ class DecisionPolicyRealDataTest {
           right += e.getKey() == Decision.ESCALATED ? e.getValue()[0] : e.getValue()[1];
         }
       }
-      return s.append(String.format(" | accepted accuracy %.4f, escalated %.1f%%, final accuracy if experts are right %.4f",
-          acceptedAccuracy(), 100.0 * items(Decision.ESCALATED) / decided, (double) right / decided)).toString();
+      return s.append(
+              String.format(
+                  " | accepted accuracy %.4f, escalated %.1f%%, final accuracy if experts are right %.4f",
+                  acceptedAccuracy(),
+                  100.0 * items(Decision.ESCALATED) / decided,
+                  (double) right / decided))
+          .toString();
     }
   }
 
-  static Tally tally(Answers answers, AggregationModel model, Map<String, String> truth, ConsensusPolicy.Thresholds t) {
+  static Tally tally(
+      Answers answers,
+      AggregationModel model,
+      Map<String, String> truth,
+      ConsensusPolicy.Thresholds t) {
     Tally tally = new Tally();
     ItemBlock block = answers.block();
     int k = answers.classCount();
@@ -82,7 +93,8 @@ class DecisionPolicyRealDataTest {
       int n = block.end(i) - block.start(i);
       Decision d = ConsensusPolicy.decide(null, null, n, top, model.proba(i, best), t);
       int label = best;
-      if (t.policy() == DecisionPolicy.VOTES && (d == Decision.MAJORITY || d == Decision.AUTO_APPROVED)) {
+      if (t.policy() == DecisionPolicy.VOTES
+          && (d == Decision.MAJORITY || d == Decision.AUTO_APPROVED)) {
         for (int c = 0; c < k; c++) {
           label = votes[c] == top ? c : label;
         }
@@ -93,23 +105,39 @@ class DecisionPolicyRealDataTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"zheng_product", "zheng_dog", "snow_rte", "snow_temp", "rodrigues_music", "rodrigues_polarity"})
+  @ValueSource(
+      strings = {
+        "zheng_product",
+        "zheng_dog",
+        "snow_rte",
+        "snow_temp",
+        "rodrigues_music",
+        "rodrigues_polarity"
+      })
   void policiesOnRealData(String dataset) {
     Answers answers = RealDatasets.answers(dataset);
     Map<String, String> truth = RealDatasets.truth(dataset);
     AggregationModel ds = Aggregators.byName("ds").fit(answers);
     Tally posterior = tally(answers, ds, truth, new ConsensusPolicy.Thresholds(3, 0.8));
-    Tally votes = tally(answers, ds, truth, new ConsensusPolicy.Thresholds(3, 0.8, DecisionPolicy.VOTES, 0.5));
-    Tally votes60 = tally(answers, ds, truth, new ConsensusPolicy.Thresholds(3, 0.8, DecisionPolicy.VOTES, 0.6));
-    System.out.printf("%s%n  posterior 0.8:%s%n  votes 0.5:%s%n  votes 0.6:%s%n", dataset, posterior, votes, votes60);
+    Tally votes =
+        tally(
+            answers, ds, truth, new ConsensusPolicy.Thresholds(3, 0.8, DecisionPolicy.VOTES, 0.5));
+    Tally votes60 =
+        tally(
+            answers, ds, truth, new ConsensusPolicy.Thresholds(3, 0.8, DecisionPolicy.VOTES, 0.6));
+    System.out.printf(
+        "%s%n  posterior 0.8:%s%n  votes 0.5:%s%n  votes 0.6:%s%n",
+        dataset, posterior, votes, votes60);
     // Both rules see the same items: PENDING and AUTO_APPROVED do not depend on the policy.
-    assertThat(votes.items(Decision.AUTO_APPROVED)).isEqualTo(posterior.items(Decision.AUTO_APPROVED));
+    assertThat(votes.items(Decision.AUTO_APPROVED))
+        .isEqualTo(posterior.items(Decision.AUTO_APPROVED));
     assertThat(votes.items(Decision.PENDING)).isEqualTo(posterior.items(Decision.PENDING));
     assertThat(votes.items(Decision.ACCEPTED)).isZero();
     assertThat(posterior.items(Decision.MAJORITY)).isZero();
     // A higher share only moves items from MAJORITY to ESCALATED.
     assertThat(votes60.items(Decision.MAJORITY) + votes60.items(Decision.ESCALATED))
         .isEqualTo(votes.items(Decision.MAJORITY) + votes.items(Decision.ESCALATED));
-    assertThat(votes60.items(Decision.ESCALATED)).isGreaterThanOrEqualTo(votes.items(Decision.ESCALATED));
+    assertThat(votes60.items(Decision.ESCALATED))
+        .isGreaterThanOrEqualTo(votes.items(Decision.ESCALATED));
   }
 }

@@ -52,41 +52,126 @@ class FlagExclusionsTest {
   };
 
   private static final StructType FLAGS =
-      new StructType().add("flag_id", DataTypes.StringType).add("entity_type", DataTypes.StringType)
-          .add("entity_id", DataTypes.StringType).add("project_id", DataTypes.StringType).add("step", DataTypes.StringType)
-          .add("code", DataTypes.StringType).add("severity", DataTypes.StringType).add("evidence", DataTypes.StringType)
-          .add("window_start", DataTypes.DateType).add("window_end", DataTypes.DateType);
+      new StructType()
+          .add("flag_id", DataTypes.StringType)
+          .add("entity_type", DataTypes.StringType)
+          .add("entity_id", DataTypes.StringType)
+          .add("project_id", DataTypes.StringType)
+          .add("step", DataTypes.StringType)
+          .add("code", DataTypes.StringType)
+          .add("severity", DataTypes.StringType)
+          .add("evidence", DataTypes.StringType)
+          .add("window_start", DataTypes.DateType)
+          .add("window_end", DataTypes.DateType);
 
   private Dataset<Row> annotations() {
     List<Row> rows = new ArrayList<>();
     for (Object[] a : ANSWERS) {
       rows.add(RowFactory.create(a[0], "p", "default", a[1], a[2], a[3], "v1", a[4]));
     }
-    return spark.createDataFrame(rows,
-        new StructType().add("annotation_id", DataTypes.StringType).add("project_id", DataTypes.StringType)
-            .add("step", DataTypes.StringType).add("item_id", DataTypes.StringType).add("worker_id", DataTypes.StringType)
-            .add("label", DataTypes.StringType).add("guideline_version", DataTypes.StringType)
+    return spark.createDataFrame(
+        rows,
+        new StructType()
+            .add("annotation_id", DataTypes.StringType)
+            .add("project_id", DataTypes.StringType)
+            .add("step", DataTypes.StringType)
+            .add("item_id", DataTypes.StringType)
+            .add("worker_id", DataTypes.StringType)
+            .add("label", DataTypes.StringType)
+            .add("guideline_version", DataTypes.StringType)
             .add("submitted_at", DataTypes.TimestampType));
   }
 
-  private static Row flag(String id, String type, String entity, String code, String severity, String evidence, String from, String to) {
-    return RowFactory.create(id, type, entity, "p", "default", code, severity, evidence, Date.valueOf(from), Date.valueOf(to));
+  private static Row flag(
+      String id,
+      String type,
+      String entity,
+      String code,
+      String severity,
+      String evidence,
+      String from,
+      String to) {
+    return RowFactory.create(
+        id,
+        type,
+        entity,
+        "p",
+        "default",
+        code,
+        severity,
+        evidence,
+        Date.valueOf(from),
+        Date.valueOf(to));
   }
 
   private Dataset<Row> flags() {
-    return spark.createDataFrame(List.of(
-        flag("f-dup", "annotation", "a05", "DUPLICATE_SUBMISSION", "HIGH", "{}", "2024-01-01", "2024-01-03"),
-        flag("f-dup-medium", "annotation", "a10", "DUPLICATE_SUBMISSION", "MEDIUM", "{}", "2024-01-01", "2024-01-03"),
-        flag("f-fast", "worker", "w4", "TOO_FAST", "HIGH", "{}", "2024-01-01", "2024-01-01"),
-        flag("f-burst", "worker", "w3", "BURST", "HIGH",
-            "{\"submissions\":30,\"window_ms\":60000,\"window_start\":\"2024-01-01T10:00:00Z\"}", "2024-01-01", "2024-01-03"),
-        flag("f-burst4", "worker", "w4", "BURST", "HIGH",
-            "{\"submissions\":30,\"window_ms\":60000,\"window_start\":\"2024-01-01T10:04:30Z\"}", "2024-01-01", "2024-01-03"),
-        flag("f-pair", "worker_pair", "w1|w2", "COLLUSION", "HIGH", "{\"worker_a\":\"w1\",\"worker_b\":\"w2\"}",
-            "2024-01-01", "2024-01-03"),
-        flag("f-pair-medium", "worker_pair", "w3|w5", "COLLUSION", "MEDIUM", "{\"worker_a\":\"w3\",\"worker_b\":\"w5\"}",
-            "2024-01-01", "2024-01-03"),
-        flag("f-item", "item", "i2", "CONTESTED_ITEM", "HIGH", "{}", "2024-01-01", "2024-01-03")), FLAGS);
+    return spark.createDataFrame(
+        List.of(
+            flag(
+                "f-dup",
+                "annotation",
+                "a05",
+                "DUPLICATE_SUBMISSION",
+                "HIGH",
+                "{}",
+                "2024-01-01",
+                "2024-01-03"),
+            flag(
+                "f-dup-medium",
+                "annotation",
+                "a10",
+                "DUPLICATE_SUBMISSION",
+                "MEDIUM",
+                "{}",
+                "2024-01-01",
+                "2024-01-03"),
+            flag("f-fast", "worker", "w4", "TOO_FAST", "HIGH", "{}", "2024-01-01", "2024-01-01"),
+            flag(
+                "f-burst",
+                "worker",
+                "w3",
+                "BURST",
+                "HIGH",
+                "{\"submissions\":30,\"window_ms\":60000,\"window_start\":\"2024-01-01T10:00:00Z\"}",
+                "2024-01-01",
+                "2024-01-03"),
+            flag(
+                "f-burst4",
+                "worker",
+                "w4",
+                "BURST",
+                "HIGH",
+                "{\"submissions\":30,\"window_ms\":60000,\"window_start\":\"2024-01-01T10:04:30Z\"}",
+                "2024-01-01",
+                "2024-01-03"),
+            flag(
+                "f-pair",
+                "worker_pair",
+                "w1|w2",
+                "COLLUSION",
+                "HIGH",
+                "{\"worker_a\":\"w1\",\"worker_b\":\"w2\"}",
+                "2024-01-01",
+                "2024-01-03"),
+            flag(
+                "f-pair-medium",
+                "worker_pair",
+                "w3|w5",
+                "COLLUSION",
+                "MEDIUM",
+                "{\"worker_a\":\"w3\",\"worker_b\":\"w5\"}",
+                "2024-01-01",
+                "2024-01-03"),
+            flag(
+                "f-item",
+                "item",
+                "i2",
+                "CONTESTED_ITEM",
+                "HIGH",
+                "{}",
+                "2024-01-01",
+                "2024-01-03")),
+        FLAGS);
   }
 
   private static List<FlagExclusions.Rule> defaults() {
@@ -95,28 +180,52 @@ class FlagExclusionsTest {
 
   @Test
   void defaultsAreHighDuplicatesCollusionTooFastAndBursts() {
-    assertThat(defaults()).containsExactly(
-        new FlagExclusions.Rule(AnomalyCode.DUPLICATE_SUBMISSION, Severity.HIGH),
-        new FlagExclusions.Rule(AnomalyCode.COLLUSION, Severity.HIGH),
-        new FlagExclusions.Rule(AnomalyCode.TOO_FAST, Severity.HIGH),
-        new FlagExclusions.Rule(AnomalyCode.BURST, Severity.HIGH));
+    assertThat(defaults())
+        .containsExactly(
+            new FlagExclusions.Rule(AnomalyCode.DUPLICATE_SUBMISSION, Severity.HIGH),
+            new FlagExclusions.Rule(AnomalyCode.COLLUSION, Severity.HIGH),
+            new FlagExclusions.Rule(AnomalyCode.TOO_FAST, Severity.HIGH),
+            new FlagExclusions.Rule(AnomalyCode.BURST, Severity.HIGH));
     assertThat(FlagExclusions.parse(List.of("timing_outlier", "BURST:medium"), "k"))
-        .containsExactly(new FlagExclusions.Rule(AnomalyCode.TIMING_OUTLIER, Severity.LOW),
+        .containsExactly(
+            new FlagExclusions.Rule(AnomalyCode.TIMING_OUTLIER, Severity.LOW),
             new FlagExclusions.Rule(AnomalyCode.BURST, Severity.MEDIUM));
-    assertThatThrownBy(() -> FlagExclusions.parse(List.of("CONTESTED_ITEM"), "annolake.consensus.exclude-flags"))
-        .hasMessageContaining("annolake.consensus.exclude-flags").hasMessageContaining("about an item");
-    assertThatThrownBy(() -> FlagExclusions.parse(List.of("BURST:URGENT"), "annolake.consensus.exclude-flags"))
+    assertThatThrownBy(
+            () ->
+                FlagExclusions.parse(List.of("CONTESTED_ITEM"), "annolake.consensus.exclude-flags"))
+        .hasMessageContaining("annolake.consensus.exclude-flags")
+        .hasMessageContaining("about an item");
+    assertThatThrownBy(
+            () -> FlagExclusions.parse(List.of("BURST:URGENT"), "annolake.consensus.exclude-flags"))
         .hasMessageContaining("'BURST:URGENT'");
   }
 
   @Test
   void eachFlagCoversItsAnswers() {
     Map<String, String> covered = new TreeMap<>();
-    FlagExclusions.flaggedAnswers(annotations(), flags(), defaults()).collectAsList()
+    FlagExclusions.flaggedAnswers(annotations(), flags(), defaults())
+        .collectAsList()
         .forEach(r -> covered.put(r.getString(1), String.join(",", r.<String>getList(2))));
-    assertThat(covered).containsExactlyEntriesOf(new TreeMap<>(Map.of(
-        "a01", "f-pair", "a02", "f-pair", "a03", "f-burst", "a04", "f-burst4,f-fast", "a05", "f-dup",
-        "a06", "f-pair", "a07", "f-pair", "a13", "f-burst4,f-fast")));
+    assertThat(covered)
+        .containsExactlyEntriesOf(
+            new TreeMap<>(
+                Map.of(
+                    "a01",
+                    "f-pair",
+                    "a02",
+                    "f-pair",
+                    "a03",
+                    "f-burst",
+                    "a04",
+                    "f-burst4,f-fast",
+                    "a05",
+                    "f-dup",
+                    "a06",
+                    "f-pair",
+                    "a07",
+                    "f-pair",
+                    "a13",
+                    "f-burst4,f-fast")));
     assertThat(FlagExclusions.flaggedAnswers(annotations(), null, defaults())).isNull();
     assertThat(FlagExclusions.flaggedAnswers(annotations(), flags(), List.of())).isNull();
   }
@@ -136,21 +245,44 @@ class FlagExclusionsTest {
    */
   @Test
   void consensusLeavesFlaggedAnswersOutAndListsThem() {
-    ConsensusSettings settings = ConsensusSettings.from(AnnolakeConfig.load(null, Map.of("annolake.consensus.method", "mv")));
+    ConsensusSettings settings =
+        ConsensusSettings.from(
+            AnnolakeConfig.load(null, Map.of("annolake.consensus.method", "mv")));
     ConsensusPolicy.Method method = MethodParams.of(settings.aggregator());
     Dataset<Row> annotations = annotations();
-    ConsensusComputation.Inputs inputs = new ConsensusComputation.Inputs(
-        annotations, null, null, null, null, FlagExclusions.flaggedAnswers(annotations, flags(), settings.excludeFlags()));
-    try (ConsensusComputation fit = ConsensusComputation.fit(spark, inputs, Aggregators.byName("mv"), 2)) {
+    ConsensusComputation.Inputs inputs =
+        new ConsensusComputation.Inputs(
+            annotations,
+            null,
+            null,
+            null,
+            null,
+            FlagExclusions.flaggedAnswers(annotations, flags(), settings.excludeFlags()));
+    try (ConsensusComputation fit =
+        ConsensusComputation.fit(spark, inputs, Aggregators.byName("mv"), 2)) {
       Map<String, Row> byItem = new TreeMap<>();
-      fit.labels(settings, method, null).collectAsList().forEach(r -> byItem.put(r.getAs("item_id"), r));
+      fit.labels(settings, method, null)
+          .collectAsList()
+          .forEach(r -> byItem.put(r.getAs("item_id"), r));
       assertThat(byItem.get("i1").<String>getAs("decision")).isEqualTo("PENDING");
       assertThat(byItem.get("i1").<Integer>getAs("n_annotations")).isZero();
-      assertThat(flagged(byItem.get("i1"))).isEqualTo("a01:f-pair a02:f-pair a03:f-burst a04:f-burst4,f-fast a05:f-dup");
+      assertThat(flagged(byItem.get("i1")))
+          .isEqualTo("a01:f-pair a02:f-pair a03:f-burst a04:f-burst4,f-fast a05:f-dup");
       assertThat(byItem.get("i2").<String>getAs("decision")).isEqualTo("AUTO_APPROVED");
       assertThat(byItem.get("i2").<String>getAs("label")).isEqualTo("a");
-      assertThat(byItem.get("i2").<scala.collection.Seq<String>>getAs("annotation_ids").toList().mkString(",")).isEqualTo("a08,a09,a10");
-      assertThat(byItem.get("i2").<scala.collection.Seq<String>>getAs("excluded_annotation_ids").toList().mkString(","))
+      assertThat(
+              byItem
+                  .get("i2")
+                  .<scala.collection.Seq<String>>getAs("annotation_ids")
+                  .toList()
+                  .mkString(","))
+          .isEqualTo("a08,a09,a10");
+      assertThat(
+              byItem
+                  .get("i2")
+                  .<scala.collection.Seq<String>>getAs("excluded_annotation_ids")
+                  .toList()
+                  .mkString(","))
           .isEqualTo("a06,a07");
       assertThat(flagged(byItem.get("i2"))).isEqualTo("a06:f-pair a07:f-pair");
       assertThat(byItem.get("i3").<String>getAs("decision")).isEqualTo("PENDING");

@@ -29,19 +29,33 @@ class SparkAggregationTest {
 
   @Test
   void candidatesAreMostProbableFirstWithTiesInLabelOrder() {
-    ArrayData c = SparkAggregation.candidates(new double[] {0.2, 0.4, 0.4, 0.0}, InternalRows.utf8(new String[] {"a", "b", "c", "d"}));
+    ArrayData c =
+        SparkAggregation.candidates(
+            new double[] {0.2, 0.4, 0.4, 0.0},
+            InternalRows.utf8(new String[] {"a", "b", "c", "d"}));
     List<String> order = new java.util.ArrayList<>();
     for (int k = 0; k < c.numElements(); k++) {
-      order.add(c.getStruct(k, 2).getUTF8String(0).toString() + "=" + c.getStruct(k, 2).getDouble(1));
+      order.add(
+          c.getStruct(k, 2).getUTF8String(0).toString() + "=" + c.getStruct(k, 2).getDouble(1));
     }
     assertThat(order).containsExactly("b=0.4", "c=0.4", "a=0.2", "d=0.0");
   }
 
   private Dataset<Row> dogAnswers() {
     Path data = SparkTestSession.sharedData();
-    Assumptions.assumeTrue(data != null && Files.isRegularFile(data.resolve("zheng_dog/answers.csv")), "shared data absent");
-    return spark.read().option("header", true).csv(data.resolve("zheng_dog/answers.csv").toString())
-        .selectExpr("'p' as project_id", "'default' as step", "item as item_id", "worker as worker_id", "label");
+    Assumptions.assumeTrue(
+        data != null && Files.isRegularFile(data.resolve("zheng_dog/answers.csv")),
+        "shared data absent");
+    return spark
+        .read()
+        .option("header", true)
+        .csv(data.resolve("zheng_dog/answers.csv").toString())
+        .selectExpr(
+            "'p' as project_id",
+            "'default' as step",
+            "item as item_id",
+            "worker as worker_id",
+            "label");
   }
 
   @ParameterizedTest
@@ -54,7 +68,8 @@ class SparkAggregationTest {
     }
     AggregationModel local = Aggregators.byName(method).fit(b.build());
 
-    try (ConsensusComputation fit = ConsensusComputation.fit(spark, answers, null, null, Aggregators.byName(method), 3)) {
+    try (ConsensusComputation fit =
+        ConsensusComputation.fit(spark, answers, null, null, Aggregators.byName(method), 3)) {
       List<Row> rows = fit.posteriors().collectAsList();
       assertThat(rows).hasSize(local.answers().itemCount());
       Map<String, Row> byItem = new HashMap<>();
@@ -67,7 +82,8 @@ class SparkAggregationTest {
       assertThat(fit.fits().get(0).iterations()).isEqualTo(local.lossHistory().size());
 
       List<Row> again;
-      try (ConsensusComputation second = ConsensusComputation.fit(spark, answers, null, null, Aggregators.byName(method), 3)) {
+      try (ConsensusComputation second =
+          ConsensusComputation.fit(spark, answers, null, null, Aggregators.byName(method), 3)) {
         again = second.posteriors().collectAsList();
       }
       Map<String, Double> first = new HashMap<>();

@@ -24,8 +24,13 @@ class IngestTransformsTest {
   private static final Instant NOW = Instant.parse("2026-02-01T00:00:00Z");
   private static final ValidationRules RULES =
       new ValidationRules(
-          "proj", "default", "v1", Instant.parse("2026-01-31T00:00:00Z"), NOW.plus(Duration.ofHours(1)),
-          Instant.parse("2000-01-01T00:00:00Z"), Duration.ofHours(24));
+          "proj",
+          "default",
+          "v1",
+          Instant.parse("2026-01-31T00:00:00Z"),
+          NOW.plus(Duration.ofHours(1)),
+          Instant.parse("2000-01-01T00:00:00Z"),
+          Duration.ofHours(24));
   private static final Timestamp AT = Timestamp.from(NOW);
 
   private long position = 0;
@@ -73,9 +78,12 @@ class IngestTransformsTest {
   }
 
   private Map<String, String> reasons(List<Row> rows, Dataset<Row> existing) {
-    Dataset<Row> landing = spark.createDataFrame(rows, Columns.landingSchema(RecordKind.ANNOTATIONS));
-    Dataset<Row> validated = IngestTransforms.validate(landing, RecordKind.ANNOTATIONS, RULES, schemas(), AT);
-    Dataset<Row> outcome = IngestTransforms.outcome(validated, RecordKind.ANNOTATIONS, existing, "b2");
+    Dataset<Row> landing =
+        spark.createDataFrame(rows, Columns.landingSchema(RecordKind.ANNOTATIONS));
+    Dataset<Row> validated =
+        IngestTransforms.validate(landing, RecordKind.ANNOTATIONS, RULES, schemas(), AT);
+    Dataset<Row> outcome =
+        IngestTransforms.outcome(validated, RecordKind.ANNOTATIONS, existing, "b2");
     Map<String, String> out = new HashMap<>();
     for (Row r : outcome.select("raw_record", "reason_code").collectAsList()) {
       out.put(r.getString(0), r.isNullAt(1) ? "OK" : r.getString(1));
@@ -96,7 +104,8 @@ class IngestTransformsTest {
     cases.values().forEach(m -> rows.add(annotation(m)));
     rows.add(landing(RecordKind.ANNOTATIONS, Map.of("annotation_id", "a5"), true));
     Map<String, String> got = reasons(rows, null);
-    cases.forEach((expected, m) -> assertThat(got.get(m.toString())).as(m.toString()).isEqualTo(expected));
+    cases.forEach(
+        (expected, m) -> assertThat(got.get(m.toString())).as(m.toString()).isEqualTo(expected));
     assertThat(got.get(Map.of("annotation_id", "a5").toString())).isEqualTo("MALFORMED_RECORD");
   }
 
@@ -105,7 +114,11 @@ class IngestTransformsTest {
     List<Row> rows =
         List.of(
             annotation(with(good("f1"), "submitted_at", "2099-01-01T00:00:00Z")),
-            annotation(with(with(good("f2"), "started_at", "2026-01-01T00:00:00Z"), "submitted_at", "2026-01-03T00:00:00Z")),
+            annotation(
+                with(
+                    with(good("f2"), "started_at", "2026-01-01T00:00:00Z"),
+                    "submitted_at",
+                    "2026-01-03T00:00:00Z")),
             annotation(with(good("f3"), "submitted_at", "1999-12-31T23:59:59Z")));
     assertThat(reasons(rows, null).values()).containsOnly("IMPOSSIBLE_TIMESTAMP");
   }
@@ -114,16 +127,25 @@ class IngestTransformsTest {
   void timestampsParseInEveryDocumentedForm() {
     List<Row> rows =
         List.of(
-            annotation(with(with(good("t1"), "started_at", null), "submitted_at", "2026-01-10 10:00:05")),
+            annotation(
+                with(with(good("t1"), "started_at", null), "submitted_at", "2026-01-10 10:00:05")),
             annotation(with(with(good("t2"), "started_at", null), "submitted_at", "1768039205000")),
             annotation(with(with(good("t3"), "started_at", null), "submitted_at", "1768039205")),
-            annotation(with(with(good("t4"), "started_at", null), "submitted_at", "2026-01-10T11:00:05+01:00")));
-    Dataset<Row> landing = spark.createDataFrame(rows, Columns.landingSchema(RecordKind.ANNOTATIONS));
+            annotation(
+                with(
+                    with(good("t4"), "started_at", null),
+                    "submitted_at",
+                    "2026-01-10T11:00:05+01:00")));
+    Dataset<Row> landing =
+        spark.createDataFrame(rows, Columns.landingSchema(RecordKind.ANNOTATIONS));
     List<Row> out =
-        IngestTransforms.validate(landing, RecordKind.ANNOTATIONS, RULES, null, AT).select("reason_code", "submitted_at").collectAsList();
+        IngestTransforms.validate(landing, RecordKind.ANNOTATIONS, RULES, null, AT)
+            .select("reason_code", "submitted_at")
+            .collectAsList();
     for (Row r : out) {
       assertThat(r.isNullAt(0)).isTrue();
-      assertThat(((Timestamp) r.get(1)).toInstant()).isEqualTo(Instant.parse("2026-01-10T10:00:05Z"));
+      assertThat(((Timestamp) r.get(1)).toInstant())
+          .isEqualTo(Instant.parse("2026-01-10T10:00:05Z"));
     }
   }
 
@@ -133,18 +155,32 @@ class IngestTransformsTest {
     Map<String, String> rev2 = with(with(good("r1"), "revision", "2"), "label", "dog");
     Map<String, String> copy = with(good("d1"), "worker_id", "w7");
     Map<String, String> conflictA = with(good("c1"), "submitted_at", "2026-01-10T10:00:06Z");
-    Map<String, String> conflictB = with(with(good("c1"), "label", "dog"), "submitted_at", "2026-01-10T10:00:09Z");
+    Map<String, String> conflictB =
+        with(with(good("c1"), "label", "dog"), "submitted_at", "2026-01-10T10:00:09Z");
     List<Row> rows =
-        List.of(annotation(rev1), annotation(rev2), annotation(copy), annotation(copy), annotation(conflictA), annotation(conflictB));
+        List.of(
+            annotation(rev1),
+            annotation(rev2),
+            annotation(copy),
+            annotation(copy),
+            annotation(conflictA),
+            annotation(conflictB));
     Map<String, String> got = reasons(rows, null);
     assertThat(got.get(rev1.toString())).isEqualTo("SUPERSEDED_REVISION");
     assertThat(got.get(rev2.toString())).isEqualTo("OK");
     assertThat(got.get(conflictA.toString())).isEqualTo("CONFLICTING_REVISION");
     assertThat(got.get(conflictB.toString())).isEqualTo("OK");
     // the two copies map to one key in `got`; count outcomes instead
-    Dataset<Row> landing = spark.createDataFrame(List.of(annotation(copy), annotation(copy)), Columns.landingSchema(RecordKind.ANNOTATIONS));
+    Dataset<Row> landing =
+        spark.createDataFrame(
+            List.of(annotation(copy), annotation(copy)),
+            Columns.landingSchema(RecordKind.ANNOTATIONS));
     Dataset<Row> outcome =
-        IngestTransforms.outcome(IngestTransforms.validate(landing, RecordKind.ANNOTATIONS, RULES, null, AT), RecordKind.ANNOTATIONS, null, "b");
+        IngestTransforms.outcome(
+            IngestTransforms.validate(landing, RecordKind.ANNOTATIONS, RULES, null, AT),
+            RecordKind.ANNOTATIONS,
+            null,
+            "b");
     assertThat(outcome.where(col("reason_code").isNull()).count()).isEqualTo(1);
     assertThat(outcome.where(col("reason_code").equalTo("DUPLICATE_RECORD")).count()).isEqualTo(1);
   }
@@ -152,31 +188,59 @@ class IngestTransformsTest {
   @Test
   void recordsAlreadyInSilverAreDuplicatesOrSupersededUnlessFromThisBatch() {
     Dataset<Row> landing =
-        spark.createDataFrame(List.of(annotation(good("s1")), annotation(with(good("s2"), "revision", "3"))), Columns.landingSchema(RecordKind.ANNOTATIONS));
+        spark.createDataFrame(
+            List.of(annotation(good("s1")), annotation(with(good("s2"), "revision", "3"))),
+            Columns.landingSchema(RecordKind.ANNOTATIONS));
     Dataset<Row> silver =
         IngestTransforms.accepted(
-                IngestTransforms.outcome(IngestTransforms.validate(landing, RecordKind.ANNOTATIONS, RULES, null, AT), RecordKind.ANNOTATIONS, null, "b1"),
+                IngestTransforms.outcome(
+                    IngestTransforms.validate(landing, RecordKind.ANNOTATIONS, RULES, null, AT),
+                    RecordKind.ANNOTATIONS,
+                    null,
+                    "b1"),
                 RecordKind.ANNOTATIONS)
             .withColumn("batch_id", org.apache.spark.sql.functions.lit("b1"));
     Map<String, String> again =
-        reasons(List.of(annotation(good("s1")), annotation(with(good("s2"), "revision", "2")), annotation(with(good("s3"), "label", "dog"))), silver);
+        reasons(
+            List.of(
+                annotation(good("s1")),
+                annotation(with(good("s2"), "revision", "2")),
+                annotation(with(good("s3"), "label", "dog"))),
+            silver);
     assertThat(again.get(good("s1").toString())).isEqualTo("DUPLICATE_RECORD");
-    assertThat(again.get(with(good("s2"), "revision", "2").toString())).isEqualTo("SUPERSEDED_REVISION");
+    assertThat(again.get(with(good("s2"), "revision", "2").toString()))
+        .isEqualTo("SUPERSEDED_REVISION");
     assertThat(again.get(with(good("s3"), "label", "dog").toString())).isEqualTo("OK");
     // rows from an earlier attempt of the same batch do not count as already ingested
-    Dataset<Row> landing2 = spark.createDataFrame(List.of(annotation(good("s1"))), Columns.landingSchema(RecordKind.ANNOTATIONS));
+    Dataset<Row> landing2 =
+        spark.createDataFrame(
+            List.of(annotation(good("s1"))), Columns.landingSchema(RecordKind.ANNOTATIONS));
     Dataset<Row> retry =
-        IngestTransforms.outcome(IngestTransforms.validate(landing2, RecordKind.ANNOTATIONS, RULES, null, AT), RecordKind.ANNOTATIONS, silver, "b1");
+        IngestTransforms.outcome(
+            IngestTransforms.validate(landing2, RecordKind.ANNOTATIONS, RULES, null, AT),
+            RecordKind.ANNOTATIONS,
+            silver,
+            "b1");
     assertThat(retry.where(col("reason_code").isNull()).count()).isEqualTo(1);
   }
 
   @Test
   void minimalRecordsGetDefaultsAndDeterministicIds() {
     Map<String, String> minimal = Map.of("item_id", "i1", "worker_id", "w1", "label", "cat");
-    Dataset<Row> landing = spark.createDataFrame(List.of(annotation(minimal)), Columns.landingSchema(RecordKind.ANNOTATIONS));
+    Dataset<Row> landing =
+        spark.createDataFrame(
+            List.of(annotation(minimal)), Columns.landingSchema(RecordKind.ANNOTATIONS));
     Row r =
         IngestTransforms.validate(landing, RecordKind.ANNOTATIONS, RULES, schemas(), AT)
-            .select("reason_code", "annotation_id", "project_id", "step", "worker_type", "guideline_version", "submitted_at", "revision")
+            .select(
+                "reason_code",
+                "annotation_id",
+                "project_id",
+                "step",
+                "worker_type",
+                "guideline_version",
+                "submitted_at",
+                "revision")
             .head();
     assertThat(r.isNullAt(0)).isTrue();
     assertThat(r.getString(1)).startsWith("gen-").hasSize(36);
@@ -187,7 +251,9 @@ class IngestTransformsTest {
     assertThat(((Timestamp) r.get(6)).toInstant()).isEqualTo(RULES.defaultSubmittedAt());
     assertThat(r.getInt(7)).isEqualTo(1);
     Row again =
-        IngestTransforms.validate(landing, RecordKind.ANNOTATIONS, RULES, schemas(), AT).select("annotation_id").head();
+        IngestTransforms.validate(landing, RecordKind.ANNOTATIONS, RULES, schemas(), AT)
+            .select("annotation_id")
+            .head();
     assertThat(again.getString(0)).isEqualTo(r.getString(1));
   }
 
@@ -195,37 +261,134 @@ class IngestTransformsTest {
   void labelSchemasAreValidatedThemselves() {
     List<Row> rows =
         List.of(
-            landing(RecordKind.SCHEMA, Map.of("project_id", "p", "label_type", "categorical", "labels", "[\"a\",\"b\"]"), false),
-            landing(RecordKind.SCHEMA, Map.of("project_id", "q", "label_type", "colour", "labels", "[\"a\"]"), false),
-            landing(RecordKind.SCHEMA, Map.of("project_id", "r", "label_type", "ordinal", "labels", "not json"), false),
-            landing(RecordKind.SCHEMA, Map.of("project_id", "s", "label_type", "ordinal", "labels", "[\"a\"]", "accept_threshold", "1.5"), false),
-            landing(RecordKind.SCHEMA, Map.of("project_id", "t", "label_type", "ordinal", "labels", "[\"a\"]", "decision_policy", "majority"), false),
-            landing(RecordKind.SCHEMA, Map.of("project_id", "u", "label_type", "ordinal", "labels", "[\"a\"]", "decision_policy", " Votes "), false));
+            landing(
+                RecordKind.SCHEMA,
+                Map.of("project_id", "p", "label_type", "categorical", "labels", "[\"a\",\"b\"]"),
+                false),
+            landing(
+                RecordKind.SCHEMA,
+                Map.of("project_id", "q", "label_type", "colour", "labels", "[\"a\"]"),
+                false),
+            landing(
+                RecordKind.SCHEMA,
+                Map.of("project_id", "r", "label_type", "ordinal", "labels", "not json"),
+                false),
+            landing(
+                RecordKind.SCHEMA,
+                Map.of(
+                    "project_id",
+                    "s",
+                    "label_type",
+                    "ordinal",
+                    "labels",
+                    "[\"a\"]",
+                    "accept_threshold",
+                    "1.5"),
+                false),
+            landing(
+                RecordKind.SCHEMA,
+                Map.of(
+                    "project_id",
+                    "t",
+                    "label_type",
+                    "ordinal",
+                    "labels",
+                    "[\"a\"]",
+                    "decision_policy",
+                    "majority"),
+                false),
+            landing(
+                RecordKind.SCHEMA,
+                Map.of(
+                    "project_id",
+                    "u",
+                    "label_type",
+                    "ordinal",
+                    "labels",
+                    "[\"a\"]",
+                    "decision_policy",
+                    " Votes "),
+                false));
     Dataset<Row> landing = spark.createDataFrame(rows, Columns.landingSchema(RecordKind.SCHEMA));
     List<Row> out =
-        IngestTransforms.validate(landing, RecordKind.SCHEMA, RULES, null, AT).orderBy("project_id").select("project_id", "reason_code").collectAsList();
+        IngestTransforms.validate(landing, RecordKind.SCHEMA, RULES, null, AT)
+            .orderBy("project_id")
+            .select("project_id", "reason_code")
+            .collectAsList();
     assertThat(out.get(0).isNullAt(1)).isTrue();
-    assertThat(out.subList(1, 5)).allSatisfy(r -> assertThat(r.getString(1)).isEqualTo("INVALID_VALUE"));
-    assertThat(out.get(5).isNullAt(1)).as("decision_policy is trimmed and case-insensitive").isTrue();
+    assertThat(out.subList(1, 5))
+        .allSatisfy(r -> assertThat(r.getString(1)).isEqualTo("INVALID_VALUE"));
+    assertThat(out.get(5).isNullAt(1))
+        .as("decision_policy is trimmed and case-insensitive")
+        .isTrue();
   }
 
   @Test
   void guidelineRecordsAreValidated() {
     List<Row> rows =
         List.of(
-            landing(RecordKind.GUIDELINE, Map.of("project_id", "p", "guideline_version", "v2", "effective_at", "2026-01-12T00:00:00Z",
-                "labels_redefined", "[\"van\"]", "relabel_policy", "Affected"), false),
-            landing(RecordKind.GUIDELINE, Map.of("project_id", "q", "guideline_version", "v1", "effective_at", "2026-01-05"), false),
-            landing(RecordKind.GUIDELINE, Map.of("project_id", "r", "guideline_version", "v2", "effective_at", "2026-01-12",
-                "relabel_policy", "some"), false),
-            landing(RecordKind.GUIDELINE, Map.of("project_id", "s", "guideline_version", "v2", "effective_at", "2026-01-12",
-                "labels_removed", "van"), false),
-            landing(RecordKind.GUIDELINE, Map.of("project_id", "t", "guideline_version", "v2", "effective_at", "soon"), false),
-            landing(RecordKind.GUIDELINE, Map.of("project_id", "u", "effective_at", "2026-01-12"), false));
+            landing(
+                RecordKind.GUIDELINE,
+                Map.of(
+                    "project_id",
+                    "p",
+                    "guideline_version",
+                    "v2",
+                    "effective_at",
+                    "2026-01-12T00:00:00Z",
+                    "labels_redefined",
+                    "[\"van\"]",
+                    "relabel_policy",
+                    "Affected"),
+                false),
+            landing(
+                RecordKind.GUIDELINE,
+                Map.of("project_id", "q", "guideline_version", "v1", "effective_at", "2026-01-05"),
+                false),
+            landing(
+                RecordKind.GUIDELINE,
+                Map.of(
+                    "project_id",
+                    "r",
+                    "guideline_version",
+                    "v2",
+                    "effective_at",
+                    "2026-01-12",
+                    "relabel_policy",
+                    "some"),
+                false),
+            landing(
+                RecordKind.GUIDELINE,
+                Map.of(
+                    "project_id",
+                    "s",
+                    "guideline_version",
+                    "v2",
+                    "effective_at",
+                    "2026-01-12",
+                    "labels_removed",
+                    "van"),
+                false),
+            landing(
+                RecordKind.GUIDELINE,
+                Map.of("project_id", "t", "guideline_version", "v2", "effective_at", "soon"),
+                false),
+            landing(
+                RecordKind.GUIDELINE,
+                Map.of("project_id", "u", "effective_at", "2026-01-12"),
+                false));
     Dataset<Row> landing = spark.createDataFrame(rows, Columns.landingSchema(RecordKind.GUIDELINE));
     List<Row> out =
-        IngestTransforms.validate(landing, RecordKind.GUIDELINE, RULES, null, AT).orderBy("project_id")
-            .select("project_id", "reason_code", "detail", "relabel_policy", "labels_redefined", "labels_added").collectAsList();
+        IngestTransforms.validate(landing, RecordKind.GUIDELINE, RULES, null, AT)
+            .orderBy("project_id")
+            .select(
+                "project_id",
+                "reason_code",
+                "detail",
+                "relabel_policy",
+                "labels_redefined",
+                "labels_added")
+            .collectAsList();
     assertThat(out.get(0).isNullAt(1)).as(String.valueOf(out.get(0))).isTrue();
     assertThat(out.get(0).getString(3)).isEqualTo("affected");
     assertThat(out.get(0).<String>getList(4)).containsExactly("van");

@@ -30,8 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * projects commit to one table at once, a conflict is retried, and a backfill keeps newer state.
  */
 class LakehouseRunSafetyTest {
-  private static final String TABLE = Tables.WORKER_QUALITY; // partitioned by project, current state
-  private static final StructType SCHEMA = new StructType().add("project_id", "string").add("worker_id", "string").add("score", "int");
+  private static final String TABLE =
+      Tables.WORKER_QUALITY; // partitioned by project, current state
+  private static final StructType SCHEMA =
+      new StructType().add("project_id", "string").add("worker_id", "string").add("score", "int");
   private final SparkSession spark = SparkTestSession.get();
 
   private Dataset<Row> rows(String project, int score, String... workers) {
@@ -43,14 +45,31 @@ class LakehouseRunSafetyTest {
   }
 
   private LakehouseRun run(Lakehouse lakehouse, String id, String project, String date) {
-    RunContext context = RunContext.create(id, "test-job", LocalDate.parse(date), "h", project == null ? Map.of() : Map.of("project", project));
-    return new LakehouseRun(lakehouse, context, Commits.DEFAULT, new StateGuard("test-job", context.logicalDate(), project));
+    RunContext context =
+        RunContext.create(
+            id,
+            "test-job",
+            LocalDate.parse(date),
+            "h",
+            project == null ? Map.of() : Map.of("project", project));
+    return new LakehouseRun(
+        lakehouse,
+        context,
+        Commits.DEFAULT,
+        new StateGuard("test-job", context.logicalDate(), project));
   }
 
   private List<String> content(Lakehouse lakehouse) {
     List<String> out = new ArrayList<>();
     for (Row r : lakehouse.read(TABLE).orderBy("project_id", "worker_id").collectAsList()) {
-      out.add(r.getAs("project_id") + "/" + r.getAs("worker_id") + "=" + r.getAs("score") + "@" + r.getAs("run_id"));
+      out.add(
+          r.getAs("project_id")
+              + "/"
+              + r.getAs("worker_id")
+              + "="
+              + r.getAs("score")
+              + "@"
+              + r.getAs("run_id"));
     }
     return out;
   }
@@ -58,15 +77,18 @@ class LakehouseRunSafetyTest {
   @Test
   void undoOfAFailedRunKeepsEveryOtherRunsCommits(@TempDir Path root) {
     Lakehouse lakehouse = new Lakehouse(spark, root.toString(), "safety");
-    run(lakehouse, "seed", null, "2026-01-01").overwrite(TABLE, rows("p1", 1, "w1").union(rows("p2", 1, "w2")), 2);
+    run(lakehouse, "seed", null, "2026-01-01")
+        .overwrite(TABLE, rows("p1", 1, "w1").union(rows("p2", 1, "w2")), 2);
 
     LakehouseRun failing = run(lakehouse, "a", "p1", "2026-01-02");
     failing.overwrite(TABLE, rows("p1", 2, "w1", "w3"), 2, Predicates.project("p1"));
     // another project's run commits after the failing run's write, before its undo
-    run(lakehouse, "b", "p2", "2026-01-02").overwrite(TABLE, rows("p2", 5, "w2"), 1, Predicates.project("p2"));
+    run(lakehouse, "b", "p2", "2026-01-02")
+        .overwrite(TABLE, rows("p2", 5, "w2"), 1, Predicates.project("p2"));
     assertThat(failing.undo()).containsExactly(TABLE);
 
-    // p1 is back as before the failing run; p2 keeps run b's commit (a RESTORE would have erased it)
+    // p1 is back as before the failing run; p2 keeps run b's commit (a RESTORE would have erased
+    // it)
     assertThat(content(lakehouse)).containsExactly("p1/w1=1@seed", "p2/w2=5@b");
   }
 
@@ -75,26 +97,37 @@ class LakehouseRunSafetyTest {
     Lakehouse lakehouse = new Lakehouse(spark, root.toString(), "safety");
     LakehouseRun failing = run(lakehouse, "a", "p1", "2026-01-02");
     failing.overwrite(TABLE, rows("p1", 2, "w1"), 1, Predicates.project("p1"));
-    run(lakehouse, "b", "p2", "2026-01-02").overwrite(TABLE, rows("p2", 5, "w2"), 1, Predicates.project("p2"));
+    run(lakehouse, "b", "p2", "2026-01-02")
+        .overwrite(TABLE, rows("p2", 5, "w2"), 1, Predicates.project("p2"));
     failing.undo();
     assertThat(content(lakehouse)).containsExactly("p2/w2=5@b");
   }
 
   @Test
-  void runsForDifferentProjectsCommitTogetherAndHostileIdsStayInTheirSlice(@TempDir Path root) throws Exception {
+  void runsForDifferentProjectsCommitTogetherAndHostileIdsStayInTheirSlice(@TempDir Path root)
+      throws Exception {
     Lakehouse lakehouse = new Lakehouse(spark, root.toString(), "safety");
     List<String> projects = List.of("obrien", "o'brien", "a\\'b", "x' OR '1'='1");
-    Commits noRetry = new Commits(1, 0, 0); // a conflict would fail the write: partitions must keep them apart
+    Commits noRetry =
+        new Commits(1, 0, 0); // a conflict would fail the write: partitions must keep them apart
     run(lakehouse, "seed", null, "2026-01-01").overwrite(TABLE, rows("seed", 0, "w0"), 1);
     ExecutorService pool = Executors.newFixedThreadPool(projects.size());
     try {
       List<Callable<Void>> writes = new ArrayList<>();
       for (String p : projects) {
-        writes.add(() -> {
-          RunContext context = RunContext.create("run-" + p, "test-job", LocalDate.parse("2026-01-02"), "h", Map.of("project", p));
-          new LakehouseRun(lakehouse, context, noRetry, StateGuard.NONE).overwrite(TABLE, rows(p, 7, "w"), 1, Predicates.project(p));
-          return null;
-        });
+        writes.add(
+            () -> {
+              RunContext context =
+                  RunContext.create(
+                      "run-" + p,
+                      "test-job",
+                      LocalDate.parse("2026-01-02"),
+                      "h",
+                      Map.of("project", p));
+              new LakehouseRun(lakehouse, context, noRetry, StateGuard.NONE)
+                  .overwrite(TABLE, rows(p, 7, "w"), 1, Predicates.project(p));
+              return null;
+            });
       }
       for (Future<Void> f : pool.invokeAll(writes)) {
         f.get();
@@ -112,28 +145,45 @@ class LakehouseRunSafetyTest {
     assertThat(actual).isEqualTo(expected);
 
     // one project's rows replaced again: none of the look-alike projects is touched
-    run(lakehouse, "again", "o'brien", "2026-01-03").overwrite(TABLE, rows("o'brien", 8, "v"), 1, Predicates.project("o'brien"));
-    assertThat(content(lakehouse)).contains("obrien/w=7@run-obrien", "o'brien/v=8@again", "a\\'b/w=7@run-a\\'b")
+    run(lakehouse, "again", "o'brien", "2026-01-03")
+        .overwrite(TABLE, rows("o'brien", 8, "v"), 1, Predicates.project("o'brien"));
+    assertThat(content(lakehouse))
+        .contains("obrien/w=7@run-obrien", "o'brien/v=8@again", "a\\'b/w=7@run-a\\'b")
         .doesNotContain("o'brien/w=7@run-o'brien");
   }
 
   @Test
   void aConflictingCommitIsRetriedAndAnExhaustedOneFails() {
     int[] calls = {0};
-    new Commits(3, 1, 2).retry("t", () -> {
-      if (++calls[0] < 3) {
-        throw new io.delta.exceptions.ConcurrentAppendException("conflict " + calls[0]);
-      }
-    });
+    new Commits(3, 1, 2)
+        .retry(
+            "t",
+            () -> {
+              if (++calls[0] < 3) {
+                throw new io.delta.exceptions.ConcurrentAppendException("conflict " + calls[0]);
+              }
+            });
     assertThat(calls[0]).isEqualTo(3);
-    assertThatThrownBy(() -> new Commits(2, 1, 2).retry("t", () -> {
-      throw new io.delta.exceptions.MetadataChangedException("always");
-    })).isInstanceOf(java.util.ConcurrentModificationException.class);
+    assertThatThrownBy(
+            () ->
+                new Commits(2, 1, 2)
+                    .retry(
+                        "t",
+                        () -> {
+                          throw new io.delta.exceptions.MetadataChangedException("always");
+                        }))
+        .isInstanceOf(java.util.ConcurrentModificationException.class);
     int[] other = {0};
-    assertThatThrownBy(() -> new Commits(5, 1, 2).retry("t", () -> {
-      other[0]++;
-      throw new IllegalStateException("not a conflict");
-    })).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () ->
+                new Commits(5, 1, 2)
+                    .retry(
+                        "t",
+                        () -> {
+                          other[0]++;
+                          throw new IllegalStateException("not a conflict");
+                        }))
+        .isInstanceOf(IllegalStateException.class);
     assertThat(other[0]).isEqualTo(1);
   }
 
@@ -153,8 +203,15 @@ class LakehouseRunSafetyTest {
     assertThat(kept.digest()).isEqualTo(Digest.of(rows("p1", 2, "w1", "w2")).value());
 
     // another project's backfill is not held back by p1's newer run; its rows carry their date
-    run(lakehouse, "q2", "p2", "2026-01-02").overwrite(TABLE, rows("p2", 2, "w9"), 1, Predicates.project("p2"));
-    assertThat(lakehouse.read(TABLE).where(col("project_id").equalTo("p2")).select("as_of_date").head().getDate(0))
+    run(lakehouse, "q2", "p2", "2026-01-02")
+        .overwrite(TABLE, rows("p2", 2, "w9"), 1, Predicates.project("p2"));
+    assertThat(
+            lakehouse
+                .read(TABLE)
+                .where(col("project_id").equalTo("p2"))
+                .select("as_of_date")
+                .head()
+                .getDate(0))
         .hasToString("2026-01-02");
   }
 }

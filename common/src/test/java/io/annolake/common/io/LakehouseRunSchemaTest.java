@@ -19,15 +19,33 @@ class LakehouseRunSchemaTest {
   @Test
   void appendsGiveAnOlderTableTheNewColumnsWithNullsInItsOlderRows(@TempDir Path root) {
     Lakehouse lakehouse = new Lakehouse(spark, root.toString(), "schema_test");
-    spark.sql("SELECT 'p1' AS project_id, 'a1' AS annotation_id, 'b0' AS batch_id").write().format("delta").save(lakehouse.path("bronze"));
-    LakehouseRun run = new LakehouseRun(lakehouse, RunContext.create("r1", "test", null, "h", Map.of()));
+    spark
+        .sql("SELECT 'p1' AS project_id, 'a1' AS annotation_id, 'b0' AS batch_id")
+        .write()
+        .format("delta")
+        .save(lakehouse.path("bronze"));
+    LakehouseRun run =
+        new LakehouseRun(lakehouse, RunContext.create("r1", "test", null, "h", Map.of()));
 
-    run.appendOnce("bronze", spark.sql("SELECT 'p1' AS project_id, 'a2' AS annotation_id, 'f2' AS fingerprint"), "b1", 1);
-    run.append("bronze", spark.sql("SELECT 'p1' AS project_id, 'a3' AS annotation_id, 'f3' AS fingerprint, 'b2' AS batch_id"), 1);
+    run.appendOnce(
+        "bronze",
+        spark.sql("SELECT 'p1' AS project_id, 'a2' AS annotation_id, 'f2' AS fingerprint"),
+        "b1",
+        1);
+    run.append(
+        "bronze",
+        spark.sql(
+            "SELECT 'p1' AS project_id, 'a3' AS annotation_id, 'f3' AS fingerprint, 'b2' AS batch_id"),
+        1);
 
     Dataset<Row> table = lakehouse.read("bronze");
     assertThat(table.columns()).contains("fingerprint");
-    assertThat(table.where("fingerprint IS NULL").select("annotation_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+    assertThat(
+            table
+                .where("fingerprint IS NULL")
+                .select("annotation_id")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList())
         .containsExactly("a1");
     assertThat(table.count()).isEqualTo(3);
   }

@@ -18,13 +18,17 @@ class LandingReaderTest {
   @TempDir Path dir;
 
   private List<Row> read(Path source, RecordKind kind) {
-    List<LandingFile> files = LandingFile.list(source.toString(), null, spark.sparkContext().hadoopConfiguration());
-    return LandingReader.read(spark, kind, files).orderBy("source_file", "source_position").collectAsList();
+    List<LandingFile> files =
+        LandingFile.list(source.toString(), null, spark.sparkContext().hadoopConfiguration());
+    return LandingReader.read(spark, kind, files)
+        .orderBy("source_file", "source_position")
+        .collectAsList();
   }
 
   @Test
   void jsonLinesKeepEveryLineWithItsByteOffset() throws Exception {
-    String good = "{\"annotation_id\":\"a1\",\"item\":\"i1\",\"worker\":\"w1\",\"label\":\"cat\",\"revision\":2}";
+    String good =
+        "{\"annotation_id\":\"a1\",\"item\":\"i1\",\"worker\":\"w1\",\"label\":\"cat\",\"revision\":2}";
     String broken = "{\"annotation_id\":\"a2\",\"item_id\":";
     Files.writeString(dir.resolve("x.jsonl"), good + "\n" + broken + "\n\n[1,2]\n");
     List<Row> rows = read(dir, RecordKind.ANNOTATIONS);
@@ -52,7 +56,8 @@ class LandingReaderTest {
     assertThat(rows).hasSize(4);
     assertThat(rows.get(0).<String>getAs("label")).isEqualTo("a, b");
     assertThat(rows.get(1).<Boolean>getAs("malformed")).isTrue();
-    assertThat(rows.get(1).<String>getAs("malformed_detail")).isEqualTo("expected 3 fields, found 2");
+    assertThat(rows.get(1).<String>getAs("malformed_detail"))
+        .isEqualTo("expected 3 fields, found 2");
     assertThat(rows.get(2).<String>getAs("label")).isEqualTo("x\"y");
     assertThat(rows.get(3).<String>getAs("item_id")).isEqualTo("i9");
     assertThat(rows.get(3).<String>getAs("source_format")).isEqualTo("csv");
@@ -69,12 +74,14 @@ class LandingReaderTest {
     for (String sub : List.of("p", "a")) {
       List<Row> rows = read(dir.resolve(sub), RecordKind.ANNOTATIONS);
       assertThat(rows).hasSize(5);
-      assertThat(rows.stream().map(r -> r.<String>getAs("label")).toList()).contains("l0", "l1", "l2");
+      assertThat(rows.stream().map(r -> r.<String>getAs("label")).toList())
+          .contains("l0", "l1", "l2");
       Row any = rows.stream().filter(r -> "3".equals(r.getAs("item_id"))).findFirst().orElseThrow();
       assertThat(any.<String>getAs("worker_id")).isEqualTo("w3");
       assertThat(any.<String>getAs("duration_ms")).isEqualTo("3");
       assertThat(any.<String>getAs("submitted_at")).startsWith("2026-01-05").contains("10:00:00");
-      assertThat(rows.stream().map(r -> r.<Long>getAs("source_position")).distinct().count()).isGreaterThan(1);
+      assertThat(rows.stream().map(r -> r.<Long>getAs("source_position")).distinct().count())
+          .isGreaterThan(1);
     }
   }
 
@@ -85,14 +92,18 @@ class LandingReaderTest {
     Files.writeString(dir.resolve("_SUCCESS"), "");
     Files.createDirectories(dir.resolve("_truth"));
     Files.writeString(dir.resolve("_truth/hidden.jsonl"), "{}\n");
-    List<LandingFile> files = LandingFile.list(dir.toString(), null, spark.sparkContext().hadoopConfiguration());
+    List<LandingFile> files =
+        LandingFile.list(dir.toString(), null, spark.sparkContext().hadoopConfiguration());
     // other formats are listed, with the reason they cannot be read: rejected, never skipped unseen
-    assertThat(files).extracting(f -> Path.of(java.net.URI.create(f.path())).getFileName().toString())
+    assertThat(files)
+        .extracting(f -> Path.of(java.net.URI.create(f.path())).getFileName().toString())
         .containsExactly("keep.jsonl", "notes.txt");
     assertThat(files.get(0).problem()).isNull();
     assertThat(files.get(1).format()).isNull();
     assertThat(files.get(1).problem()).contains("extension");
-    List<LandingFile> asCsv = LandingFile.list(dir.toString(), LandingFormat.CSV, spark.sparkContext().hadoopConfiguration());
+    List<LandingFile> asCsv =
+        LandingFile.list(
+            dir.toString(), LandingFormat.CSV, spark.sparkContext().hadoopConfiguration());
     assertThat(asCsv.get(0).problem()).isEqualTo("the extension says json but --format is csv");
     assertThat(asCsv.get(1).format()).isEqualTo(LandingFormat.CSV);
   }
@@ -102,7 +113,9 @@ class LandingReaderTest {
     Path source = dir.resolve(".cache/landing");
     Files.createDirectories(source);
     Files.writeString(source.resolve("a.jsonl"), "{}\n");
-    assertThat(LandingFile.list(source.toString(), null, spark.sparkContext().hadoopConfiguration())).hasSize(1);
+    assertThat(
+            LandingFile.list(source.toString(), null, spark.sparkContext().hadoopConfiguration()))
+        .hasSize(1);
   }
 
   @Test
@@ -136,6 +149,8 @@ class LandingReaderTest {
   }
 
   private String id(Path f) {
-    return LandingFile.list(f.toString(), null, spark.sparkContext().hadoopConfiguration()).get(0).id(RecordKind.ANNOTATIONS, "");
+    return LandingFile.list(f.toString(), null, spark.sparkContext().hadoopConfiguration())
+        .get(0)
+        .id(RecordKind.ANNOTATIONS, "");
   }
 }

@@ -31,7 +31,8 @@ class NioLocalFileSystemTest {
   @Test
   void theSessionUsesItForLocalPaths() throws Exception {
     assertThat(FileSystem.get(dir.toUri(), conf())).isInstanceOf(NioLocalFileSystem.class);
-    assertThat(FileContext.getFileContext(dir.toUri(), conf()).getDefaultFileSystem()).isInstanceOf(NioLocalFileSystem.Fs.class);
+    assertThat(FileContext.getFileContext(dir.toUri(), conf()).getDefaultFileSystem())
+        .isInstanceOf(NioLocalFileSystem.Fs.class);
   }
 
   @Test
@@ -43,7 +44,8 @@ class NioLocalFileSystemTest {
     }
     assertThat(dir.resolve("a/.b.txt.crc")).exists();
     fs.setPermission(file, new FsPermission((short) 0640));
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a/b.txt")))).isEqualTo("rw-r-----");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a/b.txt"))))
+        .isEqualTo("rw-r-----");
     assertThat(fs.getFileStatus(file).getPermission().toShort()).isEqualTo((short) 0640);
   }
 
@@ -54,7 +56,8 @@ class NioLocalFileSystemTest {
     Path b = new Path(dir.toUri().toString(), "b.json");
     Files.writeString(dir.resolve("a.json"), "a");
     Files.writeString(dir.resolve("b.json"), "b");
-    assertThatThrownBy(() -> fc.rename(a, b, Options.Rename.NONE)).isInstanceOf(FileAlreadyExistsException.class);
+    assertThatThrownBy(() -> fc.rename(a, b, Options.Rename.NONE))
+        .isInstanceOf(FileAlreadyExistsException.class);
     Path c = new Path(dir.toUri().toString(), "c.json");
     fc.rename(a, c, Options.Rename.NONE);
     assertThat(Files.readString(dir.resolve("c.json"))).isEqualTo("a");
@@ -73,7 +76,8 @@ class NioLocalFileSystemTest {
       Path p = new Path(dir.toUri().toString(), name);
       FileStatus ours = nio.getFileLinkStatus(p);
       FileStatus theirs = hadoop.getFileLinkStatus(p);
-      // (Hadoop 3.3 passes the qualified path to readlink, so even a link reads as a plain file here)
+      // (Hadoop 3.3 passes the qualified path to readlink, so even a link reads as a plain file
+      // here)
       assertThat(ours.isSymlink()).as(name).isEqualTo(theirs.isSymlink());
       assertThat(ours.getPath()).isEqualTo(theirs.getPath());
       assertThat(ours.getLen()).isEqualTo(theirs.getLen());

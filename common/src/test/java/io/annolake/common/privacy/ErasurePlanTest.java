@@ -23,7 +23,10 @@ class ErasurePlanTest {
   private static Dataset<Row> update(Dataset<Row> rows, ErasurePlan plan) {
     List<Column> out = new ArrayList<>();
     for (String c : rows.columns()) {
-      Column v = plan.assignments().containsKey(c) ? when(plan.rowsToUpdate(), plan.assignments().get(c)).otherwise(col(c)) : col(c);
+      Column v =
+          plan.assignments().containsKey(c)
+              ? when(plan.rowsToUpdate(), plan.assignments().get(c)).otherwise(col(c))
+              : col(c);
       out.add(v.as(c));
     }
     return rows.select(out.toArray(Column[]::new));
@@ -32,7 +35,10 @@ class ErasurePlanTest {
   @Test
   void keepReplacesTheIdInTheirRowsOnlyAndDeleteSelectsTheirRows() {
     StructType schema =
-        new StructType().add("worker_id", DataTypes.StringType).add("label", DataTypes.StringType).add("raw_record", DataTypes.StringType);
+        new StructType()
+            .add("worker_id", DataTypes.StringType)
+            .add("label", DataTypes.StringType)
+            .add("raw_record", DataTypes.StringType);
     Dataset<Row> raw =
         spark.createDataFrame(
             List.of(
@@ -50,36 +56,63 @@ class ErasurePlanTest {
 
   @Test
   void flagsAboutThePersonAndRawTextWithoutIdColumns() {
-    StructType flags = new StructType().add("entity_type", DataTypes.StringType).add("entity_id", DataTypes.StringType).add("evidence", DataTypes.StringType);
+    StructType flags =
+        new StructType()
+            .add("entity_type", DataTypes.StringType)
+            .add("entity_id", DataTypes.StringType)
+            .add("evidence", DataTypes.StringType);
     Dataset<Row> f =
         spark.createDataFrame(
             List.of(
-                RowFactory.create("worker_pair", "w1|w2", "{\"worker_a\":\"w1\",\"worker_b\":\"w2\"}"),
+                RowFactory.create(
+                    "worker_pair", "w1|w2", "{\"worker_a\":\"w1\",\"worker_b\":\"w2\"}"),
                 RowFactory.create("item", "w1", "{}"),
                 RowFactory.create("worker", "w2", "{}")),
             flags);
     ErasurePlan plan = ErasurePlan.of(f.schema(), "w1", "erased-x");
     List<Row> after = update(f, plan).orderBy("entity_type").collectAsList();
     assertThat(after.get(0).getString(1)).isEqualTo("w1");
-    assertThat(after.get(2).mkString("|")).isEqualTo("worker_pair|erased-x|w2|{\"worker_a\":\"erased-x\",\"worker_b\":\"w2\"}");
+    assertThat(after.get(2).mkString("|"))
+        .isEqualTo("worker_pair|erased-x|w2|{\"worker_a\":\"erased-x\",\"worker_b\":\"w2\"}");
     assertThat(f.where(plan.rowsToDelete().orElseThrow()).count()).isEqualTo(1);
 
-    StructType rejects = new StructType().add("raw_record", DataTypes.StringType).add("reason_code", DataTypes.StringType);
+    StructType rejects =
+        new StructType()
+            .add("raw_record", DataTypes.StringType)
+            .add("reason_code", DataTypes.StringType);
     Dataset<Row> r =
-        spark.createDataFrame(List.of(RowFactory.create("i9,w1,cat", "MALFORMED"), RowFactory.create("i9,w12,cat", "MALFORMED")), rejects);
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create("i9,w1,cat", "MALFORMED"),
+                RowFactory.create("i9,w12,cat", "MALFORMED")),
+            rejects);
     ErasurePlan rp = ErasurePlan.of(r.schema(), "w1", "erased-x");
-    assertThat(update(r, rp).orderBy("raw_record").collectAsList()).extracting(x -> x.getString(0)).containsExactly("i9,erased-x,cat", "i9,w12,cat");
-    assertThat(ErasurePlan.of(new StructType().add("label", DataTypes.StringType), "w1", "x").touches()).isFalse();
+    assertThat(update(r, rp).orderBy("raw_record").collectAsList())
+        .extracting(x -> x.getString(0))
+        .containsExactly("i9,erased-x,cat", "i9,w12,cat");
+    assertThat(
+            ErasurePlan.of(new StructType().add("label", DataTypes.StringType), "w1", "x")
+                .touches())
+        .isFalse();
   }
 
   @Test
   void answersInsideAnArrayAreReplacedOrDroppedAndTheRowStays() {
-    StructType answer = new StructType().add("annotation_id", DataTypes.StringType).add("worker_id", DataTypes.StringType);
-    StructType escalations = new StructType().add("item_id", DataTypes.StringType).add("annotations", DataTypes.createArrayType(answer));
+    StructType answer =
+        new StructType()
+            .add("annotation_id", DataTypes.StringType)
+            .add("worker_id", DataTypes.StringType);
+    StructType escalations =
+        new StructType()
+            .add("item_id", DataTypes.StringType)
+            .add("annotations", DataTypes.createArrayType(answer));
     Dataset<Row> e =
         spark.createDataFrame(
             List.of(
-                RowFactory.create("i1", List.of(RowFactory.create("a1", "w1"), RowFactory.create("a2", "w10")).toArray()),
+                RowFactory.create(
+                    "i1",
+                    List.of(RowFactory.create("a1", "w1"), RowFactory.create("a2", "w10"))
+                        .toArray()),
                 RowFactory.create("i2", List.of(RowFactory.create("a3", "w2")).toArray())),
             escalations);
     ErasurePlan plan = ErasurePlan.of(e.schema(), "w1", "erased-x");
@@ -89,7 +122,12 @@ class ErasurePlanTest {
         .extracting(r -> r.mkString("|"))
         .containsExactly("i1|WrappedArray([a1,erased-x], [a2,w10])", "i2|WrappedArray([a3,w2])");
     Column dropFrom = plan.rowsToDropFrom().orElseThrow();
-    Dataset<Row> dropped = e.select(col("item_id"), when(dropFrom, plan.dropsFromArrays().get("annotations")).otherwise(col("annotations")).as("annotations"));
+    Dataset<Row> dropped =
+        e.select(
+            col("item_id"),
+            when(dropFrom, plan.dropsFromArrays().get("annotations"))
+                .otherwise(col("annotations"))
+                .as("annotations"));
     assertThat(dropped.orderBy("item_id").collectAsList())
         .extracting(r -> r.mkString("|"))
         .containsExactly("i1|WrappedArray([a2,w10])", "i2|WrappedArray([a3,w2])");
@@ -97,7 +135,10 @@ class ErasurePlanTest {
 
   @Test
   void aMalformedRawRecordWithoutParsedIdsLosesTheIdToo() {
-    StructType schema = new StructType().add("worker_id", DataTypes.StringType).add("raw_record", DataTypes.StringType);
+    StructType schema =
+        new StructType()
+            .add("worker_id", DataTypes.StringType)
+            .add("raw_record", DataTypes.StringType);
     Dataset<Row> raw =
         spark.createDataFrame(
             List.of(
@@ -108,7 +149,10 @@ class ErasurePlanTest {
     ErasurePlan plan = ErasurePlan.of(raw.schema(), "w1", "erased-x");
     assertThat(update(raw, plan).collectAsList())
         .extracting(r -> r.getString(1))
-        .containsExactlyInAnyOrder("{\"worker_id\":\"erased-x\",\"lab", "{\"worker_id\":\"w12\",\"lab", "{\"worker_id\":\"w2\",\"label\":\"w1\"}");
+        .containsExactlyInAnyOrder(
+            "{\"worker_id\":\"erased-x\",\"lab",
+            "{\"worker_id\":\"w12\",\"lab",
+            "{\"worker_id\":\"w2\",\"label\":\"w1\"}");
     assertThat(raw.where(plan.rowsToDelete().orElseThrow()).count()).isEqualTo(1);
   }
 }

@@ -29,28 +29,38 @@ class WorkerPseudonymsTest {
     // python3: hmac.new(KEY, b"w-007", hashlib.sha256).hexdigest()[:24]
     assertThat(P.pseudonym("w-007")).isEqualTo("wp_b9fffb02320d7957aaf1797c");
     assertThat(P.pseudonym("w-007")).isEqualTo(P.pseudonym("w-007"));
-    assertThat(WorkerPseudonyms.withKey("another-key-of-enough-length".getBytes(StandardCharsets.UTF_8)).pseudonym("w-007"))
+    assertThat(
+            WorkerPseudonyms.withKey(
+                    "another-key-of-enough-length".getBytes(StandardCharsets.UTF_8))
+                .pseudonym("w-007"))
         .isNotEqualTo(P.pseudonym("w-007"));
     assertThat(P.pseudonym((String) null)).isNull();
   }
 
   @Test
-  void theKeyComesFromTheEnvironmentOrAKeyFileAndItsAbsenceNamesTheVariable(@TempDir Path dir) throws Exception {
-    assertThat(WorkerPseudonyms.fromEnvironment(Map.of(WorkerPseudonyms.KEY_ENV, KEY)).pseudonym("w-007"))
+  void theKeyComesFromTheEnvironmentOrAKeyFileAndItsAbsenceNamesTheVariable(@TempDir Path dir)
+      throws Exception {
+    assertThat(
+            WorkerPseudonyms.fromEnvironment(Map.of(WorkerPseudonyms.KEY_ENV, KEY))
+                .pseudonym("w-007"))
         .isEqualTo(P.pseudonym("w-007"));
     Path file = dir.resolve("key");
     Files.writeString(file, KEY + "\n");
-    assertThat(WorkerPseudonyms.fromEnvironment(Map.of(WorkerPseudonyms.KEY_FILE_ENV, file.toString())).pseudonym("w-007"))
+    assertThat(
+            WorkerPseudonyms.fromEnvironment(Map.of(WorkerPseudonyms.KEY_FILE_ENV, file.toString()))
+                .pseudonym("w-007"))
         .isEqualTo(P.pseudonym("w-007"));
     assertThatThrownBy(() -> WorkerPseudonyms.fromEnvironment(Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ANNOLAKE_PSEUDONYM_KEY");
-    assertThatThrownBy(() -> WorkerPseudonyms.fromEnvironment(Map.of(WorkerPseudonyms.KEY_ENV, "short")))
+    assertThatThrownBy(
+            () -> WorkerPseudonyms.fromEnvironment(Map.of(WorkerPseudonyms.KEY_ENV, "short")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ANNOLAKE_PSEUDONYM_KEY");
     AnnolakeConfig raw = AnnolakeConfig.load(null, Map.of(WorkerPseudonyms.WORKER_IDS_KEY, "raw"));
     assertThat(WorkerPseudonyms.atBoundary(raw, Map.of())).isNull();
-    assertThatThrownBy(() -> WorkerPseudonyms.atBoundary(AnnolakeConfig.load(null, Map.of()), Map.of()))
+    assertThatThrownBy(
+            () -> WorkerPseudonyms.atBoundary(AnnolakeConfig.load(null, Map.of()), Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ANNOLAKE_PSEUDONYM_KEY");
   }
@@ -58,21 +68,32 @@ class WorkerPseudonymsTest {
   @Test
   void textKeepsOtherIdsThatMerelyContainTheId() {
     assertThat(P.pseudonymizeText("{\"worker_id\":\"w1\",\"note\":\"w10 and w1\"}", List.of("w1")))
-        .isEqualTo("{\"worker_id\":\"" + P.pseudonym("w1") + "\",\"note\":\"w10 and " + P.pseudonym("w1") + "\"}");
+        .isEqualTo(
+            "{\"worker_id\":\""
+                + P.pseudonym("w1")
+                + "\",\"note\":\"w10 and "
+                + P.pseudonym("w1")
+                + "\"}");
   }
 
   @Test
   void applyReplacesIdsInsideArraysOfStructs() {
     SparkSession spark = SparkTestSession.get();
     // escalations.annotations: (annotation_id, worker_id, label) per answer
-    Dataset<Row> rows = spark.sql(
-        "SELECT 'i1' AS item_id, array(named_struct('annotation_id', 'a1', 'worker_id', 'w-007', 'label', 'cat'),"
-            + " named_struct('annotation_id', 'a2', 'worker_id', 'w-008', 'label', 'dog')) AS annotations");
+    Dataset<Row> rows =
+        spark.sql(
+            "SELECT 'i1' AS item_id, array(named_struct('annotation_id', 'a1', 'worker_id', 'w-007', 'label', 'cat'),"
+                + " named_struct('annotation_id', 'a2', 'worker_id', 'w-008', 'label', 'dog')) AS annotations");
     Row out = P.apply(rows).head();
     List<Row> answers = out.getList(1);
-    assertThat(answers).extracting(r -> r.getString(1)).containsExactly(P.pseudonym("w-007"), P.pseudonym("w-008"));
-    assertThat(answers).extracting(r -> r.getString(0) + ":" + r.getString(2)).containsExactly("a1:cat", "a2:dog");
-    assertThat(P.apply(rows).schema().simpleString()).isEqualTo(rows.schema().simpleString()); // names and types kept
+    assertThat(answers)
+        .extracting(r -> r.getString(1))
+        .containsExactly(P.pseudonym("w-007"), P.pseudonym("w-008"));
+    assertThat(answers)
+        .extracting(r -> r.getString(0) + ":" + r.getString(2))
+        .containsExactly("a1:cat", "a2:dog");
+    assertThat(P.apply(rows).schema().simpleString())
+        .isEqualTo(rows.schema().simpleString()); // names and types kept
   }
 
   @Test
@@ -88,13 +109,16 @@ class WorkerPseudonymsTest {
         spark.createDataFrame(
             List.of(
                 RowFactory.create("worker", "w1", "{\"median\":3}", 1.0),
-                RowFactory.create("worker_pair", "w1|w2", "{\"worker_a\":\"w1\",\"worker_b\":\"w2\"}", 2.0),
+                RowFactory.create(
+                    "worker_pair", "w1|w2", "{\"worker_a\":\"w1\",\"worker_b\":\"w2\"}", 2.0),
                 RowFactory.create("item", "i1", "{}", 3.0)),
             schema);
     List<Row> out = P.apply(flags).orderBy("score").collectAsList();
     assertThat(out.get(0).getString(1)).isEqualTo(P.pseudonym("w1"));
     assertThat(out.get(1).getString(1)).isEqualTo(P.pseudonym("w1") + "|" + P.pseudonym("w2"));
-    assertThat(out.get(1).getString(2)).doesNotContain("\"w1\"", "\"w2\"").contains(P.pseudonym("w2"));
+    assertThat(out.get(1).getString(2))
+        .doesNotContain("\"w1\"", "\"w2\"")
+        .contains(P.pseudonym("w2"));
     assertThat(out.get(2).getString(1)).isEqualTo("i1");
     assertThat(P.apply(flags).schema()).isEqualTo(flags.schema());
   }

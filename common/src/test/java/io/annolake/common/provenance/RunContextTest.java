@@ -19,12 +19,14 @@ class RunContextTest {
 
   @Test
   void codeVersionIsTheJarsVersionAndCommit() {
-    assertThat(RunContext.codeVersion(manifest("0.1.0", "270c710-dirty"))).isEqualTo("0.1.0+270c710-dirty");
+    assertThat(RunContext.codeVersion(manifest("0.1.0", "270c710-dirty")))
+        .isEqualTo("0.1.0+270c710-dirty");
   }
 
   @Test
   void aBuildOutsideGitGivesTheVersionAlone() {
-    assertThat(RunContext.codeVersion(manifest("0.1.0", "${git.commit.id.describe}"))).isEqualTo("0.1.0");
+    assertThat(RunContext.codeVersion(manifest("0.1.0", "${git.commit.id.describe}")))
+        .isEqualTo("0.1.0");
     assertThat(RunContext.codeVersion(manifest("0.1.0", null))).isEqualTo("0.1.0");
   }
 

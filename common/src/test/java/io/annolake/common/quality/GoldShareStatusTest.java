@@ -20,7 +20,8 @@ class GoldShareStatusTest {
 
   @Test
   void flagsOnlyWhatTheIntervalProves() {
-    StructType schema = new StructType().add("gold", DataTypes.LongType).add("annotations", DataTypes.LongType);
+    StructType schema =
+        new StructType().add("gold", DataTypes.LongType).add("annotations", DataTypes.LongType);
     Dataset<Row> rows =
         spark.createDataFrame(
             List.of(
@@ -35,8 +36,8 @@ class GoldShareStatusTest {
             schema);
     QualitySettings settings = QualitySettings.from(AnnolakeConfig.defaults());
     List<String> status =
-        rows.select(WorkerQualityTable.goldShareStatus(col("gold"), col("annotations"), settings)).as(
-                org.apache.spark.sql.Encoders.STRING())
+        rows.select(WorkerQualityTable.goldShareStatus(col("gold"), col("annotations"), settings))
+            .as(org.apache.spark.sql.Encoders.STRING())
             .collectAsList();
     assertThat(status).containsExactly("ON_TARGET", "BELOW_TARGET", "ON_TARGET", "ABOVE_TARGET");
   }

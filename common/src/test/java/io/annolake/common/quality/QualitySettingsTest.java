@@ -41,12 +41,16 @@ class QualitySettingsTest {
   @Test
   void badValuesNameTheKey() throws Exception {
     assertThatThrownBy(() -> load("annolake.quality.threshold = 1.5"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("annolake.quality.threshold");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("annolake.quality.threshold");
     assertThatThrownBy(() -> load("annolake.quality { min-evidence = 20, window-size = 10 }"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("annolake.quality.window-size");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("annolake.quality.window-size");
     assertThatThrownBy(() -> load("annolake.quality.threshold-overrides { p = high }"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("threshold-overrides");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("threshold-overrides");
     assertThatThrownBy(() -> load("annolake.quality.treshold = 0.9"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("treshold");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("treshold");
   }
 }

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 class StatusRulesTest {
   private static final StatusPolicy POLICY = new StatusPolicy(0.9, 10, 3, Wilson.z(0.95));
 
-  private static WorkerStatus decide(WorkerStatus previous, long n, long correct, double low, double high) {
-    return StatusRules.decide(previous, new Evidence(n, correct, low, high, 0, false), POLICY).status();
+  private static WorkerStatus decide(
+      WorkerStatus previous, long n, long correct, double low, double high) {
+    return StatusRules.decide(previous, new Evidence(n, correct, low, high, 0, false), POLICY)
+        .status();
   }
 
   @Test
@@ -47,10 +49,19 @@ class StatusRulesTest {
   void realIntervalsAtTheDefaultThreshold() {
     StatusPolicy strict = new StatusPolicy(0.97, 10, 10, Wilson.z(0.95));
     // one unlucky answer in ten is not proof; two are
-    assertThat(StatusRules.decide(ACTIVE, Evidence.of(10, 9, strict.z(), 0, false), strict).status()).isEqualTo(PROBATION);
-    assertThat(StatusRules.decide(ACTIVE, Evidence.of(10, 8, strict.z(), 0, false), strict).status()).isEqualTo(PAUSED);
-    assertThat(StatusRules.decide(ACTIVE, Evidence.of(10, 10, strict.z(), 0, false), strict).status()).isEqualTo(ACTIVE);
-    assertThat(StatusRules.decide(ACTIVE, Evidence.of(150, 150, strict.z(), 0, false), strict).status()).isEqualTo(TRUSTED);
+    assertThat(
+            StatusRules.decide(ACTIVE, Evidence.of(10, 9, strict.z(), 0, false), strict).status())
+        .isEqualTo(PROBATION);
+    assertThat(
+            StatusRules.decide(ACTIVE, Evidence.of(10, 8, strict.z(), 0, false), strict).status())
+        .isEqualTo(PAUSED);
+    assertThat(
+            StatusRules.decide(ACTIVE, Evidence.of(10, 10, strict.z(), 0, false), strict).status())
+        .isEqualTo(ACTIVE);
+    assertThat(
+            StatusRules.decide(ACTIVE, Evidence.of(150, 150, strict.z(), 0, false), strict)
+                .status())
+        .isEqualTo(TRUSTED);
   }
 
   @Test
@@ -82,7 +93,9 @@ class StatusRulesTest {
     assertThat(replay.status()).isEqualTo(PROBATION);
     // the window restarts with the streak: old failures do not pause again
     assertThat(replay.window().answers()).isEqualTo(3);
-    assertThat(replay.changes()).extracting(StatusReplay.Change::to).containsExactly(PAUSED, PROBATION);
+    assertThat(replay.changes())
+        .extracting(StatusReplay.Change::to)
+        .containsExactly(PAUSED, PROBATION);
     assertThat(replay.changes().get(0).at()).isEqualTo(t.plusSeconds(9));
     for (int i = 0; i < 7; i++) {
       replay.gold(t.plusSeconds(30 + i), true);

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Textbook values: Newcombe (1998), Stat. Med. 17:857, Table I, method 3; and the 0/10, 8/10 cases. */
+/**
+ * Textbook values: Newcombe (1998), Stat. Med. 17:857, Table I, method 3; and the 0/10, 8/10 cases.
+ */
 class WilsonTest {
   private static final double Z95 = Wilson.z(0.95);
 
@@ -38,6 +40,7 @@ class WilsonTest {
   @Test
   void noEvidenceGivesNaNAndBadCountsFail() {
     assertThat(Wilson.interval(0, 0, Z95).low()).isNaN();
-    assertThatThrownBy(() -> Wilson.interval(11, 10, Z95)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Wilson.interval(11, 10, Z95))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The report's HTML without a browser: hostile values escaped in every context, sections present, files written. */
+/**
+ * The report's HTML without a browser: hostile values escaped in every context, sections present,
+ * files written.
+ */
 class ReportSiteTest {
   static final String SCRIPT = "<script>window.__pwned=1</script>";
   static final String IMG = "\"><img src=x onerror=window.__pwned=2>";
@@ -30,16 +33,40 @@ class ReportSiteTest {
   static final String EMOJI = "\ud83d\ude00\ud83d\udc4d\ud83c\udffd";
 
   private static Provenance provenance() {
-    return new Provenance("run-1", "2026-12-05", "2026-12-05T00:00:00Z", "v1", "abc",
-        List.of(new TableRead("consensus_labels", 3, SCRIPT, "consensus", "v1")), List.of("escalations"));
+    return new Provenance(
+        "run-1",
+        "2026-12-05",
+        "2026-12-05T00:00:00Z",
+        "v1",
+        "abc",
+        List.of(new TableRead("consensus_labels", 3, SCRIPT, "consensus", "v1")),
+        List.of("escalations"));
   }
 
   private static ProjectPage page(String project) {
-    Chart chart = Charts.bars("c1", "Chart " + SCRIPT, List.of(SCRIPT, IMG, "x".repeat(10_000)),
-        Map.of(IMG, List.of(1.0, 2.0, 3.0)), true);
-    Section full = new Section("status", "Labeling status", null, List.of("note " + SCRIPT), List.of(chart),
-        List.of(new Table("Caption " + IMG, List.of("step", "label"), List.of(List.of(Display.text(SCRIPT), Display.text(IMG)),
-            List.of(JS_LINK, Display.text(RTL + " " + EMOJI + " " + "y".repeat(10_000)))), null)));
+    Chart chart =
+        Charts.bars(
+            "c1",
+            "Chart " + SCRIPT,
+            List.of(SCRIPT, IMG, "x".repeat(10_000)),
+            Map.of(IMG, List.of(1.0, 2.0, 3.0)),
+            true);
+    Section full =
+        new Section(
+            "status",
+            "Labeling status",
+            null,
+            List.of("note " + SCRIPT),
+            List.of(chart),
+            List.of(
+                new Table(
+                    "Caption " + IMG,
+                    List.of("step", "label"),
+                    List.of(
+                        List.of(Display.text(SCRIPT), Display.text(IMG)),
+                        List.of(
+                            JS_LINK, Display.text(RTL + " " + EMOJI + " " + "y".repeat(10_000)))),
+                    null)));
     Section missing = Section.missing("anomalies", "Anomaly flags", List.of("anomaly_flags"));
     return new ProjectPage("t", project, "2026-12-05", 28, List.of(full, missing), provenance());
   }
@@ -55,7 +82,10 @@ class ReportSiteTest {
     assertThat(html).doesNotContain("href=\"javascript");
     assertThat(html).contains(RTL, EMOJI);
     // the 10,000-character value is cut, saying how long it was
-    assertThat(html).contains("\u2026 (10,0").contains(" characters)").doesNotContain("y".repeat(200));
+    assertThat(html)
+        .contains("\u2026 (10,0")
+        .contains(" characters)")
+        .doesNotContain("y".repeat(200));
     // the chart option survives the attribute and parses back to the same values
     Matcher m = Pattern.compile("data-option=\"([^\"]*)\"").matcher(html);
     assertThat(m.find()).isTrue();
@@ -72,9 +102,17 @@ class ReportSiteTest {
   @Test
   void everySectionIsPresentAndAMissingTableIsSaidSo() {
     String html = ReportSite.html(page("p1"));
-    assertThat(html).contains("id=\"status\"", "id=\"anomalies\"", "href=\"#status\"", "href=\"#anomalies\"");
-    assertThat(html).contains("Not available yet: table anomaly_flags does not exist in this lakehouse.");
-    assertThat(html).contains("id=\"provenance\"", "run-1", "config hash", "consensus_labels", "Tables not in the lakehouse yet: escalations");
+    assertThat(html)
+        .contains("id=\"status\"", "id=\"anomalies\"", "href=\"#status\"", "href=\"#anomalies\"");
+    assertThat(html)
+        .contains("Not available yet: table anomaly_flags does not exist in this lakehouse.");
+    assertThat(html)
+        .contains(
+            "id=\"provenance\"",
+            "run-1",
+            "config hash",
+            "consensus_labels",
+            "Tables not in the lakehouse yet: escalations");
     assertThat(html).contains("href=\"index.html\"", "src=\"assets/echarts.min.js\"");
     assertThat(html).doesNotContain("http://", "https://");
   }
@@ -82,7 +120,9 @@ class ReportSiteTest {
   @Test
   void chartJsonCannotCloseItsElement() {
     String json = ChartJson.write(ChartJson.object().put("name", "</script><!-- & \u2028 '\""));
-    assertThat(json).doesNotContain("</", "<!--", "&", "\u2028", "'").contains("\\u003c\\u002fscript\\u003e");
+    assertThat(json)
+        .doesNotContain("</", "<!--", "&", "\u2028", "'")
+        .contains("\\u003c\\u002fscript\\u003e");
   }
 
   @Test
@@ -90,7 +130,13 @@ class ReportSiteTest {
     String a = ReportSite.projectFile(SCRIPT);
     String b = ReportSite.projectFile(IMG);
     String c = ReportSite.projectFile("../../etc/passwd");
-    for (String f : List.of(a, b, c, ReportSite.projectFile("x".repeat(10_000)), ReportSite.projectFile(RTL + EMOJI))) {
+    for (String f :
+        List.of(
+            a,
+            b,
+            c,
+            ReportSite.projectFile("x".repeat(10_000)),
+            ReportSite.projectFile(RTL + EMOJI))) {
       assertThat(f).matches("project-[A-Za-z0-9_-]{0,40}-[0-9a-f]{8}\\.html");
     }
     assertThat(a).isNotEqualTo(b);
@@ -100,8 +146,15 @@ class ReportSiteTest {
   @Test
   void writesAFolderWithTheIndexPagesAndAssets(@TempDir Path dir) throws Exception {
     ProjectPage page = page("p1");
-    Index index = new Index("annolake quality report", "2026-12-05", 28, List.of("answers"),
-        List.of(new ProjectLink("p1", ReportSite.projectFile("p1"), List.of("12"))), List.of(), provenance());
+    Index index =
+        new Index(
+            "annolake quality report",
+            "2026-12-05",
+            28,
+            List.of("answers"),
+            List.of(new ProjectLink("p1", ReportSite.projectFile("p1"), List.of("12"))),
+            List.of(),
+            provenance());
     Path written = ReportSite.write(dir, index, List.of(page));
     assertThat(written).isEqualTo(dir.resolve("index.html"));
     assertThat(Files.readString(written)).contains("href=\"" + ReportSite.projectFile("p1") + "\"");

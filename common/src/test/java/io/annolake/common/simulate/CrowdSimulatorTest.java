@@ -33,7 +33,8 @@ class CrowdSimulatorTest {
   void anotherSeedGivesOtherRecords() {
     Dataset<Row> a = generate(settings, 2);
     Dataset<Row> b = generate(SimulatorSettings.defaults(12_000, 8), 2);
-    assertThat(a.select("label").except(b.select("label")).count() + a.except(b).count()).isPositive();
+    assertThat(a.select("label").except(b.select("label")).count() + a.except(b).count())
+        .isPositive();
   }
 
   @Test
@@ -41,29 +42,48 @@ class CrowdSimulatorTest {
     Dataset<Row> records = generate(settings, 2).cache();
     long n = records.count();
     assertThat(n).isBetween(11_000L, 13_000L);
-    Row r = records.agg(countDistinct("project_id"), countDistinct("step"), countDistinct("worker_id")).head();
+    Row r =
+        records
+            .agg(countDistinct("project_id"), countDistinct("step"), countDistinct("worker_id"))
+            .head();
     assertThat(r.getLong(0)).isEqualTo(2);
     assertThat(r.getLong(1)).isEqualTo(2);
     assertThat(r.getLong(2)).isGreaterThan(40);
     // about 3 answers per (item, step)
-    double perItem = (double) n / records.select("project_id", "item_id", "step").distinct().count();
+    double perItem =
+        (double) n / records.select("project_id", "item_id", "step").distinct().count();
     assertThat(perItem).isBetween(2.9, 3.4);
     // bad records of every kind, about 1%
     Set<String> kinds =
-        records.where(col("bad_kind").isNotNull()).select("bad_kind").distinct().as(org.apache.spark.sql.Encoders.STRING())
-            .collectAsList().stream().collect(Collectors.toSet());
+        records
+            .where(col("bad_kind").isNotNull())
+            .select("bad_kind")
+            .distinct()
+            .as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList()
+            .stream()
+            .collect(Collectors.toSet());
     assertThat(kinds)
-        .containsExactlyInAnyOrderElementsOf(Arrays.stream(CrowdSimulator.BAD_KINDS).map(Enum::name).toList());
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(CrowdSimulator.BAD_KINDS).map(Enum::name).toList());
     long bad = records.where(col("bad_kind").isNotNull()).count();
     assertThat((double) bad / n).isBetween(0.005, 0.02);
     // labels come from the step vocabulary (except the ones spoiled on purpose)
     List<String> labels = CrowdSimulator.labels(0, 5);
     assertThat(
-            records.where(col("step").equalTo("category").and(col("bad_kind").isNull()))
-                .where(col("label").isin(labels.toArray()).unary_$bang()).count())
+            records
+                .where(col("step").equalTo("category").and(col("bad_kind").isNull()))
+                .where(col("label").isin(labels.toArray()).unary_$bang())
+                .count())
         .isZero();
     // skewed priors: the first class is the most common truth
-    List<Row> byTruth = records.where(col("step").equalTo("category")).groupBy("true_label").count().orderBy(col("count").desc()).collectAsList();
+    List<Row> byTruth =
+        records
+            .where(col("step").equalTo("category"))
+            .groupBy("true_label")
+            .count()
+            .orderBy(col("count").desc())
+            .collectAsList();
     assertThat(byTruth.get(0).getString(0)).isEqualTo("car");
     records.unpersist();
   }
@@ -79,12 +99,15 @@ class CrowdSimulatorTest {
   void crowdHoldsEveryArchetypeWithTheirAccuracy() {
     WorkerPool pool = WorkerPool.create(200, 5, 1);
     Set<WorkerArchetype> seen =
-        java.util.stream.IntStream.range(0, pool.size()).mapToObj(pool::archetype).collect(Collectors.toSet());
+        java.util.stream.IntStream.range(0, pool.size())
+            .mapToObj(pool::archetype)
+            .collect(Collectors.toSet());
     assertThat(seen).containsExactlyInAnyOrder(WorkerArchetype.values());
     for (int w = 0; w < pool.size(); w++) {
       switch (pool.archetype(w)) {
         case EXPERT -> assertThat(pool.accuracy(w)).isGreaterThan(0.96);
-        case SPAMMER, TOO_FAST -> assertThat(pool.accuracy(w)).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
+        case SPAMMER, TOO_FAST ->
+            assertThat(pool.accuracy(w)).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
         case ADVERSARIAL -> assertThat(pool.accuracy(w)).isLessThan(0.1);
         default -> {}
       }
@@ -101,7 +124,9 @@ class CrowdSimulatorTest {
           assertThat(m[t * 4 + a]).isBetween(0.0, 1.0);
           sum += m[t * 4 + a];
         }
-        assertThat(sum).as(kind + " row " + t).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(sum)
+            .as(kind + " row " + t)
+            .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-12));
       }
     }
   }

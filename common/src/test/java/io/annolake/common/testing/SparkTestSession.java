@@ -25,10 +25,14 @@ public final class SparkTestSession {
           AnnolakeConfig.load(
               null,
               Map.of(
-                  "annolake.spark.master", "local[2]",
-                  "annolake.spark.shuffle-partitions", 2,
-                  "annolake.lakehouse.catalog", "in-memory",
-                  "annolake.progress.interval-seconds", 0));
+                  "annolake.spark.master",
+                  "local[2]",
+                  "annolake.spark.shuffle-partitions",
+                  2,
+                  "annolake.lakehouse.catalog",
+                  "in-memory",
+                  "annolake.progress.interval-seconds",
+                  0));
       Path warehouse;
       try {
         warehouse = Files.createTempDirectory("annolake-test-warehouse");

@@ -9,12 +9,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annolake.common.agreement.AgreementReport;
 import io.annolake.common.agreement.AgreementSettings;
+import io.annolake.common.agreement.AgreementTransforms;
 import io.annolake.common.agreement.AgreementTransforms.Coding;
 import io.annolake.common.agreement.AgreementTransforms.Fold;
 import io.annolake.common.agreement.AgreementTransforms.Grouped;
 import io.annolake.common.agreement.AgreementTransforms.Recoding;
 import io.annolake.common.agreement.AgreementTransforms.SliceKey;
-import io.annolake.common.agreement.AgreementTransforms;
 import io.annolake.common.agreement.Answers;
 import io.annolake.common.agreement.Categories;
 import io.annolake.common.agreement.Coefficient;
@@ -52,9 +52,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code annolake agreement}: inter-annotator agreement per slice (project, step, guideline
- * version, day) from silver {@code annotations} into {@code agreement_summary},
- * {@code item_agreement}, {@code worker_pair_agreement} and {@code worker_agreement}; or, with
- * {@code --input-csv}, the coefficients of one file as JSON without Spark or a lakehouse.
+ * version, day) from silver {@code annotations} into {@code agreement_summary}, {@code
+ * item_agreement}, {@code worker_pair_agreement} and {@code worker_agreement}; or, with {@code
+ * --input-csv}, the coefficients of one file as JSON without Spark or a lakehouse.
  */
 @Command(
     name = "agreement",
@@ -68,46 +68,92 @@ import picocli.CommandLine.Option;
 public final class AgreementJob implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
-  @Option(names = "--project", paramLabel = "ID", description = "Only this project (its rows are replaced; others kept).")
+  @Option(
+      names = "--project",
+      paramLabel = "ID",
+      description = "Only this project (its rows are replaced; others kept).")
   String project;
 
-  @Option(names = "--level", paramLabel = "LEVEL", description = "Alpha at this level only: nominal, ordinal, interval or ratio (default: annolake.agreement.levels).")
+  @Option(
+      names = "--level",
+      paramLabel = "LEVEL",
+      description =
+          "Alpha at this level only: nominal, ordinal, interval or ratio (default: annolake.agreement.levels).")
   String level;
 
-  @Option(names = "--input-csv", paramLabel = "FILE", description = "Standalone mode: a CSV of answers; prints JSON.")
+  @Option(
+      names = "--input-csv",
+      paramLabel = "FILE",
+      description = "Standalone mode: a CSV of answers; prints JSON.")
   Path inputCsv;
 
-  @Option(names = "--resamples", paramLabel = "N", description = "Bootstrap resamples (default: annolake.agreement.bootstrap-resamples; 0: none).")
+  @Option(
+      names = "--resamples",
+      paramLabel = "N",
+      description =
+          "Bootstrap resamples (default: annolake.agreement.bootstrap-resamples; 0: none).")
   Integer resamples;
 
   /** What one run wrote. */
   public record Result(
-      int slices, long summaryRows, long items, long workerPairs, long workers, Map<String, Long> versions, List<Row> summary,
-      List<Row> contested, Map<String, Double> stepSeconds) {
+      int slices,
+      long summaryRows,
+      long items,
+      long workerPairs,
+      long workers,
+      Map<String, Long> versions,
+      List<Row> summary,
+      List<Row> contested,
+      Map<String, Double> stepSeconds) {
     @Override
     public String toString() {
-      StringBuilder out = new StringBuilder(
-          String.format("agreement: %d slices | %,d summary rows | %,d items | %,d worker pairs | %,d workers%n  table versions: %s",
-              slices, summaryRows, items, workerPairs, workers, versions));
+      StringBuilder out =
+          new StringBuilder(
+              String.format(
+                  "agreement: %d slices | %,d summary rows | %,d items | %,d worker pairs | %,d workers%n  table versions: %s",
+                  slices, summaryRows, items, workerPairs, workers, versions));
       int shown = 0;
       for (Row r : summary) {
         if (shown++ == 40) {
-          out.append(String.format("%n  ... (%d more rows in %s)", summary.size() - 40, Tables.AGREEMENT_SUMMARY));
+          out.append(
+              String.format(
+                  "%n  ... (%d more rows in %s)", summary.size() - 40, Tables.AGREEMENT_SUMMARY));
           break;
         }
-        out.append(String.format("%n  %s/%s/%s/%s %-18s %-8s %s", r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5),
-            r.isNullAt(6) ? r.getString(15) + ": " + r.getString(16)
-                : String.format("%.4f", r.getDouble(6)) + (r.isNullAt(8) ? "" : String.format(" [%.4f, %.4f]", r.getDouble(8), r.getDouble(9)))));
+        out.append(
+            String.format(
+                "%n  %s/%s/%s/%s %-18s %-8s %s",
+                r.get(0),
+                r.get(1),
+                r.get(2),
+                r.get(3),
+                r.get(4),
+                r.get(5),
+                r.isNullAt(6)
+                    ? r.getString(15) + ": " + r.getString(16)
+                    : String.format("%.4f", r.getDouble(6))
+                        + (r.isNullAt(8)
+                            ? ""
+                            : String.format(" [%.4f, %.4f]", r.getDouble(8), r.getDouble(9)))));
       }
       if (!contested.isEmpty()) {
         out.append(String.format("%n  most contested items (entropy bits, top label share):"));
         for (Row r : contested) {
-          out.append(String.format("%n    %s/%s %s: %.3f, %.3f of %d", r.getAs("project_id"), r.getAs("step"), r.getAs("item_id"),
-              r.<Double>getAs("entropy_bits"), r.<Double>getAs("top_label_share"), r.<Integer>getAs("n_annotations")));
+          out.append(
+              String.format(
+                  "%n    %s/%s %s: %.3f, %.3f of %d",
+                  r.getAs("project_id"),
+                  r.getAs("step"),
+                  r.getAs("item_id"),
+                  r.<Double>getAs("entropy_bits"),
+                  r.<Double>getAs("top_label_share"),
+                  r.<Integer>getAs("n_annotations")));
         }
       }
       StringBuilder times = new StringBuilder();
-      stepSeconds.forEach((step, s) -> times.append(String.format("%s%s %.1f s", times.length() == 0 ? "" : ", ", step, s)));
+      stepSeconds.forEach(
+          (step, s) ->
+              times.append(String.format("%s%s %.1f s", times.length() == 0 ? "" : ", ", step, s)));
       out.append(String.format("%n  steps: %s", times));
       return out.toString();
     }
@@ -117,19 +163,28 @@ public final class AgreementJob implements Callable<Integer> {
   public Integer call() throws Exception {
     List<Level> levels = level == null ? null : List.of(Level.parse(level, "option '--level'"));
     if (resamples != null && resamples < 0) {
-      throw new ConfigException("Invalid value '" + resamples + "' for option '--resamples': must not be negative");
+      throw new ConfigException(
+          "Invalid value '" + resamples + "' for option '--resamples': must not be negative");
     }
     if (inputCsv != null) {
       if (project != null) {
-        throw new ConfigException("Invalid option '--project' with '--input-csv': the file is one answer set");
+        throw new ConfigException(
+            "Invalid option '--project' with '--input-csv': the file is one answer set");
       }
       if (!Files.isRegularFile(inputCsv)) {
-        throw new ConfigException("Invalid value '" + inputCsv + "' for option '--input-csv': no such file");
+        throw new ConfigException(
+            "Invalid value '" + inputCsv + "' for option '--input-csv': no such file");
       }
-      AgreementSettings settings = settings(AnnolakeConfig.load(global.conf, global.overrides()), levels);
+      AgreementSettings settings =
+          settings(AnnolakeConfig.load(global.conf, global.overrides()), levels);
       Answers answers = Answers.readCsv(inputCsv);
-      answers.skipped().forEach((reason, s) ->
-          System.err.printf("agreement: %s: skipped %,d row(s): %s (the first at line %d)%n", inputCsv, s.rows(), reason, s.firstLine()));
+      answers
+          .skipped()
+          .forEach(
+              (reason, s) ->
+                  System.err.printf(
+                      "agreement: %s: skipped %,d row(s): %s (the first at line %d)%n",
+                      inputCsv, s.rows(), reason, s.firstLine()));
       System.out.println(standalone(answers, settings, inputCsv.toString()));
       return 0;
     }
@@ -144,7 +199,11 @@ public final class AgreementJob implements Callable<Integer> {
       params.put("resamples", resamples.toString());
     }
     Result result =
-        JobShell.run(global, "agreement", params, Map.of(),
+        JobShell.run(
+            global,
+            "agreement",
+            params,
+            Map.of(),
             (run, progress, config) -> agreement(run, progress, settings(config, levels), project));
     System.out.println(result);
     return 0;
@@ -163,10 +222,12 @@ public final class AgreementJob implements Callable<Integer> {
    * merged on the driver), fold per slice in one pass (also the per-worker counts and the most
    * contested units), write the tables from the cached units.
    */
-  public static Result agreement(LakehouseRun run, ProgressReporter progress, AgreementSettings settings, String project)
+  public static Result agreement(
+      LakehouseRun run, ProgressReporter progress, AgreementSettings settings, String project)
       throws Exception {
-    Dataset<Row> annotations = run.readPinned(Tables.ANNOTATIONS)
-        .where(col("submitted_at").leq(lit(Timestamp.from(run.context().endOfLogicalDate()))));
+    Dataset<Row> annotations =
+        run.readPinned(Tables.ANNOTATIONS)
+            .where(col("submitted_at").leq(lit(Timestamp.from(run.context().endOfLogicalDate()))));
     annotations = Predicates.onlyProject(annotations, project);
     Dataset<Row> schemas = run.readPinnedIfExists(Tables.LABEL_SCHEMAS);
     Dataset<Row> consensus = run.readPinnedIfExists(Tables.CONSENSUS_LABELS);
@@ -175,17 +236,21 @@ public final class AgreementJob implements Callable<Integer> {
     JobSteps steps = new JobSteps(progress);
     steps.start("grouping answers by item");
     JavaRDD<UnitBlock> blocks =
-        AgreementTransforms.unitBlocks(AgreementTransforms.answers(annotations, settings), consensus)
+        AgreementTransforms.unitBlocks(
+                AgreementTransforms.answers(annotations, settings), consensus)
             .persist(StorageLevel.MEMORY_AND_DISK());
     Broadcast<Recoding> recoding = null;
     Broadcast<Coding> coding = null;
     try {
-      Grouped grouped = AgreementTransforms.grouped(blocks.map(UnitBlock::dictionary).collect(), settings, schemas);
+      Grouped grouped =
+          AgreementTransforms.grouped(
+              blocks.map(UnitBlock::dictionary).collect(), settings, schemas);
       recoding = AgreementTransforms.broadcast(spark, grouped.recoding());
       coding = AgreementTransforms.broadcast(spark, grouped.coding());
       JavaRDD<ItemAnswers> items = AgreementTransforms.items(blocks, recoding);
       Map<SliceKey, Categories> categories = grouped.coding().categories();
-      steps.start("folding " + categories.size() + " slices (" + settings.resamples() + " resamples)");
+      steps.start(
+          "folding " + categories.size() + " slices (" + settings.resamples() + " resamples)");
       Fold fold = AgreementTransforms.fold(items, coding, settings, 5);
       List<Row> summary = AgreementTransforms.summaryRows(fold.states(), categories, settings);
       Column where = Predicates.project(project);
@@ -196,28 +261,69 @@ public final class AgreementJob implements Callable<Integer> {
       }
       long known = itemCount;
       Broadcast<Coding> shared = coding;
-      // Four independent tables: while one write's tasks run, another's Delta commit (driver work) goes on.
+      // Four independent tables: while one write's tasks run, another's Delta commit (driver work)
+      // goes on.
       steps.start("writing " + String.join(", ", Tables.AGREEMENT_TABLES));
-      Map<String, Callable<Long>> writes = new LinkedHashMap<>(); // the small ones first: their one task runs at once
-      writes.put(Tables.AGREEMENT_SUMMARY,
-          () -> write(run, Tables.AGREEMENT_SUMMARY, AgreementTransforms.summary(spark, summary), summary.size(), where));
-      List<Row> workers = AgreementTransforms.workerRows(fold, coding.value().codes(), consensus != null);
-      writes.put(Tables.WORKER_AGREEMENT,
-          () -> write(run, Tables.WORKER_AGREEMENT, AgreementTransforms.workerAgreement(spark, workers), workers.size(), where));
-      writes.put(Tables.ITEM_AGREEMENT,
-          () -> write(run, Tables.ITEM_AGREEMENT, AgreementTransforms.itemAgreement(items, shared), known, where));
-      writes.put(Tables.WORKER_PAIR_AGREEMENT,
-          () -> write(run, Tables.WORKER_PAIR_AGREEMENT, AgreementTransforms.workerPairs(items, shared, settings), -1, where));
+      Map<String, Callable<Long>> writes =
+          new LinkedHashMap<>(); // the small ones first: their one task runs at once
+      writes.put(
+          Tables.AGREEMENT_SUMMARY,
+          () ->
+              write(
+                  run,
+                  Tables.AGREEMENT_SUMMARY,
+                  AgreementTransforms.summary(spark, summary),
+                  summary.size(),
+                  where));
+      List<Row> workers =
+          AgreementTransforms.workerRows(fold, coding.value().codes(), consensus != null);
+      writes.put(
+          Tables.WORKER_AGREEMENT,
+          () ->
+              write(
+                  run,
+                  Tables.WORKER_AGREEMENT,
+                  AgreementTransforms.workerAgreement(spark, workers),
+                  workers.size(),
+                  where));
+      writes.put(
+          Tables.ITEM_AGREEMENT,
+          () ->
+              write(
+                  run,
+                  Tables.ITEM_AGREEMENT,
+                  AgreementTransforms.itemAgreement(items, shared),
+                  known,
+                  where));
+      writes.put(
+          Tables.WORKER_PAIR_AGREEMENT,
+          () ->
+              write(
+                  run,
+                  Tables.WORKER_PAIR_AGREEMENT,
+                  AgreementTransforms.workerPairs(items, shared, settings),
+                  -1,
+                  where));
       Map<String, Long> rows = steps.concurrently(writes);
       steps.end();
 
       Map<String, Long> versions = new LinkedHashMap<>();
       for (String table : Tables.AGREEMENT_TABLES) {
-        run.outputs().stream().filter(o -> o.table().equals(table)).forEach(o -> versions.put(table, o.versionAfter()));
+        run.outputs().stream()
+            .filter(o -> o.table().equals(table))
+            .forEach(o -> versions.put(table, o.versionAfter()));
       }
       summary.sort(java.util.Comparator.comparing(Row::toString));
-      return new Result(fold.states().size(), summary.size(), itemCount, rows.get(Tables.WORKER_PAIR_AGREEMENT),
-          rows.get(Tables.WORKER_AGREEMENT), versions, summary, fold.contested(), steps.seconds());
+      return new Result(
+          fold.states().size(),
+          summary.size(),
+          itemCount,
+          rows.get(Tables.WORKER_PAIR_AGREEMENT),
+          rows.get(Tables.WORKER_AGREEMENT),
+          versions,
+          summary,
+          fold.contested(),
+          steps.seconds());
     } finally {
       blocks.unpersist();
       for (Broadcast<?> b : java.util.Arrays.asList(recoding, coding)) {
@@ -238,7 +344,8 @@ public final class AgreementJob implements Callable<Integer> {
     if (known >= 0) {
       return known;
     }
-    LakehouseRun.Output out = run.outputs().stream().filter(o -> o.table().equals(table)).findFirst().orElseThrow();
+    LakehouseRun.Output out =
+        run.outputs().stream().filter(o -> o.table().equals(table)).findFirst().orElseThrow();
     if (out.keptNewerState() != null) {
       return out.rows(); // a backfill's rows, counted, not written
     }
@@ -246,12 +353,16 @@ public final class AgreementJob implements Callable<Integer> {
       return 0; // nothing to write and nothing to replace: Delta made no commit
     }
     // this run's own commit: runs for other projects may have committed to the table since
-    return Long.parseLong(run.lakehouse().commitOf(table, out.versionBefore(), out.versionAfter(), run.context().runId())
-        .metrics().getOrDefault("numOutputRows", "0"));
+    return Long.parseLong(
+        run.lakehouse()
+            .commitOf(table, out.versionBefore(), out.versionAfter(), run.context().runId())
+            .metrics()
+            .getOrDefault("numOutputRows", "0"));
   }
 
   /** Standalone mode: all coefficients of one answer set as JSON. */
-  static String standalone(Answers answers, AgreementSettings settings, String source) throws Exception {
+  static String standalone(Answers answers, AgreementSettings settings, String source)
+      throws Exception {
     Categories cats = answers.categories();
     PoissonBootstrap state = answers.state(cats, settings.resamples(), settings.seed());
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -261,14 +372,23 @@ public final class AgreementJob implements Callable<Integer> {
     root.put("items", answers.items());
     root.put("annotations", (long) state.estimate().annotations());
     ArrayNode skipped = root.putArray("skipped_rows");
-    answers.skipped().forEach((reason, s) -> skipped.addObject().put("reason", reason).put("rows", s.rows()).put("first_line", s.firstLine()));
+    answers
+        .skipped()
+        .forEach(
+            (reason, s) ->
+                skipped
+                    .addObject()
+                    .put("reason", reason)
+                    .put("rows", s.rows())
+                    .put("first_line", s.firstLine()));
     ArrayNode labels = root.putArray("categories");
     cats.labels().forEach(labels::add);
     root.put("resamples", settings.resamples());
     root.put("seed", settings.seed());
     root.put("confidence", settings.confidence());
     ArrayNode coefficients = root.putArray("coefficients");
-    for (Coefficient c : AgreementReport.compute(state, cats, settings.levels(), settings.confidence())) {
+    for (Coefficient c :
+        AgreementReport.compute(state, cats, settings.levels(), settings.confidence())) {
       coefficients.add(node(json, c));
     }
     Map<List<String>, long[][]> tables = answers.pairTables(cats, settings.minPairOverlap());

@@ -12,8 +12,8 @@ import io.annolake.common.anomaly.WorkerFlags;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
-import io.annolake.common.io.Predicates;
 import io.annolake.common.io.PipelineRuns;
+import io.annolake.common.io.Predicates;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
@@ -38,8 +38,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code annolake anomalies}: flags suspicious work (annotations, workers, items, worker pairs) in a
- * window of days ending with the logical date, and keeps per-worker daily metrics as a baseline.
+ * {@code annolake anomalies}: flags suspicious work (annotations, workers, items, worker pairs) in
+ * a window of days ending with the logical date, and keeps per-worker daily metrics as a baseline.
  */
 @Command(
     name = "anomalies",
@@ -55,21 +55,35 @@ import picocli.CommandLine.Option;
 public final class AnomaliesJob implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
-  @Option(names = "--project", paramLabel = "ID", description = "Only this project (other projects' rows are kept).")
+  @Option(
+      names = "--project",
+      paramLabel = "ID",
+      description = "Only this project (other projects' rows are kept).")
   String project;
 
-  @Option(names = "--window-days", paramLabel = "N", description = "Days in the window (default: annolake.anomalies.window-days).")
+  @Option(
+      names = "--window-days",
+      paramLabel = "N",
+      description = "Days in the window (default: annolake.anomalies.window-days).")
   Integer windowDays;
 
   /** Figures of one run. */
   public record Result(
-      LocalDate windowStart, LocalDate windowEnd, long annotations, long flags, Map<String, Long> byCodeAndSeverity,
-      Map<String, String> skipped, long dailyRows, Map<String, Long> versions) {
+      LocalDate windowStart,
+      LocalDate windowEnd,
+      long annotations,
+      long flags,
+      Map<String, Long> byCodeAndSeverity,
+      Map<String, String> skipped,
+      long dailyRows,
+      Map<String, Long> versions) {
     @Override
     public String toString() {
-      StringBuilder b = new StringBuilder(String.format(
-          "anomalies %s..%s: %,d annotations | %,d flags | %,d worker-day metric rows%n  flags by code/severity: %s",
-          windowStart, windowEnd, annotations, flags, dailyRows, byCodeAndSeverity));
+      StringBuilder b =
+          new StringBuilder(
+              String.format(
+                  "anomalies %s..%s: %,d annotations | %,d flags | %,d worker-day metric rows%n  flags by code/severity: %s",
+                  windowStart, windowEnd, annotations, flags, dailyRows, byCodeAndSeverity));
       skipped.forEach((code, why) -> b.append(String.format("%n  skipped %s: %s", code, why)));
       return b.append(String.format("%n  table versions: %s", versions)).toString();
     }
@@ -78,7 +92,8 @@ public final class AnomaliesJob implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (windowDays != null && windowDays < 1) {
-      throw new ConfigException("Invalid value '" + windowDays + "' for option '--window-days': must be at least 1");
+      throw new ConfigException(
+          "Invalid value '" + windowDays + "' for option '--window-days': must be at least 1");
     }
     Map<String, String> params = new LinkedHashMap<>();
     if (project != null) {
@@ -87,14 +102,27 @@ public final class AnomaliesJob implements Callable<Integer> {
     if (windowDays != null) {
       params.put("window-days", windowDays.toString());
     }
-    Result result = JobShell.run(global, "anomalies", params, Map.of(),
-        (run, progress, config) -> run(run, progress, config, project, windowDays));
+    Result result =
+        JobShell.run(
+            global,
+            "anomalies",
+            params,
+            Map.of(),
+            (run, progress, config) -> run(run, progress, config, project, windowDays));
     System.out.println(result);
     return 0;
   }
 
-  /** The job: pinned inputs, the window's statistics, flags and daily metrics written with provenance. */
-  public static Result run(LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String project, Integer windowDays) {
+  /**
+   * The job: pinned inputs, the window's statistics, flags and daily metrics written with
+   * provenance.
+   */
+  public static Result run(
+      LakehouseRun run,
+      ProgressReporter progress,
+      AnnolakeConfig config,
+      String project,
+      Integer windowDays) {
     AnomalySettings s = AnomalySettings.from(config);
     if (windowDays != null) {
       s = s.withWindowDays(windowDays);
@@ -106,39 +134,61 @@ public final class AnomaliesJob implements Callable<Integer> {
     Timestamp until = Timestamp.from(last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
 
     Dataset<Row> annotations = Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project);
-    Dataset<Row> consensus = Predicates.onlyProject(run.readPinnedIfExists(Tables.CONSENSUS_LABELS), project);
+    Dataset<Row> consensus =
+        Predicates.onlyProject(run.readPinnedIfExists(Tables.CONSENSUS_LABELS), project);
     Dataset<Row> gold = Predicates.onlyProject(run.readPinnedIfExists(Tables.GOLD_LABELS), project);
     Set<AnomalyCode> enabled = EnumSet.allOf(AnomalyCode.class);
     Map<String, String> skipped = new TreeMap<>();
     if (consensus == null) {
-      for (AnomalyCode c : List.of(AnomalyCode.LOW_CONSENSUS_AGREEMENT, AnomalyCode.PRELABEL_RUBBER_STAMPING, AnomalyCode.COLLUSION)) {
+      for (AnomalyCode c :
+          List.of(
+              AnomalyCode.LOW_CONSENSUS_AGREEMENT,
+              AnomalyCode.PRELABEL_RUBBER_STAMPING,
+              AnomalyCode.COLLUSION)) {
         enabled.remove(c);
-        skipped.put(c.name(), "no " + Tables.CONSENSUS_LABELS + " table (run 'annolake consensus' first)");
+        skipped.put(
+            c.name(), "no " + Tables.CONSENSUS_LABELS + " table (run 'annolake consensus' first)");
       }
     }
     if (gold == null) {
       enabled.remove(AnomalyCode.GOLD_FAILURE_SPIKE);
-      skipped.put(AnomalyCode.GOLD_FAILURE_SPIKE.name(), "no " + Tables.GOLD_LABELS + " table (ingest gold labels first)");
+      skipped.put(
+          AnomalyCode.GOLD_FAILURE_SPIKE.name(),
+          "no " + Tables.GOLD_LABELS + " table (ingest gold labels first)");
     }
     skipped.forEach((code, why) -> System.err.println("[anomalies] skipping " + code + ": " + why));
 
     progress.step("gathering the window " + first + ".." + last);
-    Dataset<Row> window = AnomalyTransforms.window(annotations, consensus, gold, from, until).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> window =
+        AnomalyTransforms.window(annotations, consensus, gold, from, until)
+            .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> daily = AnomalyTransforms.daily(window).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> durations = AnomalyTransforms.stepDurations(window).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> durations =
+        AnomalyTransforms.stepDurations(window).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> flags = null;
     try {
       long answers = window.count();
       long dailyRows = daily.count();
 
       progress.step("worker and pair detectors");
-      String[] baseline = {"project_id", "step", "worker_id", "day", "gold_answers", "gold_correct", "consensus_answers", "consensus_agreed"};
+      String[] baseline = {
+        "project_id",
+        "step",
+        "worker_id",
+        "day",
+        "gold_answers",
+        "gold_correct",
+        "consensus_answers",
+        "consensus_agreed"
+      };
       Dataset<Row> goldDays = daily.selectExpr(baseline);
-      Dataset<Row> history = committedHistory(run, project, first.minusDays(s.historyDays()), first);
+      Dataset<Row> history =
+          committedHistory(run, project, first.minusDays(s.historyDays()), first);
       if (history != null) {
         goldDays = goldDays.unionByName(history.selectExpr(baseline));
       }
-      List<Flag> workerFlags = WorkerFlags.detect(window, durations, goldDays, recentFrom, s, enabled);
+      List<Flag> workerFlags =
+          WorkerFlags.detect(window, durations, goldDays, recentFrom, s, enabled);
 
       progress.step("annotation and item rules");
       Dataset<Row> all =
@@ -147,7 +197,8 @@ public final class AnomaliesJob implements Callable<Integer> {
               .unionByName(AnomalyTransforms.impossibleTimestamps(annotations, window, s))
               .unionByName(AnomalyTransforms.timingOutliers(window, durations, s))
               .unionByName(AnomalyTransforms.contestedItems(window, s));
-      flags = AnomalyTables.withWindow(all, first, last, last).persist(StorageLevel.MEMORY_AND_DISK());
+      flags =
+          AnomalyTables.withWindow(all, first, last, last).persist(StorageLevel.MEMORY_AND_DISK());
       Map<String, Long> counts = new TreeMap<>();
       long total = 0;
       for (Row r : flags.groupBy("code", "severity").count().collectAsList()) {
@@ -157,10 +208,22 @@ public final class AnomaliesJob implements Callable<Integer> {
 
       progress.step("writing " + Tables.WORKER_DAILY_METRICS + " and " + Tables.ANOMALY_FLAGS);
       Column mine = Predicates.project(project);
-      run.overwrite(Tables.WORKER_DAILY_METRICS, daily, dailyRows,
-          Predicates.and(col("day").between(lit(java.sql.Date.valueOf(first)), lit(java.sql.Date.valueOf(last))), mine));
-      run.overwrite(Tables.ANOMALY_FLAGS, flags, total, Predicates.and(
-          Predicates.equalTo("window_start", java.sql.Date.valueOf(first)).and(Predicates.equalTo("window_end", java.sql.Date.valueOf(last))), mine));
+      run.overwrite(
+          Tables.WORKER_DAILY_METRICS,
+          daily,
+          dailyRows,
+          Predicates.and(
+              col("day")
+                  .between(lit(java.sql.Date.valueOf(first)), lit(java.sql.Date.valueOf(last))),
+              mine));
+      run.overwrite(
+          Tables.ANOMALY_FLAGS,
+          flags,
+          total,
+          Predicates.and(
+              Predicates.equalTo("window_start", java.sql.Date.valueOf(first))
+                  .and(Predicates.equalTo("window_end", java.sql.Date.valueOf(last))),
+              mine));
 
       Map<String, Long> versions = new LinkedHashMap<>();
       run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
@@ -179,20 +242,27 @@ public final class AnomaliesJob implements Callable<Integer> {
    * Daily metrics of days in [from, until) written by SUCCEEDED anomalies runs only: a run that
    * failed (rolled back) or never finished (killed) leaves no baseline behind.
    */
-  static Dataset<Row> committedHistory(LakehouseRun run, String project, LocalDate from, LocalDate until) {
+  static Dataset<Row> committedHistory(
+      LakehouseRun run, String project, LocalDate from, LocalDate until) {
     if (!from.isBefore(until)) {
       return null;
     }
-    Dataset<Row> metrics = Predicates.onlyProject(run.readPinnedIfExists(Tables.WORKER_DAILY_METRICS), project);
+    Dataset<Row> metrics =
+        Predicates.onlyProject(run.readPinnedIfExists(Tables.WORKER_DAILY_METRICS), project);
     Dataset<Row> runs = run.readPinnedIfExists(Tables.PIPELINE_RUNS);
     if (metrics == null || runs == null) {
       return null;
     }
     Dataset<Row> succeeded =
-        runs.where(col("job").equalTo("anomalies").and(col("status").equalTo(PipelineRuns.SUCCEEDED))).select("run_id").distinct();
+        runs.where(
+                col("job").equalTo("anomalies").and(col("status").equalTo(PipelineRuns.SUCCEEDED)))
+            .select("run_id")
+            .distinct();
     return metrics
         .where(col("day").geq(lit(Date.valueOf(from))).and(col("day").lt(lit(Date.valueOf(until)))))
-        .join(succeeded, scala.collection.JavaConverters.asScalaBuffer(List.of("run_id")).toSeq(), "left_semi");
+        .join(
+            succeeded,
+            scala.collection.JavaConverters.asScalaBuffer(List.of("run_id")).toSeq(),
+            "left_semi");
   }
-
 }

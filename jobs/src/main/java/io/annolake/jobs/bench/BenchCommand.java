@@ -1,21 +1,21 @@
 package io.annolake.jobs.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.ingest.IngestTransforms;
 import io.annolake.common.ingest.ValidationRules;
+import io.annolake.common.io.LandingFormat;
 import io.annolake.common.schema.Columns;
+import io.annolake.common.schema.RecordKind;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.simulate.CrowdSimulator;
-import io.annolake.common.simulate.WorkerPool;
-import io.annolake.common.io.LandingFormat;
-import io.annolake.common.schema.RecordKind;
 import io.annolake.common.simulate.SimulatorSettings;
+import io.annolake.common.simulate.WorkerPool;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
 import io.annolake.jobs.generate.GenerateJob;
@@ -61,10 +61,23 @@ import picocli.CommandLine.Parameters;
     })
 public final class BenchCommand implements Callable<Integer> {
   static final List<String> COMMANDS =
-      List.of("generate", "ingest", "worker-quality", "agreement", "consensus", "compare-methods", "anomalies", "operations", "report");
+      List.of(
+          "generate",
+          "ingest",
+          "worker-quality",
+          "agreement",
+          "consensus",
+          "compare-methods",
+          "anomalies",
+          "operations",
+          "report");
 
-  /** The jobs whose tables the report reads, run once (untimed) on the cached lakehouse before 'bench report'. */
-  static final List<String> REPORT_INPUTS = List.of("worker-quality", "agreement", "consensus", "anomalies", "operations");
+  /**
+   * The jobs whose tables the report reads, run once (untimed) on the cached lakehouse before
+   * 'bench report'.
+   */
+  static final List<String> REPORT_INPUTS =
+      List.of("worker-quality", "agreement", "consensus", "anomalies", "operations");
 
   @Mixin GlobalOptions global;
 
@@ -73,68 +86,117 @@ public final class BenchCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Unmatched List<String> passThrough = new java.util.ArrayList<>();
 
-  @Option(names = "--annotations", required = true, paramLabel = "N", description = "Simulated annotation records.")
+  @Option(
+      names = "--annotations",
+      required = true,
+      paramLabel = "N",
+      description = "Simulated annotation records.")
   long annotations;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--format", defaultValue = "parquet", description = "Landing format (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "parquet",
+      description = "Landing format (default: ${DEFAULT-VALUE}).")
   String format;
 
-  @Option(names = "--redundancy", defaultValue = "3", description = "Base answers per item (default: ${DEFAULT-VALUE}; 10 for the 10M items x 10 answers size).")
+  @Option(
+      names = "--redundancy",
+      defaultValue = "3",
+      description =
+          "Base answers per item (default: ${DEFAULT-VALUE}; 10 for the 10M items x 10 answers size).")
   int redundancy;
 
-  @Option(names = "--direct", description = "Write the simulated silver tables straight to the lakehouse (no landing files, no bronze, no bad records); jobs only.")
+  @Option(
+      names = "--direct",
+      description =
+          "Write the simulated silver tables straight to the lakehouse (no landing files, no bronze, no bad records); jobs only.")
   boolean direct;
 
   @Option(
       names = "--em-reference",
-      description = "consensus only: after the job, run the same EM passes in Spark and in plain Java over the same"
-          + " blocks (collected to the driver; needs heap for every answer as ints), a warm-up round then a measured one,"
-          + " and report both and their per-core ratio.")
+      description =
+          "consensus only: after the job, run the same EM passes in Spark and in plain Java over the same"
+              + " blocks (collected to the driver; needs heap for every answer as ints), a warm-up round then a measured one,"
+              + " and report both and their per-core ratio.")
   boolean emReference;
 
   @Option(
       names = "--repeat",
       defaultValue = "1",
       paramLabel = "N",
-      description = "Jobs only: run the job N times in this JVM (default: ${DEFAULT-VALUE}). wall_s stays the first run;"
-          + " runs_wall_s lists every run and warm_wall_s is the median of runs 2..N (JIT and Spark already warm).")
+      description =
+          "Jobs only: run the job N times in this JVM (default: ${DEFAULT-VALUE}). wall_s stays the first run;"
+              + " runs_wall_s lists every run and warm_wall_s is the median of runs 2..N (JIT and Spark already warm).")
   int repeat;
 
-  @Option(names = "--cache-dir", defaultValue = ".bench-cache", paramLabel = "DIR", description = "Where generated inputs are cached (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--cache-dir",
+      defaultValue = ".bench-cache",
+      paramLabel = "DIR",
+      description = "Where generated inputs are cached (default: ${DEFAULT-VALUE}).")
   Path cacheDir;
 
   @Override
   public Integer call() throws Exception {
     if (!COMMANDS.contains(command)) {
-      throw new ConfigException("Invalid value '" + command + "' for COMMAND: expected one of " + COMMANDS);
+      throw new ConfigException(
+          "Invalid value '" + command + "' for COMMAND: expected one of " + COMMANDS);
     }
     LandingFormat landingFormat = LandingFormat.parse(format);
     // Benchmarks use a per-session catalog: their lakehouses are throwaway.
-    Map<String, Object> overrides = Map.of("annolake.lakehouse.catalog", "in-memory", "annolake.progress.interval-seconds", 10);
+    Map<String, Object> overrides =
+        Map.of("annolake.lakehouse.catalog", "in-memory", "annolake.progress.interval-seconds", 10);
     SparkSession spark = JobShell.open(global, overrides).spark();
     SimulatorSettings d = SimulatorSettings.defaults(annotations, seed);
     SimulatorSettings settings =
         new SimulatorSettings(
-            annotations, seed, d.projects(), d.steps(), d.classes(), d.workers(), redundancy, d.goldShare(),
-            d.adjudicationShare(), d.prelabelShare(), d.prelabelAccuracy(), direct ? 0 : d.badRate(), d.startDate(), d.days());
+            annotations,
+            seed,
+            d.projects(),
+            d.steps(),
+            d.classes(),
+            d.workers(),
+            redundancy,
+            d.goldShare(),
+            d.adjudicationShare(),
+            d.prelabelShare(),
+            d.prelabelAccuracy(),
+            direct ? 0 : d.badRate(),
+            d.startDate(),
+            d.days());
     if (direct && (command.equals("generate") || command.equals("ingest"))) {
-      throw new ConfigException("Invalid value '--direct' for COMMAND " + command + ": it applies to jobs run on a lakehouse");
+      throw new ConfigException(
+          "Invalid value '--direct' for COMMAND "
+              + command
+              + ": it applies to jobs run on a lakehouse");
     }
-    String variant = (direct ? "direct" : landingFormat.cliName()) + (redundancy == d.redundancy() ? "" : "-r" + redundancy);
+    String variant =
+        (direct ? "direct" : landingFormat.cliName())
+            + (redundancy == d.redundancy() ? "" : "-r" + redundancy);
     Path cache = cacheDir.toAbsolutePath().resolve("n" + annotations + "-s" + seed + "-" + variant);
     Path landing = cache.resolve("landing");
 
     if (repeat < 1) {
-      throw new ConfigException("Invalid value '" + repeat + "' for option '--repeat': must be at least 1");
+      throw new ConfigException(
+          "Invalid value '" + repeat + "' for option '--repeat': must be at least 1");
     }
     if (repeat > 1 && (command.equals("generate") || command.equals("ingest"))) {
-      throw new ConfigException("Invalid option '--repeat' for COMMAND " + command + ": it applies to jobs run on a lakehouse");
+      throw new ConfigException(
+          "Invalid option '--repeat' for COMMAND "
+              + command
+              + ": it applies to jobs run on a lakehouse");
     }
     if (emReference && !command.equals("consensus")) {
-      throw new ConfigException("Invalid option '--em-reference' for COMMAND " + command + ": it applies to consensus only");
+      throw new ConfigException(
+          "Invalid option '--em-reference' for COMMAND "
+              + command
+              + ": it applies to consensus only");
     }
     long rows;
     double wall;
@@ -147,7 +209,10 @@ public final class BenchCommand implements Callable<Integer> {
         Path target = cache.resolve("generate-run");
         resetPeakRss();
         long t0 = System.nanoTime();
-        rows = GenerateJob.generate(spark, settings, landingFormat, target.toString(), target + "/_truth").records();
+        rows =
+            GenerateJob.generate(
+                    spark, settings, landingFormat, target.toString(), target + "/_truth")
+                .records();
         wall = (System.nanoTime() - t0) / 1e9;
         peak = peakRssMb();
         deleteRecursively(target);
@@ -161,9 +226,19 @@ public final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         IngestJob.Result result =
             JobShell.run(
-                options, "ingest", Map.of("source", landing + "/annotations"), overrides,
+                options,
+                "ingest",
+                Map.of("source", landing + "/annotations"),
+                overrides,
                 (run, progress, config) ->
-                    IngestJob.ingest(run, progress, config, landing + "/annotations", RecordKind.ANNOTATIONS, null, null));
+                    IngestJob.ingest(
+                        run,
+                        progress,
+                        config,
+                        landing + "/annotations",
+                        RecordKind.ANNOTATIONS,
+                        null,
+                        null));
         wall = (System.nanoTime() - t0) / 1e9;
         peak = peakRssMb();
         rows = result.read();
@@ -172,19 +247,28 @@ public final class BenchCommand implements Callable<Integer> {
       default -> {
         Path lakehouse = cache.resolve("lakehouse");
         if (direct) {
-          ensureDirect(global.forJob(lakehouse.toString(), "setup"), spark, settings, cache, lakehouse, overrides);
+          ensureDirect(
+              global.forJob(lakehouse.toString(), "setup"),
+              spark,
+              settings,
+              cache,
+              lakehouse,
+              overrides);
         } else {
           ensureLanding(spark, settings, landingFormat, landing);
-          ensureIngested(global.forJob(lakehouse.toString(), "setup"), landing, lakehouse, overrides);
+          ensureIngested(
+              global.forJob(lakehouse.toString(), "setup"), landing, lakehouse, overrides);
         }
         if (command.equals("report")) {
           ensureReportInputs(lakehouse, settings);
         }
-        List<String> args = new java.util.ArrayList<>(List.of(command, "--lakehouse", lakehouse.toString()));
+        List<String> args =
+            new java.util.ArrayList<>(List.of(command, "--lakehouse", lakehouse.toString()));
         args.addAll(global.asArgs()); // e.g. --logical-date, which sets the anomalies window
         args.addAll(passThrough);
         peak = -1;
-        // Each run replaces the job's tables (no --project: a whole overwrite), so every run does the same work.
+        // Each run replaces the job's tables (no --project: a whole overwrite), so every run does
+        // the same work.
         for (int r = 1; r <= repeat; r++) {
           resetPeakRss();
           long t0 = System.nanoTime();
@@ -192,16 +276,31 @@ public final class BenchCommand implements Callable<Integer> {
           runs.add((System.nanoTime() - t0) / 1e9);
           peak = Math.max(peak, peakRssMb());
           if (code != 0) {
-            throw new IllegalStateException("bench: " + command + " exited with " + code + " (run " + r + " of " + repeat + ")");
+            throw new IllegalStateException(
+                "bench: "
+                    + command
+                    + " exited with "
+                    + code
+                    + " (run "
+                    + r
+                    + " of "
+                    + repeat
+                    + ")");
           }
           if (repeat > 1) {
             System.err.printf("[bench] run %d of %d: %.1f s%n", r, repeat, runs.get(r - 1));
           }
         }
         wall = runs.get(0);
-        rows = spark.read().format("delta").load(lakehouse.resolve("annotations").toString()).count();
+        rows =
+            spark.read().format("delta").load(lakehouse.resolve("annotations").toString()).count();
         if (emReference) {
-          reference = EmReference.measure(spark, lakehouse, passedMethod(), spark.sessionState().conf().numShufflePartitions());
+          reference =
+              EmReference.measure(
+                  spark,
+                  lakehouse,
+                  passedMethod(),
+                  spark.sessionState().conf().numShufflePartitions());
         }
       }
     }
@@ -233,8 +332,12 @@ public final class BenchCommand implements Callable<Integer> {
     if (reference != null) {
       json.put("em_passes", reference.passes());
       json.put("em_spark_ms_per_pass", Math.round(reference.sparkMsPerPass() * 100) / 100.0);
-      json.put("em_plain_java_1_thread_ms_per_pass", Math.round(reference.plainMsPerPass() * 100) / 100.0);
-      json.put("em_plain_java_all_cores_ms_per_pass", Math.round(reference.plainAllCoresMsPerPass() * 100) / 100.0);
+      json.put(
+          "em_plain_java_1_thread_ms_per_pass",
+          Math.round(reference.plainMsPerPass() * 100) / 100.0);
+      json.put(
+          "em_plain_java_all_cores_ms_per_pass",
+          Math.round(reference.plainAllCoresMsPerPass() * 100) / 100.0);
       json.put("em_per_core_ratio", Math.round(reference.perCoreRatio() * 100) / 100.0);
       var passes = json.putArray("em_spark_pass_ms");
       reference.sparkPassMillis().forEach(ms -> passes.add(Math.round(ms * 10) / 10.0));
@@ -263,7 +366,8 @@ public final class BenchCommand implements Callable<Integer> {
     return "ds";
   }
 
-  private static void ensureLanding(SparkSession spark, SimulatorSettings settings, LandingFormat format, Path landing)
+  private static void ensureLanding(
+      SparkSession spark, SimulatorSettings settings, LandingFormat format, Path landing)
       throws IOException {
     if (Files.isRegularFile(landing.resolve("_truth/summary.json"))) {
       System.err.println("[bench] using cached input " + landing);
@@ -275,7 +379,8 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** Ingests the cached landing files once into a lakehouse later commands run on. */
-  private static void ensureIngested(GlobalOptions options, Path landing, Path lakehouse, Map<String, Object> overrides)
+  private static void ensureIngested(
+      GlobalOptions options, Path landing, Path lakehouse, Map<String, Object> overrides)
       throws Exception {
     if (Files.isDirectory(lakehouse.resolve("annotations"))) {
       System.err.println("[bench] using cached lakehouse " + lakehouse);
@@ -293,7 +398,12 @@ public final class BenchCommand implements Callable<Integer> {
    * deduplicate.
    */
   private static void ensureDirect(
-      GlobalOptions options, SparkSession spark, SimulatorSettings s, Path cache, Path lakehouse, Map<String, Object> overrides)
+      GlobalOptions options,
+      SparkSession spark,
+      SimulatorSettings s,
+      Path cache,
+      Path lakehouse,
+      Map<String, Object> overrides)
       throws Exception {
     if (Files.isDirectory(lakehouse.resolve("annotations/_delta_log"))) {
       System.err.println("[bench] using cached lakehouse " + lakehouse);
@@ -302,17 +412,29 @@ public final class BenchCommand implements Callable<Integer> {
     deleteRecursively(lakehouse);
     Path side = cache.resolve("landing-side");
     deleteRecursively(side);
-    System.err.println("[bench] writing simulated silver tables (cached for later runs) into " + lakehouse);
+    System.err.println(
+        "[bench] writing simulated silver tables (cached for later runs) into " + lakehouse);
     int partitions = (int) Math.max(2, Math.min(400, s.annotations() / 250_000));
-    GenerateJob.writeSideFiles(spark, s, CrowdSimulator.items(spark, s, partitions), side.toString());
-    IngestJob.ingestLanding(options, side.toString(), overrides, List.of(RecordKind.SCHEMA, RecordKind.GOLD, RecordKind.ADJUDICATIONS));
+    GenerateJob.writeSideFiles(
+        spark, s, CrowdSimulator.items(spark, s, partitions), side.toString());
+    IngestJob.ingestLanding(
+        options,
+        side.toString(),
+        overrides,
+        List.of(RecordKind.SCHEMA, RecordKind.GOLD, RecordKind.ADJUDICATIONS));
     JobShell.run(
-        options, "ingest", Map.of("source", "simulator", "kind", "annotations"), overrides,
+        options,
+        "ingest",
+        Map.of("source", "simulator", "kind", "annotations"),
+        overrides,
         (run, progress, config) -> {
-          ValidationRules rules = ValidationRules.from(config, null, run.context().logicalDate(), run.context().startedAt());
+          ValidationRules rules =
+              ValidationRules.from(
+                  config, null, run.context().logicalDate(), run.context().startedAt());
           Timestamp at = Timestamp.from(run.context().startedAt());
           WorkerPool pool = WorkerPool.create(s.effectiveWorkers(), s.classes(), s.seed());
-          Dataset<Row> records = CrowdSimulator.annotations(run.spark(), s, pool, false, partitions);
+          Dataset<Row> records =
+              CrowdSimulator.annotations(run.spark(), s, pool, false, partitions);
           // The shape a landing reader gives: canonical fields as strings plus the source columns.
           List<Column> landing = new java.util.ArrayList<>();
           for (String f : RecordKind.ANNOTATIONS.fields()) {
@@ -327,27 +449,42 @@ public final class BenchCommand implements Callable<Integer> {
           progress.step("writing silver " + Tables.ANNOTATIONS + " from the simulator");
           Dataset<Row> validated =
               IngestTransforms.validate(
-                  records.select(landing.toArray(Column[]::new)), RecordKind.ANNOTATIONS, rules,
-                  run.readPinnedIfExists(Tables.LABEL_SCHEMAS), at);
+                  records.select(landing.toArray(Column[]::new)),
+                  RecordKind.ANNOTATIONS,
+                  rules,
+                  run.readPinnedIfExists(Tables.LABEL_SCHEMAS),
+                  at);
           run.append(
               Tables.ANNOTATIONS,
-              IngestTransforms.accepted(validated, RecordKind.ANNOTATIONS).withColumn("batch_id", lit("simulator-" + s.seed())),
+              IngestTransforms.accepted(validated, RecordKind.ANNOTATIONS)
+                  .withColumn("batch_id", lit("simulator-" + s.seed())),
               s.annotations()); // the requested size (counting would generate everything twice)
           return null;
         });
   }
 
-  /** Runs the jobs the report reads once on the cached lakehouse (their tables are then cached with it). */
+  /**
+   * Runs the jobs the report reads once on the cached lakehouse (their tables are then cached with
+   * it).
+   */
   private void ensureReportInputs(Path lakehouse, SimulatorSettings settings) {
     if (Files.isDirectory(lakehouse.resolve(Tables.OPERATIONS_DAILY).resolve("_delta_log"))) {
       System.err.println("[bench] using the cached derived tables in " + lakehouse);
       return;
     }
-    java.time.LocalDate logical = global.logicalDate != null ? global.logicalDate : java.time.LocalDate.now(java.time.ZoneOffset.UTC);
-    long days = Math.max(java.time.temporal.ChronoUnit.DAYS.between(settings.startDate(), logical) + 1, settings.days());
+    java.time.LocalDate logical =
+        global.logicalDate != null
+            ? global.logicalDate
+            : java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    long days =
+        Math.max(
+            java.time.temporal.ChronoUnit.DAYS.between(settings.startDate(), logical) + 1,
+            settings.days());
     for (String job : REPORT_INPUTS) {
-      System.err.println("[bench] running " + job + " once for the report's inputs (cached for later runs)");
-      List<String> args = new java.util.ArrayList<>(List.of(job, "--lakehouse", lakehouse.toString()));
+      System.err.println(
+          "[bench] running " + job + " once for the report's inputs (cached for later runs)");
+      List<String> args =
+          new java.util.ArrayList<>(List.of(job, "--lakehouse", lakehouse.toString()));
       args.addAll(global.asArgs());
       if (job.equals("anomalies")) {
         args.addAll(List.of("--window-days", String.valueOf(days)));

@@ -8,26 +8,40 @@ import java.util.List;
 /**
  * How fast the host is right now: one fixed single-threaded loop of random reads and writes over a
  * 32 MB array (memory as well as arithmetic), best of five rounds. On a shared host identical runs
- * differ by a third with what else runs there; the benchmark prints this before and after its
- * runs, so two figures are compared only when the host was equally fast for both.
+ * differ by a third with what else runs there; the benchmark prints this before and after its runs,
+ * so two figures are compared only when the host was equally fast for both.
  *
- * <p>The loop runs in a JVM of its own with compilation in the foreground ({@code -Xbatch}): in
- * the benchmark's fresh JVM the compiler queue is full of Spark's methods, and the loop would be
- * timed half compiled.
+ * <p>The loop runs in a JVM of its own with compilation in the foreground ({@code -Xbatch}): in the
+ * benchmark's fresh JVM the compiler queue is full of Spark's methods, and the loop would be timed
+ * half compiled.
  */
 final class HostProbe {
   private static final int ROUNDS = 5;
   private static final int STEPS = 20_000_000;
+
   /** Keeps the loop's result alive so the JIT cannot drop it. */
   private static volatile long sink;
 
   private HostProbe() {}
 
-  /** Milliseconds of the fastest round in a JVM of its own (lower: a faster host); NaN if it could not run. */
+  /**
+   * Milliseconds of the fastest round in a JVM of its own (lower: a faster host); NaN if it could
+   * not run.
+   */
   static double millis() {
-    String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> command =
-        List.of(java, "-Xbatch", "-Xmx256m", "-cp", System.getProperty("java.class.path"), HostProbe.class.getName());
+        List.of(
+            java,
+            "-Xbatch",
+            "-Xmx256m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            HostProbe.class.getName());
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

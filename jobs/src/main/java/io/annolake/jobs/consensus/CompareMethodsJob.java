@@ -69,15 +69,31 @@ public final class CompareMethodsJob implements Callable<Integer> {
   static final int FOLDS = 2;
 
   /** The comparison: the snapshot version, scores, and the pairwise flip rates. */
-  public record Result(long annotationsVersion, long items, List<MethodScore> scores, Map<String, Double> pairFlips, List<String> skipped) {
+  public record Result(
+      long annotationsVersion,
+      long items,
+      List<MethodScore> scores,
+      Map<String, Double> pairFlips,
+      List<String> skipped) {
     @Override
     public String toString() {
-      StringBuilder s = new StringBuilder(String.format("compare-methods on annotations version %d, %,d items%n", annotationsVersion, items));
+      StringBuilder s =
+          new StringBuilder(
+              String.format(
+                  "compare-methods on annotations version %d, %,d items%n",
+                  annotationsVersion, items));
       s.append("  protocol: ").append(PROTOCOL).append(String.format("%n"));
-      s.append(String.format("  %-6s %10s %14s %10s%n", "method", "flip rate", "gold accuracy", "gold items"));
+      s.append(
+          String.format(
+              "  %-6s %10s %14s %10s%n", "method", "flip rate", "gold accuracy", "gold items"));
       for (MethodScore m : scores) {
-        s.append(String.format("  %-6s %10.4f %14s %10d%n", m.method(), m.flipRate(),
-            m.goldAccuracy() == null ? "-" : String.format("%.4f", m.goldAccuracy()), m.goldItems()));
+        s.append(
+            String.format(
+                "  %-6s %10.4f %14s %10d%n",
+                m.method(),
+                m.flipRate(),
+                m.goldAccuracy() == null ? "-" : String.format("%.4f", m.goldAccuracy()),
+                m.goldItems()));
       }
       s.append("  pairwise flip rates: ").append(pairFlips);
       if (!skipped.isEmpty()) {
@@ -97,11 +113,16 @@ public final class CompareMethodsJob implements Callable<Integer> {
 
   public static Result compare(Lakehouse lakehouse, AnnolakeConfig config, String project) {
     ConsensusSettings settings = ConsensusSettings.from(config);
-    int partitions = settings.partitions() > 0 ? settings.partitions() : config.integer("annolake.spark.shuffle-partitions");
+    int partitions =
+        settings.partitions() > 0
+            ? settings.partitions()
+            : config.integer("annolake.spark.shuffle-partitions");
     long version = lakehouse.version(Tables.ANNOTATIONS);
     Dataset<Row> annotations = lakehouse.read(Tables.ANNOTATIONS, version);
-    Dataset<Row> gold = lakehouse.exists(Tables.GOLD_LABELS) ? lakehouse.read(Tables.GOLD_LABELS) : null;
-    Dataset<Row> schemas = lakehouse.exists(Tables.LABEL_SCHEMAS) ? lakehouse.read(Tables.LABEL_SCHEMAS) : null;
+    Dataset<Row> gold =
+        lakehouse.exists(Tables.GOLD_LABELS) ? lakehouse.read(Tables.GOLD_LABELS) : null;
+    Dataset<Row> schemas =
+        lakehouse.exists(Tables.LABEL_SCHEMAS) ? lakehouse.read(Tables.LABEL_SCHEMAS) : null;
     if (project != null) {
       annotations = annotations.where(col("project_id").equalTo(project));
     }
@@ -111,7 +132,13 @@ public final class CompareMethodsJob implements Callable<Integer> {
       (settings.aggregator(name).program(1, 2) == null ? skipped : methods).add(name);
     }
     ConsensusComputation base =
-        ConsensusComputation.fit(lakehouse.spark(), annotations, null, schemas, settings.aggregator(methods.get(0)), partitions);
+        ConsensusComputation.fit(
+            lakehouse.spark(),
+            annotations,
+            null,
+            schemas,
+            settings.aggregator(methods.get(0)),
+            partitions);
     List<ConsensusComputation> open = new ArrayList<>();
     try {
       Dataset<Row> labels = null;
@@ -122,16 +149,34 @@ public final class CompareMethodsJob implements Callable<Integer> {
           one = crossFitted(lakehouse, annotations, gold, schemas, aggregator, partitions, open);
         } else {
           ConsensusComputation fit = name.equals(methods.get(0)) ? base : base.refit(aggregator);
-          one = fit.posteriors().select(col("project_id"), col("step"), col("item_id"), col("crowd_label").as("label"));
+          one =
+              fit.posteriors()
+                  .select(
+                      col("project_id"),
+                      col("step"),
+                      col("item_id"),
+                      col("crowd_label").as("label"));
         }
-        one = one.select(col("project_id"), col("step"), col("item_id"), lit(name).as("method"), col("label"));
+        one =
+            one.select(
+                col("project_id"),
+                col("step"),
+                col("item_id"),
+                lit(name).as("method"),
+                col("label"));
         labels = labels == null ? one : labels.unionByName(one);
       }
       Dataset<Row> wide =
-          labels.groupBy("project_id", "step", "item_id").pivot("method", new ArrayList<Object>(methods)).agg(first("label"));
+          labels
+              .groupBy("project_id", "step", "item_id")
+              .pivot("method", new ArrayList<Object>(methods))
+              .agg(first("label"));
       if (gold != null) {
-        wide = wide.join(gold.groupBy("project_id", "step", "item_id").agg(max("label").as("gold_label")),
-            new String[] {"project_id", "step", "item_id"}, "left");
+        wide =
+            wide.join(
+                gold.groupBy("project_id", "step", "item_id").agg(max("label").as("gold_label")),
+                new String[] {"project_id", "step", "item_id"},
+                "left");
       } else {
         wide = wide.withColumn("gold_label", lit(null).cast("string"));
       }
@@ -140,9 +185,15 @@ public final class CompareMethodsJob implements Callable<Integer> {
       aggs.add(count(col("gold_label")).as("gold_items"));
       for (int a = 0; a < methods.size(); a++) {
         String m = methods.get(a);
-        aggs.add(avg(when(col("gold_label").isNull(), lit(null)).when(col(m).equalTo(col("gold_label")), 1.0).otherwise(0.0)).as("acc_" + m));
+        aggs.add(
+            avg(when(col("gold_label").isNull(), lit(null))
+                    .when(col(m).equalTo(col("gold_label")), 1.0)
+                    .otherwise(0.0))
+                .as("acc_" + m));
         for (int b = a + 1; b < methods.size(); b++) {
-          aggs.add(avg(when(col(m).equalTo(col(methods.get(b))), 0.0).otherwise(1.0)).as("flip_" + m + "_" + methods.get(b)));
+          aggs.add(
+              avg(when(col(m).equalTo(col(methods.get(b))), 0.0).otherwise(1.0))
+                  .as("flip_" + m + "_" + methods.get(b)));
         }
       }
       Row r = wide.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
@@ -160,8 +211,12 @@ public final class CompareMethodsJob implements Callable<Integer> {
       List<MethodScore> scores = new ArrayList<>();
       for (int a = 0; a < methods.size(); a++) {
         Object acc = r.get(r.fieldIndex("acc_" + methods.get(a)));
-        scores.add(new MethodScore(methods.get(a), methods.size() > 1 ? sums[a] / (methods.size() - 1) : 0,
-            acc == null ? null : (Double) acc, goldItems));
+        scores.add(
+            new MethodScore(
+                methods.get(a),
+                methods.size() > 1 ? sums[a] / (methods.size() - 1) : 0,
+                acc == null ? null : (Double) acc,
+                goldItems));
       }
       return new Result(version, r.getLong(0), scores, pairs, skipped);
     } finally {
@@ -176,31 +231,52 @@ public final class CompareMethodsJob implements Callable<Integer> {
   }
 
   /**
-   * Labels of a gold-using method, cross-fitted: a gold item of fold f gets its label from a fit that
-   * saw only the other folds' gold; items without gold get the label of a fit on all gold. Rows:
-   * project_id, step, item_id, label. The fits join {@code open}, to be closed once the labels are used.
+   * Labels of a gold-using method, cross-fitted: a gold item of fold f gets its label from a fit
+   * that saw only the other folds' gold; items without gold get the label of a fit on all gold.
+   * Rows: project_id, step, item_id, label. The fits join {@code open}, to be closed once the
+   * labels are used.
    */
   static Dataset<Row> crossFitted(
-      Lakehouse lakehouse, Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> schemas, Aggregator aggregator,
-      int partitions, List<ConsensusComputation> open) {
+      Lakehouse lakehouse,
+      Dataset<Row> annotations,
+      Dataset<Row> gold,
+      Dataset<Row> schemas,
+      Aggregator aggregator,
+      int partitions,
+      List<ConsensusComputation> open) {
     String[] key = {"project_id", "step", "item_id"};
-    Dataset<Row> goldFolds = gold.select(col("project_id"), col("step"), col("item_id")).distinct().withColumn("fold", fold());
-    Dataset<Row> out = labelsOf(lakehouse, annotations, gold, schemas, aggregator, partitions, open)
-        .join(goldFolds, key, "left_anti");
+    Dataset<Row> goldFolds =
+        gold.select(col("project_id"), col("step"), col("item_id"))
+            .distinct()
+            .withColumn("fold", fold());
+    Dataset<Row> out =
+        labelsOf(lakehouse, annotations, gold, schemas, aggregator, partitions, open)
+            .join(goldFolds, key, "left_anti");
     for (int f = 0; f < FOLDS; f++) {
       Dataset<Row> visible = gold.where(fold().notEqual(lit(f)));
       Dataset<Row> scored = goldFolds.where(col("fold").equalTo(lit(f))).drop("fold");
-      out = out.unionByName(labelsOf(lakehouse, annotations, visible, schemas, aggregator, partitions, open).join(scored, key, "left_semi"));
+      out =
+          out.unionByName(
+              labelsOf(lakehouse, annotations, visible, schemas, aggregator, partitions, open)
+                  .join(scored, key, "left_semi"));
     }
     return out;
   }
 
   /** One fit's crowd labels (lazy: the fit joins {@code open}, to be closed once they are used). */
   private static Dataset<Row> labelsOf(
-      Lakehouse lakehouse, Dataset<Row> annotations, Dataset<Row> gold, Dataset<Row> schemas, Aggregator aggregator,
-      int partitions, List<ConsensusComputation> open) {
-    ConsensusComputation fit = ConsensusComputation.fit(lakehouse.spark(), annotations, gold, schemas, aggregator, partitions);
+      Lakehouse lakehouse,
+      Dataset<Row> annotations,
+      Dataset<Row> gold,
+      Dataset<Row> schemas,
+      Aggregator aggregator,
+      int partitions,
+      List<ConsensusComputation> open) {
+    ConsensusComputation fit =
+        ConsensusComputation.fit(
+            lakehouse.spark(), annotations, gold, schemas, aggregator, partitions);
     open.add(fit);
-    return fit.posteriors().select(col("project_id"), col("step"), col("item_id"), col("crowd_label").as("label"));
+    return fit.posteriors()
+        .select(col("project_id"), col("step"), col("item_id"), col("crowd_label").as("label"));
   }
 }

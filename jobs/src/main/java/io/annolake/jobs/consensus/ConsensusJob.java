@@ -52,34 +52,67 @@ import picocli.CommandLine.Option;
 public final class ConsensusJob implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
-  @Option(names = "--method", paramLabel = "NAME", description = "mv, wmv, wawa, ds, ocds, glad, mace, bds or auto (default: annolake.consensus.method).")
+  @Option(
+      names = "--method",
+      paramLabel = "NAME",
+      description =
+          "mv, wmv, wawa, ds, ocds, glad, mace, bds or auto (default: annolake.consensus.method).")
   String method;
 
-  @Option(names = "--project", paramLabel = "ID", description = "Only this project (its rows are replaced, others kept).")
+  @Option(
+      names = "--project",
+      paramLabel = "ID",
+      description = "Only this project (its rows are replaced, others kept).")
   String project;
 
   /** What one run did. */
   public record Result(
-      String method, String paramsHash, int tasks, long items, Map<String, Long> decisions,
-      Map<String, Integer> iterations, long fitMillis, List<Double> passMillis, boolean excludedPausedWork,
-      Map<String, Long> stepMillis, Map<String, Long> versions) {
+      String method,
+      String paramsHash,
+      int tasks,
+      long items,
+      Map<String, Long> decisions,
+      Map<String, Integer> iterations,
+      long fitMillis,
+      List<Double> passMillis,
+      boolean excludedPausedWork,
+      Map<String, Long> stepMillis,
+      Map<String, Long> versions) {
     @Override
     public String toString() {
-      double mean = passMillis.stream().skip(1).mapToDouble(Double::doubleValue).average().orElse(0);
+      double mean =
+          passMillis.stream().skip(1).mapToDouble(Double::doubleValue).average().orElse(0);
       return String.format(
           "consensus %s (params %s): %d project/steps, %,d items, EM %d ms%n  decisions: %s%n  iterations: %s%n"
               + "  EM passes: %d (one Spark job each, all project/steps), %.0f ms per iteration (first %s, last %s)%n"
               + "  paused workers' answers excluded: %s%n  step ms: %s%n  table versions: %s",
-          method, paramsHash, tasks, items, fitMillis, decisions, iterations, passMillis.size(), mean,
-          passMillis.isEmpty() ? "-" : Math.round(passMillis.get(0)), passMillis.isEmpty() ? "-" : Math.round(passMillis.get(passMillis.size() - 1)),
-          excludedPausedWork ? "yes (worker_status_intervals)" : "no (no worker_status_intervals table)", stepMillis, versions);
+          method,
+          paramsHash,
+          tasks,
+          items,
+          fitMillis,
+          decisions,
+          iterations,
+          passMillis.size(),
+          mean,
+          passMillis.isEmpty() ? "-" : Math.round(passMillis.get(0)),
+          passMillis.isEmpty() ? "-" : Math.round(passMillis.get(passMillis.size() - 1)),
+          excludedPausedWork
+              ? "yes (worker_status_intervals)"
+              : "no (no worker_status_intervals table)",
+          stepMillis,
+          versions);
     }
   }
 
   @Override
   public Integer call() throws Exception {
     if (method != null && !ConsensusSettings.METHODS.contains(method)) {
-      throw new ConfigException("Invalid value '" + method + "' for option '--method': expected one of " + ConsensusSettings.METHODS);
+      throw new ConfigException(
+          "Invalid value '"
+              + method
+              + "' for option '--method': expected one of "
+              + ConsensusSettings.METHODS);
     }
     Map<String, String> params = new LinkedHashMap<>();
     if (method != null) {
@@ -88,9 +121,15 @@ public final class ConsensusJob implements Callable<Integer> {
     if (project != null) {
       params.put("project", project);
     }
-    Map<String, Object> overrides = method == null ? Map.of() : Map.of("annolake.consensus.method", method);
+    Map<String, Object> overrides =
+        method == null ? Map.of() : Map.of("annolake.consensus.method", method);
     Result result =
-        JobShell.run(global, "consensus", params, overrides, (run, progress, config) -> consensus(run, progress, config, project));
+        JobShell.run(
+            global,
+            "consensus",
+            params,
+            overrides,
+            (run, progress, config) -> consensus(run, progress, config, project));
     System.out.println(result);
     return 0;
   }
@@ -100,36 +139,60 @@ public final class ConsensusJob implements Callable<Integer> {
    * and the paused-work flag travel with the answers), fit, then decide and write the three tables
    * in passes over the cached blocks.
    */
-  public static Result consensus(LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String project) {
+  public static Result consensus(
+      LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String project) {
     ConsensusSettings settings = ConsensusSettings.from(config);
     Aggregator aggregator = settings.aggregator();
     ConsensusPolicy.Method method =
-        settings.auto() ? MethodParams.auto(settings.autoFallback(), settings.autoMinGold()) : MethodParams.of(aggregator);
-    int partitions = settings.partitions() > 0 ? settings.partitions() : config.integer("annolake.spark.shuffle-partitions");
+        settings.auto()
+            ? MethodParams.auto(settings.autoFallback(), settings.autoMinGold())
+            : MethodParams.of(aggregator);
+    int partitions =
+        settings.partitions() > 0
+            ? settings.partitions()
+            : config.integer("annolake.spark.shuffle-partitions");
     Map<String, Long> steps = new LinkedHashMap<>();
     long t0 = System.nanoTime();
 
-    // the answers and decisions up to the end of the logical date: a backfill sees what its date saw
+    // the answers and decisions up to the end of the logical date: a backfill sees what its date
+    // saw
     Timestamp cutoff = Timestamp.from(run.context().endOfLogicalDate());
-    Dataset<Row> intervals = Predicates.onlyProject(run.readPinnedIfExists(Tables.WORKER_STATUS_INTERVALS), project);
+    Dataset<Row> intervals =
+        Predicates.onlyProject(run.readPinnedIfExists(Tables.WORKER_STATUS_INTERVALS), project);
     Dataset<Row> annotations =
-        Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project).where(col("submitted_at").leq(lit(cutoff)));
+        Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project)
+            .where(col("submitted_at").leq(lit(cutoff)));
     ConsensusComputation.Inputs inputs =
         new ConsensusComputation.Inputs(
             annotations,
             Predicates.onlyProject(run.readPinnedIfExists(Tables.GOLD_LABELS), project),
-            until(Predicates.onlyProject(run.readPinnedIfExists(Tables.ADJUDICATIONS), project), "decided_at", cutoff),
+            until(
+                Predicates.onlyProject(run.readPinnedIfExists(Tables.ADJUDICATIONS), project),
+                "decided_at",
+                cutoff),
             Predicates.onlyProject(run.readPinnedIfExists(Tables.LABEL_SCHEMAS), project),
             intervals,
             FlagExclusions.flaggedAnswers(
-                annotations, Predicates.onlyProject(run.readPinnedIfExists(Tables.ANOMALY_FLAGS), project), settings.excludeFlags()),
-            until(Predicates.onlyProject(run.readPinnedIfExists(Tables.GUIDELINES), project), "effective_at", cutoff));
+                annotations,
+                Predicates.onlyProject(run.readPinnedIfExists(Tables.ANOMALY_FLAGS), project),
+                settings.excludeFlags()),
+            until(
+                Predicates.onlyProject(run.readPinnedIfExists(Tables.GUIDELINES), project),
+                "effective_at",
+                cutoff));
 
     progress.step("indexing and fitting " + method.name());
     loadFileLists(progress, inputs);
-    try (ConsensusComputation fit = settings.auto()
-        ? ConsensusComputation.fitAuto(run.spark(), inputs, settings.candidates(), aggregator, settings.autoMinGold(), partitions)
-        : ConsensusComputation.fit(run.spark(), inputs, aggregator, partitions)) {
+    try (ConsensusComputation fit =
+        settings.auto()
+            ? ConsensusComputation.fitAuto(
+                run.spark(),
+                inputs,
+                settings.candidates(),
+                aggregator,
+                settings.autoMinGold(),
+                partitions)
+            : ConsensusComputation.fit(run.spark(), inputs, aggregator, partitions)) {
       Map<String, Integer> iterations = new TreeMap<>();
       long fitMillis = 0;
       for (TaskFit f : fit.fits()) {
@@ -143,20 +206,43 @@ public final class ConsensusJob implements Callable<Integer> {
       // The labels pass also counts the decisions (the escalations' row count, the run's summary).
       progress.step("writing " + Tables.CONSENSUS_LABELS);
       DecisionCounts counted = new DecisionCounts(run.spark().sparkContext());
-      write(run, Tables.CONSENSUS_LABELS, fit.labels(settings, method, counted), project, counted::items, Predicates.sameKeys("item_id"));
+      write(
+          run,
+          Tables.CONSENSUS_LABELS,
+          fit.labels(settings, method, counted),
+          project,
+          counted::items,
+          Predicates.sameKeys("item_id"));
       Map<String, Long> decisions = counted.values();
       long items = counted.items();
       t0 = lap(steps, "write " + Tables.CONSENSUS_LABELS, t0, -1);
       progress.step("writing " + Tables.ESCALATIONS);
       long escalated = decisions.getOrDefault(Decision.ESCALATED.name(), 0L);
-      write(run, Tables.ESCALATIONS, fit.escalations(settings, method), project, () -> escalated, Predicates.sameKeys("item_id"));
+      write(
+          run,
+          Tables.ESCALATIONS,
+          fit.escalations(settings, method),
+          project,
+          () -> escalated,
+          Predicates.sameKeys("item_id"));
       t0 = lap(steps, "write " + Tables.ESCALATIONS, t0, -1);
       long relabels = decisions.getOrDefault(Decision.PENDING_RELABEL.name(), 0L);
-      write(run, Tables.RELABEL_QUEUE, fit.relabelQueue(settings, method), project, () -> relabels, Predicates.sameKeys("item_id"));
+      write(
+          run,
+          Tables.RELABEL_QUEUE,
+          fit.relabelQueue(settings, method),
+          project,
+          () -> relabels,
+          Predicates.sameKeys("item_id"));
       t0 = lap(steps, "write " + Tables.RELABEL_QUEUE, t0, -1);
       progress.step("writing " + Tables.WORKER_SKILLS);
       long skills = fit.workerSkillRows();
-      write(run, Tables.WORKER_SKILLS, fit.workerSkills(method), project, () -> skills,
+      write(
+          run,
+          Tables.WORKER_SKILLS,
+          fit.workerSkills(method),
+          project,
+          () -> skills,
           Predicates.sameKeys("worker_id")
               .and(col("t.true_label").eqNullSafe(col("s.true_label")))
               .and(col("t.given_label").eqNullSafe(col("s.given_label"))));
@@ -164,8 +250,17 @@ public final class ConsensusJob implements Callable<Integer> {
       Map<String, Long> versions = new LinkedHashMap<>();
       run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
       return new Result(
-          method.name(), method.paramsHash(), fit.fits().size(), items, decisions, iterations, fitMillis, fit.passMillis(),
-          intervals != null, steps, versions);
+          method.name(),
+          method.paramsHash(),
+          fit.fits().size(),
+          items,
+          decisions,
+          iterations,
+          fitMillis,
+          fit.passMillis(),
+          intervals != null,
+          steps,
+          versions);
     }
   }
 
@@ -182,11 +277,12 @@ public final class ConsensusJob implements Callable<Integer> {
     reads.put(Tables.ADJUDICATIONS, in.adjudications());
     reads.put(Tables.LABEL_SCHEMAS, in.schemas());
     reads.put(Tables.WORKER_STATUS_INTERVALS, in.statusIntervals());
-    reads.forEach((table, rows) -> {
-      if (rows != null) {
-        lists.put(table, () -> (long) rows.inputFiles().length);
-      }
-    });
+    reads.forEach(
+        (table, rows) -> {
+          if (rows != null) {
+            lists.put(table, () -> (long) rows.inputFiles().length);
+          }
+        });
     new JobSteps(progress).concurrently(lists);
   }
 
@@ -201,16 +297,21 @@ public final class ConsensusJob implements Callable<Integer> {
     return table == null ? null : table.where(col(column).leq(lit(cutoff)));
   }
 
-
   /**
    * The whole table is replaced; with --project only that project's rows are, and of those only the
    * rows whose content changed (every column but the provenance: run_id, as_of_date) are updated:
-   * on the same inputs none, so each row keeps the run that computed it, and under a per-item method
-   * (mv) only the items whose answers changed. (Delta still rewrites the files that hold the
+   * on the same inputs none, so each row keeps the run that computed it, and under a per-item
+   * method (mv) only the items whose answers changed. (Delta still rewrites the files that hold the
    * project's rows.) The project's literal in the ON condition confines the MERGE to its partition,
    * so runs for other projects do not conflict with it.
    */
-  private static void write(LakehouseRun run, String table, Dataset<Row> rows, String project, LongSupplier count, Column key) {
+  private static void write(
+      LakehouseRun run,
+      String table,
+      Dataset<Row> rows,
+      String project,
+      LongSupplier count,
+      Column key) {
     Column slice = Predicates.project(project);
     if (project == null || !run.lakehouse().exists(table)) {
       run.overwrite(table, rows, count, slice);
@@ -223,7 +324,18 @@ public final class ConsensusJob implements Callable<Integer> {
       same = same.and(col("t.`" + c + "`").eqNullSafe(col("s.`" + c + "`")));
     }
     Column changed = not(same);
-    run.merge(table, rows, on,
-        m -> m.whenMatched(changed).updateAll().whenNotMatched().insertAll().whenNotMatchedBySource(mine).delete(), count, slice);
+    run.merge(
+        table,
+        rows,
+        on,
+        m ->
+            m.whenMatched(changed)
+                .updateAll()
+                .whenNotMatched()
+                .insertAll()
+                .whenNotMatchedBySource(mine)
+                .delete(),
+        count,
+        slice);
   }
 }

@@ -51,18 +51,37 @@ import picocli.CommandLine.Option;
       "writes the quality report, and prints a short account and the path of the report's index.html."
     })
 public final class DemoCommand implements Callable<Integer> {
-  /** Jobs the demo runs after ingestion, in pipeline order, each through the CLI as a user would. */
-  static final List<String> JOBS = List.of("worker-quality", "agreement", "consensus", "anomalies", "routing", "operations", "report");
+  /**
+   * Jobs the demo runs after ingestion, in pipeline order, each through the CLI as a user would.
+   */
+  static final List<String> JOBS =
+      List.of(
+          "worker-quality",
+          "agreement",
+          "consensus",
+          "anomalies",
+          "routing",
+          "operations",
+          "report");
 
   @Mixin GlobalOptions global;
 
-  @Option(names = "--annotations", defaultValue = "20000", description = "Annotation records (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--annotations",
+      defaultValue = "20000",
+      description = "Annotation records (default: ${DEFAULT-VALUE}).")
   long annotations;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--landing", paramLabel = "DIR", description = "Landing folder (default: a new temporary folder).")
+  @Option(
+      names = "--landing",
+      paramLabel = "DIR",
+      description = "Landing folder (default: a new temporary folder).")
   Path landing;
 
   @Override
@@ -78,11 +97,16 @@ public final class DemoCommand implements Callable<Integer> {
     Path dir = landing != null ? landing : Files.createTempDirectory("annolake-demo-");
     String out = dir.toAbsolutePath().toString();
     SimulatorSettings simulated = SimulatorSettings.defaults(annotations, seed);
-    System.out.println("annolake demo: a simulated labeling operation, from landing files to the quality report.");
-    GenerateJob.Result generated = GenerateJob.generate(env.spark(), simulated, LandingFormat.JSON, out, out + "/_truth");
+    System.out.println(
+        "annolake demo: a simulated labeling operation, from landing files to the quality report.");
+    GenerateJob.Result generated =
+        GenerateJob.generate(env.spark(), simulated, LandingFormat.JSON, out, out + "/_truth");
     long bad = generated.badRecords().values().stream().mapToLong(Long::longValue).sum();
-    line("generate", String.format("%,d annotation records on %,d items by %d simulated workers, %,d of them bad on purpose; landing files in %s",
-        generated.records(), generated.units(), generated.workers(), bad, out));
+    line(
+        "generate",
+        String.format(
+            "%,d annotation records on %,d items by %d simulated workers, %,d of them bad on purpose; landing files in %s",
+            generated.records(), generated.units(), generated.workers(), bad, out));
 
     long ingested = 0;
     long rejected = 0;
@@ -90,8 +114,11 @@ public final class DemoCommand implements Callable<Integer> {
       ingested += result.ingested();
       rejected += result.rejected();
     }
-    line("ingest", String.format("%,d records (annotations, gold labels, adjudications, label schemas) into silver; %,d rejected, each with a reason code (table %s)",
-        ingested, rejected, Tables.REJECTED_RECORDS));
+    line(
+        "ingest",
+        String.format(
+            "%,d records (annotations, gold labels, adjudications, label schemas) into silver; %,d rejected, each with a reason code (table %s)",
+            ingested, rejected, Tables.REJECTED_RECORDS));
 
     Lakehouse lakehouse = env.lakehouse();
     String report = null;
@@ -106,8 +133,10 @@ public final class DemoCommand implements Callable<Integer> {
       if (global.runId != null) {
         args.addAll(List.of("--run-id", global.runId + "-" + job));
       }
-      LocalDate logical = global.logicalDate != null ? global.logicalDate : LocalDate.now(ZoneOffset.UTC);
-      long days = Math.max(ChronoUnit.DAYS.between(simulated.startDate(), logical) + 1, simulated.days());
+      LocalDate logical =
+          global.logicalDate != null ? global.logicalDate : LocalDate.now(ZoneOffset.UTC);
+      long days =
+          Math.max(ChronoUnit.DAYS.between(simulated.startDate(), logical) + 1, simulated.days());
       if (job.equals("anomalies")) {
         // The window reaches back to the simulated operation, which starts on a fixed date.
         args.addAll(List.of("--window-days", String.valueOf(days)));
@@ -121,9 +150,11 @@ public final class DemoCommand implements Callable<Integer> {
       }
       line(job, account(job, lakehouse, report));
     }
-    System.out.printf("%nTables are under %s, e.g. SELECT * FROM delta.`%s` LIMIT 10 in Spark SQL.%n",
+    System.out.printf(
+        "%nTables are under %s, e.g. SELECT * FROM delta.`%s` LIMIT 10 in Spark SQL.%n",
         lakehouse.root(), lakehouse.path(Tables.CONSENSUS_LABELS));
-    System.out.printf("Finished in %.0f s. Open the report: %s%n", (System.nanoTime() - started) / 1e9, report);
+    System.out.printf(
+        "Finished in %.0f s. Open the report: %s%n", (System.nanoTime() - started) / 1e9, report);
     return 0;
   }
 
@@ -131,42 +162,76 @@ public final class DemoCommand implements Callable<Integer> {
   static String account(String job, Lakehouse lh, String report) {
     switch (job) {
       case "worker-quality" -> {
-        Row r = lh.read(Tables.WORKER_QUALITY).where(col("gold_answers").gt(0)).agg(countDistinct("worker_id")).head();
-        long paused = lh.exists(Tables.PAUSED_WORKERS) ? lh.read(Tables.PAUSED_WORKERS).select("worker_id").distinct().count() : 0;
-        return String.format("%d workers judged on gold items; %d paused on proof of low accuracy (table %s)", r.getLong(0), paused,
-            Tables.PAUSED_WORKERS);
+        Row r =
+            lh.read(Tables.WORKER_QUALITY)
+                .where(col("gold_answers").gt(0))
+                .agg(countDistinct("worker_id"))
+                .head();
+        long paused =
+            lh.exists(Tables.PAUSED_WORKERS)
+                ? lh.read(Tables.PAUSED_WORKERS).select("worker_id").distinct().count()
+                : 0;
+        return String.format(
+            "%d workers judged on gold items; %d paused on proof of low accuracy (table %s)",
+            r.getLong(0), paused, Tables.PAUSED_WORKERS);
       }
       case "agreement" -> {
-        Row r = lh.read(Tables.AGREEMENT_SUMMARY)
-            .where(col("metric").equalTo(lit("krippendorff_alpha")).and(col("level").equalTo(lit("nominal"))).and(col("day").isNull()))
-            .agg(count(lit(1)), min("value"), max("value")).head();
-        return r.getLong(0) == 0 ? "no slice with enough answers for agreement"
-            : String.format("Krippendorff's alpha (nominal) from %.2f to %.2f over %d step/guideline slices (table %s)", r.getDouble(1),
-                r.getDouble(2), r.getLong(0), Tables.AGREEMENT_SUMMARY);
+        Row r =
+            lh.read(Tables.AGREEMENT_SUMMARY)
+                .where(
+                    col("metric")
+                        .equalTo(lit("krippendorff_alpha"))
+                        .and(col("level").equalTo(lit("nominal")))
+                        .and(col("day").isNull()))
+                .agg(count(lit(1)), min("value"), max("value"))
+                .head();
+        return r.getLong(0) == 0
+            ? "no slice with enough answers for agreement"
+            : String.format(
+                "Krippendorff's alpha (nominal) from %.2f to %.2f over %d step/guideline slices (table %s)",
+                r.getDouble(1), r.getDouble(2), r.getLong(0), Tables.AGREEMENT_SUMMARY);
       }
       case "consensus" -> {
         Map<String, Long> byDecision = new TreeMap<>();
-        lh.read(Tables.CONSENSUS_LABELS).groupBy("decision").count().collectAsList().forEach(r -> byDecision.put(r.getString(0), r.getLong(1)));
+        lh.read(Tables.CONSENSUS_LABELS)
+            .groupBy("decision")
+            .count()
+            .collectAsList()
+            .forEach(r -> byDecision.put(r.getString(0), r.getLong(1)));
         long total = byDecision.values().stream().mapToLong(Long::longValue).sum();
         StringBuilder b = new StringBuilder(String.format("%,d items labeled:", total));
-        byDecision.forEach((d, n) -> b.append(String.format(" %,d %s,", n, d.toLowerCase().replace('_', '-'))));
+        byDecision.forEach(
+            (d, n) -> b.append(String.format(" %,d %s,", n, d.toLowerCase().replace('_', '-'))));
         b.setLength(b.length() - 1);
         return b + String.format(" (tables %s, %s)", Tables.CONSENSUS_LABELS, Tables.ESCALATIONS);
       }
       case "anomalies" -> {
         Map<String, Long> bySeverity = new TreeMap<>();
-        lh.read(Tables.ANOMALY_FLAGS).groupBy("severity").count().collectAsList().forEach(r -> bySeverity.put(r.getString(0), r.getLong(1)));
-        return String.format("%,d flags by severity %s (table %s)", bySeverity.values().stream().mapToLong(Long::longValue).sum(),
-            bySeverity, Tables.ANOMALY_FLAGS);
+        lh.read(Tables.ANOMALY_FLAGS)
+            .groupBy("severity")
+            .count()
+            .collectAsList()
+            .forEach(r -> bySeverity.put(r.getString(0), r.getLong(1)));
+        return String.format(
+            "%,d flags by severity %s (table %s)",
+            bySeverity.values().stream().mapToLong(Long::longValue).sum(),
+            bySeverity,
+            Tables.ANOMALY_FLAGS);
       }
       case "routing" -> {
-        Row r = lh.read(Tables.WORKER_ROUTING).where(col("rank").equalTo(1)).agg(count(lit(1)), countDistinct("worker_id")).head();
-        return String.format("%d classes with a first worker to route to, %d distinct workers among them (table %s)", r.getLong(0),
-            r.getLong(1), Tables.WORKER_ROUTING);
+        Row r =
+            lh.read(Tables.WORKER_ROUTING)
+                .where(col("rank").equalTo(1))
+                .agg(count(lit(1)), countDistinct("worker_id"))
+                .head();
+        return String.format(
+            "%d classes with a first worker to route to, %d distinct workers among them (table %s)",
+            r.getLong(0), r.getLong(1), Tables.WORKER_ROUTING);
       }
       case "operations" -> {
         long rows = lh.read(Tables.OPERATIONS_DAILY).count();
-        return String.format("%,d project/step/day rows of daily figures (table %s)", rows, Tables.OPERATIONS_DAILY);
+        return String.format(
+            "%,d project/step/day rows of daily figures (table %s)", rows, Tables.OPERATIONS_DAILY);
       }
       case "report" -> {
         return "the quality report, a static site with a page per project: " + report;
@@ -177,7 +242,10 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Runs a job through the CLI with its stdout kept aside (shown only if it fails); returns what it printed. */
+  /**
+   * Runs a job through the CLI with its stdout kept aside (shown only if it fails); returns what it
+   * printed.
+   */
   private static String quietly(String job, List<String> args) {
     PrintStream stdout = System.out;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
@@ -200,13 +268,28 @@ public final class DemoCommand implements Callable<Integer> {
     System.out.printf("  %-15s %s%n", job, text);
   }
 
-  /** The user's settings (if any) with progress lines off, as a settings file the nested runs read. */
+  /**
+   * The user's settings (if any) with progress lines off, as a settings file the nested runs read.
+   */
   private Path quietSettings() throws java.io.IOException {
     Path file = Files.createTempFile("annolake-demo-", ".conf");
     file.toFile().deleteOnExit();
-    String include = global.conf == null ? "" : "include file(\"" + global.conf.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\")\n";
-    // The simulated workers are not people: without a pseudonym key in the environment the report shows their ids.
-    boolean key = System.getenv(WorkerPseudonyms.KEY_ENV) != null || System.getenv(WorkerPseudonyms.KEY_FILE_ENV) != null;
+    String include =
+        global.conf == null
+            ? ""
+            : "include file(\""
+                + global
+                    .conf
+                    .toAbsolutePath()
+                    .toString()
+                    .replace("\\", "\\\\")
+                    .replace("\"", "\\\"")
+                + "\")\n";
+    // The simulated workers are not people: without a pseudonym key in the environment the report
+    // shows their ids.
+    boolean key =
+        System.getenv(WorkerPseudonyms.KEY_ENV) != null
+            || System.getenv(WorkerPseudonyms.KEY_FILE_ENV) != null;
     String privacy = key ? "" : WorkerPseudonyms.WORKER_IDS_KEY + " = raw\n";
     Files.writeString(file, include + "annolake.progress.interval-seconds = 0\n" + privacy);
     return file;

@@ -33,10 +33,10 @@ import scala.collection.JavaConverters;
 /**
  * {@code annolake erase --worker ID}: removes a person's raw id (and with {@code --answers delete}
  * their rows) from every table under the lakehouse, then makes earlier versions physically gone
- * (VACUUM with no retention, the Delta log cut at a new checkpoint), so no file under the
- * lakehouse holds the id. The {@code erasures} table records when and what, never the id: the
- * id's pseudonym when a key is set (so a repeated request can be recognised), and the rows
- * changed per table. Idempotent: a failed erasure is finished by running it again.
+ * (VACUUM with no retention, the Delta log cut at a new checkpoint), so no file under the lakehouse
+ * holds the id. The {@code erasures} table records when and what, never the id: the id's pseudonym
+ * when a key is set (so a repeated request can be recognised), and the rows changed per table.
+ * Idempotent: a failed erasure is finished by running it again.
  */
 @Command(
     name = "erase",
@@ -51,21 +51,39 @@ import scala.collection.JavaConverters;
 public final class EraseJob implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
-  @Option(names = "--worker", required = true, paramLabel = "ID", description = "The id to erase (worker_id, expert_id or lead_id).")
+  @Option(
+      names = "--worker",
+      required = true,
+      paramLabel = "ID",
+      description = "The id to erase (worker_id, expert_id or lead_id).")
   String worker;
 
-  @Option(names = "--answers", defaultValue = "keep", paramLabel = "keep|delete", description = "Keep their answers under an anonymous id, or delete them (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--answers",
+      defaultValue = "keep",
+      paramLabel = "keep|delete",
+      description =
+          "Keep their answers under an anonymous id, or delete them (default: ${DEFAULT-VALUE}).")
   String answers;
 
   /** What an erasure did, without the id. */
-  public record Result(String erasureId, ErasurePlan.Answers answers, Map<String, Long> rowsChanged, Map<String, Long> historyFrom) {
+  public record Result(
+      String erasureId,
+      ErasurePlan.Answers answers,
+      Map<String, Long> rowsChanged,
+      Map<String, Long> historyFrom) {
     @Override
     public String toString() {
       long rows = rowsChanged.values().stream().mapToLong(Long::longValue).sum();
       return String.format(
           "erase %s (%s): %,d rows %s in %s | history cut in %d tables (time travel from %s)",
-          erasureId, answers.name().toLowerCase(java.util.Locale.ROOT), rows,
-          answers == ErasurePlan.Answers.DELETE ? "deleted" : "changed", rowsChanged, historyFrom.size(), historyFrom);
+          erasureId,
+          answers.name().toLowerCase(java.util.Locale.ROOT),
+          rows,
+          answers == ErasurePlan.Answers.DELETE ? "deleted" : "changed",
+          rowsChanged,
+          historyFrom.size(),
+          historyFrom);
     }
   }
 
@@ -85,17 +103,25 @@ public final class EraseJob implements Callable<Integer> {
       throw new ConfigException("Invalid value for option '--worker': the id is blank");
     }
     String pseudonym = pseudonymIfKeyed(worker);
-    // the id itself reaches no table and no log: pipeline_runs and commit metadata get its pseudonym
+    // the id itself reaches no table and no log: pipeline_runs and commit metadata get its
+    // pseudonym
     Map<String, String> params = new LinkedHashMap<>();
     params.put("worker", pseudonym != null ? pseudonym : Redaction.REDACTED);
     params.put("answers", answers);
     Result result =
-        JobShell.run(global, "erase", params, Map.of(), (run, progress, config) -> erase(run, progress, config, worker, mode, pseudonym));
+        JobShell.run(
+            global,
+            "erase",
+            params,
+            Map.of(),
+            (run, progress, config) -> erase(run, progress, config, worker, mode, pseudonym));
     System.out.println(result);
     return 0;
   }
 
-  /** The id's pseudonym under the environment's key, or null without one (an erasure needs no key). */
+  /**
+   * The id's pseudonym under the environment's key, or null without one (an erasure needs no key).
+   */
   static String pseudonymIfKeyed(String id) {
     try {
       return WorkerPseudonyms.fromEnvironment().pseudonym(id);
@@ -106,21 +132,42 @@ public final class EraseJob implements Callable<Integer> {
 
   /**
    * Jobs that write tables an erasure rewrites. Erase holds each one's lock for every project while
-   * it runs: a run that had read the person's rows before the erasure would otherwise write them back.
+   * it runs: a run that had read the person's rows before the erasure would otherwise write them
+   * back.
    */
   static final List<String> WRITERS =
-      List.of("ingest", "worker-quality", "agreement", "consensus", "anomalies", "routing", "operations", "snapshot", "maintain");
+      List.of(
+          "ingest",
+          "worker-quality",
+          "agreement",
+          "consensus",
+          "anomalies",
+          "routing",
+          "operations",
+          "snapshot",
+          "maintain");
 
   /** The job under every writer's lock (see {@link #WRITERS}). */
   public static Result erase(
-      LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String id, ErasurePlan.Answers mode, String pseudonym) {
+      LakehouseRun run,
+      ProgressReporter progress,
+      AnnolakeConfig config,
+      String id,
+      ErasurePlan.Answers mode,
+      String pseudonym) {
     List<RunLock> held = new ArrayList<>();
     try {
       for (String job : WRITERS) {
         progress.step("waiting for " + job + " runs to finish");
-        held.add(RunLock.acquire(run.lakehouse().root(), run.spark().sparkContext().hadoopConfiguration(), job, RunLock.ALL,
-            run.context().runId(), config.duration("annolake.concurrency.lock-wait"),
-            config.duration("annolake.concurrency.lock-stale-after")));
+        held.add(
+            RunLock.acquire(
+                run.lakehouse().root(),
+                run.spark().sparkContext().hadoopConfiguration(),
+                job,
+                RunLock.ALL,
+                run.context().runId(),
+                config.duration("annolake.concurrency.lock-wait"),
+                config.duration("annolake.concurrency.lock-stale-after")));
       }
       return eraseHeld(run, progress, config, id, mode, pseudonym);
     } finally {
@@ -130,7 +177,12 @@ public final class EraseJob implements Callable<Integer> {
 
   /** Every table's rows, then every table's history, then the audit row. */
   private static Result eraseHeld(
-      LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String id, ErasurePlan.Answers mode, String pseudonym) {
+      LakehouseRun run,
+      ProgressReporter progress,
+      AnnolakeConfig config,
+      String id,
+      ErasurePlan.Answers mode,
+      String pseudonym) {
     TableMaintenance tables = new TableMaintenance(run.lakehouse());
     TableMaintenance.Retention retention = TableMaintenance.Retention.from(config);
     String erasureId = UUID.randomUUID().toString();
@@ -166,8 +218,12 @@ public final class EraseJob implements Callable<Integer> {
     }
     Row audit =
         RowFactory.create(
-            erasureId, Timestamp.from(Instant.now()), pseudonym, mode.name().toLowerCase(java.util.Locale.ROOT),
-            JavaConverters.mapAsScalaMap(changed), JavaConverters.mapAsScalaMap(historyFrom));
+            erasureId,
+            Timestamp.from(Instant.now()),
+            pseudonym,
+            mode.name().toLowerCase(java.util.Locale.ROOT),
+            JavaConverters.mapAsScalaMap(changed),
+            JavaConverters.mapAsScalaMap(historyFrom));
     run.append(Tables.ERASURES, run.spark().createDataFrame(List.of(audit), ERASURES), 1);
     return new Result(erasureId, mode, changed, historyFrom);
   }

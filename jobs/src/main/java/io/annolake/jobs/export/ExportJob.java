@@ -7,12 +7,12 @@ import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.export.CsvCells;
 import io.annolake.common.io.ExportTarget;
-import io.annolake.common.io.Predicates;
-import io.annolake.common.privacy.Redaction;
-import io.annolake.common.privacy.WorkerPseudonyms;
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LandingFormat;
 import io.annolake.common.io.LandingWriter;
+import io.annolake.common.io.Predicates;
+import io.annolake.common.privacy.Redaction;
+import io.annolake.common.privacy.WorkerPseudonyms;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
 import java.io.IOException;
@@ -55,16 +55,30 @@ import picocli.CommandLine.Option;
 public final class ExportJob implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
-  @Option(names = "--table", required = true, paramLabel = "NAME", description = "Table to export, e.g. annotations.")
+  @Option(
+      names = "--table",
+      required = true,
+      paramLabel = "NAME",
+      description = "Table to export, e.g. annotations.")
   String table;
 
-  @Option(names = "--format", defaultValue = "csv", description = "csv, parquet or arrow (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "csv",
+      description = "csv, parquet or arrow (default: ${DEFAULT-VALUE}).")
   String format;
 
-  @Option(names = "--out", required = true, paramLabel = "PATH", description = "File or folder to write.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "PATH",
+      description = "File or folder to write.")
   String out;
 
-  @Option(names = "--as-of-version", paramLabel = "N", description = "Delta version to read (default: latest).")
+  @Option(
+      names = "--as-of-version",
+      paramLabel = "N",
+      description = "Delta version to read (default: latest).")
   Long asOfVersion;
 
   @Option(names = "--project", paramLabel = "ID", description = "Only this project's rows.")
@@ -72,10 +86,14 @@ public final class ExportJob implements Callable<Integer> {
 
   @Option(
       names = "--overwrite",
-      description = "Replace PATH even if it is not an earlier export of this table (never the lakehouse or a Delta table).")
+      description =
+          "Replace PATH even if it is not an earlier export of this table (never the lakehouse or a Delta table).")
   boolean overwrite;
 
-  @Option(names = "--keep-formulas", description = "CSV: write cells starting with = + - @ as they are (default: prefix them with ').")
+  @Option(
+      names = "--keep-formulas",
+      description =
+          "CSV: write cells starting with = + - @ as they are (default: prefix them with ').")
   boolean keepFormulas;
 
   /** What to export and how. */
@@ -93,54 +111,90 @@ public final class ExportJob implements Callable<Integer> {
   public Integer call() {
     LandingFormat f = LandingFormat.parse(format);
     if (f == LandingFormat.JSON) {
-      throw new ConfigException("Invalid value '" + format + "' for option '--format': expected csv, parquet or arrow");
+      throw new ConfigException(
+          "Invalid value '" + format + "' for option '--format': expected csv, parquet or arrow");
     }
     JobShell.Env env = JobShell.open(global, Map.of());
     Settings settings =
         new Settings(
-            table, f, out, asOfVersion, project,
+            table,
+            f,
+            out,
+            asOfVersion,
+            project,
             overwrite ? ExportTarget.Replace.ANYTHING_ELSE : ExportTarget.Replace.SAME_TABLE_ONLY,
             keepFormulas ? CsvCells.Formulas.KEEP : CsvCells.Formulas.NEUTRALISE,
             WorkerPseudonyms.atBoundary(env.config()));
     long rows = export(env.lakehouse(), settings);
     System.out.printf(
-        "export: %,d rows of %s (version %s) to %s%n", rows, table, asOfVersion == null ? "latest" : asOfVersion, Redaction.uri(out));
+        "export: %,d rows of %s (version %s) to %s%n",
+        rows, table, asOfVersion == null ? "latest" : asOfVersion, Redaction.uri(out));
     return 0;
   }
 
-  /** Exports with the defaults (replace only an earlier export, neutralise formulas, the configuration's worker ids). */
-  public static long export(Lakehouse lakehouse, String table, LandingFormat format, String out, Long version, String project) {
+  /**
+   * Exports with the defaults (replace only an earlier export, neutralise formulas, the
+   * configuration's worker ids).
+   */
+  public static long export(
+      Lakehouse lakehouse,
+      String table,
+      LandingFormat format,
+      String out,
+      Long version,
+      String project) {
     return export(
         lakehouse,
         new Settings(
-            table, format, out, version, project, ExportTarget.Replace.SAME_TABLE_ONLY, CsvCells.Formulas.NEUTRALISE,
+            table,
+            format,
+            out,
+            version,
+            project,
+            ExportTarget.Replace.SAME_TABLE_ONLY,
+            CsvCells.Formulas.NEUTRALISE,
             WorkerPseudonyms.atBoundary(AnnolakeConfig.defaults())));
   }
 
-  /** Exports and returns the number of rows written. All checks come first; nothing is deleted before they pass. */
+  /**
+   * Exports and returns the number of rows written. All checks come first; nothing is deleted
+   * before they pass.
+   */
   public static long export(Lakehouse lakehouse, Settings s) {
     String table = s.table();
     LandingFormat format = s.format();
     String out = s.out();
     Long version = s.version();
     if (!lakehouse.exists(table)) {
-      throw new ConfigException("Invalid value '" + table + "' for option '--table': no such table under " + lakehouse.root());
+      throw new ConfigException(
+          "Invalid value '"
+              + table
+              + "' for option '--table': no such table under "
+              + lakehouse.root());
     }
     long latest = lakehouse.version(table);
     if (version != null && (version < 0 || version > latest)) {
       throw new ConfigException(
-          "Invalid value '" + version + "' for option '--as-of-version': table " + table + " has versions 0.." + latest);
+          "Invalid value '"
+              + version
+              + "' for option '--as-of-version': table "
+              + table
+              + " has versions 0.."
+              + latest);
     }
-    Dataset<Row> df = version == null ? lakehouse.read(table, latest) : lakehouse.read(table, version);
+    Dataset<Row> df =
+        version == null ? lakehouse.read(table, latest) : lakehouse.read(table, version);
     if (s.project() != null) {
       if (!List.of(df.columns()).contains("project_id")) {
-        throw new ConfigException("Invalid option '--project': table " + table + " has no project_id column");
+        throw new ConfigException(
+            "Invalid option '--project': table " + table + " has no project_id column");
       }
       df = df.where(Predicates.project(s.project()));
     }
     boolean singleFile = out.endsWith(format.extension());
     Configuration hadoop = lakehouse.spark().sparkContext().hadoopConfiguration();
-    ExportTarget target = ExportTarget.check(hadoop, out, singleFile, table, lakehouse.root(), s.replace());
+    ExportTarget target =
+        ExportTarget.check(hadoop, out, singleFile, table, lakehouse.root(), s.replace());
     if (s.pseudonyms() != null) {
       df = s.pseudonyms().apply(df);
     }
@@ -165,17 +219,23 @@ public final class ExportJob implements Callable<Integer> {
     return df.count();
   }
 
-  /** Nested columns (arrays, maps, structs) become JSON text so CSV and flat Arrow can hold them. */
+  /**
+   * Nested columns (arrays, maps, structs) become JSON text so CSV and flat Arrow can hold them.
+   */
   public static Dataset<Row> flatten(Dataset<Row> df) {
     List<Column> cols = new ArrayList<>();
     for (StructField f : df.schema().fields()) {
-      boolean nested = f.dataType() instanceof ArrayType || f.dataType() instanceof MapType || f.dataType() instanceof StructType;
+      boolean nested =
+          f.dataType() instanceof ArrayType
+              || f.dataType() instanceof MapType
+              || f.dataType() instanceof StructType;
       cols.add(nested ? to_json(col(f.name())).as(f.name()) : col(f.name()));
     }
     return df.select(cols.toArray(Column[]::new));
   }
 
-  private static void moveSinglePart(Lakehouse lakehouse, String dir, String out, String extension) {
+  private static void moveSinglePart(
+      Lakehouse lakehouse, String dir, String out, String extension) {
     try {
       Path parts = new Path(dir);
       FileSystem fs = parts.getFileSystem(lakehouse.spark().sparkContext().hadoopConfiguration());

@@ -53,60 +53,118 @@ import picocli.CommandLine.Option;
 public final class GenerateJob implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Landing folder to write.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Landing folder to write.")
   String out;
 
-  @Option(names = "--truth-out", paramLabel = "DIR", description = "Folder for the hidden truth (default: OUT/_truth).")
+  @Option(
+      names = "--truth-out",
+      paramLabel = "DIR",
+      description = "Folder for the hidden truth (default: OUT/_truth).")
   String truthOut;
 
-  @Option(names = "--format", defaultValue = "json", description = "json, csv, parquet or arrow (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "json",
+      description = "json, csv, parquet or arrow (default: ${DEFAULT-VALUE}).")
   String format;
 
-  @Option(names = "--annotations", defaultValue = "20000", description = "Annotation records to generate (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--annotations",
+      defaultValue = "20000",
+      description = "Annotation records to generate (default: ${DEFAULT-VALUE}).")
   long annotations;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--projects", defaultValue = "2", description = "Projects (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--projects",
+      defaultValue = "2",
+      description = "Projects (default: ${DEFAULT-VALUE}).")
   int projects;
 
-  @Option(names = "--steps", defaultValue = "2", description = "Decomposition steps per project (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--steps",
+      defaultValue = "2",
+      description = "Decomposition steps per project (default: ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--classes", defaultValue = "5", description = "Labels per step, K (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--classes",
+      defaultValue = "5",
+      description = "Labels per step, K (default: ${DEFAULT-VALUE}).")
   int classes;
 
-  @Option(names = "--workers", defaultValue = "0", description = "Crowd size; 0 scales with --annotations (N/5000 in 50..2000).")
+  @Option(
+      names = "--workers",
+      defaultValue = "0",
+      description = "Crowd size; 0 scales with --annotations (N/5000 in 50..2000).")
   int workers;
 
-  @Option(names = "--redundancy", defaultValue = "3", description = "Base answers per item (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--redundancy",
+      defaultValue = "3",
+      description = "Base answers per item (default: ${DEFAULT-VALUE}).")
   int redundancy;
 
-  @Option(names = "--gold-share", defaultValue = "0.05", description = "Share of gold items (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--gold-share",
+      defaultValue = "0.05",
+      description = "Share of gold items (default: ${DEFAULT-VALUE}).")
   double goldShare;
 
-  @Option(names = "--adjudication-share", defaultValue = "0.02", description = "Share of items an expert adjudicates (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--adjudication-share",
+      defaultValue = "0.02",
+      description = "Share of items an expert adjudicates (default: ${DEFAULT-VALUE}).")
   double adjudicationShare;
 
-  @Option(names = "--prelabel-share", defaultValue = "0.3", description = "Share of items shown with a model pre-label (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--prelabel-share",
+      defaultValue = "0.3",
+      description = "Share of items shown with a model pre-label (default: ${DEFAULT-VALUE}).")
   double prelabelShare;
 
-  @Option(names = "--prelabel-accuracy", defaultValue = "0.8", description = "Accuracy of the model pre-labels (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--prelabel-accuracy",
+      defaultValue = "0.8",
+      description = "Accuracy of the model pre-labels (default: ${DEFAULT-VALUE}).")
   double prelabelAccuracy;
 
-  @Option(names = "--bad-rate", defaultValue = "0.01", description = "Share of records made bad on purpose (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bad-rate",
+      defaultValue = "0.01",
+      description = "Share of records made bad on purpose (default: ${DEFAULT-VALUE}).")
   double badRate;
 
-  @Option(names = "--start-date", defaultValue = "2026-01-05", description = "First day of the operation (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--start-date",
+      defaultValue = "2026-01-05",
+      description = "First day of the operation (default: ${DEFAULT-VALUE}).")
   LocalDate startDate;
 
-  @Option(names = "--days", defaultValue = "14", description = "Days the operation runs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--days",
+      defaultValue = "14",
+      description = "Days the operation runs (default: ${DEFAULT-VALUE}).")
   int days;
 
   /** What was written. */
   public record Result(
-      String out, String truthOut, String format, long records, long units, int workers, Map<String, Long> badRecords) {
+      String out,
+      String truthOut,
+      String format,
+      long records,
+      long units,
+      int workers,
+      Map<String, Long> badRecords) {
     @Override
     public String toString() {
       return String.format(
@@ -120,10 +178,24 @@ public final class GenerateJob implements Callable<Integer> {
     LandingFormat landingFormat = LandingFormat.parse(format);
     SimulatorSettings settings =
         new SimulatorSettings(
-            annotations, seed, projects, steps, classes, workers, redundancy, goldShare, adjudicationShare,
-            prelabelShare, prelabelAccuracy, badRate, startDate, days);
+            annotations,
+            seed,
+            projects,
+            steps,
+            classes,
+            workers,
+            redundancy,
+            goldShare,
+            adjudicationShare,
+            prelabelShare,
+            prelabelAccuracy,
+            badRate,
+            startDate,
+            days);
     SparkSession spark = JobShell.open(global, Map.of()).spark();
-    Result result = generate(spark, settings, landingFormat, out, truthOut != null ? truthOut : out + "/_truth");
+    Result result =
+        generate(
+            spark, settings, landingFormat, out, truthOut != null ? truthOut : out + "/_truth");
     System.out.println(result);
     return 0;
   }
@@ -145,16 +217,28 @@ public final class GenerateJob implements Callable<Integer> {
     writeSideFiles(spark, s, items, out);
 
     progress(started, "writing item features");
-    // Observable data beside the annotations (not ingested): what a model trains on in the notebooks.
-    CrowdSimulator.itemFeatures(spark, s, partitions).write().mode("overwrite").option("header", true).csv(out + "/items");
+    // Observable data beside the annotations (not ingested): what a model trains on in the
+    // notebooks.
+    CrowdSimulator.itemFeatures(spark, s, partitions)
+        .write()
+        .mode("overwrite")
+        .option("header", true)
+        .csv(out + "/items");
 
     progress(started, "writing hidden truth");
     items.write().mode("overwrite").parquet(truthOut + "/items");
     AnomalyPlan plan = AnomalyPlan.create(pool, s);
-    workers(spark, pool, plan).coalesce(1).write().mode("overwrite").option("header", true).csv(truthOut + "/workers");
-    // One pass for the few marked records (bad or anomalous), one for the counts: as many passes as before.
+    workers(spark, pool, plan)
+        .coalesce(1)
+        .write()
+        .mode("overwrite")
+        .option("header", true)
+        .csv(truthOut + "/workers");
+    // One pass for the few marked records (bad or anomalous), one for the counts: as many passes as
+    // before.
     Dataset<Row> marked =
-        records.where(col("bad_kind").isNotNull().or(col("anomaly").isNotNull()))
+        records
+            .where(col("bad_kind").isNotNull().or(col("anomaly").isNotNull()))
             .select("annotation_id", "project_id", "item_id", "worker_id", "bad_kind", "anomaly")
             .cache();
     marked
@@ -176,12 +260,18 @@ public final class GenerateJob implements Callable<Integer> {
         active.add(r.getString(1));
       }
     }
-    anomalies(spark, pool, plan, marked, active).coalesce(1).write().mode("overwrite").option("header", true)
+    anomalies(spark, pool, plan, marked, active)
+        .coalesce(1)
+        .write()
+        .mode("overwrite")
+        .option("header", true)
         .csv(truthOut + "/anomalies");
     marked.unpersist();
     Result result = new Result(out, truthOut, format.cliName(), total, s.units(), pool.size(), bad);
     LandingWriter.writeSmallFile(
-        spark.sparkContext().hadoopConfiguration(), truthOut + "/summary.json", List.of(summary(s, result)));
+        spark.sparkContext().hadoopConfiguration(),
+        truthOut + "/summary.json",
+        List.of(summary(s, result)));
     progress(started, "done");
     return result;
   }
@@ -190,18 +280,29 @@ public final class GenerateJob implements Callable<Integer> {
    * The small landing folders of an operation: gold labels (OUT/gold), adjudications
    * (OUT/adjudications) and label schemas (OUT/schemas), from the simulator's items.
    */
-  public static void writeSideFiles(SparkSession spark, SimulatorSettings s, Dataset<Row> items, String out) {
+  public static void writeSideFiles(
+      SparkSession spark, SimulatorSettings s, Dataset<Row> items, String out) {
     Dataset<Row> gold =
         items
             .where(col("is_gold"))
             .select(
-                col("project_id"), col("step"), col("item_id"),
+                col("project_id"),
+                col("step"),
+                col("item_id"),
                 explode(
                         org.apache.spark.sql.functions.array(
-                            struct(col("true_label_v1").as("label"), lit("v1").as("guideline_version")),
-                            struct(col("true_label").as("label"), lit("v2").as("guideline_version"))))
+                            struct(
+                                col("true_label_v1").as("label"),
+                                lit("v1").as("guideline_version")),
+                            struct(
+                                col("true_label").as("label"), lit("v2").as("guideline_version"))))
                     .as("g"))
-            .select(col("project_id"), col("step"), col("item_id"), col("g.label").as("label"), col("g.guideline_version").as("guideline_version"))
+            .select(
+                col("project_id"),
+                col("step"),
+                col("item_id"),
+                col("g.label").as("label"),
+                col("g.guideline_version").as("guideline_version"))
             .coalesce(1);
     LandingWriter.write(gold, LandingFormat.CSV, out + "/gold");
     Timestamp decided =
@@ -210,16 +311,24 @@ public final class GenerateJob implements Callable<Integer> {
         items
             .where(col("adjudicated"))
             .select(
-                col("project_id"), col("step"), col("item_id"), col("adjudicated_label").as("label"),
-                concat(lit("expert-"), pmod(hash(col("item_id")), lit(3)).plus(1).cast("string")).as("expert_id"),
+                col("project_id"),
+                col("step"),
+                col("item_id"),
+                col("adjudicated_label").as("label"),
+                concat(lit("expert-"), pmod(hash(col("item_id")), lit(3)).plus(1).cast("string"))
+                    .as("expert_id"),
                 lit("decided against the current guideline").as("rationale"),
                 lit(decided).as("decided_at"))
             .coalesce(1);
     LandingWriter.write(adjudications, LandingFormat.JSON, out + "/adjudications");
     LandingWriter.writeSmallFile(
-        spark.sparkContext().hadoopConfiguration(), out + "/schemas/label_schemas.jsonl", schemaLines(s));
+        spark.sparkContext().hadoopConfiguration(),
+        out + "/schemas/label_schemas.jsonl",
+        schemaLines(s));
     LandingWriter.writeSmallFile(
-        spark.sparkContext().hadoopConfiguration(), out + "/guidelines/guidelines.jsonl", guidelineLines(s));
+        spark.sparkContext().hadoopConfiguration(),
+        out + "/guidelines/guidelines.jsonl",
+        guidelineLines(s));
   }
 
   /**
@@ -273,7 +382,8 @@ public final class GenerateJob implements Callable<Integer> {
           n.put("min_annotators", 2);
           n.put("accept_threshold", 0.8);
           if (p == 1) {
-            // the second project decides by the three-way rule (docs/OPERATIONS-MODEL.md), so the demo shows both policies
+            // the second project decides by the three-way rule (docs/OPERATIONS-MODEL.md), so the
+            // demo shows both policies
             n.put("decision_policy", "votes");
           }
           lines.add(n.toString());
@@ -296,18 +406,27 @@ public final class GenerateJob implements Callable<Integer> {
     for (int w = 0; w < pool.size(); w++) {
       rows.add(
           RowFactory.create(
-              pool.id(w), pool.archetype(w).name(), pool.archetype(w).isBad(), pool.accuracy(w),
-              pool.archetype(w).medianDurationMs(), plan.role(w) == null ? null : plan.role(w).name()));
+              pool.id(w),
+              pool.archetype(w).name(),
+              pool.archetype(w).isBad(),
+              pool.accuracy(w),
+              pool.archetype(w).medianDurationMs(),
+              plan.role(w) == null ? null : plan.role(w).name()));
     }
     return spark.createDataFrame(rows, schema);
   }
 
   /**
-   * Every injected anomaly as (entity_type, entity_id, code): annotation-level ones from the records
-   * (those ingestion keeps), worker- and pair-level ones from the plan, for workers with answers.
+   * Every injected anomaly as (entity_type, entity_id, code): annotation-level ones from the
+   * records (those ingestion keeps), worker- and pair-level ones from the plan, for workers with
+   * answers.
    */
   private static Dataset<Row> anomalies(
-      SparkSession spark, WorkerPool pool, AnomalyPlan plan, Dataset<Row> marked, java.util.Set<String> active) {
+      SparkSession spark,
+      WorkerPool pool,
+      AnomalyPlan plan,
+      Dataset<Row> marked,
+      java.util.Set<String> active) {
     StructType schema =
         new StructType()
             .add("entity_type", DataTypes.StringType)
@@ -320,19 +439,33 @@ public final class GenerateJob implements Callable<Integer> {
       }
     }
     Dataset<Row> annotationLevel =
-        marked.where(col("anomaly").isNotNull().and(col("bad_kind").isNull()))
-            .select(lit("annotation").as("entity_type"), col("annotation_id").as("entity_id"), col("anomaly").as("code"));
+        marked
+            .where(col("anomaly").isNotNull().and(col("bad_kind").isNull()))
+            .select(
+                lit("annotation").as("entity_type"),
+                col("annotation_id").as("entity_id"),
+                col("anomaly").as("code"));
     return spark.createDataFrame(rows, schema).unionByName(annotationLevel);
   }
 
   private static String summary(SimulatorSettings s, Result r) {
     ObjectMapper json = new ObjectMapper();
     ObjectNode n = json.createObjectNode();
-    n.set("settings", json.valueToTree(Map.ofEntries(
-        Map.entry("annotations", s.annotations()), Map.entry("seed", s.seed()), Map.entry("projects", s.projects()),
-        Map.entry("steps", s.steps()), Map.entry("classes", s.classes()), Map.entry("workers", r.workers()),
-        Map.entry("redundancy", s.redundancy()), Map.entry("gold_share", s.goldShare()),
-        Map.entry("bad_rate", s.badRate()), Map.entry("start_date", s.startDate().toString()), Map.entry("days", s.days()))));
+    n.set(
+        "settings",
+        json.valueToTree(
+            Map.ofEntries(
+                Map.entry("annotations", s.annotations()),
+                Map.entry("seed", s.seed()),
+                Map.entry("projects", s.projects()),
+                Map.entry("steps", s.steps()),
+                Map.entry("classes", s.classes()),
+                Map.entry("workers", r.workers()),
+                Map.entry("redundancy", s.redundancy()),
+                Map.entry("gold_share", s.goldShare()),
+                Map.entry("bad_rate", s.badRate()),
+                Map.entry("start_date", s.startDate().toString()),
+                Map.entry("days", s.days()))));
     n.put("format", r.format());
     n.put("records", r.records());
     n.put("units", r.units());

@@ -66,22 +66,41 @@ import picocli.CommandLine.Option;
 public final class IngestJob implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
-  @Option(names = "--source", required = true, paramLabel = "PATH", description = "A landing file or folder (read recursively).")
+  @Option(
+      names = "--source",
+      required = true,
+      paramLabel = "PATH",
+      description = "A landing file or folder (read recursively).")
   String source;
 
-  @Option(names = "--kind", defaultValue = "annotations", description = "annotations, gold, adjudications, schema or guideline (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--kind",
+      defaultValue = "annotations",
+      description =
+          "annotations, gold, adjudications, schema or guideline (default: ${DEFAULT-VALUE}).")
   String kind;
 
-  @Option(names = "--project", paramLabel = "ID", description = "Project id for records that carry none.")
+  @Option(
+      names = "--project",
+      paramLabel = "ID",
+      description = "Project id for records that carry none.")
   String project;
 
-  @Option(names = "--format", description = "json, csv, parquet or arrow (default: from each file's extension).")
+  @Option(
+      names = "--format",
+      description = "json, csv, parquet or arrow (default: from each file's extension).")
   String format;
 
-  @Option(names = "--encoding", paramLabel = "CHARSET", description = "Encoding of text files (default: annolake.ingest.encoding, UTF-8).")
+  @Option(
+      names = "--encoding",
+      paramLabel = "CHARSET",
+      description = "Encoding of text files (default: annolake.ingest.encoding, UTF-8).")
   String encoding;
 
-  @Option(names = "--fail-on-rejected-files", description = "Exit 1 when any file under --source is rejected (default: annolake.ingest.fail-on-rejected-files).")
+  @Option(
+      names = "--fail-on-rejected-files",
+      description =
+          "Exit 1 when any file under --source is rejected (default: annolake.ingest.fail-on-rejected-files).")
   boolean failOnRejectedFiles;
 
   /** A file rejected as a whole: its path, reason code and detail. */
@@ -101,7 +120,9 @@ public final class IngestJob implements Callable<Integer> {
       List<RejectedFile> rejectedBefore,
       Map<String, Long> versions) {
 
-    /** Files under --source that are rejected: in this run, or in an earlier one and still there. */
+    /**
+     * Files under --source that are rejected: in this run, or in an earlier one and still there.
+     */
     public int rejectedFilesPresent() {
       return rejectedFiles.size() + rejectedBefore.size();
     }
@@ -112,17 +133,35 @@ public final class IngestJob implements Callable<Integer> {
           new StringBuilder(
               String.format(
                   "ingest %s: %d new files (%d already ingested, skipped) | read %,d | ingested %,d | rejected %,d%n  rejected by reason: %s",
-                  kind.cliName(), files, alreadyIngested, read, ingested, rejected, rejectedByReason));
+                  kind.cliName(),
+                  files,
+                  alreadyIngested,
+                  read,
+                  ingested,
+                  rejected,
+                  rejectedByReason));
       if (recovered > 0) {
-        out.append(String.format("%n  completed %d files of an interrupted earlier attempt", recovered));
+        out.append(
+            String.format("%n  completed %d files of an interrupted earlier attempt", recovered));
       }
       Map<String, Long> byReason = new TreeMap<>();
       rejectedFiles.forEach(f -> byReason.merge(f.reasonCode(), 1L, Long::sum));
       out.append(String.format("%n  rejected files: %d %s", rejectedFiles.size(), byReason));
-      rejectedFiles.forEach(f -> out.append(String.format("%n    %s: %s %s", Redaction.uri(f.path()), f.reasonCode(), f.detail())));
+      rejectedFiles.forEach(
+          f ->
+              out.append(
+                  String.format(
+                      "%n    %s: %s %s", Redaction.uri(f.path()), f.reasonCode(), f.detail())));
       if (!rejectedBefore.isEmpty()) {
-        out.append(String.format("%n  files rejected by an earlier run, still under the source: %d", rejectedBefore.size()));
-        rejectedBefore.forEach(f -> out.append(String.format("%n    %s: %s %s", Redaction.uri(f.path()), f.reasonCode(), f.detail())));
+        out.append(
+            String.format(
+                "%n  files rejected by an earlier run, still under the source: %d",
+                rejectedBefore.size()));
+        rejectedBefore.forEach(
+            f ->
+                out.append(
+                    String.format(
+                        "%n    %s: %s %s", Redaction.uri(f.path()), f.reasonCode(), f.detail())));
       }
       out.append(String.format("%n  table versions: %s", versions));
       return out.toString();
@@ -153,7 +192,11 @@ public final class IngestJob implements Callable<Integer> {
     boolean[] failOnRejected = new boolean[1];
     Result result =
         JobShell.run(
-            global, "ingest", params, overrides, lockScope(recordKind),
+            global,
+            "ingest",
+            params,
+            overrides,
+            lockScope(recordKind),
             (run, progress, config) -> {
               failOnRejected[0] = config.bool(FAIL_ON_REJECTED_FILES_KEY);
               return ingest(run, progress, config, source, recordKind, project, landingFormat);
@@ -161,8 +204,13 @@ public final class IngestJob implements Callable<Integer> {
     System.out.println(result);
     if (failOnRejected[0] && result.rejectedFilesPresent() > 0) {
       System.err.println(
-          "[ingest] " + result.rejectedFilesPresent() + " files under " + source + " are rejected and "
-              + FAIL_ON_REJECTED_FILES_KEY + " is true: exit 1 (every other file was ingested)");
+          "[ingest] "
+              + result.rejectedFilesPresent()
+              + " files under "
+              + source
+              + " are rejected and "
+              + FAIL_ON_REJECTED_FILES_KEY
+              + " is true: exit 1 (every other file was ingested)");
       return 1;
     }
     return 0;
@@ -170,7 +218,10 @@ public final class IngestJob implements Callable<Integer> {
 
   static final String ENCODING_KEY = "annolake.ingest.encoding";
   static final String FAIL_ON_REJECTED_FILES_KEY = "annolake.ingest.fail-on-rejected-files";
-  /** Test hook: -Dannolake.ingest.crash-after-write=N throws after the run's Nth write (a crash). */
+
+  /**
+   * Test hook: -Dannolake.ingest.crash-after-write=N throws after the run's Nth write (a crash).
+   */
   static final String CRASH_AFTER_WRITE = "annolake.ingest.crash-after-write";
 
   /**
@@ -186,14 +237,15 @@ public final class IngestJob implements Callable<Integer> {
    * Ingests a landing folder laid out as {@code generate} writes it, in dependency order: schemas
    * (labels are validated against them), gold, adjudications, annotations. One run per kind.
    */
-  public static List<Result> ingestLanding(GlobalOptions global, String landing, Map<String, Object> overrides)
-      throws Exception {
+  public static List<Result> ingestLanding(
+      GlobalOptions global, String landing, Map<String, Object> overrides) throws Exception {
     return ingestLanding(global, landing, overrides, List.of(RecordKind.values()));
   }
 
   /** Like {@link #ingestLanding(GlobalOptions, String, Map)}, for some kinds only. */
   public static List<Result> ingestLanding(
-      GlobalOptions global, String landing, Map<String, Object> overrides, List<RecordKind> kinds) throws Exception {
+      GlobalOptions global, String landing, Map<String, Object> overrides, List<RecordKind> kinds)
+      throws Exception {
     Map<RecordKind, String> folders = new LinkedHashMap<>();
     folders.put(RecordKind.SCHEMA, "schemas");
     folders.put(RecordKind.GUIDELINE, "guidelines");
@@ -207,8 +259,12 @@ public final class IngestJob implements Callable<Integer> {
       String source = landing + "/" + e.getValue();
       results.add(
           JobShell.run(
-              global.forJob(null, kind.cliName()), "ingest", Map.of("source", source, "kind", kind.cliName()), overrides,
-              lockScope(kind), (run, progress, config) -> ingest(run, progress, config, source, kind, null, null)));
+              global.forJob(null, kind.cliName()),
+              "ingest",
+              Map.of("source", source, "kind", kind.cliName()),
+              overrides,
+              lockScope(kind),
+              (run, progress, config) -> ingest(run, progress, config, source, kind, null, null)));
     }
     return results;
   }
@@ -234,7 +290,8 @@ public final class IngestJob implements Callable<Integer> {
     Charset encoding = encoding(config);
     String scope = "project=" + project + "|encoding=" + encoding.name();
     progress.step("listing " + Redaction.uri(source));
-    List<LandingFile> files = LandingFile.list(source, format, spark.sparkContext().hadoopConfiguration());
+    List<LandingFile> files =
+        LandingFile.list(source, format, spark.sparkContext().hadoopConfiguration());
     Map<String, LandingFile> byId = new LinkedHashMap<>();
     files.forEach(f -> byId.putIfAbsent(f.id(kind, scope), f));
 
@@ -254,7 +311,8 @@ public final class IngestJob implements Callable<Integer> {
       if (done != null) {
         skipped++;
         if (STATUS_REJECTED.equals(done.status())) {
-          rejectedBefore.add(new RejectedFile(e.getValue().path(), done.reasonCode(), done.detail()));
+          rejectedBefore.add(
+              new RejectedFile(e.getValue().path(), done.reasonCode(), done.detail()));
         }
       } else if (pending != null) {
         interrupted.computeIfAbsent(pending.batchId(), b -> new ArrayList<>()).add(e.getValue());
@@ -268,14 +326,27 @@ public final class IngestJob implements Callable<Integer> {
     List<Result> results = new ArrayList<>();
     for (Map.Entry<String, List<LandingFile>> e : interrupted.entrySet()) {
       FileLog.Pending p = log.pending().get(e.getValue().get(0).id(kind, scope));
-      progress.step("completing interrupted batch " + e.getKey() + " (" + e.getValue().size() + " files)");
-      results.add(batches.ingest(e.getValue(), e.getKey(), p.silverVersion(), p.schemasVersion(), p.logicalDate(), p.startedAt()));
-    }
-    if (!fresh.isEmpty()) {
-      long schemas = kind == RecordKind.SCHEMA ? Lakehouse.ABSENT : lh.version(Tables.LABEL_SCHEMAS);
+      progress.step(
+          "completing interrupted batch " + e.getKey() + " (" + e.getValue().size() + " files)");
       results.add(
           batches.ingest(
-              fresh, batchId(kind, scope, fresh), lh.version(kind.table()), schemas, run.context().logicalDate(),
+              e.getValue(),
+              e.getKey(),
+              p.silverVersion(),
+              p.schemasVersion(),
+              p.logicalDate(),
+              p.startedAt()));
+    }
+    if (!fresh.isEmpty()) {
+      long schemas =
+          kind == RecordKind.SCHEMA ? Lakehouse.ABSENT : lh.version(Tables.LABEL_SCHEMAS);
+      results.add(
+          batches.ingest(
+              fresh,
+              batchId(kind, scope, fresh),
+              lh.version(kind.table()),
+              schemas,
+              run.context().logicalDate(),
               run.context().startedAt()));
     }
 
@@ -299,8 +370,17 @@ public final class IngestJob implements Callable<Integer> {
       }
     }
     return new Result(
-        kind, interrupted.values().stream().mapToInt(List::size).sum() + fresh.size(), skipped, recovered, read,
-        ingested, rejected, byReason, rejectedFiles, rejectedBefore, versions);
+        kind,
+        interrupted.values().stream().mapToInt(List::size).sum() + fresh.size(),
+        skipped,
+        recovered,
+        read,
+        ingested,
+        rejected,
+        byReason,
+        rejectedFiles,
+        rejectedBefore,
+        versions);
   }
 
   /** The text encoding: annolake.ingest.encoding (or --encoding), an ASCII-compatible charset. */
@@ -310,13 +390,22 @@ public final class IngestJob implements Callable<Integer> {
     try {
       charset = Charset.forName(name);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("Invalid value '" + name + "' for key '" + ENCODING_KEY + "' (or option '--encoding'): not a known charset");
+      throw new ConfigException(
+          "Invalid value '"
+              + name
+              + "' for key '"
+              + ENCODING_KEY
+              + "' (or option '--encoding'): not a known charset");
     }
     // lines are split on the byte '\n' before decoding: the encoding must write ASCII as ASCII
     String ascii = "\n\r,\"{}[]:az09";
     AnnolakeConfig.require(
-        charset.canEncode() && java.util.Arrays.equals(ascii.getBytes(charset), ascii.getBytes(StandardCharsets.US_ASCII)),
-        ENCODING_KEY, name, "not an ASCII-compatible encoding (UTF-16 and UTF-32 are not supported)");
+        charset.canEncode()
+            && java.util.Arrays.equals(
+                ascii.getBytes(charset), ascii.getBytes(StandardCharsets.US_ASCII)),
+        ENCODING_KEY,
+        name,
+        "not an ASCII-compatible encoding (UTF-16 and UTF-32 are not supported)");
     return charset;
   }
 
@@ -332,7 +421,12 @@ public final class IngestJob implements Callable<Integer> {
     record Entry(String status, String reasonCode, String detail) {}
 
     /** A file of an unfinished batch, with what its classification is bound to. */
-    record Pending(String batchId, long silverVersion, long schemasVersion, LocalDate logicalDate, Instant startedAt) {}
+    record Pending(
+        String batchId,
+        long silverVersion,
+        long schemasVersion,
+        LocalDate logicalDate,
+        Instant startedAt) {}
 
     static FileLog read(Dataset<Row> table, RecordKind kind) {
       Map<String, Entry> done = new HashMap<>();
@@ -344,19 +438,36 @@ public final class IngestJob implements Callable<Integer> {
       boolean current = columns.contains("status");
       Column[] cols =
           current
-              ? new Column[] {col("file_key"), col("status"), col(Columns.REASON_CODE), col(Columns.DETAIL), col("batch_id"),
-                  col("silver_version"), col("schemas_version"), col("logical_date"), col(Columns.INGESTED_AT)}
+              ? new Column[] {
+                col("file_key"),
+                col("status"),
+                col(Columns.REASON_CODE),
+                col(Columns.DETAIL),
+                col("batch_id"),
+                col("silver_version"),
+                col("schemas_version"),
+                col("logical_date"),
+                col(Columns.INGESTED_AT)
+              }
               : new Column[] {col("file_key")};
       // one small row per file: the file log is collected, never the records
-      for (Row r : table.where(col("record_kind").equalTo(kind.cliName())).select(cols).collectAsList()) {
+      for (Row r :
+          table.where(col("record_kind").equalTo(kind.cliName())).select(cols).collectAsList()) {
         String key = r.getString(0);
         String status = current ? r.getString(1) : STATUS_INGESTED;
         if (STATUS_PENDING.equals(status)) {
           pending.put(
               key,
-              new Pending(r.getString(4), r.getLong(5), r.getLong(6), r.getDate(7).toLocalDate(), r.getTimestamp(8).toInstant()));
+              new Pending(
+                  r.getString(4),
+                  r.getLong(5),
+                  r.getLong(6),
+                  r.getDate(7).toLocalDate(),
+                  r.getTimestamp(8).toInstant()));
         } else {
-          done.put(key, new Entry(status, current ? r.getString(2) : null, current ? r.getString(3) : null));
+          done.put(
+              key,
+              new Entry(status, current ? r.getString(2) : null, current ? r.getString(3) : null));
         }
       }
       pending.keySet().removeAll(done.keySet());
@@ -381,8 +492,13 @@ public final class IngestJob implements Callable<Integer> {
     private Date logicalDate;
 
     Batches(
-        LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, RecordKind kind, String project,
-        Charset encoding, String scope) {
+        LakehouseRun run,
+        ProgressReporter progress,
+        AnnolakeConfig config,
+        RecordKind kind,
+        String project,
+        Charset encoding,
+        String scope) {
       this.run = run;
       this.progress = progress;
       this.config = config;
@@ -392,21 +508,29 @@ public final class IngestJob implements Callable<Integer> {
       this.scope = scope;
     }
 
-    /** Counts a write; the crash hook throws after the Nth (a driver killed between two commits). */
+    /**
+     * Counts a write; the crash hook throws after the Nth (a driver killed between two commits).
+     */
     private void wrote() {
       writes++;
       if (writes == crashAfter) {
-        throw new IllegalStateException("simulated crash after write " + writes + " (" + CRASH_AFTER_WRITE + ")");
+        throw new IllegalStateException(
+            "simulated crash after write " + writes + " (" + CRASH_AFTER_WRITE + ")");
       }
     }
 
     /**
      * One batch. Its classification is bound to the versions of silver and label_schemas recorded
-     * in its PENDING rows (time travel), so an attempt that completes an interrupted one accepts and
-     * rejects exactly what the first attempt did, whatever landed in between.
+     * in its PENDING rows (time travel), so an attempt that completes an interrupted one accepts
+     * and rejects exactly what the first attempt did, whatever landed in between.
      */
     Result ingest(
-        List<LandingFile> files, String batchId, long silverVersion, long schemasVersion, LocalDate date, Instant startedAt) {
+        List<LandingFile> files,
+        String batchId,
+        long silverVersion,
+        long schemasVersion,
+        LocalDate date,
+        Instant startedAt) {
       // the rules of the first attempt: "now" (future timestamps) and the logical date (defaults)
       rules = ValidationRules.from(config, project, date, startedAt);
       ingestedAt = Timestamp.from(startedAt);
@@ -417,7 +541,9 @@ public final class IngestJob implements Callable<Integer> {
       List<LandingFile> readable = checked.readable(files);
 
       progress.step("recording batch " + batchId + " in " + Tables.INGESTED_FILES);
-      appendFileLog(fileRows(files, checked, Map.of(), STATUS_PENDING, silverVersion, schemasVersion), batchId);
+      appendFileLog(
+          fileRows(files, checked, Map.of(), STATUS_PENDING, silverVersion, schemasVersion),
+          batchId);
       wrote();
 
       Map<String, long[]> perFile = new HashMap<>();
@@ -430,7 +556,11 @@ public final class IngestJob implements Callable<Integer> {
         Dataset<Row> records;
         if (kind == RecordKind.ANNOTATIONS) {
           progress.step("writing bronze " + Tables.RAW_ANNOTATIONS);
-          run.appendOnce(Tables.RAW_ANNOTATIONS, landing.withColumn(Columns.INGESTED_AT, lit(ingestedAt)), batchId, 0);
+          run.appendOnce(
+              Tables.RAW_ANNOTATIONS,
+              landing.withColumn(Columns.INGESTED_AT, lit(ingestedAt)),
+              batchId,
+              0);
           wrote();
           records =
               lh.read(Tables.RAW_ANNOTATIONS)
@@ -442,16 +572,23 @@ public final class IngestJob implements Callable<Integer> {
 
         progress.step("validating");
         Dataset<Row> schemas =
-            kind == RecordKind.SCHEMA || schemasVersion == Lakehouse.ABSENT ? null : lh.read(Tables.LABEL_SCHEMAS, schemasVersion);
-        Dataset<Row> existing = silverVersion == Lakehouse.ABSENT ? null : lh.read(kind.table(), silverVersion);
-        // Cached once: the outcome reads it in several branches (invalid, repeated keys, unique keys).
+            kind == RecordKind.SCHEMA || schemasVersion == Lakehouse.ABSENT
+                ? null
+                : lh.read(Tables.LABEL_SCHEMAS, schemasVersion);
+        Dataset<Row> existing =
+            silverVersion == Lakehouse.ABSENT ? null : lh.read(kind.table(), silverVersion);
+        // Cached once: the outcome reads it in several branches (invalid, repeated keys, unique
+        // keys).
         Dataset<Row> validated =
-            IngestTransforms.validate(records, kind, rules, schemas, ingestedAt).persist(StorageLevel.MEMORY_AND_DISK());
+            IngestTransforms.validate(records, kind, rules, schemas, ingestedAt)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         try {
           Dataset<Row> outcome = IngestTransforms.outcome(validated, kind, existing, batchId);
-          for (Row r : outcome.groupBy(Columns.SOURCE_FILE, Columns.REASON_CODE).count().collectAsList()) {
+          for (Row r :
+              outcome.groupBy(Columns.SOURCE_FILE, Columns.REASON_CODE).count().collectAsList()) {
             long n = r.getLong(2);
-            long[] c = perFile.computeIfAbsent(LandingReader.normalize(r.getString(0)), f -> new long[3]);
+            long[] c =
+                perFile.computeIfAbsent(LandingReader.normalize(r.getString(0)), f -> new long[3]);
             c[0] += n;
             read += n;
             if (r.isNullAt(1)) {
@@ -465,15 +602,21 @@ public final class IngestJob implements Callable<Integer> {
           long recordsRead = records.count();
           if (recordsRead != read) {
             throw new IllegalStateException(
-                "Ingestion lost track of records: read " + recordsRead + " but accounted for " + read);
+                "Ingestion lost track of records: read "
+                    + recordsRead
+                    + " but accounted for "
+                    + read);
           }
           // Parquet files that gave fewer rows than their footers promise: one marker row each
           Map<String, Long> readPerFile = new HashMap<>();
           perFile.forEach((f, c) -> readPerFile.put(f, c[0]));
-          Dataset<Row> markers = markerRejects(spark, LandingReader.shortfalls(kind, checked.expectedRows(), readPerFile));
+          Dataset<Row> markers =
+              markerRejects(
+                  spark, LandingReader.shortfalls(kind, checked.expectedRows(), readPerFile));
           long markerCount = markers.count();
           for (Row m : markers.collectAsList()) {
-            long[] c = perFile.computeIfAbsent(LandingReader.normalize(m.getString(1)), f -> new long[3]);
+            long[] c =
+                perFile.computeIfAbsent(LandingReader.normalize(m.getString(1)), f -> new long[3]);
             c[0]++;
             c[2]++;
           }
@@ -486,16 +629,26 @@ public final class IngestJob implements Callable<Integer> {
           if (rejected > 0) {
             progress.step("writing " + Tables.REJECTED_RECORDS);
             run.appendOnce(
-                Tables.REJECTED_RECORDS, IngestTransforms.rejects(outcome, kind).unionByName(markers), batchId, rejected);
+                Tables.REJECTED_RECORDS,
+                IngestTransforms.rejects(outcome, kind).unionByName(markers),
+                batchId,
+                rejected);
           }
           wrote();
           long ingested = read - rejected;
           progress.step("writing silver " + kind.table());
-          Dataset<Row> accepted = IngestTransforms.accepted(outcome, kind).withColumn("batch_id", lit(batchId));
+          Dataset<Row> accepted =
+              IngestTransforms.accepted(outcome, kind).withColumn("batch_id", lit(batchId));
           if (lh.exists(kind.table())) {
             if (ingested > 0) {
-              Column on = Predicates.sameKeys(IngestTransforms.keyColumns(kind).toArray(String[]::new));
-              run.merge(kind.table(), accepted, on, m -> m.whenMatched().updateAll().whenNotMatched().insertAll(), ingested);
+              Column on =
+                  Predicates.sameKeys(IngestTransforms.keyColumns(kind).toArray(String[]::new));
+              run.merge(
+                  kind.table(),
+                  accepted,
+                  on,
+                  m -> m.whenMatched().updateAll().whenNotMatched().insertAll(),
+                  ingested);
             }
           } else {
             run.append(kind.table(), accepted, ingested);
@@ -512,16 +665,30 @@ public final class IngestJob implements Callable<Integer> {
       wrote();
 
       List<RejectedFile> rejectedFiles = new ArrayList<>();
-      checked.problems().forEach((path, p) -> rejectedFiles.add(new RejectedFile(path, p.code().name(), p.detail())));
+      checked
+          .problems()
+          .forEach(
+              (path, p) -> rejectedFiles.add(new RejectedFile(path, p.code().name(), p.detail())));
       return new Result(
-          kind, files.size(), 0, 0, read, read - rejected, rejected, byReason, rejectedFiles, List.of(), Map.of());
+          kind,
+          files.size(),
+          0,
+          0,
+          read,
+          read - rejected,
+          rejected,
+          byReason,
+          rejectedFiles,
+          List.of(),
+          Map.of());
     }
 
     /** Appends to the file log; a log written by an earlier release gains the new columns. */
     private void appendFileLog(Dataset<Row> rows, String batchId) {
       Lakehouse lh = run.lakehouse();
       boolean evolve =
-          lh.exists(Tables.INGESTED_FILES) && !Set.of(lh.read(Tables.INGESTED_FILES).columns()).contains("status");
+          lh.exists(Tables.INGESTED_FILES)
+              && !Set.of(lh.read(Tables.INGESTED_FILES).columns()).contains("status");
       SparkSession spark = run.spark();
       if (evolve) {
         spark.conf().set(AUTO_MERGE, "true");
@@ -537,8 +704,12 @@ public final class IngestJob implements Callable<Integer> {
 
     /** The file log rows of a batch: PENDING before any write, the outcome (status null) after. */
     private Dataset<Row> fileRows(
-        List<LandingFile> files, LandingReader.Checked checked, Map<String, long[]> perFile, String status,
-        long silverVersion, long schemasVersion) {
+        List<LandingFile> files,
+        LandingReader.Checked checked,
+        Map<String, long[]> perFile,
+        String status,
+        long silverVersion,
+        long schemasVersion) {
       List<Row> rows = new ArrayList<>();
       for (LandingFile f : files) {
         LandingReader.FileProblem problem = checked.problems().get(f.path());
@@ -548,10 +719,24 @@ public final class IngestJob implements Callable<Integer> {
         boolean final_ = status == null;
         rows.add(
             RowFactory.create(
-                f.id(kind, scope), path, f.size(), new Timestamp(f.modifiedAt()), f.fingerprint(), kind.cliName(),
-                f.format() == null ? "unsupported" : f.format().cliName(), project, s,
-                final_ && problem != null ? problem.code().name() : null, final_ && problem != null ? problem.detail() : null,
-                c[0], c[1], c[2], silverVersion, schemasVersion, logicalDate, ingestedAt));
+                f.id(kind, scope),
+                path,
+                f.size(),
+                new Timestamp(f.modifiedAt()),
+                f.fingerprint(),
+                kind.cliName(),
+                f.format() == null ? "unsupported" : f.format().cliName(),
+                project,
+                s,
+                final_ && problem != null ? problem.code().name() : null,
+                final_ && problem != null ? problem.detail() : null,
+                c[0],
+                c[1],
+                c[2],
+                silverVersion,
+                schemasVersion,
+                logicalDate,
+                ingestedAt));
       }
       return run.spark().createDataFrame(rows, INGESTED_FILES);
     }
@@ -602,7 +787,10 @@ public final class IngestJob implements Callable<Integer> {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       digest.update(kind.name().getBytes(StandardCharsets.UTF_8));
-      files.stream().map(f -> f.id(kind, scope)).sorted().forEach(k -> digest.update(k.getBytes(StandardCharsets.UTF_8)));
+      files.stream()
+          .map(f -> f.id(kind, scope))
+          .sorted()
+          .forEach(k -> digest.update(k.getBytes(StandardCharsets.UTF_8)));
       return kind.cliName() + "-" + HexFormat.of().formatHex(digest.digest()).substring(0, 24);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -33,18 +33,23 @@ import picocli.CommandLine.Option;
 public final class MaintainJob implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
-  @Option(names = "--table", paramLabel = "NAME", description = "Only this table (repeatable; default: every table).")
+  @Option(
+      names = "--table",
+      paramLabel = "NAME",
+      description = "Only this table (repeatable; default: every table).")
   List<String> only = new ArrayList<>();
 
   @Option(names = "--skip-optimize", description = "Only retention and VACUUM.")
   boolean skipOptimize;
 
   /** Per table: whether its retention changed, files compacted. */
-  public record Result(List<String> retentionSet, Map<String, Long> filesCompacted, List<String> vacuumed) {
+  public record Result(
+      List<String> retentionSet, Map<String, Long> filesCompacted, List<String> vacuumed) {
     @Override
     public String toString() {
       return String.format(
-          "maintain: retention set on %s | OPTIMIZE compacted %s files | VACUUM on %d tables", retentionSet, filesCompacted, vacuumed.size());
+          "maintain: retention set on %s | OPTIMIZE compacted %s files | VACUUM on %d tables",
+          retentionSet, filesCompacted, vacuumed.size());
     }
   }
 
@@ -55,19 +60,34 @@ public final class MaintainJob implements Callable<Integer> {
       params.put("tables", String.join(",", only));
     }
     params.put("optimize", Boolean.toString(!skipOptimize));
-    Result result = JobShell.run(global, "maintain", params, Map.of(), (run, progress, config) -> maintain(run, progress, config, only, !skipOptimize));
+    Result result =
+        JobShell.run(
+            global,
+            "maintain",
+            params,
+            Map.of(),
+            (run, progress, config) -> maintain(run, progress, config, only, !skipOptimize));
     System.out.println(result);
     return 0;
   }
 
   /** The job. */
-  public static Result maintain(LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, List<String> only, boolean optimize) {
+  public static Result maintain(
+      LakehouseRun run,
+      ProgressReporter progress,
+      AnnolakeConfig config,
+      List<String> only,
+      boolean optimize) {
     TableMaintenance maintenance = new TableMaintenance(run.lakehouse());
     TableMaintenance.Retention retention = TableMaintenance.Retention.from(config);
     List<String> all = maintenance.tables();
     for (String t : only) {
       if (!all.contains(t)) {
-        throw new ConfigException("Invalid value '" + t + "' for option '--table': no such table under " + run.lakehouse().root());
+        throw new ConfigException(
+            "Invalid value '"
+                + t
+                + "' for option '--table': no such table under "
+                + run.lakehouse().root());
       }
     }
     List<String> tables = only.isEmpty() ? all : only;

@@ -50,25 +50,36 @@ import picocli.CommandLine.Option;
 public final class WorkerQualityJob implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
-  @Option(names = "--project", paramLabel = "ID", description = "Only this project (other projects' rows are kept).")
+  @Option(
+      names = "--project",
+      paramLabel = "ID",
+      description = "Only this project (other projects' rows are kept).")
   String project;
 
   @Option(
       names = "--as-of",
       paramLabel = "TIMESTAMP",
-      description = "Judge on answers submitted up to this instant (ISO-8601, UTC if no zone; a date means its end). Default: end of the logical date.")
+      description =
+          "Judge on answers submitted up to this instant (ISO-8601, UTC if no zone; a date means its end). Default: end of the logical date.")
   String asOf;
 
   @Option(
       names = "--reinstate-file",
       paramLabel = "CSV",
-      description = "Quality leads' reinstatements (project_id,step,worker_id,reinstated_at[,lead_id,note]) landed into worker_reinstatements first.")
+      description =
+          "Quality leads' reinstatements (project_id,step,worker_id,reinstated_at[,lead_id,note]) landed into worker_reinstatements first.")
   String reinstateFile;
 
   /** Figures of one run. */
   public record Result(
-      Instant asOf, long workers, long goldAnswers, Map<String, Long> statuses, long newEvents, long paused,
-      long goldItemsForReview, Map<String, Long> versions) {
+      Instant asOf,
+      long workers,
+      long goldAnswers,
+      Map<String, Long> statuses,
+      long newEvents,
+      long paused,
+      long goldItemsForReview,
+      Map<String, Long> versions) {
     @Override
     public String toString() {
       return String.format(
@@ -90,10 +101,15 @@ public final class WorkerQualityJob implements Callable<Integer> {
       params.put("reinstate-file", reinstateFile);
     }
     Result result =
-        JobShell.run(global, "worker-quality", params, Map.of(), (run, progress, config) -> {
-          Instant instant = asOf != null ? parseAsOf(asOf) : run.context().endOfLogicalDate();
-          return run(run, progress, config, project, instant, reinstateFile);
-        });
+        JobShell.run(
+            global,
+            "worker-quality",
+            params,
+            Map.of(),
+            (run, progress, config) -> {
+              Instant instant = asOf != null ? parseAsOf(asOf) : run.context().endOfLogicalDate();
+              return run(run, progress, config, project, instant, reinstateFile);
+            });
     System.out.println(result);
     return 0;
   }
@@ -109,7 +125,9 @@ public final class WorkerQualityJob implements Callable<Integer> {
           return RunContext.endOf(LocalDate.parse(value));
         } catch (DateTimeParseException e) {
           throw new ConfigException(
-              "Invalid value '" + value + "' for option '--as-of': expected an ISO-8601 instant, date-time or date");
+              "Invalid value '"
+                  + value
+                  + "' for option '--as-of': expected an ISO-8601 instant, date-time or date");
         }
       }
     }
@@ -117,33 +135,52 @@ public final class WorkerQualityJob implements Callable<Integer> {
 
   /** The job: read pinned inputs up to as-of, compute, write every output with provenance. */
   public static Result run(
-      LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String project, Instant asOf, String reinstateFile) {
+      LakehouseRun run,
+      ProgressReporter progress,
+      AnnolakeConfig config,
+      String project,
+      Instant asOf,
+      String reinstateFile) {
     QualitySettings settings = QualitySettings.from(config);
     if (reinstateFile != null) {
       progress.step("landing reinstatements from " + reinstateFile);
       Reinstatements.land(run, reinstateFile);
     }
     Timestamp cutoff = Timestamp.from(asOf);
-    Dataset<Row> annotations = Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project).where(col("submitted_at").leq(lit(cutoff)));
+    Dataset<Row> annotations =
+        Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project)
+            .where(col("submitted_at").leq(lit(cutoff)));
     Dataset<Row> gold = Predicates.onlyProject(run.readPinned(Tables.GOLD_LABELS), project);
-    Dataset<Row> adjudications = settings.adjudicationsAsGold() ? run.readPinnedIfExists(Tables.ADJUDICATIONS) : null;
+    Dataset<Row> adjudications =
+        settings.adjudicationsAsGold() ? run.readPinnedIfExists(Tables.ADJUDICATIONS) : null;
     if (adjudications != null) {
-      adjudications = Predicates.onlyProject(adjudications, project).where(col("decided_at").leq(lit(cutoff)));
+      adjudications =
+          Predicates.onlyProject(adjudications, project).where(col("decided_at").leq(lit(cutoff)));
     }
     Dataset<Row> reinstatements = run.readPinnedIfExists(Tables.WORKER_REINSTATEMENTS);
     if (reinstatements != null) {
-      reinstatements = Predicates.onlyProject(reinstatements, project).where(col("reinstated_at").leq(lit(cutoff)));
+      reinstatements =
+          Predicates.onlyProject(reinstatements, project)
+              .where(col("reinstated_at").leq(lit(cutoff)));
     }
 
     progress.step("judging gold answers");
-    Dataset<Row> answers = GoldAnswers.of(annotations, gold, adjudications).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> spans = StatusTimeline.spans(answers, reinstatements, settings).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> answers =
+        GoldAnswers.of(annotations, gold, adjudications).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> spans =
+        StatusTimeline.spans(answers, reinstatements, settings)
+            .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> quality =
-        WorkerQualityTable.build(annotations, answers, spans, settings, asOf).persist(StorageLevel.MEMORY_AND_DISK());
+        WorkerQualityTable.build(annotations, answers, spans, settings, asOf)
+            .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long goldAnswers = answers.count();
       Map<String, Long> statuses = new TreeMap<>();
-      quality.groupBy("status").count().collectAsList().forEach(r -> statuses.put(r.getString(0), r.getLong(1)));
+      quality
+          .groupBy("status")
+          .count()
+          .collectAsList()
+          .forEach(r -> statuses.put(r.getString(0), r.getLong(1)));
       long workers = statuses.values().stream().mapToLong(Long::longValue).sum();
 
       progress.step("writing " + Tables.WORKER_QUALITY);
@@ -153,7 +190,8 @@ public final class WorkerQualityJob implements Callable<Integer> {
       Dataset<Row> paused = WorkerQualityTable.paused(quality);
       long pausedCount = statuses.getOrDefault("PAUSED", 0L);
       replace(run, Tables.PAUSED_WORKERS, paused, project, pausedCount);
-      Dataset<Row> health = GoldAnswers.itemHealth(answers, gold, settings).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> health =
+          GoldAnswers.itemHealth(answers, gold, settings).persist(StorageLevel.MEMORY_AND_DISK());
       long review;
       try {
         review = health.where(col("needs_review")).count();
@@ -167,7 +205,8 @@ public final class WorkerQualityJob implements Callable<Integer> {
 
       Map<String, Long> versions = new LinkedHashMap<>();
       run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
-      return new Result(asOf, workers, goldAnswers, statuses, newEvents, pausedCount, review, versions);
+      return new Result(
+          asOf, workers, goldAnswers, statuses, newEvents, pausedCount, review, versions);
     } finally {
       quality.unpersist();
       spans.unpersist();
@@ -175,9 +214,9 @@ public final class WorkerQualityJob implements Callable<Integer> {
     }
   }
 
-
   /** Derived tables: replaced whole, or only the project's rows with --project. */
-  private static void replace(LakehouseRun run, String table, Dataset<Row> rows, String project, long count) {
+  private static void replace(
+      LakehouseRun run, String table, Dataset<Row> rows, String project, long count) {
     if (project == null) {
       run.overwrite(table, rows, count);
     } else {
@@ -191,10 +230,14 @@ public final class WorkerQualityJob implements Callable<Integer> {
    * conflict with it (a MERGE would read, and so conflict with, every partition).
    */
   private static long appendEvents(LakehouseRun run, Dataset<Row> events, Instant asOf) {
-    Dataset<Row> rows = events.withColumn("recorded_as_of", lit(Timestamp.from(asOf)))
-        .withColumn("logical_date", lit(java.sql.Date.valueOf(run.context().logicalDate())));
-    Dataset<Row> existing = run.lakehouse().exists(Tables.WORKER_STATUS_EVENTS)
-        ? run.lakehouse().read(Tables.WORKER_STATUS_EVENTS).select("event_id") : null;
+    Dataset<Row> rows =
+        events
+            .withColumn("recorded_as_of", lit(Timestamp.from(asOf)))
+            .withColumn("logical_date", lit(java.sql.Date.valueOf(run.context().logicalDate())));
+    Dataset<Row> existing =
+        run.lakehouse().exists(Tables.WORKER_STATUS_EVENTS)
+            ? run.lakehouse().read(Tables.WORKER_STATUS_EVENTS).select("event_id")
+            : null;
     Dataset<Row> fresh = existing == null ? rows : rows.join(existing, "event_id", "left_anti");
     long count = fresh.count();
     // An empty audit log is created too, so a platform polling it finds the table from day one.

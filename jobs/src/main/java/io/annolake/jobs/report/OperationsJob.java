@@ -20,7 +20,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code annolake operations}: the operations_daily table (per project, step and day) the report and notebooks read. */
+/**
+ * {@code annolake operations}: the operations_daily table (per project, step and day) the report
+ * and notebooks read.
+ */
 @Command(
     name = "operations",
     mixinStandardHelpOptions = true,
@@ -33,15 +36,19 @@ import picocli.CommandLine.Option;
 public final class OperationsJob implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
-  @Option(names = "--project", paramLabel = "ID", description = "Only this project (other projects' rows are kept).")
+  @Option(
+      names = "--project",
+      paramLabel = "ID",
+      description = "Only this project (other projects' rows are kept).")
   String project;
 
   /** Figures of one run. */
   public record Result(long rows, long days, boolean withItems, Map<String, Long> versions) {
     @Override
     public String toString() {
-      return String.format("operations: %,d project/step/day rows over %,d days%s", rows, days,
-          withItems ? "" : " (answers only: no consensus_labels yet)");
+      return String.format(
+          "operations: %,d project/step/day rows over %,d days%s",
+          rows, days, withItems ? "" : " (answers only: no consensus_labels yet)");
     }
   }
 
@@ -51,15 +58,26 @@ public final class OperationsJob implements Callable<Integer> {
     if (project != null) {
       params.put("project", project);
     }
-    Result result = JobShell.run(global, "operations", params, Map.of(), (run, progress, config) -> run(run, progress, config, project));
+    Result result =
+        JobShell.run(
+            global,
+            "operations",
+            params,
+            Map.of(),
+            (run, progress, config) -> run(run, progress, config, project));
     System.out.println(result);
     return 0;
   }
 
-  /** The job: pinned inputs, the daily figures, one overwrite of the days up to the logical date (of the project's rows with --project). */
-  public static Result run(LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String project) {
+  /**
+   * The job: pinned inputs, the daily figures, one overwrite of the days up to the logical date (of
+   * the project's rows with --project).
+   */
+  public static Result run(
+      LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String project) {
     progress.step("computing " + Tables.OPERATIONS_DAILY);
-    Dataset<Row> consensus = Predicates.onlyProject(run.readPinnedIfExists(Tables.CONSENSUS_LABELS), project);
+    Dataset<Row> consensus =
+        Predicates.onlyProject(run.readPinnedIfExists(Tables.CONSENSUS_LABELS), project);
     Dataset<Row> rows =
         OperationsDaily.compute(
                 Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project),
@@ -75,8 +93,13 @@ public final class OperationsJob implements Callable<Integer> {
       progress.step("writing " + Tables.OPERATIONS_DAILY);
       // days up to the logical date only: a backfill of an older date keeps the newer days' rows
       java.sql.Date last = java.sql.Date.valueOf(run.context().logicalDate());
-      run.overwrite(Tables.OPERATIONS_DAILY, rows, count,
-          Predicates.and(col(OperationsDaily.DAY).leq(org.apache.spark.sql.functions.lit(last)), Predicates.project(project)));
+      run.overwrite(
+          Tables.OPERATIONS_DAILY,
+          rows,
+          count,
+          Predicates.and(
+              col(OperationsDaily.DAY).leq(org.apache.spark.sql.functions.lit(last)),
+              Predicates.project(project)));
       Map<String, Long> versions = new LinkedHashMap<>();
       run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
       return new Result(count, days, consensus != null, versions);
@@ -84,5 +107,4 @@ public final class OperationsJob implements Callable<Integer> {
       rows.unpersist();
     }
   }
-
 }

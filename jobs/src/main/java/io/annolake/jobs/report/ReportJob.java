@@ -8,8 +8,8 @@ import static org.apache.spark.sql.functions.sum;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
-import io.annolake.common.privacy.WorkerPseudonyms;
 import io.annolake.common.io.PipelineRuns;
+import io.annolake.common.privacy.WorkerPseudonyms;
 import io.annolake.common.report.Charts;
 import io.annolake.common.report.Display;
 import io.annolake.common.report.OperationsDaily;
@@ -38,7 +38,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code annolake report}: the quality report, a static site with a page per project, from the derived tables. */
+/**
+ * {@code annolake report}: the quality report, a static site with a page per project, from the
+ * derived tables.
+ */
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
@@ -51,33 +54,56 @@ import picocli.CommandLine.Option;
     })
 public final class ReportJob implements Callable<Integer> {
   /** The tables the report reads (annotations are never read). */
-  static final List<String> READS = List.of(Tables.OPERATIONS_DAILY, Tables.CONSENSUS_LABELS, Tables.ESCALATIONS, Tables.WORKER_QUALITY,
-      Tables.PAUSED_WORKERS, Tables.WORKER_STATUS_EVENTS, Tables.WORKER_REINSTATEMENTS, Tables.GOLD_ITEM_HEALTH,
-      Tables.AGREEMENT_SUMMARY, Tables.ITEM_AGREEMENT, Tables.ANOMALY_FLAGS);
+  static final List<String> READS =
+      List.of(
+          Tables.OPERATIONS_DAILY,
+          Tables.CONSENSUS_LABELS,
+          Tables.ESCALATIONS,
+          Tables.WORKER_QUALITY,
+          Tables.PAUSED_WORKERS,
+          Tables.WORKER_STATUS_EVENTS,
+          Tables.WORKER_REINSTATEMENTS,
+          Tables.GOLD_ITEM_HEALTH,
+          Tables.AGREEMENT_SUMMARY,
+          Tables.ITEM_AGREEMENT,
+          Tables.ANOMALY_FLAGS);
 
   @Mixin GlobalOptions global;
 
-  @Option(names = "--project", paramLabel = "ID", description = "Only this project's page (the index lists it alone).")
+  @Option(
+      names = "--project",
+      paramLabel = "ID",
+      description = "Only this project's page (the index lists it alone).")
   String project;
 
-  @Option(names = "--days", paramLabel = "N", defaultValue = "28", description = "Days in the trends, ending with the logical date (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--days",
+      paramLabel = "N",
+      defaultValue = "28",
+      description = "Days in the trends, ending with the logical date (default: ${DEFAULT-VALUE}).")
   int days;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Folder for the site (default: <lakehouse>/_reports/<logical date>/; required when the lakehouse is not on a local file system).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description =
+          "Folder for the site (default: <lakehouse>/_reports/<logical date>/; required when the lakehouse is not on a local file system).")
   Path out;
 
   /** What was written. */
   public record Result(Path index, int pages, Map<String, Long> tablesRead) {
     @Override
     public String toString() {
-      return String.format("report: %d project page%s and index at %s", pages, pages == 1 ? "" : "s", index);
+      return String.format(
+          "report: %d project page%s and index at %s", pages, pages == 1 ? "" : "s", index);
     }
   }
 
   @Override
   public Integer call() throws Exception {
     if (days < 1) {
-      throw new ConfigException("Invalid value '" + days + "' for option '--days': must be at least 1");
+      throw new ConfigException(
+          "Invalid value '" + days + "' for option '--days': must be at least 1");
     }
     Map<String, String> params = new LinkedHashMap<>();
     if (project != null) {
@@ -87,38 +113,68 @@ public final class ReportJob implements Callable<Integer> {
     if (out != null) {
       params.put("out", out.toString());
     }
-    Result result = JobShell.run(global, "report", params, Map.of(), (run, progress, config) -> run(run, progress, config, project, days, out));
+    Result result =
+        JobShell.run(
+            global,
+            "report",
+            params,
+            Map.of(),
+            (run, progress, config) -> run(run, progress, config, project, days, out));
     System.out.println(result);
     return 0;
   }
 
   /** The job: read the derived tables pinned, build the pages, write the site. */
-  public static Result run(LakehouseRun run, ProgressReporter progress, AnnolakeConfig config, String project, int days, Path out) {
+  public static Result run(
+      LakehouseRun run,
+      ProgressReporter progress,
+      AnnolakeConfig config,
+      String project,
+      int days,
+      Path out) {
     Path dir = out != null ? out : defaultFolder(run);
-    // A boundary: the pages show pseudonyms of worker, expert and lead ids (docs/PRIVACY.md); exit 2 without a key.
+    // A boundary: the pages show pseudonyms of worker, expert and lead ids (docs/PRIVACY.md); exit
+    // 2 without a key.
     WorkerPseudonyms pseudonyms = WorkerPseudonyms.atBoundary(config);
-    Function<String, Dataset<Row>> read = table -> {
-      Dataset<Row> rows = run.readPinnedIfExists(table);
-      return rows == null || pseudonyms == null ? rows : pseudonyms.apply(rows);
-    };
+    Function<String, Dataset<Row>> read =
+        table -> {
+          Dataset<Row> rows = run.readPinnedIfExists(table);
+          return rows == null || pseudonyms == null ? rows : pseudonyms.apply(rows);
+        };
     ReportData data = new ReportData(read, run.context().logicalDate(), days, 100);
     progress.step("reading the derived tables");
-    READS.forEach(run::readPinnedIfExists); // pins every table the report reads, present or not, for the footer
+    READS.forEach(
+        run::readPinnedIfExists); // pins every table the report reads, present or not, for the
+    // footer
     List<String> projects = project != null ? List.of(project) : data.projects();
     List<ReportPages.ProjectLink> links = new ArrayList<>();
     List<ReportPages.ProjectPage> pages = new ArrayList<>();
     for (String p : projects) {
       progress.step("project " + Display.text(p));
       links.add(new ReportPages.ProjectLink(p, ReportSite.projectFile(p), data.headline(p)));
-      pages.add(new ReportPages.ProjectPage("", p, run.context().logicalDate().toString(), days, data.sections(p), null));
+      pages.add(
+          new ReportPages.ProjectPage(
+              "", p, run.context().logicalDate().toString(), days, data.sections(p), null));
     }
     List<ReportPages.Chart> indexCharts = indexCharts(run, projects, days);
     ReportPages.Provenance provenance = provenance(run);
     String title = "annolake quality report";
-    List<ReportPages.ProjectPage> withProvenance = pages.stream()
-        .map(pg -> new ReportPages.ProjectPage(title, pg.projectId(), pg.logicalDate(), days, pg.sections(), provenance)).toList();
-    ReportPages.Index index = new ReportPages.Index(title, run.context().logicalDate().toString(), days, ReportData.INDEX_HEADERS, links,
-        indexCharts, provenance);
+    List<ReportPages.ProjectPage> withProvenance =
+        pages.stream()
+            .map(
+                pg ->
+                    new ReportPages.ProjectPage(
+                        title, pg.projectId(), pg.logicalDate(), days, pg.sections(), provenance))
+            .toList();
+    ReportPages.Index index =
+        new ReportPages.Index(
+            title,
+            run.context().logicalDate().toString(),
+            days,
+            ReportData.INDEX_HEADERS,
+            links,
+            indexCharts,
+            provenance);
     progress.step("writing the site to " + dir);
     Path written = ReportSite.write(dir, index, withProvenance);
     return new Result(written.toAbsolutePath(), pages.size(), run.inputs());
@@ -131,31 +187,51 @@ public final class ReportJob implements Callable<Integer> {
     if (root.startsWith("file:")) {
       base = Path.of(URI.create(root));
     } else if (root.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-      throw new ConfigException("Invalid value for option '--out': required when the lakehouse (" + root + ") is not a local folder");
+      throw new ConfigException(
+          "Invalid value for option '--out': required when the lakehouse ("
+              + root
+              + ") is not a local folder");
     } else {
       base = Path.of(root);
     }
-    return base.resolve("_reports").resolve(run.context().logicalDate().toString()).toAbsolutePath();
+    return base.resolve("_reports")
+        .resolve(run.context().logicalDate().toString())
+        .toAbsolutePath();
   }
 
   /** Answers per day and project, when operations_daily exists. */
-  private static List<ReportPages.Chart> indexCharts(LakehouseRun run, List<String> projects, int days) {
+  private static List<ReportPages.Chart> indexCharts(
+      LakehouseRun run, List<String> projects, int days) {
     Dataset<Row> ops = run.readPinnedIfExists(Tables.OPERATIONS_DAILY);
     if (ops == null || projects.isEmpty()) {
       return List.of();
     }
     java.sql.Date last = java.sql.Date.valueOf(run.context().logicalDate());
     java.sql.Date first = java.sql.Date.valueOf(run.context().logicalDate().minusDays(days - 1L));
-    List<Row> rows = ops.where(col(OperationsDaily.DAY).between(lit(first), lit(last)).and(col("project_id").isin(projects.toArray())))
-        .groupBy(col("project_id"), col(OperationsDaily.DAY)).agg(sum(OperationsDaily.ANSWERS))
-        .orderBy(OperationsDaily.DAY).collectAsList();
-    List<String> x = new ArrayList<>(new TreeSet<>(rows.stream().map(r -> r.get(1).toString()).toList()));
+    List<Row> rows =
+        ops.where(
+                col(OperationsDaily.DAY)
+                    .between(lit(first), lit(last))
+                    .and(col("project_id").isin(projects.toArray())))
+            .groupBy(col("project_id"), col(OperationsDaily.DAY))
+            .agg(sum(OperationsDaily.ANSWERS))
+            .orderBy(OperationsDaily.DAY)
+            .collectAsList();
+    List<String> x =
+        new ArrayList<>(new TreeSet<>(rows.stream().map(r -> r.get(1).toString()).toList()));
     Map<String, List<Double>> series = new TreeMap<>();
     for (Row r : rows) {
-      series.computeIfAbsent(Display.text(r.getString(0)), k -> new ArrayList<>(java.util.Collections.nCopies(x.size(), (Double) null)))
-          .set(x.indexOf(r.get(1).toString()), r.isNullAt(2) ? null : ((Number) r.get(2)).doubleValue());
+      series
+          .computeIfAbsent(
+              Display.text(r.getString(0)),
+              k -> new ArrayList<>(java.util.Collections.nCopies(x.size(), (Double) null)))
+          .set(
+              x.indexOf(r.get(1).toString()),
+              r.isNullAt(2) ? null : ((Number) r.get(2)).doubleValue());
     }
-    return List.of(Charts.lines("index-answers", "Answers per day and project (last " + days + " days)", x, series));
+    return List.of(
+        Charts.lines(
+            "index-answers", "Answers per day and project (last " + days + " days)", x, series));
   }
 
   /** Every table read at its version, with the run (from pipeline_runs) that wrote that version. */
@@ -164,28 +240,49 @@ public final class ReportJob implements Callable<Integer> {
     Dataset<Row> runs = run.readPinnedIfExists(Tables.PIPELINE_RUNS);
     Map<String, String[]> writers = new TreeMap<>();
     if (runs != null) {
-      List<Row> rows = runs.where(col("status").equalTo(lit(PipelineRuns.SUCCEEDED)))
-          .select(col("run_id"), col("job"), col("code_version"), explode(col("outputs")).as("o"))
-          .select(col("run_id"), col("job"), col("code_version"), col("o.table_name"), col("o.version_after"))
-          .where(col("table_name").isin(inputs.keySet().toArray()))
-          .collectAsList();
+      List<Row> rows =
+          runs.where(col("status").equalTo(lit(PipelineRuns.SUCCEEDED)))
+              .select(
+                  col("run_id"), col("job"), col("code_version"), explode(col("outputs")).as("o"))
+              .select(
+                  col("run_id"),
+                  col("job"),
+                  col("code_version"),
+                  col("o.table_name"),
+                  col("o.version_after"))
+              .where(col("table_name").isin(inputs.keySet().toArray()))
+              .collectAsList();
       for (Row r : rows) {
         if (inputs.getOrDefault(r.getString(3), -2L) == r.getLong(4)) {
-          writers.put(r.getString(3), new String[] {r.getString(0), r.getString(1), r.getString(2)});
+          writers.put(
+              r.getString(3), new String[] {r.getString(0), r.getString(1), r.getString(2)});
         }
       }
     }
     List<ReportPages.TableRead> reads = new ArrayList<>();
     List<String> absent = new ArrayList<>();
-    inputs.forEach((table, version) -> {
-      if (version < 0) {
-        absent.add(table);
-      } else {
-        String[] w = writers.get(table);
-        reads.add(new ReportPages.TableRead(table, version, w == null ? null : w[0], w == null ? null : w[1], w == null ? null : w[2]));
-      }
-    });
-    return new ReportPages.Provenance(run.context().runId(), run.context().logicalDate().toString(),
-        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), run.context().codeVersion(), run.context().configHash(), reads, absent);
+    inputs.forEach(
+        (table, version) -> {
+          if (version < 0) {
+            absent.add(table);
+          } else {
+            String[] w = writers.get(table);
+            reads.add(
+                new ReportPages.TableRead(
+                    table,
+                    version,
+                    w == null ? null : w[0],
+                    w == null ? null : w[1],
+                    w == null ? null : w[2]));
+          }
+        });
+    return new ReportPages.Provenance(
+        run.context().runId(),
+        run.context().logicalDate().toString(),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+        run.context().codeVersion(),
+        run.context().configHash(),
+        reads,
+        absent);
   }
 }

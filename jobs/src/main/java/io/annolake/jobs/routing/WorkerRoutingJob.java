@@ -32,21 +32,27 @@ import picocli.CommandLine.Option;
 public final class WorkerRoutingJob implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
-  @Option(names = "--project", paramLabel = "ID", description = "Only this project (its rows are replaced, others kept).")
+  @Option(
+      names = "--project",
+      paramLabel = "ID",
+      description = "Only this project (its rows are replaced, others kept).")
   String project;
 
   /** What one run did. */
   public record Result(long rows, Map<String, Long> versions) {
     @Override
     public String toString() {
-      return String.format("routing: %,d worker_routing rows%n  table versions: %s", rows, versions);
+      return String.format(
+          "routing: %,d worker_routing rows%n  table versions: %s", rows, versions);
     }
   }
 
   @Override
   public Integer call() throws Exception {
     Map<String, String> params = project == null ? Map.of() : Map.of("project", project);
-    Result result = JobShell.run(global, "routing", params, Map.of(), (run, progress, config) -> routing(run, project));
+    Result result =
+        JobShell.run(
+            global, "routing", params, Map.of(), (run, progress, config) -> routing(run, project));
     System.out.println(result);
     return 0;
   }
@@ -61,7 +67,8 @@ public final class WorkerRoutingJob implements Callable<Integer> {
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long count = rows.count();
-      run.overwrite(Tables.WORKER_ROUTING, rows, count, project == null ? null : Predicates.project(project));
+      run.overwrite(
+          Tables.WORKER_ROUTING, rows, count, project == null ? null : Predicates.project(project));
       Map<String, Long> versions = new LinkedHashMap<>();
       run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
       return new Result(count, versions);
@@ -71,6 +78,8 @@ public final class WorkerRoutingJob implements Callable<Integer> {
   }
 
   private static Dataset<Row> onlyProject(Dataset<Row> table, String project) {
-    return table == null || project == null ? table : table.where(col("project_id").equalTo(project));
+    return table == null || project == null
+        ? table
+        : table.where(col("project_id").equalTo(project));
   }
 }

@@ -60,7 +60,8 @@ import picocli.CommandLine.Option;
       "and registers it in training_snapshots. The same options and as-of give the same rows and hash."
     })
 public final class SnapshotJob implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   static final StructType REGISTRY =
       new StructType()
@@ -76,38 +77,66 @@ public final class SnapshotJob implements Callable<Integer> {
 
   @Mixin GlobalOptions global;
 
-  @Option(names = "--project", required = true, paramLabel = "ID", description = "The project whose final labels to take.")
+  @Option(
+      names = "--project",
+      required = true,
+      paramLabel = "ID",
+      description = "The project whose final labels to take.")
   String project;
 
-  @Option(names = "--step", paramLabel = "NAME", description = "Only this step (default: every step).")
+  @Option(
+      names = "--step",
+      paramLabel = "NAME",
+      description = "Only this step (default: every step).")
   String step;
 
-  @Option(names = "--min-confidence", paramLabel = "X", description = "Only labels with confidence >= X (0..1).")
+  @Option(
+      names = "--min-confidence",
+      paramLabel = "X",
+      description = "Only labels with confidence >= X (0..1).")
   Double minConfidence;
 
   @Option(
       names = "--decisions",
       paramLabel = "D1,D2",
-      description = "Decisions to take (default: GOLD, ADJUDICATED, AUTO_APPROVED, ACCEPTED, and MAJORITY where it exists).")
+      description =
+          "Decisions to take (default: GOLD, ADJUDICATED, AUTO_APPROVED, ACCEPTED, and MAJORITY where it exists).")
   String decisions;
 
-  @Option(names = "--as-of-version", paramLabel = "V", description = "Version of consensus_labels to read (default: latest).")
+  @Option(
+      names = "--as-of-version",
+      paramLabel = "V",
+      description = "Version of consensus_labels to read (default: latest).")
   Long asOfVersion;
 
   @Option(
       names = "--as-of-timestamp",
       paramLabel = "T",
-      description = "Read consensus_labels as of this instant (ISO-8601, UTC if no zone): the last version committed at or before it.")
+      description =
+          "Read consensus_labels as of this instant (ISO-8601, UTC if no zone): the last version committed at or before it.")
   String asOfTimestamp;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write labels.<format> and manifest.json to.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Folder to write labels.<format> and manifest.json to.")
   String out;
 
-  @Option(names = "--format", defaultValue = "parquet", description = "parquet, arrow, csv or jsonl (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "parquet",
+      description = "parquet, arrow, csv or jsonl (default: ${DEFAULT-VALUE}).")
   String format;
 
   /** What one snapshot holds. */
-  public record Result(String snapshotId, String project, long rows, long sourceVersion, String contentHash, String path) {
+  public record Result(
+      String snapshotId,
+      String project,
+      long rows,
+      long sourceVersion,
+      String contentHash,
+      String path) {
     @Override
     public String toString() {
       return String.format(
@@ -121,7 +150,11 @@ public final class SnapshotJob implements Callable<Integer> {
     LandingFormat f = LandingFormat.parse(format);
     SnapshotFilters filters =
         new SnapshotFilters(
-            project, step, minConfidence, SnapshotFilters.parseDecisions(decisions), asOfVersion,
+            project,
+            step,
+            minConfidence,
+            SnapshotFilters.parseDecisions(decisions),
+            asOfVersion,
             SnapshotFilters.parseTimestamp(asOfTimestamp));
     Map<String, String> params = new LinkedHashMap<>();
     params.put("project", project);
@@ -140,34 +173,64 @@ public final class SnapshotJob implements Callable<Integer> {
     if (asOfTimestamp != null) {
       params.put("as_of_timestamp", filters.asOfTimestamp().toString());
     }
-    Result result = JobShell.run(global, "snapshot", params, Map.of(), (run, progress, config) -> snapshot(run, filters, f, out));
+    Result result =
+        JobShell.run(
+            global,
+            "snapshot",
+            params,
+            Map.of(),
+            (run, progress, config) -> snapshot(run, filters, f, out));
     System.out.println(result);
     return 0;
   }
 
-  /** The job: checks first (table, version, project, step, a non-empty selection), then the files and the registry row. */
-  public static Result snapshot(LakehouseRun run, SnapshotFilters f, LandingFormat format, String out) throws IOException {
+  /**
+   * The job: checks first (table, version, project, step, a non-empty selection), then the files
+   * and the registry row.
+   */
+  public static Result snapshot(
+      LakehouseRun run, SnapshotFilters f, LandingFormat format, String out) throws IOException {
     Lakehouse lakehouse = run.lakehouse();
     String table = Tables.CONSENSUS_LABELS;
     if (!lakehouse.exists(table)) {
       throw new ConfigException(
-          "Invalid value '" + f.project() + "' for option '--project': no " + table + " table under " + lakehouse.root() + " (run consensus first)");
+          "Invalid value '"
+              + f.project()
+              + "' for option '--project': no "
+              + table
+              + " table under "
+              + lakehouse.root()
+              + " (run consensus first)");
     }
     long version = resolveVersion(lakehouse, f);
     Dataset<Row> labels = lakehouse.read(table, version);
     String at = " in " + table + " version " + version;
     if (labels.where(Predicates.project(f.project())).isEmpty()) {
-      throw new ConfigException("Invalid value '" + f.project() + "' for option '--project': no such project" + at);
+      throw new ConfigException(
+          "Invalid value '" + f.project() + "' for option '--project': no such project" + at);
     }
-    if (f.step() != null && labels.where(Predicates.project(f.project()).and(Predicates.equalTo("step", f.step()))).isEmpty()) {
-      throw new ConfigException("Invalid value '" + f.step() + "' for option '--step': project " + f.project() + " has no such step" + at);
+    if (f.step() != null
+        && labels
+            .where(Predicates.project(f.project()).and(Predicates.equalTo("step", f.step())))
+            .isEmpty()) {
+      throw new ConfigException(
+          "Invalid value '"
+              + f.step()
+              + "' for option '--step': project "
+              + f.project()
+              + " has no such step"
+              + at);
     }
     Dataset<Row> selected = TrainingSnapshot.select(labels, f).cache();
     try {
       long rows = selected.count();
       if (rows == 0) {
         throw new ConfigException(
-            "Empty selection: no final labels of project " + f.project() + at + " match --decisions " + String.join(",", f.decisions())
+            "Empty selection: no final labels of project "
+                + f.project()
+                + at
+                + " match --decisions "
+                + String.join(",", f.decisions())
                 + (f.minConfidence() == null ? "" : " --min-confidence " + f.minConfidence())
                 + (f.step() == null ? "" : " --step " + f.step()));
       }
@@ -190,18 +253,22 @@ public final class SnapshotJob implements Callable<Integer> {
       filters.put("min_confidence", f.minConfidence());
       f.decisions().forEach(filters.putArray("decisions")::add);
       filters.put("as_of_version", f.asOfVersion());
-      filters.put("as_of_timestamp", f.asOfTimestamp() == null ? null : f.asOfTimestamp().toString());
+      filters.put(
+          "as_of_timestamp", f.asOfTimestamp() == null ? null : f.asOfTimestamp().toString());
       ObjectNode read = manifest.putObject("tables_read").putObject(table);
       read.put("version", version);
       read.put("path", lakehouse.path(table));
       Dataset<Row> behind = labels.where(TrainingSnapshot.condition(f));
-      TrainingSnapshot.distinct(behind, "run_id").forEach(manifest.putArray("consensus_run_ids")::add);
+      TrainingSnapshot.distinct(behind, "run_id")
+          .forEach(manifest.putArray("consensus_run_ids")::add);
       TrainingSnapshot.distinct(selected, "method").forEach(manifest.putArray("methods")::add);
-      TrainingSnapshot.distinct(selected, "guideline_version").forEach(manifest.putArray("guideline_versions")::add);
+      TrainingSnapshot.distinct(selected, "guideline_version")
+          .forEach(manifest.putArray("guideline_versions")::add);
       manifest.put("code_version", run.context().codeVersion());
       manifest.put("config_hash", run.context().configHash());
       manifest.put("row_count", rows);
-      manifest.set("label_distribution", JSON.valueToTree(TrainingSnapshot.labelDistribution(selected)));
+      manifest.set(
+          "label_distribution", JSON.valueToTree(TrainingSnapshot.labelDistribution(selected)));
       TrainingSnapshot.COLUMNS.forEach(manifest.putArray("columns")::add);
       TrainingSnapshot.ORDER.forEach(manifest.putArray("sorted_by")::add);
       manifest.put("format", format == LandingFormat.JSON ? "jsonl" : format.cliName());
@@ -213,13 +280,24 @@ public final class SnapshotJob implements Callable<Integer> {
           "SHA-256 of each row's JSON (Spark to_json, columns in order), summed as four 64-bit words, then SHA-256 of "
               + "version, columns, row count and sums: independent of row order, file format and partitioning");
       String manifestJson = JSON.writeValueAsString(manifest);
-      LandingWriter.writeSmallFile(run.spark().sparkContext().hadoopConfiguration(), path + "/manifest.json", List.of(manifestJson));
+      LandingWriter.writeSmallFile(
+          run.spark().sparkContext().hadoopConfiguration(),
+          path + "/manifest.json",
+          List.of(manifestJson));
 
       Row entry =
           RowFactory.create(
-              run.context().runId(), f.project(), hash, rows, version, path, manifest.get("format").asText(),
-              JSON.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(manifest), Timestamp.from(created));
-      run.append(Tables.TRAINING_SNAPSHOTS, run.spark().createDataFrame(List.of(entry), REGISTRY), 1);
+              run.context().runId(),
+              f.project(),
+              hash,
+              rows,
+              version,
+              path,
+              manifest.get("format").asText(),
+              JSON.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(manifest),
+              Timestamp.from(created));
+      run.append(
+          Tables.TRAINING_SNAPSHOTS, run.spark().createDataFrame(List.of(entry), REGISTRY), 1);
       return new Result(run.context().runId(), f.project(), rows, version, hash, path);
     } finally {
       selected.unpersist();
@@ -236,17 +314,30 @@ public final class SnapshotJob implements Callable<Integer> {
     long latest = lakehouse.version(table);
     if (f.asOfTimestamp() != null) {
       Row bounds =
-          DeltaTable.forPath(lakehouse.spark(), lakehouse.path(table)).history()
-              .agg(min("timestamp"), max("timestamp"),
-                  max(org.apache.spark.sql.functions.when(col("timestamp").leq(lit(Timestamp.from(f.asOfTimestamp()))), col("version"))))
+          DeltaTable.forPath(lakehouse.spark(), lakehouse.path(table))
+              .history()
+              .agg(
+                  min("timestamp"),
+                  max("timestamp"),
+                  max(
+                      org.apache.spark.sql.functions.when(
+                          col("timestamp").leq(lit(Timestamp.from(f.asOfTimestamp()))),
+                          col("version"))))
               .head();
       String option = "Invalid value '" + f.asOfTimestamp() + "' for option '--as-of-timestamp': ";
       if (bounds.isNullAt(2)) {
-        throw new ConfigException(option + "before the first commit of " + table + " still in its history (" + bounds.getTimestamp(0).toInstant() + ")");
+        throw new ConfigException(
+            option
+                + "before the first commit of "
+                + table
+                + " still in its history ("
+                + bounds.getTimestamp(0).toInstant()
+                + ")");
       }
       if (f.asOfTimestamp().isAfter(Instant.now())) {
         // a commit made before that instant arrives would change what it reads
-        throw new ConfigException(option + "in the future (a later take could read a later version)");
+        throw new ConfigException(
+            option + "in the future (a later take could read a later version)");
       }
       return checkReadable(lakehouse, bounds.getLong(2), "--as-of-timestamp");
     }
@@ -255,7 +346,12 @@ public final class SnapshotJob implements Callable<Integer> {
     }
     if (f.asOfVersion() > latest) {
       throw new ConfigException(
-          "Invalid value '" + f.asOfVersion() + "' for option '--as-of-version': " + table + " has versions up to " + latest);
+          "Invalid value '"
+              + f.asOfVersion()
+              + "' for option '--as-of-version': "
+              + table
+              + " has versions up to "
+              + latest);
     }
     return checkReadable(lakehouse, f.asOfVersion(), "--as-of-version");
   }
@@ -263,33 +359,53 @@ public final class SnapshotJob implements Callable<Integer> {
   /** The version if Delta can still reconstruct it and every data file it names is present. */
   private static long checkReadable(Lakehouse lakehouse, long version, String option) {
     String table = Tables.CONSENSUS_LABELS;
-    String invalid = "Invalid value '" + version + "' for option '" + option + "': " + table + " version " + version;
+    String invalid =
+        "Invalid value '"
+            + version
+            + "' for option '"
+            + option
+            + "': "
+            + table
+            + " version "
+            + version;
     String[] files;
     try {
       files = lakehouse.read(table, version).inputFiles();
     } catch (RuntimeException e) {
-      throw new ConfigException(invalid + " is no longer in the table's log (" + e.getMessage() + ")", e);
+      throw new ConfigException(
+          invalid + " is no longer in the table's log (" + e.getMessage() + ")", e);
     }
     try {
       for (String file : files) {
         Path p = new Path(file);
         if (!p.getFileSystem(lakehouse.spark().sparkContext().hadoopConfiguration()).exists(p)) {
-          throw new ConfigException(invalid + " has been vacuumed: its data file " + p.getName() + " is gone");
+          throw new ConfigException(
+              invalid + " has been vacuumed: its data file " + p.getName() + " is gone");
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot check the files of " + table + " version " + version, e);
+      throw new UncheckedIOException(
+          "Cannot check the files of " + table + " version " + version, e);
     }
     return version;
   }
 
-  /** One data file, rows in snapshot order: nested columns as JSON text in CSV and Arrow; CSV per RFC 4180. */
-  private static void writeData(Dataset<Row> rows, LandingFormat format, String dir, String dataFile, FileSystem fs) throws IOException {
-    Dataset<Row> data = format == LandingFormat.CSV || format == LandingFormat.ARROW ? ExportJob.flatten(rows) : rows;
+  /**
+   * One data file, rows in snapshot order: nested columns as JSON text in CSV and Arrow; CSV per
+   * RFC 4180.
+   */
+  private static void writeData(
+      Dataset<Row> rows, LandingFormat format, String dir, String dataFile, FileSystem fs)
+      throws IOException {
+    Dataset<Row> data =
+        format == LandingFormat.CSV || format == LandingFormat.ARROW
+            ? ExportJob.flatten(rows)
+            : rows;
     data = data.coalesce(1); // after the sort: one task reads the sorted partitions in order
     String parts = dir + "/." + dataFile + ".parts";
     switch (format) {
-      case CSV -> data.write().mode("overwrite").option("header", true).option("escape", "\"").csv(parts);
+      case CSV ->
+          data.write().mode("overwrite").option("header", true).option("escape", "\"").csv(parts);
       case JSON -> data.write().mode("overwrite").json(parts);
       case PARQUET -> data.write().mode("overwrite").parquet(parts);
       case ARROW -> LandingWriter.writeArrow(data, parts);

@@ -38,8 +38,17 @@ class AgreementJobTest {
   private final List<Row> rows = new ArrayList<>();
 
   private void answer(String project, String item, String worker, String label, int minute) {
-    rows.add(RowFactory.create("a" + rows.size(), project, item, "default", worker, "crowd", label, "v1",
-        Timestamp.valueOf("2026-01-10 10:" + String.format("%02d", minute) + ":00")));
+    rows.add(
+        RowFactory.create(
+            "a" + rows.size(),
+            project,
+            item,
+            "default",
+            worker,
+            "crowd",
+            label,
+            "v1",
+            Timestamp.valueOf("2026-01-10 10:" + String.format("%02d", minute) + ":00")));
   }
 
   @Test
@@ -59,27 +68,45 @@ class AgreementJobTest {
     answer("p2", "j1", "w1", "x", 1);
     answer("p2", "j1", "w2", "x", 1);
     String lakehouse = dir.resolve("lh").toString();
-    spark.createDataFrame(rows, ANNOTATIONS).write().format("delta").save(lakehouse + "/annotations");
+    spark
+        .createDataFrame(rows, ANNOTATIONS)
+        .write()
+        .format("delta")
+        .save(lakehouse + "/annotations");
     // p1's final labels: i4 is PENDING (not final, left out); p2 has none
     StructType consensusSchema =
-        new StructType().add("project_id", DataTypes.StringType).add("step", DataTypes.StringType)
-            .add("item_id", DataTypes.StringType).add("label", DataTypes.StringType).add("decision", DataTypes.StringType);
-    spark.createDataFrame(List.of(
-            RowFactory.create("p1", "default", "i1", "a", "AUTO_APPROVED"),
-            RowFactory.create("p1", "default", "i2", "a", "ACCEPTED"),
-            RowFactory.create("p1", "default", "i3", "b", "GOLD"),
-            RowFactory.create("p1", "default", "i4", "a", "PENDING")), consensusSchema)
-        .write().format("delta").save(lakehouse + "/consensus_labels");
+        new StructType()
+            .add("project_id", DataTypes.StringType)
+            .add("step", DataTypes.StringType)
+            .add("item_id", DataTypes.StringType)
+            .add("label", DataTypes.StringType)
+            .add("decision", DataTypes.StringType);
+    spark
+        .createDataFrame(
+            List.of(
+                RowFactory.create("p1", "default", "i1", "a", "AUTO_APPROVED"),
+                RowFactory.create("p1", "default", "i2", "a", "ACCEPTED"),
+                RowFactory.create("p1", "default", "i3", "b", "GOLD"),
+                RowFactory.create("p1", "default", "i4", "a", "PENDING")),
+            consensusSchema)
+        .write()
+        .format("delta")
+        .save(lakehouse + "/consensus_labels");
     Path conf = dir.resolve("agreement.conf");
-    Files.writeString(conf, "annolake.agreement { min-pair-overlap = 2, bootstrap-resamples = 50 }");
+    Files.writeString(
+        conf, "annolake.agreement { min-pair-overlap = 2, bootstrap-resamples = 50 }");
 
-    int code = AnnolakeCli.execute("agreement", "--lakehouse", lakehouse, "--conf", conf.toString());
+    int code =
+        AnnolakeCli.execute("agreement", "--lakehouse", lakehouse, "--conf", conf.toString());
     assertThat(code).isEqualTo(0);
 
     var summary = spark.read().format("delta").load(lakehouse + "/agreement_summary");
     // coincidences: o_aa = 3 (i1), o_bb = 3 (i3), o_ab = o_ba = 1 (i2); n_a = n_b = 4, n = 8:
     // alpha = 1 - (n - 1) * 2 / (2 * 4 * 4) = 1 - 14/32
-    Row alpha = summary.where("project_id = 'p1' AND metric = 'krippendorff_alpha' AND level = 'nominal'").head();
+    Row alpha =
+        summary
+            .where("project_id = 'p1' AND metric = 'krippendorff_alpha' AND level = 'nominal'")
+            .head();
     assertThat(alpha.<Double>getAs("value")).isCloseTo(1 - 14.0 / 32, within(1e-12));
     assertThat(alpha.<Long>getAs("n_items")).isEqualTo(3L);
     assertThat(alpha.<Integer>getAs("resamples")).isEqualTo(50);
@@ -94,7 +121,10 @@ class AgreementJobTest {
     Row interval = summary.where("project_id = 'p1' AND level = 'interval'").head();
     assertThat(interval.<String>getAs("status")).isEqualTo("INVALID_INPUT");
     // one category: a row with status UNDEFINED, not a missing row
-    Row single = summary.where("project_id = 'p2' AND metric = 'krippendorff_alpha' AND level = 'nominal'").head();
+    Row single =
+        summary
+            .where("project_id = 'p2' AND metric = 'krippendorff_alpha' AND level = 'nominal'")
+            .head();
     assertThat(single.<String>getAs("status")).isEqualTo("UNDEFINED");
     assertThat(single.isNullAt(single.fieldIndex("value"))).isTrue();
 
@@ -107,7 +137,14 @@ class AgreementJobTest {
 
     // w1-w2 share i1 (a,a), i2 (a,b), i3 (b,b): po = 2/3, pe = 4/9, kappa = 0.4
     var pairs = spark.read().format("delta").load(lakehouse + "/worker_pair_agreement");
-    Row w1w2 = pairs.where(col("worker_a").equalTo("w1").and(col("worker_b").equalTo("w2")).and(col("project_id").equalTo("p1"))).head();
+    Row w1w2 =
+        pairs
+            .where(
+                col("worker_a")
+                    .equalTo("w1")
+                    .and(col("worker_b").equalTo("w2"))
+                    .and(col("project_id").equalTo("p1")))
+            .head();
     assertThat(w1w2.<Long>getAs("n_items")).isEqualTo(3L);
     assertThat(w1w2.<Double>getAs("cohen_kappa")).isCloseTo(0.4, within(1e-12));
     assertThat(pairs.where("project_id = 'p1'").count()).isEqualTo(3);
@@ -117,7 +154,8 @@ class AgreementJobTest {
     Row w1 = workers.where("project_id = 'p1' AND worker_id = 'w1'").head();
     assertThat(w1.<Double>getAs("agreement_with_others")).isCloseTo(0.8, within(1e-12));
     assertThat(w1.<Long>getAs("n_items")).isEqualTo(3L);
-    // against consensus: w1 a, a (its latest), b on i1-i3 = the labels; i4 is PENDING. w2: a, b, b: 2 of 3
+    // against consensus: w1 a, a (its latest), b on i1-i3 = the labels; i4 is PENDING. w2: a, b, b:
+    // 2 of 3
     assertThat(w1.<Long>getAs("n_consensus_items")).isEqualTo(3L);
     assertThat(w1.<Double>getAs("agreement_with_consensus")).isEqualTo(1.0);
     Row w2 = workers.where("project_id = 'p1' AND worker_id = 'w2'").head();
@@ -127,16 +165,43 @@ class AgreementJobTest {
     assertThat(p2w1.isNullAt(p2w1.fieldIndex("agreement_with_consensus"))).isTrue();
 
     // --project p2 replaces p2's rows only
-    assertThat(AnnolakeCli.execute("agreement", "--lakehouse", lakehouse, "--conf", conf.toString(), "--project", "p2")).isEqualTo(0);
+    assertThat(
+            AnnolakeCli.execute(
+                "agreement",
+                "--lakehouse",
+                lakehouse,
+                "--conf",
+                conf.toString(),
+                "--project",
+                "p2"))
+        .isEqualTo(0);
     var again = spark.read().format("delta").load(lakehouse + "/agreement_summary");
-    assertThat(again.where("project_id = 'p1'").count()).isEqualTo(summary.where("project_id = 'p1'").count());
+    assertThat(again.where("project_id = 'p1'").count())
+        .isEqualTo(summary.where("project_id = 'p1'").count());
 
     // sliced by project and day instead: step is null, day is the submission date, same alpha
     Path byDay = dir.resolve("by-day.conf");
-    Files.writeString(byDay, "annolake.agreement { slice-by = [project_id, day], bootstrap-resamples = 0 }");
-    assertThat(AnnolakeCli.execute("agreement", "--lakehouse", lakehouse, "--conf", byDay.toString(), "--project", "p1", "--level", "nominal")).isEqualTo(0);
-    Row daily = spark.read().format("delta").load(lakehouse + "/agreement_summary")
-        .where("project_id = 'p1' AND metric = 'krippendorff_alpha'").head();
+    Files.writeString(
+        byDay, "annolake.agreement { slice-by = [project_id, day], bootstrap-resamples = 0 }");
+    assertThat(
+            AnnolakeCli.execute(
+                "agreement",
+                "--lakehouse",
+                lakehouse,
+                "--conf",
+                byDay.toString(),
+                "--project",
+                "p1",
+                "--level",
+                "nominal"))
+        .isEqualTo(0);
+    Row daily =
+        spark
+            .read()
+            .format("delta")
+            .load(lakehouse + "/agreement_summary")
+            .where("project_id = 'p1' AND metric = 'krippendorff_alpha'")
+            .head();
     assertThat(daily.<java.sql.Date>getAs("day")).isEqualTo(java.sql.Date.valueOf("2026-01-10"));
     assertThat(daily.isNullAt(daily.fieldIndex("step"))).isTrue();
     assertThat(daily.isNullAt(daily.fieldIndex("ci_lower"))).isTrue();
@@ -152,16 +217,32 @@ class AgreementJobTest {
     answer("p1", "i1", "w1", "a", 1);
     answer("p1", "i1", "w2", "b", 1);
     String lakehouse = dir.resolve("lh").toString();
-    spark.createDataFrame(rows, ANNOTATIONS).write().format("delta").save(lakehouse + "/annotations");
+    spark
+        .createDataFrame(rows, ANNOTATIONS)
+        .write()
+        .format("delta")
+        .save(lakehouse + "/annotations");
     StructType older =
-        new StructType().add("project_id", DataTypes.StringType).add("step", DataTypes.StringType)
-            .add("guideline_version", DataTypes.StringType).add("day", DataTypes.DateType)
-            .add("worker_id", DataTypes.StringType).add("n_items", DataTypes.LongType).add("n_pairs", DataTypes.LongType)
-            .add("agreement_with_others", DataTypes.DoubleType).add("run_id", DataTypes.StringType);
-    spark.createDataFrame(List.of(RowFactory.create("p0", "default", "v1", null, "w9", 1L, 1L, 1.0, "old")), older)
-        .write().format("delta").save(lakehouse + "/worker_agreement");
+        new StructType()
+            .add("project_id", DataTypes.StringType)
+            .add("step", DataTypes.StringType)
+            .add("guideline_version", DataTypes.StringType)
+            .add("day", DataTypes.DateType)
+            .add("worker_id", DataTypes.StringType)
+            .add("n_items", DataTypes.LongType)
+            .add("n_pairs", DataTypes.LongType)
+            .add("agreement_with_others", DataTypes.DoubleType)
+            .add("run_id", DataTypes.StringType);
+    spark
+        .createDataFrame(
+            List.of(RowFactory.create("p0", "default", "v1", null, "w9", 1L, 1L, 1.0, "old")),
+            older)
+        .write()
+        .format("delta")
+        .save(lakehouse + "/worker_agreement");
 
-    assertThat(AnnolakeCli.execute("agreement", "--lakehouse", lakehouse, "--project", "p1")).isEqualTo(0);
+    assertThat(AnnolakeCli.execute("agreement", "--lakehouse", lakehouse, "--project", "p1"))
+        .isEqualTo(0);
 
     var workers = spark.read().format("delta").load(lakehouse + "/worker_agreement");
     assertThat(workers.columns()).contains("n_consensus_items", "agreement_with_consensus");
@@ -169,7 +250,9 @@ class AgreementJobTest {
     assertThat(w1.<Double>getAs("agreement_with_others")).isEqualTo(0.0);
     assertThat(w1.isNullAt(w1.fieldIndex("n_consensus_items"))).isTrue();
     assertThat(w1.isNullAt(w1.fieldIndex("agreement_with_consensus"))).isTrue();
-    assertThat(workers.where("project_id = 'p0'").count()).as("other projects' rows kept").isEqualTo(1);
+    assertThat(workers.where("project_id = 'p0'").count())
+        .as("other projects' rows kept")
+        .isEqualTo(1);
   }
 
   @Test
@@ -180,20 +263,25 @@ class AgreementJobTest {
     var previous = System.out;
     System.setOut(new java.io.PrintStream(out, true));
     try {
-      assertThat(AnnolakeCli.execute("agreement", "--input-csv", csv.toString(), "--level", "nominal")).isEqualTo(0);
+      assertThat(
+              AnnolakeCli.execute("agreement", "--input-csv", csv.toString(), "--level", "nominal"))
+          .isEqualTo(0);
     } finally {
       System.setOut(previous);
     }
     var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
     assertThat(json.get("items").asInt()).isEqualTo(3);
     assertThat(json.get("skipped_rows")).isEmpty();
-    assertThat(json.get("coefficients").get(0).get("metric").asText()).isEqualTo("krippendorff_alpha");
+    assertThat(json.get("coefficients").get(0).get("metric").asText())
+        .isEqualTo("krippendorff_alpha");
     // n_x = 3, n_y = 3, o_xy + o_yx = 2, n = 6: alpha = 1 - 5 * 2 / (2 * 3 * 3)
-    assertThat(json.get("coefficients").get(0).get("value").asDouble()).isCloseTo(1 - 10.0 / 18, within(1e-12));
+    assertThat(json.get("coefficients").get(0).get("value").asDouble())
+        .isCloseTo(1 - 10.0 / 18, within(1e-12));
   }
 
   @Test
   void badLevelIsAUsageError() {
-    assertThat(AnnolakeCli.execute("agreement", "--input-csv", "x.csv", "--level", "cardinal")).isEqualTo(2);
+    assertThat(AnnolakeCli.execute("agreement", "--input-csv", "x.csv", "--level", "cardinal"))
+        .isEqualTo(2);
   }
 }

@@ -1,9 +1,9 @@
 package io.annolake.jobs.anomaly;
 
+import static io.annolake.jobs.CliRun.ok;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.split;
-import static io.annolake.jobs.CliRun.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.io.Lakehouse;
@@ -25,10 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The anomalies job on the crowd simulator, scored against the anomalies it injected
- * ({@code _truth/anomalies}): recall per injected code, precision of the workers flagged HIGH,
- * legitimate variation (slow-but-accurate workers, an expert right against a wrong crowd) never
- * HIGH, and a rerun of the window replacing its flags.
+ * The anomalies job on the crowd simulator, scored against the anomalies it injected ({@code
+ * _truth/anomalies}): recall per injected code, precision of the workers flagged HIGH, legitimate
+ * variation (slow-but-accurate workers, an expert right against a wrong crowd) never HIGH, and a
+ * rerun of the window replacing its flags.
  */
 class AnomaliesSimulatorTest {
   private final SparkSession spark = SparkTestSession.get();
@@ -37,65 +37,125 @@ class AnomaliesSimulatorTest {
   @Test
   void injectedAnomaliesAreFoundAndLegitimateVariationIsNotFlaggedHigh() {
     String landing = dir.resolve("landing").toString();
-    ok("generate", "--out", landing, "--format", "parquet", "--annotations", "40000", "--workers", "60",
-        "--projects", "1", "--steps", "1", "--seed", "7");
+    ok(
+        "generate",
+        "--out",
+        landing,
+        "--format",
+        "parquet",
+        "--annotations",
+        "40000",
+        "--workers",
+        "60",
+        "--projects",
+        "1",
+        "--steps",
+        "1",
+        "--seed",
+        "7");
     String root = dir.resolve("lh").toString();
     CliRun.ingestSimulated(landing, root, "2026-01-18");
     ok("consensus", "--lakehouse", root, "--logical-date", "2026-01-18");
-    String[] anomalies = {"anomalies", "--lakehouse", root, "--logical-date", "2026-01-18", "--window-days", "14"};
+    String[] anomalies = {
+      "anomalies", "--lakehouse", root, "--logical-date", "2026-01-18", "--window-days", "14"
+    };
     ok(anomalies);
 
     Lakehouse lh = new Lakehouse(spark, root, "annolake");
     Dataset<Row> flags = lh.read(Tables.ANOMALY_FLAGS).cache();
-    Dataset<Row> truth = spark.read().option("header", true).csv(landing + "/_truth/anomalies").cache();
+    Dataset<Row> truth =
+        spark.read().option("header", true).csv(landing + "/_truth/anomalies").cache();
     Dataset<Row> workers = spark.read().option("header", true).csv(landing + "/_truth/workers");
 
     Map<String, double[]> scores = new TreeMap<>();
-    Set<String> codes = new TreeSet<>(truth.select("code").distinct().as(Encoders.STRING()).collectAsList());
+    Set<String> codes =
+        new TreeSet<>(truth.select("code").distinct().as(Encoders.STRING()).collectAsList());
     codes.addAll(flags.select("code").distinct().as(Encoders.STRING()).collectAsList());
     for (String code : codes) {
-      Dataset<Row> t = truth.where(col("code").equalTo(code)).select("entity_type", "entity_id").distinct();
-      Dataset<Row> f = flags.where(col("code").equalTo(code)).select("entity_type", "entity_id").distinct();
-      long hits = t.join(f, io.annolake.common.spark.ScalaSeqs.of("entity_type", "entity_id")).count();
+      Dataset<Row> t =
+          truth.where(col("code").equalTo(code)).select("entity_type", "entity_id").distinct();
+      Dataset<Row> f =
+          flags.where(col("code").equalTo(code)).select("entity_type", "entity_id").distinct();
+      long hits =
+          t.join(f, io.annolake.common.spark.ScalaSeqs.of("entity_type", "entity_id")).count();
       long injected = t.count();
       long flagged = f.count();
-      scores.put(code, new double[] {injected, flagged, injected == 0 ? Double.NaN : (double) hits / injected,
-          flagged == 0 ? Double.NaN : (double) hits / flagged});
+      scores.put(
+          code,
+          new double[] {
+            injected,
+            flagged,
+            injected == 0 ? Double.NaN : (double) hits / injected,
+            flagged == 0 ? Double.NaN : (double) hits / flagged
+          });
     }
     System.out.println("[anomalies] code                       injected flagged recall precision");
-    scores.forEach((code, s) -> System.out.printf("[anomalies] %-26s %8.0f %7.0f %6.2f %9.2f%n", code, s[0], s[1], s[2], s[3]));
+    scores.forEach(
+        (code, s) ->
+            System.out.printf(
+                "[anomalies] %-26s %8.0f %7.0f %6.2f %9.2f%n", code, s[0], s[1], s[2], s[3]));
 
     // Workers flagged HIGH (pairs count both members) against every worker the truth names.
-    Set<String> anomalous = new HashSet<>(truth.where(col("entity_type").isin("worker", "worker_pair"))
-        .select(explode(split(col("entity_id"), "\\|"))).as(Encoders.STRING()).collectAsList());
-    Set<String> high = new HashSet<>(flags.where(col("severity").equalTo("HIGH").and(col("entity_type").isin("worker", "worker_pair")))
-        .select(explode(split(col("entity_id"), "\\|"))).as(Encoders.STRING()).collectAsList());
+    Set<String> anomalous =
+        new HashSet<>(
+            truth
+                .where(col("entity_type").isin("worker", "worker_pair"))
+                .select(explode(split(col("entity_id"), "\\|")))
+                .as(Encoders.STRING())
+                .collectAsList());
+    Set<String> high =
+        new HashSet<>(
+            flags
+                .where(
+                    col("severity")
+                        .equalTo("HIGH")
+                        .and(col("entity_type").isin("worker", "worker_pair")))
+                .select(explode(split(col("entity_id"), "\\|")))
+                .as(Encoders.STRING())
+                .collectAsList());
     Set<String> wrong = new TreeSet<>(high);
     wrong.removeAll(anomalous);
     double precision = high.isEmpty() ? Double.NaN : 1 - (double) wrong.size() / high.size();
-    System.out.printf("[anomalies] workers flagged HIGH: %d, of them not injected: %s, precision %.2f%n", high.size(), wrong, precision);
+    System.out.printf(
+        "[anomalies] workers flagged HIGH: %d, of them not injected: %s, precision %.2f%n",
+        high.size(), wrong, precision);
 
     for (String code : truth.select("code").distinct().as(Encoders.STRING()).collectAsList()) {
       assertThat(scores.get(code)[2]).as("recall of " + code).isGreaterThanOrEqualTo(0.9);
     }
     assertThat(precision).isGreaterThanOrEqualTo(0.9);
-    Set<String> legitimate = new HashSet<>(workers.where(col("archetype").equalTo("SLOW_ACCURATE")
-        .or(col("injected_role").equalTo("TRAP_EXPERT"))).select("worker_id").as(Encoders.STRING()).collectAsList());
+    Set<String> legitimate =
+        new HashSet<>(
+            workers
+                .where(
+                    col("archetype")
+                        .equalTo("SLOW_ACCURATE")
+                        .or(col("injected_role").equalTo("TRAP_EXPERT")))
+                .select("worker_id")
+                .as(Encoders.STRING())
+                .collectAsList());
     assertThat(legitimate).isNotEmpty();
-    assertThat(high).as("slow-accurate workers and experts right against the crowd").doesNotContainAnyElementsOf(legitimate);
+    assertThat(high)
+        .as("slow-accurate workers and experts right against the crowd")
+        .doesNotContainAnyElementsOf(legitimate);
     assertThat(flags.select("flag_id").distinct().count()).isEqualTo(flags.count());
 
     // A rerun of the same window replaces its flags: same count, same ids.
     long before = flags.count();
-    List<String> ids = flags.select("flag_id").orderBy("flag_id").as(Encoders.STRING()).collectAsList();
+    List<String> ids =
+        flags.select("flag_id").orderBy("flag_id").as(Encoders.STRING()).collectAsList();
     flags.unpersist();
     ok(anomalies);
     Dataset<Row> again = lh.read(Tables.ANOMALY_FLAGS);
     assertThat(again.count()).isEqualTo(before);
-    assertThat(again.select("flag_id").orderBy("flag_id").as(Encoders.STRING()).collectAsList()).isEqualTo(ids);
-    assertThat(lh.read(Tables.WORKER_DAILY_METRICS).select("project_id", "step", "worker_id", "day").distinct().count())
+    assertThat(again.select("flag_id").orderBy("flag_id").as(Encoders.STRING()).collectAsList())
+        .isEqualTo(ids);
+    assertThat(
+            lh.read(Tables.WORKER_DAILY_METRICS)
+                .select("project_id", "step", "worker_id", "day")
+                .distinct()
+                .count())
         .isEqualTo(lh.read(Tables.WORKER_DAILY_METRICS).count());
     truth.unpersist();
   }
-
 }

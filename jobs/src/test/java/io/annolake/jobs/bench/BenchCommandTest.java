@@ -17,7 +17,8 @@ class BenchCommandTest {
     String[] args = {"bench", "ingest", "--annotations", "1200", "--cache-dir", dir.toString()};
     CliRun first = CliRun.of(args);
     assertThat(first.code()).isZero();
-    String line = first.out().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
+    String line =
+        first.out().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
     JsonNode json = new ObjectMapper().readTree(line);
     assertThat(json.get("command").asText()).isEqualTo("ingest");
     assertThat(json.get("annotations").asLong()).isBetween(1100L, 1300L);
@@ -36,11 +37,22 @@ class BenchCommandTest {
   @Test
   void measuresAJobOnACachedIngestedLakehouseAndPassesItsOptions() throws Exception {
     CliRun run =
-        CliRun.of("bench", "consensus", "--annotations", "1200", "--cache-dir", dir.toString(), "--method", "ds", "--em-reference",
-            "--repeat", "2");
+        CliRun.of(
+            "bench",
+            "consensus",
+            "--annotations",
+            "1200",
+            "--cache-dir",
+            dir.toString(),
+            "--method",
+            "ds",
+            "--em-reference",
+            "--repeat",
+            "2");
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.out()).contains("consensus ds");
-    String line = run.out().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
+    String line =
+        run.out().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
     JsonNode json = new ObjectMapper().readTree(line);
     assertThat(json.get("command").asText()).isEqualTo("consensus");
     assertThat(json.get("annotations").asLong()).isBetween(1000L, 1300L);
@@ -48,7 +60,8 @@ class BenchCommandTest {
     // Two runs in one JVM: both timed, the first is wall_s, the second the warm figure.
     assertThat(json.get("runs_wall_s")).hasSize(2);
     assertThat(json.get("runs_wall_s").get(0).asDouble()).isEqualTo(json.get("wall_s").asDouble());
-    assertThat(json.get("warm_wall_s").asDouble()).isEqualTo(json.get("runs_wall_s").get(1).asDouble());
+    assertThat(json.get("warm_wall_s").asDouble())
+        .isEqualTo(json.get("runs_wall_s").get(1).asDouble());
     assertThat(run.out()).containsOnlyOnce("{\"command\"");
     // The same EM passes in Spark and in one plain-Java thread, and their per-core ratio.
     assertThat(json.get("em_passes").asInt()).isPositive();
@@ -56,32 +69,75 @@ class BenchCommandTest {
     assertThat(json.get("em_per_core_ratio").asDouble()).isPositive();
     // Every measured Spark pass is listed (the initial one too), after a warm-up round.
     assertThat(json.get("em_spark_pass_ms")).hasSize(json.get("em_passes").asInt() + 1);
-    assertThat(run.err()).contains("EM reference, warm-up round").contains("EM reference, measured round");
+    assertThat(run.err())
+        .contains("EM reference, warm-up round")
+        .contains("EM reference, measured round");
   }
 
   @Test
   void rejectsARepeatBelowOneNamingTheOption() {
-    CliRun run = CliRun.of("bench", "agreement", "--annotations", "1200", "--cache-dir", dir.toString(), "--repeat", "0");
+    CliRun run =
+        CliRun.of(
+            "bench",
+            "agreement",
+            "--annotations",
+            "1200",
+            "--cache-dir",
+            dir.toString(),
+            "--repeat",
+            "0");
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("--repeat");
   }
 
   @Test
   void directSetupWritesSilverWithTheSchemaIngestionGives() throws Exception {
-    CliRun ingested = CliRun.of("bench", "consensus", "--annotations", "1200", "--cache-dir", dir.toString(), "--method", "mv");
+    CliRun ingested =
+        CliRun.of(
+            "bench",
+            "consensus",
+            "--annotations",
+            "1200",
+            "--cache-dir",
+            dir.toString(),
+            "--method",
+            "mv");
     assertThat(ingested.code()).as(ingested.err()).isZero();
     CliRun direct =
-        CliRun.of("bench", "consensus", "--annotations", "1200", "--cache-dir", dir.toString(), "--method", "mv", "--direct");
+        CliRun.of(
+            "bench",
+            "consensus",
+            "--annotations",
+            "1200",
+            "--cache-dir",
+            dir.toString(),
+            "--method",
+            "mv",
+            "--direct");
     assertThat(direct.code()).as(direct.err()).isZero();
     assertThat(direct.out()).contains("consensus mv");
     var spark = io.annolake.common.testing.SparkTestSession.get();
-    var viaIngest = spark.read().format("delta").load(dir.resolve("n1200-s42-parquet/lakehouse/annotations").toString());
-    var viaDirect = spark.read().format("delta").load(dir.resolve("n1200-s42-direct/lakehouse/annotations").toString());
+    var viaIngest =
+        spark
+            .read()
+            .format("delta")
+            .load(dir.resolve("n1200-s42-parquet/lakehouse/annotations").toString());
+    var viaDirect =
+        spark
+            .read()
+            .format("delta")
+            .load(dir.resolve("n1200-s42-direct/lakehouse/annotations").toString());
     assertThat(viaDirect.schema()).isEqualTo(viaIngest.schema());
     assertThat(viaDirect.count()).isBetween(1100L, 1300L);
     for (String table : java.util.List.of("gold_labels", "adjudications", "label_schemas")) {
-      assertThat(spark.read().format("delta").load(dir.resolve("n1200-s42-direct/lakehouse/" + table).toString()).count())
-          .as(table).isPositive();
+      assertThat(
+              spark
+                  .read()
+                  .format("delta")
+                  .load(dir.resolve("n1200-s42-direct/lakehouse/" + table).toString())
+                  .count())
+          .as(table)
+          .isPositive();
     }
   }
 }

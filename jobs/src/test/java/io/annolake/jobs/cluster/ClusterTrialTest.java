@@ -36,25 +36,33 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The pipeline on a real standalone cluster (a Master and two Workers as separate JVMs on
- * loopback, jobs through SparkSubmit with the spark-submit jar): the same rows as local mode, also
- * when an executor JVM is killed (kill -9) during consensus' EM or ingest's write; with every
- * worker gone the job fails with exit 1 and changes no table, and its rerun gives the same rows.
+ * The pipeline on a real standalone cluster (a Master and two Workers as separate JVMs on loopback,
+ * jobs through SparkSubmit with the spark-submit jar): the same rows as local mode, also when an
+ * executor JVM is killed (kill -9) during consensus' EM or ingest's write; with every worker gone
+ * the job fails with exit 1 and changes no table, and its rerun gives the same rows.
  *
- * <p>Trials per kill scenario: {@code -Dannolake.trials.kills=N} (default 1; bin/trials/executor-kills.sh
- * runs more and prints the counts).
+ * <p>Trials per kill scenario: {@code -Dannolake.trials.kills=N} (default 1;
+ * bin/trials/executor-kills.sh runs more and prints the counts).
  */
 @Tag("trial")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTrialTest {
   private static final String DATE = "2026-01-18";
+
   /** Columns that name the run or its clock, not its result. */
   private static final Set<String> VOLATILE = Set.of("run_id", "ingested_at", "batch_id");
+
   private static final List<String> INGEST_TABLES =
-      List.of(Tables.RAW_ANNOTATIONS, Tables.ANNOTATIONS, Tables.REJECTED_RECORDS, Tables.INGESTED_FILES);
+      List.of(
+          Tables.RAW_ANNOTATIONS,
+          Tables.ANNOTATIONS,
+          Tables.REJECTED_RECORDS,
+          Tables.INGESTED_FILES);
+
   /** Per submitted job; a loaded host needs more (-Dannolake.trials.job-timeout-minutes). */
-  private static final Duration JOB_TIMEOUT = Duration.ofMinutes(Integer.getInteger("annolake.trials.job-timeout-minutes", 30));
+  private static final Duration JOB_TIMEOUT =
+      Duration.ofMinutes(Integer.getInteger("annolake.trials.job-timeout-minutes", 30));
 
   private final int kills = Integer.getInteger("annolake.trials.kills", 1);
   private final Random random = new Random(Long.getLong("annolake.trials.seed", 20261206L));
@@ -74,7 +82,8 @@ class ClusterTrialTest {
     spark = SparkTestSession.get();
     landing = dir.resolve("landing");
     conf = dir.resolve("trial.conf");
-    // Two shuffle partitions as the local test session has; progress lines mark the steps to kill in.
+    // Two shuffle partitions as the local test session has; progress lines mark the steps to kill
+    // in.
     Files.writeString(
         conf,
         "annolake { lakehouse.catalog = in-memory, spark.shuffle-partitions = 2, progress.interval-seconds = 1,"
@@ -97,7 +106,9 @@ class ClusterTrialTest {
     System.out.println("cluster trials: " + counts);
   }
 
-  /** ingest (schemas, gold, annotations) -> worker-quality -> consensus -> agreement -> anomalies. */
+  /**
+   * ingest (schemas, gold, annotations) -> worker-quality -> consensus -> agreement -> anomalies.
+   */
   private List<List<String>> pipeline() {
     String l = landing.toString();
     return List.of(
@@ -110,14 +121,18 @@ class ClusterTrialTest {
         List.of("anomalies", "--logical-date", DATE, "--window-days", "14"));
   }
 
-  /** A submitted job's end: exit code, its log, and whether the kill (if any) landed while it ran. */
+  /**
+   * A submitted job's end: exit code, its log, and whether the kill (if any) landed while it ran.
+   */
   private record Submitted(int code, String log, boolean killed) {}
 
   /**
    * Submits one CLI command to the cluster; when {@code marker} appears in its output, waits a
    * random moment up to {@code delayMs} and runs {@code kill}.
    */
-  private Submitted submit(Path lakehouse, List<String> job, String marker, int delayMs, KillAction kill) throws Exception {
+  private Submitted submit(
+      Path lakehouse, List<String> job, String marker, int delayMs, KillAction kill)
+      throws Exception {
     List<String> args = new ArrayList<>(job);
     args.addAll(List.of("--lakehouse", lakehouse.toString(), "--conf", conf.toString()));
     Path log = Files.createTempFile(dir, job.get(0) + "-", ".log");
@@ -125,7 +140,9 @@ class ClusterTrialTest {
     boolean killed = false;
     long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
     while (driver.isAlive() && System.nanoTime() < deadline) {
-      if (marker != null && !killed && Files.readString(log, StandardCharsets.UTF_8).contains(marker)) {
+      if (marker != null
+          && !killed
+          && Files.readString(log, StandardCharsets.UTF_8).contains(marker)) {
         Thread.sleep(delayMs > 0 ? random.nextInt(delayMs) : 0);
         killed = driver.isAlive() && kill.run();
       }
@@ -172,11 +189,19 @@ class ClusterTrialTest {
     // Provenance from the jar: every run row and commit names the build, not "dev".
     Lakehouse lh = new Lakehouse(spark, lakehouse.toString(), "annolake");
     List<String> versions =
-        lh.read(Tables.PIPELINE_RUNS).select("code_version").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+        lh.read(Tables.PIPELINE_RUNS)
+            .select("code_version")
+            .distinct()
+            .as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList();
     assertThat(versions).hasSize(1);
     assertThat(versions.get(0)).matches("\\d+\\.\\d+\\.\\d+.*\\+[0-9a-f]{7,}.*");
     String userMetadata =
-        DeltaTable.forPath(spark, lh.path(Tables.CONSENSUS_LABELS)).history(1).select("userMetadata").head().getString(0);
+        DeltaTable.forPath(spark, lh.path(Tables.CONSENSUS_LABELS))
+            .history(1)
+            .select("userMetadata")
+            .head()
+            .getString(0);
     assertThat(userMetadata).contains("\"code_version\":\"" + versions.get(0) + "\"");
   }
 
@@ -190,7 +215,12 @@ class ClusterTrialTest {
       Path lakehouse = dir.resolve("em-kill-" + trial);
       LoopbackCluster.copyTree(afterQuality, lakehouse);
       Submitted run =
-          submit(lakehouse, List.of("consensus", "--logical-date", DATE), "indexing and fitting", 1500, cluster::killOneExecutor);
+          submit(
+              lakehouse,
+              List.of("consensus", "--logical-date", DATE),
+              "indexing and fitting",
+              1500,
+              cluster::killOneExecutor);
       landed += run.killed() ? 1 : 0;
       assertThat(run.code()).as(run.log()).isZero();
       List<String> diff = differences(local, lakehouse, Tables.CONSENSUS_TABLES);
@@ -266,7 +296,9 @@ class ClusterTrialTest {
     return (int) tables.stream().filter(lh::exists).count();
   }
 
-  /** Tables whose rows differ between two lakehouses (run ids and run clocks aside), with counts. */
+  /**
+   * Tables whose rows differ between two lakehouses (run ids and run clocks aside), with counts.
+   */
   private List<String> differences(Path expected, Path actual, List<String> tables) {
     Lakehouse a = new Lakehouse(spark, expected.toString(), "annolake");
     Lakehouse b = new Lakehouse(spark, actual.toString(), "annolake");
@@ -284,7 +316,14 @@ class ClusterTrialTest {
       long missing = x.exceptAll(y).count();
       long extra = y.exceptAll(x).count();
       if (missing + extra > 0) {
-        out.add(table + ": " + missing + " rows missing, " + extra + " extra; e.g. " + x.exceptAll(y).limit(1).collectAsList());
+        out.add(
+            table
+                + ": "
+                + missing
+                + " rows missing, "
+                + extra
+                + " extra; e.g. "
+                + x.exceptAll(y).limit(1).collectAsList());
       }
     }
     return out;
@@ -293,7 +332,10 @@ class ClusterTrialTest {
   /** One JSON text per row (maps and doubles compare exactly), without the volatile columns. */
   private static Dataset<Row> asJson(Dataset<Row> rows) {
     Column[] kept =
-        Arrays.stream(rows.columns()).filter(c -> !VOLATILE.contains(c)).map(c -> col("`" + c + "`")).toArray(Column[]::new);
+        Arrays.stream(rows.columns())
+            .filter(c -> !VOLATILE.contains(c))
+            .map(c -> col("`" + c + "`"))
+            .toArray(Column[]::new);
     return rows.select(to_json(struct(kept)).as("row"));
   }
 }

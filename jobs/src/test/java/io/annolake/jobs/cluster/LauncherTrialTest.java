@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * bin/annolake in a copy of the checkout whose `mvn` only records that it ran: a built jar is run
- * as it is (a one-line warning when sources are newer, no build), a missing one is built once
- * by tasks that start together (flock).
+ * as it is (a one-line warning when sources are newer, no build), a missing one is built once by
+ * tasks that start together (flock).
  */
 @Tag("trial")
 class LauncherTrialTest {
@@ -31,12 +31,16 @@ class LauncherTrialTest {
     LoopbackCluster.ensureBuilt();
   }
 
-  /** A checkout: the launcher, conf, one source file, and `mvn` on PATH that links the real build. */
+  /**
+   * A checkout: the launcher, conf, one source file, and `mvn` on PATH that links the real build.
+   */
   private void layOut(boolean withBuild) throws Exception {
     Files.createDirectories(checkout.resolve("bin"));
     Files.copy(LoopbackCluster.PROJECT.resolve("bin/annolake"), checkout.resolve("bin/annolake"));
     Files.createDirectories(checkout.resolve("conf"));
-    Files.copy(LoopbackCluster.PROJECT.resolve("conf/log4j2.properties"), checkout.resolve("conf/log4j2.properties"));
+    Files.copy(
+        LoopbackCluster.PROJECT.resolve("conf/log4j2.properties"),
+        checkout.resolve("conf/log4j2.properties"));
     Path source = checkout.resolve("jobs/src/main/java/Some.java");
     Files.createDirectories(source.getParent());
     Files.writeString(source, "class Some {}");
@@ -54,7 +58,9 @@ class LauncherTrialTest {
             "echo \"$*\" >> " + calls,
             "sleep 2",
             "ln -sfn " + LoopbackCluster.LIB + " jobs/target/lib",
-            "ln -sf " + LoopbackCluster.TARGET.resolve("annolake-jobs.jar") + " jobs/target/annolake-jobs.jar",
+            "ln -sf "
+                + LoopbackCluster.TARGET.resolve("annolake-jobs.jar")
+                + " jobs/target/annolake-jobs.jar",
             ""));
     Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
     if (withBuild) {
@@ -89,12 +95,17 @@ class LauncherTrialTest {
     assertThat(err(fresh)).doesNotContain("annolake:");
     assertThat(fresh.exitValue()).isZero();
 
-    Files.setLastModifiedTime(checkout.resolve("jobs/src/main/java/Some.java"), FileTime.from(Instant.now().plusSeconds(60)));
+    Files.setLastModifiedTime(
+        checkout.resolve("jobs/src/main/java/Some.java"),
+        FileTime.from(Instant.now().plusSeconds(60)));
     Process stale = launch("--version");
     String warning = err(stale);
     assertThat(stale.exitValue()).isZero();
-    assertThat(warning.lines().filter(l -> l.startsWith("annolake:"))).singleElement().asString()
-        .contains("sources are newer").contains("'bin/annolake build'");
+    assertThat(warning.lines().filter(l -> l.startsWith("annolake:")))
+        .singleElement()
+        .asString()
+        .contains("sources are newer")
+        .contains("'bin/annolake build'");
     assertThat(mvnCalls()).isEmpty();
 
     Process build = launch("build");

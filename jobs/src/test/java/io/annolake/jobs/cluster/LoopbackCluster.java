@@ -15,18 +15,25 @@ import java.util.stream.Stream;
 
 /**
  * A Spark standalone cluster on loopback for trials: a Master and Workers as separate JVMs from the
- * project's built library folder (jobs/target/lib), and jobs submitted through SparkSubmit with
- * the {@code -spark-submit.jar}, as on a real cluster. Neither the daemons' nor the executors'
+ * project's built library folder (jobs/target/lib), and jobs submitted through SparkSubmit with the
+ * {@code -spark-submit.jar}, as on a real cluster. Neither the daemons' nor the executors'
  * classpath holds annolake's own jars: executors get our code from the submitted jar alone.
  */
 final class LoopbackCluster implements AutoCloseable {
-  static final Path PROJECT = Path.of(System.getProperty("annolake.project.root", "..")).toAbsolutePath().normalize();
+  static final Path PROJECT =
+      Path.of(System.getProperty("annolake.project.root", "..")).toAbsolutePath().normalize();
   static final Path TARGET = PROJECT.resolve("jobs/target");
   static final Path LIB = TARGET.resolve("lib");
+
   /** Spark's Java 17 flags, as Surefire's argLine gave them to this JVM. */
   static final List<String> FLAGS =
       java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-          .filter(a -> a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognized") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))
+          .filter(
+              a ->
+                  a.startsWith("--add-opens")
+                      || a.startsWith("-XX:+IgnoreUnrecognized")
+                      || a.startsWith("-Djdk.reflect")
+                      || a.startsWith("-Dio.netty"))
           .toList();
 
   private final Path dir;
@@ -64,10 +71,13 @@ final class LoopbackCluster implements AutoCloseable {
   }
 
   static void ensureBuilt() throws Exception {
-    boolean built = Files.isDirectory(LIB) && Files.isRegularFile(TARGET.resolve("annolake-jobs.jar"));
+    boolean built =
+        Files.isDirectory(LIB) && Files.isRegularFile(TARGET.resolve("annolake-jobs.jar"));
     if (!built) {
       Process build =
-          new ProcessBuilder(PROJECT.resolve("bin/annolake").toString(), "build").inheritIO().start();
+          new ProcessBuilder(PROJECT.resolve("bin/annolake").toString(), "build")
+              .inheritIO()
+              .start();
       if (build.waitFor() != 0) {
         throw new IllegalStateException("bin/annolake build failed");
       }
@@ -94,7 +104,8 @@ final class LoopbackCluster implements AutoCloseable {
     Files.createDirectories(jars);
     Files.writeString(sparkHome.resolve("RELEASE"), "");
     try (Stream<Path> files = Files.list(LIB)) {
-      for (Path jar : files.filter(p -> !p.getFileName().toString().startsWith("annolake-")).toList()) {
+      for (Path jar :
+          files.filter(p -> !p.getFileName().toString().startsWith("annolake-")).toList()) {
         Files.createSymbolicLink(jars.resolve(jar.getFileName()), jar);
       }
     }
@@ -113,7 +124,10 @@ final class LoopbackCluster implements AutoCloseable {
   }
 
   private ProcessBuilder daemon(List<String> command, String log) {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(log).toFile());
     Map<String, String> env = builder.environment();
     env.put("SPARK_HOME", sparkHome.toString());
     env.put("SPARK_SCALA_VERSION", "2.12");
@@ -123,7 +137,14 @@ final class LoopbackCluster implements AutoCloseable {
 
   private void startMaster() throws Exception {
     List<String> command = java("org.apache.spark.deploy.master.Master", "512m");
-    command.addAll(List.of("--host", "127.0.0.1", "--port", String.valueOf(port), "--webui-port", String.valueOf(freePort())));
+    command.addAll(
+        List.of(
+            "--host",
+            "127.0.0.1",
+            "--port",
+            String.valueOf(port),
+            "--webui-port",
+            String.valueOf(freePort())));
     master = daemon(command, "master.log").start();
     awaitLog("master.log", "I have been elected leader", master);
   }
@@ -137,11 +158,25 @@ final class LoopbackCluster implements AutoCloseable {
       Files.deleteIfExists(dir.resolve("worker-" + i + ".log"));
       List<String> command = java("org.apache.spark.deploy.worker.Worker", "512m");
       command.addAll(
-          List.of(url(), "--host", "127.0.0.1", "--cores", "1", "--memory", "1g", "--webui-port", "0", "--work-dir", work.toString()));
+          List.of(
+              url(),
+              "--host",
+              "127.0.0.1",
+              "--cores",
+              "1",
+              "--memory",
+              "1g",
+              "--webui-port",
+              "0",
+              "--work-dir",
+              work.toString()));
       workerProcesses.add(daemon(command, "worker-" + i + ".log").start());
     }
     for (int i = 1; i <= workers; i++) {
-      awaitLog("worker-" + i + ".log", "Successfully registered with master", workerProcesses.get(i - 1));
+      awaitLog(
+          "worker-" + i + ".log",
+          "Successfully registered with master",
+          workerProcesses.get(i - 1));
     }
   }
 
@@ -163,8 +198,16 @@ final class LoopbackCluster implements AutoCloseable {
   /** The executor JVMs the workers launched (CoarseGrainedExecutorBackend), alive now. */
   List<ProcessHandle> executors() {
     Predicate<ProcessHandle> executor =
-        p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")).orElse(false);
-    return workerProcesses.stream().flatMap(Process::descendants).filter(ProcessHandle::isAlive).filter(executor).toList();
+        p ->
+            p.info()
+                .commandLine()
+                .map(c -> c.contains("CoarseGrainedExecutorBackend"))
+                .orElse(false);
+    return workerProcesses.stream()
+        .flatMap(Process::descendants)
+        .filter(ProcessHandle::isAlive)
+        .filter(executor)
+        .toList();
   }
 
   /** kill -9 of one executor JVM; false when none was running. */
@@ -199,9 +242,17 @@ final class LoopbackCluster implements AutoCloseable {
   /** A SparkSubmit command (client mode) running annolake's CLI from the spark-submit jar. */
   List<String> submit(List<String> sparkConf, List<String> args) throws IOException {
     List<String> command = java("org.apache.spark.deploy.SparkSubmit", "2g");
-    command.addAll(List.of("--master", url(), "--deploy-mode", "client", "--class", "io.annolake.jobs.AnnolakeCli"));
+    command.addAll(
+        List.of(
+            "--master",
+            url(),
+            "--deploy-mode",
+            "client",
+            "--class",
+            "io.annolake.jobs.AnnolakeCli"));
     command.addAll(List.of("--jars", deltaJars()));
-    command.addAll(List.of("--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.executor.memory=768m"));
+    command.addAll(
+        List.of("--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.executor.memory=768m"));
     for (String setting : sparkConf) {
       command.addAll(List.of("--conf", setting));
     }
@@ -225,7 +276,8 @@ final class LoopbackCluster implements AutoCloseable {
 
   /** Starts a submitted job with its output in a log file, in this cluster's environment. */
   Process start(List<String> command, Path log) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     builder.environment().put("SPARK_HOME", sparkHome.toString());
     return builder.start();

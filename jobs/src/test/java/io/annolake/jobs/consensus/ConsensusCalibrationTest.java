@@ -1,7 +1,7 @@
 package io.annolake.jobs.consensus;
 
-import static org.apache.spark.sql.functions.col;
 import static io.annolake.jobs.CliRun.ok;
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.aggregation.Aggregators;
@@ -26,19 +26,20 @@ import org.junit.jupiter.api.io.TempDir;
  * with spammers, constant and adversarial workers (the simulator's default mix), K = 5, 3 answers
  * per item. Scored on the crowd label and crowd confidence of every item that is not gold (gold
  * items are clamped, hence trivially right). Prints per method the calibration table (10 bins) and
- * its expected calibration error (ECE). The consensus job runs end to end once (ds); the methods are
- * compared on one shared index of the same snapshot, as compare-methods does, but with gold clamped.
+ * its expected calibration error (ECE). The consensus job runs end to end once (ds); the methods
+ * are compared on one shared index of the same snapshot, as compare-methods does, but with gold
+ * clamped.
  */
 class ConsensusCalibrationTest {
   private static final List<String> METHODS = List.of("mv", "wawa", "ds", "ocds", "glad", "mace");
   private final SparkSession spark = SparkTestSession.get();
   @TempDir Path dir;
 
-
   /** Crowd label and confidence of each row against the hidden true label. */
   private static Calibration.Table score(Dataset<Row> labels, Dataset<Row> truth) {
     List<Row> rows =
-        labels.join(truth, new String[] {"project_id", "step", "item_id"})
+        labels
+            .join(truth, new String[] {"project_id", "step", "item_id"})
             .select(col("crowd_confidence"), col("crowd_label").equalTo(col("true_label")))
             .collectAsList();
     double[] confidence = new double[rows.size()];
@@ -53,31 +54,62 @@ class ConsensusCalibrationTest {
   @Test
   void accuracyAndCalibrationPerMethod() {
     String landing = dir.resolve("landing").toString();
-    ok("generate", "--out", landing, "--format", "parquet", "--annotations", "30000", "--workers", "80",
-        "--projects", "1", "--steps", "1", "--bad-rate", "0", "--seed", "11");
+    ok(
+        "generate",
+        "--out",
+        landing,
+        "--format",
+        "parquet",
+        "--annotations",
+        "30000",
+        "--workers",
+        "80",
+        "--projects",
+        "1",
+        "--steps",
+        "1",
+        "--bad-rate",
+        "0",
+        "--seed",
+        "11");
     String root = dir.resolve("lh").toString();
     CliRun.ingestSimulated(landing, root, "2026-01-31");
-    Dataset<Row> truth = spark.read().parquet(landing + "/_truth/items").select("project_id", "step", "item_id", "true_label");
+    Dataset<Row> truth =
+        spark
+            .read()
+            .parquet(landing + "/_truth/items")
+            .select("project_id", "step", "item_id", "true_label");
     Lakehouse lh = new Lakehouse(spark, root, "annolake");
 
     // End to end once (ds, the default): the table's crowd confidence is what is scored.
     ok("consensus", "--lakehouse", root, "--method", "ds", "--logical-date", "2026-01-31");
-    Calibration.Table job = score(lh.read(Tables.CONSENSUS_LABELS).where(col("decision").notEqual("GOLD")), truth);
+    Calibration.Table job =
+        score(lh.read(Tables.CONSENSUS_LABELS).where(col("decision").notEqual("GOLD")), truth);
 
     // Every method on the same indexed snapshot, gold clamped as the job does it (one job run each
     // would cost ~25 s of Delta writes per method).
     Map<String, Calibration.Table> tables = new LinkedHashMap<>();
     Dataset<Row> gold = lh.read(Tables.GOLD_LABELS);
     Dataset<Row> goldItems = gold.select("project_id", "step", "item_id").distinct();
-    try (ConsensusComputation base = ConsensusComputation.fit(spark, lh.read(Tables.ANNOTATIONS), gold,
-        lh.read(Tables.LABEL_SCHEMAS), Aggregators.byName(METHODS.get(0)), 2)) {
+    try (ConsensusComputation base =
+        ConsensusComputation.fit(
+            spark,
+            lh.read(Tables.ANNOTATIONS),
+            gold,
+            lh.read(Tables.LABEL_SCHEMAS),
+            Aggregators.byName(METHODS.get(0)),
+            2)) {
       for (String method : METHODS) {
-        try (ConsensusComputation fit = method.equals(METHODS.get(0)) ? null : base.refit(Aggregators.byName(method))) {
-          Dataset<Row> posteriors = (fit == null ? base : fit).posteriors()
-              .join(goldItems, new String[] {"project_id", "step", "item_id"}, "left_anti");
+        try (ConsensusComputation fit =
+            method.equals(METHODS.get(0)) ? null : base.refit(Aggregators.byName(method))) {
+          Dataset<Row> posteriors =
+              (fit == null ? base : fit)
+                  .posteriors()
+                  .join(goldItems, new String[] {"project_id", "step", "item_id"}, "left_anti");
           Calibration.Table t = score(posteriors, truth);
           tables.put(method, t);
-          System.out.printf("[calibration] %s: accuracy %.4f, mean confidence %.4f, ECE %.4f%n%s%n",
+          System.out.printf(
+              "[calibration] %s: accuracy %.4f, mean confidence %.4f, ECE %.4f%n%s%n",
               method, t.accuracy(), t.meanConfidence(), t.ece(), t.format("[calibration]   "));
         }
       }

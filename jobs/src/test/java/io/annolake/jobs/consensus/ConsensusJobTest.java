@@ -1,7 +1,7 @@
 package io.annolake.jobs.consensus;
 
-import static org.apache.spark.sql.functions.col;
 import static io.annolake.jobs.CliRun.ok;
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.io.Lakehouse;
@@ -28,16 +28,33 @@ class ConsensusJobTest {
   @TempDir static Path dir;
   private String root;
 
-
   @BeforeAll
   void lakehouse() {
     String landing = dir.resolve("landing").toString();
-    ok("generate", "--out", landing, "--format", "csv", "--annotations", "3000", "--bad-rate", "0", "--seed", "5");
+    ok(
+        "generate",
+        "--out",
+        landing,
+        "--format",
+        "csv",
+        "--annotations",
+        "3000",
+        "--bad-rate",
+        "0",
+        "--seed",
+        "5");
     root = dir.resolve("lh").toString();
     ok("ingest", "--lakehouse", root, "--source", landing + "/schemas", "--kind", "schema");
     ok("ingest", "--lakehouse", root, "--source", landing + "/annotations");
     ok("ingest", "--lakehouse", root, "--source", landing + "/gold", "--kind", "gold");
-    ok("ingest", "--lakehouse", root, "--source", landing + "/adjudications", "--kind", "adjudications");
+    ok(
+        "ingest",
+        "--lakehouse",
+        root,
+        "--source",
+        landing + "/adjudications",
+        "--kind",
+        "adjudications");
   }
 
   private Dataset<Row> table(String name) {
@@ -53,28 +70,63 @@ class ConsensusJobTest {
     CliRun run = ok("consensus", "--lakehouse", root, "--method", "ds");
     assertThat(run.out()).contains("consensus ds");
     Dataset<Row> labels = table(Tables.CONSENSUS_LABELS);
-    long items = table(Tables.ANNOTATIONS).select("project_id", "step", "item_id").distinct().count();
+    long items =
+        table(Tables.ANNOTATIONS).select("project_id", "step", "item_id").distinct().count();
     assertThat(labels.count()).isEqualTo(items);
     Map<String, Long> decisions = new TreeMap<>();
-    labels.groupBy("decision").count().collectAsList().forEach(r -> decisions.put(r.getString(0), r.getLong(1)));
+    labels
+        .groupBy("decision")
+        .count()
+        .collectAsList()
+        .forEach(r -> decisions.put(r.getString(0), r.getLong(1)));
     assertThat(decisions).containsKeys("GOLD", "ADJUDICATED", "ACCEPTED");
     assertThat(labels.where(col("decision").equalTo("GOLD")).count())
-        .isEqualTo(table(Tables.GOLD_LABELS).select("project_id", "step", "item_id").distinct()
-            .join(labels, new String[] {"project_id", "step", "item_id"}).count());
-    assertThat(table(Tables.ESCALATIONS).count()).isEqualTo(decisions.getOrDefault("ESCALATED", 0L));
-    // The decisions and escalations passes skip the E-step where it cannot matter; they must agree with the labels.
+        .isEqualTo(
+            table(Tables.GOLD_LABELS)
+                .select("project_id", "step", "item_id")
+                .distinct()
+                .join(labels, new String[] {"project_id", "step", "item_id"})
+                .count());
+    assertThat(table(Tables.ESCALATIONS).count())
+        .isEqualTo(decisions.getOrDefault("ESCALATED", 0L));
+    // The decisions and escalations passes skip the E-step where it cannot matter; they must agree
+    // with the labels.
     assertThat(run.out()).contains("decisions: " + decisions);
-    assertThat(table(Tables.ESCALATIONS).select("project_id", "step", "item_id")
-        .except(labels.where(col("decision").equalTo("ESCALATED")).select("project_id", "step", "item_id")).count()).isZero();
+    assertThat(
+            table(Tables.ESCALATIONS)
+                .select("project_id", "step", "item_id")
+                .except(
+                    labels
+                        .where(col("decision").equalTo("ESCALATED"))
+                        .select("project_id", "step", "item_id"))
+                .count())
+        .isZero();
     Dataset<Row> skills = table(Tables.WORKER_SKILLS);
     assertThat(skills.where(col("probability").isNotNull()).count()).isPositive();
     // Long form of full confusion matrices: K x K rows per worker, each true label's row sums to 1.
-    assertThat(skills.groupBy("project_id", "step", "worker_id", "true_label").sum("probability")
-        .where("abs(`sum(probability)` - 1) > 1e-9").count()).isZero();
-    for (Row task : skills.groupBy("project_id", "step").agg(org.apache.spark.sql.functions.countDistinct("true_label")).collectAsList()) {
+    assertThat(
+            skills
+                .groupBy("project_id", "step", "worker_id", "true_label")
+                .sum("probability")
+                .where("abs(`sum(probability)` - 1) > 1e-9")
+                .count())
+        .isZero();
+    for (Row task :
+        skills
+            .groupBy("project_id", "step")
+            .agg(org.apache.spark.sql.functions.countDistinct("true_label"))
+            .collectAsList()) {
       long k = task.getLong(2);
-      assertThat(skills.where(col("project_id").equalTo(task.getString(0)).and(col("step").equalTo(task.getString(1))))
-              .groupBy("worker_id").count().where(col("count").notEqual(k * k)).count())
+      assertThat(
+              skills
+                  .where(
+                      col("project_id")
+                          .equalTo(task.getString(0))
+                          .and(col("step").equalTo(task.getString(1))))
+                  .groupBy("worker_id")
+                  .count()
+                  .where(col("count").notEqual(k * k))
+                  .count())
           .isZero();
     }
     assertThat(skills.where("params_hash is null or method != 'ds'").count()).isZero();
@@ -92,13 +144,24 @@ class ConsensusJobTest {
   @Test
   void oneProjectReplacesOnlyItsRows() {
     ok("consensus", "--lakehouse", root, "--method", "mv");
-    List<Row> projects = table(Tables.CONSENSUS_LABELS).select("project_id").distinct().orderBy("project_id").collectAsList();
+    List<Row> projects =
+        table(Tables.CONSENSUS_LABELS)
+            .select("project_id")
+            .distinct()
+            .orderBy("project_id")
+            .collectAsList();
     String project = projects.get(0).getString(0);
     long others = table(Tables.CONSENSUS_LABELS).where(col("project_id").notEqual(project)).count();
     ok("consensus", "--lakehouse", root, "--method", "ocds", "--project", project);
     Dataset<Row> labels = table(Tables.CONSENSUS_LABELS);
-    assertThat(labels.where(col("project_id").equalTo(project)).select("method").distinct().collectAsList())
-        .extracting(r -> r.getString(0)).containsExactly("ocds");
+    assertThat(
+            labels
+                .where(col("project_id").equalTo(project))
+                .select("method")
+                .distinct()
+                .collectAsList())
+        .extracting(r -> r.getString(0))
+        .containsExactly("ocds");
     assertThat(labels.where(col("project_id").notEqual(project)).count()).isEqualTo(others);
   }
 
@@ -112,11 +175,25 @@ class ConsensusJobTest {
     StringBuilder answers = new StringBuilder("item,worker,label\n");
     for (int i = 0; i < 6; i++) {
       for (String w : List.of("w1", "w2", "w3")) {
-        answers.append("it").append(i).append(',').append(w).append(',').append(i % 2 == 0 || w.equals("w3") ? "a" : "b").append('\n');
+        answers
+            .append("it")
+            .append(i)
+            .append(',')
+            .append(w)
+            .append(',')
+            .append(i % 2 == 0 || w.equals("w3") ? "a" : "b")
+            .append('\n');
       }
     }
     String lh = tmp.resolve("lh").toString();
-    ok("ingest", "--lakehouse", lh, "--source", Files.writeString(tmp.resolve("answers.csv"), answers).toString(), "--project", "p");
+    ok(
+        "ingest",
+        "--lakehouse",
+        lh,
+        "--source",
+        Files.writeString(tmp.resolve("answers.csv"), answers).toString(),
+        "--project",
+        "p");
     ok("consensus", "--lakehouse", lh, "--method", "mv", "--project", "p");
     Lakehouse lakehouse = new Lakehouse(spark, lh, "annolake");
     Map<String, String> firstRuns = runIds(lakehouse);
@@ -124,7 +201,8 @@ class ConsensusJobTest {
 
     CliRun again = ok("consensus", "--lakehouse", lh, "--method", "mv", "--project", "p");
     assertThat(lastMergeMetrics(lakehouse, Tables.CONSENSUS_LABELS))
-        .containsEntry("numTargetRowsUpdated", "0").containsEntry("numTargetRowsInserted", "0")
+        .containsEntry("numTargetRowsUpdated", "0")
+        .containsEntry("numTargetRowsInserted", "0")
         .containsEntry("numTargetRowsDeleted", "0");
     assertThat(runIds(lakehouse)).isEqualTo(firstRuns);
     assertThat(again.out()).contains("decisions: {AUTO_APPROVED=3, ESCALATED=3}");
@@ -133,7 +211,8 @@ class ConsensusJobTest {
     ok("ingest", "--lakehouse", lh, "--source", more.toString(), "--project", "p");
     ok("consensus", "--lakehouse", lh, "--method", "mv", "--project", "p");
     assertThat(lastMergeMetrics(lakehouse, Tables.CONSENSUS_LABELS))
-        .containsEntry("numTargetRowsUpdated", "1").containsEntry("numTargetRowsInserted", "0")
+        .containsEntry("numTargetRowsUpdated", "1")
+        .containsEntry("numTargetRowsInserted", "0")
         .containsEntry("numTargetRowsDeleted", "0");
     Map<String, String> thirdRuns = runIds(lakehouse);
     assertThat(thirdRuns.get("it1")).isNotEqualTo(firstRuns.get("it1"));
@@ -147,7 +226,10 @@ class ConsensusJobTest {
 
   private static Map<String, String> runIds(Lakehouse lakehouse) {
     Map<String, String> out = new TreeMap<>();
-    lakehouse.read(Tables.CONSENSUS_LABELS).select("item_id", "run_id").collectAsList()
+    lakehouse
+        .read(Tables.CONSENSUS_LABELS)
+        .select("item_id", "run_id")
+        .collectAsList()
         .forEach(r -> out.put(r.getString(0), r.getString(1)));
     return out;
   }
@@ -171,7 +253,9 @@ class ConsensusJobTest {
     for (String m : List.of("mv", "wmv", "wawa", "ds", "ocds", "glad", "mace")) {
       assertThat(run.out()).contains("  " + m + " ");
     }
-    assertThat(run.out()).contains("gold accuracy").contains("protocol: " + CompareMethodsJob.PROTOCOL);
+    assertThat(run.out())
+        .contains("gold accuracy")
+        .contains("protocol: " + CompareMethodsJob.PROTOCOL);
   }
 
   /**
@@ -181,7 +265,8 @@ class ConsensusJobTest {
    * equal to majority vote.
    */
   @Test
-  void compareMethodsCrossFitsTheAccuracyWeightedVote(@TempDir Path tmp) throws java.io.IOException {
+  void compareMethodsCrossFitsTheAccuracyWeightedVote(@TempDir Path tmp)
+      throws java.io.IOException {
     StringBuilder answers = new StringBuilder("item,worker,label\n");
     StringBuilder gold = new StringBuilder("item,label\n");
     for (int i = 0; i < 16; i++) {
@@ -203,7 +288,10 @@ class ConsensusJobTest {
     ok("ingest", "--lakehouse", lh, "--source", g.toString(), "--project", "p", "--kind", "gold");
 
     CompareMethodsJob.Result result =
-        CompareMethodsJob.compare(new Lakehouse(spark, lh, "annolake"), io.annolake.common.config.AnnolakeConfig.defaults(), null);
+        CompareMethodsJob.compare(
+            new Lakehouse(spark, lh, "annolake"),
+            io.annolake.common.config.AnnolakeConfig.defaults(),
+            null);
     Map<String, CompareMethodsJob.MethodScore> scores = new TreeMap<>();
     result.scores().forEach(m -> scores.put(m.method(), m));
     assertThat(scores.get("mv").goldAccuracy()).isEqualTo(0.0);
@@ -215,9 +303,10 @@ class ConsensusJobTest {
 
   private static String readHeader(Path csv) {
     try {
-      Path file = Files.isDirectory(csv)
-          ? Files.list(csv).filter(p -> p.toString().endsWith(".csv")).findFirst().orElseThrow()
-          : csv;
+      Path file =
+          Files.isDirectory(csv)
+              ? Files.list(csv).filter(p -> p.toString().endsWith(".csv")).findFirst().orElseThrow()
+              : csv;
       return Files.readAllLines(file).get(0);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (Delta log JSON, checkpoints, checksums) and as decoded Parquet; consensus and worker quality
  * rerun on what is left.
  */
-// A trial until it has completed green here (it VACUUMs every table twice; never finished under load).
+// A trial until it has completed green here (it VACUUMs every table twice; never finished under
+// load).
 @Tag("trial")
 class EraseJobTest {
   private final SparkSession spark = SparkTestSession.get();
@@ -39,12 +40,31 @@ class EraseJobTest {
   void afterEraseNoFileUnderTheLakehouseHoldsTheIdAndJobsRerun() throws Exception {
     String landing = dir.resolve("landing").toString();
     String root = dir.resolve("lh").toString();
-    ok("generate", "--out", landing, "--annotations", "1500", "--format", "json", "--bad-rate", "0.05", "--seed", "11");
+    ok(
+        "generate",
+        "--out",
+        landing,
+        "--annotations",
+        "1500",
+        "--format",
+        "json",
+        "--bad-rate",
+        "0.05",
+        "--seed",
+        "11");
     CliRun.ingestSimulated(landing, root, "2026-01-20");
     ok("worker-quality", "--lakehouse", root, "--logical-date", "2026-01-20");
     ok("consensus", "--lakehouse", root, "--method", "mv", "--logical-date", "2026-01-20");
 
-    List<String> ids = spark.read().format("delta").load(root + "/annotations").select("worker_id").distinct().as(Encoders.STRING()).collectAsList();
+    List<String> ids =
+        spark
+            .read()
+            .format("delta")
+            .load(root + "/annotations")
+            .select("worker_id")
+            .distinct()
+            .as(Encoders.STRING())
+            .collectAsList();
     Dataset<Row> rejected = spark.read().format("delta").load(root + "/rejected_records");
     List<String> candidates = new ArrayList<>();
     for (String id : ids) {
@@ -70,18 +90,27 @@ class EraseJobTest {
     Dataset<Row> after = spark.read().format("delta").load(root + "/annotations");
     assertThat(after.count()).isEqualTo(total - deletedRows);
     assertThat(after.where(col("worker_id").startsWith("erased-")).count()).isEqualTo(keptRows);
-    List<Row> audit = spark.read().format("delta").load(root + "/erasures").orderBy("erased_at").collectAsList();
+    List<Row> audit =
+        spark.read().format("delta").load(root + "/erasures").orderBy("erased_at").collectAsList();
     assertThat(audit).hasSize(2);
     String key = System.getenv(WorkerPseudonyms.KEY_ENV);
     if (key != null) {
       assertThat(audit.get(0).<String>getAs("worker_pseudonym"))
-          .isEqualTo(WorkerPseudonyms.withKey(key.getBytes(StandardCharsets.UTF_8)).pseudonym(kept));
+          .isEqualTo(
+              WorkerPseudonyms.withKey(key.getBytes(StandardCharsets.UTF_8)).pseudonym(kept));
     }
     assertThat(audit.get(1).<String>getAs("answers")).isEqualTo("delete");
-    assertThat(spark.read().format("delta").load(root + "/annotations").schema().fieldNames()).contains("worker_id");
+    assertThat(spark.read().format("delta").load(root + "/annotations").schema().fieldNames())
+        .contains("worker_id");
     assertThat(spark.read().format("delta").load(root + "/annotations").inputFiles()).isNotEmpty();
     assertThat(
-            spark.read().format("delta").load(root + "/annotations").sparkSession().sessionState().conf()
+            spark
+                .read()
+                .format("delta")
+                .load(root + "/annotations")
+                .sparkSession()
+                .sessionState()
+                .conf()
                 .getConfString("spark.databricks.delta.retentionDurationCheck.enabled", "true"))
         .isEqualTo("true");
 
@@ -103,7 +132,8 @@ class EraseJobTest {
         out.add(f + " (bytes)");
       } else if (f.getFileName().toString().endsWith(".parquet")) {
         Dataset<Row> cells = spark.read().parquet(f.toString());
-        Dataset<String> json = cells.select(to_json(struct(col("*"))).as("value")).as(Encoders.STRING());
+        Dataset<String> json =
+            cells.select(to_json(struct(col("*"))).as("value")).as(Encoders.STRING());
         if (!json.where(col("value").contains(id)).isEmpty()) {
           out.add(f + " (decoded)");
         }

@@ -23,9 +23,17 @@ class EraseLockTest {
     String root = dir.resolve("lh").toString();
     Files.createDirectories(dir.resolve("lh"));
     Path conf = Files.writeString(dir.resolve("wait.conf"), "annolake.concurrency.lock-wait = 1s");
-    try (RunLock consensus = RunLock.acquire(root, SparkTestSession.get().sparkContext().hadoopConfiguration(), "consensus", "p1",
-        "consensus-run", Duration.ofSeconds(1), Duration.ofMinutes(5))) {
-      CliRun run = CliRun.of("erase", "--lakehouse", root, "--worker", "w1", "--conf", conf.toString());
+    try (RunLock consensus =
+        RunLock.acquire(
+            root,
+            SparkTestSession.get().sparkContext().hadoopConfiguration(),
+            "consensus",
+            "p1",
+            "consensus-run",
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(5))) {
+      CliRun run =
+          CliRun.of("erase", "--lakehouse", root, "--worker", "w1", "--conf", conf.toString());
       assertThat(run.code()).isEqualTo(1);
       assertThat(run.err()).contains("waits for every project").contains("consensus-run");
     }

@@ -39,44 +39,78 @@ class BadInputCorpusTest {
   private final SparkSession spark = SparkTestSession.get();
   @TempDir Path dir;
 
-  private static String rec(String id, String project, String item, String worker, String label, String more) {
-    return "{\"annotation_id\":\"" + id + "\",\"project_id\":\"" + project + "\",\"item_id\":\"" + item
-        + "\",\"worker_id\":\"" + worker + "\",\"label\":\"" + label + "\"" + more + "}";
+  private static String rec(
+      String id, String project, String item, String worker, String label, String more) {
+    return "{\"annotation_id\":\""
+        + id
+        + "\",\"project_id\":\""
+        + project
+        + "\",\"item_id\":\""
+        + item
+        + "\",\"worker_id\":\""
+        + worker
+        + "\",\"label\":\""
+        + label
+        + "\""
+        + more
+        + "}";
   }
 
   private Path corpus() throws IOException {
     Path c = dir.resolve("corpus");
     Files.createDirectories(c);
     // ingested as they are
-    Files.writeString(c.resolve("good.jsonl"), rec("a1", "p1", "i1", "w1", "cat", "") + "\n" + rec("a2", "p1", "i1", "w2", "dog", "") + "\n");
+    Files.writeString(
+        c.resolve("good.jsonl"),
+        rec("a1", "p1", "i1", "w1", "cat", "")
+            + "\n"
+            + rec("a2", "p1", "i1", "w2", "dog", "")
+            + "\n");
     // the same annotation id in another project is another annotation (keys scoped per project)
-    Files.writeString(c.resolve("other-project.jsonl"), rec("a1", "p2", "i1", "w1", "cat", "") + "\n");
+    Files.writeString(
+        c.resolve("other-project.jsonl"), rec("a1", "p2", "i1", "w1", "cat", "") + "\n");
     // `id` is not annotation_id: row numbers of two files would collide; ids come from the content
-    Files.writeString(c.resolve("row-ids-1.csv"), "id,project_id,item,worker,label\n1,p1,i7,w1,cat\n2,p1,i7,w2,cat\n");
-    Files.writeString(c.resolve("row-ids-2.csv"), "id,project_id,item,worker,label\n1,p1,i8,w1,dog\n2,p1,i8,w2,dog\n");
+    Files.writeString(
+        c.resolve("row-ids-1.csv"),
+        "id,project_id,item,worker,label\n1,p1,i7,w1,cat\n2,p1,i7,w2,cat\n");
+    Files.writeString(
+        c.resolve("row-ids-2.csv"),
+        "id,project_id,item,worker,label\n1,p1,i8,w1,dog\n2,p1,i8,w2,dog\n");
     // whole files rejected
     Files.writeString(c.resolve("notes.txt"), "not landing data\n");
     Files.write(c.resolve("packed.jsonl.bz2"), new byte[] {'B', 'Z', 'h', '9'});
     Files.writeString(c.resolve("broken.parquet"), "not parquet at all");
-    Files.writeString(c.resolve("not-gzip.jsonl.gz"), rec("g1", "p1", "i1", "w9", "cat", "") + "\n");
+    Files.writeString(
+        c.resolve("not-gzip.jsonl.gz"), rec("g1", "p1", "i1", "w9", "cat", "") + "\n");
     Files.writeString(c.resolve("no-header.csv"), "i1,w5,cat\ni2,w5,dog\n");
-    Files.writeString(c.resolve("ambiguous.csv"), "item_id,worker,worker_id,label,project_id\ni1,w6,w7,cat,p1\n");
-    Files.write(c.resolve("latin1-header.csv"), "item_id,worker_id,label,projet_caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+    Files.writeString(
+        c.resolve("ambiguous.csv"), "item_id,worker,worker_id,label,project_id\ni1,w6,w7,cat,p1\n");
+    Files.write(
+        c.resolve("latin1-header.csv"),
+        "item_id,worker_id,label,projet_caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
     // rejected record by record
     Files.writeString(
         c.resolve("ambiguous.jsonl"),
         "{\"annotation_id\":\"b1\",\"project_id\":\"p1\",\"item_id\":\"i2\",\"worker\":\"w1\",\"worker_id\":\"w2\",\"label\":\"cat\"}\n"
-            + rec("b2", "p1", "i2", "w3", "cat", "") + "\n");
+            + rec("b2", "p1", "i2", "w3", "cat", "")
+            + "\n");
     ByteArrayOutputStream latin = new ByteArrayOutputStream();
-    latin.write((rec("c1", "p1", "i3", "w1", "caf\u00e9", "") + "\n").getBytes(StandardCharsets.ISO_8859_1));
-    latin.write((rec("c2", "p1", "i3", "w2", "cafe", "") + "\n").getBytes(StandardCharsets.ISO_8859_1));
+    latin.write(
+        (rec("c1", "p1", "i3", "w1", "caf\u00e9", "") + "\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+    latin.write(
+        (rec("c2", "p1", "i3", "w2", "cafe", "") + "\n").getBytes(StandardCharsets.ISO_8859_1));
     Files.write(c.resolve("latin1.jsonl"), latin.toByteArray());
     Files.writeString(
         c.resolve("revisions.jsonl"),
-        rec("d1", "p1", "i4", "w1", "cat", ",\"revision\":\"2.9\"") + "\n"
-            + rec("d2", "p1", "i4", "w2", "cat", ",\"revision\":2.9") + "\n"
-            + rec("d3", "p1", "i4", "w3", "cat", ",\"revision\":3") + "\n"
-            + rec("d4", "p1", "i4", "w4", "cat", ",\"duration_ms\":\"1500.5\"") + "\n");
+        rec("d1", "p1", "i4", "w1", "cat", ",\"revision\":\"2.9\"")
+            + "\n"
+            + rec("d2", "p1", "i4", "w2", "cat", ",\"revision\":2.9")
+            + "\n"
+            + rec("d3", "p1", "i4", "w3", "cat", ",\"revision\":3")
+            + "\n"
+            + rec("d4", "p1", "i4", "w4", "cat", ",\"duration_ms\":\"1500.5\"")
+            + "\n");
     Files.writeString(
         c.resolve("duplicate-key.jsonl"),
         "{\"annotation_id\":\"e1\",\"project_id\":\"p1\",\"item_id\":\"i5\",\"worker_id\":\"w1\",\"label\":\"cat\",\"label\":\"dog\"}\n");
@@ -91,7 +125,9 @@ class BadInputCorpusTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
       for (int i = 0; i < 2000; i++) {
-        gz.write((rec("z" + i, "p1", "i" + i, "w" + (i * 7919 % 1000), "l" + (i * 31 % 97), "") + "\n").getBytes(StandardCharsets.UTF_8));
+        gz.write(
+            (rec("z" + i, "p1", "i" + i, "w" + (i * 7919 % 1000), "l" + (i * 31 % 97), "") + "\n")
+                .getBytes(StandardCharsets.UTF_8));
       }
     }
     byte[] all = bytes.toByteArray();
@@ -117,14 +153,17 @@ class BadInputCorpusTest {
           String n = "f" + batch + r;
           String[] values = {n, "p1", "i" + n, "w" + r, "cat"};
           for (int v = 0; v < values.length; v++) {
-            ((VarCharVector) root.getVector(v)).setSafe(r, values[v].getBytes(StandardCharsets.UTF_8));
+            ((VarCharVector) root.getVector(v))
+                .setSafe(r, values[v].getBytes(StandardCharsets.UTF_8));
           }
         }
         root.setRowCount(3);
         writer.writeBatch();
       }
-      firstBatchEnd = writer.getRecordBlocks().get(0).getOffset()
-          + writer.getRecordBlocks().get(0).getMetadataLength() + writer.getRecordBlocks().get(0).getBodyLength();
+      firstBatchEnd =
+          writer.getRecordBlocks().get(0).getOffset()
+              + writer.getRecordBlocks().get(0).getMetadataLength()
+              + writer.getRecordBlocks().get(0).getBodyLength();
       writer.end();
     }
     Files.write(file, Arrays.copyOf(bytes.toByteArray(), (int) firstBatchEnd + 40));
@@ -151,9 +190,12 @@ class BadInputCorpusTest {
 
     // every file has its outcome
     Map<String, String> files = new TreeMap<>();
-    for (Row r : lh.read(Tables.INGESTED_FILES).where(col("status").notEqual("PENDING")).collectAsList()) {
+    for (Row r :
+        lh.read(Tables.INGESTED_FILES).where(col("status").notEqual("PENDING")).collectAsList()) {
       String reason = r.getAs("reason_code");
-      files.put(name(r.getAs("file_path")), r.<String>getAs("status") + (reason == null ? "" : " " + reason));
+      files.put(
+          name(r.getAs("file_path")),
+          r.<String>getAs("status") + (reason == null ? "" : " " + reason));
     }
     assertThat(files)
         .containsExactlyInAnyOrderEntriesOf(
@@ -179,7 +221,11 @@ class BadInputCorpusTest {
 
     // every record has its place: rejects by file and reason
     Map<String, Long> rejects = new TreeMap<>();
-    for (Row r : lh.read(Tables.REJECTED_RECORDS).groupBy("source_file", "reason_code").count().collectAsList()) {
+    for (Row r :
+        lh.read(Tables.REJECTED_RECORDS)
+            .groupBy("source_file", "reason_code")
+            .count()
+            .collectAsList()) {
       rejects.put(name(r.getString(0)) + " " + r.getString(1), r.getLong(2));
     }
     assertThat(rejects)
@@ -202,28 +248,61 @@ class BadInputCorpusTest {
     assertThat(silver)
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
-                "good.jsonl", 2L, "other-project.jsonl", 1L, "row-ids-1.csv", 2L, "row-ids-2.csv", 2L,
-                "ambiguous.jsonl", 1L, "latin1.jsonl", 1L, "revisions.jsonl", 1L, "cut.arrow", 3L));
-    assertThat(lh.read(Tables.ANNOTATIONS).where(col("annotation_id").equalTo("a1")).select("project_id").as(
-        org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactlyInAnyOrder("p1", "p2");
-    assertThat(lh.read(Tables.ANNOTATIONS).where(col("source_file").endsWith("csv")).where(col("annotation_id").startsWith("gen-")).count())
+                "good.jsonl",
+                2L,
+                "other-project.jsonl",
+                1L,
+                "row-ids-1.csv",
+                2L,
+                "row-ids-2.csv",
+                2L,
+                "ambiguous.jsonl",
+                1L,
+                "latin1.jsonl",
+                1L,
+                "revisions.jsonl",
+                1L,
+                "cut.arrow",
+                3L));
+    assertThat(
+            lh.read(Tables.ANNOTATIONS)
+                .where(col("annotation_id").equalTo("a1"))
+                .select("project_id")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList())
+        .containsExactlyInAnyOrder("p1", "p2");
+    assertThat(
+            lh.read(Tables.ANNOTATIONS)
+                .where(col("source_file").endsWith("csv"))
+                .where(col("annotation_id").startsWith("gen-"))
+                .count())
         .isEqualTo(4);
     // the counting invariant per file: read = ingested + rejected, and rejects match the file log
     Map<String, Long> rejectedPerFile = new TreeMap<>();
-    rejects.forEach((fileAndReason, n) -> rejectedPerFile.merge(fileAndReason.split(" ")[0], n, Long::sum));
-    for (Row r : lh.read(Tables.INGESTED_FILES).where(col("status").equalTo("INGESTED")).collectAsList()) {
+    rejects.forEach(
+        (fileAndReason, n) -> rejectedPerFile.merge(fileAndReason.split(" ")[0], n, Long::sum));
+    for (Row r :
+        lh.read(Tables.INGESTED_FILES).where(col("status").equalTo("INGESTED")).collectAsList()) {
       long rejected = rejectedPerFile.getOrDefault(name(r.getAs("file_path")), 0L);
-      assertThat(r.<Long>getAs("records_rejected")).as(r.<String>getAs("file_path")).isEqualTo(rejected);
-      assertThat(r.<Long>getAs("records_read")).isEqualTo(r.<Long>getAs("records_ingested") + rejected);
+      assertThat(r.<Long>getAs("records_rejected"))
+          .as(r.<String>getAs("file_path"))
+          .isEqualTo(rejected);
+      assertThat(r.<Long>getAs("records_read"))
+          .isEqualTo(r.<Long>getAs("records_ingested") + rejected);
     }
     String arrowDetail =
-        lh.read(Tables.REJECTED_RECORDS).where(col("source_file").endsWith("cut.arrow")).head().getAs("detail");
+        lh.read(Tables.REJECTED_RECORDS)
+            .where(col("source_file").endsWith("cut.arrow"))
+            .head()
+            .getAs("detail");
     assertThat(arrowDetail).contains("3 rows");
 
     // a rerun skips every file, rejected ones included, and still names the rejected ones
     CliRun again = ingest(root, corpus);
     assertThat(again.code()).isZero();
-    assertThat(again.out()).contains("0 new files (17 already ingested, skipped)").contains("files rejected by an earlier run, still under the source: 7");
+    assertThat(again.out())
+        .contains("0 new files (17 already ingested, skipped)")
+        .contains("files rejected by an earlier run, still under the source: 7");
     // configured to fail on rejected files: exit 1, nothing written
     long version = lh.version(Tables.INGESTED_FILES);
     CliRun strict = ingest(root, corpus, "--fail-on-rejected-files");
@@ -235,13 +314,21 @@ class BadInputCorpusTest {
   @Test
   void aParquetFileWithDamagedPagesKeepsWhatCouldBeReadAndCountsTheRest() throws Exception {
     Path written = dir.resolve("written");
-    spark.sql(
+    spark
+        .sql(
             "SELECT 'a' || id AS annotation_id, 'p1' AS project_id, 'i' || (id % 50) AS item_id, 'w' || (id % 7) AS worker_id,"
                 + " sha2(CAST(id AS STRING), 256) AS label FROM range(3000)")
-        .coalesce(1).write().option("parquet.block.size", "16384").parquet(written.toString());
+        .coalesce(1)
+        .write()
+        .option("parquet.block.size", "16384")
+        .parquet(written.toString());
     Path part;
     try (var files = Files.list(written)) {
-      part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+      part =
+          files
+              .filter(f -> f.getFileName().toString().endsWith(".parquet"))
+              .findFirst()
+              .orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(part);
     Arrays.fill(bytes, bytes.length / 2, bytes.length / 2 + 4096, (byte) 0xFF);
@@ -273,14 +360,21 @@ class BadInputCorpusTest {
     Files.createDirectories(source);
     Files.write(
         source.resolve("labels.jsonl"),
-        (rec("c1", "p1", "i3", "w1", "caf\u00e9", "") + "\n" + rec("c2", "p1", "i3", "w2", "cafe", "") + "\n")
+        (rec("c1", "p1", "i3", "w1", "caf\u00e9", "")
+                + "\n"
+                + rec("c2", "p1", "i3", "w2", "cafe", "")
+                + "\n")
             .getBytes(StandardCharsets.ISO_8859_1));
     String root = dir.resolve("lh-latin").toString();
     CliRun run = ingest(root, source, "--encoding", "ISO-8859-1");
     assertThat(run.code()).as(run.err()).isZero();
     Lakehouse lh = new Lakehouse(spark, root, "annolake");
     // two labels that UTF-8 replacement would have made one stay two
-    assertThat(lh.read(Tables.ANNOTATIONS).select("label").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+    assertThat(
+            lh.read(Tables.ANNOTATIONS)
+                .select("label")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList())
         .containsExactlyInAnyOrder("caf\u00e9", "cafe");
     CliRun utf16 = ingest(root, source, "--encoding", "UTF-16");
     assertThat(utf16.code()).isEqualTo(2);

@@ -32,8 +32,18 @@ class IngestJobTest {
   private String generate(String format, int annotations, double badRate) {
     String out = dir.resolve("landing-" + format).toString();
     CliRun run =
-        CliRun.of("generate", "--out", out, "--format", format, "--annotations", Integer.toString(annotations),
-            "--bad-rate", Double.toString(badRate), "--seed", "11");
+        CliRun.of(
+            "generate",
+            "--out",
+            out,
+            "--format",
+            format,
+            "--annotations",
+            Integer.toString(annotations),
+            "--bad-rate",
+            Double.toString(badRate),
+            "--seed",
+            "11");
     assertThat(run.code()).isZero();
     return out;
   }
@@ -69,30 +79,52 @@ class IngestJobTest {
 
     long read = lh.read(Tables.RAW_ANNOTATIONS).count();
     long silver = lh.read(Tables.ANNOTATIONS).count();
-    Dataset<Row> rejects = lh.read(Tables.REJECTED_RECORDS).where(col("record_kind").equalTo("annotations"));
+    Dataset<Row> rejects =
+        lh.read(Tables.REJECTED_RECORDS).where(col("record_kind").equalTo("annotations"));
     assertThat(silver + rejects.count()).isEqualTo(read);
 
     Dataset<Row> truth = spark.read().option("header", true).csv(landing + "/_truth/bad_records");
     Map<String, Long> injected = countsBy(truth, "bad_kind");
     assertThat(countsBy(rejects, "reason_code")).isEqualTo(injected);
-    assertThat(injected.keySet()).hasSizeGreaterThanOrEqualTo(format.equals("json") || format.equals("csv") ? 6 : 5);
+    assertThat(injected.keySet())
+        .hasSizeGreaterThanOrEqualTo(format.equals("json") || format.equals("csv") ? 6 : 5);
     // record by record: each injected bad record is rejected with its own reason
     Dataset<Row> keyed = truth.where(col("bad_kind").notEqual("MALFORMED_RECORD"));
     long matched =
-        keyed.join(rejects, org.apache.spark.sql.functions.concat_ws("|", keyed.col("project_id"), keyed.col("annotation_id")).equalTo(rejects.col("record_key"))
-                .and(keyed.col("bad_kind").equalTo(rejects.col("reason_code"))), "left_semi").count();
+        keyed
+            .join(
+                rejects,
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .concat_ws("|", keyed.col("project_id"), keyed.col("annotation_id"))
+                    .equalTo(rejects.col("record_key"))
+                    .and(keyed.col("bad_kind").equalTo(rejects.col("reason_code"))),
+                "left_semi")
+            .count();
     assertThat(matched).isEqualTo(keyed.count());
     // silver is what the simulator says it should be
     JsonNode summary = summary(landing);
     assertThat(silver).isEqualTo(summary.get("expected_silver_annotations").asLong());
-    assertThat(lh.read(Tables.ANNOTATIONS).select("annotation_id").distinct().count()).isEqualTo(silver);
+    assertThat(lh.read(Tables.ANNOTATIONS).select("annotation_id").distinct().count())
+        .isEqualTo(silver);
     // every rejected record says where it came from
-    assertThat(rejects.where(col("source_file").isNull().or(col("source_position").lt(0)).or(col("detail").isNull())).count()).isZero();
+    assertThat(
+            rejects
+                .where(
+                    col("source_file")
+                        .isNull()
+                        .or(col("source_position").lt(0))
+                        .or(col("detail").isNull()))
+                .count())
+        .isZero();
   }
 
   private static JsonNode summary(String landing) {
     try {
-      return new ObjectMapper().readTree(Files.readString(Path.of(landing, "_truth", "summary.json")));
+      return new ObjectMapper()
+          .readTree(Files.readString(Path.of(landing, "_truth", "summary.json")));
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
@@ -110,7 +142,8 @@ class IngestJobTest {
     assertThat(versions(lh)).isEqualTo(before);
     // a new file is picked up alone
     ingest(root, landing + "/gold", "--kind", "gold");
-    assertThat(lh.read(Tables.INGESTED_FILES).where(col("status").equalTo("INGESTED")).count()).isEqualTo(3);
+    assertThat(lh.read(Tables.INGESTED_FILES).where(col("status").equalTo("INGESTED")).count())
+        .isEqualTo(3);
   }
 
   private static Map<String, Long> versions(Lakehouse lh) {
@@ -130,7 +163,8 @@ class IngestJobTest {
     long bronze = lh.read(Tables.RAW_ANNOTATIONS).count();
     long silver = lh.read(Tables.ANNOTATIONS).count();
     long rejected = lh.read(Tables.REJECTED_RECORDS).count();
-    // Simulate a crash right after the bronze and rejects commits: silver and the file log are lost.
+    // Simulate a crash right after the bronze and rejects commits: silver and the file log are
+    // lost.
     for (String t : List.of(Tables.ANNOTATIONS, Tables.INGESTED_FILES)) {
       lh.unregister(t);
       deleteTree(Path.of(java.net.URI.create(lh.path(t))));
@@ -154,7 +188,9 @@ class IngestJobTest {
     String root = dir.resolve("lh-poison").toString();
     Path more = dir.resolve("more");
     Files.createDirectories(more);
-    Files.writeString(more.resolve("a.jsonl"), "{\"annotation_id\":\"x1\",\"project_id\":\"p1\",\"item_id\":\"i\",\"worker_id\":\"w\",\"label\":\"car\"}\n");
+    Files.writeString(
+        more.resolve("a.jsonl"),
+        "{\"annotation_id\":\"x1\",\"project_id\":\"p1\",\"item_id\":\"i\",\"worker_id\":\"w\",\"label\":\"car\"}\n");
     Files.writeString(more.resolve("b.parquet"), "not parquet at all");
     CliRun run = ingest(root, more.toString());
     assertThat(run.out()).contains("rejected files: 1").contains("b.parquet: UNREADABLE_FILE");
@@ -170,15 +206,36 @@ class IngestJobTest {
   void everyTableCarriesProvenance() throws Exception {
     String landing = generate("csv", 1500, 0.02);
     String root = dir.resolve("lh-prov").toString();
-    for (String[] kind : List.of(new String[] {"schemas", "schema"}, new String[] {"guidelines", "guideline"}, new String[] {"gold", "gold"}, new String[] {"adjudications", "adjudications"}, new String[] {"annotations", "annotations"})) {
-      ingest(root, landing + "/" + kind[0], "--kind", kind[1], "--run-id", "run-" + kind[1], "--logical-date", "2026-01-20");
+    for (String[] kind :
+        List.of(
+            new String[] {"schemas", "schema"},
+            new String[] {"guidelines", "guideline"},
+            new String[] {"gold", "gold"},
+            new String[] {"adjudications", "adjudications"},
+            new String[] {"annotations", "annotations"})) {
+      ingest(
+          root,
+          landing + "/" + kind[0],
+          "--kind",
+          kind[1],
+          "--run-id",
+          "run-" + kind[1],
+          "--logical-date",
+          "2026-01-20");
     }
     Lakehouse lh = lakehouse(root);
     ObjectMapper json = new ObjectMapper();
-    for (String table : java.util.stream.Stream.concat(Tables.INGEST.stream(), java.util.stream.Stream.of(Tables.PIPELINE_RUNS)).toList()) {
+    for (String table :
+        java.util.stream.Stream.concat(
+                Tables.INGEST.stream(), java.util.stream.Stream.of(Tables.PIPELINE_RUNS))
+            .toList()) {
       assertThat(lh.exists(table)).as(table).isTrue();
       assertThat(lh.read(table).where(col("run_id").isNull()).count()).as(table).isZero();
-      List<Row> history = spark.sql("DESCRIBE HISTORY delta.`" + lh.path(table) + "`").select("userMetadata").collectAsList();
+      List<Row> history =
+          spark
+              .sql("DESCRIBE HISTORY delta.`" + lh.path(table) + "`")
+              .select("userMetadata")
+              .collectAsList();
       for (Row h : history) {
         JsonNode meta = json.readTree(h.getString(0));
         assertThat(meta.get("run_id").asText()).as(table).startsWith("run-");
@@ -190,13 +247,25 @@ class IngestJobTest {
       // not registered: the default catalog is per session, and jobs read and write by path
     }
     Dataset<Row> runs = lh.read(Tables.PIPELINE_RUNS);
-    assertThat(runs.where(col("status").equalTo("STARTED")).count()).isEqualTo(5); // one run per kind
-    Row done = runs.where(col("status").equalTo("SUCCEEDED").and(col("run_id").equalTo("run-annotations"))).head();
+    assertThat(runs.where(col("status").equalTo("STARTED")).count())
+        .isEqualTo(5); // one run per kind
+    Row done =
+        runs.where(col("status").equalTo("SUCCEEDED").and(col("run_id").equalTo("run-annotations")))
+            .head();
     List<Row> outputs = done.getList(done.fieldIndex("outputs"));
-    assertThat(outputs).extracting(o -> o.getString(0)).contains(Tables.RAW_ANNOTATIONS, Tables.ANNOTATIONS, Tables.INGESTED_FILES);
-    assertThat(done.<scala.collection.Map<String, Object>>getAs("inputs").contains(Tables.LABEL_SCHEMAS)).isTrue();
+    assertThat(outputs)
+        .extracting(o -> o.getString(0))
+        .contains(Tables.RAW_ANNOTATIONS, Tables.ANNOTATIONS, Tables.INGESTED_FILES);
+    assertThat(
+            done.<scala.collection.Map<String, Object>>getAs("inputs")
+                .contains(Tables.LABEL_SCHEMAS))
+        .isTrue();
     // annotations name where each row came from
-    assertThat(lh.read(Tables.ANNOTATIONS).where(col("source_file").isNull().or(col("batch_id").isNull())).count()).isZero();
+    assertThat(
+            lh.read(Tables.ANNOTATIONS)
+                .where(col("source_file").isNull().or(col("batch_id").isNull()))
+                .count())
+        .isZero();
   }
 
   @Test
@@ -205,15 +274,35 @@ class IngestJobTest {
     Assumptions.assumeTrue(data != null, "../shared/data is absent");
     String root = dir.resolve("lh-public").toString();
     for (String name : List.of("zheng_dog", "snow_temp")) {
-      long lines = spark.read().option("header", true).csv(data.resolve(name + "/answers.csv").toString()).count();
-      long truth = spark.read().option("header", true).csv(data.resolve(name + "/truth.csv").toString()).count();
-      CliRun answers = ingest(root, data.resolve(name + "/answers.csv").toString(), "--project", name);
+      long lines =
+          spark
+              .read()
+              .option("header", true)
+              .csv(data.resolve(name + "/answers.csv").toString())
+              .count();
+      long truth =
+          spark
+              .read()
+              .option("header", true)
+              .csv(data.resolve(name + "/truth.csv").toString())
+              .count();
+      CliRun answers =
+          ingest(root, data.resolve(name + "/answers.csv").toString(), "--project", name);
       assertThat(answers.out()).contains(String.format("ingested %,d | rejected 0", lines));
-      CliRun gold = ingest(root, data.resolve(name + "/truth.csv").toString(), "--project", name, "--kind", "gold");
+      CliRun gold =
+          ingest(
+              root,
+              data.resolve(name + "/truth.csv").toString(),
+              "--project",
+              name,
+              "--kind",
+              "gold");
       assertThat(gold.out()).contains(String.format("ingested %,d | rejected 0", truth));
     }
     Lakehouse lh = lakehouse(root);
-    assertThat(lh.read(Tables.ANNOTATIONS).where(col("project_id").equalTo("zheng_dog")).count()).isEqualTo(8070);
-    assertThat(lh.read(Tables.GOLD_LABELS).where(col("project_id").equalTo("zheng_dog")).count()).isEqualTo(807);
+    assertThat(lh.read(Tables.ANNOTATIONS).where(col("project_id").equalTo("zheng_dog")).count())
+        .isEqualTo(8070);
+    assertThat(lh.read(Tables.GOLD_LABELS).where(col("project_id").equalTo("zheng_dog")).count())
+        .isEqualTo(807);
   }
 }

@@ -36,13 +36,24 @@ class IngestRetryTest {
   @TempDir Path dir;
 
   private static String rec(String id, String item, String worker, String label, int revision) {
-    return "{\"annotation_id\":\"" + id + "\",\"project_id\":\"p1\",\"item_id\":\"" + item + "\",\"worker_id\":\""
-        + worker + "\",\"label\":\"" + label + "\",\"revision\":" + revision + ",\"submitted_at\":\"2026-01-10T10:00:00Z\"}";
+    return "{\"annotation_id\":\""
+        + id
+        + "\",\"project_id\":\"p1\",\"item_id\":\""
+        + item
+        + "\",\"worker_id\":\""
+        + worker
+        + "\",\"label\":\""
+        + label
+        + "\",\"revision\":"
+        + revision
+        + ",\"submitted_at\":\"2026-01-10T10:00:00Z\"}";
   }
 
   private static String schema(String labels) {
     return "{\"project_id\":\"p1\",\"step\":\"default\",\"guideline_version\":\"unversioned\",\"label_type\":\"categorical\","
-        + "\"labels\":" + labels + "}";
+        + "\"labels\":"
+        + labels
+        + "}";
   }
 
   /** Two files of the first batch, the file that lands after the crash, and the two schemas. */
@@ -56,17 +67,22 @@ class IngestRetryTest {
     Files.writeString(
         root.resolve("annotations/f1.jsonl"),
         String.join(
-            "\n",
-            rec("a1", "i1", "w1", "cat", 1),
-            rec("a2", "i1", "w2", "dog", 1),
-            rec("a3", "i1", "w3", "bird", 1), // UNKNOWN_LABEL under the first schema only
-            rec("a4", "i2", "w1", "cat", 1), // superseded by f2's revision 2
-            "{not json",
-            rec("a1", "i1", "w1", "cat", 1)) // exact duplicate
+                "\n",
+                rec("a1", "i1", "w1", "cat", 1),
+                rec("a2", "i1", "w2", "dog", 1),
+                rec("a3", "i1", "w3", "bird", 1), // UNKNOWN_LABEL under the first schema only
+                rec("a4", "i2", "w1", "cat", 1), // superseded by f2's revision 2
+                "{not json",
+                rec("a1", "i1", "w1", "cat", 1)) // exact duplicate
             + "\n");
     Files.writeString(
         root.resolve("annotations/f2.jsonl"),
-        String.join("\n", rec("a4", "i2", "w1", "dog", 2), rec("a7", "i3", "w1", "cat", 1), rec("a8", "i3", "w2", "fish", 1)) + "\n");
+        String.join(
+                "\n",
+                rec("a4", "i2", "w1", "dog", 2),
+                rec("a7", "i3", "w1", "cat", 1),
+                rec("a8", "i3", "w2", "fish", 1))
+            + "\n");
     return root;
   }
 
@@ -74,27 +90,46 @@ class IngestRetryTest {
     Files.writeString(
         root.resolve("annotations/g.jsonl"),
         String.join(
-            "\n",
-            rec("a1", "i1", "w1", "dog", 2), // a later revision of f1's a1
-            rec("a2", "i1", "w2", "dog", 1), // already ingested
-            rec("a9", "i4", "w1", "bird", 1), // allowed by the second schema
-            rec("a10", "i4", "w2", "fish", 1))
+                "\n",
+                rec("a1", "i1", "w1", "dog", 2), // a later revision of f1's a1
+                rec("a2", "i1", "w2", "dog", 1), // already ingested
+                rec("a9", "i4", "w1", "bird", 1), // allowed by the second schema
+                rec("a10", "i4", "w2", "fish", 1))
             + "\n");
   }
 
   private static void ingest(String lakehouse, Path source, String kind) {
-    CliRun.ok("ingest", "--lakehouse", lakehouse, "--source", source.toString(), "--kind", kind, "--logical-date", "2026-01-10");
+    CliRun.ok(
+        "ingest",
+        "--lakehouse",
+        lakehouse,
+        "--source",
+        source.toString(),
+        "--kind",
+        kind,
+        "--logical-date",
+        "2026-01-10");
   }
 
   /** An ingest whose driver dies after its Nth write: no rollback, no final bookkeeping. */
   private void crashedIngest(String lakehouse, Path source, int afterWrite) {
     Lakehouse lh = new Lakehouse(spark, lakehouse, "annolake");
-    RunContext context = RunContext.create("crash-" + afterWrite, "ingest", LocalDate.parse("2026-01-10"), "test", Map.of());
+    RunContext context =
+        RunContext.create(
+            "crash-" + afterWrite, "ingest", LocalDate.parse("2026-01-10"), "test", Map.of());
     LakehouseRun run = new LakehouseRun(lh, context);
     System.setProperty(IngestJob.CRASH_AFTER_WRITE, Integer.toString(afterWrite));
     try (ProgressReporter progress = ProgressReporter.start(spark, "ingest", 0)) {
       assertThatThrownBy(
-              () -> IngestJob.ingest(run, progress, AnnolakeConfig.defaults(), source.toString(), RecordKind.ANNOTATIONS, null, null))
+              () ->
+                  IngestJob.ingest(
+                      run,
+                      progress,
+                      AnnolakeConfig.defaults(),
+                      source.toString(),
+                      RecordKind.ANNOTATIONS,
+                      null,
+                      null))
           .hasMessageContaining("simulated crash after write " + afterWrite);
     } finally {
       System.clearProperty(IngestJob.CRASH_AFTER_WRITE);
@@ -102,14 +137,31 @@ class IngestRetryTest {
   }
 
   /**
-   * A table's rows without what differs between two lakehouses by design: run id, times, the
-   * table versions a batch was bound to, and ids derived from the file's path (other folders here).
+   * A table's rows without what differs between two lakehouses by design: run id, times, the table
+   * versions a batch was bound to, and ids derived from the file's path (other folders here).
    */
   private static List<String> rows(Lakehouse lh, String table) {
     Dataset<Row> t =
-        lh.read(table).drop("run_id", "ingested_at", "silver_version", "schemas_version", "modified_at", "file_key", "batch_id");
-    return t.selectExpr("to_json(struct(*)) AS j").orderBy("j").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
-        .stream().map(j -> j.replaceAll("file:[^\"]*/(landing-[a-z0-9-]+)/", "$1/").replaceAll("landing-[a-z0-9-]+/", "")).toList();
+        lh.read(table)
+            .drop(
+                "run_id",
+                "ingested_at",
+                "silver_version",
+                "schemas_version",
+                "modified_at",
+                "file_key",
+                "batch_id");
+    return t
+        .selectExpr("to_json(struct(*)) AS j")
+        .orderBy("j")
+        .as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList()
+        .stream()
+        .map(
+            j ->
+                j.replaceAll("file:[^\"]*/(landing-[a-z0-9-]+)/", "$1/")
+                    .replaceAll("landing-[a-z0-9-]+/", ""))
+        .toList();
   }
 
   /** The crash that matters most: rejects written with the first schema, silver not yet. */
@@ -147,18 +199,28 @@ class IngestRetryTest {
       ingest(lakehouse, landing.resolve("annotations"), "annotations");
 
       Lakehouse actual = new Lakehouse(spark, lakehouse, "annolake");
-      for (String table : List.of(Tables.RAW_ANNOTATIONS, Tables.REJECTED_RECORDS, Tables.ANNOTATIONS, Tables.INGESTED_FILES)) {
-        assertThat(rows(actual, table)).as("crash after write %d: %s", crashAfter, table).isEqualTo(rows(expected, table));
+      for (String table :
+          List.of(
+              Tables.RAW_ANNOTATIONS,
+              Tables.REJECTED_RECORDS,
+              Tables.ANNOTATIONS,
+              Tables.INGESTED_FILES)) {
+        assertThat(rows(actual, table))
+            .as("crash after write %d: %s", crashAfter, table)
+            .isEqualTo(rows(expected, table));
       }
       assertExactlyOnce(actual);
     }
   }
 
-  /** Every bronze record is in silver or in rejects, never both, and bronze holds each record once. */
+  /**
+   * Every bronze record is in silver or in rejects, never both, and bronze holds each record once.
+   */
   private static void assertExactlyOnce(Lakehouse lh) {
     Dataset<Row> bronze = lh.read(Tables.RAW_ANNOTATIONS).select("source_file", "source_position");
     Dataset<Row> silver = lh.read(Tables.ANNOTATIONS).select("source_file", "source_position");
-    Dataset<Row> rejects = lh.read(Tables.REJECTED_RECORDS).select("source_file", "source_position");
+    Dataset<Row> rejects =
+        lh.read(Tables.REJECTED_RECORDS).select("source_file", "source_position");
     assertThat(bronze.distinct().count()).isEqualTo(bronze.count()).isEqualTo(13);
     assertThat(rejects.distinct().count()).isEqualTo(rejects.count());
     assertThat(silver.intersect(rejects).count()).isZero();
@@ -166,6 +228,11 @@ class IngestRetryTest {
     List<Row> neither = bronze.except(silver).except(rejects).collectAsList();
     assertThat(neither).hasSize(1);
     assertThat(neither.get(0).getString(0)).endsWith("f1.jsonl");
-    assertThat(lh.read(Tables.ANNOTATIONS).where(col("annotation_id").equalTo("a1")).head().<String>getAs("label")).isEqualTo("dog");
+    assertThat(
+            lh.read(Tables.ANNOTATIONS)
+                .where(col("annotation_id").equalTo("a1"))
+                .head()
+                .<String>getAs("label"))
+        .isEqualTo("dog");
   }
 }

@@ -21,7 +21,13 @@ class MaintainJobTest {
   void setsTheConfiguredRetentionOnEveryTableThenOptimizesAndVacuums() throws Exception {
     String root = dir.resolve("lh").toString();
     for (int i = 0; i < 3; i++) {
-      spark.range(0, 10).repartition(2).write().format("delta").mode("append").save(root + "/numbers");
+      spark
+          .range(0, 10)
+          .repartition(2)
+          .write()
+          .format("delta")
+          .mode("append")
+          .save(root + "/numbers");
     }
     spark.range(0, 5).write().format("delta").save(root + "/letters");
     Lakehouse lakehouse = new Lakehouse(spark, root, "annolake");
@@ -33,7 +39,9 @@ class MaintainJobTest {
     Path conf = dir.resolve("retention.conf");
     Files.writeString(conf, "annolake.retention { log = 60d, deleted-files = 14d }");
     CliRun run = ok("maintain", "--lakehouse", root, "--conf", conf.toString());
-    assertThat(run.out()).contains("retention set on [letters, numbers, pipeline_runs]").contains("numbers=6");
+    assertThat(run.out())
+        .contains("retention set on [letters, numbers, pipeline_runs]")
+        .contains("numbers=6");
     for (String table : new String[] {"numbers", "letters"}) {
       assertThat(lakehouse.properties(table))
           .containsEntry(TableMaintenance.LOG_RETENTION, "interval 5184000 seconds")

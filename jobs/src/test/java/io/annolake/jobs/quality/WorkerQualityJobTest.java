@@ -1,7 +1,7 @@
 package io.annolake.jobs.quality;
 
-import static org.apache.spark.sql.functions.col;
 import static io.annolake.jobs.CliRun.ok;
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.io.Lakehouse;
@@ -43,7 +43,10 @@ class WorkerQualityJobTest {
   }
 
   private String lakehouse() throws Exception {
-    List<String> a = new ArrayList<>(List.of("annotation_id,project_id,step,item_id,worker_id,label,guideline_version,submitted_at"));
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "annotation_id,project_id,step,item_id,worker_id,label,guideline_version,submitted_at"));
     int n = 0;
     for (int i = 1; i <= 6; i++) {
       a.add("a" + n++ + ",p,s,g" + i + ",good,a,v1," + at(i));
@@ -72,17 +75,42 @@ class WorkerQualityJobTest {
     Files.writeString(
         dir.resolve("q.conf"),
         "annolake.quality { threshold = 0.95, threshold-overrides { \"p/s\" = 0.9 }, min-evidence = 5, retraining-count = 3, window-size = 10 }");
-    Files.write(dir.resolve("reinstate.csv"), List.of("project_id,step,worker_id,reinstated_at,lead_id", "p,s,lead," + at(30) + ",qa-1"));
+    Files.write(
+        dir.resolve("reinstate.csv"),
+        List.of("project_id,step,worker_id,reinstated_at,lead_id", "p,s,lead," + at(30) + ",qa-1"));
     String root = dir.resolve("lh").toString();
-    ok("ingest", "--lakehouse", root, "--source", dir.resolve("a").toString(), "--logical-date", "2026-01-05");
-    ok("ingest", "--lakehouse", root, "--source", dir.resolve("g").toString(), "--kind", "gold", "--logical-date", "2026-01-05");
+    ok(
+        "ingest",
+        "--lakehouse",
+        root,
+        "--source",
+        dir.resolve("a").toString(),
+        "--logical-date",
+        "2026-01-05");
+    ok(
+        "ingest",
+        "--lakehouse",
+        root,
+        "--source",
+        dir.resolve("g").toString(),
+        "--kind",
+        "gold",
+        "--logical-date",
+        "2026-01-05");
     return root;
   }
 
-
   private CliRun quality(String root, String... more) {
-    List<String> args = new ArrayList<>(List.of("worker-quality", "--lakehouse", root, "--conf", dir.resolve("q.conf").toString(),
-        "--logical-date", "2026-01-05"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "worker-quality",
+                "--lakehouse",
+                root,
+                "--conf",
+                dir.resolve("q.conf").toString(),
+                "--logical-date",
+                "2026-01-05"));
     args.addAll(List.of(more));
     return ok(args.toArray(String[]::new));
   }
@@ -109,7 +137,8 @@ class WorkerQualityJobTest {
     assertThat(good.<String>getAs("status")).isEqualTo("ACTIVE");
     assertThat(good.<Double>getAs("threshold")).isEqualTo(0.9);
     // Wilson 7/7 at 95%: [0.6457, 1]
-    assertThat(good.<Double>getAs("ci_low")).isCloseTo(0.6457, org.assertj.core.data.Offset.offset(1e-4));
+    assertThat(good.<Double>getAs("ci_low"))
+        .isCloseTo(0.6457, org.assertj.core.data.Offset.offset(1e-4));
 
     Row bad = q.get("bad");
     assertThat(bad.<Long>getAs("gold_answers")).isEqualTo(9);
@@ -118,22 +147,33 @@ class WorkerQualityJobTest {
     assertThat(bad.<String>getAs("status_reason")).startsWith("RETRAINED");
     assertThat(bad.<Long>getAs("window_answers")).isEqualTo(3);
     assertThat(bad.<Timestamp>getAs("status_since").toInstant()).isEqualTo(T0.plusSeconds(19));
-    assertThat(bad.<scala.collection.Map<String, Double>>getAs("class_recall").apply("a")).isEqualTo(3.0 / 9);
+    assertThat(bad.<scala.collection.Map<String, Double>>getAs("class_recall").apply("a"))
+        .isEqualTo(3.0 / 9);
 
     assertThat(q.get("spam").<String>getAs("status")).isEqualTo("PAUSED");
     assertThat(q.get("lead").<String>getAs("status")).isEqualTo("PROBATION");
-    assertThat(q.get("lead").<Timestamp>getAs("status_since").toInstant()).isEqualTo(T0.plusSeconds(30));
+    assertThat(q.get("lead").<Timestamp>getAs("status_since").toInstant())
+        .isEqualTo(T0.plusSeconds(30));
     assertThat(q.get("new").<String>getAs("status")).isEqualTo("INSUFFICIENT_EVIDENCE");
 
-    assertThat(lh.read(Tables.PAUSED_WORKERS).select("worker_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+    assertThat(
+            lh.read(Tables.PAUSED_WORKERS)
+                .select("worker_id")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList())
         .containsExactly("spam");
 
-    List<Row> events = lh.read(Tables.WORKER_STATUS_EVENTS).orderBy("worker_id", "event_at").collectAsList();
-    assertThat(events).extracting(r -> r.getAs("worker_id") + ":" + r.getAs("from_status") + ">" + r.getAs("to_status"))
+    List<Row> events =
+        lh.read(Tables.WORKER_STATUS_EVENTS).orderBy("worker_id", "event_at").collectAsList();
+    assertThat(events)
+        .extracting(
+            r -> r.getAs("worker_id") + ":" + r.getAs("from_status") + ">" + r.getAs("to_status"))
         .containsExactly(
-            "bad:INSUFFICIENT_EVIDENCE>PAUSED", "bad:PAUSED>PROBATION",
+            "bad:INSUFFICIENT_EVIDENCE>PAUSED",
+            "bad:PAUSED>PROBATION",
             "good:INSUFFICIENT_EVIDENCE>ACTIVE",
-            "lead:INSUFFICIENT_EVIDENCE>PAUSED", "lead:PAUSED>PROBATION",
+            "lead:INSUFFICIENT_EVIDENCE>PAUSED",
+            "lead:PAUSED>PROBATION",
             "spam:INSUFFICIENT_EVIDENCE>PAUSED");
     assertThat(events.get(0).<Timestamp>getAs("event_at").toInstant()).isEqualTo(T0.plusSeconds(5));
     assertThat(events.get(0).<Long>getAs("evidence_answers")).isEqualTo(5);
@@ -142,14 +182,26 @@ class WorkerQualityJobTest {
     assertThat(events.get(4).<String>getAs("reason")).startsWith("REINSTATED");
 
     // status as of an annotation's time: bad was PAUSED for its answer at second 17
-    Dataset<Row> intervals = lh.read(Tables.WORKER_STATUS_INTERVALS).where(col("worker_id").equalTo("bad"));
+    Dataset<Row> intervals =
+        lh.read(Tables.WORKER_STATUS_INTERVALS).where(col("worker_id").equalTo("bad"));
     Timestamp t17 = Timestamp.from(T0.plusSeconds(17));
-    List<Row> asOf17 = intervals.where(col("valid_from").leq(t17).and(col("valid_to").isNull().or(col("valid_to").gt(t17)))).collectAsList();
-    assertThat(asOf17).extracting(r -> r.getString(r.fieldIndex("status"))).containsExactly("PAUSED");
+    List<Row> asOf17 =
+        intervals
+            .where(
+                col("valid_from")
+                    .leq(t17)
+                    .and(col("valid_to").isNull().or(col("valid_to").gt(t17))))
+            .collectAsList();
+    assertThat(asOf17)
+        .extracting(r -> r.getString(r.fieldIndex("status")))
+        .containsExactly("PAUSED");
     assertThat(intervals.count()).isEqualTo(3);
 
     // gold-set health: g1 served 6 times under v1, answered right by good and new only
-    Row g1 = lh.read(Tables.GOLD_ITEM_HEALTH).where(col("item_id").equalTo("g1").and(col("guideline_version").equalTo("v1"))).head();
+    Row g1 =
+        lh.read(Tables.GOLD_ITEM_HEALTH)
+            .where(col("item_id").equalTo("g1").and(col("guideline_version").equalTo("v1")))
+            .head();
     assertThat(g1.<Long>getAs("served")).isEqualTo(5);
     assertThat(g1.<Long>getAs("answered_correct")).isEqualTo(2);
     assertThat(g1.<Boolean>getAs("needs_review")).isTrue();
@@ -161,24 +213,46 @@ class WorkerQualityJobTest {
     quality(root);
     Lakehouse lh = new Lakehouse(spark, root, "annolake");
     long events = lh.read(Tables.WORKER_STATUS_EVENTS).count();
-    List<Row> quality = lh.read(Tables.WORKER_QUALITY).drop("run_id").orderBy("worker_id").collectAsList();
+    List<Row> quality =
+        lh.read(Tables.WORKER_QUALITY).drop("run_id").orderBy("worker_id").collectAsList();
     CliRun again = quality(root);
     assertThat(again.out()).contains("0 new status events");
     assertThat(lh.read(Tables.WORKER_STATUS_EVENTS).count()).isEqualTo(events);
-    assertThat(lh.read(Tables.WORKER_QUALITY).drop("run_id").orderBy("worker_id").collectAsList()).isEqualTo(quality);
+    assertThat(lh.read(Tables.WORKER_QUALITY).drop("run_id").orderBy("worker_id").collectAsList())
+        .isEqualTo(quality);
     // one project alone replaces only its rows, with the same result
     assertThat(quality(root, "--project", "p").out()).contains("0 new status events");
-    assertThat(lh.read(Tables.WORKER_QUALITY).drop("run_id").orderBy("worker_id").collectAsList()).isEqualTo(quality);
+    assertThat(lh.read(Tables.WORKER_QUALITY).drop("run_id").orderBy("worker_id").collectAsList())
+        .isEqualTo(quality);
     // an earlier as-of sees a subset of the same events: nothing new either
     CliRun earlier = quality(root, "--as-of", at(6));
     assertThat(earlier.out()).contains("0 new status events");
     assertThat(lh.read(Tables.WORKER_STATUS_EVENTS).count()).isEqualTo(events);
-    assertThat(lh.read(Tables.WORKER_QUALITY).where(col("worker_id").equalTo("bad")).head().<String>getAs("status")).isEqualTo("PAUSED");
+    assertThat(
+            lh.read(Tables.WORKER_QUALITY)
+                .where(col("worker_id").equalTo("bad"))
+                .head()
+                .<String>getAs("status"))
+        .isEqualTo("PAUSED");
     // the export a platform or lead reads: flat CSV with the contract's columns first
     Path out = dir.resolve("wq.csv");
-    ok("export", "--lakehouse", root, "--table", Tables.WORKER_QUALITY, "--format", "csv", "--out", out.toString());
+    ok(
+        "export",
+        "--lakehouse",
+        root,
+        "--table",
+        Tables.WORKER_QUALITY,
+        "--format",
+        "csv",
+        "--out",
+        out.toString());
     assertThat(Files.readAllLines(out).get(0))
         .startsWith("project_id,step,worker_id,")
-        .contains("gold_answers,gold_correct,accuracy,ci_low,ci_high,", ",status,", "window_accuracy", "recent_accuracy", "confusion");
+        .contains(
+            "gold_answers,gold_correct,accuracy,ci_low,ci_high,",
+            ",status,",
+            "window_accuracy",
+            "recent_accuracy",
+            "confusion");
   }
 }

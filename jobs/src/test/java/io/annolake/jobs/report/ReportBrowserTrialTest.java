@@ -36,8 +36,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * The report of a lakehouse whose project id, step, worker ids, labels and guideline versions are
  * hostile, built by the real jobs and opened in Debian's headless Chromium (driven by Selenium):
  * every chart draws (SVG in the DOM, no console error), links between pages work, and the hostile
- * values show as text and never run. A screenshot of each page is kept under
- * {@code jobs/target/report-screenshots/}.
+ * values show as text and never run. A screenshot of each page is kept under {@code
+ * jobs/target/report-screenshots/}.
  */
 @Tag("trial")
 class ReportBrowserTrialTest {
@@ -66,26 +66,60 @@ class ReportBrowserTrialTest {
     Files.createDirectories(annotations.getParent());
     writeOperation(annotations, gold);
     String date = "2026-03-04";
-    CliRun.ok("ingest", "--lakehouse", lh, "--source", gold.toString(), "--kind", "gold", "--logical-date", date);
-    CliRun.ok("ingest", "--lakehouse", lh, "--source", annotations.toString(), "--logical-date", date);
-    for (String job : List.of("worker-quality", "agreement", "consensus", "anomalies", "operations")) {
+    CliRun.ok(
+        "ingest",
+        "--lakehouse",
+        lh,
+        "--source",
+        gold.toString(),
+        "--kind",
+        "gold",
+        "--logical-date",
+        date);
+    CliRun.ok(
+        "ingest", "--lakehouse", lh, "--source", annotations.toString(), "--logical-date", date);
+    for (String job :
+        List.of("worker-quality", "agreement", "consensus", "anomalies", "operations")) {
       CliRun.ok(job, "--lakehouse", lh, "--logical-date", date);
     }
     site = dir.resolve("site");
-    // raw ids: this trial checks that hostile ids are shown escaped (pseudonyms are DemoCommandTest's check)
+    // raw ids: this trial checks that hostile ids are shown escaped (pseudonyms are
+    // DemoCommandTest's check)
     Path raw = Files.writeString(dir.resolve("raw-ids.conf"), "annolake.privacy.worker-ids = raw");
-    CliRun report = CliRun.ok("report", "--lakehouse", lh, "--logical-date", date, "--days", "7", "--out", site.toString(),
-        "--conf", raw.toString());
+    CliRun report =
+        CliRun.ok(
+            "report",
+            "--lakehouse",
+            lh,
+            "--logical-date",
+            date,
+            "--days",
+            "7",
+            "--out",
+            site.toString(),
+            "--conf",
+            raw.toString());
     assertThat(report.out()).contains("index.html");
 
-    assertThat(new File(CHROMIUM)).as("install Debian's chromium and chromium-driver (.ci/run does)").exists();
+    assertThat(new File(CHROMIUM))
+        .as("install Debian's chromium and chromium-driver (.ci/run does)")
+        .exists();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000");
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000");
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER))
+            .usingAnyFreePort()
+            .build();
     driver = new ChromeDriver(service, options);
   }
 
@@ -111,27 +145,42 @@ class ReportBrowserTrialTest {
       boolean hostile = project.equals(PROJECT);
       String step = hostile ? STEP : "default";
       String version = hostile ? VERSION : "v1";
-      String[] workers = hostile ? new String[] {JS_WORKER, RTL_WORKER, EMOJI_WORKER, LONG_WORKER, "w5", "w6"}
-          : new String[] {"a1", "a2", "a3", "a4", "a5", "a6"};
+      String[] workers =
+          hostile
+              ? new String[] {JS_WORKER, RTL_WORKER, EMOJI_WORKER, LONG_WORKER, "w5", "w6"}
+              : new String[] {"a1", "a2", "a3", "a4", "a5", "a6"};
       int n = 0;
       for (int item = 0; item < 40; item++) {
         String truth = labels[item % labels.length];
         if (item % 5 == 0) {
-          ObjectNode g = json.createObjectNode().put("project_id", project).put("step", step).put("item_id", "i" + item)
-              .put("label", truth).put("guideline_version", version);
+          ObjectNode g =
+              json.createObjectNode()
+                  .put("project_id", project)
+                  .put("step", step)
+                  .put("item_id", "i" + item)
+                  .put("label", truth)
+                  .put("guideline_version", version);
           goldLines.add(json.writeValueAsString(g));
         }
         for (int k = 0; k < 3; k++) {
           String worker = workers[(item + k) % workers.length];
           // the fifth worker answers badly, so someone is flagged and items are contested
-          String label = worker.equals("w5") || worker.equals("a5") ? labels[(item + 1) % labels.length] : truth;
-          ObjectNode a = json.createObjectNode()
-              .put("annotation_id", project.hashCode() + "-" + item + "-" + k)
-              .put("project_id", project).put("step", step).put("item_id", "i" + item).put("worker_id", worker)
-              .put("label", label).put("guideline_version", version)
-              .put("submitted_at", start.plus(Duration.ofMinutes(47L * n++)).toString())
-              .put("duration_ms", 5_000 + 1_000L * ((item * 7 + k) % 13))
-              .put("cost", "0.05");
+          String label =
+              worker.equals("w5") || worker.equals("a5")
+                  ? labels[(item + 1) % labels.length]
+                  : truth;
+          ObjectNode a =
+              json.createObjectNode()
+                  .put("annotation_id", project.hashCode() + "-" + item + "-" + k)
+                  .put("project_id", project)
+                  .put("step", step)
+                  .put("item_id", "i" + item)
+                  .put("worker_id", worker)
+                  .put("label", label)
+                  .put("guideline_version", version)
+                  .put("submitted_at", start.plus(Duration.ofMinutes(47L * n++)).toString())
+                  .put("duration_ms", 5_000 + 1_000L * ((item * 7 + k) % 13))
+                  .put("cost", "0.05");
           if (item % 3 == 0) {
             a.put("prelabel", truth).put("prelabel_model", hostile ? "model<i>x</i>" : "m1");
           }
@@ -146,8 +195,9 @@ class ReportBrowserTrialTest {
   /** Opens a page, waits for every chart to be drawn, checks it, and keeps a screenshot. */
   private static void openAndCheck(Path page, String name) throws Exception {
     driver.get(page.toUri().toString());
-    String drawn = "var c = document.querySelectorAll('div.chart'); for (var i = 0; i < c.length; i++) {"
-        + " if (c[i].getAttribute('data-rendered') !== 'true') return false; } return document.readyState === 'complete';";
+    String drawn =
+        "var c = document.querySelectorAll('div.chart'); for (var i = 0; i < c.length; i++) {"
+            + " if (c[i].getAttribute('data-rendered') !== 'true') return false; } return document.readyState === 'complete';";
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!Boolean.TRUE.equals(js(drawn))) {
       assertThat(System.nanoTime()).as("charts of %s drawn within 30 s", name).isLessThan(deadline);
@@ -155,11 +205,15 @@ class ReportBrowserTrialTest {
     }
     List<WebElement> charts = driver.findElements(By.cssSelector("div.chart"));
     for (WebElement chart : charts) {
-      assertThat(chart.findElements(By.tagName("svg"))).as("chart %s of %s draws an SVG", chart.getAttribute("id"), name).isNotEmpty();
+      assertThat(chart.findElements(By.tagName("svg")))
+          .as("chart %s of %s draws an SVG", chart.getAttribute("id"), name)
+          .isNotEmpty();
     }
     assertNothingRan(name);
-    List<LogEntry> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+    List<LogEntry> errors =
+        driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+            .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+            .toList();
     assertThat(errors).as("console errors on %s", name).isEmpty();
     screenshot(name);
   }
@@ -171,9 +225,14 @@ class ReportBrowserTrialTest {
     } catch (NoAlertPresentException expected) {
       // nothing opened a dialog
     }
-    assertThat(js("return typeof window.__pwned")).as("injected script ran on %s", name).isEqualTo("undefined");
-    assertThat(js("return document.querySelectorAll('img, svg[onload], [onerror], [onload], a[href^=\"javascript\"]').length"))
-        .as("injected elements on %s", name).isEqualTo(0L);
+    assertThat(js("return typeof window.__pwned"))
+        .as("injected script ran on %s", name)
+        .isEqualTo("undefined");
+    assertThat(
+            js(
+                "return document.querySelectorAll('img, svg[onload], [onerror], [onload], a[href^=\"javascript\"]').length"))
+        .as("injected elements on %s", name)
+        .isEqualTo(0L);
   }
 
   private static Object js(String script) {
@@ -181,7 +240,12 @@ class ReportBrowserTrialTest {
   }
 
   private static void screenshot(String name) throws Exception {
-    Path folder = Path.of(System.getProperty("annolake.project.root", "."), "jobs", "target", "report-screenshots");
+    Path folder =
+        Path.of(
+            System.getProperty("annolake.project.root", "."),
+            "jobs",
+            "target",
+            "report-screenshots");
     Files.createDirectories(folder);
     // the top of the page, up to 2,400 px: taller captures timed out on a busy 2-core host
     long height = Math.min(2_400, (Long) js("return document.documentElement.scrollHeight"));

@@ -34,11 +34,26 @@ class AirflowTaskListTrial {
   @Test
   void threeDatesAKillAndABackfillEqualCleanRuns(@TempDir Path dir) throws Exception {
     Path root = Path.of(System.getProperty("annolake.project.root", ".")).toAbsolutePath();
-    List<TaskList.Task> tasks = TaskList.read(root.resolve("conf/airflow/tasks.json")).inDependencyOrder();
+    List<TaskList.Task> tasks =
+        TaskList.read(root.resolve("conf/airflow/tasks.json")).inDependencyOrder();
     String landing = dir.resolve("landing").toString();
     for (int i = 0; i < DATES.size(); i++) {
-      ok("generate", "--out", landing + "/" + DATES.get(i), "--format", "csv", "--annotations", "1200", "--days", "1",
-          "--start-date", DATES.get(i), "--seed", String.valueOf(70 + i), "--bad-rate", "0.01");
+      ok(
+          "generate",
+          "--out",
+          landing + "/" + DATES.get(i),
+          "--format",
+          "csv",
+          "--annotations",
+          "1200",
+          "--days",
+          "1",
+          "--start-date",
+          DATES.get(i),
+          "--seed",
+          String.valueOf(70 + i),
+          "--bad-rate",
+          "0.01");
     }
 
     String clean = dir.resolve("clean").toString();
@@ -63,7 +78,8 @@ class AirflowTaskListTrial {
       }
     }
     for (TaskList.Task t : tasks) { // Airflow's backfill of the first date (its clear-and-rerun)
-      assertThat(annolake.run(t.command(landing, trial, DATES.get(0), runId(DATES.get(0))))).isZero();
+      assertThat(annolake.run(t.command(landing, trial, DATES.get(0), runId(DATES.get(0)))))
+          .isZero();
     }
 
     Map<String, List<String>> expected = TableContents.of(new Lakehouse(spark, clean, "annolake"));
@@ -73,11 +89,16 @@ class AirflowTaskListTrial {
       assertThat(actual.get(table)).as(table).isEqualTo(expected.get(table));
     }
     // the backfill computed its result and kept the newer state, saying so in pipeline_runs
-    long kept = new Lakehouse(spark, trial, "annolake").read(Tables.PIPELINE_RUNS)
-        .where(col("job").equalTo(lit("consensus")).and(col("logical_date").equalTo(lit(java.sql.Date.valueOf(DATES.get(0))))))
-        .select(explode(col("outputs")).as("o"))
-        .where(col("o.kept_newer_state").isNotNull())
-        .count();
+    long kept =
+        new Lakehouse(spark, trial, "annolake")
+            .read(Tables.PIPELINE_RUNS)
+            .where(
+                col("job")
+                    .equalTo(lit("consensus"))
+                    .and(col("logical_date").equalTo(lit(java.sql.Date.valueOf(DATES.get(0))))))
+            .select(explode(col("outputs")).as("o"))
+            .where(col("o.kept_newer_state").isNotNull())
+            .count();
     assertThat(kept).isEqualTo(Tables.CONSENSUS_TABLES.size());
   }
 }

@@ -41,16 +41,22 @@ public final class Launcher {
   }
 
   public Launcher(Path work) throws IOException {
-    this.projectRoot = Path.of(System.getProperty("annolake.project.root", ".")).toAbsolutePath().normalize();
+    this.projectRoot =
+        Path.of(System.getProperty("annolake.project.root", ".")).toAbsolutePath().normalize();
     Path jar = projectRoot.resolve("jobs/target/annolake-jobs.jar");
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("Trials start bin/annolake on the built project: run `mvn -DskipTests package` first (" + jar + " is missing)");
+      throw new IllegalStateException(
+          "Trials start bin/annolake on the built project: run `mvn -DskipTests package` first ("
+              + jar
+              + " is missing)");
     }
     this.logs = Files.createDirectories(work.resolve("logs"));
     // small and quiet, like the test session: the trials compare with tables written in-process
-    this.conf = Files.writeString(work.resolve("trial.conf"),
-        "annolake { lakehouse.catalog = in-memory, spark.master = \"local[2]\", spark.shuffle-partitions = 2,"
-            + " progress.interval-seconds = 0, concurrency.lock-stale-after = 20s }\n");
+    this.conf =
+        Files.writeString(
+            work.resolve("trial.conf"),
+            "annolake { lakehouse.catalog = in-memory, spark.master = \"local[2]\", spark.shuffle-partitions = 2,"
+                + " progress.interval-seconds = 0, concurrency.lock-stale-after = 20s }\n");
   }
 
   /** Starts {@code bin/annolake ARGS --conf trial.conf}. */
@@ -61,7 +67,8 @@ public final class Launcher {
     command.add("--conf");
     command.add(conf.toString());
     Path log = logs.resolve(String.format("%03d-%s.log", ++started, args.get(0)));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("ANNOLAKE_DRIVER_MEMORY", "1500m");
     return new Running(builder.start(), log, List.copyOf(args));
   }

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * together (one of them killed with SIGKILL in every other round, then rerun), drivers killed at a
  * random moment and rerun, and a backfill. Each trial's lakehouse must equal a clean one that ran
  * the same commands one after another: no row lost, none duplicated, every successful run's rows
- * present. The suite runs a few rounds; the full counts (20 and 20) are
- * {@code mvn -Ptrials test -Dtest=SchedulingTrial -Dtrials.concurrency-rounds=20 -Dtrials.kill-rounds=20}.
+ * present. The suite runs a few rounds; the full counts (20 and 20) are {@code mvn -Ptrials test
+ * -Dtest=SchedulingTrial -Dtrials.concurrency-rounds=20 -Dtrials.kill-rounds=20}.
  */
 @Tag("trial")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -51,28 +51,101 @@ class SchedulingTrial {
   @BeforeAll
   void baseLakehouse() throws Exception {
     String landing = dir.resolve("landing").toString();
-    ok("generate", "--out", landing, "--format", "csv", "--annotations", "4000", "--projects", "3", "--days", "5",
-        "--start-date", "2026-01-01", "--seed", "11");
+    ok(
+        "generate",
+        "--out",
+        landing,
+        "--format",
+        "csv",
+        "--annotations",
+        "4000",
+        "--projects",
+        "3",
+        "--days",
+        "5",
+        "--start-date",
+        "2026-01-01",
+        "--seed",
+        "11");
     extra = dir.resolve("extra").toString();
-    ok("generate", "--out", extra, "--format", "csv", "--annotations", "600", "--projects", "3", "--days", "1",
-        "--start-date", DATE, "--seed", "12");
+    ok(
+        "generate",
+        "--out",
+        extra,
+        "--format",
+        "csv",
+        "--annotations",
+        "600",
+        "--projects",
+        "3",
+        "--days",
+        "1",
+        "--start-date",
+        DATE,
+        "--seed",
+        "12");
     base = dir.resolve("base");
     for (String kind : List.of("schemas:schema", "gold:gold", "annotations:annotations")) {
       String[] k = kind.split(":");
-      ok("ingest", "--lakehouse", base.toString(), "--source", landing + "/" + k[0], "--kind", k[1], "--logical-date", DATE, "--run-id", "base-" + k[0]);
+      ok(
+          "ingest",
+          "--lakehouse",
+          base.toString(),
+          "--source",
+          landing + "/" + k[0],
+          "--kind",
+          k[1],
+          "--logical-date",
+          DATE,
+          "--run-id",
+          "base-" + k[0]);
     }
-    ok("worker-quality", "--lakehouse", base.toString(), "--logical-date", DATE, "--run-id", "base-wq");
-    ok("consensus", "--lakehouse", base.toString(), "--logical-date", DATE, "--run-id", "base-consensus");
-    projects = new Lakehouse(spark, base.toString(), "annolake").read(Tables.ANNOTATIONS)
-        .select("project_id").distinct().orderBy("project_id").collectAsList().stream().map(r -> r.getString(0)).toList();
+    ok(
+        "worker-quality",
+        "--lakehouse",
+        base.toString(),
+        "--logical-date",
+        DATE,
+        "--run-id",
+        "base-wq");
+    ok(
+        "consensus",
+        "--lakehouse",
+        base.toString(),
+        "--logical-date",
+        DATE,
+        "--run-id",
+        "base-consensus");
+    projects =
+        new Lakehouse(spark, base.toString(), "annolake")
+                .read(Tables.ANNOTATIONS)
+                .select("project_id")
+                .distinct()
+                .orderBy("project_id")
+                .collectAsList()
+                .stream()
+                .map(r -> r.getString(0))
+                .toList();
     assertThat(projects).hasSizeGreaterThanOrEqualTo(2);
     annolake = new Launcher(dir);
   }
 
-  /** One scheduled command: a job, its project (or none) and a fixed run id, so trial and clean rows match. */
+  /**
+   * One scheduled command: a job, its project (or none) and a fixed run id, so trial and clean rows
+   * match.
+   */
   private record Command(String job, String project, String runId) {
     List<String> args(Path lakehouse, String extra) {
-      List<String> a = new ArrayList<>(List.of(job, "--lakehouse", lakehouse.toString(), "--logical-date", DATE, "--run-id", runId));
+      List<String> a =
+          new ArrayList<>(
+              List.of(
+                  job,
+                  "--lakehouse",
+                  lakehouse.toString(),
+                  "--logical-date",
+                  DATE,
+                  "--run-id",
+                  runId));
       if (job.equals("ingest")) {
         a.addAll(List.of("--source", extra + "/annotations"));
       } else if (project != null) {
@@ -89,11 +162,21 @@ class SchedulingTrial {
     for (int r = 0; r < rounds; r++) {
       String p1 = projects.get(r % projects.size());
       String p2 = projects.get((r + 1) % projects.size());
-      List<Command> commands = switch (r % 3) {
-        case 0 -> List.of(new Command("consensus", p1, "c" + r + "a"), new Command("consensus", p2, "c" + r + "b"));
-        case 1 -> List.of(new Command("worker-quality", p1, "c" + r + "a"), new Command("anomalies", p2, "c" + r + "b"));
-        default -> List.of(new Command("ingest", null, "c" + r + "a"), new Command("consensus", p1, "c" + r + "b"));
-      };
+      List<Command> commands =
+          switch (r % 3) {
+            case 0 ->
+                List.of(
+                    new Command("consensus", p1, "c" + r + "a"),
+                    new Command("consensus", p2, "c" + r + "b"));
+            case 1 ->
+                List.of(
+                    new Command("worker-quality", p1, "c" + r + "a"),
+                    new Command("anomalies", p2, "c" + r + "b"));
+            default ->
+                List.of(
+                    new Command("ingest", null, "c" + r + "a"),
+                    new Command("consensus", p1, "c" + r + "b"));
+          };
       Path trial = copy(base, dir.resolve("round-" + r));
       List<Launcher.Running> running = new ArrayList<>();
       for (Command c : commands) {
@@ -108,21 +191,28 @@ class SchedulingTrial {
       for (int i = 0; i < commands.size(); i++) {
         int code = running.get(i).await(15);
         if (i != victim || code == 0) { // a victim may have finished before the kill
-          assertThat(code).as("round %d: %s%n%s", r, commands.get(i), running.get(i).output()).isZero();
+          assertThat(code)
+              .as("round %d: %s%n%s", r, commands.get(i), running.get(i).output())
+              .isZero();
         } else {
-          assertThat(annolake.run(commands.get(i).args(trial, extra))).as("round %d: rerun of %s", r, commands.get(i)).isZero();
+          assertThat(annolake.run(commands.get(i).args(trial, extra)))
+              .as("round %d: rerun of %s", r, commands.get(i))
+              .isZero();
         }
       }
       assertSameAsClean(trial, commands, "concurrency round " + r);
     }
-    System.out.printf("scheduling trial: %d concurrency rounds (%d with a driver killed), every lakehouse equal to its clean run%n", rounds, killed);
+    System.out.printf(
+        "scheduling trial: %d concurrency rounds (%d with a driver killed), every lakehouse equal to its clean run%n",
+        rounds, killed);
   }
 
   @Test
   void twoRunsForTheSameProjectTakeTurns() throws Exception {
     Path trial = copy(base, dir.resolve("same-project"));
     String p = projects.get(0);
-    List<Command> commands = List.of(new Command("consensus", p, "s1"), new Command("consensus", p, "s2"));
+    List<Command> commands =
+        List.of(new Command("consensus", p, "s1"), new Command("consensus", p, "s2"));
     List<Launcher.Running> running = new ArrayList<>();
     for (Command c : commands) {
       running.add(annolake.start(c.args(trial, extra)));
@@ -138,8 +228,10 @@ class SchedulingTrial {
     for (Command c : commands) {
       ok(c.args(clean, extra).toArray(String[]::new));
     }
-    assertThat(TableContents.of(new Lakehouse(spark, trial.toString(), "annolake"), Set.of("run_id")))
-        .isEqualTo(TableContents.of(new Lakehouse(spark, clean.toString(), "annolake"), Set.of("run_id")));
+    assertThat(
+            TableContents.of(new Lakehouse(spark, trial.toString(), "annolake"), Set.of("run_id")))
+        .isEqualTo(
+            TableContents.of(new Lakehouse(spark, clean.toString(), "annolake"), Set.of("run_id")));
   }
 
   @Test
@@ -153,7 +245,9 @@ class SchedulingTrial {
       long after = 2_000 + random.nextInt(25_000);
       Thread.sleep(after);
       run.kill();
-      System.out.printf("kill round %d: %s killed after %d ms (exit %d)%n", k, c.job(), after, run.process().exitValue());
+      System.out.printf(
+          "kill round %d: %s killed after %d ms (exit %d)%n",
+          k, c.job(), after, run.process().exitValue());
       assertThat(annolake.run(c.args(trial, extra))).as("rerun of %s", c).isZero();
       assertSameAsClean(trial, List.of(c), "kill round " + k);
     }
@@ -163,7 +257,8 @@ class SchedulingTrial {
   void aBackfillReproducesItsDateAndKeepsTheLaterState() throws Exception {
     Path lh = copy(base, dir.resolve("backfill"));
     Lakehouse lakehouse = new Lakehouse(spark, lh.toString(), "annolake");
-    List<String> days = List.of("2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04", "2026-01-05");
+    List<String> days =
+        List.of("2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04", "2026-01-05");
     for (String day : days) {
       for (String job : List.of("worker-quality", "consensus")) {
         ok(job, "--lakehouse", lh.toString(), "--logical-date", day, "--run-id", job + "-" + day);
@@ -173,38 +268,64 @@ class SchedulingTrial {
     Map<String, Long> day2 = outputDigests(lakehouse, "consensus-2026-01-02");
 
     for (String job : List.of("worker-quality", "consensus")) {
-      ok(job, "--lakehouse", lh.toString(), "--logical-date", "2026-01-02", "--run-id", job + "-again");
+      ok(
+          job,
+          "--lakehouse",
+          lh.toString(),
+          "--logical-date",
+          "2026-01-02",
+          "--run-id",
+          job + "-again");
     }
     assertThat(TableContents.of(lakehouse)).as("day 5's state after day 2 again").isEqualTo(day5);
-    List<Row> again = lakehouse.read(Tables.PIPELINE_RUNS)
-        .where(col("run_id").equalTo(lit("consensus-again")).and(col("status").equalTo(lit("SUCCEEDED"))))
-        .select(explode(col("outputs")).as("o")).select("o.table_name", "o.digest", "o.kept_newer_state").collectAsList();
+    List<Row> again =
+        lakehouse
+            .read(Tables.PIPELINE_RUNS)
+            .where(
+                col("run_id")
+                    .equalTo(lit("consensus-again"))
+                    .and(col("status").equalTo(lit("SUCCEEDED"))))
+            .select(explode(col("outputs")).as("o"))
+            .select("o.table_name", "o.digest", "o.kept_newer_state")
+            .collectAsList();
     assertThat(again).hasSize(Tables.CONSENSUS_TABLES.size());
     for (Row o : again) {
       assertThat(o.getString(2)).as(o.getString(0)).contains("2026-01-05");
-      assertThat(o.getLong(1)).as("day 2's %s as before", o.getString(0)).isEqualTo(day2.get(o.getString(0)));
+      assertThat(o.getLong(1))
+          .as("day 2's %s as before", o.getString(0))
+          .isEqualTo(day2.get(o.getString(0)));
     }
   }
 
   /** The digest of each table a run wrote, at the version it wrote. */
   private Map<String, Long> outputDigests(Lakehouse lakehouse, String runId) {
     Map<String, Long> out = new java.util.TreeMap<>();
-    for (Row o : lakehouse.read(Tables.PIPELINE_RUNS)
-        .where(col("run_id").equalTo(lit(runId)).and(col("status").equalTo(lit("SUCCEEDED"))))
-        .select(explode(col("outputs")).as("o")).select("o.table_name", "o.version_after").collectAsList()) {
+    for (Row o :
+        lakehouse
+            .read(Tables.PIPELINE_RUNS)
+            .where(col("run_id").equalTo(lit(runId)).and(col("status").equalTo(lit("SUCCEEDED"))))
+            .select(explode(col("outputs")).as("o"))
+            .select("o.table_name", "o.version_after")
+            .collectAsList()) {
       out.put(o.getString(0), Digest.of(lakehouse.read(o.getString(0), o.getLong(1))).value());
     }
     return out;
   }
 
-  /** Runs the same commands one after another on a copy of the base, in-process, and compares every table. */
-  private void assertSameAsClean(Path trial, List<Command> commands, String what) throws IOException {
+  /**
+   * Runs the same commands one after another on a copy of the base, in-process, and compares every
+   * table.
+   */
+  private void assertSameAsClean(Path trial, List<Command> commands, String what)
+      throws IOException {
     Path clean = copy(base, dir.resolve(trial.getFileName() + "-clean"));
     for (Command c : commands) {
       ok(c.args(clean, extra).toArray(String[]::new));
     }
-    Map<String, List<String>> expected = TableContents.of(new Lakehouse(spark, clean.toString(), "annolake"));
-    Map<String, List<String>> actual = TableContents.of(new Lakehouse(spark, trial.toString(), "annolake"));
+    Map<String, List<String>> expected =
+        TableContents.of(new Lakehouse(spark, clean.toString(), "annolake"));
+    Map<String, List<String>> actual =
+        TableContents.of(new Lakehouse(spark, trial.toString(), "annolake"));
     assertThat(actual.keySet()).as(what).isEqualTo(expected.keySet());
     for (String table : expected.keySet()) {
       assertThat(actual.get(table)).as("%s: %s", what, table).isEqualTo(expected.get(table));
@@ -213,18 +334,19 @@ class SchedulingTrial {
 
   private static Path copy(Path from, Path to) throws IOException {
     try (Stream<Path> files = Files.walk(from)) {
-      files.forEach(p -> {
-        try {
-          Path target = to.resolve(from.relativize(p).toString());
-          if (Files.isDirectory(p)) {
-            Files.createDirectories(target);
-          } else if (!p.toString().contains("_annolake/locks")) {
-            Files.copy(p, target);
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      files.forEach(
+          p -> {
+            try {
+              Path target = to.resolve(from.relativize(p).toString());
+              if (Files.isDirectory(p)) {
+                Files.createDirectories(target);
+              } else if (!p.toString().contains("_annolake/locks")) {
+                Files.copy(p, target);
+              }
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
     }
     return to;
   }

@@ -14,10 +14,12 @@ import org.apache.spark.sql.Row;
 /**
  * Every table of a lakehouse as sorted row texts, for comparing a trial's lakehouse with a clean
  * one: the columns a rerun rightly changes (when rows were ingested, batch ids) are left out, and
- * doubles are compared to nine significant digits (sums over partitions may differ in the last bit).
+ * doubles are compared to nine significant digits (sums over partitions may differ in the last
+ * bit).
  */
 public final class TableContents {
-  private static final Set<String> VOLATILE = Set.of("ingested_at", "batch_id", "modified_at", "file_id");
+  private static final Set<String> VOLATILE =
+      Set.of("ingested_at", "batch_id", "modified_at", "file_id");
 
   private TableContents() {}
 
@@ -33,13 +35,17 @@ public final class TableContents {
         continue;
       }
       Dataset<Row> rows = lakehouse.read(table);
-      String[] keep = Arrays.stream(rows.columns()).filter(c -> !VOLATILE.contains(c) && !without.contains(c)).toArray(String[]::new);
+      String[] keep =
+          Arrays.stream(rows.columns())
+              .filter(c -> !VOLATILE.contains(c) && !without.contains(c))
+              .toArray(String[]::new);
       List<String> texts = new ArrayList<>();
       for (Row r : rows.select(keep[0], Arrays.copyOfRange(keep, 1, keep.length)).collectAsList()) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < r.size(); i++) {
           Object v = r.get(i);
-          s.append(i == 0 ? "" : "|").append(v instanceof Double d ? String.format("%.9g", d) : String.valueOf(v));
+          s.append(i == 0 ? "" : "|")
+              .append(v instanceof Double d ? String.format("%.9g", d) : String.valueOf(v));
         }
         texts.add(s.toString());
       }

@@ -17,7 +17,8 @@ public record TaskList(List<Task> tasks) {
     public List<String> command(String landing, String lakehouse, String ds, String runId) {
       List<String> out = new ArrayList<>();
       args.forEach(a -> out.add(a.replace("{landing}", landing).replace("{ds}", ds)));
-      out.addAll(List.of("--lakehouse", lakehouse, "--logical-date", ds, "--run-id", runId + ":" + id));
+      out.addAll(
+          List.of("--lakehouse", lakehouse, "--logical-date", ds, "--run-id", runId + ":" + id));
       return out;
     }
   }
@@ -35,7 +36,10 @@ public record TaskList(List<Task> tasks) {
     return new TaskList(tasks);
   }
 
-  /** The tasks in an order that runs every task after its upstream ones; fails on a cycle or an unknown id. */
+  /**
+   * The tasks in an order that runs every task after its upstream ones; fails on a cycle or an
+   * unknown id.
+   */
   public List<Task> inDependencyOrder() {
     Map<String, Task> byId = new LinkedHashMap<>();
     tasks.forEach(t -> byId.put(t.id(), t));
@@ -43,12 +47,16 @@ public record TaskList(List<Task> tasks) {
     while (order.size() < tasks.size()) {
       int before = order.size();
       for (Task t : tasks) {
-        if (!order.contains(t) && t.upstream().stream().allMatch(u -> {
-          if (!byId.containsKey(u)) {
-            throw new IllegalStateException("Task " + t.id() + " names an unknown upstream task " + u);
-          }
-          return order.contains(byId.get(u));
-        })) {
+        if (!order.contains(t)
+            && t.upstream().stream()
+                .allMatch(
+                    u -> {
+                      if (!byId.containsKey(u)) {
+                        throw new IllegalStateException(
+                            "Task " + t.id() + " names an unknown upstream task " + u);
+                      }
+                      return order.contains(byId.get(u));
+                    })) {
           order.add(t);
         }
       }

@@ -11,21 +11,29 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The DAG's task list is well formed: known commands, known upstream tasks, no cycle, read by the DAG. */
+/**
+ * The DAG's task list is well formed: known commands, known upstream tasks, no cycle, read by the
+ * DAG.
+ */
 class TaskListTest {
-  private final Path root = Path.of(System.getProperty("annolake.project.root", ".")).toAbsolutePath();
+  private final Path root =
+      Path.of(System.getProperty("annolake.project.root", ".")).toAbsolutePath();
 
   @Test
   void everyTaskRunsAKnownCommandAfterItsUpstreamTasks() throws Exception {
-    List<TaskList.Task> order = TaskList.read(root.resolve("conf/airflow/tasks.json")).inDependencyOrder();
+    List<TaskList.Task> order =
+        TaskList.read(root.resolve("conf/airflow/tasks.json")).inDependencyOrder();
     Set<String> commands = new CommandLine(new AnnolakeCli()).getSubcommands().keySet();
     assertThat(order).extracting(t -> t.args().get(0)).allMatch(commands::contains);
     assertThat(order.stream().map(TaskList.Task::id).collect(Collectors.toList()))
-        .containsSubsequence("ingest_schemas", "ingest_annotations", "worker_quality", "consensus", "agreement")
+        .containsSubsequence(
+            "ingest_schemas", "ingest_annotations", "worker_quality", "consensus", "agreement")
         .containsSubsequence("consensus", "anomalies");
     assertThat(order.get(0).command("L", "H", "2026-01-05", "scheduled__2026-01-05"))
-        .containsSequence("--logical-date", "2026-01-05", "--run-id", "scheduled__2026-01-05:ingest_schemas")
+        .containsSequence(
+            "--logical-date", "2026-01-05", "--run-id", "scheduled__2026-01-05:ingest_schemas")
         .contains("L/2026-01-05/schemas");
-    assertThat(Files.readString(root.resolve("conf/airflow/annolake_daily.py"))).contains("tasks.json", "AirflowFailException");
+    assertThat(Files.readString(root.resolve("conf/airflow/annolake_daily.py")))
+        .contains("tasks.json", "AirflowFailException");
   }
 }

@@ -25,7 +25,9 @@ import org.apache.spark.unsafe.types.UTF8String;
 final class BlockBuilder {
   /** The item hash column, after STREAM's. */
   private static final int HASH = SparkAggregation.STREAM.fields().length;
+
   private static final int FLAG_IDS = SparkAggregation.STREAM.fieldIndex("flag_ids");
+
   /** Rows of colliding items in (project, step, item) order. */
   private static final Comparator<InternalRow> ITEM_ORDER =
       Comparator.comparing((InternalRow r) -> r.getUTF8String(0))
@@ -59,8 +61,10 @@ final class BlockBuilder {
   private final List<String[][]> orphanFlagged = new ArrayList<>();
   private final List<String[]> orphanSuperseded = new ArrayList<>();
   private final List<String[]> orphanAllVersions = new ArrayList<>();
+
   /** Each distinct set of versions once: items share a few (v1; v2; v1 and v2). */
   private final Map<String, String[]> versionSets = new HashMap<>();
+
   /** Few distinct values repeat on every item (versions, experts): one instance each. */
   private final Map<UTF8String, String> interned = new HashMap<>();
 
@@ -73,8 +77,10 @@ final class BlockBuilder {
   private String itemAdjudicatedBy;
   private int itemAnswers;
   private final List<String> itemExcluded = new ArrayList<>();
+
   /** Left-out answers of the item that flags left out: annotation id, then the flag ids. */
   private final List<String[]> itemFlagged = new ArrayList<>();
+
   private final List<String> itemSuperseded = new ArrayList<>();
   private final java.util.TreeSet<String> itemVersions = new java.util.TreeSet<>();
 
@@ -113,7 +119,9 @@ final class BlockBuilder {
   }
 
   private static BlockBuilder addCollided(
-      Map<UTF8String, Map<UTF8String, BlockBuilder>> byTask, BlockBuilder builder, List<InternalRow> collided) {
+      Map<UTF8String, Map<UTF8String, BlockBuilder>> byTask,
+      BlockBuilder builder,
+      List<InternalRow> collided) {
     collided.sort(ITEM_ORDER);
     for (InternalRow r : collided) {
       builder = builderFor(byTask, builder, r);
@@ -130,13 +138,16 @@ final class BlockBuilder {
     if (builder != null && builder.projectKey.equals(project) && builder.stepKey.equals(step)) {
       return builder;
     }
-    return byTask.computeIfAbsent(project.clone(), p -> new LinkedHashMap<>())
+    return byTask
+        .computeIfAbsent(project.clone(), p -> new LinkedHashMap<>())
         .computeIfAbsent(step.clone(), x -> new BlockBuilder(project.clone(), step.clone()));
   }
 
   /** Whether the row is of the item this builder is reading. */
   private boolean reading(InternalRow r) {
-    return current != null && projectKey.equals(r.getUTF8String(0)) && stepKey.equals(r.getUTF8String(1))
+    return current != null
+        && projectKey.equals(r.getUTF8String(0))
+        && stepKey.equals(r.getUTF8String(1))
         && current.equals(r.getUTF8String(2));
   }
 
@@ -148,7 +159,8 @@ final class BlockBuilder {
     }
     switch (r.getInt(3)) {
       case SparkAggregation.FACT -> {
-        if (!r.isNullAt(8) && (itemGold == null || r.getUTF8String(8).toString().compareTo(itemGold) > 0)) {
+        if (!r.isNullAt(8)
+            && (itemGold == null || r.getUTF8String(8).toString().compareTo(itemGold) > 0)) {
           itemGold = r.getUTF8String(8).toString();
         }
         if (!r.isNullAt(9)) {
@@ -203,15 +215,24 @@ final class BlockBuilder {
     if (current == null) {
       return;
     }
-    String[] out = itemExcluded.isEmpty() ? null : itemExcluded.stream().sorted().toArray(String[]::new);
-    String[] stale = itemSuperseded.isEmpty() ? null : itemSuperseded.stream().sorted().toArray(String[]::new);
-    String[] versionSet = versionSets.computeIfAbsent(String.join("\u0000", itemVersions), k -> itemVersions.toArray(String[]::new));
+    String[] out =
+        itemExcluded.isEmpty() ? null : itemExcluded.stream().sorted().toArray(String[]::new);
+    String[] stale =
+        itemSuperseded.isEmpty() ? null : itemSuperseded.stream().sorted().toArray(String[]::new);
+    String[] versionSet =
+        versionSets.computeIfAbsent(
+            String.join("\u0000", itemVersions), k -> itemVersions.toArray(String[]::new));
     String[][] flags =
-        itemFlagged.isEmpty() ? null : itemFlagged.stream().sorted(java.util.Comparator.comparing(e -> e[0])).toArray(String[][]::new);
+        itemFlagged.isEmpty()
+            ? null
+            : itemFlagged.stream()
+                .sorted(java.util.Comparator.comparing(e -> e[0]))
+                .toArray(String[][]::new);
     if (itemAnswers > 0) {
       items.add(current.toString());
       start.add(worker.size());
-      gold.add(itemGold == null ? ItemBlock.NO_GOLD : index(labels, UTF8String.fromString(itemGold)));
+      gold.add(
+          itemGold == null ? ItemBlock.NO_GOLD : index(labels, UTF8String.fromString(itemGold)));
       versions.add(itemVersion);
       adjudicated.add(itemAdjudicated);
       adjudicatedBy.add(itemAdjudicatedBy);
@@ -246,19 +267,37 @@ final class BlockBuilder {
   private LocalBlock finish() {
     flushItem();
     ItemBlock block =
-        new ItemBlock(start.toArray(), worker.toArray(), label.toArray(), gold.toArray(), items.toArray(String[]::new));
+        new ItemBlock(
+            start.toArray(),
+            worker.toArray(),
+            label.toArray(),
+            gold.toArray(),
+            items.toArray(String[]::new));
     ItemFacts.Orphans orphans =
         new ItemFacts.Orphans(
-            orphanIds.toArray(String[]::new), orphanGold.toArray(String[]::new), orphanVersions.toArray(String[]::new),
-            orphanAdjudicated.toArray(String[]::new), orphanAdjudicatedBy.toArray(String[]::new),
-            orphanExcluded.toArray(String[][]::new), orphanFlagged.toArray(String[][][]::new),
-            orphanSuperseded.toArray(String[][]::new), orphanAllVersions.toArray(String[][]::new));
+            orphanIds.toArray(String[]::new),
+            orphanGold.toArray(String[]::new),
+            orphanVersions.toArray(String[]::new),
+            orphanAdjudicated.toArray(String[]::new),
+            orphanAdjudicatedBy.toArray(String[]::new),
+            orphanExcluded.toArray(String[][]::new),
+            orphanFlagged.toArray(String[][][]::new),
+            orphanSuperseded.toArray(String[][]::new),
+            orphanAllVersions.toArray(String[][]::new));
     ItemFacts facts =
         new ItemFacts(
-            idBytes.toArray(), idEnds.toArray(), versions.toArray(String[]::new), adjudicated.toArray(String[]::new),
-            adjudicatedBy.toArray(String[]::new), excluded.toArray(String[][]::new), flagged.toArray(String[][][]::new),
-            superseded.toArray(String[][]::new), allVersions.toArray(String[][]::new), orphans);
-    return new LocalBlock(projectKey.toString(), stepKey.toString(), keys(workers), keys(labels), block, facts);
+            idBytes.toArray(),
+            idEnds.toArray(),
+            versions.toArray(String[]::new),
+            adjudicated.toArray(String[]::new),
+            adjudicatedBy.toArray(String[]::new),
+            excluded.toArray(String[][]::new),
+            flagged.toArray(String[][][]::new),
+            superseded.toArray(String[][]::new),
+            allVersions.toArray(String[][]::new),
+            orphans);
+    return new LocalBlock(
+        projectKey.toString(), stepKey.toString(), keys(workers), keys(labels), block, facts);
   }
 
   /** A dictionary's ids by local index. */

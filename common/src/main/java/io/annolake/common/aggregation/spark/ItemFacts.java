@@ -6,8 +6,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * What the decision needs about the items of one {@link io.annolake.common.aggregation.ItemBlock}
  * besides the answers the EM reads: annotation ids, guideline version, the expert's adjudication,
- * and the ids of answers left out (work of paused workers, answers acting flags cover, with the flags' ids). Kept in the same cached partition as
- * the block, so deciding needs no second shuffle of the annotations.
+ * and the ids of answers left out (work of paused workers, answers acting flags cover, with the
+ * flags' ids). Kept in the same cached partition as the block, so deciding needs no second shuffle
+ * of the annotations.
  *
  * <p>Annotation ids are stored as one UTF-8 byte array with end offsets per answer: a Java String
  * per id would cost ~64 bytes, 6 GB at 100M answers. Items whose every answer was left out are
@@ -22,17 +23,29 @@ public final class ItemFacts implements Serializable {
   final String[] adjudicatedLabel;
   final String[] adjudicatedBy;
   final String[][] excluded;
+
   /** Per item, the left-out answers flags left out: annotation id, then flag ids (null: none). */
   final String[][][] flagged;
+
   /** Per item, ids of answers under superseded guideline versions (null: none). */
   final String[][] superseded;
+
   /** Per item, every guideline version its answers came from, sorted (shared arrays). */
   final String[][] versions;
+
   final Orphans orphans;
 
   ItemFacts(
-      byte[] idBytes, int[] idEnds, String[] guidelineVersion, String[] adjudicatedLabel, String[] adjudicatedBy,
-      String[][] excluded, String[][][] flagged, String[][] superseded, String[][] versions, Orphans orphans) {
+      byte[] idBytes,
+      int[] idEnds,
+      String[] guidelineVersion,
+      String[] adjudicatedLabel,
+      String[] adjudicatedBy,
+      String[][] excluded,
+      String[][][] flagged,
+      String[][] superseded,
+      String[][] versions,
+      Orphans orphans) {
     this.idBytes = idBytes;
     this.idEnds = idEnds;
     this.guidelineVersion = guidelineVersion;
@@ -98,8 +111,16 @@ public final class ItemFacts implements Serializable {
 
   /** Items of this partition with no answer left after exclusion, with their facts. */
   public record Orphans(
-      String[] itemIds, String[] goldLabel, String[] guidelineVersion, String[] adjudicatedLabel, String[] adjudicatedBy,
-      String[][] excluded, String[][][] flagged, String[][] superseded, String[][] versions) implements Serializable {
+      String[] itemIds,
+      String[] goldLabel,
+      String[] guidelineVersion,
+      String[] adjudicatedLabel,
+      String[] adjudicatedBy,
+      String[][] excluded,
+      String[][][] flagged,
+      String[][] superseded,
+      String[][] versions)
+      implements Serializable {
     public int size() {
       return itemIds.length;
     }

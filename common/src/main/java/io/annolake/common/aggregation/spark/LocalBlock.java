@@ -6,12 +6,19 @@ import java.util.Arrays;
 
 /**
  * One task's items within one partition, indexed in dictionaries local to the partition (first
- * seen, first numbered); {@link #toGlobal} re-indexes them in the task's sorted global dictionaries.
+ * seen, first numbered); {@link #toGlobal} re-indexes them in the task's sorted global
+ * dictionaries.
  *
  * @param workers worker id per local index
  * @param labels label id per local index (answered labels and gold labels)
  */
-record LocalBlock(String project, String step, String[] workers, String[] labels, ItemBlock block, ItemFacts facts)
+record LocalBlock(
+    String project,
+    String step,
+    String[] workers,
+    String[] labels,
+    ItemBlock block,
+    ItemFacts facts)
     implements Serializable {
 
   /**
@@ -47,7 +54,10 @@ record LocalBlock(String project, String step, String[] workers, String[] labels
         }
       }
     }
-    return new TaskBlock(task, new ItemBlock(start, permute(worker, order), permute(label, order), gold, items), reorderedFacts(order));
+    return new TaskBlock(
+        task,
+        new ItemBlock(start, permute(worker, order), permute(label, order), gold, items),
+        reorderedFacts(order));
   }
 
   private int compare(int a, int b, int[] worker, int[] label) {
@@ -58,7 +68,9 @@ record LocalBlock(String project, String step, String[] workers, String[] labels
     if (c == 0) {
       int fromA = a == 0 ? 0 : facts.idEnds[a - 1];
       int fromB = b == 0 ? 0 : facts.idEnds[b - 1];
-      c = Arrays.compareUnsigned(facts.idBytes, fromA, facts.idEnds[a], facts.idBytes, fromB, facts.idEnds[b]);
+      c =
+          Arrays.compareUnsigned(
+              facts.idBytes, fromA, facts.idEnds[a], facts.idBytes, fromB, facts.idEnds[b]);
     }
     return c;
   }
@@ -84,8 +96,16 @@ record LocalBlock(String project, String step, String[] workers, String[] labels
       ends[a] = at;
     }
     return new ItemFacts(
-        bytes, ends, facts.guidelineVersion, facts.adjudicatedLabel, facts.adjudicatedBy, facts.excluded, facts.flagged, facts.superseded,
-        facts.versions, facts.orphans);
+        bytes,
+        ends,
+        facts.guidelineVersion,
+        facts.adjudicatedLabel,
+        facts.adjudicatedBy,
+        facts.excluded,
+        facts.flagged,
+        facts.superseded,
+        facts.versions,
+        facts.orphans);
   }
 
   private static int[] map(String[] local, String[] global) {
@@ -93,7 +113,8 @@ record LocalBlock(String project, String step, String[] workers, String[] labels
     for (int i = 0; i < local.length; i++) {
       out[i] = Arrays.binarySearch(global, local[i]);
       if (out[i] < 0) {
-        throw new IllegalStateException("Cannot index answers: '" + local[i] + "' is not in the global dictionary");
+        throw new IllegalStateException(
+            "Cannot index answers: '" + local[i] + "' is not in the global dictionary");
       }
     }
     return out;

@@ -39,9 +39,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  * when there are many partitions), so a re-run gives bit-identical results. Nothing per answer
  * reaches the driver; only worker and label ids (the dictionaries of the state) are collected.
  *
- * <p>Lineage stays one step long: every iteration is a fresh map over the cached (in local mode also locally
- * checkpointed) blocks, and the previous broadcast is destroyed, so iteration 100 costs what
- * iteration 1 costs.
+ * <p>Lineage stays one step long: every iteration is a fresh map over the cached (in local mode
+ * also locally checkpointed) blocks, and the previous broadcast is destroyed, so iteration 100
+ * costs what iteration 1 costs.
  */
 public final class SparkAggregation {
   /** Above this many partitions the statistics are summed in two levels before the driver. */
@@ -49,7 +49,9 @@ public final class SparkAggregation {
 
   /** Schema of one item's posterior row. */
   public static final StructType CANDIDATE =
-      new StructType().add("label", DataTypes.StringType, false).add("posterior", DataTypes.DoubleType, false);
+      new StructType()
+          .add("label", DataTypes.StringType, false)
+          .add("posterior", DataTypes.DoubleType, false);
 
   public static final StructType POSTERIORS =
       new StructType()
@@ -70,7 +72,8 @@ public final class SparkAggregation {
   }
 
   /** Every task's answers indexed in one shuffle, and the cached blocks they share. */
-  public record Indexed(List<IndexedTask> tasks, JavaRDD<TaskBlock> shared) implements AutoCloseable {
+  public record Indexed(List<IndexedTask> tasks, JavaRDD<TaskBlock> shared)
+      implements AutoCloseable {
     @Override
     public void close() {
       shared.unpersist(false);
@@ -79,12 +82,18 @@ public final class SparkAggregation {
 
   private static final String ITEM_HASH = "item_hash";
 
-  /** {@link #STREAM} kinds: a fact about an item (gold, adjudication), an answer, an answer left out of the fit. */
+  /**
+   * {@link #STREAM} kinds: a fact about an item (gold, adjudication), an answer, an answer left out
+   * of the fit.
+   */
   public static final int FACT = 0;
 
   public static final int ANSWER = 1;
   public static final int EXCLUDED = 2;
-  /** An answer under a guideline version a later one superseded (left out of the fit, listed apart). */
+
+  /**
+   * An answer under a guideline version a later one superseded (left out of the fit, listed apart).
+   */
   public static final int SUPERSEDED = 3;
 
   /**
@@ -108,28 +117,51 @@ public final class SparkAggregation {
 
   /**
    * Answer rows (project_id, step, item_id, worker_id, label; annotation_id, guideline_version and
-   * flag_ids, the flags that left a left-out answer out, if present) as {@link #STREAM} rows; {@code kind} says which are {@link #ANSWER} or {@link #EXCLUDED}.
+   * flag_ids, the flags that left a left-out answer out, if present) as {@link #STREAM} rows;
+   * {@code kind} says which are {@link #ANSWER} or {@link #EXCLUDED}.
    */
   public static Dataset<Row> answerStream(Dataset<Row> answers, Column kind) {
     List<String> columns = List.of(answers.columns());
     return answers.select(
-        col("project_id"), col("step"), col("item_id"), kind.as("kind"), col("worker_id"), col("label"),
-        columns.contains("annotation_id") ? col("annotation_id") : lit(null).cast("string").as("annotation_id"),
-        columns.contains("guideline_version") ? col("guideline_version") : lit(null).cast("string").as("guideline_version"),
-        lit(null).cast("string").as("gold_label"), lit(null).cast("string").as("adjudicated_label"),
+        col("project_id"),
+        col("step"),
+        col("item_id"),
+        kind.as("kind"),
+        col("worker_id"),
+        col("label"),
+        columns.contains("annotation_id")
+            ? col("annotation_id")
+            : lit(null).cast("string").as("annotation_id"),
+        columns.contains("guideline_version")
+            ? col("guideline_version")
+            : lit(null).cast("string").as("guideline_version"),
+        lit(null).cast("string").as("gold_label"),
+        lit(null).cast("string").as("adjudicated_label"),
         lit(null).cast("string").as("adjudicated_by"),
-        columns.contains("flag_ids") ? col("flag_ids") : lit(null).cast("array<string>").as("flag_ids"));
+        columns.contains("flag_ids")
+            ? col("flag_ids")
+            : lit(null).cast("array<string>").as("flag_ids"));
   }
 
-  /** Gold labels (project_id, step, item_id, label; the largest label if versions differ) as {@link #STREAM} fact rows. */
+  /**
+   * Gold labels (project_id, step, item_id, label; the largest label if versions differ) as {@link
+   * #STREAM} fact rows.
+   */
   public static Dataset<Row> goldStream(Dataset<Row> gold) {
     return gold.groupBy(col("project_id"), col("step"), col("item_id"))
         .agg(max("label").as("gold_label"))
         .select(
-            col("project_id"), col("step"), col("item_id"), lit(FACT).as("kind"), lit(null).cast("string").as("worker_id"),
-            lit(null).cast("string").as("label"), lit(null).cast("string").as("annotation_id"),
-            lit(null).cast("string").as("guideline_version"), col("gold_label"),
-            lit(null).cast("string").as("adjudicated_label"), lit(null).cast("string").as("adjudicated_by"),
+            col("project_id"),
+            col("step"),
+            col("item_id"),
+            lit(FACT).as("kind"),
+            lit(null).cast("string").as("worker_id"),
+            lit(null).cast("string").as("label"),
+            lit(null).cast("string").as("annotation_id"),
+            lit(null).cast("string").as("guideline_version"),
+            col("gold_label"),
+            lit(null).cast("string").as("adjudicated_label"),
+            lit(null).cast("string").as("adjudicated_by"),
             lit(null).cast("array<string>").as("flag_ids"));
   }
 
@@ -141,7 +173,10 @@ public final class SparkAggregation {
    * @param gold rows with project_id, step, item_id, label (known answers), or null
    */
   public static Indexed indexAll(
-      Dataset<Row> answers, Dataset<Row> gold, Map<String, List<String>> declaredLabels, int partitions) {
+      Dataset<Row> answers,
+      Dataset<Row> gold,
+      Map<String, List<String>> declaredLabels,
+      int partitions) {
     Dataset<Row> stream = answerStream(answers, lit(ANSWER));
     if (gold != null) {
       stream = stream.unionByName(goldStream(gold));
@@ -158,17 +193,21 @@ public final class SparkAggregation {
    * @param declaredLabels schema labels per {@link #taskKey} (part of the label set even if unused)
    * @param partitions partitions of the cached blocks
    */
-  public static Indexed indexStream(Dataset<Row> stream, Map<String, List<String>> declaredLabels, int partitions) {
+  public static Indexed indexStream(
+      Dataset<Row> stream, Map<String, List<String>> declaredLabels, int partitions) {
     // Sorted by a 64-bit hash of the item alone, which Spark radix-sorts with no row comparison (a
     // sort that also ordered by the ids compared every row of an item with its neighbours). Each
     // item's rows end up together; BlockBuilder tells colliding items apart exactly and toGlobal
     // puts each item's answers in one canonical order, whatever order the shuffle delivered.
-    // The columns are put in STREAM order (the hash last) before the shuffle, where the projection is
+    // The columns are put in STREAM order (the hash last) before the shuffle, where the projection
+    // is
     // fused into the scan; a projection after the sort would copy every row once more.
     Column[] columns =
         java.util.stream.Stream.concat(
-                java.util.Arrays.stream(STREAM.fieldNames()).map(org.apache.spark.sql.functions::col),
-                java.util.stream.Stream.of(xxhash64(col("project_id"), col("step"), col("item_id")).as(ITEM_HASH)))
+                java.util.Arrays.stream(STREAM.fieldNames())
+                    .map(org.apache.spark.sql.functions::col),
+                java.util.stream.Stream.of(
+                    xxhash64(col("project_id"), col("step"), col("item_id")).as(ITEM_HASH)))
             .toArray(Column[]::new);
     Dataset<Row> grouped =
         stream
@@ -186,20 +225,26 @@ public final class SparkAggregation {
       Map<String, TreeSet<String>> workerSets = new TreeMap<>();
       Map<String, TreeSet<String>> labelSets = new TreeMap<>();
       Map<String, String[]> names = new HashMap<>();
-      for (LocalBlock b : local.map(b -> new LocalBlock(b.project(), b.step(), b.workers(), b.labels(), null, null)).collect()) {
+      for (LocalBlock b :
+          local
+              .map(b -> new LocalBlock(b.project(), b.step(), b.workers(), b.labels(), null, null))
+              .collect()) {
         String k = taskKey(b.project(), b.step());
         names.put(k, new String[] {b.project(), b.step()});
         workerSets.computeIfAbsent(k, x -> new TreeSet<>()).addAll(List.of(b.workers()));
         labelSets.computeIfAbsent(k, x -> new TreeSet<>()).addAll(List.of(b.labels()));
       }
-      // Tasks in (project, step) order; a task nobody answered (only facts) has no workers and is dropped.
+      // Tasks in (project, step) order; a task nobody answered (only facts) has no workers and is
+      // dropped.
       List<String> keys = new ArrayList<>();
       for (Map.Entry<String, TreeSet<String>> e : workerSets.entrySet()) {
         if (!e.getValue().isEmpty()) {
           keys.add(e.getKey());
         }
       }
-      keys.sort(java.util.Comparator.comparing((String k) -> names.get(k)[0]).thenComparing(k -> names.get(k)[1]));
+      keys.sort(
+          java.util.Comparator.comparing((String k) -> names.get(k)[0])
+              .thenComparing(k -> names.get(k)[1]));
       Map<String, Integer> taskIndex = new HashMap<>();
       String[][] workers = new String[keys.size()][];
       String[][] labels = new String[keys.size()][];
@@ -214,10 +259,11 @@ public final class SparkAggregation {
       JavaRDD<TaskBlock> shared =
           local
               .filter(b -> taskIndex.containsKey(taskKey(b.project(), b.step())))
-              .map(b -> {
-                int t = taskIndex.get(taskKey(b.project(), b.step()));
-                return b.toGlobal(t, workers[t], labels[t]);
-              })
+              .map(
+                  b -> {
+                    int t = taskIndex.get(taskKey(b.project(), b.step()));
+                    return b.toGlobal(t, workers[t], labels[t]);
+                  })
               .persist(StorageLevel.MEMORY_AND_DISK());
       // Local checkpoints live in executors' block stores: on a cluster a lost executor would take
       // them along and fail the job (Spark cannot recompute them), so there the blocks keep their
@@ -231,7 +277,8 @@ public final class SparkAggregation {
         int task = t;
         String[] name = names.get(keys.get(t));
         JavaRDD<ItemBlock> blocks = shared.filter(b -> b.task() == task).map(TaskBlock::block);
-        tasks.add(new IndexedTask(name[0], name[1], List.of(workers[t]), List.of(labels[t]), blocks));
+        tasks.add(
+            new IndexedTask(name[0], name[1], List.of(workers[t]), List.of(labels[t]), blocks));
       }
       return new Indexed(tasks, shared);
     } finally {
@@ -245,7 +292,8 @@ public final class SparkAggregation {
    */
   public static Fitted fitAll(Indexed indexed, EmProgram[] programs) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(indexed.shared().context());
-    return fitFused(programs, (states, active) -> pass(jsc, indexed.shared(), programs, states, active));
+    return fitFused(
+        programs, (states, active) -> pass(jsc, indexed.shared(), programs, states, active));
   }
 
   /** One fused pass: summed statistics per task under the states, for the active tasks. */
@@ -255,8 +303,8 @@ public final class SparkAggregation {
   }
 
   /**
-   * Drives one EM run per program in lockstep, one fused pass per iteration, wherever the pass
-   * runs (Spark here; one thread over the same blocks in the benchmark's plain-Java reference).
+   * Drives one EM run per program in lockstep, one fused pass per iteration, wherever the pass runs
+   * (Spark here; one thread over the same blocks in the benchmark's plain-Java reference).
    */
   public static Fitted fitFused(EmProgram[] programs, FusedPass pass) {
     int n = programs.length;
@@ -298,7 +346,10 @@ public final class SparkAggregation {
    * partition and summed in partition order as Spark's pass does (the plain-Java reference).
    */
   public static double[][] localPass(
-      List<List<TaskBlock>> partitions, EmProgram[] programs, double[][] states, boolean[] active,
+      List<List<TaskBlock>> partitions,
+      EmProgram[] programs,
+      double[][] states,
+      boolean[] active,
       java.util.concurrent.ExecutorService pool) {
     List<java.util.concurrent.Future<double[][]>> parts = new ArrayList<>();
     for (List<TaskBlock> p : partitions) {
@@ -318,8 +369,12 @@ public final class SparkAggregation {
     return sumInOrder(done.iterator(), programs);
   }
 
-  /** Sums the statistics of the active tasks' blocks, in order; a task with no such block stays null. */
-  private static double[][] accumulate(Iterator<TaskBlock> blocks, EmProgram[] programs, double[][] states, boolean[] active) {
+  /**
+   * Sums the statistics of the active tasks' blocks, in order; a task with no such block stays
+   * null.
+   */
+  private static double[][] accumulate(
+      Iterator<TaskBlock> blocks, EmProgram[] programs, double[][] states, boolean[] active) {
     double[][] stats = new double[programs.length][];
     while (blocks.hasNext()) {
       TaskBlock tb = blocks.next();
@@ -342,18 +397,31 @@ public final class SparkAggregation {
    */
   public record Fitted(List<EmRunner.Outcome> outcomes, List<Double> passMillis) {}
 
-  /** One fused pass: per-partition statistics per task under broadcast states, summed in partition order. */
+  /**
+   * One fused pass: per-partition statistics per task under broadcast states, summed in partition
+   * order.
+   */
   static double[][] pass(
-      JavaSparkContext jsc, JavaRDD<TaskBlock> blocks, EmProgram[] programs, double[][] states, boolean[] active) {
+      JavaSparkContext jsc,
+      JavaRDD<TaskBlock> blocks,
+      EmProgram[] programs,
+      double[][] states,
+      boolean[] active) {
     Broadcast<double[][]> shared = jsc.broadcast(states);
     try {
       JavaRDD<double[][]> partial =
           blocks.mapPartitions(
-              it -> java.util.Collections.singletonList(accumulate(it, programs, shared.value(), active)).iterator());
+              it ->
+                  java.util.Collections.singletonList(
+                          accumulate(it, programs, shared.value(), active))
+                      .iterator());
       int n = partial.getNumPartitions();
       if (n > FAN_IN) {
-        partial = partial.coalesce((int) Math.ceil(Math.sqrt(n)), false)
-            .mapPartitions(it -> java.util.Collections.singletonList(sumInOrder(it, programs)).iterator());
+        partial =
+            partial
+                .coalesce((int) Math.ceil(Math.sqrt(n)), false)
+                .mapPartitions(
+                    it -> java.util.Collections.singletonList(sumInOrder(it, programs)).iterator());
       }
       return sumInOrder(partial.collect().iterator(), programs);
     } finally {
@@ -379,14 +447,20 @@ public final class SparkAggregation {
 
   /**
    * Builds one output row per item from its block, facts and posterior; null emits nothing. Rows
-   * are Spark's internal rows (strings as UTF8String, arrays as ArrayData, see {@link InternalRows}):
-   * millions of them go straight to the writer with no conversion.
+   * are Spark's internal rows (strings as UTF8String, arrays as ArrayData, see {@link
+   * InternalRows}): millions of them go straight to the writer with no conversion.
    */
   public interface ItemVisitor extends Serializable {
-    /** Item {@code item} of the block, with its posterior under the task's state (null where {@link #needsPosterior} said no). */
+    /**
+     * Item {@code item} of the block, with its posterior under the task's state (null where {@link
+     * #needsPosterior} said no).
+     */
     InternalRow item(int task, TaskBlock tb, int item, double[] posterior);
 
-    /** Whether {@link #item} needs the item's posterior (an E-step); a pass that decides most items without it skips them cheaply. */
+    /**
+     * Whether {@link #item} needs the item's posterior (an E-step); a pass that decides most items
+     * without it skips them cheaply.
+     */
     default boolean needsPosterior(int task, TaskBlock tb, int item) {
       return true;
     }
@@ -397,13 +471,23 @@ public final class SparkAggregation {
 
   /**
    * One pass over the cached blocks: each item's posterior under its task's state, turned into a
-   * row of {@code schema} by the visitor, lazily (a partition's rows are never all in memory at once).
+   * row of {@code schema} by the visitor, lazily (a partition's rows are never all in memory at
+   * once).
    */
   public static Dataset<Row> perItem(
-      SparkSession spark, Indexed indexed, EmProgram[] programs, double[][] states, ItemVisitor visitor, StructType schema) {
-    Broadcast<double[][]> shared = JavaSparkContext.fromSparkContext(indexed.shared().context()).broadcast(states);
+      SparkSession spark,
+      Indexed indexed,
+      EmProgram[] programs,
+      double[][] states,
+      ItemVisitor visitor,
+      StructType schema) {
+    Broadcast<double[][]> shared =
+        JavaSparkContext.fromSparkContext(indexed.shared().context()).broadcast(states);
     JavaRDD<InternalRow> rows =
-        indexed.shared().flatMap(tb -> new ItemRows(tb, programs[tb.task()], shared.value()[tb.task()], visitor));
+        indexed
+            .shared()
+            .flatMap(
+                tb -> new ItemRows(tb, programs[tb.task()], shared.value()[tb.task()], visitor));
     return spark.internalCreateDataFrame(rows.rdd(), schema, false);
   }
 
@@ -456,7 +540,8 @@ public final class SparkAggregation {
   }
 
   /** Posterior rows of every item of every task under each task's reported state. */
-  public static Dataset<Row> posteriorsAll(SparkSession spark, Indexed indexed, EmProgram[] programs, double[][] states) {
+  public static Dataset<Row> posteriorsAll(
+      SparkSession spark, Indexed indexed, EmProgram[] programs, double[][] states) {
     int n = programs.length;
     UTF8String[][] labels = new UTF8String[n][];
     UTF8String[] projects = new UTF8String[n];
@@ -478,8 +563,14 @@ public final class SparkAggregation {
               agreeing += block.label(a) == best ? 1 : 0;
             }
             return InternalRows.of(
-                projects[t], steps[t], InternalRows.utf8(block.itemId(i)), labels[t][best], post[best],
-                block.end(i) - block.start(i), agreeing, candidates(post, labels[t]));
+                projects[t],
+                steps[t],
+                InternalRows.utf8(block.itemId(i)),
+                labels[t][best],
+                post[best],
+                block.end(i) - block.start(i),
+                agreeing,
+                candidates(post, labels[t]));
           }
 
           @Override
@@ -490,9 +581,13 @@ public final class SparkAggregation {
     return perItem(spark, indexed, programs, states, rows, POSTERIORS);
   }
 
-  /** Labels and posteriors of one item as {@link #CANDIDATE} structs, most probable first (ties: label order). */
+  /**
+   * Labels and posteriors of one item as {@link #CANDIDATE} structs, most probable first (ties:
+   * label order).
+   */
   public static ArrayData candidates(double[] post, UTF8String[] labels) {
-    // Insertion sort (K is small): k moves only past strictly less probable labels, so ties keep label order.
+    // Insertion sort (K is small): k moves only past strictly less probable labels, so ties keep
+    // label order.
     int[] order = new int[labels.length];
     for (int k = 0; k < order.length; k++) {
       int j = k;

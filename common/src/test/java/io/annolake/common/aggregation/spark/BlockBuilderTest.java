@@ -13,21 +13,37 @@ import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
 /**
- * Blocks from rows sorted by the item hash alone: the rows of an item come in any order and
- * items whose hashes collide arrive interleaved, yet every item is built once, whole, with its
- * answers in one canonical order (worker, label, annotation id).
+ * Blocks from rows sorted by the item hash alone: the rows of an item come in any order and items
+ * whose hashes collide arrive interleaved, yet every item is built once, whole, with its answers in
+ * one canonical order (worker, label, annotation id).
  */
 class BlockBuilderTest {
   private static final String[] WORKERS = {"w1", "w2", "w3"};
   private static final String[] LABELS = {"cat", "dog"};
 
-  private static InternalRow answer(long hash, String item, String worker, String label, String id) {
+  private static InternalRow answer(
+      long hash, String item, String worker, String label, String id) {
     return row(hash, item, SparkAggregation.ANSWER, worker, label, id, null);
   }
 
-  private static InternalRow row(long hash, String item, int kind, String worker, String label, String id, String gold) {
-    return new GenericInternalRow(new Object[] {
-        utf8("p"), utf8("s"), utf8(item), kind, utf8(worker), utf8(label), utf8(id), utf8("v1"), utf8(gold), null, null, null, hash});
+  private static InternalRow row(
+      long hash, String item, int kind, String worker, String label, String id, String gold) {
+    return new GenericInternalRow(
+        new Object[] {
+          utf8("p"),
+          utf8("s"),
+          utf8(item),
+          kind,
+          utf8(worker),
+          utf8(label),
+          utf8(id),
+          utf8("v1"),
+          utf8(gold),
+          null,
+          null,
+          null,
+          hash
+        });
   }
 
   private static UTF8String utf8(String s) {
@@ -62,9 +78,17 @@ class BlockBuilderTest {
     ItemBlock b = tb.block();
     List<String> out = new ArrayList<>();
     for (int i = 0; i < b.items(); i++) {
-      StringBuilder s = new StringBuilder(b.itemId(i)).append(" gold=").append(b.gold(i) == ItemBlock.NO_GOLD ? "-" : LABELS[b.gold(i)]);
+      StringBuilder s =
+          new StringBuilder(b.itemId(i))
+              .append(" gold=")
+              .append(b.gold(i) == ItemBlock.NO_GOLD ? "-" : LABELS[b.gold(i)]);
       for (int a = b.start(i); a < b.end(i); a++) {
-        s.append(' ').append(WORKERS[b.worker(a)]).append(':').append(LABELS[b.label(a)]).append(':').append(tb.facts().annotationId(a));
+        s.append(' ')
+            .append(WORKERS[b.worker(a)])
+            .append(':')
+            .append(LABELS[b.label(a)])
+            .append(':')
+            .append(tb.facts().annotationId(a));
       }
       s.append(" excluded=").append(String.join(",", tb.facts().excluded(i)));
       out.add(s.toString());
