@@ -1,6 +1,7 @@
 package io.annolake.common.privacy;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
@@ -297,6 +298,14 @@ public final class WorkerPseudonyms implements Serializable {
             ids.isEmpty()
                 ? lit(null).cast(DataTypes.StringType)
                 : pseudonymizeText(v, array(ids.toArray(Column[]::new)));
+        if (c.equals("raw_record") && !ids.isEmpty()) {
+          // a record that never parsed (no id of its own) cannot be pseudonymized: withheld
+          v =
+              when(
+                      coalesce(ids.toArray(Column[]::new)).isNull(),
+                      lit(null).cast(DataTypes.StringType))
+                  .otherwise(v);
+        }
       }
       out.add(v.as(c));
     }

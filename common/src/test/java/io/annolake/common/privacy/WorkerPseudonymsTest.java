@@ -77,6 +77,20 @@ class WorkerPseudonymsTest {
   }
 
   @Test
+  void rawTextOfARecordThatNeverParsedIsWithheld() {
+    SparkSession spark = SparkTestSession.get();
+    Dataset<Row> rows =
+        spark.sql(
+            "SELECT 'w-007' AS worker_id, '{\"worker\":\"w-007\"}' AS raw_record"
+                + " UNION ALL SELECT CAST(NULL AS STRING), '{\"worker\":\"w-007\", broken'");
+    Dataset<Row> out = P.apply(rows);
+    assertThat(out.where("worker_id IS NOT NULL").head().getString(1))
+        .contains(P.pseudonym("w-007"))
+        .doesNotContain("\"w-007\"");
+    assertThat(out.where("worker_id IS NULL").head().isNullAt(1)).isTrue();
+  }
+
+  @Test
   void applyReplacesIdsInsideArraysOfStructs() {
     SparkSession spark = SparkTestSession.get();
     // escalations.annotations: (annotation_id, worker_id, label) per answer
