@@ -8,7 +8,7 @@ import org.apache.commons.math3.special.Gamma;
  * confusion] (W x K x K), then the posterior means of the priors (K) and confusions (W x K x K) for
  * {@link #parameters}. The loss is the mean log normaliser of the item posteriors.
  */
-final class BayesianDawidSkeneProgram extends PosteriorPassProgram {
+final class BayesianDawidSkeneProgram extends ConfusionProgram {
   private static final long serialVersionUID = 1L;
 
   private final BayesianDawidSkene.Settings settings;
@@ -35,31 +35,6 @@ final class BayesianDawidSkeneProgram extends PosteriorPassProgram {
     return t == l
         ? settings.strength() * settings.accuracy()
         : settings.strength() * (1 - settings.accuracy()) / (k - 1);
-  }
-
-  @Override
-  void addAnswers(double[] state, ItemBlock block, int i, double[] post, double[] stats) {
-    for (int a = block.start[i]; a < block.start[i + 1]; a++) {
-      int base = HEAD + k + block.worker[a] * k * k + block.label[a];
-      for (int t = 0; t < k; t++) {
-        stats[base + t * k] += post[t];
-      }
-    }
-  }
-
-  /** q(truth) of one item: E[log prior] plus E[log confusion] of each answer, normalized. */
-  @Override
-  double eStep(double[] state, ItemBlock block, int i, double[] post) {
-    System.arraycopy(state, 0, post, 0, k);
-    for (int a = block.start[i]; a < block.start[i + 1]; a++) {
-      int base = k + block.worker[a] * k * k + block.label[a];
-      for (int t = 0; t < k; t++) {
-        post[t] += state[base + t * k];
-      }
-    }
-    double logNormaliser = Posteriors.normalizeLog(post);
-    Posteriors.clampGold(block, i, post);
-    return logNormaliser;
   }
 
   /**

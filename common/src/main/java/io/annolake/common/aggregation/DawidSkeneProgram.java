@@ -9,7 +9,7 @@ import java.util.Arrays;
  * only a {@link #FLOOR} so that a cell never seen gives log of a tiny number, not log(0) (see
  * {@link DawidSkene} for why no pseudo-count there).
  */
-final class DawidSkeneProgram extends PosteriorPassProgram {
+final class DawidSkeneProgram extends ConfusionProgram {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -43,31 +43,6 @@ final class DawidSkeneProgram extends PosteriorPassProgram {
       }
     }
     return update(stats);
-  }
-
-  @Override
-  void addAnswers(double[] state, ItemBlock block, int i, double[] post, double[] stats) {
-    for (int a = block.start[i]; a < block.start[i + 1]; a++) {
-      int base = HEAD + k + block.worker[a] * k * k + block.label[a];
-      for (int t = 0; t < k; t++) {
-        stats[base + t * k] += post[t];
-      }
-    }
-  }
-
-  /** Posterior of one item in log space; returns the log-likelihood of its answers. */
-  @Override
-  double eStep(double[] state, ItemBlock block, int i, double[] post) {
-    System.arraycopy(state, 0, post, 0, k);
-    for (int a = block.start[i]; a < block.start[i + 1]; a++) {
-      int base = k + block.worker[a] * k * k + block.label[a];
-      for (int t = 0; t < k; t++) {
-        post[t] += state[base + t * k];
-      }
-    }
-    double logLikelihood = Posteriors.normalizeLog(post);
-    Posteriors.clampGold(block, i, post);
-    return logLikelihood;
   }
 
   @Override
