@@ -133,7 +133,16 @@ public final class JobShell {
       LOG.info("{} run {} succeeded: {}", job, context.runId(), result);
       return result;
     } catch (Exception | Error e) {
-      LOG.error("{} run {} failed; taking back its own writes", job, context.runId(), e);
+      if (configCause(e) != null) {
+        // a bad argument found once the run had started: the message names it, a trace adds nothing
+        LOG.error(
+            "{} run {} failed; taking back its own writes: {}",
+            job,
+            context.runId(),
+            e.getMessage());
+      } else {
+        LOG.error("{} run {} failed; taking back its own writes", job, context.runId(), e);
+      }
       try {
         var undone = run.undo();
         if (!undone.isEmpty()) {
