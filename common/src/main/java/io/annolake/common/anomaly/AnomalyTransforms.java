@@ -23,6 +23,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.annolake.common.quality.GoldAnswers;
 import io.annolake.common.spark.ScalaSeqs;
+import io.annolake.common.stats.RobustStats;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,5 +1,7 @@
 package io.annolake.common.anomaly;
 
+import io.annolake.common.stats.Proportions;
+import io.annolake.common.stats.RobustStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.annolake.common.anomaly;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.annolake.common.stats.RunningStats;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
+import io.annolake.common.stats.RobustStats;
+import io.annolake.common.stats.RunningStats;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

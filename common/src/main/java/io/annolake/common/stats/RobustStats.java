@@ -1,4 +1,4 @@
-package io.annolake.common.anomaly;
+package io.annolake.common.stats;
 
 import java.util.Arrays;
 
