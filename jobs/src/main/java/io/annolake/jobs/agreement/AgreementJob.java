@@ -177,16 +177,8 @@ public final class AgreementJob implements Callable<Integer> {
       System.out.println(standalone(answers, settings, inputCsv.toString()));
       return 0;
     }
-    Map<String, String> params = new LinkedHashMap<>();
-    if (project != null) {
-      params.put("project", project);
-    }
-    if (level != null) {
-      params.put("level", level);
-    }
-    if (resamples != null) {
-      params.put("resamples", resamples.toString());
-    }
+    Map<String, String> params =
+        JobShell.params("project", project, "level", level, "resamples", resamples);
     Result result =
         JobShell.run(
             global,

@@ -95,13 +95,7 @@ public final class AnomaliesJob implements Callable<Integer> {
       throw new ConfigException(
           "Invalid value '" + windowDays + "' for option '--window-days': must be at least 1");
     }
-    Map<String, String> params = new LinkedHashMap<>();
-    if (project != null) {
-      params.put("project", project);
-    }
-    if (windowDays != null) {
-      params.put("window-days", windowDays.toString());
-    }
+    Map<String, String> params = JobShell.params("project", project, "window-days", windowDays);
     Result result =
         JobShell.run(
             global,
