@@ -1,17 +1,16 @@
 package io.annolake.common.anomaly;
 
+import static io.annolake.common.spark.MapColumns.collectMap;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
-import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.row_number;
@@ -299,8 +298,7 @@ public final class AnomalyTransforms {
             .agg(
                 sum("c").as("n"),
                 max("c").as("top"),
-                map_from_entries(collect_list(struct(coalesce(col("label"), lit("")), col("c"))))
-                    .as("labels"))
+                collectMap(coalesce(col("label"), lit("")), col("c")).as("labels"))
             .withColumn("top_share", col("top").divide(col("n")))
             .where(
                 col("n")

@@ -1,12 +1,10 @@
 package io.annolake.common.quality;
 
+import static io.annolake.common.spark.MapColumns.collectMap;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.sqrt;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -69,19 +67,16 @@ public final class WorkerFigures {
         cells
             .groupBy("project_id", "step", "worker_id", "gold_label")
             .agg(
-                map_from_entries(collect_list(struct(col("label"), col("count")))).as("answered"),
+                collectMap(col("label"), col("count")).as("answered"),
                 sum("count").as("n"),
                 sum(when(col("label").equalTo(col("gold_label")), col("count")).otherwise(0L))
                     .as("ok"));
     Dataset<Row> confusion =
         rows.groupBy("project_id", "step", "worker_id")
             .agg(
-                map_from_entries(
-                        collect_list(
-                            struct(col("gold_label"), col("ok").cast("double").divide(col("n")))))
+                collectMap(col("gold_label"), col("ok").cast("double").divide(col("n")))
                     .as("class_recall"),
-                map_from_entries(collect_list(struct(col("gold_label"), col("answered"))))
-                    .as("confusion"));
+                collectMap(col("gold_label"), col("answered")).as("confusion"));
     Dataset<Row> leakage =
         goldAnswers
             .groupBy("project_id", "step", "worker_id", "item_id")

@@ -1,5 +1,6 @@
 package io.annolake.common.report;
 
+import static io.annolake.common.spark.MapColumns.collectMap;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -7,7 +8,6 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.percentile_approx;
@@ -303,9 +303,7 @@ public final class OperationsDaily {
             .groupBy(col("project_id"), col("step"), col(DAY), col("decision"))
             .agg(count(lit(1)).as("n"))
             .groupBy(col("project_id"), col("step"), col(DAY))
-            .agg(
-                map_from_entries(collect_list(struct(col("decision"), col("n"))))
-                    .as(ITEMS_BY_DECISION));
+            .agg(collectMap(col("decision"), col("n")).as(ITEMS_BY_DECISION));
     Dataset<Row> figures =
         items
             .groupBy(col("project_id"), col("step"), col(DAY))
@@ -339,8 +337,7 @@ public final class OperationsDaily {
               .groupBy(col("project_id"), col("step"), col(DAY))
               .agg(
                   sum(col("n")).cast("long").as(ESCALATIONS_OPEN),
-                  map_from_entries(collect_list(struct(col("reason"), col("n"))))
-                      .as(ESCALATIONS_OPEN_BY_REASON));
+                  collectMap(col("reason"), col("n")).as(ESCALATIONS_OPEN_BY_REASON));
       figures =
           figures
               .join(open, ScalaSeqs.of(KEY), "left_outer")
