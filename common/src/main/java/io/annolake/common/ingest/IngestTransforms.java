@@ -562,7 +562,8 @@ public final class IngestTransforms {
               concat(
                   lit("submitted_at "),
                   col("submitted_at").cast("string"),
-                  lit(" is in the future (after " + rules.latestAllowed() + ")"))));
+                  // no instant in the text: a rerun's reject must read as the first run's
+                  lit(" is in the future (after the ingest time and the allowed clock skew)"))));
       checks.add(
           check(
               col("submitted_at").lt(lit(earliest)).or(col("started_at").lt(lit(earliest))),
