@@ -55,12 +55,11 @@ public final class EdgeCasesJob implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> params = project == null ? Map.of() : Map.of("project", project);
     Result result =
         JobShell.run(
             global,
             "edge-cases",
-            params,
+            JobShell.params("project", project),
             Map.of(),
             (run, progress, config) -> edgeCases(run, project));
     System.out.println(result);
