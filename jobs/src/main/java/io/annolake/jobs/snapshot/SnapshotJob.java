@@ -195,7 +195,7 @@ public final class SnapshotJob implements Callable<Integer> {
               + " (run consensus first)");
     }
     long version = resolveVersion(lakehouse, f);
-    Dataset<Row> labels = lakehouse.read(table, version);
+    Dataset<Row> labels = run.readAt(table, version);
     String at = " in " + table + " version " + version;
     if (labels.where(Predicates.project(f.project())).isEmpty()) {
       throw new ConfigException(
