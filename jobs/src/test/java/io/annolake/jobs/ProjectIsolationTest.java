@@ -34,6 +34,8 @@ class ProjectIsolationTest {
     StringBuilder answers =
         new StringBuilder("annotation_id,project_id,item_id,worker_id,label,submitted_at\n");
     StringBuilder gold = new StringBuilder("project_id,item_id,label\n");
+    StringBuilder questions =
+        new StringBuilder("project_id,item_id,worker_id,question_text,raised_at\n");
     int id = 0;
     for (String p : PROJECTS) {
       for (int item = 0; item < 6; item++) {
@@ -45,9 +47,11 @@ class ProjectIsolationTest {
         }
         gold.append(String.format("%s,i%d,%s%n", csv(p), item, item % 2 == 0 ? "cat" : "dog"));
       }
+      questions.append(String.format("%s,i0,w0,cat or dog?,2026-01-09T09:00:00Z%n", csv(p)));
     }
     Path a = Files.writeString(dir.resolve("answers.csv"), answers.toString());
     Path g = Files.writeString(dir.resolve("gold.csv"), gold.toString());
+    Path q = Files.writeString(dir.resolve("questions.csv"), questions.toString());
     ok("ingest", "--lakehouse", root, "--source", a.toString(), "--logical-date", DATE);
     ok(
         "ingest",
@@ -59,7 +63,18 @@ class ProjectIsolationTest {
         "gold",
         "--logical-date",
         DATE);
-    for (String job : List.of("worker-quality", "consensus", "agreement", "anomalies")) {
+    ok(
+        "ingest",
+        "--lakehouse",
+        root,
+        "--source",
+        q.toString(),
+        "--kind",
+        "flag",
+        "--logical-date",
+        DATE);
+    for (String job :
+        List.of("worker-quality", "consensus", "agreement", "anomalies", "edge-cases")) {
       ok(job, "--lakehouse", root, "--logical-date", DATE);
     }
     Lakehouse lakehouse = new Lakehouse(spark, root, "annolake");
@@ -71,11 +86,14 @@ class ProjectIsolationTest {
             Tables.AGREEMENT_SUMMARY,
             Tables.ITEM_AGREEMENT,
             Tables.ANOMALY_FLAGS,
-            Tables.WORKER_DAILY_METRICS);
+            Tables.WORKER_DAILY_METRICS,
+            Tables.EDGE_CASES);
     Map<String, List<String>> before = rowsByProject(lakehouse, tables);
     assertThat(before.get(Tables.CONSENSUS_LABELS + "/obrien")).hasSize(6);
+    assertThat(before.get(Tables.EDGE_CASES + "/obrien")).hasSize(1);
 
-    for (String job : List.of("consensus", "agreement", "worker-quality", "anomalies")) {
+    for (String job :
+        List.of("consensus", "agreement", "worker-quality", "anomalies", "edge-cases")) {
       ok(job, "--lakehouse", root, "--logical-date", DATE, "--project", "o'brien");
     }
     ok(

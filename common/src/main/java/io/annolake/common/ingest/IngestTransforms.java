@@ -66,6 +66,8 @@ public final class IngestTransforms {
       case GOLD -> List.of("project_id", "step", "item_id", "guideline_version");
       case ADJUDICATIONS -> List.of("project_id", "step", "item_id", "expert_id");
       case SCHEMA, GUIDELINE -> List.of("project_id", "step", "guideline_version");
+      // one worker may ask about one item more than once, at different times
+      case FLAG -> List.of("project_id", "step", "item_id", "worker_id", "raised_at");
     };
   }
 
@@ -76,7 +78,7 @@ public final class IngestTransforms {
     return switch (kind) {
       case ANNOTATIONS -> "revision";
       case ADJUDICATIONS -> "decided_at";
-      case GOLD, SCHEMA, GUIDELINE -> null;
+      case GOLD, SCHEMA, GUIDELINE, FLAG -> null;
     };
   }
 
@@ -104,6 +106,7 @@ public final class IngestTransforms {
           case ADJUDICATIONS -> typedAdjudications(landing, rules);
           case SCHEMA -> typedSchema(landing, rules);
           case GUIDELINE -> typedGuideline(landing, rules);
+          case FLAG -> typedFlag(landing, rules);
         };
     boolean checksLabels =
         kind == RecordKind.ANNOTATIONS
@@ -412,6 +415,20 @@ public final class IngestTransforms {
     return out;
   }
 
+  /** A question without a time is dated like an annotation without one: the logical date. */
+  private static Dataset<Row> typedFlag(Dataset<Row> in, ValidationRules rules) {
+    return in.withColumn("_raw_raised_at", text("raised_at"))
+        .withColumn("project_id", orDefault("project_id", rules.defaultProject()))
+        .withColumn("step", orDefault("step", rules.defaultStep()))
+        .withColumn("item_id", text("item_id"))
+        .withColumn("worker_id", text("worker_id"))
+        .withColumn("question_text", text("question_text"))
+        .withColumn(
+            "raised_at",
+            when(text("raised_at").isNull(), lit(Timestamp.from(rules.defaultSubmittedAt())))
+                .otherwise(timestamp(text("raised_at"))));
+  }
+
   private static final List<String> GUIDELINE_LABEL_LISTS =
       List.of("labels_added", "labels_removed", "labels_redefined");
 
@@ -536,6 +553,7 @@ public final class IngestTransforms {
                     col("relabel_policy"),
                     lit("' is not none, affected or all"))));
       }
+      case FLAG -> checks.add(unparsed("raised_at", "timestamp"));
       case GOLD -> {}
     }
     return checks;
@@ -578,14 +596,20 @@ public final class IngestTransforms {
                   col("duration_ms").cast("string"),
                   lit(" outside [0, " + rules.maxDuration().toMillis() + "]"))));
     }
-    if (kind == RecordKind.ADJUDICATIONS) {
+    String dated =
+        switch (kind) {
+          case ADJUDICATIONS -> "decided_at";
+          case FLAG -> "raised_at";
+          default -> null;
+        };
+    if (dated != null) {
       checks.add(
           check(
-              col("decided_at").gt(lit(latest)).or(col("decided_at").lt(lit(earliest))),
+              col(dated).gt(lit(latest)).or(col(dated).lt(lit(earliest))),
               ReasonCode.IMPOSSIBLE_TIMESTAMP,
               concat(
-                  lit("decided_at "),
-                  col("decided_at").cast("string"),
+                  lit(dated + " "),
+                  col(dated).cast("string"),
                   lit(" is outside the allowed range"))));
     }
     return checks;

@@ -62,8 +62,8 @@ public final class ErasurePlan {
     }
   }
 
-  /** Free-text columns that may quote ids. */
-  static final List<String> TEXT = List.of("raw_record", "evidence", "detail");
+  /** Free-text columns that may quote ids (also as fields of arrays of structs). */
+  static final List<String> TEXT = List.of("raw_record", "evidence", "detail", "question_text");
 
   private final Column rowIsTheirs;
   private final Column quotesThem;
@@ -150,8 +150,9 @@ public final class ErasurePlan {
       if (fields.isEmpty()) {
         continue;
       }
+      List<String> texts = TEXT.stream().filter(c -> isString(element, c)).toList();
       nested = or(nested, exists(col(f.name()), x -> isTheirs(x, fields, id)));
-      set.put(f.name(), transform(col(f.name()), x -> replaced(x, fields, id, replacement)));
+      set.put(f.name(), transform(col(f.name()), x -> replaced(x, fields, texts, id, replacement)));
       drops.put(f.name(), filter(col(f.name()), x -> isTheirs(x, fields, id).unary_$bang()));
     }
     return new ErasurePlan(rowIsTheirs, quotesThem, set, nested, drops);
@@ -165,9 +166,21 @@ public final class ErasurePlan {
     return theirs;
   }
 
+  /** The element with the id replaced in its identity fields and, when it is theirs, its text. */
   private static Column replaced(
-      Column element, List<String> fields, String id, String replacement) {
+      Column element, List<String> fields, List<String> texts, String id, String replacement) {
     Column out = element;
+    Column theirs = isTheirs(element, fields, id);
+    for (String t : texts) {
+      out =
+          out.withField(
+              t,
+              when(
+                      theirs,
+                      regexp_replace(
+                          element.getField(t), WorkerPseudonyms.tokenRegex(id), replacement))
+                  .otherwise(element.getField(t)));
+    }
     for (String c : fields) {
       out =
           out.withField(

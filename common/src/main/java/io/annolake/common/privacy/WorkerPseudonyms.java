@@ -70,8 +70,12 @@ public final class WorkerPseudonyms implements Serializable {
   public static final List<String> IDENTITY_COLUMNS =
       List.of("worker_id", "expert_id", "worker_a", "worker_b", "lead_id");
 
-  /** Free-text columns that may quote a row's ids (raw landing records, anomaly evidence JSON). */
-  public static final List<String> TEXT_COLUMNS = List.of("raw_record", "evidence");
+  /**
+   * Free-text columns that may quote a row's ids (raw landing records, anomaly evidence JSON,
+   * annotators' questions, also as a field of an array of structs such as edge_cases.questions).
+   */
+  public static final List<String> TEXT_COLUMNS =
+      List.of("raw_record", "evidence", "question_text");
 
   private static final String PREFIX = "wp_";
   private static final int HEX_DIGITS = 24;
@@ -281,8 +285,10 @@ public final class WorkerPseudonyms implements Serializable {
                     concat(pseudonym(pair.getItem(0)), lit("|"), pseudonym(pair.getItem(1))))
                 .otherwise(v);
       } else if (nestedIdentities(rows, c) != null) {
-        // an array of structs holding ids (escalations.annotations): each element's ids replaced
+        // an array of structs holding ids (escalations.annotations, edge_cases.questions): each
+        // element's ids replaced, and where its text quotes them
         List<String> fields = nestedIdentities(rows, c);
+        List<String> texts = nestedTexts(rows, c);
         v =
             transform(
                 v,
@@ -290,6 +296,10 @@ public final class WorkerPseudonyms implements Serializable {
                   Column el = e;
                   for (String f : fields) {
                     el = el.withField(f, pseudonym(e.getField(f)));
+                  }
+                  Column own = array(fields.stream().map(e::getField).toArray(Column[]::new));
+                  for (String t : texts) {
+                    el = el.withField(t, pseudonymizeText(e.getField(t), own));
                   }
                   return el;
                 });
@@ -328,6 +338,23 @@ public final class WorkerPseudonyms implements Serializable {
       }
     }
     return null;
+  }
+
+  /** The free-text fields ({@link #TEXT_COLUMNS}) of a column that is an array of structs. */
+  private static List<String> nestedTexts(Dataset<Row> rows, String column) {
+    List<String> texts = new ArrayList<>();
+    for (StructField f : rows.schema().fields()) {
+      if (f.name().equals(column)
+          && f.dataType() instanceof ArrayType a
+          && a.elementType() instanceof StructType t) {
+        for (StructField e : t.fields()) {
+          if (TEXT_COLUMNS.contains(e.name()) && e.dataType() instanceof StringType) {
+            texts.add(e.name());
+          }
+        }
+      }
+    }
+    return texts;
   }
 
   private static boolean isString(Dataset<Row> rows, String column) {

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
+import io.annolake.common.edgecase.EdgeCases;
 import io.annolake.common.report.ReportPages.Chart;
 import io.annolake.common.report.ReportPages.Section;
 import io.annolake.common.report.ReportPages.Table;
@@ -117,6 +118,7 @@ public final class ReportData {
     return List.of(
         status(project),
         escalations(project),
+        edgeCases(project),
         gold(project),
         agreement(project),
         anomalies(project),
@@ -285,6 +287,98 @@ public final class ReportData {
           "Backlog by age needs " + Tables.OPERATIONS_DAILY + " (run 'annolake operations').");
     }
     return new Section("escalations", title, null, notes, charts, out);
+  }
+
+  /** The edge-case library: counts by status, then the cases, open ones first (oldest first). */
+  private Section edgeCases(String project) {
+    String title = "Edge cases";
+    Dataset<Row> cases = scoped(Tables.EDGE_CASES, project);
+    if (cases == null) {
+      return Section.missing("edge-cases", title, List.of(Tables.EDGE_CASES));
+    }
+    List<String> statuses =
+        Arrays.stream(EdgeCases.Status.values()).map(EdgeCases.Status::name).toList();
+    List<Row> counts =
+        cases.groupBy("step", "status").agg(count(lit(1)).as("n")).orderBy("step").collectAsList();
+    Map<String, long[]> byStep = new TreeMap<>();
+    for (Row r : counts) {
+      int s = statuses.indexOf(r.getString(1));
+      if (s >= 0) {
+        byStep.computeIfAbsent(r.getString(0), k -> new long[statuses.size()])[s] += r.getLong(2);
+      }
+    }
+    List<String> steps = new ArrayList<>(byStep.keySet());
+    // in status order (open, resolved, folded), not alphabetical
+    Map<String, List<Double>> series = new LinkedHashMap<>();
+    for (int s = 0; s < statuses.size(); s++) {
+      List<Double> values = new ArrayList<>();
+      for (String step : steps) {
+        values.add((double) byStep.get(step)[s]);
+      }
+      series.put(statuses.get(s).toLowerCase(), values);
+    }
+    List<Chart> charts = new ArrayList<>();
+    if (!steps.isEmpty()) {
+      charts.add(
+          Charts.bars(
+              "edge-cases-status",
+              "Edge cases by status, per step",
+              steps.stream().map(ReportData::text).toList(),
+              series,
+              true));
+    }
+    List<List<String>> countRows = new ArrayList<>();
+    byStep.forEach(
+        (step, n) -> {
+          List<String> row = new ArrayList<>(List.of(text(step)));
+          for (long v : n) {
+            row.add(format(v));
+          }
+          countRows.add(row);
+        });
+    List<String> countHeaders = new ArrayList<>(List.of("step"));
+    statuses.forEach(st -> countHeaders.add(st.toLowerCase()));
+    Column statusRank =
+        when(col("status").equalTo(lit(EdgeCases.Status.OPEN.name())), 0)
+            .when(col("status").equalTo(lit(EdgeCases.Status.RESOLVED.name())), 1)
+            .otherwise(2);
+    Dataset<Row> listed =
+        cases
+            .withColumn("asked_by", EdgeCases.firstQuestion().getField("worker_id"))
+            .withColumn("first_question", EdgeCases.firstQuestion().getField("question_text"))
+            .orderBy(
+                statusRank.asc(), col("opened_at").asc_nulls_last(), col("step"), col("item_id"));
+    List<Table> out = new ArrayList<>();
+    out.add(new Table("Edge cases by status", countHeaders, countRows, null));
+    out.add(
+        table(
+            "Edge cases: open first (oldest first), then resolved, then folded into a guideline",
+            listed,
+            List.of(
+                "step",
+                "item_id",
+                "status",
+                "status_reason",
+                "raised_under_version",
+                "opened_at",
+                "question_count",
+                "asked_by",
+                "first_question",
+                "resolved_label",
+                "rationale",
+                "expert_id",
+                "resolved_at",
+                "folded_into_version")));
+    return new Section(
+        "edge-cases",
+        title,
+        null,
+        List.of(
+            "Items an annotator asked about, an expert decided with a rationale, or consensus"
+                + " escalated (docs/OPERATIONS-MODEL.md). FOLDED: a later guideline version adds or"
+                + " redefines the decided label."),
+        charts,
+        out);
   }
 
   private Section gold(String project) {

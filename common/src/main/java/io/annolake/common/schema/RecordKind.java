@@ -64,7 +64,15 @@ public enum RecordKind {
           "labels_redefined",
           "relabel_policy",
           "notes"),
-      List.of("project_id", "guideline_version", "effective_at"));
+      List.of("project_id", "guideline_version", "effective_at")),
+  /**
+   * An annotator's question about an item (a flag raised while labeling it): who asked, what, and
+   * when. Feeds the edge-case library (docs/OPERATIONS-MODEL.md).
+   */
+  FLAG(
+      Tables.ANNOTATOR_QUESTIONS,
+      List.of("project_id", "step", "item_id", "worker_id", "question_text", "raised_at"),
+      List.of("project_id", "item_id", "worker_id", "question_text"));
 
   /** Column names public crowd datasets and tool exports use for our canonical fields. */
   public static final Map<String, String> ALIASES =
@@ -82,7 +90,15 @@ public enum RecordKind {
           Map.entry("truth", "label"),
           Map.entry("gold", "label"),
           Map.entry("project", "project_id"),
-          Map.entry("expert", "expert_id"));
+          Map.entry("expert", "expert_id"),
+          // annotators' questions (flags) as labeling tools export them
+          Map.entry("text", "question_text"),
+          Map.entry("comment", "question_text"),
+          Map.entry("message", "question_text"),
+          Map.entry("flag_text", "question_text"),
+          Map.entry("created_at", "raised_at"),
+          Map.entry("flagged_at", "raised_at"),
+          Map.entry("asked_at", "raised_at"));
 
   // "id" is deliberately not an alias of annotation_id: exports number rows 1, 2, ... per file,
   // and such ids would collide across files; records without annotation_id get a content hash.
@@ -130,11 +146,12 @@ public enum RecordKind {
       case "adjudications" -> ADJUDICATIONS;
       case "schema", "schemas", "label_schemas" -> SCHEMA;
       case "guideline", "guidelines" -> GUIDELINE;
+      case "flag", "flags", "questions", "annotator_questions" -> FLAG;
       default ->
           throw new io.annolake.common.config.ConfigException(
               "Invalid value '"
                   + value
-                  + "' for option '--kind': expected annotations, gold, adjudications, schema or guideline");
+                  + "' for option '--kind': expected annotations, gold, adjudications, schema, guideline or flag");
     };
   }
 

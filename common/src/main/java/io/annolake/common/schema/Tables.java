@@ -19,6 +19,9 @@ public final class Tables {
   /** Guideline versions per project and step: effective time, label changes, relabel policy. */
   public static final String GUIDELINES = "guidelines";
 
+  /** Annotators' questions about items (ingest --kind flag): worker, text, time. */
+  public static final String ANNOTATOR_QUESTIONS = "annotator_questions";
+
   // gold
   public static final String AGREEMENT_SUMMARY = "agreement_summary";
   public static final String ITEM_AGREEMENT = "item_agreement";
@@ -37,6 +40,12 @@ public final class Tables {
    * Active workers per project, step and class, ranked by demonstrated strength (the routing job).
    */
   public static final String WORKER_ROUTING = "worker_routing";
+
+  /**
+   * The edge-case library: per item with a question, an expert's rationale or a contest, the
+   * questions, the resolution and its status (open, resolved, folded into a guideline version).
+   */
+  public static final String EDGE_CASES = "edge_cases";
 
   // gold: worker quality
   public static final String WORKER_QUALITY = "worker_quality";
@@ -88,7 +97,8 @@ public final class Tables {
           GOLD_LABELS,
           ADJUDICATIONS,
           LABEL_SCHEMAS,
-          GUIDELINES);
+          GUIDELINES,
+          ANNOTATOR_QUESTIONS);
 
   /** Tables the worker-quality job writes. */
   public static final List<String> WORKER_QUALITY_TABLES =
@@ -123,6 +133,7 @@ public final class Tables {
               CONSENSUS_TABLES,
               ANOMALY_TABLES,
               List.of(WORKER_ROUTING),
+              List.of(EDGE_CASES),
               OPERATIONS_TABLES,
               List.of(TRAINING_SNAPSHOTS, PIPELINE_RUNS))
           .flatMap(List::stream)
@@ -167,7 +178,8 @@ public final class Tables {
           WORKER_DAILY_METRICS,
           OPERATIONS_DAILY,
           RELABEL_QUEUE,
-          WORKER_ROUTING);
+          WORKER_ROUTING,
+          EDGE_CASES);
 
   /**
    * Current-state tables: each holds the state as of the latest logical date its job ran for (rows
@@ -189,7 +201,8 @@ public final class Tables {
           ESCALATIONS,
           WORKER_SKILLS,
           RELABEL_QUEUE,
-          WORKER_ROUTING);
+          WORKER_ROUTING,
+          EDGE_CASES);
 
   private Tables() {}
 }

@@ -45,6 +45,22 @@ public final class CrowdSimulator {
   private static final long INJECT_SALT = 0x1A7EL;
   private static final long DUPLICATE_ID_SALT = 0xD0B1L;
   private static final long FEATURE_SALT = 0xFEA7L;
+  private static final long QUESTION_SALT = 0x0A5CL;
+
+  /**
+   * Share of adjudicated items an annotator asked about first (all of those whose truth is the
+   * label the v2 guideline redefines).
+   */
+  static final double QUESTION_SHARE_ADJUDICATED = 0.4;
+
+  /** Share of other (not gold, not adjudicated) items an annotator asks about: left open. */
+  static final double QUESTION_SHARE_OPEN = 0.01;
+
+  private static final String[] QUESTION_TEMPLATES = {
+    "Is this '%s' or '%s'? The guideline does not cover this case.",
+    "Mostly hidden: does '%s' still apply, or '%s'?",
+    "Two objects overlap here; '%s' for one and '%s' for the other?"
+  };
   private static final int ANOMALY = 17;
   private static final String[][] VOCABULARY = {
     {"car", "truck", "bus", "motorcycle", "bicycle", "pedestrian", "van", "train", "boat", "other"},
@@ -103,7 +119,19 @@ public final class CrowdSimulator {
           .add("adjudicated", BooleanType)
           .add("adjudicated_label", StringType)
           .add("prelabel", StringType)
-          .add("redundancy", IntegerType);
+          .add("redundancy", IntegerType)
+          .add("question_raised_at", TimestampType)
+          .add("adjudicated_at", TimestampType);
+
+  /** Annotators' questions (landing records of kind flag). */
+  public static final StructType QUESTIONS =
+      new StructType()
+          .add("project_id", StringType)
+          .add("step", StringType)
+          .add("item_id", StringType)
+          .add("worker_id", StringType)
+          .add("question_text", StringType)
+          .add("raised_at", TimestampType);
 
   /**
    * Observable numeric features per (item, step) that depend on its true class (for training
@@ -167,6 +195,79 @@ public final class CrowdSimulator {
             (org.apache.spark.api.java.function.MapFunction<Long, Row>)
                 u -> itemRow(s, Unit.of(s, u)),
             Encoders.row(ITEMS));
+  }
+
+  /**
+   * Annotators' questions: one per asked item, by one of the workers who answered it (the same draw
+   * as {@link #annotations}), at the time {@link Asking} says.
+   */
+  public static Dataset<Row> questions(
+      SparkSession spark, SimulatorSettings s, WorkerPool pool, int partitions) {
+    Broadcast<WorkerPool> crowd =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(pool);
+    return spark
+        .range(0, s.units(), 1, partitions)
+        .flatMap(
+            (org.apache.spark.api.java.function.FlatMapFunction<Long, Row>)
+                u -> question(s, crowd.value(), u).iterator(),
+            Encoders.row(QUESTIONS));
+  }
+
+  private static List<Row> question(SimulatorSettings s, WorkerPool pool, long u) {
+    Unit unit = Unit.of(s, u);
+    Asking asking = Asking.of(s, unit);
+    if (asking.raisedMs() < 0) {
+      return List.of();
+    }
+    int[] answered = crowd(unit, pool, new SplittableRandom(Rng.mix(s.seed(), ANSWER_SALT, u)));
+    List<String> labels = labels(unit.step(), s.classes());
+    String text =
+        String.format(
+            Locale.ROOT,
+            QUESTION_TEMPLATES[asking.template()],
+            labels.get(unit.truth()),
+            labels.get((unit.truth() + 1) % labels.size()));
+    return List.of(
+        RowFactory.create(
+            projectId(unit.project()),
+            stepName(unit.step()),
+            unit.itemId(),
+            pool.id(answered[asking.asker() % answered.length]),
+            text,
+            new Timestamp(asking.raisedMs())));
+  }
+
+  /**
+   * Whether an annotator asked about an item, and when (-1: not asked), and for an adjudicated item
+   * when the expert decided. Asked adjudicated items were asked in the first 40% of the operation
+   * (under v1) and decided a twentieth of it later, before v2; so v2, which redefines the step's
+   * second label, folds the decisions that gave that label. Other adjudications are decided at the
+   * end. A stream of its own: the other outputs stay what they were.
+   */
+  record Asking(long raisedMs, long decidedMs, int asker, int template) {
+    static Asking of(SimulatorSettings s, Unit unit) {
+      SplittableRandom q = new SplittableRandom(Rng.mix(s.seed(), QUESTION_SALT, unit.index()));
+      long startMs = s.startDate().atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+      long spanMs = s.days() * 86_400_000L;
+      long endMs = startMs + spanMs;
+      double r = q.nextDouble();
+      int asker = q.nextInt(64);
+      int template = q.nextInt(QUESTION_TEMPLATES.length);
+      double when = q.nextDouble();
+      if (unit.gold()) {
+        return new Asking(-1, -1, asker, template);
+      }
+      if (unit.adjudicated()) {
+        if (unit.truth() == 1 || r < QUESTION_SHARE_ADJUDICATED) {
+          long raised = startMs + (long) (when * 0.4 * spanMs);
+          return new Asking(raised, raised + spanMs / 20, asker, template);
+        }
+        return new Asking(-1, endMs, asker, template);
+      }
+      return r < QUESTION_SHARE_OPEN
+          ? new Asking(startMs + (long) (when * spanMs), -1, asker, template)
+          : new Asking(-1, -1, asker, template);
+    }
   }
 
   /**
@@ -271,6 +372,7 @@ public final class CrowdSimulator {
 
   private static Row itemRow(SimulatorSettings s, Unit unit) {
     List<String> labels = labels(unit.step(), s.classes());
+    Asking asking = Asking.of(s, unit);
     return RowFactory.create(
         projectId(unit.project()),
         stepName(unit.step()),
@@ -281,17 +383,13 @@ public final class CrowdSimulator {
         unit.adjudicated(),
         unit.adjudicated() ? labels.get(unit.adjudicatedLabel()) : null,
         unit.prelabel() >= 0 ? labels.get(unit.prelabel()) : null,
-        unit.redundancy());
+        unit.redundancy(),
+        asking.raisedMs() < 0 ? null : new Timestamp(asking.raisedMs()),
+        asking.decidedMs() < 0 ? null : new Timestamp(asking.decidedMs()));
   }
 
-  static List<Row> answers(
-      SimulatorSettings s, WorkerPool pool, AnomalyPlan plan, long u, boolean includeMalformed) {
-    Unit unit = Unit.of(s, u);
-    List<String> labels = labels(unit.step(), s.classes());
-    SplittableRandom rng = new SplittableRandom(Rng.mix(s.seed(), ANSWER_SALT, u));
-    // Injections draw from their own stream, so the records of uninvolved workers stay as they
-    // were.
-    SplittableRandom inject = new SplittableRandom(Rng.mix(s.seed(), INJECT_SALT, u));
+  /** The workers drawn to answer a unit (followers aside), from the unit's answer stream. */
+  private static int[] crowd(Unit unit, WorkerPool pool, SplittableRandom rng) {
     int r = Math.min(unit.redundancy(), pool.size());
     int[] chosen = new int[r];
     for (int j = 0; j < r; j++) {
@@ -305,6 +403,19 @@ public final class CrowdSimulator {
       }
       chosen[j] = w;
     }
+    return chosen;
+  }
+
+  static List<Row> answers(
+      SimulatorSettings s, WorkerPool pool, AnomalyPlan plan, long u, boolean includeMalformed) {
+    Unit unit = Unit.of(s, u);
+    List<String> labels = labels(unit.step(), s.classes());
+    SplittableRandom rng = new SplittableRandom(Rng.mix(s.seed(), ANSWER_SALT, u));
+    // Injections draw from their own stream, so the records of uninvolved workers stay as they
+    // were.
+    SplittableRandom inject = new SplittableRandom(Rng.mix(s.seed(), INJECT_SALT, u));
+    int[] chosen = crowd(unit, pool, rng);
+    int r = chosen.length;
     chosen = withFollowers(plan, chosen, inject);
     long startMs = s.startDate().atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
     long spanMs = s.days() * 86_400_000L;

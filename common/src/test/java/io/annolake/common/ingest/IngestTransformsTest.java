@@ -401,4 +401,68 @@ class IngestTransformsTest {
     assertThat(out.get(4).getString(2)).contains("effective_at: 'soon'");
     assertThat(out.get(5).getString(1)).isEqualTo("MISSING_REQUIRED_FIELD");
   }
+
+  @Test
+  void flagRecordsAreValidatedAndTheirRejectsCounted() {
+    Map<String, String> ok =
+        Map.of(
+            "project_id",
+            "p",
+            "item_id",
+            "i1",
+            "worker_id",
+            "w1",
+            "question_text",
+            " van or car? ",
+            "raised_at",
+            "2026-01-10T10:00:00Z");
+    List<Row> rows =
+        List.of(
+            landing(RecordKind.FLAG, ok, false),
+            // the same question landed twice
+            landing(RecordKind.FLAG, ok, false),
+            // no time: dated at the start of the logical date, like an annotation
+            landing(RecordKind.FLAG, with(with(ok, "raised_at", null), "item_id", "i2"), false),
+            landing(RecordKind.FLAG, with(ok, "question_text", "  "), false),
+            landing(RecordKind.FLAG, with(ok, "worker_id", null), false),
+            landing(RecordKind.FLAG, with(ok, "raised_at", "soon"), false),
+            landing(RecordKind.FLAG, with(ok, "raised_at", "2099-01-01T00:00:00Z"), false),
+            landing(RecordKind.FLAG, ok, true));
+    Dataset<Row> landing = spark.createDataFrame(rows, Columns.landingSchema(RecordKind.FLAG));
+    Dataset<Row> outcome =
+        IngestTransforms.outcome(
+            IngestTransforms.validate(landing, RecordKind.FLAG, RULES, null, AT),
+            RecordKind.FLAG,
+            null,
+            "b1");
+    Map<String, Long> byReason = new HashMap<>();
+    for (Row r : outcome.groupBy("reason_code").count().collectAsList()) {
+      byReason.put(r.isNullAt(0) ? "OK" : r.getString(0), r.getLong(1));
+    }
+    assertThat(byReason)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "OK", 2L,
+                "DUPLICATE_RECORD", 1L,
+                "MISSING_REQUIRED_FIELD", 2L,
+                "INVALID_VALUE", 1L,
+                "IMPOSSIBLE_TIMESTAMP", 1L,
+                "MALFORMED_RECORD", 1L));
+    List<Row> silver =
+        IngestTransforms.accepted(outcome, RecordKind.FLAG).orderBy("item_id").collectAsList();
+    assertThat(silver)
+        .extracting(r -> r.<String>getAs("question_text"))
+        .containsOnly("van or car?");
+    assertThat(silver.get(0).<String>getAs("step")).isEqualTo("default");
+    assertThat(silver.get(1).<Timestamp>getAs("raised_at"))
+        .isEqualTo(Timestamp.from(Instant.parse("2026-01-31T00:00:00Z")));
+    assertThat(IngestTransforms.rejects(outcome, RecordKind.FLAG).count()).isEqualTo(6);
+    // the names labeling tools give these fields
+    assertThat(RecordKind.FLAG.canonical("Comment")).isEqualTo("question_text");
+    assertThat(RecordKind.FLAG.canonical("annotator")).isEqualTo("worker_id");
+    assertThat(RecordKind.FLAG.canonical("created_at")).isEqualTo("raised_at");
+    assertThat(RecordKind.ANNOTATIONS.canonical("comment")).isNull();
+    assertThat(RecordKind.parse("flag")).isEqualTo(RecordKind.FLAG);
+    assertThat(RecordKind.FLAG.table()).isEqualTo("annotator_questions");
+  }
 }

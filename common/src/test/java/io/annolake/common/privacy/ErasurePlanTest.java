@@ -155,4 +155,57 @@ class ErasurePlanTest {
             "{\"worker_id\":\"w2\",\"label\":\"w1\"}");
     assertThat(raw.where(plan.rowsToDelete().orElseThrow()).count()).isEqualTo(1);
   }
+
+  @Test
+  void annotatorQuestionsAndEdgeCasesLoseTheIdInIdsAndTheirOwnText() {
+    StructType questions =
+        new StructType()
+            .add("item_id", DataTypes.StringType)
+            .add("worker_id", DataTypes.StringType)
+            .add("question_text", DataTypes.StringType);
+    Dataset<Row> q =
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create("i1", "w1", "w1 here: a van?"),
+                RowFactory.create("i1", "w2", "same as w1 asked")),
+            questions);
+    ErasurePlan plan = ErasurePlan.of(q.schema(), "w1", "erased-x");
+    assertThat(update(q, plan).orderBy("question_text").collectAsList())
+        .extracting(r -> r.mkString("|"))
+        .containsExactly("i1|erased-x|erased-x here: a van?", "i1|w2|same as w1 asked");
+    assertThat(q.where(plan.rowsToDelete().orElseThrow()).count()).isEqualTo(1);
+
+    // edge_cases: the questions array holds the asker's id and text; expert_id is a column
+    StructType question =
+        new StructType()
+            .add("worker_id", DataTypes.StringType)
+            .add("question_text", DataTypes.StringType);
+    StructType cases =
+        new StructType()
+            .add("item_id", DataTypes.StringType)
+            .add("questions", DataTypes.createArrayType(question))
+            .add("expert_id", DataTypes.StringType);
+    Dataset<Row> e =
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create(
+                    "i1",
+                    List.of(
+                            RowFactory.create("w1", "w1 here: a van?"),
+                            RowFactory.create("w2", "same as w1 asked"))
+                        .toArray(),
+                    "e1")),
+            cases);
+    ErasurePlan edge = ErasurePlan.of(e.schema(), "w1", "erased-x");
+    assertThat(update(e, edge).collectAsList())
+        .extracting(r -> r.mkString("|"))
+        .containsExactly(
+            "i1|WrappedArray([erased-x,erased-x here: a van?], [w2,same as w1 asked])|e1");
+    assertThat(e.where(edge.rowsToDelete().orElseThrow()).count())
+        .as("the case is not theirs: only their question in it")
+        .isZero();
+    assertThat(e.select(edge.dropsFromArrays().get("questions").as("q")).head().<Row>getList(0))
+        .extracting(r -> r.getString(0))
+        .containsExactly("w2");
+  }
 }

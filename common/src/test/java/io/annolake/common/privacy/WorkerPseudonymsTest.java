@@ -136,4 +136,27 @@ class WorkerPseudonymsTest {
     assertThat(out.get(2).getString(1)).isEqualTo("i1");
     assertThat(P.apply(flags).schema()).isEqualTo(flags.schema());
   }
+
+  @Test
+  void applyReachesAnnotatorQuestionsAndTheQuestionsOfEdgeCases() {
+    SparkSession spark = SparkTestSession.get();
+    Dataset<Row> questions =
+        spark.sql(
+            "SELECT 'i1' AS item_id, 'w-007' AS worker_id, 'w-007 here: van or car?' AS question_text");
+    Row q = P.apply(questions).head();
+    assertThat(q.getString(1)).isEqualTo(P.pseudonym("w-007"));
+    assertThat(q.getString(2)).isEqualTo(P.pseudonym("w-007") + " here: van or car?");
+
+    Dataset<Row> cases =
+        spark.sql(
+            "SELECT 'i1' AS item_id, array(named_struct('worker_id', 'w-007', 'question_text',"
+                + " 'w-007 again', 'guideline_version', 'v1')) AS questions, 'e-1' AS expert_id");
+    Row c = P.apply(cases).head();
+    Row first = c.<Row>getList(1).get(0);
+    assertThat(first.getString(0)).isEqualTo(P.pseudonym("w-007"));
+    assertThat(first.getString(1)).isEqualTo(P.pseudonym("w-007") + " again");
+    assertThat(first.getString(2)).isEqualTo("v1");
+    assertThat(c.getString(2)).isEqualTo(P.pseudonym("e-1"));
+    assertThat(P.apply(cases).schema().simpleString()).isEqualTo(cases.schema().simpleString());
+  }
 }

@@ -47,7 +47,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Generates a small operation (about 20k annotations) into a temporary landing folder,",
-      "ingests it, runs every job (worker-quality, agreement, consensus, anomalies, routing, operations),",
+      "ingests it, runs every job (worker-quality, agreement, consensus, anomalies, routing, edge-cases,",
+      "operations),",
       "writes the quality report, and prints a short account and the path of the report's index.html."
     })
 public final class DemoCommand implements Callable<Integer> {
@@ -61,6 +62,7 @@ public final class DemoCommand implements Callable<Integer> {
           "consensus",
           "anomalies",
           "routing",
+          "edge-cases",
           "operations",
           "report");
 
@@ -117,7 +119,7 @@ public final class DemoCommand implements Callable<Integer> {
     line(
         "ingest",
         String.format(
-            "%,d records (annotations, gold labels, adjudications, label schemas) into silver; %,d rejected, each with a reason code (table %s)",
+            "%,d records (annotations, gold labels, adjudications, label schemas, guidelines, annotators' questions) into silver; %,d rejected, each with a reason code (table %s)",
             ingested, rejected, Tables.REJECTED_RECORDS));
 
     Lakehouse lakehouse = env.lakehouse();
@@ -227,6 +229,19 @@ public final class DemoCommand implements Callable<Integer> {
         return String.format(
             "%d classes with a first worker to route to, %d distinct workers among them (table %s)",
             r.getLong(0), r.getLong(1), Tables.WORKER_ROUTING);
+      }
+      case "edge-cases" -> {
+        Map<String, Long> byStatus = new TreeMap<>();
+        lh.read(Tables.EDGE_CASES)
+            .groupBy("status")
+            .count()
+            .collectAsList()
+            .forEach(r -> byStatus.put(r.getString(0).toLowerCase(), r.getLong(1)));
+        return String.format(
+            "%,d edge cases (asked, decided with a rationale or escalated) by status %s (table %s)",
+            byStatus.values().stream().mapToLong(Long::longValue).sum(),
+            byStatus,
+            Tables.EDGE_CASES);
       }
       case "operations" -> {
         long rows = lh.read(Tables.OPERATIONS_DAILY).count();

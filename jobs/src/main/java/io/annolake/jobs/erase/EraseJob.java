@@ -143,6 +143,7 @@ public final class EraseJob implements Callable<Integer> {
           "consensus",
           "anomalies",
           "routing",
+          "edge-cases",
           "operations",
           "snapshot",
           "maintain");

@@ -1,5 +1,6 @@
 package io.annolake.jobs.generate;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.explode;
@@ -7,6 +8,7 @@ import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,14 +40,16 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code annolake generate}: landing files of a simulated labeling operation (annotations, gold
- * labels, adjudications, label schemas) plus the hidden truth in a separate folder.
+ * labels, adjudications, label schemas, guidelines, annotators' questions) plus the hidden truth in
+ * a separate folder.
  */
 @Command(
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {
       "Writes landing files for a simulated labeling operation, deterministic by --seed:",
-      "  OUT/annotations, OUT/gold, OUT/adjudications, OUT/schemas, OUT/guidelines, OUT/items (numeric",
+      "  OUT/annotations, OUT/gold, OUT/adjudications, OUT/schemas, OUT/guidelines, OUT/flags (annotators'",
+      "  questions on hard items, some answered by an expert, some folded into guideline v2), OUT/items (numeric",
       "  features per item and step that depend on its true class: project_id,step,item_id,f1..f4), and the hidden truth",
       "  (true labels, worker archetypes and injected roles, injected bad records, injected",
       "  anomalies as entity_type,entity_id,code, summary.json) in --truth-out."
@@ -216,6 +220,12 @@ public final class GenerateJob implements Callable<Integer> {
     progress(started, "writing gold labels, adjudications and schemas");
     writeSideFiles(spark, s, items, out);
 
+    progress(started, "writing annotators' questions");
+    LandingWriter.write(
+        CrowdSimulator.questions(spark, s, pool, partitions).coalesce(1),
+        LandingFormat.JSON,
+        out + "/flags");
+
     progress(started, "writing item features");
     // Observable data beside the annotations (not ingested): what a model trains on in the
     // notebooks.
@@ -317,8 +327,15 @@ public final class GenerateJob implements Callable<Integer> {
                 col("adjudicated_label").as("label"),
                 concat(lit("expert-"), pmod(hash(col("item_id")), lit(3)).plus(1).cast("string"))
                     .as("expert_id"),
-                lit("decided against the current guideline").as("rationale"),
-                lit(decided).as("decided_at"))
+                when(
+                        col("question_raised_at").isNotNull(),
+                        concat(
+                            lit("answers the annotator's question: this is '"),
+                            col("adjudicated_label"),
+                            lit("'")))
+                    .otherwise(lit("decided against the current guideline"))
+                    .as("rationale"),
+                coalesce(col("adjudicated_at"), lit(decided)).as("decided_at"))
             .coalesce(1);
     LandingWriter.write(adjudications, LandingFormat.JSON, out + "/adjudications");
     LandingWriter.writeSmallFile(

@@ -77,7 +77,7 @@ public final class IngestJob implements Callable<Integer> {
       names = "--kind",
       defaultValue = "annotations",
       description =
-          "annotations, gold, adjudications, schema or guideline (default: ${DEFAULT-VALUE}).")
+          "annotations, gold, adjudications, schema, guideline or flag (annotators' questions) (default: ${DEFAULT-VALUE}).")
   String kind;
 
   @Option(
@@ -232,7 +232,8 @@ public final class IngestJob implements Callable<Integer> {
 
   /**
    * Ingests a landing folder laid out as {@code generate} writes it, in dependency order: schemas
-   * (labels are validated against them), gold, adjudications, annotations. One run per kind.
+   * (labels are validated against them), guidelines, gold, adjudications, annotations, and
+   * annotators' questions (flags) when the folder has them. One run per kind.
    */
   public static List<Result> ingestLanding(
       GlobalOptions global, String landing, Map<String, Object> overrides) throws Exception {
@@ -249,11 +250,15 @@ public final class IngestJob implements Callable<Integer> {
     folders.put(RecordKind.GOLD, "gold");
     folders.put(RecordKind.ADJUDICATIONS, "adjudications");
     folders.put(RecordKind.ANNOTATIONS, "annotations");
+    folders.put(RecordKind.FLAG, "flags");
     folders.keySet().retainAll(kinds);
     List<Result> results = new ArrayList<>();
     for (Map.Entry<RecordKind, String> e : folders.entrySet()) {
       RecordKind kind = e.getKey();
       String source = landing + "/" + e.getValue();
+      if (kind == RecordKind.FLAG && !exists(global, overrides, source)) {
+        continue; // landing folders generated before questions existed have none
+      }
       results.add(
           JobShell.run(
               global.forJob(null, kind.cliName()),
@@ -264,6 +269,17 @@ public final class IngestJob implements Callable<Integer> {
               (run, progress, config) -> ingest(run, progress, config, source, kind, null, null)));
     }
     return results;
+  }
+
+  /** Whether a landing path exists (on whatever file system the session reaches). */
+  private static boolean exists(GlobalOptions global, Map<String, Object> overrides, String path) {
+    SparkSession spark = JobShell.open(global, overrides).spark();
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+    try {
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot look for " + Redaction.uri(path), e);
+    }
   }
 
   /**

@@ -47,7 +47,7 @@ import picocli.CommandLine.Option;
     description = {
       "Writes the quality report as a static site (index.html and a page per project; no server, no",
       "network) from the derived tables at their current versions: labeling status and outcome,",
-      "escalation backlog, gold accuracy and worker status, agreement, anomaly flags and operations,",
+      "escalation backlog, edge cases, gold accuracy and worker status, agreement, anomaly flags and operations,",
       "with trends over the last --days days and a provenance footer. A section whose table does not",
       "exist yet says so. Default folder: <lakehouse>/_reports/<logical date>/."
     })
@@ -58,6 +58,7 @@ public final class ReportJob implements Callable<Integer> {
           Tables.OPERATIONS_DAILY,
           Tables.CONSENSUS_LABELS,
           Tables.ESCALATIONS,
+          Tables.EDGE_CASES,
           Tables.WORKER_QUALITY,
           Tables.PAUSED_WORKERS,
           Tables.WORKER_STATUS_EVENTS,

@@ -9,6 +9,7 @@ import io.annolake.jobs.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Encoders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,9 +64,9 @@ class DemoCommandTest {
         assertThat(lh.exists(table)).as(table).isTrue();
       }
     }
-    // 5 ingests (guidelines too), worker-quality, agreement, consensus, anomalies, routing,
-    // operations, report
-    assertThat(lh.read(Tables.PIPELINE_RUNS).where("status = 'SUCCEEDED'").count()).isEqualTo(12);
+    // 6 ingests (guidelines and annotators' questions too), worker-quality, agreement, consensus,
+    // anomalies, routing, edge-cases, operations, report
+    assertThat(lh.read(Tables.PIPELINE_RUNS).where("status = 'SUCCEEDED'").count()).isEqualTo(14);
     assertThat(lh.read(Tables.WORKER_ROUTING).where("rank = 1").count())
         .as("a first worker per class")
         .isPositive();
@@ -79,6 +80,16 @@ class DemoCommandTest {
         .isZero();
     // the simulator's mid-way guideline change leaves items waiting for relabeling
     assertThat(lh.read(Tables.GUIDELINES).count()).isEqualTo(8);
+    // the simulated questions: some left open, some answered by an expert (and folded into v2)
+    assertThat(run.out()).contains("edge-cases");
+    assertThat(lh.read(Tables.ANNOTATOR_QUESTIONS).count()).isPositive();
+    assertThat(
+            lh.read(Tables.EDGE_CASES)
+                .select("status")
+                .distinct()
+                .as(Encoders.STRING())
+                .collectAsList())
+        .contains("OPEN", "RESOLVED", "FOLDED");
     assertThat(lh.read(Tables.RELABEL_QUEUE).count())
         .isEqualTo(lh.read(Tables.CONSENSUS_LABELS).where("decision = 'PENDING_RELABEL'").count())
         .isPositive();

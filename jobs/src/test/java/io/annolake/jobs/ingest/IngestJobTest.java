@@ -212,7 +212,8 @@ class IngestJobTest {
             new String[] {"guidelines", "guideline"},
             new String[] {"gold", "gold"},
             new String[] {"adjudications", "adjudications"},
-            new String[] {"annotations", "annotations"})) {
+            new String[] {"annotations", "annotations"},
+            new String[] {"flags", "flag"})) {
       ingest(
           root,
           landing + "/" + kind[0],
@@ -248,7 +249,7 @@ class IngestJobTest {
     }
     Dataset<Row> runs = lh.read(Tables.PIPELINE_RUNS);
     assertThat(runs.where(col("status").equalTo("STARTED")).count())
-        .isEqualTo(5); // one run per kind
+        .isEqualTo(6); // one run per kind
     Row done =
         runs.where(col("status").equalTo("SUCCEEDED").and(col("run_id").equalTo("run-annotations")))
             .head();
