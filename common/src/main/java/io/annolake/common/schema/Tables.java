@@ -38,6 +38,9 @@ public final class Tables {
    */
   public static final String WORKER_ROUTING = "worker_routing";
 
+  /** Per project and item of a configured step pipeline: each step's label, verification, done. */
+  public static final String COMPOSITE_LABELS = "composite_labels";
+
   // gold: worker quality
   public static final String WORKER_QUALITY = "worker_quality";
   public static final String WORKER_STATUS_EVENTS = "worker_status_events";
@@ -123,6 +126,7 @@ public final class Tables {
               CONSENSUS_TABLES,
               ANOMALY_TABLES,
               List.of(WORKER_ROUTING),
+              List.of(COMPOSITE_LABELS),
               OPERATIONS_TABLES,
               List.of(TRAINING_SNAPSHOTS, PIPELINE_RUNS))
           .flatMap(List::stream)
@@ -167,7 +171,8 @@ public final class Tables {
           WORKER_DAILY_METRICS,
           OPERATIONS_DAILY,
           RELABEL_QUEUE,
-          WORKER_ROUTING);
+          WORKER_ROUTING,
+          COMPOSITE_LABELS);
 
   /**
    * Current-state tables: each holds the state as of the latest logical date its job ran for (rows
@@ -189,7 +194,8 @@ public final class Tables {
           ESCALATIONS,
           WORKER_SKILLS,
           RELABEL_QUEUE,
-          WORKER_ROUTING);
+          WORKER_ROUTING,
+          COMPOSITE_LABELS);
 
   private Tables() {}
 }

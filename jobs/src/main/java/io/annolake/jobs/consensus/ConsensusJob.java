@@ -17,6 +17,7 @@ import io.annolake.common.consensus.MethodParams;
 import io.annolake.common.consensus.TaskFit;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.Predicates;
+import io.annolake.common.schema.RelabelReason;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
@@ -227,13 +228,16 @@ public final class ConsensusJob implements Callable<Integer> {
           Predicates.sameKeys("item_id"));
       t0 = lap(steps, "write " + Tables.ESCALATIONS, t0, -1);
       long relabels = decisions.getOrDefault(Decision.PENDING_RELABEL.name(), 0L);
+      // relabel_queue holds other jobs' reasons too (compose's VERIFICATION_REJECTED): only this
+      // job's rows are replaced
       write(
           run,
           Tables.RELABEL_QUEUE,
           fit.relabelQueue(settings, method),
           project,
           () -> relabels,
-          Predicates.sameKeys("item_id"));
+          Predicates.sameKeys("item_id"),
+          RelabelReason.SUPERSEDED_ANSWERS.name());
       t0 = lap(steps, "write " + Tables.RELABEL_QUEUE, t0, -1);
       progress.step("writing " + Tables.WORKER_SKILLS);
       long skills = fit.workerSkillRows();
@@ -312,12 +316,32 @@ public final class ConsensusJob implements Callable<Integer> {
       String project,
       LongSupplier count,
       Column key) {
-    Column slice = Predicates.project(project);
+    write(run, table, rows, project, count, key, null);
+  }
+
+  /** As above, for a table whose rows this job owns only where {@code reason = ownReason}. */
+  private static void write(
+      LakehouseRun run,
+      String table,
+      Dataset<Row> rows,
+      String project,
+      LongSupplier count,
+      Column key,
+      String ownReason) {
+    Column slice =
+        ownReason == null
+            ? Predicates.project(project)
+            : Predicates.and(Predicates.project(project), Predicates.equalTo("reason", ownReason));
     if (project == null || !run.lakehouse().exists(table)) {
       run.overwrite(table, rows, count, slice);
       return;
     }
-    Column mine = col("t.project_id").equalTo(lit(project));
+    Column mine =
+        ownReason == null
+            ? col("t.project_id").equalTo(lit(project))
+            : col("t.project_id")
+                .equalTo(lit(project))
+                .and(col("t.reason").equalTo(lit(ownReason)));
     Column on = mine.and(Predicates.sameKeys("project_id", "step")).and(key);
     Column same = lit(true);
     for (String c : rows.columns()) {
