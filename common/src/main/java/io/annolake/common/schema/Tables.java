@@ -38,6 +38,9 @@ public final class Tables {
    */
   public static final String WORKER_ROUTING = "worker_routing";
 
+  /** Per item and label of a multi-label step: present or not, its posterior and decision. */
+  public static final String LABEL_PRESENCE = "label_presence";
+
   /** Per project and item of a configured step pipeline: each step's label, verification, done. */
   public static final String COMPOSITE_LABELS = "composite_labels";
 
@@ -126,7 +129,7 @@ public final class Tables {
               CONSENSUS_TABLES,
               ANOMALY_TABLES,
               List.of(WORKER_ROUTING),
-              List.of(COMPOSITE_LABELS),
+              List.of(LABEL_PRESENCE, COMPOSITE_LABELS),
               OPERATIONS_TABLES,
               List.of(TRAINING_SNAPSHOTS, PIPELINE_RUNS))
           .flatMap(List::stream)
@@ -172,6 +175,7 @@ public final class Tables {
           OPERATIONS_DAILY,
           RELABEL_QUEUE,
           WORKER_ROUTING,
+          LABEL_PRESENCE,
           COMPOSITE_LABELS);
 
   /**
@@ -195,6 +199,7 @@ public final class Tables {
           WORKER_SKILLS,
           RELABEL_QUEUE,
           WORKER_ROUTING,
+          LABEL_PRESENCE,
           COMPOSITE_LABELS);
 
   private Tables() {}
