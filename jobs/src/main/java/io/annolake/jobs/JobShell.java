@@ -35,6 +35,20 @@ public final class JobShell {
 
   private JobShell() {}
 
+  /**
+   * A run's params (pipeline_runs.params) from key, value pairs in order; a null value (an option
+   * not given) is left out.
+   */
+  public static Map<String, String> params(Object... keysAndValues) {
+    Map<String, String> params = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      if (keysAndValues[i + 1] != null) {
+        params.put((String) keysAndValues[i], String.valueOf(keysAndValues[i + 1]));
+      }
+    }
+    return params;
+  }
+
   /** Loads settings and opens the session and lakehouse (tables registered in the catalog). */
   public static Env open(GlobalOptions global, Map<String, Object> overrides) {
     Map<String, Object> all = new java.util.HashMap<>(overrides);

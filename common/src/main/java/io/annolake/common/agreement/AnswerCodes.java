@@ -1,6 +1,5 @@
 package io.annolake.common.agreement;
 
-import io.annolake.common.agreement.AgreementTransforms.SliceKey;
 import java.io.Serializable;
 import java.sql.Date;
 import java.util.ArrayList;

@@ -23,6 +23,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.annolake.common.quality.GoldAnswers;
 import io.annolake.common.spark.ScalaSeqs;
+import io.annolake.common.stats.RobustStats;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -157,7 +158,7 @@ public final class AnomalyTransforms {
         annotations
             .join(batches, ScalaSeqs.of("project_id", "batch_id"), "left_semi")
             .withColumn("ms", expr("unix_millis(submitted_at)"));
-    double q = s.batchQuantile();
+    double q = s.impossibleTimestamp().batchQuantile();
     Dataset<Row> bounds =
         scope
             .groupBy("project_id", "batch_id")
@@ -168,7 +169,7 @@ public final class AnomalyTransforms {
             .withColumn(
                 "margin",
                 greatest(
-                    lit((double) s.batchMarginMs()),
+                    lit((double) s.impossibleTimestamp().batchMarginMs()),
                     col("q").getItem(1).minus(col("q").getItem(0)).divide(2.0)))
             .withColumn("batch_from", col("q").getItem(0).minus(col("margin")))
             .withColumn("batch_to", col("q").getItem(1).plus(col("margin")));
@@ -178,13 +179,14 @@ public final class AnomalyTransforms {
     Column mismatch = abs(col("duration_ms").minus(col("ms").minus(startedMs)));
     Column outsideBy =
         greatest(col("batch_from").minus(col("ms")), col("ms").minus(col("batch_to")));
-    Column future = ahead.gt(s.clockSkewMs());
+    Column future = ahead.gt(s.impossibleTimestamp().clockSkewMs());
     Column contradicts =
         col("started_at")
             .isNotNull()
             .and(col("duration_ms").isNotNull())
-            .and(mismatch.gt(s.durationToleranceMs()));
-    Column outside = col("batch_records").geq(s.batchMinRecords()).and(outsideBy.gt(0));
+            .and(mismatch.gt(s.impossibleTimestamp().durationToleranceMs()));
+    Column outside =
+        col("batch_records").geq(s.impossibleTimestamp().batchMinRecords()).and(outsideBy.gt(0));
     Dataset<Row> checked =
         scope
             .join(bounds, ScalaSeqs.of("project_id", "batch_id"))
@@ -269,7 +271,7 @@ public final class AnomalyTransforms {
             .where(col("duration_ms").gt(0))
             .join(org.apache.spark.sql.functions.broadcast(stepDurations), ScalaSeqs.of(STEP))
             .withColumn("z", z)
-            .where(abs(col("z")).geq(s.timingOutlierZ()));
+            .where(abs(col("z")).geq(s.timing().outlierZ()));
     return flagRows(
         scored,
         lit(EntityType.ANNOTATION.value()),
@@ -302,8 +304,8 @@ public final class AnomalyTransforms {
             .withColumn("top_share", col("top").divide(col("n")))
             .where(
                 col("n")
-                    .geq(s.contestedMinAnswers())
-                    .and(col("top_share").leq(s.contestedMaxTopShare())));
+                    .geq(s.contested().minAnswers())
+                    .and(col("top_share").leq(s.contested().maxTopShare())));
     return flagRows(
         items,
         lit(EntityType.ITEM.value()),

@@ -1,5 +1,7 @@
 package io.annolake.common.anomaly;
 
+import io.annolake.common.stats.Proportions;
+
 /**
  * Agreement of two workers on their shared items against the agreement their own skills explain.
  *

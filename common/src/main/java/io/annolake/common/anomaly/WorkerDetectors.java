@@ -1,5 +1,7 @@
 package io.annolake.common.anomaly;
 
+import io.annolake.common.stats.Proportions;
+import io.annolake.common.stats.RobustStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +50,7 @@ public final class WorkerDetectors {
     RobustStats.Location acceptRates =
         RobustStats.Location.of(
             workers.stream()
-                .filter(w -> w.wrongPrelabels() >= s.minWrongPrelabels())
+                .filter(w -> w.wrongPrelabels() >= s.rubberStamping().minWrongPrelabels())
                 .mapToDouble(WorkerDetectors::acceptRate)
                 .toArray());
     double goldMedian =
@@ -92,9 +94,11 @@ public final class WorkerDetectors {
     if (w.answers() < s.minAnswers() || Double.isNaN(median)) {
       return Optional.empty();
     }
-    long minimum = s.minDurationFor(ctx.projectId(), ctx.step());
+    long minimum = s.timing().minDurationFor(ctx.projectId(), ctx.step());
     double relative =
-        Double.isNaN(ctx.medianDurationMs()) ? 0 : s.tooFastFraction() * ctx.medianDurationMs();
+        Double.isNaN(ctx.medianDurationMs())
+            ? 0
+            : s.timing().tooFastFraction() * ctx.medianDurationMs();
     double threshold = Math.max(minimum, relative);
     if (!(median < threshold)) {
       return Optional.empty();
@@ -118,17 +122,17 @@ public final class WorkerDetectors {
     double paced =
         Double.isNaN(ctx.medianDurationMs()) || ctx.medianDurationMs() <= 0
             ? 0
-            : s.burstFactor() * s.burstWindowMs() / ctx.medianDurationMs();
-    double threshold = Math.max(s.burstMinCount(), paced);
+            : s.burst().factor() * s.burst().windowMs() / ctx.medianDurationMs();
+    double threshold = Math.max(s.burst().minCount(), paced);
     if (b.count() < threshold) {
       return Optional.empty();
     }
-    boolean impossibleWork = b.claimedMs() > 2 * s.burstWindowMs();
+    boolean impossibleWork = b.claimedMs() > 2 * s.burst().windowMs();
     Severity severity =
         b.count() >= 2 * threshold || impossibleWork ? Severity.HIGH : Severity.MEDIUM;
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("submissions", b.count());
-    e.put("window_ms", s.burstWindowMs());
+    e.put("window_ms", s.burst().windowMs());
     e.put("window_start", java.time.Instant.ofEpochMilli(b.startMs()).toString());
     e.put("threshold", round(threshold));
     e.put("claimed_work_ms", b.claimedMs());
@@ -148,9 +152,10 @@ public final class WorkerDetectors {
     double referenceEntropy = entropyBits(reference);
     double entropy = LabelStats.entropyBits(w.labelCounts());
     double ratio = referenceEntropy > 0 ? entropy / referenceEntropy : Double.NaN;
-    boolean lowEntropy = ratio <= s.entropyRatio();
+    boolean lowEntropy = ratio <= s.straightLining().entropyRatio();
     double runP = LabelStats.runTailProbability(w.answers(), w.longestRun(), reference);
-    boolean longRun = w.longestRun() >= s.minRun() && runP <= s.runPValue();
+    boolean longRun =
+        w.longestRun() >= s.straightLining().minRun() && runP <= s.straightLining().runPValue();
     if (!lowEntropy && !longRun) {
       return Optional.empty();
     }
@@ -182,14 +187,14 @@ public final class WorkerDetectors {
    * MEDIUM at most.
    */
   public static Optional<Flag> labelShift(WorkerStats w, StepContext ctx, AnomalySettings s) {
-    if (w.answers() < s.shiftMinCount()) {
+    if (w.answers() < s.labelShift().minCount()) {
       return Optional.empty();
     }
     double[] reference = reference(w, ctx);
     LabelStats.ChiSquare chi =
         LabelStats.chiSquare(w.labelCounts(), reference, MIN_EXPECTED, SHARE_FLOOR);
     double kl = LabelStats.klDivergence(w.labelCounts(), reference, SHARE_FLOOR);
-    if (!(chi.pValue() <= s.shiftPValue() && kl >= s.shiftMinKl())) {
+    if (!(chi.pValue() <= s.labelShift().pValue() && kl >= s.labelShift().minKl())) {
       return Optional.empty();
     }
     Map<String, Object> e = new LinkedHashMap<>();
@@ -200,7 +205,7 @@ public final class WorkerDetectors {
     e.put("worker_mix", mix(ctx, LabelStats.shares(w.labelCounts())));
     e.put("reference_mix", mix(ctx, reference));
     e.put("answers", w.answers());
-    Severity severity = kl >= 2 * s.shiftMinKl() ? Severity.MEDIUM : Severity.LOW;
+    Severity severity = kl >= 2 * s.labelShift().minKl() ? Severity.MEDIUM : Severity.LOW;
     return Optional.of(flag(w, ctx, AnomalyCode.LABEL_DISTRIBUTION_SHIFT, severity, kl, e));
   }
 
@@ -220,7 +225,7 @@ public final class WorkerDetectors {
     }
     double kappa = kappa(w);
     double z = peers.n() >= 3 ? peers.z(kappa, KAPPA_MIN_SCALE) : 0;
-    boolean chance = kappa <= s.maxKappa();
+    boolean chance = kappa <= s.consensusAgreement().maxKappa();
     boolean belowPeers = z <= -s.robustZ();
     if (!chance && !belowPeers) {
       return Optional.empty();
@@ -262,12 +267,12 @@ public final class WorkerDetectors {
       AnomalySettings s,
       RobustStats.Location peers,
       double goldMedian) {
-    if (w.wrongPrelabels() < s.minWrongPrelabels()) {
+    if (w.wrongPrelabels() < s.rubberStamping().minWrongPrelabels()) {
       return Optional.empty();
     }
     double rate = acceptRate(w);
     double z = peers.n() >= 3 ? peers.z(rate, RATE_MIN_SCALE) : Double.POSITIVE_INFINITY;
-    if (!(rate >= s.minAcceptRate() && z >= s.robustZ())) {
+    if (!(rate >= s.rubberStamping().minAcceptRate() && z >= s.robustZ())) {
       return Optional.empty();
     }
     boolean fast =
@@ -275,7 +280,9 @@ public final class WorkerDetectors {
             && !Double.isNaN(ctx.medianDurationMs())
             && w.prelabelMedianDurationMs() <= ctx.medianDurationMs();
     Severity severity =
-        fast && w.wrongPrelabels() >= 2L * s.minWrongPrelabels() ? Severity.HIGH : Severity.MEDIUM;
+        fast && w.wrongPrelabels() >= 2L * s.rubberStamping().minWrongPrelabels()
+            ? Severity.HIGH
+            : Severity.MEDIUM;
     boolean excused = goodOnGold(w, goldMedian);
     if (excused) {
       severity = severity.atMost(Severity.LOW);
@@ -302,7 +309,8 @@ public final class WorkerDetectors {
    */
   public static Optional<Flag> goldFailureSpike(WorkerStats w, StepContext ctx, AnomalySettings s) {
     WorkerStats.GoldHistory g = w.goldHistory();
-    if (g.historyAnswers() < s.spikeMinHistory() || g.recentAnswers() < s.spikeMinRecent()) {
+    if (g.historyAnswers() < s.goldSpike().minHistory()
+        || g.recentAnswers() < s.goldSpike().minRecent()) {
       return Optional.empty();
     }
     double history = (double) g.historyCorrect() / g.historyAnswers();
@@ -317,10 +325,11 @@ public final class WorkerDetectors {
     double consensusZ =
         Proportions.twoProportionZ(
             g.historyAgreed(), g.historyConsensus(), g.recentAgreed(), g.recentConsensus());
-    boolean goldSignificant = z >= s.spikeZ();
+    boolean goldSignificant = z >= s.goldSpike().z();
     boolean corroborated =
-        consensusZ >= s.spikeZ() && consensusHistory - consensusRecent >= s.spikeMinDrop();
-    if (!(history - recent >= s.spikeMinDrop() && (goldSignificant || corroborated))) {
+        consensusZ >= s.goldSpike().z()
+            && consensusHistory - consensusRecent >= s.goldSpike().minDrop();
+    if (!(history - recent >= s.goldSpike().minDrop() && (goldSignificant || corroborated))) {
       return Optional.empty();
     }
     Map<String, Object> e = new LinkedHashMap<>();
@@ -337,7 +346,9 @@ public final class WorkerDetectors {
     e.put("consensus_agreement_recent", round(consensusRecent));
     e.put("consensus_z", round(consensusZ));
     Severity severity =
-        z >= s.spikeZ() + 1 || (goldSignificant && corroborated) ? Severity.HIGH : Severity.MEDIUM;
+        z >= s.goldSpike().z() + 1 || (goldSignificant && corroborated)
+            ? Severity.HIGH
+            : Severity.MEDIUM;
     return Optional.of(flag(w, ctx, AnomalyCode.GOLD_FAILURE_SPIKE, severity, history - recent, e));
   }
 
@@ -360,14 +371,14 @@ public final class WorkerDetectors {
     Map<String, double[][]> matrices = new java.util.HashMap<>();
     for (PairStats p : pairs) {
       long shared = java.util.Arrays.stream(p.sharedByClass()).sum();
-      if (shared < s.collusionMinShared()) {
+      if (shared < s.collusion().minShared()) {
         continue;
       }
       double[][] a = matrices.computeIfAbsent(p.workerA(), w -> matrix(confusions, w, ctx, s));
       double[][] b = matrices.computeIfAbsent(p.workerB(), w -> matrix(confusions, w, ctx, s));
       Collusion.PairScore score =
           Collusion.score(p.sharedByClass(), p.agreedByClass(), p.wrongAgreedByClass(), a, b);
-      if (!(score.excess() >= s.collusionMinExcess() && score.z() >= s.collusionZ())) {
+      if (!(score.excess() >= s.collusion().minExcess() && score.z() >= s.collusion().z())) {
         continue;
       }
       Map<String, Object> e = new LinkedHashMap<>();
@@ -398,7 +409,7 @@ public final class WorkerDetectors {
       Map<String, long[][]> confusions, String worker, StepContext ctx, AnomalySettings s) {
     int k = ctx.labels().size();
     return Collusion.confusion(
-        confusions.getOrDefault(worker, new long[k][k]), s.collusionSmoothing());
+        confusions.getOrDefault(worker, new long[k][k]), s.collusion().smoothing());
   }
 
   /** Enough gold answers, at least as accurate as the step's median worker. */

@@ -2,6 +2,7 @@ package io.annolake.common.anomaly;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.annolake.common.stats.RunningStats;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -94,7 +95,7 @@ public final class WorkerFlags {
     }
 
     Map<String, Row> sequences = new HashMap<>();
-    for (Row r : AnomalyTransforms.sequences(window, s.burstWindowMs()).collectAsList()) {
+    for (Row r : AnomalyTransforms.sequences(window, s.burst().windowMs()).collectAsList()) {
       sequences.put(key(r.getString(0), r.getString(1), r.getString(2)), r);
     }
     Map<String, WorkerStats.GoldHistory> gold = goldHistories(goldDays, recentFrom);
@@ -145,7 +146,8 @@ public final class WorkerFlags {
     Map<String, List<WorkerDetectors.PairStats>> pairs = new HashMap<>();
     if (enabled.contains(AnomalyCode.COLLUSION)) {
       Map<String, long[][]> pairCounts = new TreeMap<>();
-      for (Row r : AnomalyTransforms.pairCounts(window, s.collusionMinShared()).collectAsList()) {
+      for (Row r :
+          AnomalyTransforms.pairCounts(window, s.collusion().minShared()).collectAsList()) {
         String step = key(r.getString(0), r.getString(1));
         List<String> ls = labels.get(step);
         int t = ls.indexOf(r.getString(4));

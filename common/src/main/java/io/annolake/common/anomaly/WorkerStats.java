@@ -1,5 +1,6 @@
 package io.annolake.common.anomaly;
 
+import io.annolake.common.stats.RunningStats;
 import java.io.Serializable;
 
 /**

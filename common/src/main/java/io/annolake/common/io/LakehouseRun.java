@@ -145,6 +145,15 @@ public final class LakehouseRun {
     return asOf != null ? asOf : latest;
   }
 
+  /**
+   * Reads a table at a version the caller chose (a snapshot's --as-of) and records that version as
+   * an input of the run.
+   */
+  public Dataset<Row> readAt(String table, long version) {
+    inputs.put(table, version);
+    return lakehouse.read(table, version);
+  }
+
   /** Like {@link #readPinned} but an absent table gives null. */
   public Dataset<Row> readPinnedIfExists(String table) {
     long version = inputs.computeIfAbsent(table, this::versionToRead);

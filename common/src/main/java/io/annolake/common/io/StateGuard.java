@@ -1,20 +1,19 @@
 package io.annolake.common.io;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.explode_outer;
 import static org.apache.spark.sql.functions.lit;
 
 import io.annolake.common.schema.Tables;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Row;
 
 /**
  * Keeps a backfill from overwriting newer state: a run for logical date D finds in pipeline_runs
  * whether a run of the same job for a later date SUCCEEDED over the same rows (its project, or
- * every project). Asked once per run, lazily (only runs that write current-state tables ask).
+ * every project), and which version of each current-state table its date saw. pipeline_runs is read
+ * once per run, on first use (a report pins about fifteen tables: one Spark job, not fifteen).
  */
 public final class StateGuard {
   /** A guard that never finds newer state (tools and tests that write outside a scheduled run). */
@@ -23,8 +22,21 @@ public final class StateGuard {
   private final String job;
   private final LocalDate logicalDate;
   private final String project;
-  private String answer;
-  private boolean asked;
+
+  /** SUCCEEDED runs over the same rows, newest date first, one row per output (or none). */
+  private List<Run> runs;
+
+  /**
+   * One SUCCEEDED run's output (table null for a run that wrote nothing); kept: a backfill's output
+   * that kept the newer state, so not a write of its date's state.
+   */
+  private record Run(
+      String job,
+      String runId,
+      LocalDate logicalDate,
+      String table,
+      Long versionAfter,
+      boolean kept) {}
 
   /**
    * @param project the run's project, or null for a run over every project
@@ -36,15 +48,16 @@ public final class StateGuard {
   }
 
   /** A description of the newer run (its id and date), or null when there is none. */
-  public synchronized String newerRun(Lakehouse lakehouse) {
+  public String newerRun(Lakehouse lakehouse) {
     if (job == null) {
       return null;
     }
-    if (!asked) {
-      answer = find(lakehouse);
-      asked = true;
+    for (Run r : runs(lakehouse)) {
+      if (r.job().equals(job) && r.logicalDate().isAfter(logicalDate)) {
+        return "run " + r.runId() + " for " + r.logicalDate();
+      }
     }
-    return answer;
+    return null;
   }
 
   /**
@@ -54,54 +67,68 @@ public final class StateGuard {
    * record). A backfill thus reads the consensus, worker status and agreement its date saw.
    */
   public Long versionAsOf(Lakehouse lakehouse, String table) {
-    if (job == null || !lakehouse.exists(Tables.PIPELINE_RUNS)) {
+    if (job == null) {
       return null;
     }
-    Column runProject = col("params").getItem("project");
-    Column sameRows =
-        project == null ? lit(true) : runProject.isNull().or(runProject.equalTo(lit(project)));
-    List<Row> writes =
-        lakehouse
-            .read(Tables.PIPELINE_RUNS)
-            .where(col("status").equalTo(lit(PipelineRuns.SUCCEEDED)).and(sameRows))
-            .select(col("logical_date"), col("ended_at"), explode(col("outputs")).as("o"))
-            .where(col("o.table_name").equalTo(lit(table)).and(col("o.kept_newer_state").isNull()))
-            .orderBy(col("logical_date").desc(), col("ended_at").desc())
-            .select(col("logical_date"), col("o.version_after"))
-            .collectAsList();
-    if (writes.isEmpty() || !writes.get(0).getDate(0).toLocalDate().isAfter(logicalDate)) {
+    List<Run> writes =
+        runs(lakehouse).stream().filter(r -> table.equals(r.table()) && !r.kept()).toList();
+    if (writes.isEmpty() || !writes.get(0).logicalDate().isAfter(logicalDate)) {
       return null;
     }
-    for (Row w : writes) {
-      if (!w.getDate(0).toLocalDate().isAfter(logicalDate)) {
-        return w.getLong(1);
+    for (Run w : writes) {
+      if (!w.logicalDate().isAfter(logicalDate)) {
+        return w.versionAfter();
       }
     }
     return null;
   }
 
-  private String find(Lakehouse lakehouse) {
+  private synchronized List<Run> runs(Lakehouse lakehouse) {
+    if (runs == null) {
+      runs = read(lakehouse);
+    }
+    return runs;
+  }
+
+  private List<Run> read(Lakehouse lakehouse) {
     if (!lakehouse.exists(Tables.PIPELINE_RUNS)) {
-      return null;
+      return List.of();
     }
     Column runProject = col("params").getItem("project");
     Column sameRows =
         project == null ? lit(true) : runProject.isNull().or(runProject.equalTo(lit(project)));
-    List<Row> newer =
-        lakehouse
-            .read(Tables.PIPELINE_RUNS)
-            .where(
-                col("job")
-                    .equalTo(lit(job))
-                    .and(col("status").equalTo(lit(PipelineRuns.SUCCEEDED)))
-                    .and(col("logical_date").gt(lit(Date.valueOf(logicalDate))))
-                    .and(sameRows))
-            .orderBy(col("logical_date").desc())
-            .select("run_id", "logical_date")
-            .limit(1)
-            .collectAsList();
-    return newer.isEmpty()
-        ? null
-        : "run " + newer.get(0).getString(0) + " for " + newer.get(0).getDate(1);
+    return lakehouse
+        .read(Tables.PIPELINE_RUNS)
+        .where(
+            col("status")
+                .equalTo(lit(PipelineRuns.SUCCEEDED))
+                .and(col("logical_date").isNotNull())
+                .and(sameRows))
+        .select(
+            col("job"),
+            col("run_id"),
+            col("logical_date"),
+            col("ended_at"),
+            explode_outer(col("outputs")).as("o"))
+        .orderBy(col("logical_date").desc(), col("ended_at").desc())
+        .select(
+            col("job"),
+            col("run_id"),
+            col("logical_date"),
+            col("o.table_name"),
+            col("o.version_after"),
+            col("o.kept_newer_state").isNotNull())
+        .collectAsList()
+        .stream()
+        .map(
+            r ->
+                new Run(
+                    r.getString(0),
+                    r.getString(1),
+                    r.getDate(2).toLocalDate(),
+                    r.getString(3),
+                    r.isNullAt(4) ? null : r.getLong(4),
+                    !r.isNullAt(5) && r.getBoolean(5)))
+        .toList();
   }
 }

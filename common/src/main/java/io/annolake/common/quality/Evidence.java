@@ -1,5 +1,7 @@
 package io.annolake.common.quality;
 
+import io.annolake.common.stats.Wilson;
+
 /**
  * What the status rules see after a gold answer or a reinstatement.
  *

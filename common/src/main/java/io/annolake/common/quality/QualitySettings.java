@@ -1,6 +1,7 @@
 package io.annolake.common.quality;
 
 import io.annolake.common.config.AnnolakeConfig;
+import io.annolake.common.stats.Wilson;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;

@@ -3,10 +3,10 @@ package io.annolake.common.agreement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.annolake.common.agreement.AgreementTransforms.Coding;
-import io.annolake.common.agreement.AgreementTransforms.Grouped;
-import io.annolake.common.agreement.AgreementTransforms.PairKeys;
-import io.annolake.common.agreement.AgreementTransforms.Recoding;
+import io.annolake.common.agreement.UnitCoding.Coding;
+import io.annolake.common.agreement.UnitCoding.Grouped;
+import io.annolake.common.agreement.UnitCoding.Recoding;
+import io.annolake.common.agreement.WorkerPairs.PairKeys;
 import io.annolake.common.testing.SparkTestSession;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -84,17 +84,15 @@ class WorkerPairsTest {
                 null)
             .cache();
     Grouped grouped =
-        AgreementTransforms.grouped(blocks.map(UnitBlock::dictionary).collect(), settings, null);
+        UnitCoding.grouped(blocks.map(UnitBlock::dictionary).collect(), settings, null);
     Broadcast<Recoding> recoding = AgreementTransforms.broadcast(spark, grouped.recoding());
     Broadcast<Coding> coding = AgreementTransforms.broadcast(spark, grouped.coding());
     try {
-      JavaRDD<ItemAnswers> items = AgreementTransforms.items(blocks, recoding);
+      JavaRDD<ItemAnswers> items = UnitCoding.items(blocks, recoding);
 
       // w1-w2 share 3 items in p1 (at the minimum) and 3 in p2; w2-w3 share 3; w1-w3 share 2 (one
       // below)
-      assertThat(
-              AgreementTransforms.qualifyingPairs(
-                  items, coding, grouped.coding().codes().workers(), 3))
+      assertThat(WorkerPairs.qualifyingPairs(items, coding, grouped.coding().codes().workers(), 3))
           .hasSize(3)
           .isSorted();
       List<String> expected =
@@ -108,7 +106,7 @@ class WorkerPairsTest {
       for (PairKeys keys : PairKeys.values()) {
         List<String> pairs = new ArrayList<>();
         for (Row r :
-            AgreementTransforms.workerPairs(items, coding, 3, keys)
+            WorkerPairs.workerPairs(items, coding, 3, keys)
                 .orderBy("project_id", "worker_a", "worker_b")
                 .collectAsList()) {
           pairs.add(
@@ -127,7 +125,7 @@ class WorkerPairsTest {
         assertThat(pairs).as(keys.name()).containsExactlyElementsOf(expected);
       }
       Row w1w2 =
-          AgreementTransforms.workerPairs(items, coding, 3, PairKeys.PACKED)
+          WorkerPairs.workerPairs(items, coding, 3, PairKeys.PACKED)
               .where("project_id = 'p1' AND worker_b = 'w2'")
               .head();
       assertThat(w1w2.<Double>getAs("cohen_kappa")).isCloseTo(0.4, within(1e-12));
@@ -147,6 +145,6 @@ class WorkerPairsTest {
                 new Tuple2<>(0, new long[] {7, 5, 9, 9}),
                 new Tuple2<>(0, new long[] {9, 7, 5, 7, 9}))
             .iterator();
-    assertThat(AgreementTransforms.keysAtLeast(parts, 3)).containsExactly(7, 9);
+    assertThat(WorkerPairs.keysAtLeast(parts, 3)).containsExactly(7, 9);
   }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
+import io.annolake.common.stats.Proportions;
+import io.annolake.common.stats.RobustStats;
+import io.annolake.common.stats.RunningStats;
 import org.junit.jupiter.api.Test;
 
 /** The pure strategies at their boundaries, against hand-computed values. No Spark. */

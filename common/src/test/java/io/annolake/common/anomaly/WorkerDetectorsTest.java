@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
+import io.annolake.common.stats.RobustStats;
+import io.annolake.common.stats.RunningStats;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -300,8 +302,8 @@ class WorkerDetectorsTest {
         AnnolakeConfig.load(
             null, Map.of("annolake.anomalies.timing.min-duration-overrides.\"p1/category\"", 1500));
     AnomalySettings o = AnomalySettings.from(override);
-    assertThat(o.minDurationFor("p1", "category")).isEqualTo(1500);
-    assertThat(o.minDurationFor("p1", "other")).isZero();
-    assertThat(s.withWindowDays(3).windowDays()).isEqualTo(3);
+    assertThat(o.timing().minDurationFor("p1", "category")).isEqualTo(1500);
+    assertThat(o.timing().minDurationFor("p1", "other")).isZero();
+    assertThat(s.withWindowDays(3).window().days()).isEqualTo(3);
   }
 }

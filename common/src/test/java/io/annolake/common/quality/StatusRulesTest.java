@@ -7,6 +7,7 @@ import static io.annolake.common.quality.WorkerStatus.PROBATION;
 import static io.annolake.common.quality.WorkerStatus.TRUSTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.annolake.common.stats.Wilson;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -7,22 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.annolake.common.agreement.AgreementComputation;
 import io.annolake.common.agreement.AgreementReport;
 import io.annolake.common.agreement.AgreementSettings;
-import io.annolake.common.agreement.AgreementTransforms;
-import io.annolake.common.agreement.AgreementTransforms.Coding;
-import io.annolake.common.agreement.AgreementTransforms.Fold;
-import io.annolake.common.agreement.AgreementTransforms.Grouped;
-import io.annolake.common.agreement.AgreementTransforms.Recoding;
-import io.annolake.common.agreement.AgreementTransforms.SliceKey;
 import io.annolake.common.agreement.Answers;
 import io.annolake.common.agreement.Categories;
 import io.annolake.common.agreement.Coefficient;
 import io.annolake.common.agreement.CohenKappa;
-import io.annolake.common.agreement.ItemAnswers;
 import io.annolake.common.agreement.Level;
 import io.annolake.common.agreement.PoissonBootstrap;
-import io.annolake.common.agreement.UnitBlock;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
@@ -39,13 +32,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -188,16 +177,8 @@ public final class AgreementJob implements Callable<Integer> {
       System.out.println(standalone(answers, settings, inputCsv.toString()));
       return 0;
     }
-    Map<String, String> params = new LinkedHashMap<>();
-    if (project != null) {
-      params.put("project", project);
-    }
-    if (level != null) {
-      params.put("level", level);
-    }
-    if (resamples != null) {
-      params.put("resamples", resamples.toString());
-    }
+    Map<String, String> params =
+        JobShell.params("project", project, "level", level, "resamples", resamples);
     Result result =
         JobShell.run(
             global,
@@ -232,78 +213,28 @@ public final class AgreementJob implements Callable<Integer> {
     Dataset<Row> schemas = run.readPinnedIfExists(Tables.LABEL_SCHEMAS);
     Dataset<Row> consensus = run.readPinnedIfExists(Tables.CONSENSUS_LABELS);
     consensus = Predicates.onlyProject(consensus, project);
-    SparkSession spark = run.spark();
     JobSteps steps = new JobSteps(progress);
-    steps.start("grouping answers by item");
-    JavaRDD<UnitBlock> blocks =
-        AgreementTransforms.unitBlocks(
-                AgreementTransforms.answers(annotations, settings), consensus)
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    Broadcast<Recoding> recoding = null;
-    Broadcast<Coding> coding = null;
-    try {
-      Grouped grouped =
-          AgreementTransforms.grouped(
-              blocks.map(UnitBlock::dictionary).collect(), settings, schemas);
-      recoding = AgreementTransforms.broadcast(spark, grouped.recoding());
-      coding = AgreementTransforms.broadcast(spark, grouped.coding());
-      JavaRDD<ItemAnswers> items = AgreementTransforms.items(blocks, recoding);
-      Map<SliceKey, Categories> categories = grouped.coding().categories();
-      steps.start(
-          "folding " + categories.size() + " slices (" + settings.resamples() + " resamples)");
-      Fold fold = AgreementTransforms.fold(items, coding, settings, 5);
-      List<Row> summary = AgreementTransforms.summaryRows(fold.states(), categories, settings);
+    try (AgreementComputation c =
+        AgreementComputation.run(annotations, schemas, consensus, settings, steps::start)) {
       Column where = Predicates.project(project);
-
-      long itemCount = 0;
-      for (PoissonBootstrap state : fold.states().values()) {
-        itemCount += Math.round(state.estimate().items());
-      }
-      long known = itemCount;
-      Broadcast<Coding> shared = coding;
       // Four independent tables: while one write's tasks run, another's Delta commit (driver work)
-      // goes on.
+      // goes on. The small ones first: their one task runs at once.
       steps.start("writing " + String.join(", ", Tables.AGREEMENT_TABLES));
-      Map<String, Callable<Long>> writes =
-          new LinkedHashMap<>(); // the small ones first: their one task runs at once
+      Map<String, Callable<Long>> writes = new LinkedHashMap<>();
       writes.put(
           Tables.AGREEMENT_SUMMARY,
-          () ->
-              write(
-                  run,
-                  Tables.AGREEMENT_SUMMARY,
-                  AgreementTransforms.summary(spark, summary),
-                  summary.size(),
-                  where));
-      List<Row> workers =
-          AgreementTransforms.workerRows(fold, coding.value().codes(), consensus != null);
+          () -> write(run, Tables.AGREEMENT_SUMMARY, c.summary(), c.summaryRows().size(), where));
       writes.put(
           Tables.WORKER_AGREEMENT,
           () ->
               write(
-                  run,
-                  Tables.WORKER_AGREEMENT,
-                  AgreementTransforms.workerAgreement(spark, workers),
-                  workers.size(),
-                  where));
+                  run, Tables.WORKER_AGREEMENT, c.workerAgreement(), c.workerRows().size(), where));
       writes.put(
           Tables.ITEM_AGREEMENT,
-          () ->
-              write(
-                  run,
-                  Tables.ITEM_AGREEMENT,
-                  AgreementTransforms.itemAgreement(items, shared),
-                  known,
-                  where));
+          () -> write(run, Tables.ITEM_AGREEMENT, c.itemAgreement(), c.units(), where));
       writes.put(
           Tables.WORKER_PAIR_AGREEMENT,
-          () ->
-              write(
-                  run,
-                  Tables.WORKER_PAIR_AGREEMENT,
-                  AgreementTransforms.workerPairs(items, shared, settings),
-                  -1,
-                  where));
+          () -> write(run, Tables.WORKER_PAIR_AGREEMENT, c.workerPairs(), -1, where));
       Map<String, Long> rows = steps.concurrently(writes);
       steps.end();
 
@@ -313,24 +244,18 @@ public final class AgreementJob implements Callable<Integer> {
             .filter(o -> o.table().equals(table))
             .forEach(o -> versions.put(table, o.versionAfter()));
       }
+      List<Row> summary = new java.util.ArrayList<>(c.summaryRows());
       summary.sort(java.util.Comparator.comparing(Row::toString));
       return new Result(
-          fold.states().size(),
+          c.slices(),
           summary.size(),
-          itemCount,
+          c.units(),
           rows.get(Tables.WORKER_PAIR_AGREEMENT),
           rows.get(Tables.WORKER_AGREEMENT),
           versions,
           summary,
-          fold.contested(),
+          c.contested(),
           steps.seconds());
-    } finally {
-      blocks.unpersist();
-      for (Broadcast<?> b : java.util.Arrays.asList(recoding, coding)) {
-        if (b != null) {
-          b.destroy();
-        }
-      }
     }
   }
 

@@ -95,13 +95,7 @@ public final class AnomaliesJob implements Callable<Integer> {
       throw new ConfigException(
           "Invalid value '" + windowDays + "' for option '--window-days': must be at least 1");
     }
-    Map<String, String> params = new LinkedHashMap<>();
-    if (project != null) {
-      params.put("project", project);
-    }
-    if (windowDays != null) {
-      params.put("window-days", windowDays.toString());
-    }
+    Map<String, String> params = JobShell.params("project", project, "window-days", windowDays);
     Result result =
         JobShell.run(
             global,
@@ -128,8 +122,8 @@ public final class AnomaliesJob implements Callable<Integer> {
       s = s.withWindowDays(windowDays);
     }
     LocalDate last = run.context().logicalDate();
-    LocalDate first = last.minusDays(s.windowDays() - 1L);
-    LocalDate recentFrom = last.minusDays(s.recentDays() - 1L);
+    LocalDate first = last.minusDays(s.window().days() - 1L);
+    LocalDate recentFrom = last.minusDays(s.window().recentDays() - 1L);
     Timestamp from = Timestamp.from(first.atStartOfDay(ZoneOffset.UTC).toInstant());
     Timestamp until = Timestamp.from(last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
 
@@ -183,7 +177,7 @@ public final class AnomaliesJob implements Callable<Integer> {
       };
       Dataset<Row> goldDays = daily.selectExpr(baseline);
       Dataset<Row> history =
-          committedHistory(run, project, first.minusDays(s.historyDays()), first);
+          committedHistory(run, project, first.minusDays(s.window().historyDays()), first);
       if (history != null) {
         goldDays = goldDays.unionByName(history.selectExpr(baseline));
       }

@@ -116,13 +116,7 @@ public final class ConsensusJob implements Callable<Integer> {
               + "' for option '--method': expected one of "
               + ConsensusSettings.METHODS);
     }
-    Map<String, String> params = new LinkedHashMap<>();
-    if (method != null) {
-      params.put("method", method);
-    }
-    if (project != null) {
-      params.put("project", project);
-    }
+    Map<String, String> params = JobShell.params("method", method, "project", project);
     Map<String, Object> overrides =
         method == null ? Map.of() : Map.of("annolake.consensus.method", method);
     Result result =

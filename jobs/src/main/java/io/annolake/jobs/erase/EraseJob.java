@@ -105,9 +105,9 @@ public final class EraseJob implements Callable<Integer> {
     String pseudonym = pseudonymIfKeyed(worker);
     // the id itself reaches no table and no log: pipeline_runs and commit metadata get its
     // pseudonym
-    Map<String, String> params = new LinkedHashMap<>();
-    params.put("worker", pseudonym != null ? pseudonym : Redaction.REDACTED);
-    params.put("answers", answers);
+    Map<String, String> params =
+        JobShell.params(
+            "worker", pseudonym != null ? pseudonym : Redaction.REDACTED, "answers", answers);
     Result result =
         JobShell.run(
             global,

@@ -172,18 +172,15 @@ public final class IngestJob implements Callable<Integer> {
   public Integer call() throws Exception {
     RecordKind recordKind = RecordKind.parse(kind);
     LandingFormat landingFormat = format == null ? null : LandingFormat.parse(format);
-    Map<String, String> params = new LinkedHashMap<>();
-    params.put("source", source);
-    params.put("kind", recordKind.cliName());
-    if (project != null) {
-      params.put("project", project);
-    }
-    if (format != null) {
-      params.put("format", format);
-    }
+    Map<String, String> params =
+        JobShell.params(
+            "source", source,
+            "kind", recordKind.cliName(),
+            "project", project,
+            "format", format,
+            "encoding", encoding);
     Map<String, Object> overrides = new LinkedHashMap<>();
     if (encoding != null) {
-      params.put("encoding", encoding);
       overrides.put(ENCODING_KEY, encoding);
     }
     if (failOnRejectedFiles) {

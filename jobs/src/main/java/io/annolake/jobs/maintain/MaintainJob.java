@@ -55,11 +55,9 @@ public final class MaintainJob implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> params = new LinkedHashMap<>();
-    if (!only.isEmpty()) {
-      params.put("tables", String.join(",", only));
-    }
-    params.put("optimize", Boolean.toString(!skipOptimize));
+    Map<String, String> params =
+        JobShell.params(
+            "tables", only.isEmpty() ? null : String.join(",", only), "optimize", !skipOptimize);
     Result result =
         JobShell.run(
             global,

@@ -90,16 +90,8 @@ public final class WorkerQualityJob implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> params = new LinkedHashMap<>();
-    if (project != null) {
-      params.put("project", project);
-    }
-    if (asOf != null) {
-      params.put("as-of", asOf);
-    }
-    if (reinstateFile != null) {
-      params.put("reinstate-file", reinstateFile);
-    }
+    Map<String, String> params =
+        JobShell.params("project", project, "as-of", asOf, "reinstate-file", reinstateFile);
     Result result =
         JobShell.run(
             global,

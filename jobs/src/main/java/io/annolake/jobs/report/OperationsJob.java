@@ -54,10 +54,7 @@ public final class OperationsJob implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> params = new LinkedHashMap<>();
-    if (project != null) {
-      params.put("project", project);
-    }
+    Map<String, String> params = JobShell.params("project", project);
     Result result =
         JobShell.run(
             global,

@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -105,14 +104,7 @@ public final class ReportJob implements Callable<Integer> {
       throw new ConfigException(
           "Invalid value '" + days + "' for option '--days': must be at least 1");
     }
-    Map<String, String> params = new LinkedHashMap<>();
-    if (project != null) {
-      params.put("project", project);
-    }
-    params.put("days", String.valueOf(days));
-    if (out != null) {
-      params.put("out", out.toString());
-    }
+    Map<String, String> params = JobShell.params("project", project, "days", days, "out", out);
     Result result =
         JobShell.run(
             global,

@@ -29,7 +29,6 @@ import java.security.MessageDigest;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -156,23 +155,16 @@ public final class SnapshotJob implements Callable<Integer> {
             SnapshotFilters.parseDecisions(decisions),
             asOfVersion,
             SnapshotFilters.parseTimestamp(asOfTimestamp));
-    Map<String, String> params = new LinkedHashMap<>();
-    params.put("project", project);
-    params.put("out", out);
-    params.put("format", f.cliName());
-    if (step != null) {
-      params.put("step", step);
-    }
-    if (minConfidence != null) {
-      params.put("min_confidence", minConfidence.toString());
-    }
-    params.put("decisions", String.join(",", filters.decisions()));
-    if (asOfVersion != null) {
-      params.put("as_of_version", asOfVersion.toString());
-    }
-    if (asOfTimestamp != null) {
-      params.put("as_of_timestamp", filters.asOfTimestamp().toString());
-    }
+    Map<String, String> params =
+        JobShell.params(
+            "project", project,
+            "out", out,
+            "format", f.cliName(),
+            "step", step,
+            "min_confidence", minConfidence,
+            "decisions", String.join(",", filters.decisions()),
+            "as_of_version", asOfVersion,
+            "as_of_timestamp", asOfTimestamp == null ? null : filters.asOfTimestamp());
     Result result =
         JobShell.run(
             global,
@@ -203,7 +195,7 @@ public final class SnapshotJob implements Callable<Integer> {
               + " (run consensus first)");
     }
     long version = resolveVersion(lakehouse, f);
-    Dataset<Row> labels = lakehouse.read(table, version);
+    Dataset<Row> labels = run.readAt(table, version);
     String at = " in " + table + " version " + version;
     if (labels.where(Predicates.project(f.project())).isEmpty()) {
       throw new ConfigException(

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annolake.common.report.ReportSite;
 import io.annolake.jobs.CliRun;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,11 +25,8 @@ import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The report of a lakehouse whose project id, step, worker ids, labels and guideline versions are
@@ -41,8 +37,6 @@ import org.openqa.selenium.logging.LoggingPreferences;
  */
 @Tag("trial")
 class ReportBrowserTrialTest {
-  static final String CHROMIUM = "/usr/bin/chromium";
-  static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
   static final String PROJECT = "<script>window.__pwned=1</script>";
   static final String STEP = "\"><img src=x onerror=window.__pwned=2>";
@@ -101,26 +95,7 @@ class ReportBrowserTrialTest {
             raw.toString());
     assertThat(report.out()).contains("index.html");
 
-    assertThat(new File(CHROMIUM))
-        .as("install Debian's chromium and chromium-driver (.ci/run does)")
-        .exists();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000");
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER))
-            .usingAnyFreePort()
-            .build();
-    driver = new ChromeDriver(service, options);
+    driver = HeadlessChromium.start();
   }
 
   @AfterAll

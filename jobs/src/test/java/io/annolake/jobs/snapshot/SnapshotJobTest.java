@@ -1,6 +1,8 @@
 package io.annolake.jobs.snapshot;
 
 import static io.annolake.jobs.CliRun.ok;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,6 +128,18 @@ class SnapshotJobTest {
     assertThat(manifest(b).get("content_hash")).isEqualTo(first.get("content_hash"));
     assertThat(Files.readAllLines(b.resolve("labels.csv"))).isEqualTo(lines);
     assertThat(manifest(b).get("snapshot_id")).isNotEqualTo(first.get("snapshot_id"));
+    // pipeline_runs records the version read, not the latest: the run's inputs are its provenance
+    Row run =
+        new Lakehouse(spark, root, "annolake")
+            .read(Tables.PIPELINE_RUNS)
+            .where(
+                col("job")
+                    .equalTo(lit("snapshot"))
+                    .and(col("status").equalTo(lit("SUCCEEDED")))
+                    .and(col("params").getItem("out").equalTo(lit(b.toString()))))
+            .select(col("inputs").getItem(Tables.CONSENSUS_LABELS))
+            .first();
+    assertThat(run.getLong(0)).isEqualTo(firstVersion);
 
     // the content hash does not depend on the file format
     Path c = dir.resolve("c");

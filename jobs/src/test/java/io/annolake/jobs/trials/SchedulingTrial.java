@@ -201,6 +201,9 @@ class SchedulingTrial {
         }
       }
       assertSameAsClean(trial, commands, "concurrency round " + r);
+      System.out.printf(
+          "concurrency round %d: %s%s, equal to a clean run%n",
+          r, commands, victim >= 0 ? " (driver " + victim + " killed, rerun)" : "");
     }
     System.out.printf(
         "scheduling trial: %d concurrency rounds (%d with a driver killed), every lakehouse equal to its clean run%n",
@@ -250,6 +253,7 @@ class SchedulingTrial {
           k, c.job(), after, run.process().exitValue());
       assertThat(annolake.run(c.args(trial, extra))).as("rerun of %s", c).isZero();
       assertSameAsClean(trial, List.of(c), "kill round " + k);
+      System.out.printf("kill round %d: rerun equal to a clean run%n", k);
     }
   }
 

@@ -1,4 +1,4 @@
-package io.annolake.common.anomaly;
+package io.annolake.common.stats;
 
 /**
  * Online mean and variance (Welford 1962), mergeable (Chan, Golub and LeVeque 1979), immutable: the

@@ -1,6 +1,8 @@
-package io.annolake.common.anomaly;
+package io.annolake.common.stats;
 
 import java.util.Arrays;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile.EstimationType;
 
 /**
  * Location and scale that a minority of anomalies cannot drag: median, MAD, percentiles and the
@@ -33,12 +35,10 @@ public final class RobustStats {
     if (values.length == 0) {
       return Double.NaN;
     }
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    double h = (sorted.length - 1) * p;
-    int lo = (int) Math.floor(h);
-    int hi = Math.min(lo + 1, sorted.length - 1);
-    return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    if (p == 0) { // commons-math takes p in (0, 100]; type 7 at 0 is the minimum
+      return Arrays.stream(values).min().getAsDouble();
+    }
+    return new Percentile().withEstimationType(EstimationType.R_7).evaluate(values, p * 100);
   }
 
   /** Median absolute deviation from the median (unscaled); NaN for no values. */

@@ -1,4 +1,4 @@
-package io.annolake.common.quality;
+package io.annolake.common.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.annolake.common.quality;
+package io.annolake.common.stats;
 
 import org.apache.commons.math3.distribution.NormalDistribution;
 

@@ -1,4 +1,4 @@
-package io.annolake.common.anomaly;
+package io.annolake.common.stats;
 
 /** Comparisons of rates and values against a baseline. */
 public final class Proportions {
