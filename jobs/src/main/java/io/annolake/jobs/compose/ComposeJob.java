@@ -75,7 +75,7 @@ public final class ComposeJob implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> params = project == null ? Map.of() : Map.of("project", project);
+    Map<String, String> params = JobShell.params("project", project);
     Result result =
         JobShell.run(
             global,
