@@ -114,6 +114,50 @@ class BadInputCorpusTest {
     Files.writeString(
         c.resolve("duplicate-key.jsonl"),
         "{\"annotation_id\":\"e1\",\"project_id\":\"p1\",\"item_id\":\"i5\",\"worker_id\":\"w1\",\"label\":\"cat\",\"label\":\"dog\"}\n");
+    // the record-level reason codes, one file each (p3 has a label schema: cat, dog)
+    Files.writeString(
+        c.resolve("missing-field.jsonl"),
+        "{\"annotation_id\":\"m1\",\"project_id\":\"p1\",\"item_id\":\"i9\",\"label\":\"cat\"}\n");
+    Files.writeString(
+        c.resolve("impossible-time.jsonl"),
+        rec(
+                "t1",
+                "p1",
+                "i10",
+                "w1",
+                "cat",
+                ",\"started_at\":\"2026-01-02T10:00:00Z\",\"submitted_at\":\"2026-01-02T09:00:00Z\"")
+            + "\n");
+    Files.writeString(
+        c.resolve("unknown-label.jsonl"),
+        rec("k1", "p3", "i11", "w1", "fish", "")
+            + "\n"
+            + rec("k2", "p3", "i11", "w2", "dog", "")
+            + "\n");
+    String once = rec("u1", "p1", "i12", "w1", "cat", "");
+    Files.writeString(c.resolve("duplicate.jsonl"), once + "\n" + once + "\n");
+    Files.writeString(
+        c.resolve("revision-keys.jsonl"),
+        rec("v1", "p1", "i13", "w1", "cat", ",\"revision\":1")
+            + "\n"
+            + rec("v1", "p1", "i13", "w1", "dog", ",\"revision\":2")
+            + "\n"
+            + rec(
+                "v2",
+                "p1",
+                "i14",
+                "w1",
+                "cat",
+                ",\"revision\":1,\"submitted_at\":\"2026-01-02T09:00:00Z\"")
+            + "\n"
+            + rec(
+                "v2",
+                "p1",
+                "i14",
+                "w1",
+                "dog",
+                ",\"revision\":1,\"submitted_at\":\"2026-01-02T10:00:00Z\"")
+            + "\n");
     // partly readable: the rows before the damage are kept, the rest is one UNREADABLE_FILE row
     gzipTruncated(c.resolve("cut.jsonl.gz"));
     arrowTruncated(c.resolve("cut.arrow"));
@@ -184,6 +228,12 @@ class BadInputCorpusTest {
   void everyFileAndEveryRecordEndsInItsPlaceAndNoFileStopsTheOthers() throws Exception {
     Path corpus = corpus();
     String root = dir.resolve("lh").toString();
+    Path schema = dir.resolve("schema");
+    Files.createDirectories(schema);
+    Files.writeString(
+        schema.resolve("p3.jsonl"),
+        "{\"project_id\":\"p3\",\"label_type\":\"categorical\",\"labels\":\"[\\\"cat\\\",\\\"dog\\\"]\"}\n");
+    assertThat(ingest(root, schema, "--kind", "schema").code()).isZero();
     CliRun run = ingest(root, corpus);
     assertThat(run.code()).as(run.err()).isZero();
     Lakehouse lh = new Lakehouse(spark, root, "annolake");
@@ -215,8 +265,14 @@ class BadInputCorpusTest {
                 Map.entry("latin1.jsonl", "INGESTED"),
                 Map.entry("revisions.jsonl", "INGESTED"),
                 Map.entry("duplicate-key.jsonl", "INGESTED"),
+                Map.entry("missing-field.jsonl", "INGESTED"),
+                Map.entry("impossible-time.jsonl", "INGESTED"),
+                Map.entry("unknown-label.jsonl", "INGESTED"),
+                Map.entry("duplicate.jsonl", "INGESTED"),
+                Map.entry("revision-keys.jsonl", "INGESTED"),
                 Map.entry("cut.jsonl.gz", "INGESTED"),
-                Map.entry("cut.arrow", "INGESTED")));
+                Map.entry("cut.arrow", "INGESTED"),
+                Map.entry("p3.jsonl", "INGESTED")));
     assertThat(run.out()).contains("rejected files: 7").contains("no-header.csv: MISSING_HEADER");
 
     // every record has its place: rejects by file and reason
@@ -230,13 +286,19 @@ class BadInputCorpusTest {
     }
     assertThat(rejects)
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "ambiguous.jsonl AMBIGUOUS_COLUMNS", 1L,
-                "latin1.jsonl INVALID_ENCODING", 1L,
-                "revisions.jsonl INVALID_VALUE", 3L,
-                "duplicate-key.jsonl MALFORMED_RECORD", 1L,
-                "cut.jsonl.gz UNREADABLE_FILE", 1L,
-                "cut.arrow UNREADABLE_FILE", 1L));
+            Map.ofEntries(
+                Map.entry("ambiguous.jsonl AMBIGUOUS_COLUMNS", 1L),
+                Map.entry("latin1.jsonl INVALID_ENCODING", 1L),
+                Map.entry("revisions.jsonl INVALID_VALUE", 3L),
+                Map.entry("duplicate-key.jsonl MALFORMED_RECORD", 1L),
+                Map.entry("missing-field.jsonl MISSING_REQUIRED_FIELD", 1L),
+                Map.entry("impossible-time.jsonl IMPOSSIBLE_TIMESTAMP", 1L),
+                Map.entry("unknown-label.jsonl UNKNOWN_LABEL", 1L),
+                Map.entry("duplicate.jsonl DUPLICATE_RECORD", 1L),
+                Map.entry("revision-keys.jsonl SUPERSEDED_REVISION", 1L),
+                Map.entry("revision-keys.jsonl CONFLICTING_REVISION", 1L),
+                Map.entry("cut.jsonl.gz UNREADABLE_FILE", 1L),
+                Map.entry("cut.arrow UNREADABLE_FILE", 1L)));
     // silver by file: both projects keep annotation a1; row-number ids did not collide
     Map<String, Long> silver = new TreeMap<>();
     for (Row r : lh.read(Tables.ANNOTATIONS).groupBy("source_file").count().collectAsList()) {
@@ -247,23 +309,18 @@ class BadInputCorpusTest {
     silver.remove("cut.jsonl.gz");
     assertThat(silver)
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "good.jsonl",
-                2L,
-                "other-project.jsonl",
-                1L,
-                "row-ids-1.csv",
-                2L,
-                "row-ids-2.csv",
-                2L,
-                "ambiguous.jsonl",
-                1L,
-                "latin1.jsonl",
-                1L,
-                "revisions.jsonl",
-                1L,
-                "cut.arrow",
-                3L));
+            Map.ofEntries(
+                Map.entry("good.jsonl", 2L),
+                Map.entry("other-project.jsonl", 1L),
+                Map.entry("row-ids-1.csv", 2L),
+                Map.entry("row-ids-2.csv", 2L),
+                Map.entry("ambiguous.jsonl", 1L),
+                Map.entry("latin1.jsonl", 1L),
+                Map.entry("revisions.jsonl", 1L),
+                Map.entry("unknown-label.jsonl", 1L),
+                Map.entry("duplicate.jsonl", 1L),
+                Map.entry("revision-keys.jsonl", 2L),
+                Map.entry("cut.arrow", 3L)));
     assertThat(
             lh.read(Tables.ANNOTATIONS)
                 .where(col("annotation_id").equalTo("a1"))
@@ -301,7 +358,7 @@ class BadInputCorpusTest {
     CliRun again = ingest(root, corpus);
     assertThat(again.code()).isZero();
     assertThat(again.out())
-        .contains("0 new files (17 already ingested, skipped)")
+        .contains("0 new files (22 already ingested, skipped)")
         .contains("files rejected by an earlier run, still under the source: 7");
     // configured to fail on rejected files: exit 1, nothing written
     long version = lh.version(Tables.INGESTED_FILES);
