@@ -38,6 +38,7 @@ import picocli.CommandLine.IVersionProvider;
       io.annolake.jobs.maintain.MaintainJob.class,
       io.annolake.jobs.routing.WorkerRoutingJob.class,
       io.annolake.jobs.edgecase.EdgeCasesJob.class,
+      io.annolake.jobs.compose.ComposeJob.class,
       io.annolake.jobs.report.OperationsJob.class,
       io.annolake.jobs.report.ReportJob.class,
       BenchCommand.class,

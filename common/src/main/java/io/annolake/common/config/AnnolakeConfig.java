@@ -31,7 +31,8 @@ public final class AnnolakeConfig {
   private static final String[] OPEN_SUBTREES = {
     "annolake.spark.extra",
     "annolake.quality.threshold-overrides",
-    "annolake.anomalies.timing.min-duration-overrides"
+    "annolake.anomalies.timing.min-duration-overrides",
+    "annolake.compose.pipelines"
   };
 
   private final Config config;
@@ -188,6 +189,14 @@ public final class AnnolakeConfig {
         .forEach(
             e -> out.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped())));
     return out;
+  }
+
+  /**
+   * A free-form subtree as plain Java values (maps, lists, strings, numbers, booleans), for
+   * settings with nested entries that their own parser validates key by key.
+   */
+  public Map<String, Object> tree(String key) {
+    return read(key, () -> config.getConfig(key).root().unwrapped());
   }
 
   /** A cross-field or range check: throws a message naming the key when the condition fails. */

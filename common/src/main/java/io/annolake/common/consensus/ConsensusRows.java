@@ -95,7 +95,8 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
           .add("priority", DataTypes.DoubleType, false);
 
   /** relabel_queue's reason: answers under a superseded version left too few under current ones. */
-  static final String SUPERSEDED_ANSWERS = "SUPERSEDED_ANSWERS";
+  static final String SUPERSEDED_ANSWERS =
+      io.annolake.common.schema.RelabelReason.SUPERSEDED_ANSWERS.name();
 
   static final StructType ESCALATIONS =
       new StructType()

@@ -47,6 +47,12 @@ public final class Tables {
    */
   public static final String EDGE_CASES = "edge_cases";
 
+  /** Per item and label of a multi-label step: present or not, its posterior and decision. */
+  public static final String LABEL_PRESENCE = "label_presence";
+
+  /** Per project and item of a configured step pipeline: each step's label, verification, done. */
+  public static final String COMPOSITE_LABELS = "composite_labels";
+
   // gold: worker quality
   public static final String WORKER_QUALITY = "worker_quality";
   public static final String WORKER_STATUS_EVENTS = "worker_status_events";
@@ -133,7 +139,7 @@ public final class Tables {
               CONSENSUS_TABLES,
               ANOMALY_TABLES,
               List.of(WORKER_ROUTING),
-              List.of(EDGE_CASES),
+              List.of(EDGE_CASES, LABEL_PRESENCE, COMPOSITE_LABELS),
               OPERATIONS_TABLES,
               List.of(TRAINING_SNAPSHOTS, PIPELINE_RUNS))
           .flatMap(List::stream)
@@ -179,7 +185,9 @@ public final class Tables {
           OPERATIONS_DAILY,
           RELABEL_QUEUE,
           WORKER_ROUTING,
-          EDGE_CASES);
+          EDGE_CASES,
+          LABEL_PRESENCE,
+          COMPOSITE_LABELS);
 
   /**
    * Current-state tables: each holds the state as of the latest logical date its job ran for (rows
@@ -202,7 +210,9 @@ public final class Tables {
           WORKER_SKILLS,
           RELABEL_QUEUE,
           WORKER_ROUTING,
-          EDGE_CASES);
+          EDGE_CASES,
+          LABEL_PRESENCE,
+          COMPOSITE_LABELS);
 
   private Tables() {}
 }

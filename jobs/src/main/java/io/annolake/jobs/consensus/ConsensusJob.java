@@ -14,9 +14,11 @@ import io.annolake.common.consensus.Decision;
 import io.annolake.common.consensus.DecisionCounts;
 import io.annolake.common.consensus.FlagExclusions;
 import io.annolake.common.consensus.MethodParams;
+import io.annolake.common.consensus.MultiLabel;
 import io.annolake.common.consensus.TaskFit;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.Predicates;
+import io.annolake.common.schema.RelabelReason;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
@@ -175,6 +177,12 @@ public final class ConsensusJob implements Callable<Integer> {
                 "effective_at",
                 cutoff));
 
+    // multi-label steps: one present/absent task per label (docs/OPERATIONS-MODEL.md)
+    Dataset<Row> multi = MultiLabel.collectSteps(inputs.schemas());
+    if (multi != null) {
+      inputs = MultiLabel.binarize(inputs, multi);
+    }
+
     progress.step("indexing and fitting " + method.name());
     loadFileLists(progress, inputs);
     try (ConsensusComputation fit =
@@ -199,19 +207,56 @@ public final class ConsensusJob implements Callable<Integer> {
       // E-step per item over the cached blocks) contended for the 2 cores and memory, with no gain.
       // The labels pass also counts the decisions (the escalations' row count, the run's summary).
       progress.step("writing " + Tables.CONSENSUS_LABELS);
-      DecisionCounts counted = new DecisionCounts(run.spark().sparkContext());
-      write(
-          run,
-          Tables.CONSENSUS_LABELS,
-          fit.labels(settings, method, counted),
-          project,
-          counted::items,
-          Predicates.sameKeys("item_id"));
-      Map<String, Long> decisions = counted.values();
-      long items = counted.items();
+      Map<String, Long> decisions;
+      Map<String, Long> taskDecisions;
+      long items;
+      if (multi == null) {
+        DecisionCounts counted = new DecisionCounts(run.spark().sparkContext());
+        write(
+            run,
+            Tables.CONSENSUS_LABELS,
+            fit.labels(settings, method, counted),
+            project,
+            counted::items,
+            Predicates.sameKeys("item_id"));
+        decisions = counted.values();
+        taskDecisions = decisions;
+        items = counted.items();
+      } else {
+        // the per-label rows feed two tables: built once (one pass over the blocks), counted here
+        Dataset<Row> perLabel =
+            fit.labels(settings, method, null)
+                .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        try {
+          taskDecisions = countBy(perLabel, "decision");
+          Dataset<Row> combined = MultiLabel.combine(perLabel, multi);
+          write(
+              run,
+              Tables.CONSENSUS_LABELS,
+              combined,
+              project,
+              () -> writtenRows(run, Tables.CONSENSUS_LABELS, project),
+              Predicates.sameKeys("item_id"));
+          decisions =
+              countBy(
+                  Predicates.onlyProject(run.lakehouse().read(Tables.CONSENSUS_LABELS), project),
+                  "decision");
+          items = decisions.values().stream().mapToLong(Long::longValue).sum();
+          write(
+              run,
+              Tables.LABEL_PRESENCE,
+              MultiLabel.presence(perLabel, multi),
+              project,
+              () -> writtenRows(run, Tables.LABEL_PRESENCE, project),
+              Predicates.sameKeys("item_id", "label"));
+        } finally {
+          perLabel.unpersist();
+        }
+      }
       t0 = lap(steps, "write " + Tables.CONSENSUS_LABELS, t0, -1);
       progress.step("writing " + Tables.ESCALATIONS);
-      long escalated = decisions.getOrDefault(Decision.ESCALATED.name(), 0L);
+      // escalations and relabel_queue keep the per-label tasks of multi-label steps
+      long escalated = taskDecisions.getOrDefault(Decision.ESCALATED.name(), 0L);
       write(
           run,
           Tables.ESCALATIONS,
@@ -220,14 +265,17 @@ public final class ConsensusJob implements Callable<Integer> {
           () -> escalated,
           Predicates.sameKeys("item_id"));
       t0 = lap(steps, "write " + Tables.ESCALATIONS, t0, -1);
-      long relabels = decisions.getOrDefault(Decision.PENDING_RELABEL.name(), 0L);
+      long relabels = taskDecisions.getOrDefault(Decision.PENDING_RELABEL.name(), 0L);
+      // relabel_queue holds other jobs' reasons too (compose's VERIFICATION_REJECTED): only this
+      // job's rows are replaced
       write(
           run,
           Tables.RELABEL_QUEUE,
           fit.relabelQueue(settings, method),
           project,
           () -> relabels,
-          Predicates.sameKeys("item_id"));
+          Predicates.sameKeys("item_id"),
+          RelabelReason.SUPERSEDED_ANSWERS.name());
       t0 = lap(steps, "write " + Tables.RELABEL_QUEUE, t0, -1);
       progress.step("writing " + Tables.WORKER_SKILLS);
       long skills = fit.workerSkillRows();
@@ -280,6 +328,20 @@ public final class ConsensusJob implements Callable<Integer> {
     new JobSteps(progress).concurrently(lists);
   }
 
+  /** Rows per value of a column. */
+  private static Map<String, Long> countBy(Dataset<Row> rows, String column) {
+    Map<String, Long> out = new TreeMap<>();
+    for (Row r : rows.groupBy(column).count().collectAsList()) {
+      out.put(r.getString(0), r.getLong(1));
+    }
+    return out;
+  }
+
+  /** The rows a write left in the table's slice (read back: the per-label rows were combined). */
+  private static long writtenRows(LakehouseRun run, String table, String project) {
+    return Predicates.onlyProject(run.lakehouse().read(table), project).count();
+  }
+
   /** Records a step's wall time (or the given figure if >= 0) and returns now. */
   private static long lap(Map<String, Long> steps, String name, long since, long millis) {
     long now = System.nanoTime();
@@ -306,12 +368,32 @@ public final class ConsensusJob implements Callable<Integer> {
       String project,
       LongSupplier count,
       Column key) {
-    Column slice = Predicates.project(project);
+    write(run, table, rows, project, count, key, null);
+  }
+
+  /** As above, for a table whose rows this job owns only where {@code reason = ownReason}. */
+  private static void write(
+      LakehouseRun run,
+      String table,
+      Dataset<Row> rows,
+      String project,
+      LongSupplier count,
+      Column key,
+      String ownReason) {
+    Column slice =
+        ownReason == null
+            ? Predicates.project(project)
+            : Predicates.and(Predicates.project(project), Predicates.equalTo("reason", ownReason));
     if (project == null || !run.lakehouse().exists(table)) {
       run.overwrite(table, rows, count, slice);
       return;
     }
-    Column mine = col("t.project_id").equalTo(lit(project));
+    Column mine =
+        ownReason == null
+            ? col("t.project_id").equalTo(lit(project))
+            : col("t.project_id")
+                .equalTo(lit(project))
+                .and(col("t.reason").equalTo(lit(ownReason)));
     Column on = mine.and(Predicates.sameKeys("project_id", "step")).and(key);
     Column same = lit(true);
     for (String c : rows.columns()) {

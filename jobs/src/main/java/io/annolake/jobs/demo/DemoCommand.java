@@ -7,11 +7,14 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
+import io.annolake.common.compose.CompositeLabels;
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LandingFormat;
 import io.annolake.common.privacy.WorkerPseudonyms;
+import io.annolake.common.schema.RecordKind;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.simulate.SimulatorSettings;
+import io.annolake.common.simulate.VerificationSimulator;
 import io.annolake.jobs.AnnolakeCli;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
@@ -47,8 +50,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Generates a small operation (about 20k annotations) into a temporary landing folder,",
-      "ingests it, runs every job (worker-quality, agreement, consensus, anomalies, routing, edge-cases,",
-      "operations),",
+      "ingests it, runs every job (worker-quality, agreement, consensus, compose, anomalies, routing,",
+      "edge-cases, operations),",
       "writes the quality report, and prints a short account and the path of the report's index.html."
     })
 public final class DemoCommand implements Callable<Integer> {
@@ -60,6 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
           "worker-quality",
           "agreement",
           "consensus",
+          "compose",
           "anomalies",
           "routing",
           "edge-cases",
@@ -91,28 +95,40 @@ public final class DemoCommand implements Callable<Integer> {
     long started = System.nanoTime();
     // The account below is the demo's output: the jobs' own log lines and progress stay quiet.
     Configurator.setLevel("io.annolake", Level.WARN);
-    Path quiet = quietSettings();
+    SimulatorSettings simulated = SimulatorSettings.defaults(annotations, seed);
+    Path quiet = quietSettings(simulated);
     GlobalOptions settings = global.forJob(null, "demo");
     settings.conf = quiet;
     settings.runId = global.runId;
     JobShell.Env env = JobShell.open(settings, Map.of());
     Path dir = landing != null ? landing : Files.createTempDirectory("annolake-demo-");
     String out = dir.toAbsolutePath().toString();
-    SimulatorSettings simulated = SimulatorSettings.defaults(annotations, seed);
     System.out.println(
         "annolake demo: a simulated labeling operation, from landing files to the quality report.");
     GenerateJob.Result generated =
         GenerateJob.generate(env.spark(), simulated, LandingFormat.JSON, out, out + "/_truth");
+    // the first project's items also go through a verification step (a three-step pipeline)
+    long verifications =
+        GenerateJob.generateVerification(
+            env.spark(), simulated, LandingFormat.JSON, out, out + "/_truth");
     long bad = generated.badRecords().values().stream().mapToLong(Long::longValue).sum();
     line(
         "generate",
         String.format(
-            "%,d annotation records on %,d items by %d simulated workers, %,d of them bad on purpose; landing files in %s",
-            generated.records(), generated.units(), generated.workers(), bad, out));
+            "%,d annotation records on %,d items by %d simulated workers, %,d of them bad on purpose, and %,d verification answers; landing files in %s",
+            generated.records(), generated.units(), generated.workers(), bad, verifications, out));
 
     long ingested = 0;
     long rejected = 0;
-    for (IngestJob.Result result : IngestJob.ingestLanding(settings, out, Map.of())) {
+    List<IngestJob.Result> results =
+        new ArrayList<>(IngestJob.ingestLanding(settings, out, Map.of()));
+    results.addAll(
+        IngestJob.ingestLanding(
+            settings,
+            out + "/verification",
+            Map.of(),
+            List.of(RecordKind.SCHEMA, RecordKind.ANNOTATIONS)));
+    for (IngestJob.Result result : results) {
       ingested += result.ingested();
       rejected += result.rejected();
     }
@@ -207,6 +223,22 @@ public final class DemoCommand implements Callable<Integer> {
         b.setLength(b.length() - 1);
         return b + String.format(" (tables %s, %s)", Tables.CONSENSUS_LABELS, Tables.ESCALATIONS);
       }
+      case "compose" -> {
+        Map<String, Long> byStatus = new TreeMap<>();
+        lh.read(Tables.COMPOSITE_LABELS)
+            .groupBy("status")
+            .count()
+            .collectAsList()
+            .forEach(r -> byStatus.put(r.getString(0), r.getLong(1)));
+        return String.format(
+            "%,d items through a three-step pipeline: %,d complete, %,d rejected by verification and sent back, %,d in progress (tables %s, %s)",
+            byStatus.values().stream().mapToLong(Long::longValue).sum(),
+            byStatus.getOrDefault(CompositeLabels.COMPLETE, 0L),
+            byStatus.getOrDefault(CompositeLabels.REJECTED, 0L),
+            byStatus.getOrDefault(CompositeLabels.IN_PROGRESS, 0L),
+            Tables.COMPOSITE_LABELS,
+            Tables.RELABEL_QUEUE);
+      }
       case "anomalies" -> {
         Map<String, Long> bySeverity = new TreeMap<>();
         lh.read(Tables.ANOMALY_FLAGS)
@@ -286,7 +318,7 @@ public final class DemoCommand implements Callable<Integer> {
   /**
    * The user's settings (if any) with progress lines off, as a settings file the nested runs read.
    */
-  private Path quietSettings() throws java.io.IOException {
+  private Path quietSettings(SimulatorSettings simulated) throws java.io.IOException {
     Path file = Files.createTempFile("annolake-demo-", ".conf");
     file.toFile().deleteOnExit();
     String include =
@@ -306,7 +338,13 @@ public final class DemoCommand implements Callable<Integer> {
         System.getenv(WorkerPseudonyms.KEY_ENV) != null
             || System.getenv(WorkerPseudonyms.KEY_FILE_ENV) != null;
     String privacy = key ? "" : WorkerPseudonyms.WORKER_IDS_KEY + " = raw\n";
-    Files.writeString(file, include + "annolake.progress.interval-seconds = 0\n" + privacy);
+    Files.writeString(
+        file,
+        include
+            + "annolake.progress.interval-seconds = 0\n"
+            + privacy
+            + VerificationSimulator.pipelineConf(simulated)
+            + "\n");
     return file;
   }
 }

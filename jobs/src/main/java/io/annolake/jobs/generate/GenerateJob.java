@@ -17,6 +17,7 @@ import io.annolake.common.io.LandingWriter;
 import io.annolake.common.simulate.AnomalyPlan;
 import io.annolake.common.simulate.CrowdSimulator;
 import io.annolake.common.simulate.SimulatorSettings;
+import io.annolake.common.simulate.VerificationSimulator;
 import io.annolake.common.simulate.WorkerPool;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
@@ -160,6 +161,14 @@ public final class GenerateJob implements Callable<Integer> {
       description = "Days the operation runs (default: ${DEFAULT-VALUE}).")
   int days;
 
+  @Option(
+      names = "--verification",
+      description = {
+        "Also write OUT/verification (schemas, annotations): a verification step checking the first",
+        "project's last step, for the pipeline annolake.compose.pipelines takes; truth in --truth-out/verification."
+      })
+  boolean verification;
+
   /** What was written. */
   public record Result(
       String out,
@@ -197,10 +206,15 @@ public final class GenerateJob implements Callable<Integer> {
             startDate,
             days);
     SparkSession spark = JobShell.open(global, Map.of()).spark();
-    Result result =
-        generate(
-            spark, settings, landingFormat, out, truthOut != null ? truthOut : out + "/_truth");
+    String truth = truthOut != null ? truthOut : out + "/_truth";
+    Result result = generate(spark, settings, landingFormat, out, truth);
     System.out.println(result);
+    if (verification) {
+      long n = generateVerification(spark, settings, landingFormat, out, truth);
+      System.out.printf(
+          "  verification: %,d answers in %s/verification; the pipeline: %s%n",
+          n, out, VerificationSimulator.pipelineConf(settings));
+    }
     return 0;
   }
 
@@ -284,6 +298,63 @@ public final class GenerateJob implements Callable<Integer> {
         List.of(summary(s, result)));
     progress(started, "done");
     return result;
+  }
+
+  /**
+   * A verification step for the first project ({@link VerificationSimulator}), as a landing of its
+   * own: OUT/verification/schemas (yes/no, one answer per item) and OUT/verification/annotations;
+   * the truth per item in TRUTH/verification (CSV).
+   *
+   * @return the verification answers written
+   */
+  public static long generateVerification(
+      SparkSession spark, SimulatorSettings s, LandingFormat format, String out, String truthOut) {
+    int partitions = (int) Math.max(2, Math.min(400, s.annotations() / 250_000));
+    WorkerPool pool = WorkerPool.create(s.effectiveWorkers(), s.classes(), s.seed());
+    boolean text = format == LandingFormat.JSON || format == LandingFormat.CSV;
+    Dataset<Row> rows =
+        VerificationSimulator.answers(spark, s, pool, text, partitions)
+            .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    try {
+      LandingWriter.write(
+          rows.select(
+              java.util.Arrays.stream(CrowdSimulator.ANNOTATIONS.fieldNames())
+                  .map(org.apache.spark.sql.functions::col)
+                  .toArray(org.apache.spark.sql.Column[]::new)),
+          format,
+          out + "/verification/annotations");
+      List<String> truthColumns = List.of(VerificationSimulator.TRUTH.fieldNames());
+      rows.select(
+              truthColumns.stream()
+                  .map(c -> col("truth_" + c).as(c))
+                  .toArray(org.apache.spark.sql.Column[]::new))
+          .coalesce(1)
+          .write()
+          .mode("overwrite")
+          .option("header", true)
+          .csv(truthOut + "/verification");
+      ObjectMapper json = new ObjectMapper();
+      List<String> schemas = new ArrayList<>();
+      for (String version : List.of("v1", "v2")) {
+        ObjectNode n = json.createObjectNode();
+        n.put("project_id", VerificationSimulator.project());
+        n.put("step", VerificationSimulator.STEP);
+        n.put("guideline_version", version);
+        n.put("label_type", "categorical");
+        n.putArray("labels").add(VerificationSimulator.YES).add(VerificationSimulator.NO);
+        // one reviewer per item decides
+        n.put("min_annotators", 1);
+        n.put("accept_threshold", 0.8);
+        schemas.add(n.toString());
+      }
+      LandingWriter.writeSmallFile(
+          spark.sparkContext().hadoopConfiguration(),
+          out + "/verification/schemas/label_schemas.jsonl",
+          schemas);
+      return rows.count();
+    } finally {
+      rows.unpersist();
+    }
   }
 
   /**

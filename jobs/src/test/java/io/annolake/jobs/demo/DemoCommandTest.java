@@ -1,5 +1,9 @@
 package io.annolake.jobs.demo;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.io.Lakehouse;
@@ -8,8 +12,13 @@ import io.annolake.common.testing.SparkTestSession;
 import io.annolake.jobs.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,14 +68,17 @@ class DemoCommandTest {
     Lakehouse lh = new Lakehouse(SparkTestSession.get(), root, "annolake");
     for (String table : Tables.ALL) {
       // worker_reinstatements: only with --reinstate-file; training_snapshots: only `annolake
-      // snapshot`
-      if (!table.equals(Tables.WORKER_REINSTATEMENTS) && !table.equals(Tables.TRAINING_SNAPSHOTS)) {
+      // snapshot`; label_presence: only with a multi-label step
+      if (!table.equals(Tables.WORKER_REINSTATEMENTS)
+          && !table.equals(Tables.TRAINING_SNAPSHOTS)
+          && !table.equals(Tables.LABEL_PRESENCE)) {
         assertThat(lh.exists(table)).as(table).isTrue();
       }
     }
-    // 6 ingests (guidelines and annotators' questions too), worker-quality, agreement, consensus,
-    // anomalies, routing, edge-cases, operations, report
-    assertThat(lh.read(Tables.PIPELINE_RUNS).where("status = 'SUCCEEDED'").count()).isEqualTo(14);
+    // 6 ingests (guidelines and annotators' questions too), 2 of the verification step (schemas,
+    // annotations), worker-quality, agreement, consensus, compose, anomalies, routing, edge-cases,
+    // operations, report
+    assertThat(lh.read(Tables.PIPELINE_RUNS).where("status = 'SUCCEEDED'").count()).isEqualTo(17);
     assertThat(lh.read(Tables.WORKER_ROUTING).where("rank = 1").count())
         .as("a first worker per class")
         .isPositive();
@@ -90,8 +102,68 @@ class DemoCommandTest {
                 .as(Encoders.STRING())
                 .collectAsList())
         .contains("OPEN", "RESOLVED", "FOLDED");
-    assertThat(lh.read(Tables.RELABEL_QUEUE).count())
+    assertThat(lh.read(Tables.RELABEL_QUEUE).where("reason = 'SUPERSEDED_ANSWERS'").count())
         .isEqualTo(lh.read(Tables.CONSENSUS_LABELS).where("decision = 'PENDING_RELABEL'").count())
+        .isPositive();
+    assertThat(run.out()).contains("compose", "rejected by verification");
+    verificationAgainstHiddenTruth(lh);
+  }
+
+  /**
+   * The first project's three-step pipeline: the items a verification rejected are the ones whose
+   * verified label was wrong (by the simulator's truth), and each is back in the verified step's
+   * queue.
+   */
+  private void verificationAgainstHiddenTruth(Lakehouse lh) {
+    SparkSession spark = SparkTestSession.get();
+    Dataset<Row> truth =
+        spark
+            .read()
+            .option("header", true)
+            .option("inferSchema", true)
+            .csv(dir.resolve("landing/_truth/verification").toString());
+    Dataset<Row> composite = lh.read(Tables.COMPOSITE_LABELS);
+    Map<String, Long> byStatus = new TreeMap<>();
+    composite
+        .groupBy("status")
+        .count()
+        .collectAsList()
+        .forEach(r -> byStatus.put(r.getString(0), r.getLong(1)));
+    assertThat(byStatus).containsKeys("COMPLETE", "REJECTED");
+    Dataset<Row> read =
+        composite
+            .where(col("verification_outcome").isin("ACCEPTED", "REJECTED"))
+            .join(truth, new String[] {"project_id", "item_id"});
+    Row r =
+        read.agg(
+                sum(when(col("should_accept"), 1).otherwise(0)).as("should_accept"),
+                sum(when(col("should_accept").and(col("status").equalTo("REJECTED")), 1)
+                        .otherwise(0))
+                    .as("wrongly_rejected"),
+                sum(when(not(col("should_accept")), 1).otherwise(0)).as("should_reject"),
+                sum(when(not(col("should_accept")).and(col("status").equalTo("REJECTED")), 1)
+                        .otherwise(0))
+                    .as("rightly_rejected"))
+            .head();
+    long shouldAccept = r.getLong(0);
+    long wronglyRejected = r.getLong(1);
+    long shouldReject = r.getLong(2);
+    long rightlyRejected = r.getLong(3);
+    System.out.printf(
+        "verification vs truth: %d of %d wrong labels rejected, %d of %d right labels rejected%n",
+        rightlyRejected, shouldReject, wronglyRejected, shouldAccept);
+    assertThat(shouldReject).as("the simulated crowd gets some labels wrong").isPositive();
+    // reviewers are right 95% of the time; gold and adjudicated labels are never rejected
+    assertThat((double) rightlyRejected / shouldReject).isGreaterThanOrEqualTo(0.8);
+    assertThat((double) wronglyRejected / shouldAccept).isLessThanOrEqualTo(0.15);
+    assertThat(
+            lh.read(Tables.RELABEL_QUEUE)
+                .where("reason = 'VERIFICATION_REJECTED'")
+                .select("project_id", "item_id")
+                .except(composite.where("status = 'REJECTED'").select("project_id", "item_id"))
+                .count())
+        .isZero();
+    assertThat(lh.read(Tables.RELABEL_QUEUE).where("reason = 'VERIFICATION_REJECTED'").count())
         .isPositive();
   }
 }

@@ -1,0 +1,96 @@
+package io.annolake.jobs.consensus;
+
+import static io.annolake.jobs.CliRun.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.annolake.common.io.Lakehouse;
+import io.annolake.common.schema.Tables;
+import io.annolake.common.testing.SparkTestSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A multi-label step from landing files to consensus: label sets land (a native JSON array or a
+ * string holding one; a label the schema does not allow is UNKNOWN_LABEL), consensus decides each
+ * label under the votes policy and writes the set and label_presence.
+ */
+class ConsensusMultiLabelTest {
+  @TempDir Path dir;
+
+  @Test
+  void labelSetsAreDecidedPerLabel() throws Exception {
+    Path schemas = Files.createDirectories(dir.resolve("landing/schemas"));
+    Files.writeString(
+        schemas.resolve("schemas.jsonl"),
+        "{\"project_id\":\"p\",\"step\":\"attributes\",\"guideline_version\":\"v1\","
+            + "\"label_type\":\"multi_label\",\"labels\":[\"red\",\"blue\",\"striped\"],"
+            + "\"min_annotators\":3,\"accept_threshold\":0.8,\"decision_policy\":\"votes\"}\n");
+    String[][] answers = {
+      {"m1", "[\"red\",\"striped\"]", "[\"red\"]", "[\"blue\",\"red\"]"},
+      {"m2", "[\"blue\"]", "[\"blue\"]", "[\"blue\"]"},
+    };
+    List<String> lines = new ArrayList<>();
+    for (String[] a : answers) {
+      for (int k = 1; k < a.length; k++) {
+        // the first answer as a native array, the others as strings holding one
+        String label = k == 1 ? a[k] : "\"" + a[k].replace("\"", "\\\"") + "\"";
+        lines.add(
+            String.format(
+                "{\"annotation_id\":\"%s-w%d\",\"project_id\":\"p\",\"item_id\":\"%s\","
+                    + "\"step\":\"attributes\",\"worker_id\":\"w%d\",\"label\":%s,"
+                    + "\"guideline_version\":\"v1\",\"submitted_at\":\"2026-01-05T10:00:00Z\"}",
+                a[0], k, a[0], k, label));
+      }
+    }
+    lines.add(
+        "{\"annotation_id\":\"m2-w9\",\"project_id\":\"p\",\"item_id\":\"m2\",\"step\":\"attributes\","
+            + "\"worker_id\":\"w9\",\"label\":[\"green\"],\"submitted_at\":\"2026-01-05T10:00:00Z\"}");
+    Path annotations = Files.createDirectories(dir.resolve("landing/annotations"));
+    Files.write(annotations.resolve("answers.jsonl"), lines);
+    String root = dir.resolve("lh").toString();
+    ok("ingest", "--lakehouse", root, "--source", schemas.toString(), "--kind", "schema");
+    ok("ingest", "--lakehouse", root, "--source", annotations.toString());
+    ok("consensus", "--lakehouse", root, "--method", "mv");
+
+    Lakehouse lh = new Lakehouse(SparkTestSession.get(), root, "annolake");
+    assertThat(
+            lh.read(Tables.REJECTED_RECORDS)
+                .where("reason_code = 'UNKNOWN_LABEL'")
+                .select("record_key")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList())
+        .containsExactly("p|m2-w9");
+    Map<String, Row> labels = new TreeMap<>();
+    lh.read(Tables.CONSENSUS_LABELS)
+        .collectAsList()
+        .forEach(r -> labels.put(r.getAs("item_id") + "/" + r.getAs("step"), r));
+    assertThat(labels).containsOnlyKeys("m1/attributes", "m2/attributes");
+    assertThat(labels.get("m1/attributes").<String>getAs("label")).isEqualTo("[\"red\"]");
+    assertThat(labels.get("m1/attributes").<String>getAs("decision")).isEqualTo("MAJORITY");
+    assertThat(labels.get("m2/attributes").<String>getAs("label")).isEqualTo("[\"blue\"]");
+    assertThat(labels.get("m2/attributes").<String>getAs("decision")).isEqualTo("AUTO_APPROVED");
+    Map<String, Boolean> presence = new TreeMap<>();
+    lh.read(Tables.LABEL_PRESENCE)
+        .collectAsList()
+        .forEach(
+            r -> presence.put(r.getAs("item_id") + "/" + r.getAs("label"), r.getAs("present")));
+    assertThat(presence)
+        .containsExactlyEntriesOf(
+            new TreeMap<>(
+                Map.of(
+                    "m1/blue", false,
+                    "m1/red", true,
+                    "m1/striped", false,
+                    "m2/blue", true,
+                    "m2/red", false,
+                    "m2/striped", false)));
+    assertThat(lh.read(Tables.ESCALATIONS).count()).isZero();
+  }
+}
