@@ -15,6 +15,12 @@ final class HeadlessChromium {
   static final String CHROMIUM = "/usr/bin/chromium";
   static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
+  /** A page's script that is true once the page is loaded and every chart has drawn. */
+  static final String CHARTS_DRAWN =
+      "var c = document.querySelectorAll('div.chart'); for (var i = 0; i < c.length; i++) {"
+          + " if (c[i].getAttribute('data-rendered') !== 'true') return false; }"
+          + " return document.readyState === 'complete';";
+
   private HeadlessChromium() {}
 
   static ChromeDriver start() {

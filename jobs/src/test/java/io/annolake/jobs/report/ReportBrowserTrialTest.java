@@ -170,11 +170,8 @@ class ReportBrowserTrialTest {
   /** Opens a page, waits for every chart to be drawn, checks it, and keeps a screenshot. */
   private static void openAndCheck(Path page, String name) throws Exception {
     driver.get(page.toUri().toString());
-    String drawn =
-        "var c = document.querySelectorAll('div.chart'); for (var i = 0; i < c.length; i++) {"
-            + " if (c[i].getAttribute('data-rendered') !== 'true') return false; } return document.readyState === 'complete';";
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!Boolean.TRUE.equals(js(drawn))) {
+    while (!Boolean.TRUE.equals(js(HeadlessChromium.CHARTS_DRAWN))) {
       assertThat(System.nanoTime()).as("charts of %s drawn within 30 s", name).isLessThan(deadline);
       Thread.sleep(100);
     }

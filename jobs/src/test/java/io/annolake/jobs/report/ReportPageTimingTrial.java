@@ -23,11 +23,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 @Tag("trial")
 class ReportPageTimingTrial {
-  private static final String DRAWN =
-      "var c = document.querySelectorAll('div.chart'); for (var i = 0; i < c.length; i++) {"
-          + " if (c[i].getAttribute('data-rendered') !== 'true') return false; }"
-          + " return document.readyState === 'complete';";
-
   @Test
   void pagesOfAWrittenReport() throws Exception {
     String site = System.getProperty("annolake.report.site");
@@ -45,7 +40,7 @@ class ReportPageTimingTrial {
           long t0 = System.nanoTime();
           driver.get(page.toUri().toString());
           long deadline = t0 + Duration.ofSeconds(60).toNanos();
-          while (!Boolean.TRUE.equals(js.executeScript(DRAWN))) {
+          while (!Boolean.TRUE.equals(js.executeScript(HeadlessChromium.CHARTS_DRAWN))) {
             assertThat(System.nanoTime()).as("charts of %s drawn", page).isLessThan(deadline);
             Thread.sleep(10);
           }
