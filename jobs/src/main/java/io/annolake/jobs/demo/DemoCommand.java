@@ -51,8 +51,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Generates a small operation (about 20k annotations) into a temporary landing folder,",
-      "ingests it (with a multi-label step), runs every job (worker-quality, agreement, consensus, compose, anomalies, routing,",
-      "edge-cases, operations),",
+      "ingests it, runs every job (worker-quality, agreement, consensus, compose, anomalies, routing,",
+      "edge-cases, operations; one of its steps is multi-label),",
       "writes the quality report, and prints a short account and the path of the report's index.html."
     })
 public final class DemoCommand implements Callable<Integer> {
@@ -325,7 +325,7 @@ public final class DemoCommand implements Callable<Integer> {
     StringBuilder b =
         new StringBuilder(
             String.format(
-                "%,d label sets of step '%s' (%s) decided label by label, %,d labels present:",
+                "%,d items of multi-label step '%s' (%s) decided label by label, %,d labels present:",
                 byDecision.values().stream().mapToLong(Long::longValue).sum(),
                 MultiLabelSimulator.STEP,
                 project,
