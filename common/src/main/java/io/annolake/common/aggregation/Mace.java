@@ -70,7 +70,7 @@ public final class Mace implements Aggregator {
     }
 
     public static Settings defaults() {
-      return new Settings(100, 1e-5, 0.5, 0.5, 0.01, ClassPriors.ESTIMATED, Inference.EM, 10);
+      return new Settings(100, 1e-5, 0.5, 0.5, 0.01, ClassPriors.SUPPORTED, Inference.EM, 10);
     }
 
     /** The same settings with another inference scheme. */
