@@ -42,7 +42,8 @@ public final class Mace implements Aggregator {
    * @param beta Beta prior (pseudo-count) of spam answers per worker (default 0.5, the paper's)
    * @param smoothing EM: pseudo-count per label in the spam strategies; both: in estimated priors
    *     (default 0.01)
-   * @param priors uniform class priors (the paper's) or estimated ones (default estimated)
+   * @param priors uniform class priors (the paper's), estimated ones, or estimated where the data
+   *     support them over uniform (default SUPPORTED, docs/ACCURACY.md)
    * @param inference EM (default) or variational Bayes
    * @param strategyPrior VB: symmetric Dirichlet concentration of the spam strategies (default 10,
    *     the paper's)
@@ -70,7 +71,7 @@ public final class Mace implements Aggregator {
     }
 
     public static Settings defaults() {
-      return new Settings(100, 1e-5, 0.5, 0.5, 0.01, ClassPriors.ESTIMATED, Inference.EM, 10);
+      return new Settings(100, 1e-5, 0.5, 0.5, 0.01, ClassPriors.SUPPORTED, Inference.EM, 10);
     }
 
     /** The same settings with another inference scheme. */

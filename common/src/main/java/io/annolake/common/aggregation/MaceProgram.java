@@ -83,11 +83,11 @@ final class MaceProgram extends PosteriorPassProgram {
     for (int t = 0; t < k; t++) {
       items += stats[HEAD + t];
     }
+    boolean uniform =
+        settings.priors() == ClassPriors.UNIFORM
+            || settings.priors() == ClassPriors.SUPPORTED && !priorsSupported(stats, items);
     for (int t = 0; t < k; t++) {
-      state[t] =
-          settings.priors() == ClassPriors.UNIFORM
-              ? -Math.log(k)
-              : Math.log((stats[HEAD + t] + s) / (items + k * s));
+      state[t] = uniform ? -Math.log(k) : Math.log((stats[HEAD + t] + s) / (items + k * s));
     }
     boolean vb = settings.inference() == Mace.Inference.VARIATIONAL_BAYES;
     double a0 = settings.alpha();
@@ -118,6 +118,24 @@ final class MaceProgram extends PosteriorPassProgram {
       }
     }
     return state;
+  }
+
+  /**
+   * Whether the expected class counts are far enough from uniform to pay for K - 1 free priors: the
+   * likelihood-ratio statistic 2 N KL(counts || uniform) against the BIC penalty (K - 1) ln N.
+   * Where they are not (balanced classes, or a crowd too small to tell), a spammer's favourite
+   * label could otherwise pass for a frequent class.
+   */
+  private boolean priorsSupported(double[] stats, double items) {
+    if (items <= 1) {
+      return false;
+    }
+    double kl = 0;
+    for (int t = 0; t < k; t++) {
+      double p = stats[HEAD + t] / items;
+      kl += p > 0 ? p * Math.log(p * k) : 0;
+    }
+    return 2 * items * kl > (k - 1) * Math.log(items);
   }
 
   @Override

@@ -103,6 +103,12 @@ public final class IngestJob implements Callable<Integer> {
           "Exit 1 when any file under --source is rejected (default: annolake.ingest.fail-on-rejected-files).")
   boolean failOnRejectedFiles;
 
+  @Option(
+      names = "--allow-missing-source",
+      description =
+          "A missing --source is an empty delivery: exit 0 with nothing ingested (for kinds that do not land every day, e.g. guidelines).")
+  boolean allowMissingSource;
+
   /** A file rejected as a whole: its path, reason code and detail. */
   public record RejectedFile(String path, String reasonCode, String detail) {}
 
@@ -119,6 +125,11 @@ public final class IngestJob implements Callable<Integer> {
       List<RejectedFile> rejectedFiles,
       List<RejectedFile> rejectedBefore,
       Map<String, Long> versions) {
+
+    /** A run that found no source (--allow-missing-source). */
+    static Result nothing(RecordKind kind) {
+      return new Result(kind, 0, 0, 0, 0, 0, 0, Map.of(), List.of(), List.of(), Map.of());
+    }
 
     /**
      * Files under --source that are rejected: in this run, or in an earlier one and still there.
@@ -178,7 +189,8 @@ public final class IngestJob implements Callable<Integer> {
             "kind", recordKind.cliName(),
             "project", project,
             "format", format,
-            "encoding", encoding);
+            "encoding", encoding,
+            "allow_missing_source", allowMissingSource ? "true" : null);
     Map<String, Object> overrides = new LinkedHashMap<>();
     if (encoding != null) {
       overrides.put(ENCODING_KEY, encoding);
@@ -196,6 +208,10 @@ public final class IngestJob implements Callable<Integer> {
             lockScope(recordKind),
             (run, progress, config) -> {
               failOnRejected[0] = config.bool(FAIL_ON_REJECTED_FILES_KEY);
+              if (allowMissingSource && !exists(run.spark(), source)) {
+                progress.step("no " + Redaction.uri(source) + ": nothing to ingest");
+                return Result.nothing(recordKind);
+              }
               return ingest(run, progress, config, source, recordKind, project, landingFormat);
             });
     System.out.println(result);
@@ -256,7 +272,7 @@ public final class IngestJob implements Callable<Integer> {
     for (Map.Entry<RecordKind, String> e : folders.entrySet()) {
       RecordKind kind = e.getKey();
       String source = landing + "/" + e.getValue();
-      if (kind == RecordKind.FLAG && !exists(global, overrides, source)) {
+      if (kind == RecordKind.FLAG && !exists(JobShell.open(global, overrides).spark(), source)) {
         continue; // landing folders generated before questions existed have none
       }
       results.add(
@@ -272,8 +288,7 @@ public final class IngestJob implements Callable<Integer> {
   }
 
   /** Whether a landing path exists (on whatever file system the session reaches). */
-  private static boolean exists(GlobalOptions global, Map<String, Object> overrides, String path) {
-    SparkSession spark = JobShell.open(global, overrides).spark();
+  private static boolean exists(SparkSession spark, String path) {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
     try {
       return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);

@@ -1,6 +1,6 @@
 package io.annolake.jobs.routing;
 
-import static org.apache.spark.sql.functions.col;
+import static io.annolake.common.io.Predicates.onlyProject;
 
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.Predicates;
@@ -75,11 +75,5 @@ public final class WorkerRoutingJob implements Callable<Integer> {
     } finally {
       rows.unpersist();
     }
-  }
-
-  private static Dataset<Row> onlyProject(Dataset<Row> table, String project) {
-    return table == null || project == null
-        ? table
-        : table.where(col("project_id").equalTo(project));
   }
 }

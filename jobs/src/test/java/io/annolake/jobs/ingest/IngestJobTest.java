@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -167,7 +168,7 @@ class IngestJobTest {
     // lost.
     for (String t : List.of(Tables.ANNOTATIONS, Tables.INGESTED_FILES)) {
       lh.unregister(t);
-      deleteTree(Path.of(java.net.URI.create(lh.path(t))));
+      FileUtils.deleteDirectory(new java.io.File(java.net.URI.create(lh.path(t))));
     }
     ingest(root, landing + "/annotations");
     assertThat(lh.read(Tables.RAW_ANNOTATIONS).count()).isEqualTo(bronze);
@@ -175,12 +176,24 @@ class IngestJobTest {
     assertThat(lh.read(Tables.ANNOTATIONS).count()).isEqualTo(silver);
   }
 
-  private static void deleteTree(Path p) throws java.io.IOException {
-    try (var walk = Files.walk(p)) {
-      for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(f);
-      }
-    }
+  @Test
+  void aMissingSourceFailsUnlessTheKindMayNotLandThatDay() {
+    String root = dir.resolve("lh-missing").toString();
+    String missing = dir.resolve("no-such-day/guidelines").toString();
+    CliRun strict =
+        CliRun.of("ingest", "--lakehouse", root, "--source", missing, "--kind", "guideline");
+    assertThat(strict.code()).isEqualTo(2);
+    assertThat(strict.err()).contains("--source").contains("no such file or folder");
+
+    CliRun allowed = ingest(root, missing, "--kind", "guideline", "--allow-missing-source");
+    assertThat(allowed.out()).contains("ingest guideline: 0 new files").contains("read 0");
+    assertThat(lakehouse(root).exists(Tables.GUIDELINES)).isFalse();
+    assertThat(
+            lakehouse(root)
+                .read(Tables.PIPELINE_RUNS)
+                .where(col("status").equalTo("SUCCEEDED"))
+                .count())
+        .isEqualTo(1);
   }
 
   @Test
