@@ -141,6 +141,15 @@ class DemoCommandTest {
         labelsRight += t.getValue().contains(quoted) == set.contains(quoted) ? 1 : 0;
       }
     }
+    // agreement per label too: a slice per label task, none for the set as one category
+    assertThat(lh.read(Tables.AGREEMENT_SUMMARY).where("step = 'tags'").count()).isZero();
+    assertThat(
+            lh.read(Tables.AGREEMENT_SUMMARY)
+                .where("step LIKE 'tags[%'")
+                .select("step")
+                .distinct()
+                .count())
+        .isEqualTo(4);
     // label_presence holds the same decisions, one row per item and label
     assertThat(lh.read(Tables.LABEL_PRESENCE).where("step = 'tags'").count())
         .isEqualTo(4L * truth.size());
