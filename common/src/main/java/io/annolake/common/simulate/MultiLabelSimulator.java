@@ -22,10 +22,10 @@ import org.apache.spark.sql.SparkSession;
  * worker of the same crowd ({@link WorkerPool}) answers a set, label by label, as the worker's
  * archetype answers: honest workers miss a present label with probability 1 - their accuracy and
  * add an absent one with a third of that (a reliable worker rarely does either), spammers and
- * too-fast workers tick each label at random, constant workers give one fixed set, adversarial
- * workers get each label wrong 80% of the time. Answers are JSON arrays in the label order
- * (docs/INGEST.md, "Multi-label answers"). No gold, adjudications, pre-labels, bad records or
- * injected anomalies on this step.
+ * too-fast workers tick each label at random, constant workers give (97% of the time) one fixed
+ * set, adversarial workers get each label wrong 80% of the time. Answers are JSON arrays in the
+ * label order (docs/INGEST.md, "Multi-label answers"). No gold, adjudications, pre-labels, bad
+ * records or injected anomalies on this step.
  *
  * <p>Deterministic by seed like {@link CrowdSimulator}, from random streams of its own: the other
  * steps' records stay exactly what they were.
