@@ -310,6 +310,45 @@ public final class MultiLabel {
     return single.unionByName(combined.select(columns(labels.columns())));
   }
 
+  /**
+   * consensus_labels as per-label tasks, for comparing answers label by label: project_id, step,
+   * item_id, label, decision, where each multi-label step's rows are replaced by its label_presence
+   * rows as step {@code step[l]}, label present / absent (null while undecided), the label's own
+   * decision; other steps' rows unchanged. Without label_presence a multi-label step has no rows.
+   *
+   * @param labels consensus_labels
+   * @param presence label_presence, or null
+   * @param multi {@link #steps}
+   */
+  public static Dataset<Row> perLabel(
+      Dataset<Row> labels, Dataset<Row> presence, Dataset<Row> multi) {
+    Column[] keep = {col("project_id"), col("step"), col("item_id"), col("label"), col("decision")};
+    Dataset<Row> single =
+        labels
+            .join(
+                broadcast(multi.select(col("project_id"), col("step"))),
+                new String[] {"project_id", "step"},
+                "left_anti")
+            .select(keep);
+    if (presence == null) {
+      return single;
+    }
+    return single.unionByName(
+        presence
+            .join(
+                broadcast(multi.select(col("project_id"), col("step"))),
+                new String[] {"project_id", "step"},
+                "left_semi")
+            .select(
+                col("project_id"),
+                labelStep(col("step"), col("label")).as("step"),
+                col("item_id"),
+                when(col("present"), lit(PRESENT))
+                    .when(col("present").equalTo(false), lit(ABSENT))
+                    .as("label"),
+                col("decision")));
+  }
+
   /** The method's posterior that the row's label is present (null without candidates). */
   private static Column posteriorPresent() {
     return aggregate(

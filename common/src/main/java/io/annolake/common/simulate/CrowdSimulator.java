@@ -389,7 +389,7 @@ public final class CrowdSimulator {
   }
 
   /** The workers drawn to answer a unit (followers aside), from the unit's answer stream. */
-  private static int[] crowd(Unit unit, WorkerPool pool, SplittableRandom rng) {
+  static int[] crowd(Unit unit, WorkerPool pool, SplittableRandom rng) {
     int r = Math.min(unit.redundancy(), pool.size());
     int[] chosen = new int[r];
     for (int j = 0; j < r; j++) {

@@ -168,6 +168,24 @@ class MultiLabelTest {
       Row boxes = byItem.get("m1/boxes");
       assertThat(boxes.<String>getAs("label")).isEqualTo("car");
       assertThat(boxes.<String>getAs("decision")).isEqualTo("AUTO_APPROVED");
+
+      // back to per-label rows for comparisons label by label (agreement): each label's decision
+      Map<String, String> split = new TreeMap<>();
+      for (Row r :
+          MultiLabel.perLabel(combined, MultiLabel.presence(perLabel, multi), multi)
+              .collectAsList()) {
+        split.put(
+            r.getAs("item_id") + "/" + r.getAs("step"),
+            r.getAs("label") + "/" + r.getAs("decision"));
+      }
+      assertThat(split)
+          .hasSize(4 * 3 + 1)
+          .doesNotContainKey("m1/attributes")
+          .containsEntry("m1/attributes[red]", "present/AUTO_APPROVED")
+          .containsEntry("m1/attributes[blue]", "absent/MAJORITY")
+          // an escalated label keeps its provisional value, as a single-label row does
+          .containsEntry("m4/attributes[red]", "absent/ESCALATED")
+          .containsEntry("m1/boxes", "car/AUTO_APPROVED");
       perLabel.unpersist();
     }
   }

@@ -18,6 +18,7 @@ import io.annolake.common.agreement.Level;
 import io.annolake.common.agreement.PoissonBootstrap;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
+import io.annolake.common.consensus.MultiLabel;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.Predicates;
 import io.annolake.common.schema.Tables;
@@ -213,6 +214,17 @@ public final class AgreementJob implements Callable<Integer> {
     Dataset<Row> schemas = run.readPinnedIfExists(Tables.LABEL_SCHEMAS);
     Dataset<Row> consensus = run.readPinnedIfExists(Tables.CONSENSUS_LABELS);
     consensus = Predicates.onlyProject(consensus, project);
+    Dataset<Row> multi = MultiLabel.collectSteps(schemas);
+    if (multi != null) {
+      // per label, present or absent, not a set as one category (docs/OPERATIONS-MODEL.md)
+      annotations = MultiLabel.binarize(annotations, multi);
+      schemas = MultiLabel.binarizeSchemas(schemas);
+      if (consensus != null) {
+        Dataset<Row> presence =
+            Predicates.onlyProject(run.readPinnedIfExists(Tables.LABEL_PRESENCE), project);
+        consensus = MultiLabel.perLabel(consensus, presence, multi);
+      }
+    }
     JobSteps steps = new JobSteps(progress);
     try (AgreementComputation c =
         AgreementComputation.run(annotations, schemas, consensus, settings, steps::start)) {

@@ -13,6 +13,7 @@ import io.annolake.common.io.LandingFormat;
 import io.annolake.common.privacy.WorkerPseudonyms;
 import io.annolake.common.schema.RecordKind;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.simulate.MultiLabelSimulator;
 import io.annolake.common.simulate.SimulatorSettings;
 import io.annolake.common.simulate.VerificationSimulator;
 import io.annolake.jobs.AnnolakeCli;
@@ -51,7 +52,7 @@ import picocli.CommandLine.Option;
     description = {
       "Generates a small operation (about 20k annotations) into a temporary landing folder,",
       "ingests it, runs every job (worker-quality, agreement, consensus, compose, anomalies, routing,",
-      "edge-cases, operations),",
+      "edge-cases, operations; one of its steps is multi-label),",
       "writes the quality report, and prints a short account and the path of the report's index.html."
     })
 public final class DemoCommand implements Callable<Integer> {
@@ -111,6 +112,9 @@ public final class DemoCommand implements Callable<Integer> {
     long verifications =
         GenerateJob.generateVerification(
             env.spark(), simulated, LandingFormat.JSON, out, out + "/_truth");
+    // the last project's items also get a multi-label step (label sets, decided per label)
+    GenerateJob.generateMultiLabel(
+        env.spark(), simulated, LandingFormat.JSON, out, out + "/_truth");
     long bad = generated.badRecords().values().stream().mapToLong(Long::longValue).sum();
     line(
         "generate",
@@ -126,6 +130,12 @@ public final class DemoCommand implements Callable<Integer> {
         IngestJob.ingestLanding(
             settings,
             out + "/verification",
+            Map.of(),
+            List.of(RecordKind.SCHEMA, RecordKind.ANNOTATIONS)));
+    results.addAll(
+        IngestJob.ingestLanding(
+            settings,
+            out + "/" + MultiLabelSimulator.STEP,
             Map.of(),
             List.of(RecordKind.SCHEMA, RecordKind.ANNOTATIONS)));
     for (IngestJob.Result result : results) {
@@ -167,6 +177,9 @@ public final class DemoCommand implements Callable<Integer> {
         report = printed.substring(printed.lastIndexOf(" at ") + 4).trim();
       }
       line(job, account(job, lakehouse, report));
+      if (job.equals("consensus")) {
+        line("multi-label", multiLabelAccount(lakehouse, MultiLabelSimulator.project(simulated)));
+      }
     }
     System.out.printf(
         "%nTables are under %s, e.g. SELECT * FROM delta.`%s` LIMIT 10 in Spark SQL.%n",
@@ -287,6 +300,40 @@ public final class DemoCommand implements Callable<Integer> {
         return "done";
       }
     }
+  }
+
+  /** What consensus decided on the simulated multi-label step, label by label. */
+  static String multiLabelAccount(Lakehouse lh, String project) {
+    Map<String, Long> byDecision = new TreeMap<>();
+    lh.read(Tables.CONSENSUS_LABELS)
+        .where(
+            col("project_id")
+                .equalTo(lit(project))
+                .and(col("step").equalTo(lit(MultiLabelSimulator.STEP))))
+        .groupBy("decision")
+        .count()
+        .collectAsList()
+        .forEach(r -> byDecision.put(r.getString(0), r.getLong(1)));
+    long present =
+        lh.read(Tables.LABEL_PRESENCE)
+            .where(
+                col("project_id")
+                    .equalTo(lit(project))
+                    .and(col("step").equalTo(lit(MultiLabelSimulator.STEP)))
+                    .and(col("present")))
+            .count();
+    StringBuilder b =
+        new StringBuilder(
+            String.format(
+                "%,d items of multi-label step '%s' (%s) decided label by label, %,d labels present:",
+                byDecision.values().stream().mapToLong(Long::longValue).sum(),
+                MultiLabelSimulator.STEP,
+                project,
+                present));
+    byDecision.forEach(
+        (d, n) -> b.append(String.format(" %,d %s,", n, d.toLowerCase().replace('_', '-'))));
+    b.setLength(b.length() - 1);
+    return b + String.format(" (table %s)", Tables.LABEL_PRESENCE);
   }
 
   /**

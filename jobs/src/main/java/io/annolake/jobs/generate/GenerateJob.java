@@ -12,10 +12,12 @@ import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.annolake.common.consensus.MultiLabel;
 import io.annolake.common.io.LandingFormat;
 import io.annolake.common.io.LandingWriter;
 import io.annolake.common.simulate.AnomalyPlan;
 import io.annolake.common.simulate.CrowdSimulator;
+import io.annolake.common.simulate.MultiLabelSimulator;
 import io.annolake.common.simulate.SimulatorSettings;
 import io.annolake.common.simulate.VerificationSimulator;
 import io.annolake.common.simulate.WorkerPool;
@@ -169,6 +171,14 @@ public final class GenerateJob implements Callable<Integer> {
       })
   boolean verification;
 
+  @Option(
+      names = "--multi-label",
+      description = {
+        "Also write OUT/tags (schemas, annotations): a multi-label step on the last project's items,",
+        "answers as JSON arrays of labels; the true set per item in --truth-out/tags (Parquet)."
+      })
+  boolean multiLabel;
+
   /** What was written. */
   public record Result(
       String out,
@@ -214,6 +224,16 @@ public final class GenerateJob implements Callable<Integer> {
       System.out.printf(
           "  verification: %,d answers in %s/verification; the pipeline: %s%n",
           n, out, VerificationSimulator.pipelineConf(settings));
+    }
+    if (multiLabel) {
+      long n = generateMultiLabel(spark, settings, landingFormat, out, truth);
+      System.out.printf(
+          "  multi-label: %,d answers (step %s of %s) in %s/%s%n",
+          n,
+          MultiLabelSimulator.STEP,
+          MultiLabelSimulator.project(settings),
+          out,
+          MultiLabelSimulator.STEP);
     }
     return 0;
   }
@@ -350,6 +370,52 @@ public final class GenerateJob implements Callable<Integer> {
       LandingWriter.writeSmallFile(
           spark.sparkContext().hadoopConfiguration(),
           out + "/verification/schemas/label_schemas.jsonl",
+          schemas);
+      return rows.count();
+    } finally {
+      rows.unpersist();
+    }
+  }
+
+  /**
+   * A multi-label step on the last project ({@link MultiLabelSimulator}), as a landing of its own:
+   * OUT/tags/schemas (label_type multi_label, the votes policy) and OUT/tags/annotations; the true
+   * set per item in TRUTH/tags (Parquet, the columns of TRUTH/items).
+   *
+   * @return the answers written
+   */
+  public static long generateMultiLabel(
+      SparkSession spark, SimulatorSettings s, LandingFormat format, String out, String truthOut) {
+    int partitions = (int) Math.max(2, Math.min(400, s.annotations() / 250_000));
+    WorkerPool pool = WorkerPool.create(s.effectiveWorkers(), s.classes(), s.seed());
+    String dir = out + "/" + MultiLabelSimulator.STEP;
+    Dataset<Row> rows =
+        MultiLabelSimulator.annotations(spark, s, pool, partitions)
+            .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    try {
+      LandingWriter.write(rows, format, dir + "/annotations");
+      MultiLabelSimulator.items(spark, s, partitions)
+          .write()
+          .mode("overwrite")
+          .parquet(truthOut + "/" + MultiLabelSimulator.STEP);
+      ObjectMapper json = new ObjectMapper();
+      List<String> schemas = new ArrayList<>();
+      for (String version : List.of("v1", "v2")) {
+        ObjectNode n = json.createObjectNode();
+        n.put("project_id", MultiLabelSimulator.project(s));
+        n.put("step", MultiLabelSimulator.STEP);
+        n.put("guideline_version", version);
+        n.put("label_type", MultiLabel.LABEL_TYPE);
+        MultiLabelSimulator.LABELS.forEach(n.putArray("labels")::add);
+        n.put("min_annotators", 2);
+        n.put("accept_threshold", 0.8);
+        // each label decided by the three-way rule: 3 of 3 auto-approved, 2 of 3 majority
+        n.put("decision_policy", "votes");
+        schemas.add(n.toString());
+      }
+      LandingWriter.writeSmallFile(
+          spark.sparkContext().hadoopConfiguration(),
+          dir + "/schemas/label_schemas.jsonl",
           schemas);
       return rows.count();
     } finally {

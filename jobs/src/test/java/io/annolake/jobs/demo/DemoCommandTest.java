@@ -12,6 +12,7 @@ import io.annolake.common.testing.SparkTestSession;
 import io.annolake.jobs.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -50,7 +51,7 @@ class DemoCommandTest {
             "operations",
             "Tables are under",
             "Open the report: ");
-    assertThat(run.out().lines().count()).isLessThanOrEqualTo(15);
+    assertThat(run.out().lines().count()).isLessThanOrEqualTo(16);
     String index =
         run.out()
             .substring(run.out().indexOf("Open the report: ") + "Open the report: ".length())
@@ -68,17 +69,15 @@ class DemoCommandTest {
     Lakehouse lh = new Lakehouse(SparkTestSession.get(), root, "annolake");
     for (String table : Tables.ALL) {
       // worker_reinstatements: only with --reinstate-file; training_snapshots: only `annolake
-      // snapshot`; label_presence: only with a multi-label step
-      if (!table.equals(Tables.WORKER_REINSTATEMENTS)
-          && !table.equals(Tables.TRAINING_SNAPSHOTS)
-          && !table.equals(Tables.LABEL_PRESENCE)) {
+      // snapshot`
+      if (!table.equals(Tables.WORKER_REINSTATEMENTS) && !table.equals(Tables.TRAINING_SNAPSHOTS)) {
         assertThat(lh.exists(table)).as(table).isTrue();
       }
     }
-    // 6 ingests (guidelines and annotators' questions too), 2 of the verification step (schemas,
-    // annotations), worker-quality, agreement, consensus, compose, anomalies, routing, edge-cases,
-    // operations, report
-    assertThat(lh.read(Tables.PIPELINE_RUNS).where("status = 'SUCCEEDED'").count()).isEqualTo(17);
+    // 6 ingests (guidelines and annotators' questions too), 2 of the verification step and 2 of
+    // the multi-label step (schemas, annotations), worker-quality, agreement, consensus, compose,
+    // anomalies, routing, edge-cases, operations, report
+    assertThat(lh.read(Tables.PIPELINE_RUNS).where("status = 'SUCCEEDED'").count()).isEqualTo(19);
     assertThat(lh.read(Tables.WORKER_ROUTING).where("rank = 1").count())
         .as("a first worker per class")
         .isPositive();
@@ -107,6 +106,78 @@ class DemoCommandTest {
         .isPositive();
     assertThat(run.out()).contains("compose", "rejected by verification");
     verificationAgainstHiddenTruth(lh);
+    assertThat(run.out()).contains("multi-label", "decided label by label");
+    multiLabelAgainstHiddenTruth(lh);
+  }
+
+  /**
+   * The multi-label step (tags) decided per label by the configured method (Dawid-Skene) under the
+   * votes policy, against the simulator's true sets: per-label and exact-set accuracy, and every
+   * item whose answers all give one set gets that set.
+   */
+  private void multiLabelAgainstHiddenTruth(Lakehouse lh) {
+    SparkSession spark = SparkTestSession.get();
+    Map<String, String> truth = new TreeMap<>();
+    spark
+        .read()
+        .parquet(dir.resolve("landing/_truth/tags").toString())
+        .select("item_id", "true_label")
+        .collectAsList()
+        .forEach(r -> truth.put(r.getString(0), r.getString(1)));
+    Map<String, String> decided = new TreeMap<>();
+    lh.read(Tables.CONSENSUS_LABELS)
+        .where("step = 'tags'")
+        .select("item_id", "label")
+        .collectAsList()
+        .forEach(r -> decided.put(r.getString(0), r.getString(1)));
+    assertThat(decided).as("a consensus row per item of the step").containsOnlyKeys(truth.keySet());
+    long labelsRight = 0;
+    long setsRight = 0;
+    for (Map.Entry<String, String> t : truth.entrySet()) {
+      String set = decided.get(t.getKey());
+      setsRight += t.getValue().equals(set) ? 1 : 0;
+      for (String l : List.of("damaged", "glare", "night", "rain")) {
+        String quoted = "\"" + l + "\"";
+        labelsRight += t.getValue().contains(quoted) == set.contains(quoted) ? 1 : 0;
+      }
+    }
+    // agreement per label too: a slice per label task, none for the set as one category
+    assertThat(lh.read(Tables.AGREEMENT_SUMMARY).where("step = 'tags'").count()).isZero();
+    assertThat(
+            lh.read(Tables.AGREEMENT_SUMMARY)
+                .where("step LIKE 'tags[%'")
+                .select("step")
+                .distinct()
+                .count())
+        .isEqualTo(4);
+    // label_presence holds the same decisions, one row per item and label
+    assertThat(lh.read(Tables.LABEL_PRESENCE).where("step = 'tags'").count())
+        .isEqualTo(4L * truth.size());
+    Map<String, List<String>> sets = new TreeMap<>();
+    lh.read(Tables.ANNOTATIONS)
+        .where("step = 'tags'")
+        .select("item_id", "label")
+        .collectAsList()
+        .forEach(
+            r ->
+                sets.computeIfAbsent(r.getString(0), k -> new java.util.ArrayList<>())
+                    .add(r.getString(1)));
+    long unanimous = 0;
+    for (Map.Entry<String, List<String>> e : sets.entrySet()) {
+      if (e.getValue().size() >= 2 && e.getValue().stream().distinct().count() == 1) {
+        unanimous++;
+        assertThat(decided.get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue().get(0));
+      }
+    }
+    double perLabel = (double) labelsRight / (4 * truth.size());
+    double exact = (double) setsRight / truth.size();
+    System.out.printf(
+        "multi-label step vs truth: per-label accuracy %.3f, exact sets %d of %d (%.3f), %d"
+            + " unanimous items%n",
+        perLabel, setsRight, truth.size(), exact, unanimous);
+    assertThat(unanimous).isPositive();
+    assertThat(perLabel).isGreaterThan(0.85);
+    assertThat(exact).isGreaterThan(0.6);
   }
 
   /**
