@@ -414,7 +414,7 @@ public final class BenchCommand implements Callable<Integer> {
     deleteRecursively(side);
     System.err.println(
         "[bench] writing simulated silver tables (cached for later runs) into " + lakehouse);
-    int partitions = (int) Math.max(2, Math.min(400, s.annotations() / 250_000));
+    int partitions = GenerateJob.partitions(s);
     GenerateJob.writeSideFiles(
         spark, s, CrowdSimulator.items(spark, s, partitions), side.toString());
     IngestJob.ingestLanding(

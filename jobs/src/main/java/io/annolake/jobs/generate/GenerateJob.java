@@ -242,7 +242,7 @@ public final class GenerateJob implements Callable<Integer> {
   public static Result generate(
       SparkSession spark, SimulatorSettings s, LandingFormat format, String out, String truthOut) {
     long started = System.nanoTime();
-    int partitions = (int) Math.max(2, Math.min(400, s.annotations() / 250_000));
+    int partitions = partitions(s);
     WorkerPool pool = WorkerPool.create(s.effectiveWorkers(), s.classes(), s.seed());
     boolean text = format == LandingFormat.JSON || format == LandingFormat.CSV;
     Dataset<Row> records = CrowdSimulator.annotations(spark, s, pool, text, partitions);
@@ -329,7 +329,7 @@ public final class GenerateJob implements Callable<Integer> {
    */
   public static long generateVerification(
       SparkSession spark, SimulatorSettings s, LandingFormat format, String out, String truthOut) {
-    int partitions = (int) Math.max(2, Math.min(400, s.annotations() / 250_000));
+    int partitions = partitions(s);
     WorkerPool pool = WorkerPool.create(s.effectiveWorkers(), s.classes(), s.seed());
     boolean text = format == LandingFormat.JSON || format == LandingFormat.CSV;
     Dataset<Row> rows =
@@ -386,7 +386,7 @@ public final class GenerateJob implements Callable<Integer> {
    */
   public static long generateMultiLabel(
       SparkSession spark, SimulatorSettings s, LandingFormat format, String out, String truthOut) {
-    int partitions = (int) Math.max(2, Math.min(400, s.annotations() / 250_000));
+    int partitions = partitions(s);
     WorkerPool pool = WorkerPool.create(s.effectiveWorkers(), s.classes(), s.seed());
     String dir = out + "/" + MultiLabelSimulator.STEP;
     Dataset<Row> rows =
@@ -421,6 +421,11 @@ public final class GenerateJob implements Callable<Integer> {
     } finally {
       rows.unpersist();
     }
+  }
+
+  /** Partitions for simulating an operation: one per 250k answers, 2 to 400. */
+  public static int partitions(SimulatorSettings s) {
+    return (int) Math.max(2, Math.min(400, s.annotations() / 250_000));
   }
 
   /**
