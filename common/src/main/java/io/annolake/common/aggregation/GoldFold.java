@@ -34,7 +34,7 @@ public final class GoldFold {
 
   /**
    * One pass scoring {@code fold}'s gold items under {@code fitted} (the {@link #fit} program and
-   * its reported state); the outcome's last state is {right, scored}.
+   * its reported state); the outcome's last state is {right, scored, Brier sum}.
    */
   public static EmProgram score(EmProgram fitted, double[] state, int fold) {
     return new Score(fitted, Objects.requireNonNull(state, "state"), fold);
@@ -93,8 +93,9 @@ public final class GoldFold {
   }
 
   /**
-   * Statistics: loss, items, right, scored. One iteration from the fitted state; update keeps
-   * {right, scored}.
+   * Statistics: loss, items, right, scored, Brier sum (squared distance of the posterior from the
+   * gold label's indicator). One iteration from the fitted state; update keeps {right, scored,
+   * brier}.
    */
   private record Score(EmProgram fitted, double[] state, int fold) implements EmProgram {
     @Override
@@ -104,7 +105,7 @@ public final class GoldFold {
 
     @Override
     public int statsSize() {
-      return 4;
+      return 5;
     }
 
     @Override
@@ -135,12 +136,16 @@ public final class GoldFold {
         fitted.posterior(s, hidden, i, post);
         stats[2] += Posteriors.argmax(post) == gold ? 1 : 0;
         stats[3] += 1;
+        for (int k = 0; k < post.length; k++) {
+          double miss = post[k] - (k == gold ? 1 : 0);
+          stats[4] += miss * miss;
+        }
       }
     }
 
     @Override
     public double[] update(double[] stats) {
-      return new double[] {stats[2], stats[3]};
+      return new double[] {stats[2], stats[3], stats[4]};
     }
 
     @Override

@@ -353,13 +353,13 @@ public final class ConsensusComputation implements AutoCloseable {
     int n = all.tasks().size();
     Aggregator idle = new io.annolake.common.aggregation.MajorityVote();
     long[] goldItems = new long[n];
-    long[][][] counts = new long[candidates.size()][n][2];
+    double[][][] counts = new double[candidates.size()][n][3];
     boolean[] enough = new boolean[n];
     Aggregator[] perTask = new Aggregator[n];
     for (int f = 0; f < GoldFold.FOLDS; f++) {
-      long[][] c = crossFit(all, fill(n, idle), f);
+      double[][] c = crossFit(all, fill(n, idle), f);
       for (int t = 0; t < n; t++) {
-        goldItems[t] += c[t][1];
+        goldItems[t] += (long) c[t][1];
       }
     }
     for (int t = 0; t < n; t++) {
@@ -370,10 +370,11 @@ public final class ConsensusComputation implements AutoCloseable {
         perTask[t] = enough[t] ? candidates.get(m) : idle;
       }
       for (int f = 0; f < GoldFold.FOLDS; f++) {
-        long[][] c = crossFit(all, perTask, f);
+        double[][] c = crossFit(all, perTask, f);
         for (int t = 0; t < n; t++) {
-          counts[m][t][0] += c[t][0];
-          counts[m][t][1] += c[t][1];
+          for (int k = 0; k < 3; k++) {
+            counts[m][t][k] += c[t][k];
+          }
         }
       }
     }
@@ -382,7 +383,11 @@ public final class ConsensusComputation implements AutoCloseable {
       List<MethodChoice.Score> scores = new ArrayList<>();
       for (int m = 0; enough[t] && m < candidates.size(); m++) {
         scores.add(
-            new MethodChoice.Score(candidates.get(m).name(), counts[m][t][0], counts[m][t][1]));
+            new MethodChoice.Score(
+                candidates.get(m).name(),
+                (long) counts[m][t][0],
+                (long) counts[m][t][1],
+                counts[m][t][2]));
       }
       MethodChoice.Choice choice =
           MethodChoice.decide(scores, goldItems[t], fallback.name(), minGold);
@@ -403,8 +408,11 @@ public final class ConsensusComputation implements AutoCloseable {
     return out;
   }
 
-  /** Per task {right, scored} on fold f's gold, from fits that saw only the other folds' gold. */
-  private long[][] crossFit(SparkAggregation.Indexed all, Aggregator[] perTask, int fold) {
+  /**
+   * Per task {right, scored, Brier sum} on fold f's gold, from fits that saw only the other folds'
+   * gold.
+   */
+  private double[][] crossFit(SparkAggregation.Indexed all, Aggregator[] perTask, int fold) {
     EmProgram[] fits = programs(perTask);
     for (int t = 0; t < fits.length; t++) {
       fits[t] = GoldFold.fit(fits[t], fold);
@@ -415,10 +423,9 @@ public final class ConsensusComputation implements AutoCloseable {
       scores[t] = GoldFold.score(fits[t], fitted.get(t).reported(), fold);
     }
     List<EmRunner.Outcome> scored = SparkAggregation.fitAll(all, scores).outcomes();
-    long[][] out = new long[fits.length][2];
+    double[][] out = new double[fits.length][];
     for (int t = 0; t < fits.length; t++) {
-      out[t][0] = (long) scored.get(t).last()[0];
-      out[t][1] = (long) scored.get(t).last()[1];
+      out[t] = scored.get(t).last().clone();
     }
     return out;
   }

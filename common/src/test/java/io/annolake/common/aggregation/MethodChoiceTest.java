@@ -1,6 +1,7 @@
 package io.annolake.common.aggregation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,15 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * auto: the method with the best cross-fitted gold accuracy, or the default with too little gold.
+ * auto: the method with the best cross-fitted gold Brier score, or the default with too little
+ * gold.
  */
 class MethodChoiceTest {
-  /**
-   * rodrigues_music: 73 gold items cannot separate methods 2.6 points apart (one item is 1.4 points
-   * of gold accuracy); auto picks Wawa (0.7971) where a gold-clamped fit reaches 0.8229.
-   */
-  private static final Map<String, Double> KNOWN_GAPS = Map.of("rodrigues_music", 0.7971);
-
   private static List<Aggregator> all() {
     List<Aggregator> out = new ArrayList<>();
     Aggregators.NAMES.forEach(n -> out.add(Aggregators.byName(n)));
@@ -70,9 +66,8 @@ class MethodChoiceTest {
     System.out.printf(
         "%s auto -> %s %.4f (best %.4f) %s%n",
         dataset, choice.method(), chosen, best, choice.json());
-    assertThat(choice.reason()).isEqualTo("best_gold_accuracy");
-    assertThat(chosen)
-        .isGreaterThanOrEqualTo(KNOWN_GAPS.getOrDefault(dataset, best - 0.005) - 5e-5);
+    assertThat(choice.reason()).isEqualTo("best_gold_brier");
+    assertThat(chosen).isGreaterThanOrEqualTo(best - 0.005 - 5e-5);
   }
 
   @Test
@@ -89,21 +84,58 @@ class MethodChoiceTest {
     assertThat(choice.reason()).isEqualTo("too_few_gold");
     assertThat(choice.json())
         .isEqualTo(
-            "{\"chosen\":\"ds\",\"reason\":\"too_few_gold\",\"gold_items\":1,\"gold_accuracy\":{}}");
+            "{\"chosen\":\"ds\",\"reason\":\"too_few_gold\",\"gold_items\":1,\"gold_accuracy\":{},"
+                + "\"gold_brier\":{}}");
   }
 
   @Test
-  void aTieGoesToTheDefault() {
-    // Unanimous answers: every method is right on both gold items.
+  void theBrierScoreIsTheMeanSquaredDistanceOfThePosteriorFromTheGoldLabel() {
+    // Majority vote's posterior on i1 is (2/3, 1/3) with gold x: (1/3)^2 + (1/3)^2 = 2/9;
+    // on i2 it is (0, 1) with gold y: 0. Mean 1/9; both argmaxes right.
     Answers answers =
         Answers.builder()
             .add("i1", "a", "x")
             .add("i1", "b", "x")
+            .add("i1", "c", "y")
             .add("i2", "a", "y")
             .add("i2", "b", "y")
+            .add("i2", "c", "y")
             .gold("i1", "x")
             .gold("i2", "y")
             .build();
-    assertThat(MethodChoice.choose(answers, all(), "mace", 1).method()).isEqualTo("mace");
+    MethodChoice.Choice choice =
+        MethodChoice.choose(answers, List.of(Aggregators.byName("mv")), "ds", 1);
+    MethodChoice.Score mv = choice.scores().get(0);
+    assertThat(mv.scored()).isEqualTo(2);
+    assertThat(mv.right()).isEqualTo(2);
+    assertThat(mv.brier()).isCloseTo(1.0 / 9, within(1e-12));
+  }
+
+  @Test
+  void theSurerRightMethodWinsWhereAccuracyTies() {
+    // Both right on both gold items; ocds with posteriors 0.9 (Brier 0.02 each), ds with 0.6
+    // (0.32).
+    List<MethodChoice.Score> scores =
+        List.of(
+            new MethodChoice.Score("ds", 2, 2, 0.64), new MethodChoice.Score("ocds", 2, 2, 0.04));
+    MethodChoice.Choice choice = MethodChoice.decide(scores, 2, "ds", 1);
+    assertThat(choice.method()).isEqualTo("ocds");
+    assertThat(choice.reason()).isEqualTo("best_gold_brier");
+    assertThat(choice.json())
+        .isEqualTo(
+            "{\"chosen\":\"ocds\",\"reason\":\"best_gold_brier\",\"gold_items\":2,"
+                + "\"gold_accuracy\":{\"ds\":1.000000,\"ocds\":1.000000},"
+                + "\"gold_brier\":{\"ds\":0.320000,\"ocds\":0.020000}}");
+  }
+
+  @Test
+  void aTieGoesToTheDefault() {
+    List<MethodChoice.Score> scores =
+        List.of(
+            new MethodChoice.Score("mv", 2, 2, 0.5),
+            new MethodChoice.Score("mace", 2, 2, 0.5),
+            new MethodChoice.Score("ds", 1, 2, 0.9));
+    assertThat(MethodChoice.decide(scores, 2, "mace", 1).method()).isEqualTo("mace");
+    assertThat(MethodChoice.decide(scores, 2, "ds", 1).method()).isEqualTo("mv");
   }
 }

@@ -105,7 +105,7 @@ class ConsensusAutoTest {
     try (ConsensusComputation fit =
         ConsensusComputation.fitAuto(
             spark, inputs(dir), CANDIDATES, Aggregators.byName("ds"), 30, 3)) {
-      assertThat(expected.reason()).isEqualTo("best_gold_accuracy");
+      assertThat(expected.reason()).isEqualTo("best_gold_brier");
       assertThat(expected.method()).isEqualTo("wawa");
       assertThat(fit.chosen()).hasSize(1);
       ConsensusPolicy.Method m = fit.chosen().get(0);
