@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
+import io.annolake.common.consensus.MultiLabel;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.Predicates;
 import io.annolake.common.provenance.RunContext;
@@ -154,6 +155,17 @@ public final class WorkerQualityJob implements Callable<Integer> {
       reinstatements =
           Predicates.onlyProject(reinstatements, project)
               .where(col("reinstated_at").leq(lit(cutoff)));
+    }
+
+    Dataset<Row> multi = MultiLabel.collectSteps(run.readPinnedIfExists(Tables.LABEL_SCHEMAS));
+    if (multi != null) {
+      // A multi-label step is judged per label task, as consensus uses its answers: a set is not
+      // one category, and a set listed in another order is the same set (docs/OPERATIONS-MODEL.md).
+      annotations = MultiLabel.binarize(annotations, multi);
+      gold = MultiLabel.binarize(gold, multi);
+      adjudications = adjudications == null ? null : MultiLabel.binarize(adjudications, multi);
+      reinstatements =
+          reinstatements == null ? null : MultiLabel.expandSteps(reinstatements, multi);
     }
 
     progress.step("judging gold answers");

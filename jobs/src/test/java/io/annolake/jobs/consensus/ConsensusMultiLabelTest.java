@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A multi-label step from landing files to consensus: label sets land (a native JSON array or a
- * string holding one; a label the schema does not allow is UNKNOWN_LABEL), consensus decides each
- * label under the votes policy and writes the set and label_presence.
+ * A multi-label step from landing files to consensus and worker quality: label sets land (a native
+ * JSON array or a string holding one; a label the schema does not allow is UNKNOWN_LABEL),
+ * consensus decides each label under the votes policy and writes the set and label_presence,
+ * worker-quality judges gold answers per label task.
  */
 class ConsensusMultiLabelTest {
   @TempDir Path dir;
@@ -92,5 +93,38 @@ class ConsensusMultiLabelTest {
                     "m2/red", false,
                     "m2/striped", false)));
     assertThat(lh.read(Tables.ESCALATIONS).count()).isZero();
+
+    // Gold for m1 lists red and striped in another order than w1's answer: per label, w1 is right
+    // on all three labels, w2 (["red"]) on red and blue, w3 (["blue","red"]) on red only; as one
+    // category only an identical string would count.
+    Path gold = Files.createDirectories(dir.resolve("landing/gold"));
+    Files.writeString(
+        gold.resolve("gold.jsonl"),
+        "{\"project_id\":\"p\",\"step\":\"attributes\",\"item_id\":\"m1\","
+            + "\"label\":\"[\\\"striped\\\",\\\"red\\\"]\",\"guideline_version\":\"v1\"}\n");
+    ok("ingest", "--lakehouse", root, "--source", gold.toString(), "--kind", "gold");
+    ok("worker-quality", "--lakehouse", root, "--logical-date", "2026-01-05");
+    Map<String, String> judged = new TreeMap<>();
+    lh.read(Tables.WORKER_QUALITY)
+        .where("gold_answers > 0")
+        .collectAsList()
+        .forEach(
+            r ->
+                judged.put(
+                    r.getAs("worker_id") + " " + r.getAs("step"),
+                    r.getAs("gold_correct") + "/" + r.getAs("gold_answers")));
+    assertThat(judged)
+        .containsExactlyEntriesOf(
+            new TreeMap<>(
+                Map.of(
+                    "w1 attributes[blue]", "1/1",
+                    "w1 attributes[red]", "1/1",
+                    "w1 attributes[striped]", "1/1",
+                    "w2 attributes[blue]", "1/1",
+                    "w2 attributes[red]", "1/1",
+                    "w2 attributes[striped]", "0/1",
+                    "w3 attributes[blue]", "0/1",
+                    "w3 attributes[red]", "1/1",
+                    "w3 attributes[striped]", "0/1")));
   }
 }
