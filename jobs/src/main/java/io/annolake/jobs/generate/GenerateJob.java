@@ -353,19 +353,18 @@ public final class GenerateJob implements Callable<Integer> {
           .mode("overwrite")
           .option("header", true)
           .csv(truthOut + "/verification");
-      ObjectMapper json = new ObjectMapper();
       List<String> schemas = new ArrayList<>();
-      for (String version : List.of("v1", "v2")) {
-        ObjectNode n = json.createObjectNode();
-        n.put("project_id", VerificationSimulator.project());
-        n.put("step", VerificationSimulator.STEP);
-        n.put("guideline_version", version);
-        n.put("label_type", "categorical");
-        n.putArray("labels").add(VerificationSimulator.YES).add(VerificationSimulator.NO);
+      for (String version : VERSIONS) {
         // one reviewer per item decides
-        n.put("min_annotators", 1);
-        n.put("accept_threshold", 0.8);
-        schemas.add(n.toString());
+        schemas.add(
+            schemaLine(
+                VerificationSimulator.project(),
+                VerificationSimulator.STEP,
+                version,
+                "categorical",
+                List.of(VerificationSimulator.YES, VerificationSimulator.NO),
+                1,
+                null));
       }
       LandingWriter.writeSmallFile(
           spark.sparkContext().hadoopConfiguration(),
@@ -398,20 +397,18 @@ public final class GenerateJob implements Callable<Integer> {
           .write()
           .mode("overwrite")
           .parquet(truthOut + "/" + MultiLabelSimulator.STEP);
-      ObjectMapper json = new ObjectMapper();
       List<String> schemas = new ArrayList<>();
-      for (String version : List.of("v1", "v2")) {
-        ObjectNode n = json.createObjectNode();
-        n.put("project_id", MultiLabelSimulator.project(s));
-        n.put("step", MultiLabelSimulator.STEP);
-        n.put("guideline_version", version);
-        n.put("label_type", MultiLabel.LABEL_TYPE);
-        MultiLabelSimulator.LABELS.forEach(n.putArray("labels")::add);
-        n.put("min_annotators", 2);
-        n.put("accept_threshold", 0.8);
+      for (String version : VERSIONS) {
         // each label decided by the three-way rule: 3 of 3 auto-approved, 2 of 3 majority
-        n.put("decision_policy", "votes");
-        schemas.add(n.toString());
+        schemas.add(
+            schemaLine(
+                MultiLabelSimulator.project(s),
+                MultiLabelSimulator.STEP,
+                version,
+                MultiLabel.LABEL_TYPE,
+                MultiLabelSimulator.LABELS,
+                2,
+                "votes"));
       }
       LandingWriter.writeSmallFile(
           spark.sparkContext().hadoopConfiguration(),
@@ -527,29 +524,51 @@ public final class GenerateJob implements Callable<Integer> {
   }
 
   private static List<String> schemaLines(SimulatorSettings s) {
-    ObjectMapper json = new ObjectMapper();
     List<String> lines = new ArrayList<>();
     for (int p = 0; p < s.projects(); p++) {
       for (int st = 0; st < s.steps(); st++) {
-        for (String version : List.of("v1", "v2")) {
-          ObjectNode n = json.createObjectNode();
-          n.put("project_id", CrowdSimulator.projectId(p));
-          n.put("step", CrowdSimulator.stepName(st));
-          n.put("guideline_version", version);
-          n.put("label_type", st == 1 ? "ordinal" : "categorical");
-          CrowdSimulator.labels(st, s.classes()).forEach(n.putArray("labels")::add);
-          n.put("min_annotators", 2);
-          n.put("accept_threshold", 0.8);
-          if (p == 1) {
-            // the second project decides by the three-way rule (docs/OPERATIONS-MODEL.md), so the
-            // demo shows both policies
-            n.put("decision_policy", "votes");
-          }
-          lines.add(n.toString());
+        for (String version : VERSIONS) {
+          // the second project decides by the three-way rule (docs/OPERATIONS-MODEL.md), so the
+          // demo shows both policies
+          lines.add(
+              schemaLine(
+                  CrowdSimulator.projectId(p),
+                  CrowdSimulator.stepName(st),
+                  version,
+                  st == 1 ? "ordinal" : "categorical",
+                  CrowdSimulator.labels(st, s.classes()),
+                  2,
+                  p == 1 ? "votes" : null));
         }
       }
     }
     return lines;
+  }
+
+  /** The guideline versions every simulated step has a label schema for. */
+  private static final List<String> VERSIONS = List.of("v1", "v2");
+
+  /** One label_schemas landing line (accept threshold 0.8; policy null: the default). */
+  private static String schemaLine(
+      String project,
+      String step,
+      String version,
+      String labelType,
+      List<String> labels,
+      int minAnnotators,
+      String policy) {
+    ObjectNode n = new ObjectMapper().createObjectNode();
+    n.put("project_id", project);
+    n.put("step", step);
+    n.put("guideline_version", version);
+    n.put("label_type", labelType);
+    labels.forEach(n.putArray("labels")::add);
+    n.put("min_annotators", minAnnotators);
+    n.put("accept_threshold", 0.8);
+    if (policy != null) {
+      n.put("decision_policy", policy);
+    }
+    return n.toString();
   }
 
   private static Dataset<Row> workers(SparkSession spark, WorkerPool pool, AnomalyPlan plan) {
