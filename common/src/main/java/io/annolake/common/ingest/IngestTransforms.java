@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_except;
 import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -22,6 +23,7 @@ import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.timestamp_seconds;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
@@ -51,6 +53,9 @@ public final class IngestTransforms {
   public static final List<String> WORKER_TYPES = List.of("crowd", "expert", "model");
   public static final List<String> LABEL_TYPES =
       List.of("categorical", "ordinal", "interval", "ratio", "multi_label");
+
+  /** The label type whose labels are sets (a JSON array of allowed labels). */
+  private static final String MULTI_LABEL = "multi_label";
 
   private static final String HASH = "content_hash";
   private static final String REASON = Columns.REASON_CODE;
@@ -139,9 +144,11 @@ public final class IngestTransforms {
     for (String f : kind.fields()) {
       hashed.add(coalesce(col(f).cast("string"), lit("\u0000")));
     }
+    typed = typed.withColumn(REASON, reason).withColumn(DETAIL, detail);
+    if (checksLabels) {
+      typed = typed.withColumn("label", canonicalLabel());
+    }
     return typed
-        .withColumn(REASON, reason)
-        .withColumn(DETAIL, detail)
         .withColumn(HASH, sha2(concat_ws("\u001f", hashed.toArray(Column[]::new)), 256))
         .withColumn(Columns.INGESTED_AT, lit(ingestedAt));
   }
@@ -665,6 +672,19 @@ public final class IngestTransforms {
             "_a_type");
   }
 
+  /**
+   * A valid label set of a multi-label step in one spelling: sorted, distinct, compact JSON. A set
+   * is then one string whatever order or spacing it landed in, so sets compare as strings (gold,
+   * anomalies, exports); other labels unchanged.
+   */
+  private static Column canonicalLabel() {
+    Column set = from_json(col("label"), DataTypes.createArrayType(DataTypes.StringType));
+    return when(
+            col("_label_type").equalTo(MULTI_LABEL).and(col(REASON).isNull()),
+            to_json(array_sort(array_distinct(set))))
+        .otherwise(col("label"));
+  }
+
   private static Column[] unknownLabel() {
     Column type = col("_label_type");
     Column label = col("label");
@@ -675,7 +695,7 @@ public final class IngestTransforms {
             .when(type.equalTo("interval"), label.cast("double").isNotNull())
             .when(type.equalTo("ratio"), label.cast("double").geq(0))
             .when(
-                type.equalTo("multi_label"),
+                type.equalTo(MULTI_LABEL),
                 multi.isNotNull().and(size(array_except(multi, col("_allowed"))).equalTo(0)))
             .otherwise(lit(false));
     return check(

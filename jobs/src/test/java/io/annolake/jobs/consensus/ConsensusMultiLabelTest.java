@@ -34,7 +34,8 @@ class ConsensusMultiLabelTest {
             + "\"label_type\":\"multi_label\",\"labels\":[\"red\",\"blue\",\"striped\"],"
             + "\"min_annotators\":3,\"accept_threshold\":0.8,\"decision_policy\":\"votes\"}\n");
     String[][] answers = {
-      {"m1", "[\"red\",\"striped\"]", "[\"red\"]", "[\"blue\",\"red\"]"},
+      // w3's set lands unsorted, spaced and with a repeat: silver holds it as ["blue","red"]
+      {"m1", "[\"red\",\"striped\"]", "[\"red\"]", "[\"red\", \"blue\", \"red\"]"},
       {"m2", "[\"blue\"]", "[\"blue\"]", "[\"blue\"]"},
     };
     List<String> lines = new ArrayList<>();
@@ -68,6 +69,13 @@ class ConsensusMultiLabelTest {
                 .as(org.apache.spark.sql.Encoders.STRING())
                 .collectAsList())
         .containsExactly("p|m2-w9");
+    assertThat(
+            lh.read(Tables.ANNOTATIONS)
+                .where("annotation_id = 'm1-w3'")
+                .select("label")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList())
+        .containsExactly("[\"blue\",\"red\"]");
     Map<String, Row> labels = new TreeMap<>();
     lh.read(Tables.CONSENSUS_LABELS)
         .collectAsList()
