@@ -11,7 +11,6 @@ import io.annolake.common.compose.CompositeLabels;
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LandingFormat;
 import io.annolake.common.privacy.WorkerPseudonyms;
-import io.annolake.common.schema.RecordKind;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.simulate.MultiLabelSimulator;
 import io.annolake.common.simulate.SimulatorSettings;
@@ -20,6 +19,7 @@ import io.annolake.jobs.AnnolakeCli;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
 import io.annolake.jobs.generate.GenerateJob;
+import io.annolake.jobs.generate.GenerateJob.StepLanding;
 import io.annolake.jobs.ingest.IngestJob;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -108,13 +108,22 @@ public final class DemoCommand implements Callable<Integer> {
         "annolake demo: a simulated labeling operation, from landing files to the quality report.");
     GenerateJob.Result generated =
         GenerateJob.generate(env.spark(), simulated, LandingFormat.JSON, out, out + "/_truth");
-    // the first project's items also go through a verification step (a three-step pipeline)
+    // the first project's items also go through a verification step (a three-step pipeline), the
+    // last project's get a multi-label step (label sets, decided per label); both inside the main
+    // landing, so one ingest run per kind takes every step's files
     long verifications =
         GenerateJob.generateVerification(
-            env.spark(), simulated, LandingFormat.JSON, out, out + "/_truth");
-    // the last project's items also get a multi-label step (label sets, decided per label)
+            env.spark(),
+            simulated,
+            LandingFormat.JSON,
+            StepLanding.inside(out, VerificationSimulator.STEP),
+            out + "/_truth");
     GenerateJob.generateMultiLabel(
-        env.spark(), simulated, LandingFormat.JSON, out, out + "/_truth");
+        env.spark(),
+        simulated,
+        LandingFormat.JSON,
+        StepLanding.inside(out, MultiLabelSimulator.STEP),
+        out + "/_truth");
     long bad = generated.badRecords().values().stream().mapToLong(Long::longValue).sum();
     line(
         "generate",
@@ -124,20 +133,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     long ingested = 0;
     long rejected = 0;
-    List<IngestJob.Result> results =
-        new ArrayList<>(IngestJob.ingestLanding(settings, out, Map.of()));
-    results.addAll(
-        IngestJob.ingestLanding(
-            settings,
-            out + "/verification",
-            Map.of(),
-            List.of(RecordKind.SCHEMA, RecordKind.ANNOTATIONS)));
-    results.addAll(
-        IngestJob.ingestLanding(
-            settings,
-            out + "/" + MultiLabelSimulator.STEP,
-            Map.of(),
-            List.of(RecordKind.SCHEMA, RecordKind.ANNOTATIONS)));
+    List<IngestJob.Result> results = IngestJob.ingestLanding(settings, out, Map.of());
     for (IngestJob.Result result : results) {
       ingested += result.ingested();
       rejected += result.rejected();

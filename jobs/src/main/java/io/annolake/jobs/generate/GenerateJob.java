@@ -220,13 +220,25 @@ public final class GenerateJob implements Callable<Integer> {
     Result result = generate(spark, settings, landingFormat, out, truth);
     System.out.println(result);
     if (verification) {
-      long n = generateVerification(spark, settings, landingFormat, out, truth);
+      long n =
+          generateVerification(
+              spark,
+              settings,
+              landingFormat,
+              StepLanding.own(out, VerificationSimulator.STEP),
+              truth);
       System.out.printf(
           "  verification: %,d answers in %s/verification; the pipeline: %s%n",
           n, out, VerificationSimulator.pipelineConf(settings));
     }
     if (multiLabel) {
-      long n = generateMultiLabel(spark, settings, landingFormat, out, truth);
+      long n =
+          generateMultiLabel(
+              spark,
+              settings,
+              landingFormat,
+              StepLanding.own(out, MultiLabelSimulator.STEP),
+              truth);
       System.out.printf(
           "  multi-label: %,d answers (step %s of %s) in %s/%s%n",
           n,
@@ -321,14 +333,44 @@ public final class GenerateJob implements Callable<Integer> {
   }
 
   /**
-   * A verification step for the first project ({@link VerificationSimulator}), as a landing of its
-   * own: OUT/verification/schemas (yes/no, one answer per item) and OUT/verification/annotations;
-   * the truth per item in TRUTH/verification (CSV).
+   * Where a step simulated beside the main operation lands its answers and its label schemas.
+   *
+   * @param annotations the folder of its answers
+   * @param schemaFile the JSON Lines file of its label schemas
+   */
+  public record StepLanding(String annotations, String schemaFile) {
+    /**
+     * A landing of its own, OUT/STEP/annotations and OUT/STEP/schemas (generate --verification,
+     * --multi-label): ingested as a landing folder of its own.
+     */
+    public static StepLanding own(String out, String step) {
+      return new StepLanding(
+          out + "/" + step + "/annotations", out + "/" + step + "/schemas/label_schemas.jsonl");
+    }
+
+    /**
+     * Inside the main landing, OUT/annotations/STEP and OUT/schemas/STEP: one ingest run per kind
+     * takes them with the other files (ingest lists a folder recursively; the demo).
+     */
+    public static StepLanding inside(String out, String step) {
+      return new StepLanding(
+          out + "/annotations/" + step, out + "/schemas/" + step + "/label_schemas.jsonl");
+    }
+  }
+
+  /**
+   * A verification step for the first project ({@link VerificationSimulator}): its schemas (yes/no,
+   * one answer per item) and answers where {@code landing} says; the truth per item in
+   * TRUTH/verification (CSV).
    *
    * @return the verification answers written
    */
   public static long generateVerification(
-      SparkSession spark, SimulatorSettings s, LandingFormat format, String out, String truthOut) {
+      SparkSession spark,
+      SimulatorSettings s,
+      LandingFormat format,
+      StepLanding landing,
+      String truthOut) {
     int partitions = partitions(s);
     WorkerPool pool = WorkerPool.create(s.effectiveWorkers(), s.classes(), s.seed());
     boolean text = format == LandingFormat.JSON || format == LandingFormat.CSV;
@@ -342,7 +384,7 @@ public final class GenerateJob implements Callable<Integer> {
                   .map(org.apache.spark.sql.functions::col)
                   .toArray(org.apache.spark.sql.Column[]::new)),
           format,
-          out + "/verification/annotations");
+          landing.annotations());
       List<String> truthColumns = List.of(VerificationSimulator.TRUTH.fieldNames());
       rows.select(
               truthColumns.stream()
@@ -367,9 +409,7 @@ public final class GenerateJob implements Callable<Integer> {
                 null));
       }
       LandingWriter.writeSmallFile(
-          spark.sparkContext().hadoopConfiguration(),
-          out + "/verification/schemas/label_schemas.jsonl",
-          schemas);
+          spark.sparkContext().hadoopConfiguration(), landing.schemaFile(), schemas);
       return rows.count();
     } finally {
       rows.unpersist();
@@ -377,22 +417,25 @@ public final class GenerateJob implements Callable<Integer> {
   }
 
   /**
-   * A multi-label step on the last project ({@link MultiLabelSimulator}), as a landing of its own:
-   * OUT/tags/schemas (label_type multi_label, the votes policy) and OUT/tags/annotations; the true
-   * set per item in TRUTH/tags (Parquet, the columns of TRUTH/items).
+   * A multi-label step on the last project ({@link MultiLabelSimulator}): its schemas (label_type
+   * multi_label, the votes policy) and answers where {@code landing} says; the true set per item in
+   * TRUTH/tags (Parquet, the columns of TRUTH/items).
    *
    * @return the answers written
    */
   public static long generateMultiLabel(
-      SparkSession spark, SimulatorSettings s, LandingFormat format, String out, String truthOut) {
+      SparkSession spark,
+      SimulatorSettings s,
+      LandingFormat format,
+      StepLanding landing,
+      String truthOut) {
     int partitions = partitions(s);
     WorkerPool pool = WorkerPool.create(s.effectiveWorkers(), s.classes(), s.seed());
-    String dir = out + "/" + MultiLabelSimulator.STEP;
     Dataset<Row> rows =
         MultiLabelSimulator.annotations(spark, s, pool, partitions)
             .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     try {
-      LandingWriter.write(rows, format, dir + "/annotations");
+      LandingWriter.write(rows, format, landing.annotations());
       MultiLabelSimulator.items(spark, s, partitions)
           .write()
           .mode("overwrite")
@@ -411,9 +454,7 @@ public final class GenerateJob implements Callable<Integer> {
                 "votes"));
       }
       LandingWriter.writeSmallFile(
-          spark.sparkContext().hadoopConfiguration(),
-          dir + "/schemas/label_schemas.jsonl",
-          schemas);
+          spark.sparkContext().hadoopConfiguration(), landing.schemaFile(), schemas);
       return rows.count();
     } finally {
       rows.unpersist();
