@@ -40,19 +40,20 @@ public final class WorkerFlags {
       Set<AnomalyCode> enabled) {
     Map<String, Double> medians = new HashMap<>();
     for (Row r : stepDurations.collectAsList()) {
-      medians.put(key(r.getString(0), r.getString(1)), r.isNullAt(2) ? Double.NaN : r.getDouble(2));
+      medians.put(stepKey(r), nullableDouble(r, "median_ms"));
     }
     // labels per step and counts per worker
     List<Row> counts = AnomalyTransforms.labelCounts(window).collectAsList();
     Map<String, TreeSet<String>> labelSets = new TreeMap<>();
     for (Row r : counts) {
-      TreeSet<String> set =
-          labelSets.computeIfAbsent(key(r.getString(0), r.getString(1)), k -> new TreeSet<>());
-      if (!r.isNullAt(3)) {
-        set.add(r.getString(3));
+      TreeSet<String> set = labelSets.computeIfAbsent(stepKey(r), k -> new TreeSet<>());
+      String given = r.getAs("label");
+      String consensus = r.getAs("consensus_label");
+      if (given != null) {
+        set.add(given);
       }
-      if (!r.isNullAt(4)) {
-        set.add(r.getString(4));
+      if (consensus != null) {
+        set.add(consensus);
       }
     }
     Map<String, List<String>> labels = new HashMap<>();
@@ -62,13 +63,13 @@ public final class WorkerFlags {
     Map<String, long[][]> confusion = new HashMap<>();
     Map<String, long[]> stepLabels = new HashMap<>();
     for (Row r : counts) {
-      String step = key(r.getString(0), r.getString(1));
+      String step = stepKey(r);
       List<String> ls = labels.get(step);
       int k = ls.size();
-      String worker = key(step, r.getString(2));
-      long n = r.getLong(5);
-      int given = r.isNullAt(3) ? -1 : ls.indexOf(r.getString(3));
-      int truth = r.isNullAt(4) ? -1 : ls.indexOf(r.getString(4));
+      String worker = workerKey(r);
+      long n = r.<Long>getAs("n");
+      int given = ls.indexOf(r.<String>getAs("label"));
+      int truth = ls.indexOf(r.<String>getAs("consensus_label"));
       if (given >= 0) {
         workerLabels.computeIfAbsent(worker, w -> new long[k])[given] += n;
         stepLabels.computeIfAbsent(step, w -> new long[k])[given] += n;
@@ -96,14 +97,14 @@ public final class WorkerFlags {
 
     Map<String, Row> sequences = new HashMap<>();
     for (Row r : AnomalyTransforms.sequences(window, s.burst().windowMs()).collectAsList()) {
-      sequences.put(key(r.getString(0), r.getString(1), r.getString(2)), r);
+      sequences.put(workerKey(r), r);
     }
     Map<String, WorkerStats.GoldHistory> gold = goldHistories(goldDays, recentFrom);
 
     Map<String, List<WorkerStats>> byStep = new TreeMap<>();
     for (Row r : AnomalyTransforms.workerScalars(window).collectAsList()) {
-      String step = key(r.getString(0), r.getString(1));
-      String worker = key(step, r.getString(2));
+      String step = stepKey(r);
+      String worker = workerKey(r);
       int k = labels.get(step).size();
       long[] lc = workerLabels.getOrDefault(worker, new long[k]);
       long[] ic = workerItemConsensus.getOrDefault(worker, new long[k]);
@@ -120,25 +121,28 @@ public final class WorkerFlags {
       Bursts.Burst burst =
           seq == null
               ? Bursts.Burst.NONE
-              : new Bursts.Burst(seq.getInt(4), seq.getLong(5), seq.getLong(6));
+              : new Bursts.Burst(
+                  seq.<Integer>getAs("burst_count"),
+                  seq.<Long>getAs("burst_start_ms"),
+                  seq.<Long>getAs("burst_claimed_ms"));
       byStep
           .computeIfAbsent(step, x -> new ArrayList<>())
           .add(
               new WorkerStats(
-                  r.getString(2),
-                  r.getString(4),
-                  r.getLong(3),
-                  nullableDouble(r, 5),
+                  r.<String>getAs("worker_id"),
+                  r.<String>getAs("worker_type"),
+                  r.<Long>getAs("answers"),
+                  nullableDouble(r, "median_duration_ms"),
                   lc,
                   ic,
                   consensusAnswers,
                   agreed,
-                  r.getLong(6),
-                  r.getLong(7),
-                  nullableDouble(r, 8),
-                  r.getLong(9),
-                  r.getLong(10),
-                  seq == null ? 0 : seq.getInt(3),
+                  r.<Long>getAs("wrong_prelabels"),
+                  r.<Long>getAs("wrong_prelabels_accepted"),
+                  nullableDouble(r, "prelabel_median_duration_ms"),
+                  r.<Long>getAs("gold_answers"),
+                  r.<Long>getAs("gold_correct"),
+                  seq == null ? 0 : seq.<Integer>getAs("longest_run"),
                   burst,
                   gold.getOrDefault(worker, WorkerStats.GoldHistory.NONE)));
     }
@@ -148,15 +152,15 @@ public final class WorkerFlags {
       Map<String, long[][]> pairCounts = new TreeMap<>();
       for (Row r :
           AnomalyTransforms.pairCounts(window, s.collusion().minShared()).collectAsList()) {
-        String step = key(r.getString(0), r.getString(1));
+        String step = stepKey(r);
         List<String> ls = labels.get(step);
-        int t = ls.indexOf(r.getString(4));
+        int t = ls.indexOf(r.<String>getAs("t"));
         long[][] c =
             pairCounts.computeIfAbsent(
-                key(step, r.getString(2), r.getString(3)), x -> new long[3][ls.size()]);
-        c[0][t] += r.getLong(5);
-        c[1][t] += r.getLong(6);
-        c[2][t] += r.getLong(7);
+                key(step, r.getAs("wa"), r.getAs("wb")), x -> new long[3][ls.size()]);
+        c[0][t] += r.<Long>getAs("shared");
+        c[1][t] += r.<Long>getAs("agreed");
+        c[2][t] += r.<Long>getAs("wrong_agreed");
       }
       pairCounts.forEach(
           (k, c) -> {
@@ -199,25 +203,16 @@ public final class WorkerFlags {
     for (Row r :
         goldDays
             .where(col("gold_answers").gt(0).or(col("consensus_answers").gt(0)))
-            .select(
-                "project_id",
-                "step",
-                "worker_id",
-                "day",
-                "gold_answers",
-                "gold_correct",
-                "consensus_answers",
-                "consensus_agreed")
             .collectAsList()) {
-      String worker = key(r.getString(0), r.getString(1), r.getString(2));
-      long answers = r.getLong(4);
-      long correct = r.getLong(5);
+      String worker = workerKey(r);
+      long answers = r.<Long>getAs("gold_answers");
+      long correct = r.<Long>getAs("gold_correct");
       long[] c = counts.computeIfAbsent(worker, w -> new long[8]);
-      int offset = r.getDate(3).before(recent) ? 0 : 2;
+      int offset = r.<Date>getAs("day").before(recent) ? 0 : 2;
       c[offset] += answers;
       c[offset + 1] += correct;
-      c[offset + 4] += r.getLong(6);
-      c[offset + 5] += r.getLong(7);
+      c[offset + 4] += r.<Long>getAs("consensus_answers");
+      c[offset + 5] += r.<Long>getAs("consensus_agreed");
       if (offset == 0 && answers > 0) {
         daily.merge(worker, RunningStats.of((double) correct / answers), RunningStats::merge);
       }
@@ -240,8 +235,19 @@ public final class WorkerFlags {
     return out;
   }
 
-  private static double nullableDouble(Row r, int i) {
-    return r.isNullAt(i) ? Double.NaN : ((Number) r.get(i)).doubleValue();
+  private static double nullableDouble(Row r, String column) {
+    Number v = r.getAs(column);
+    return v == null ? Double.NaN : v.doubleValue();
+  }
+
+  /** The key of a row's project and step. */
+  private static String stepKey(Row r) {
+    return key(r.getAs("project_id"), r.getAs("step"));
+  }
+
+  /** The key of a row's project, step and worker. */
+  private static String workerKey(Row r) {
+    return key(r.getAs("project_id"), r.getAs("step"), r.getAs("worker_id"));
   }
 
   private static String key(String... parts) {
