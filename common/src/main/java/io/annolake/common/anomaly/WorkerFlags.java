@@ -68,8 +68,8 @@ public final class WorkerFlags {
       int k = ls.size();
       String worker = workerKey(r);
       long n = r.<Long>getAs("n");
-      int given = ls.indexOf(r.<String>getAs("label"));
-      int truth = ls.indexOf(r.<String>getAs("consensus_label"));
+      int given = indexOf(ls, r.getAs("label"));
+      int truth = indexOf(ls, r.getAs("consensus_label"));
       if (given >= 0) {
         workerLabels.computeIfAbsent(worker, w -> new long[k])[given] += n;
         stepLabels.computeIfAbsent(step, w -> new long[k])[given] += n;
@@ -238,6 +238,11 @@ public final class WorkerFlags {
   private static double nullableDouble(Row r, String column) {
     Number v = r.getAs(column);
     return v == null ? Double.NaN : v.doubleValue();
+  }
+
+  /** Index of a label in a step's labels; -1 for null (no answer or no consensus). */
+  private static int indexOf(List<String> labels, String label) {
+    return label == null ? -1 : labels.indexOf(label);
   }
 
   /** The key of a row's project and step. */
