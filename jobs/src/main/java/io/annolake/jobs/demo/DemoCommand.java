@@ -71,6 +71,19 @@ public final class DemoCommand implements Callable<Integer> {
           "operations",
           "report");
 
+  /**
+   * Spark settings for the demo's small inputs, before the user's settings so that theirs win: on
+   * 20k answers, whole-stage code generation (compiling and JIT-compiling a class per query) and
+   * adaptive re-planning cost more than they save; off, the demo took 128 s instead of 170 s
+   * (docs/BENCHMARKS.md, twelfth session). Jobs on real volumes keep Spark's defaults.
+   */
+  static final String SMALL_INPUT_SPARK =
+      "annolake.spark.extra {\n"
+          + "  \"spark.sql.codegen.wholeStage\" = \"false\"\n"
+          + "  \"spark.sql.codegen.factoryMode\" = \"NO_CODEGEN\"\n"
+          + "  \"spark.sql.adaptive.enabled\" = \"false\"\n"
+          + "}\n";
+
   @Mixin GlobalOptions global;
 
   @Option(
@@ -383,7 +396,8 @@ public final class DemoCommand implements Callable<Integer> {
     String privacy = key ? "" : WorkerPseudonyms.WORKER_IDS_KEY + " = raw\n";
     Files.writeString(
         file,
-        include
+        SMALL_INPUT_SPARK
+            + include
             + "annolake.progress.interval-seconds = 0\n"
             + privacy
             + VerificationSimulator.pipelineConf(simulated)
