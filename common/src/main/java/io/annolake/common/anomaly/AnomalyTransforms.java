@@ -217,7 +217,9 @@ public final class AnomalyTransforms {
             col("submitted_at"),
             col("started_at"),
             col("duration_ms"),
-            col("ingested_at"),
+            // the clock of ingestion only where a rule used it: otherwise the evidence of a rerun
+            // on a lakehouse ingested at another time would differ
+            when(col("future"), col("ingested_at")).as("ingested_at"),
             col("batch_id"),
             expr("timestamp_millis(cast(batch_from as long))").as("batch_window_from"),
             expr("timestamp_millis(cast(batch_to as long))").as("batch_window_to")));

@@ -115,8 +115,8 @@ public final class LakehouseRun {
 
   /**
    * Reads a table at its current version and records that version as an input of the run. A
-   * current-state table is read as it was at the end of this run's logical date when a run for a
-   * later date has changed it since (a backfill sees what its date saw; {@link
+   * current-state table or a silver input is read as it was at the end of this run's logical date
+   * when a run for a later date has changed it since (a backfill sees what its date saw; {@link
    * StateGuard#versionAsOf}).
    */
   public Dataset<Row> readPinned(String table) {
@@ -130,7 +130,8 @@ public final class LakehouseRun {
 
   private long versionToRead(String table) {
     long latest = lakehouse.version(table);
-    if (latest == Lakehouse.ABSENT || !Tables.STATE.contains(table)) {
+    if (latest == Lakehouse.ABSENT
+        || !(Tables.STATE.contains(table) || Tables.SILVER_INPUTS.contains(table))) {
       return latest;
     }
     Long asOf = guard.versionAsOf(lakehouse, table);

@@ -214,5 +214,15 @@ public final class Tables {
           LABEL_PRESENCE,
           COMPOSITE_LABELS);
 
+  /**
+   * Silver tables the jobs read as inputs. Like a current-state table, a run reads each as it was
+   * at the end of its logical date when a run for a later date has written it since, so a backfill
+   * sees the answers, gold, adjudications, schemas and guidelines its date saw, not those landed
+   * later (io.annolake.common.io.StateGuard#versionAsOf).
+   */
+  public static final Set<String> SILVER_INPUTS =
+      Set.of(
+          ANNOTATIONS, GOLD_LABELS, ADJUDICATIONS, LABEL_SCHEMAS, GUIDELINES, ANNOTATOR_QUESTIONS);
+
   private Tables() {}
 }
