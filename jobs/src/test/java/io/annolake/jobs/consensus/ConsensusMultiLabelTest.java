@@ -25,6 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsensusMultiLabelTest {
   @TempDir Path dir;
 
+  private static List<String> strings(Lakehouse lh, String table, String where, String column) {
+    return lh.read(table)
+        .where(where)
+        .select(column)
+        .as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList();
+  }
+
   @Test
   void labelSetsAreDecidedPerLabel() throws Exception {
     Path schemas = Files.createDirectories(dir.resolve("landing/schemas"));
@@ -62,19 +70,9 @@ class ConsensusMultiLabelTest {
     ok("consensus", "--lakehouse", root, "--method", "mv");
 
     Lakehouse lh = new Lakehouse(SparkTestSession.get(), root, "annolake");
-    assertThat(
-            lh.read(Tables.REJECTED_RECORDS)
-                .where("reason_code = 'UNKNOWN_LABEL'")
-                .select("record_key")
-                .as(org.apache.spark.sql.Encoders.STRING())
-                .collectAsList())
+    assertThat(strings(lh, Tables.REJECTED_RECORDS, "reason_code = 'UNKNOWN_LABEL'", "record_key"))
         .containsExactly("p|m2-w9");
-    assertThat(
-            lh.read(Tables.ANNOTATIONS)
-                .where("annotation_id = 'm1-w3'")
-                .select("label")
-                .as(org.apache.spark.sql.Encoders.STRING())
-                .collectAsList())
+    assertThat(strings(lh, Tables.ANNOTATIONS, "annotation_id = 'm1-w3'", "label"))
         .containsExactly("[\"blue\",\"red\"]");
     Map<String, Row> labels = new TreeMap<>();
     lh.read(Tables.CONSENSUS_LABELS)
