@@ -10,8 +10,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The one SparkSession of a test JVM (Surefire reuses one fork), with the settings measured to keep
- * tests fast on 2 cores: local[2], 2 shuffle partitions, AQE off, UI off, 2 Delta snapshot
- * partitions, loopback driver, in-memory catalog.
+ * tests fast on 2 cores: local[2], 2 shuffle partitions, AQE off, code generation off, UI off, 2
+ * Delta snapshot partitions, loopback driver, in-memory catalog.
  */
 public final class SparkTestSession {
   private static SparkSession session;
@@ -45,6 +45,14 @@ public final class SparkTestSession {
               .set("spark.ui.enabled", "false")
               .set("spark.sql.warehouse.dir", warehouse.resolve("warehouse").toString())
               .set("spark.default.parallelism", "2");
+      if (!Boolean.getBoolean("annolake.test.codegen")) {
+        // Code generation compiles (and the JIT then compiles) classes for every new query: on the
+        // tests' tiny inputs that costs more than it saves, as on the demo's (docs/BENCHMARKS.md).
+        // The trials run bin/annolake with Spark's defaults; -Dannolake.test.codegen=true runs the
+        // suite with code generation too.
+        conf.set("spark.sql.codegen.wholeStage", "false")
+            .set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+      }
       session = SparkSession.builder().config(conf).getOrCreate();
       // Jobs run through the CLI in tests read these site settings: quiet, small shuffles.
       try {
