@@ -74,8 +74,8 @@ public final class DemoCommand implements Callable<Integer> {
   /**
    * Spark settings for the demo's small inputs, before the user's settings so that theirs win: on
    * 20k answers, whole-stage code generation (compiling and JIT-compiling a class per query) and
-   * adaptive re-planning cost more than they save; off, the demo took 128 s instead of 170 s
-   * (docs/BENCHMARKS.md, twelfth session). Jobs on real volumes keep Spark's defaults.
+   * adaptive re-planning cost more than they save; off, the demo took 128-146 s instead of 161-170
+   * s (docs/BENCHMARKS.md, twelfth session). Jobs on real volumes keep Spark's defaults.
    */
   static final String SMALL_INPUT_SPARK =
       "annolake.spark.extra {\n"

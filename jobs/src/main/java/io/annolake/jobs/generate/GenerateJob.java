@@ -395,21 +395,16 @@ public final class GenerateJob implements Callable<Integer> {
           .mode("overwrite")
           .option("header", true)
           .csv(truthOut + "/verification");
-      List<String> schemas = new ArrayList<>();
-      for (String version : VERSIONS) {
-        // one reviewer per item decides
-        schemas.add(
-            schemaLine(
-                VerificationSimulator.project(),
-                VerificationSimulator.STEP,
-                version,
-                "categorical",
-                List.of(VerificationSimulator.YES, VerificationSimulator.NO),
-                1,
-                null));
-      }
-      LandingWriter.writeSmallFile(
-          spark.sparkContext().hadoopConfiguration(), landing.schemaFile(), schemas);
+      // one reviewer per item decides
+      writeStepSchemas(
+          spark,
+          landing,
+          VerificationSimulator.project(),
+          VerificationSimulator.STEP,
+          "categorical",
+          List.of(VerificationSimulator.YES, VerificationSimulator.NO),
+          1,
+          null);
       return rows.count();
     } finally {
       rows.unpersist();
@@ -440,21 +435,16 @@ public final class GenerateJob implements Callable<Integer> {
           .write()
           .mode("overwrite")
           .parquet(truthOut + "/" + MultiLabelSimulator.STEP);
-      List<String> schemas = new ArrayList<>();
-      for (String version : VERSIONS) {
-        // each label decided by the three-way rule: 3 of 3 auto-approved, 2 of 3 majority
-        schemas.add(
-            schemaLine(
-                MultiLabelSimulator.project(s),
-                MultiLabelSimulator.STEP,
-                version,
-                MultiLabel.LABEL_TYPE,
-                MultiLabelSimulator.LABELS,
-                2,
-                "votes"));
-      }
-      LandingWriter.writeSmallFile(
-          spark.sparkContext().hadoopConfiguration(), landing.schemaFile(), schemas);
+      // each label decided by the three-way rule: 3 of 3 auto-approved, 2 of 3 majority
+      writeStepSchemas(
+          spark,
+          landing,
+          MultiLabelSimulator.project(s),
+          MultiLabelSimulator.STEP,
+          MultiLabel.LABEL_TYPE,
+          MultiLabelSimulator.LABELS,
+          2,
+          "votes");
       return rows.count();
     } finally {
       rows.unpersist();
@@ -588,6 +578,24 @@ public final class GenerateJob implements Callable<Integer> {
 
   /** The guideline versions every simulated step has a label schema for. */
   private static final List<String> VERSIONS = List.of("v1", "v2");
+
+  /** A simulated step's label schema, one per guideline version, into its landing's schema file. */
+  private static void writeStepSchemas(
+      SparkSession spark,
+      StepLanding landing,
+      String project,
+      String step,
+      String labelType,
+      List<String> labels,
+      int minAnnotators,
+      String policy) {
+    List<String> lines = new ArrayList<>();
+    for (String version : VERSIONS) {
+      lines.add(schemaLine(project, step, version, labelType, labels, minAnnotators, policy));
+    }
+    LandingWriter.writeSmallFile(
+        spark.sparkContext().hadoopConfiguration(), landing.schemaFile(), lines);
+  }
 
   /** One label_schemas landing line (accept threshold 0.8; policy null: the default). */
   private static String schemaLine(
