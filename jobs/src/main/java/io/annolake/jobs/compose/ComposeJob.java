@@ -12,13 +12,13 @@ import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.Predicates;
 import io.annolake.common.schema.RelabelReason;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.spark.Counts;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
 import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -116,9 +116,9 @@ public final class ComposeJob implements Callable<Integer> {
     Dataset<Row> relabels = null;
     try {
       composite = CompositeLabels.composite(steps).persist(StorageLevel.MEMORY_AND_DISK());
-      Map<String, Long> statuses = counts(composite, "status");
-      Map<String, Long> outcomes = counts(composite, "verification_outcome");
-      long items = statuses.values().stream().mapToLong(Long::longValue).sum();
+      Map<String, Long> statuses = Counts.byValue(composite, "status");
+      Map<String, Long> outcomes = Counts.byValue(composite, "verification_outcome");
+      long items = Counts.total(statuses);
       run.overwrite(Tables.COMPOSITE_LABELS, composite, items, Predicates.project(project));
       relabels =
           CompositeLabels.relabels(steps, guidelines).persist(StorageLevel.MEMORY_AND_DISK());
@@ -140,14 +140,5 @@ public final class ComposeJob implements Callable<Integer> {
         relabels.unpersist();
       }
     }
-  }
-
-  /** Rows per value of a column (null counted as "none"), for the summary. */
-  private static Map<String, Long> counts(Dataset<Row> rows, String column) {
-    Map<String, Long> out = new TreeMap<>();
-    for (Row r : rows.groupBy(column).count().collectAsList()) {
-      out.put(r.isNullAt(0) ? "none" : r.getString(0), r.getLong(1));
-    }
-    return out;
   }
 }

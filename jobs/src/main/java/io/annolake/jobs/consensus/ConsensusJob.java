@@ -20,6 +20,7 @@ import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.Predicates;
 import io.annolake.common.schema.RelabelReason;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.spark.Counts;
 import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
@@ -228,7 +229,7 @@ public final class ConsensusJob implements Callable<Integer> {
             fit.labels(settings, method, null)
                 .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
         try {
-          taskDecisions = countBy(perLabel, "decision");
+          taskDecisions = Counts.byValue(perLabel, "decision");
           Dataset<Row> combined = MultiLabel.combine(perLabel, multi);
           write(
               run,
@@ -238,10 +239,10 @@ public final class ConsensusJob implements Callable<Integer> {
               () -> writtenRows(run, Tables.CONSENSUS_LABELS, project),
               Predicates.sameKeys("item_id"));
           decisions =
-              countBy(
+              Counts.byValue(
                   Predicates.onlyProject(run.lakehouse().read(Tables.CONSENSUS_LABELS), project),
                   "decision");
-          items = decisions.values().stream().mapToLong(Long::longValue).sum();
+          items = Counts.total(decisions);
           write(
               run,
               Tables.LABEL_PRESENCE,
@@ -326,15 +327,6 @@ public final class ConsensusJob implements Callable<Integer> {
           }
         });
     new JobSteps(progress).concurrently(lists);
-  }
-
-  /** Rows per value of a column. */
-  private static Map<String, Long> countBy(Dataset<Row> rows, String column) {
-    Map<String, Long> out = new TreeMap<>();
-    for (Row r : rows.groupBy(column).count().collectAsList()) {
-      out.put(r.getString(0), r.getLong(1));
-    }
-    return out;
   }
 
   /** The rows a write left in the table's slice (read back: the per-label rows were combined). */

@@ -15,6 +15,7 @@ import io.annolake.common.schema.Tables;
 import io.annolake.common.simulate.MultiLabelSimulator;
 import io.annolake.common.simulate.SimulatorSettings;
 import io.annolake.common.simulate.VerificationSimulator;
+import io.annolake.common.spark.Counts;
 import io.annolake.jobs.AnnolakeCli;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
@@ -232,13 +233,8 @@ public final class DemoCommand implements Callable<Integer> {
                 r.getDouble(1), r.getDouble(2), r.getLong(0), Tables.AGREEMENT_SUMMARY);
       }
       case "consensus" -> {
-        Map<String, Long> byDecision = new TreeMap<>();
-        lh.read(Tables.CONSENSUS_LABELS)
-            .groupBy("decision")
-            .count()
-            .collectAsList()
-            .forEach(r -> byDecision.put(r.getString(0), r.getLong(1)));
-        long total = byDecision.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Long> byDecision = Counts.byValue(lh.read(Tables.CONSENSUS_LABELS), "decision");
+        long total = Counts.total(byDecision);
         StringBuilder b = new StringBuilder(String.format("%,d items labeled:", total));
         byDecision.forEach(
             (d, n) -> b.append(String.format(" %,d %s,", n, d.toLowerCase().replace('_', '-'))));
@@ -246,15 +242,10 @@ public final class DemoCommand implements Callable<Integer> {
         return b + String.format(" (tables %s, %s)", Tables.CONSENSUS_LABELS, Tables.ESCALATIONS);
       }
       case "compose" -> {
-        Map<String, Long> byStatus = new TreeMap<>();
-        lh.read(Tables.COMPOSITE_LABELS)
-            .groupBy("status")
-            .count()
-            .collectAsList()
-            .forEach(r -> byStatus.put(r.getString(0), r.getLong(1)));
+        Map<String, Long> byStatus = Counts.byValue(lh.read(Tables.COMPOSITE_LABELS), "status");
         return String.format(
             "%,d items through a three-step pipeline: %,d complete, %,d rejected by verification and sent back, %,d in progress (tables %s, %s)",
-            byStatus.values().stream().mapToLong(Long::longValue).sum(),
+            Counts.total(byStatus),
             byStatus.getOrDefault(CompositeLabels.COMPLETE, 0L),
             byStatus.getOrDefault(CompositeLabels.REJECTED, 0L),
             byStatus.getOrDefault(CompositeLabels.IN_PROGRESS, 0L),
@@ -262,17 +253,10 @@ public final class DemoCommand implements Callable<Integer> {
             Tables.RELABEL_QUEUE);
       }
       case "anomalies" -> {
-        Map<String, Long> bySeverity = new TreeMap<>();
-        lh.read(Tables.ANOMALY_FLAGS)
-            .groupBy("severity")
-            .count()
-            .collectAsList()
-            .forEach(r -> bySeverity.put(r.getString(0), r.getLong(1)));
+        Map<String, Long> bySeverity = Counts.byValue(lh.read(Tables.ANOMALY_FLAGS), "severity");
         return String.format(
             "%,d flags by severity %s (table %s)",
-            bySeverity.values().stream().mapToLong(Long::longValue).sum(),
-            bySeverity,
-            Tables.ANOMALY_FLAGS);
+            Counts.total(bySeverity), bySeverity, Tables.ANOMALY_FLAGS);
       }
       case "routing" -> {
         Row r =
@@ -286,16 +270,11 @@ public final class DemoCommand implements Callable<Integer> {
       }
       case "edge-cases" -> {
         Map<String, Long> byStatus = new TreeMap<>();
-        lh.read(Tables.EDGE_CASES)
-            .groupBy("status")
-            .count()
-            .collectAsList()
-            .forEach(r -> byStatus.put(r.getString(0).toLowerCase(), r.getLong(1)));
+        Counts.byValue(lh.read(Tables.EDGE_CASES), "status")
+            .forEach((status, n) -> byStatus.put(status.toLowerCase(), n));
         return String.format(
             "%,d edge cases (asked, decided with a rationale or escalated) by status %s (table %s)",
-            byStatus.values().stream().mapToLong(Long::longValue).sum(),
-            byStatus,
-            Tables.EDGE_CASES);
+            Counts.total(byStatus), byStatus, Tables.EDGE_CASES);
       }
       case "operations" -> {
         long rows = lh.read(Tables.OPERATIONS_DAILY).count();
@@ -313,16 +292,14 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** What consensus decided on the simulated multi-label step, label by label. */
   static String multiLabelAccount(Lakehouse lh, String project) {
-    Map<String, Long> byDecision = new TreeMap<>();
-    lh.read(Tables.CONSENSUS_LABELS)
-        .where(
-            col("project_id")
-                .equalTo(lit(project))
-                .and(col("step").equalTo(lit(MultiLabelSimulator.STEP))))
-        .groupBy("decision")
-        .count()
-        .collectAsList()
-        .forEach(r -> byDecision.put(r.getString(0), r.getLong(1)));
+    Map<String, Long> byDecision =
+        Counts.byValue(
+            lh.read(Tables.CONSENSUS_LABELS)
+                .where(
+                    col("project_id")
+                        .equalTo(lit(project))
+                        .and(col("step").equalTo(lit(MultiLabelSimulator.STEP)))),
+            "decision");
     long present =
         lh.read(Tables.LABEL_PRESENCE)
             .where(
@@ -335,10 +312,7 @@ public final class DemoCommand implements Callable<Integer> {
         new StringBuilder(
             String.format(
                 "%,d items of multi-label step '%s' (%s) decided label by label, %,d labels present:",
-                byDecision.values().stream().mapToLong(Long::longValue).sum(),
-                MultiLabelSimulator.STEP,
-                project,
-                present));
+                Counts.total(byDecision), MultiLabelSimulator.STEP, project, present));
     byDecision.forEach(
         (d, n) -> b.append(String.format(" %,d %s,", n, d.toLowerCase().replace('_', '-'))));
     b.setLength(b.length() - 1);

@@ -7,12 +7,12 @@ import io.annolake.common.edgecase.EdgeCases;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.Predicates;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.spark.Counts;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
 import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -80,11 +80,8 @@ public final class EdgeCasesJob implements Callable<Integer> {
     Dataset<Row> rows =
         EdgeCases.build(run.spark(), inputs).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Map<String, Long> byStatus = new TreeMap<>();
-      for (Row r : rows.groupBy("status").count().collectAsList()) {
-        byStatus.put(r.getString(0), r.getLong(1));
-      }
-      long count = byStatus.values().stream().mapToLong(Long::longValue).sum();
+      Map<String, Long> byStatus = Counts.byValue(rows, "status");
+      long count = Counts.total(byStatus);
       run.overwrite(Tables.EDGE_CASES, rows, count, Predicates.project(project));
       Map<String, Long> versions = new LinkedHashMap<>();
       run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));

@@ -14,6 +14,7 @@ import io.annolake.common.quality.QualitySettings;
 import io.annolake.common.quality.StatusTimeline;
 import io.annolake.common.quality.WorkerQualityTable;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.spark.Counts;
 import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
@@ -25,7 +26,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -179,13 +179,8 @@ public final class WorkerQualityJob implements Callable<Integer> {
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long goldAnswers = answers.count();
-      Map<String, Long> statuses = new TreeMap<>();
-      quality
-          .groupBy("status")
-          .count()
-          .collectAsList()
-          .forEach(r -> statuses.put(r.getString(0), r.getLong(1)));
-      long workers = statuses.values().stream().mapToLong(Long::longValue).sum();
+      Map<String, Long> statuses = Counts.byValue(quality, "status");
+      long workers = Counts.total(statuses);
 
       progress.step("writing " + Tables.WORKER_QUALITY);
       replace(run, Tables.WORKER_QUALITY, quality, project, workers);
