@@ -22,6 +22,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 
 /**
  * One pass over the units: per-slice states (estimate plus Poisson bootstrap replicates),
@@ -265,7 +266,8 @@ public final class AgreementFold {
                     c.status().name(),
                     c.error(),
                     c.note()));
-            rows.add(RowFactory.create(v.toArray()));
+            // with the schema, so that readers take columns by name
+            rows.add(new GenericRowWithSchema(v.toArray(), AgreementTables.SUMMARY));
           }
         });
     return rows;

@@ -113,18 +113,20 @@ public final class AgreementJob implements Callable<Integer> {
         out.append(
             String.format(
                 "%n  %s/%s/%s/%s %-18s %-8s %s",
-                r.get(0),
-                r.get(1),
-                r.get(2),
-                r.get(3),
-                r.get(4),
-                r.get(5),
-                r.isNullAt(6)
-                    ? r.getString(15) + ": " + r.getString(16)
-                    : String.format("%.4f", r.getDouble(6))
-                        + (r.isNullAt(8)
+                r.getAs("project_id"),
+                r.getAs("step"),
+                r.getAs("guideline_version"),
+                r.getAs("day"),
+                r.getAs("metric"),
+                r.getAs("level"),
+                r.getAs("value") == null
+                    ? r.getAs("status") + ": " + r.getAs("error")
+                    : String.format("%.4f", r.<Double>getAs("value"))
+                        + (r.getAs("ci_lower") == null
                             ? ""
-                            : String.format(" [%.4f, %.4f]", r.getDouble(8), r.getDouble(9)))));
+                            : String.format(
+                                " [%.4f, %.4f]",
+                                r.<Double>getAs("ci_lower"), r.<Double>getAs("ci_upper")))));
       }
       if (!contested.isEmpty()) {
         out.append(String.format("%n  most contested items (entropy bits, top label share):"));

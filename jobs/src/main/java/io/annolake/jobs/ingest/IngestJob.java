@@ -30,6 +30,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -464,38 +466,44 @@ public final class IngestJob implements Callable<Integer> {
       }
       Set<String> columns = Set.of(table.columns());
       boolean current = columns.contains("status");
-      Column[] cols =
+      String[] cols =
           current
-              ? new Column[] {
-                col("file_key"),
-                col("status"),
-                col(Columns.REASON_CODE),
-                col(Columns.DETAIL),
-                col("batch_id"),
-                col("silver_version"),
-                col("schemas_version"),
-                col("logical_date"),
-                col(Columns.INGESTED_AT)
+              ? new String[] {
+                "file_key",
+                "status",
+                Columns.REASON_CODE,
+                Columns.DETAIL,
+                "batch_id",
+                "silver_version",
+                "schemas_version",
+                "logical_date",
+                Columns.INGESTED_AT
               }
-              : new Column[] {col("file_key")};
+              : new String[] {"file_key"};
       // one small row per file: the file log is collected, never the records
       for (Row r :
-          table.where(col("record_kind").equalTo(kind.cliName())).select(cols).collectAsList()) {
-        String key = r.getString(0);
-        String status = current ? r.getString(1) : STATUS_INGESTED;
+          table
+              .where(col("record_kind").equalTo(kind.cliName()))
+              .select(Arrays.stream(cols).map(functions::col).toArray(Column[]::new))
+              .collectAsList()) {
+        String key = r.getAs("file_key");
+        String status = current ? r.getAs("status") : STATUS_INGESTED;
         if (STATUS_PENDING.equals(status)) {
           pending.put(
               key,
               new Pending(
-                  r.getString(4),
-                  r.getLong(5),
-                  r.getLong(6),
-                  r.getDate(7).toLocalDate(),
-                  r.getTimestamp(8).toInstant()));
+                  r.getAs("batch_id"),
+                  r.<Long>getAs("silver_version"),
+                  r.<Long>getAs("schemas_version"),
+                  r.<java.sql.Date>getAs("logical_date").toLocalDate(),
+                  r.<java.sql.Timestamp>getAs(Columns.INGESTED_AT).toInstant()));
         } else {
           done.put(
               key,
-              new Entry(status, current ? r.getString(2) : null, current ? r.getString(3) : null));
+              new Entry(
+                  status,
+                  current ? r.getAs(Columns.REASON_CODE) : null,
+                  current ? r.getAs(Columns.DETAIL) : null));
         }
       }
       pending.keySet().removeAll(done.keySet());
@@ -614,17 +622,19 @@ public final class IngestJob implements Callable<Integer> {
           Dataset<Row> outcome = IngestTransforms.outcome(validated, kind, existing, batchId);
           for (Row r :
               outcome.groupBy(Columns.SOURCE_FILE, Columns.REASON_CODE).count().collectAsList()) {
-            long n = r.getLong(2);
+            long n = r.<Long>getAs("count");
+            String reason = r.getAs(Columns.REASON_CODE);
             long[] c =
-                perFile.computeIfAbsent(LandingReader.normalize(r.getString(0)), f -> new long[3]);
+                perFile.computeIfAbsent(
+                    LandingReader.normalize(r.getAs(Columns.SOURCE_FILE)), f -> new long[3]);
             c[0] += n;
             read += n;
-            if (r.isNullAt(1)) {
+            if (reason == null) {
               c[1] += n;
             } else {
               c[2] += n;
               rejected += n;
-              byReason.merge(r.getString(1), n, Long::sum);
+              byReason.merge(reason, n, Long::sum);
             }
           }
           long recordsRead = records.count();
@@ -644,7 +654,8 @@ public final class IngestJob implements Callable<Integer> {
           long markerCount = markers.count();
           for (Row m : markers.collectAsList()) {
             long[] c =
-                perFile.computeIfAbsent(LandingReader.normalize(m.getString(1)), f -> new long[3]);
+                perFile.computeIfAbsent(
+                    LandingReader.normalize(m.getAs(Columns.SOURCE_FILE)), f -> new long[3]);
             c[0]++;
             c[2]++;
           }

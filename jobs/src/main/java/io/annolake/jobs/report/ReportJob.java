@@ -246,9 +246,11 @@ public final class ReportJob implements Callable<Integer> {
               .where(col("table_name").isin(inputs.keySet().toArray()))
               .collectAsList();
       for (Row r : rows) {
-        if (inputs.getOrDefault(r.getString(3), -2L) == r.getLong(4)) {
+        String table = r.getAs("table_name");
+        long versionAfter = r.getAs("version_after");
+        if (inputs.getOrDefault(table, -2L) == versionAfter) {
           writers.put(
-              r.getString(3), new String[] {r.getString(0), r.getString(1), r.getString(2)});
+              table, new String[] {r.getAs("run_id"), r.getAs("job"), r.getAs("code_version")});
         }
       }
     }
