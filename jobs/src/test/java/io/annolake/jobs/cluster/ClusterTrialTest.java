@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -75,6 +76,7 @@ class ClusterTrialTest {
   private Path afterQuality;
   private LoopbackCluster cluster;
   private SparkSession spark;
+  private int passed;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -104,6 +106,12 @@ class ClusterTrialTest {
       cluster.close();
     }
     System.out.println("cluster trials: " + counts);
+    // the lakehouses and driver logs stay for reading only when a scenario did not pass
+    if (passed == 4) {
+      FileUtils.deleteDirectory(dir.toFile());
+    } else {
+      System.out.println("cluster trials: lakehouses and logs kept in " + dir);
+    }
   }
 
   /**
@@ -203,6 +211,7 @@ class ClusterTrialTest {
             .head()
             .getString(0);
     assertThat(userMetadata).contains("\"code_version\":\"" + versions.get(0) + "\"");
+    passed++;
   }
 
   @Test
@@ -229,6 +238,7 @@ class ClusterTrialTest {
     }
     counts.put("consensus EM kills (landed/same rows/trials)", landed + "/" + same + "/" + kills);
     assertThat(landed).isPositive();
+    passed++;
   }
 
   @Test
@@ -250,6 +260,7 @@ class ClusterTrialTest {
     }
     counts.put("ingest write kills (landed/same rows/trials)", landed + "/" + same + "/" + kills);
     assertThat(landed).isPositive();
+    passed++;
   }
 
   @Test
@@ -280,6 +291,7 @@ class ClusterTrialTest {
     submitOk(lakehouse, List.of("consensus", "--logical-date", DATE));
     assertThat(differences(local, lakehouse, Tables.CONSENSUS_TABLES)).isEmpty();
     counts.put("every worker gone", "exit " + run.code() + ", tables unchanged, rerun same rows");
+    passed++;
   }
 
   private Map<String, Long> versions(Path lakehouse) {
