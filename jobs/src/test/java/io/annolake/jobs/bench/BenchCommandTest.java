@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BenchCommandTest {
-  @TempDir Path dir;
+  /** One cache for the class: the consensus tests share the simulated, ingested lakehouse. */
+  @TempDir static Path dir;
 
   @Test
   void printsOneJsonObjectWithTheFiguresAndCachesItsInput() throws Exception {
