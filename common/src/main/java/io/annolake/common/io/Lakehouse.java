@@ -64,7 +64,9 @@ public final class Lakehouse {
   }
 
   public boolean exists(String table) {
-    return DeltaTable.isDeltaTable(spark, path(table));
+    // from a refreshed snapshot: DeltaTable.isDeltaTable answers from the snapshot this JVM cached,
+    // so a table another process created after this JVM first looked stayed "absent"
+    return version(table) != ABSENT;
   }
 
   /**
