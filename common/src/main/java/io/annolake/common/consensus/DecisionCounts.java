@@ -1,5 +1,6 @@
 package io.annolake.common.consensus;
 
+import io.annolake.common.spark.Counts;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,6 +44,6 @@ public final class DecisionCounts implements Serializable {
 
   /** Items counted, every decision. */
   public long items() {
-    return values().values().stream().mapToLong(Long::longValue).sum();
+    return Counts.total(values());
   }
 }

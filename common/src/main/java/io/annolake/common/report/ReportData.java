@@ -14,6 +14,7 @@ import io.annolake.common.report.ReportPages.Chart;
 import io.annolake.common.report.ReportPages.Section;
 import io.annolake.common.report.ReportPages.Table;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.spark.Counts;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -170,7 +171,7 @@ public final class ReportData {
     List<List<String>> outcomeRows = new ArrayList<>();
     outcomes.forEach(
         (step, m) -> {
-          long total = m.values().stream().mapToLong(Long::longValue).sum();
+          long total = Counts.total(m);
           List<String> row = new ArrayList<>(List.of(text(step)));
           for (OperationsDaily.Outcome o : OperationsDaily.Outcome.values()) {
             long n = m.getOrDefault(o.name().toLowerCase(), 0L);

@@ -138,7 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
         LandingFormat.JSON,
         StepLanding.inside(out, MultiLabelSimulator.STEP),
         out + "/_truth");
-    long bad = generated.badRecords().values().stream().mapToLong(Long::longValue).sum();
+    long bad = Counts.total(generated.badRecords());
     line(
         "generate",
         String.format(

@@ -9,6 +9,7 @@ import io.annolake.common.privacy.ErasurePlan;
 import io.annolake.common.privacy.Redaction;
 import io.annolake.common.privacy.WorkerPseudonyms;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.spark.Counts;
 import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
@@ -74,7 +75,7 @@ public final class EraseJob implements Callable<Integer> {
       Map<String, Long> historyFrom) {
     @Override
     public String toString() {
-      long rows = rowsChanged.values().stream().mapToLong(Long::longValue).sum();
+      long rows = Counts.total(rowsChanged);
       return String.format(
           "erase %s (%s): %,d rows %s in %s | history cut in %d tables (time travel from %s)",
           erasureId,

@@ -21,6 +21,7 @@ import io.annolake.common.simulate.MultiLabelSimulator;
 import io.annolake.common.simulate.SimulatorSettings;
 import io.annolake.common.simulate.VerificationSimulator;
 import io.annolake.common.simulate.WorkerPool;
+import io.annolake.common.spark.Counts;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
 import java.sql.Timestamp;
@@ -696,7 +697,7 @@ public final class GenerateJob implements Callable<Integer> {
     n.put("format", r.format());
     n.put("records", r.records());
     n.put("units", r.units());
-    long bad = r.badRecords().values().stream().mapToLong(Long::longValue).sum();
+    long bad = Counts.total(r.badRecords());
     n.put("expected_silver_annotations", r.records() - bad);
     n.set("expected_rejects_by_reason", json.valueToTree(r.badRecords()));
     return n.toString();

@@ -30,7 +30,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -44,7 +43,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -466,26 +464,23 @@ public final class IngestJob implements Callable<Integer> {
       }
       Set<String> columns = Set.of(table.columns());
       boolean current = columns.contains("status");
-      String[] cols =
+      Column[] cols =
           current
-              ? new String[] {
-                "file_key",
-                "status",
-                Columns.REASON_CODE,
-                Columns.DETAIL,
-                "batch_id",
-                "silver_version",
-                "schemas_version",
-                "logical_date",
-                Columns.INGESTED_AT
+              ? new Column[] {
+                col("file_key"),
+                col("status"),
+                col(Columns.REASON_CODE),
+                col(Columns.DETAIL),
+                col("batch_id"),
+                col("silver_version"),
+                col("schemas_version"),
+                col("logical_date"),
+                col(Columns.INGESTED_AT)
               }
-              : new String[] {"file_key"};
+              : new Column[] {col("file_key")};
       // one small row per file: the file log is collected, never the records
       for (Row r :
-          table
-              .where(col("record_kind").equalTo(kind.cliName()))
-              .select(Arrays.stream(cols).map(functions::col).toArray(Column[]::new))
-              .collectAsList()) {
+          table.where(col("record_kind").equalTo(kind.cliName())).select(cols).collectAsList()) {
         String key = r.getAs("file_key");
         String status = current ? r.getAs("status") : STATUS_INGESTED;
         if (STATUS_PENDING.equals(status)) {
