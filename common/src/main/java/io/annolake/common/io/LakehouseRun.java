@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annolake.common.provenance.RunContext;
 import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.spark.ScalaSeqs;
 import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import java.sql.Date;
@@ -23,6 +24,7 @@ import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -246,8 +248,42 @@ public final class LakehouseRun {
     if (keptNewerState(table, rows, before)) {
       return;
     }
+    Tables.DayRows days = Tables.DAY_ROWS.get(table);
+    if (days != null && guard.newerRun(lakehouse) != null && hasColumn(table, days.asOf())) {
+      overwriteOlderDays(table, rows, slice, days, before);
+      return;
+    }
     commits.retry(table, () -> replace(table, withAsOfDate(table, rows), slice, "overwrite"));
     afterWrite(new Undo(table, before, slice, false), rowCount.getAsLong());
+  }
+
+  /**
+   * A backfill's write of a day-keyed table: the rows that runs for later dates wrote stay (they
+   * hold the figures of a later date), the others in the slice are replaced by this run's.
+   */
+  private void overwriteOlderDays(
+      String table, Dataset<Row> rows, Column slice, Tables.DayRows days, long before) {
+    Column newer = col(days.asOf()).gt(lit(Date.valueOf(context.logicalDate())));
+    Column older = Predicates.and(slice, col(days.asOf()).isNull().or(functions.not(newer)));
+    Dataset<Row> kept =
+        lakehouse
+            .read(table)
+            .where(Predicates.and(slice, newer))
+            .select(days.key().stream().map(functions::col).toArray(Column[]::new));
+    Dataset<Row> mine =
+        withAsOfDate(table, rows)
+            .join(kept, ScalaSeqs.of(days.key().toArray(String[]::new)), "left_anti");
+    commits.retry(table, () -> replace(table, mine, older, "overwrite"));
+    long written = mine.count();
+    LOG.info(
+        "{}: a backfill keeps the rows runs for later dates wrote; {} rows replaced",
+        table,
+        written);
+    afterWrite(new Undo(table, before, older, false), written);
+  }
+
+  private boolean hasColumn(String table, String column) {
+    return lakehouse.exists(table) && List.of(lakehouse.read(table).columns()).contains(column);
   }
 
   /**
@@ -386,7 +422,10 @@ public final class LakehouseRun {
 
   /** Current-state tables carry the logical date their rows were computed for. */
   private Dataset<Row> withAsOfDate(String table, Dataset<Row> rows) {
-    return Tables.STATE.contains(table)
+    Tables.DayRows days = Tables.DAY_ROWS.get(table);
+    boolean stamped =
+        Tables.STATE.contains(table) || days != null && Columns.AS_OF_DATE.equals(days.asOf());
+    return stamped
         ? rows.withColumn(Columns.AS_OF_DATE, lit(Date.valueOf(context.logicalDate())))
         : rows;
   }

@@ -192,8 +192,8 @@ public final class Tables {
   /**
    * Current-state tables: each holds the state as of the latest logical date its job ran for (rows
    * carry {@code as_of_date}); a backfill of an older date computes its result but keeps the newer
-   * state (io.annolake.common.io.StateGuard). The windowed anomaly tables and the append-only logs
-   * are keyed by date already and are not in this set.
+   * state (io.annolake.common.io.StateGuard). The day-keyed tables ({@link #DAY_ROWS}), the
+   * windowed flags and the append-only logs are keyed by date already and are not in this set.
    */
   public static final Set<String> STATE =
       Set.of(
@@ -213,6 +213,21 @@ public final class Tables {
           EDGE_CASES,
           LABEL_PRESENCE,
           COMPOSITE_LABELS);
+
+  /**
+   * Day-keyed tables whose job rewrites a window of days up to its logical date (operations: every
+   * day; anomalies: its detection window), so a day's row is recomputed by the runs of later dates
+   * with what they know. Each row carries the date of the run that wrote it ({@code asOf}); a
+   * backfill replaces only the rows no run for a later date wrote (LakehouseRun#overwrite).
+   */
+  public record DayRows(List<String> key, String asOf) {}
+
+  public static final Map<String, DayRows> DAY_ROWS =
+      Map.of(
+          OPERATIONS_DAILY,
+          new DayRows(List.of(Columns.PROJECT_ID, "step", "day"), "logical_date"),
+          WORKER_DAILY_METRICS,
+          new DayRows(List.of(Columns.PROJECT_ID, "step", "worker_id", "day"), Columns.AS_OF_DATE));
 
   /**
    * Silver tables the jobs read as inputs. Like a current-state table, a run reads each as it was

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -213,5 +214,66 @@ class LakehouseRunSafetyTest {
                 .head()
                 .getDate(0))
         .hasToString("2026-01-02");
+  }
+
+  @Test
+  void aBackfillOfDayRowsReplacesOnlyTheDaysNoLaterRunWrote(@TempDir Path root) {
+    Lakehouse lakehouse = new Lakehouse(spark, root.toString(), "safety");
+    String table = Tables.WORKER_DAILY_METRICS; // each run rewrites a window of days
+    LakehouseRun day1 = run(lakehouse, "d1", "p1", "2026-01-01");
+    day1.overwrite(table, days("p1", 1, "2026-01-01"), 1, window("p1", "2026-01-01", "2026-01-01"));
+    PipelineRuns.finished(day1, PipelineRuns.SUCCEEDED, null);
+    LakehouseRun day3 = run(lakehouse, "d3", "p1", "2026-01-03");
+    day3.overwrite(
+        table,
+        days("p1", 3, "2026-01-02", "2026-01-03"),
+        2,
+        window("p1", "2026-01-02", "2026-01-03"));
+    PipelineRuns.finished(day3, PipelineRuns.SUCCEEDED, null);
+
+    // the backfill of day 2 recomputes days 1 and 2; day 2's row is day 3's figures and stays
+    run(lakehouse, "b2", "p1", "2026-01-02")
+        .overwrite(
+            table,
+            days("p1", 2, "2026-01-01", "2026-01-02"),
+            2,
+            window("p1", "2026-01-01", "2026-01-02"));
+    List<String> rows = new ArrayList<>();
+    for (Row r : lakehouse.read(table).orderBy("day").collectAsList()) {
+      rows.add(
+          r.getAs("day")
+              + "="
+              + r.getAs("answers")
+              + "@"
+              + r.getAs("run_id")
+              + "/"
+              + r.getAs("as_of_date"));
+    }
+    assertThat(rows)
+        .containsExactly(
+            "2026-01-01=2@b2/2026-01-02",
+            "2026-01-02=3@d3/2026-01-03",
+            "2026-01-03=3@d3/2026-01-03");
+  }
+
+  private Dataset<Row> days(String project, int answers, String... days) {
+    StructType schema =
+        new StructType()
+            .add("project_id", "string")
+            .add("step", "string")
+            .add("worker_id", "string")
+            .add("day", "date")
+            .add("answers", "int");
+    List<Row> list = new ArrayList<>();
+    for (String d : days) {
+      list.add(RowFactory.create(project, "s", "w1", java.sql.Date.valueOf(d), answers));
+    }
+    return spark.createDataFrame(list, schema);
+  }
+
+  private static Column window(String project, String from, String to) {
+    return Predicates.and(
+        col("day").between(java.sql.Date.valueOf(from), java.sql.Date.valueOf(to)),
+        Predicates.project(project));
   }
 }
