@@ -16,8 +16,8 @@ import org.apache.spark.sql.Row;
  * one: the columns a rerun rightly changes (when rows were ingested, batch ids) are left out, and
  * doubles are compared to nine significant digits (sums over partitions may differ in the last
  * bit). The file log's silver and schema versions are Delta commit numbers: they count maintain's
- * OPTIMIZE commits, which depend on how many files each write made (the session's partitioning),
- * so two lakehouses with equal rows can differ there.
+ * OPTIMIZE commits, which depend on how many files each write made (the session's partitioning), so
+ * two lakehouses with equal rows can differ there.
  */
 public final class TableContents {
   private static final Set<String> VOLATILE =
