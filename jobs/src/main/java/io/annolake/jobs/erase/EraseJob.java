@@ -8,6 +8,7 @@ import io.annolake.common.io.TableMaintenance;
 import io.annolake.common.privacy.ErasurePlan;
 import io.annolake.common.privacy.Redaction;
 import io.annolake.common.privacy.WorkerPseudonyms;
+import io.annolake.common.schema.LogSchemas;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.Counts;
 import io.annolake.common.spark.ProgressReporter;
@@ -23,9 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.MapType;
-import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -87,15 +85,6 @@ public final class EraseJob implements Callable<Integer> {
           historyFrom);
     }
   }
-
-  static final StructType ERASURES =
-      new StructType()
-          .add("erasure_id", DataTypes.StringType, false)
-          .add("erased_at", DataTypes.TimestampType, false)
-          .add("worker_pseudonym", DataTypes.StringType, true)
-          .add("answers", DataTypes.StringType, false)
-          .add("rows_changed", new MapType(DataTypes.StringType, DataTypes.LongType, false), false)
-          .add("history_from", new MapType(DataTypes.StringType, DataTypes.LongType, false), false);
 
   @Override
   public Integer call() throws Exception {
@@ -226,7 +215,8 @@ public final class EraseJob implements Callable<Integer> {
             mode.name().toLowerCase(java.util.Locale.ROOT),
             JavaConverters.mapAsScalaMap(changed),
             JavaConverters.mapAsScalaMap(historyFrom));
-    run.append(Tables.ERASURES, run.spark().createDataFrame(List.of(audit), ERASURES), 1);
+    run.append(
+        Tables.ERASURES, run.spark().createDataFrame(List.of(audit), LogSchemas.ERASURES), 1);
     return new Result(erasureId, mode, changed, historyFrom);
   }
 }

@@ -16,6 +16,7 @@ import io.annolake.common.io.LandingReader;
 import io.annolake.common.io.Predicates;
 import io.annolake.common.privacy.Redaction;
 import io.annolake.common.schema.Columns;
+import io.annolake.common.schema.LogSchemas;
 import io.annolake.common.schema.ReasonCode;
 import io.annolake.common.schema.RecordKind;
 import io.annolake.common.schema.Tables;
@@ -43,8 +44,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -772,7 +771,7 @@ public final class IngestJob implements Callable<Integer> {
                 logicalDate,
                 ingestedAt));
       }
-      return run.spark().createDataFrame(rows, INGESTED_FILES);
+      return run.spark().createDataFrame(rows, LogSchemas.INGESTED_FILES);
     }
 
     /** Marker rows (landing schema) as rejected_records rows. */
@@ -794,27 +793,6 @@ public final class IngestJob implements Callable<Integer> {
 
   private static final String AUTO_MERGE = "spark.databricks.delta.schema.autoMerge.enabled";
   private static final String DONE_SUFFIX = "/done";
-
-  static final StructType INGESTED_FILES =
-      new StructType()
-          .add("file_key", DataTypes.StringType, false)
-          .add("file_path", DataTypes.StringType, false)
-          .add("file_size", DataTypes.LongType, false)
-          .add("modified_at", DataTypes.TimestampType, false)
-          .add("fingerprint", DataTypes.StringType, true)
-          .add("record_kind", DataTypes.StringType, false)
-          .add("format", DataTypes.StringType, false)
-          .add("project_id", DataTypes.StringType, true)
-          .add("status", DataTypes.StringType, false)
-          .add(Columns.REASON_CODE, DataTypes.StringType, true)
-          .add(Columns.DETAIL, DataTypes.StringType, true)
-          .add("records_read", DataTypes.LongType, false)
-          .add("records_ingested", DataTypes.LongType, false)
-          .add("records_rejected", DataTypes.LongType, false)
-          .add("silver_version", DataTypes.LongType, false)
-          .add("schemas_version", DataTypes.LongType, false)
-          .add("logical_date", DataTypes.DateType, false)
-          .add(Columns.INGESTED_AT, DataTypes.TimestampType, false);
 
   /** A batch of new files: the same files read the same way give the same id. */
   static String batchId(RecordKind kind, String scope, List<LandingFile> files) {

@@ -14,6 +14,7 @@ import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.LandingFormat;
 import io.annolake.common.io.LandingWriter;
 import io.annolake.common.io.Predicates;
+import io.annolake.common.schema.LogSchemas;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.snapshot.SnapshotFilters;
 import io.annolake.common.snapshot.TrainingSnapshot;
@@ -38,8 +39,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,18 +60,6 @@ import picocli.CommandLine.Option;
 public final class SnapshotJob implements Callable<Integer> {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-  static final StructType REGISTRY =
-      new StructType()
-          .add("snapshot_id", DataTypes.StringType, false)
-          .add("project_id", DataTypes.StringType, false)
-          .add("content_hash", DataTypes.StringType, false)
-          .add("row_count", DataTypes.LongType, false)
-          .add("source_version", DataTypes.LongType, false)
-          .add("path", DataTypes.StringType, false)
-          .add("format", DataTypes.StringType, false)
-          .add("manifest", DataTypes.StringType, false)
-          .add("created_at", DataTypes.TimestampType, false);
 
   @Mixin GlobalOptions global;
 
@@ -289,7 +276,9 @@ public final class SnapshotJob implements Callable<Integer> {
               JSON.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(manifest),
               Timestamp.from(created));
       run.append(
-          Tables.TRAINING_SNAPSHOTS, run.spark().createDataFrame(List.of(entry), REGISTRY), 1);
+          Tables.TRAINING_SNAPSHOTS,
+          run.spark().createDataFrame(List.of(entry), LogSchemas.TRAINING_SNAPSHOTS),
+          1);
       return new Result(run.context().runId(), f.project(), rows, version, hash, path);
     } finally {
       selected.unpersist();
