@@ -166,6 +166,23 @@ public final class AgreementState implements Serializable {
     return this;
   }
 
+  /**
+   * This state summed again pattern by pattern in a fixed order ({@link ItemCounts#ORDER}): the
+   * pattern weights are integer sums, exact in any order, so the result does not depend on the
+   * order the items arrived in (partitions, shuffles, a cluster's layout) to the last bit. Itself
+   * when it keeps no patterns (a replicate, or past {@link #MAX_PATTERNS}).
+   */
+  AgreementState canonical() {
+    if (patterns == null) {
+      return this;
+    }
+    AgreementState out = new AgreementState(k, Patterns.KEEP);
+    patterns.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey(ItemCounts.ORDER))
+        .forEach(e -> out.add(e.getKey(), e.getValue()[0]));
+    return out;
+  }
+
   private void addPattern(ItemCounts item, double weight) {
     double[] w = patterns.get(item);
     if (w != null) {

@@ -64,6 +64,13 @@ public final class ItemCounts implements Serializable {
     return new ItemCounts(cats, cnts, total);
   }
 
+  /** A total order of patterns (by their category indexes, then counts), consistent with equals. */
+  public static final java.util.Comparator<ItemCounts> ORDER =
+      (a, b) -> {
+        int c = Arrays.compare(a.categories, b.categories);
+        return c != 0 ? c : Arrays.compare(a.counts, b.counts);
+      };
+
   /** Number of values (annotations) of the item. */
   public int total() {
     return total;

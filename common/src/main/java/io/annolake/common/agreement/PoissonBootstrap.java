@@ -26,6 +26,9 @@ public final class PoissonBootstrap implements Serializable {
   private final AgreementState estimate;
   private final AgreementState[] samples;
 
+  /** The estimate summed in a fixed pattern order (null until asked for, and after a change). */
+  private transient AgreementState canonical;
+
   /** Per distinct item pattern, its summed weight in each replicate, not yet in {@code samples}. */
   private final java.util.HashMap<ItemCounts, int[]> pending = new java.util.HashMap<>();
 
@@ -57,6 +60,7 @@ public final class PoissonBootstrap implements Serializable {
    */
   public PoissonBootstrap add(String itemKey, ItemCounts item) {
     estimate.add(item);
+    canonical = null;
     if (replicates > 0 && item.total() > 0) {
       int[] weights = pending.get(item);
       if (weights == null) {
@@ -93,6 +97,7 @@ public final class PoissonBootstrap implements Serializable {
       throw new IllegalArgumentException("Cannot merge bootstraps of different resamples or seeds");
     }
     estimate.merge(other.estimate);
+    canonical = null;
     for (var e : other.pending.entrySet()) {
       int[] mine = pending.get(e.getKey());
       if (mine == null) {
@@ -112,8 +117,15 @@ public final class PoissonBootstrap implements Serializable {
     return this;
   }
 
+  /**
+   * The estimate's state, equal to the last bit whatever order the items were added and merged in
+   * (see {@link AgreementState#canonical}).
+   */
   public AgreementState estimate() {
-    return estimate;
+    if (canonical == null) {
+      canonical = estimate.canonical();
+    }
+    return canonical;
   }
 
   public int replicates() {

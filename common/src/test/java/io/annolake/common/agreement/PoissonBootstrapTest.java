@@ -63,6 +63,55 @@ class PoissonBootstrapTest {
   }
 
   @Test
+  void theEstimateIsTheSameToTheLastBitWhateverTheOrderAndThePartitions() {
+    java.util.Random random = new java.util.Random(11);
+    List<ItemCounts> items = new java.util.ArrayList<>();
+    for (int u = 0; u < 3_000; u++) {
+      int[] values = new int[3 + random.nextInt(9)];
+      for (int v = 0; v < values.length; v++) {
+        values[v] = random.nextInt(4);
+      }
+      items.add(ItemCounts.ofValues(values));
+    }
+    List<ItemCounts> shuffled = new java.util.ArrayList<>(items);
+    java.util.Collections.shuffle(shuffled, random);
+    PoissonBootstrap inOrder = new PoissonBootstrap(4, 0, 1);
+    AgreementState rawInOrder = new AgreementState(4);
+    items.forEach(
+        i -> {
+          inOrder.add(null, i);
+          rawInOrder.add(i);
+        });
+    // three partitions of the shuffled items, merged last to first
+    PoissonBootstrap[] parts = {
+      new PoissonBootstrap(4, 0, 1), new PoissonBootstrap(4, 0, 1), new PoissonBootstrap(4, 0, 1)
+    };
+    AgreementState rawShuffled = new AgreementState(4);
+    for (int n = 0; n < shuffled.size(); n++) {
+      parts[n % 3].add(null, shuffled.get(n));
+      rawShuffled.add(shuffled.get(n));
+    }
+    PoissonBootstrap merged = parts[2].merge(parts[1]).merge(parts[0]);
+
+    // the sums of doubles as the items came differ in their last bits ...
+    assertThat(rawShuffled.agreementSum()).isNotEqualTo(rawInOrder.agreementSum());
+    // ... the estimate does not
+    AgreementState a = inOrder.estimate();
+    AgreementState b = merged.estimate();
+    assertThat(b.agreementSum()).isEqualTo(a.agreementSum());
+    for (int c = 0; c < 4; c++) {
+      for (int k = 0; k < 4; k++) {
+        assertThat(b.coincidence(c, k)).isEqualTo(a.coincidence(c, k));
+      }
+    }
+    Categories cats = Categories.of(List.of("0", "1", "2", "3"));
+    for (Level level : List.of(Level.NOMINAL, Level.INTERVAL)) {
+      assertThat(KrippendorffAlpha.value(b, cats, level))
+          .isEqualTo(KrippendorffAlpha.value(a, cats, level));
+    }
+  }
+
+  @Test
   void quantileInterpolates() {
     assertThat(PoissonBootstrap.quantile(new double[] {0, 1, 2, 3, 4}, 0.5)).isEqualTo(2.0);
     assertThat(PoissonBootstrap.quantile(new double[] {0, 10}, 0.25)).isEqualTo(2.5);
