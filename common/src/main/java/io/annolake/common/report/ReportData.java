@@ -84,7 +84,7 @@ public final class ReportData {
             .where(col("project_id").isNotNull())
             .distinct()
             .collectAsList()
-            .forEach(r -> projects.add(r.getString(0)));
+            .forEach(r -> projects.add(r.getAs("project_id")));
       }
     }
     return List.copyOf(projects);
@@ -97,8 +97,11 @@ public final class ReportData {
     Dataset<Row> escalations = scoped(Tables.ESCALATIONS, project);
     Dataset<Row> paused = scoped(Tables.PAUSED_WORKERS, project);
     List<String> out = new ArrayList<>();
-    Row answers = ops == null ? null : ops.agg(sum(OperationsDaily.ANSWERS)).head();
-    out.add(answers == null || answers.isNullAt(0) ? "-" : format(answers.get(0)));
+    Object answers =
+        ops == null
+            ? null
+            : ops.agg(sum(OperationsDaily.ANSWERS).as("answers")).head().getAs("answers");
+    out.add(answers == null ? "-" : format(answers));
     out.add(
         consensus == null
             ? "-"
@@ -138,26 +141,24 @@ public final class ReportData {
             .agg(count(lit(1)).as("n"))
             .orderBy("step", "decision")
             .collectAsList();
-    List<String> steps =
-        new ArrayList<>(new TreeSet<>(counts.stream().map(r -> r.getString(0)).toList()));
+    List<String> steps = new ArrayList<>(new TreeSet<>(strings(counts, "step")));
     Map<String, List<Double>> byDecision = new TreeMap<>();
     Map<String, Map<String, Long>> outcomes = new TreeMap<>();
     List<List<String>> rows = new ArrayList<>();
     for (Row r : counts) {
+      String step = r.getAs("step");
+      String decision = r.getAs("decision");
+      long n = r.<Long>getAs("n");
       byDecision
-          .computeIfAbsent(r.getString(1), d -> zeros(steps.size()))
-          .set(steps.indexOf(r.getString(0)), (double) r.getLong(2));
-      OperationsDaily.Outcome o = OperationsDaily.Outcome.of(r.getString(1));
+          .computeIfAbsent(decision, d -> zeros(steps.size()))
+          .set(steps.indexOf(step), (double) n);
+      OperationsDaily.Outcome o = OperationsDaily.Outcome.of(decision);
       rows.add(
-          List.of(
-              text(r.getString(0)),
-              text(r.getString(1)),
-              format(r.getLong(2)),
-              o == null ? "-" : o.name().toLowerCase()));
+          List.of(text(step), text(decision), format(n), o == null ? "-" : o.name().toLowerCase()));
       if (o != null) {
         outcomes
-            .computeIfAbsent(r.getString(0), s -> new TreeMap<>())
-            .merge(o.name().toLowerCase(), r.getLong(2), Long::sum);
+            .computeIfAbsent(step, k -> new TreeMap<>())
+            .merge(o.name().toLowerCase(), n, Long::sum);
       }
     }
     List<Chart> charts = new ArrayList<>();
@@ -193,17 +194,17 @@ public final class ReportData {
       List<Row> trend =
           ops.groupBy(OperationsDaily.DAY)
               .agg(
-                  sum(OperationsDaily.OUTCOME_UNANIMOUS),
-                  sum(OperationsDaily.OUTCOME_MAJORITY),
-                  sum(OperationsDaily.OUTCOME_ESCALATED),
-                  sum(OperationsDaily.ANSWERS))
+                  sum(OperationsDaily.OUTCOME_UNANIMOUS).as("unanimous"),
+                  sum(OperationsDaily.OUTCOME_MAJORITY).as("majority"),
+                  sum(OperationsDaily.OUTCOME_ESCALATED).as("escalated"),
+                  sum(OperationsDaily.ANSWERS).as("answers"))
               .orderBy(OperationsDaily.DAY)
               .collectAsList();
-      List<String> x = trend.stream().map(r -> String.valueOf(r.get(0))).toList();
+      List<String> x = days(trend);
       Map<String, List<Double>> series = new LinkedHashMap<>();
-      series.put("unanimous", column(trend, 1));
-      series.put("majority", column(trend, 2));
-      series.put("escalated", column(trend, 3));
+      for (String outcome : List.of("unanimous", "majority", "escalated")) {
+        series.put(outcome, column(trend, outcome));
+      }
       charts.add(
           Charts.lines("status-trend", "Outcomes per day (last " + days + " days)", x, series));
       charts.add(
@@ -211,7 +212,7 @@ public final class ReportData {
               "status-answers",
               "Answers per day (last " + days + " days)",
               x,
-              Map.of("answers", column(trend, 4))));
+              Map.of("answers", column(trend, "answers"))));
     }
     return new Section("status", title, null, List.of(), charts, out);
   }
@@ -225,16 +226,17 @@ public final class ReportData {
     List<Row> byReason =
         escalations
             .groupBy("step", "reason")
-            .agg(count(lit(1)).as("n"), org.apache.spark.sql.functions.avg("priority"))
+            .agg(
+                count(lit(1)).as("n"),
+                org.apache.spark.sql.functions.avg("priority").as("priority"))
             .orderBy("step", "reason")
             .collectAsList();
-    List<String> reasons =
-        new ArrayList<>(new TreeSet<>(byReason.stream().map(r -> r.getString(1)).toList()));
+    List<String> reasons = new ArrayList<>(new TreeSet<>(strings(byReason, "reason")));
     Map<String, List<Double>> series = new TreeMap<>();
     for (Row r : byReason) {
       series
-          .computeIfAbsent(text(r.getString(0)), s -> zeros(reasons.size()))
-          .set(reasons.indexOf(r.getString(1)), (double) r.getLong(2));
+          .computeIfAbsent(text(r.getAs("step")), s -> zeros(reasons.size()))
+          .set(reasons.indexOf(r.<String>getAs("reason")), (double) r.<Long>getAs("n"));
     }
     List<Chart> charts = new ArrayList<>();
     charts.add(
@@ -253,10 +255,10 @@ public final class ReportData {
                 .map(
                     r ->
                         List.of(
-                            text(r.getString(0)),
-                            text(r.getString(1)),
-                            format(r.getLong(2)),
-                            format(r.get(3))))
+                            text(r.getAs("step")),
+                            text(r.getAs("reason")),
+                            format(r.getAs("n")),
+                            format(r.getAs("priority"))))
                 .toList(),
             null));
     Dataset<Row> ops = scoped(Tables.OPERATIONS_DAILY, project);
@@ -272,7 +274,7 @@ public final class ReportData {
           ops.where(col(OperationsDaily.ESCALATIONS_OPEN).gt(0))
               .withColumn("age", bucket)
               .groupBy("step", "age")
-              .agg(sum(OperationsDaily.ESCALATIONS_OPEN))
+              .agg(sum(OperationsDaily.ESCALATIONS_OPEN).as("items"))
               .orderBy("step", "age")
               .collectAsList();
       out.add(
@@ -280,7 +282,12 @@ public final class ReportData {
               "Open escalations by age (days since the item was escalated, to " + logicalDate + ")",
               List.of("step", "age", "items"),
               ages.stream()
-                  .map(r -> List.of(text(r.getString(0)), r.getString(1), format(r.get(2))))
+                  .map(
+                      r ->
+                          List.of(
+                              text(r.getAs("step")),
+                              r.<String>getAs("age"),
+                              format(r.getAs("items"))))
                   .toList(),
               null));
     } else {
@@ -303,9 +310,10 @@ public final class ReportData {
         cases.groupBy("step", "status").agg(count(lit(1)).as("n")).orderBy("step").collectAsList();
     Map<String, long[]> byStep = new TreeMap<>();
     for (Row r : counts) {
-      int s = statuses.indexOf(r.getString(1));
+      int s = statuses.indexOf(r.<String>getAs("status"));
       if (s >= 0) {
-        byStep.computeIfAbsent(r.getString(0), k -> new long[statuses.size()])[s] += r.getLong(2);
+        byStep.computeIfAbsent(r.getAs("step"), k -> new long[statuses.size()])[s] +=
+            r.<Long>getAs("n");
       }
     }
     List<String> steps = new ArrayList<>(byStep.keySet());
@@ -403,16 +411,21 @@ public final class ReportData {
           lowest.stream()
               .map(
                   r ->
-                      Display.worker(r.getString(1))
-                          + (r.getString(0).equals("default") ? "" : " / " + r.getString(0)))
+                      Display.worker(r.getAs("worker_id"))
+                          + (r.getAs("step").equals("default") ? "" : " / " + r.getAs("step")))
               .map(ReportData::text)
               .toList();
       List<double[]> bounds =
           lowest.stream()
-              .map(r -> new double[] {r.getDouble(2), r.getDouble(3), r.getDouble(4)})
+              .map(
+                  r ->
+                      new double[] {
+                        r.<Double>getAs("ci_low"),
+                        r.<Double>getAs("accuracy"),
+                        r.<Double>getAs("ci_high")
+                      })
               .toList();
-      Double threshold =
-          lowest.get(0).isNullAt(5) ? null : ((Number) lowest.get(0).get(5)).doubleValue();
+      Number threshold = lowest.get(0).getAs("threshold");
       charts.add(
           Charts.intervals(
               "gold-workers",
@@ -421,7 +434,7 @@ public final class ReportData {
                   + " workers with the lowest upper bound (line: threshold)",
               names,
               bounds,
-              threshold));
+              threshold == null ? null : threshold.doubleValue()));
     }
     out.add(
         table(
@@ -534,31 +547,29 @@ public final class ReportData {
           Charts.intervals(
               "agreement-slices",
               "Krippendorff's alpha (nominal) per step and guideline version, 95% interval",
-              alpha.stream().map(r -> text(r.getString(0) + " / " + r.getString(1))).toList(),
               alpha.stream()
-                  .map(
-                      r ->
-                          new double[] {
-                            orValue(r, 2, r.getDouble(3)),
-                            r.getDouble(3),
-                            orValue(r, 4, r.getDouble(3))
-                          })
+                  .map(r -> text(r.getAs("step") + " / " + r.getAs("guideline_version")))
                   .toList(),
+              alpha.stream().map(ReportData::interval).toList(),
               null));
     }
     List<Row> trend =
         window(summary.where(col("day").isNotNull()).where(primary))
             .orderBy("day")
-            .select(col("day").cast("string"), col("step"), col("guideline_version"), col("value"))
+            .select(
+                col("day").cast("string").as("day"),
+                col("step"),
+                col("guideline_version"),
+                col("value"))
             .collectAsList();
     if (!trend.isEmpty()) {
-      List<String> x =
-          new ArrayList<>(new TreeSet<>(trend.stream().map(r -> r.getString(0)).toList()));
+      List<String> x = new ArrayList<>(new TreeSet<>(strings(trend, "day")));
       Map<String, List<Double>> series = new TreeMap<>();
       for (Row r : trend) {
         series
-            .computeIfAbsent(text(r.getString(1) + " / " + r.getString(2)), k -> nulls(x.size()))
-            .set(x.indexOf(r.getString(0)), r.isNullAt(3) ? null : r.getDouble(3));
+            .computeIfAbsent(
+                text(r.getAs("step") + " / " + r.getAs("guideline_version")), k -> nulls(x.size()))
+            .set(x.indexOf(r.<String>getAs("day")), r.<Double>getAs("value"));
       }
       charts.add(
           Charts.lines("agreement-trend", "Krippendorff's alpha (nominal) by day", x, series));
@@ -622,11 +633,12 @@ public final class ReportData {
       Row latest =
           flags
               .where(col("window_end").leq(lit(Date.valueOf(logicalDate))))
-              .agg(max("window_end"))
+              .agg(max("window_end").as("window_end"))
               .head();
-      if (!latest.isNullAt(0)) {
-        flags = flags.where(col("window_end").equalTo(lit(latest.get(0))));
-        notes.add("Flags of the window ending " + latest.get(0) + ".");
+      Date end = latest.getAs("window_end");
+      if (end != null) {
+        flags = flags.where(col("window_end").equalTo(lit(end)));
+        notes.add("Flags of the window ending " + end + ".");
       }
     }
     List<Row> counts =
@@ -635,13 +647,12 @@ public final class ReportData {
             .agg(count(lit(1)).as("n"))
             .orderBy("code", "severity")
             .collectAsList();
-    List<String> codes =
-        new ArrayList<>(new TreeSet<>(counts.stream().map(r -> r.getString(0)).toList()));
+    List<String> codes = new ArrayList<>(new TreeSet<>(strings(counts, "code")));
     Map<String, List<Double>> bySeverity = new TreeMap<>();
     for (Row r : counts) {
       bySeverity
-          .computeIfAbsent(text(r.getString(1)), s -> zeros(codes.size()))
-          .set(codes.indexOf(r.getString(0)), (double) r.getLong(2));
+          .computeIfAbsent(text(r.getAs("severity")), s -> zeros(codes.size()))
+          .set(codes.indexOf(r.<String>getAs("code")), (double) r.<Long>getAs("n"));
     }
     List<Chart> charts =
         List.of(
@@ -657,7 +668,10 @@ public final class ReportData {
             "Flags by code and severity",
             List.of("code", "severity", "flags"),
             counts.stream()
-                .map(r -> List.of(text(r.getString(0)), text(r.getString(1)), format(r.getLong(2))))
+                .map(
+                    r ->
+                        List.of(
+                            text(r.getAs("code")), text(r.getAs("severity")), format(r.getAs("n"))))
                 .toList(),
             null));
     Dataset<Row> workers = flags.where(col("entity_type").equalTo(lit("worker")));
@@ -708,20 +722,20 @@ public final class ReportData {
     List<Row> trend =
         ops.groupBy(OperationsDaily.DAY)
             .agg(
-                sum(OperationsDaily.COST),
-                items ? sum(OperationsDaily.ACCEPTED_LABELS) : lit(null).cast("long"),
-                sum(OperationsDaily.GOLD_CORRECT),
-                sum(OperationsDaily.GOLD_ANSWERS),
-                sum(OperationsDaily.REVISIONS),
-                sum(OperationsDaily.ANSWERS))
+                sum(OperationsDaily.COST).as("cost"),
+                (items ? sum(OperationsDaily.ACCEPTED_LABELS) : lit(null).cast("long"))
+                    .as("accepted"),
+                sum(OperationsDaily.GOLD_CORRECT).as("gold_correct"),
+                sum(OperationsDaily.GOLD_ANSWERS).as("gold_answers"),
+                sum(OperationsDaily.REVISIONS).as("revisions"),
+                sum(OperationsDaily.ANSWERS).as("answers"))
             .orderBy(OperationsDaily.DAY)
             .collectAsList();
-    List<String> x = trend.stream().map(r -> String.valueOf(r.get(0))).toList();
+    List<String> x = days(trend);
     Map<String, List<Double>> cost = new LinkedHashMap<>();
-    cost.put(
-        "cost per accepted label", trend.stream().map(r -> ratio(r.get(1), r.get(2))).toList());
-    cost.put("gold accuracy", trend.stream().map(r -> ratio(r.get(3), r.get(4))).toList());
-    cost.put("revision rate", trend.stream().map(r -> ratio(r.get(5), r.get(6))).toList());
+    cost.put("cost per accepted label", ratios(trend, "cost", "accepted"));
+    cost.put("gold accuracy", ratios(trend, "gold_correct", "gold_answers"));
+    cost.put("revision rate", ratios(trend, "revisions", "answers"));
     charts.add(
         Charts.lines(
             "operations-cost",
@@ -867,21 +881,45 @@ public final class ReportData {
     return share == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * share);
   }
 
-  private static Double ratio(Object numerator, Object denominator) {
-    if (numerator == null || denominator == null || ((Number) denominator).doubleValue() == 0) {
-      return null;
+  /** Per row, numerator / denominator (null where either is null or the denominator is 0). */
+  private static List<Double> ratios(List<Row> rows, String numerator, String denominator) {
+    List<Double> out = new ArrayList<>();
+    for (Row r : rows) {
+      Number n = r.getAs(numerator);
+      Number d = r.getAs(denominator);
+      out.add(
+          n == null || d == null || d.doubleValue() == 0
+              ? null
+              : n.doubleValue() / d.doubleValue());
     }
-    return ((Number) numerator).doubleValue() / ((Number) denominator).doubleValue();
+    return out;
   }
 
-  private static double orValue(Row r, int i, double fallback) {
-    return r.isNullAt(i) ? fallback : r.getDouble(i);
+  /** A coefficient with its interval; a bound not computed (no resamples) is the value itself. */
+  private static double[] interval(Row r) {
+    double value = r.<Double>getAs("value");
+    Double lower = r.getAs("ci_lower");
+    Double upper = r.getAs("ci_upper");
+    return new double[] {lower == null ? value : lower, value, upper == null ? value : upper};
   }
 
-  private static List<Double> column(List<Row> rows, int i) {
-    return rows.stream()
-        .map(r -> r.isNullAt(i) ? null : ((Number) r.get(i)).doubleValue())
-        .toList();
+  /** A numeric column of collected rows as doubles (nulls kept). */
+  private static List<Double> column(List<Row> rows, String name) {
+    List<Double> out = new ArrayList<>();
+    for (Row r : rows) {
+      Number v = r.getAs(name);
+      out.add(v == null ? null : v.doubleValue());
+    }
+    return out;
+  }
+
+  private static List<String> strings(List<Row> rows, String name) {
+    return rows.stream().map(r -> r.<String>getAs(name)).toList();
+  }
+
+  /** The days of a per-day aggregate, as the x axis of its charts. */
+  private static List<String> days(List<Row> rows) {
+    return rows.stream().map(r -> String.valueOf(r.<Object>getAs(OperationsDaily.DAY))).toList();
   }
 
   private static List<Double> zeros(int n) {
