@@ -49,11 +49,19 @@ public final class JobShell {
     return params;
   }
 
-  /** Loads settings and opens the session and lakehouse (tables registered in the catalog). */
-  public static Env open(GlobalOptions global, Map<String, Object> overrides) {
+  /**
+   * The settings a run uses (the settings file, the command's overrides, the global options),
+   * loaded without starting Spark: checks of settings run on them first and fail in a second.
+   */
+  public static AnnolakeConfig config(GlobalOptions global, Map<String, Object> overrides) {
     Map<String, Object> all = new java.util.HashMap<>(overrides);
     all.putAll(global.overrides());
-    AnnolakeConfig config = AnnolakeConfig.load(global.conf, all);
+    return AnnolakeConfig.load(global.conf, all);
+  }
+
+  /** Loads settings and opens the session and lakehouse (tables registered in the catalog). */
+  public static Env open(GlobalOptions global, Map<String, Object> overrides) {
+    AnnolakeConfig config = config(global, overrides);
     String root = config.string("annolake.lakehouse.root");
     SparkSession spark = SparkSessions.getOrCreate(config, root);
     Lakehouse lakehouse = new Lakehouse(spark, root, config.string("annolake.lakehouse.database"));

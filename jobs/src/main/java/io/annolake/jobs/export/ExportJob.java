@@ -114,6 +114,8 @@ public final class ExportJob implements Callable<Integer> {
       throw new ConfigException(
           "Invalid value '" + format + "' for option '--format': expected csv, parquet or arrow");
     }
+    // the privacy check before Spark starts: a missing key is exit 2 in a second, not 20
+    WorkerPseudonyms pseudonyms = WorkerPseudonyms.atBoundary(JobShell.config(global, Map.of()));
     JobShell.Env env = JobShell.open(global, Map.of());
     Settings settings =
         new Settings(
@@ -124,7 +126,7 @@ public final class ExportJob implements Callable<Integer> {
             project,
             overwrite ? ExportTarget.Replace.ANYTHING_ELSE : ExportTarget.Replace.SAME_TABLE_ONLY,
             keepFormulas ? CsvCells.Formulas.KEEP : CsvCells.Formulas.NEUTRALISE,
-            WorkerPseudonyms.atBoundary(env.config()));
+            pseudonyms);
     long rows = export(env.lakehouse(), settings);
     System.out.printf(
         "export: %,d rows of %s (version %s) to %s%n",

@@ -105,6 +105,8 @@ public final class ReportJob implements Callable<Integer> {
       throw new ConfigException(
           "Invalid value '" + days + "' for option '--days': must be at least 1");
     }
+    // the pages' privacy check before Spark starts: a missing key is exit 2 in a second, not 20
+    WorkerPseudonyms.atBoundary(JobShell.config(global, Map.of()));
     Map<String, String> params = JobShell.params("project", project, "days", days, "out", out);
     Result result =
         JobShell.run(
