@@ -18,6 +18,7 @@ import io.annolake.common.simulate.SimulatorSettings;
 import io.annolake.common.simulate.WorkerPool;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
+import io.annolake.jobs.PipelineSteps;
 import io.annolake.jobs.generate.GenerateJob;
 import io.annolake.jobs.ingest.IngestJob;
 import java.io.IOException;
@@ -268,7 +269,8 @@ public final class BenchCommand implements Callable<Integer> {
         args.addAll(passThrough);
         peak = -1;
         // Each run replaces the job's tables (no --project: a whole overwrite), so every run does
-        // the same work.
+        // the same work. Through the command line on purpose: the figure is the command a user
+        // types, with the options passed through.
         for (int r = 1; r <= repeat; r++) {
           resetPeakRss();
           long t0 = System.nanoTime();
@@ -467,7 +469,8 @@ public final class BenchCommand implements Callable<Integer> {
    * Runs the jobs the report reads once on the cached lakehouse (their tables are then cached with
    * it).
    */
-  private void ensureReportInputs(SparkSession spark, Path lakehouse, SimulatorSettings settings) {
+  private void ensureReportInputs(SparkSession spark, Path lakehouse, SimulatorSettings settings)
+      throws Exception {
     java.time.LocalDate logical =
         global.logicalDate != null
             ? global.logicalDate
@@ -498,16 +501,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
       System.err.println(
           "[bench] running " + job + " once for the report's inputs (cached for later runs)");
-      List<String> args =
-          new java.util.ArrayList<>(List.of(job, "--lakehouse", lakehouse.toString()));
-      args.addAll(global.asArgs());
-      if (job.equals("anomalies")) {
-        args.addAll(List.of("--window-days", String.valueOf(days)));
-      }
-      int code = io.annolake.jobs.AnnolakeCli.execute(args.toArray(String[]::new));
-      if (code != 0) {
-        throw new IllegalStateException("bench: " + job + " (a report input) exited with " + code);
-      }
+      PipelineSteps.named(job, days).run(global.forJob(lakehouse.toString(), job));
     }
   }
 

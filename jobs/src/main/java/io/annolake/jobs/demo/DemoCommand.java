@@ -16,21 +16,18 @@ import io.annolake.common.simulate.MultiLabelSimulator;
 import io.annolake.common.simulate.SimulatorSettings;
 import io.annolake.common.simulate.VerificationSimulator;
 import io.annolake.common.spark.Counts;
-import io.annolake.jobs.AnnolakeCli;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
+import io.annolake.jobs.PipelineSteps;
 import io.annolake.jobs.generate.GenerateJob;
 import io.annolake.jobs.generate.GenerateJob.StepLanding;
 import io.annolake.jobs.ingest.IngestJob;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.annolake.jobs.report.ReportJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,21 +54,6 @@ import picocli.CommandLine.Option;
       "writes the quality report, and prints a short account and the path of the report's index.html."
     })
 public final class DemoCommand implements Callable<Integer> {
-  /**
-   * Jobs the demo runs after ingestion, in pipeline order, each through the CLI as a user would.
-   */
-  static final List<String> JOBS =
-      List.of(
-          "worker-quality",
-          "agreement",
-          "consensus",
-          "compose",
-          "anomalies",
-          "routing",
-          "edge-cases",
-          "operations",
-          "report");
-
   /**
    * Spark settings for the demo's small inputs, before the user's settings so that theirs win: on
    * 20k answers, whole-stage code generation (compiling and JIT-compiling a class per query) and
@@ -160,34 +142,19 @@ public final class DemoCommand implements Callable<Integer> {
 
     Lakehouse lakehouse = env.lakehouse();
     String report = null;
-    for (String job : JOBS) {
-      List<String> args = new ArrayList<>(List.of(job, "--conf", quiet.toString()));
-      if (global.lakehouse != null) {
-        args.addAll(List.of("--lakehouse", global.lakehouse));
+    LocalDate logical =
+        global.logicalDate != null ? global.logicalDate : LocalDate.now(ZoneOffset.UTC);
+    // the anomaly window and the report reach back to the simulated operation's fixed first day
+    long days =
+        Math.max(ChronoUnit.DAYS.between(simulated.startDate(), logical) + 1, simulated.days());
+    for (PipelineSteps.Step<?> step : PipelineSteps.all(days)) {
+      GlobalOptions options = global.forJob(null, step.job());
+      options.conf = quiet;
+      if (step.run(options) instanceof ReportJob.Result r) {
+        report = r.index().toString();
       }
-      if (global.logicalDate != null) {
-        args.addAll(List.of("--logical-date", global.logicalDate.toString()));
-      }
-      if (global.runId != null) {
-        args.addAll(List.of("--run-id", global.runId + "-" + job));
-      }
-      LocalDate logical =
-          global.logicalDate != null ? global.logicalDate : LocalDate.now(ZoneOffset.UTC);
-      long days =
-          Math.max(ChronoUnit.DAYS.between(simulated.startDate(), logical) + 1, simulated.days());
-      if (job.equals("anomalies")) {
-        // The window reaches back to the simulated operation, which starts on a fixed date.
-        args.addAll(List.of("--window-days", String.valueOf(days)));
-      }
-      if (job.equals("report")) {
-        args.addAll(List.of("--days", String.valueOf(days)));
-      }
-      String printed = quietly(job, args);
-      if (job.equals("report")) {
-        report = printed.substring(printed.lastIndexOf(" at ") + 4).trim();
-      }
-      line(job, account(job, lakehouse, report));
-      if (job.equals("consensus")) {
+      line(step.job(), account(step.job(), lakehouse, report));
+      if (step.job().equals("consensus")) {
         line("multi-label", multiLabelAccount(lakehouse, MultiLabelSimulator.project(simulated)));
       }
     }
@@ -317,28 +284,6 @@ public final class DemoCommand implements Callable<Integer> {
         (d, n) -> b.append(String.format(" %,d %s,", n, d.toLowerCase().replace('_', '-'))));
     b.setLength(b.length() - 1);
     return b + String.format(" (table %s)", Tables.LABEL_PRESENCE);
-  }
-
-  /**
-   * Runs a job through the CLI with its stdout kept aside (shown only if it fails); returns what it
-   * printed.
-   */
-  private static String quietly(String job, List<String> args) {
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    int code;
-    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    try {
-      code = AnnolakeCli.execute(args.toArray(String[]::new));
-    } finally {
-      System.setOut(stdout);
-    }
-    String printed = buffer.toString(StandardCharsets.UTF_8);
-    if (code != 0) {
-      System.out.print(printed);
-      throw new IllegalStateException("demo: " + job + " failed with exit code " + code);
-    }
-    return printed;
   }
 
   private static void line(String job, String text) {
