@@ -103,18 +103,18 @@ public final class GuidelineVersions {
                 col("relabel_policy"))
             .collectAsList()) {
       Set<String> changed = new TreeSet<>();
-      for (int c : new int[] {4, 5}) {
-        if (!r.isNullAt(c)) {
-          changed.addAll(r.<String>getList(c));
+      for (String c : List.of("labels_removed", "labels_redefined")) {
+        if (r.getAs(c) != null) {
+          changed.addAll(r.<String>getList(r.fieldIndex(c)));
         }
       }
-      String policy = r.isNullAt(6) ? "none" : r.getString(6);
+      String policy = r.getAs("relabel_policy") == null ? "none" : r.getAs("relabel_policy");
       out.add(
           new Version(
-              r.getString(0),
-              r.getString(1),
-              r.getString(2),
-              ((Timestamp) r.get(3)).toInstant(),
+              r.getAs("project_id"),
+              r.getAs("step"),
+              r.getAs("guideline_version"),
+              r.<Timestamp>getAs("effective_at").toInstant(),
               changed,
               RelabelPolicy.valueOf(policy.toUpperCase(Locale.ROOT))));
     }

@@ -115,20 +115,20 @@ public final class StateGuard {
             col("job"),
             col("run_id"),
             col("logical_date"),
-            col("o.table_name"),
-            col("o.version_after"),
-            col("o.kept_newer_state").isNotNull())
+            col("o.table_name").as("table_name"),
+            col("o.version_after").as("version_after"),
+            col("o.kept_newer_state").isNotNull().as("kept"))
         .collectAsList()
         .stream()
         .map(
             r ->
                 new Run(
-                    r.getString(0),
-                    r.getString(1),
-                    r.getDate(2).toLocalDate(),
-                    r.getString(3),
-                    r.isNullAt(4) ? null : r.getLong(4),
-                    !r.isNullAt(5) && r.getBoolean(5)))
+                    r.getAs("job"),
+                    r.getAs("run_id"),
+                    r.<java.sql.Date>getAs("logical_date").toLocalDate(),
+                    r.getAs("table_name"),
+                    r.getAs("version_after"),
+                    Boolean.TRUE.equals(r.getAs("kept"))))
         .toList();
   }
 }

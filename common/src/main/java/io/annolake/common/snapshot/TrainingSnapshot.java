@@ -97,12 +97,12 @@ public final class TrainingSnapshot {
     Column rowHash =
         sha2(to_json(struct(COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new))), 256);
     List<Column> aggs = new ArrayList<>();
-    aggs.add(count(lit(1)));
+    aggs.add(count(lit(1)).as("rows"));
     for (int w = 0; w < 4; w++) {
       aggs.add(
-          sum(
-              conv(substring(rowHash, 16 * w + 1, 16), 16, 10)
-                  .cast(DataTypes.createDecimalType(38, 0))));
+          sum(conv(substring(rowHash, 16 * w + 1, 16), 16, 10)
+                  .cast(DataTypes.createDecimalType(38, 0)))
+              .as("word" + w));
     }
     Row r = rows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).head();
     StringBuilder canonical =
@@ -110,10 +110,10 @@ public final class TrainingSnapshot {
             .append('\n')
             .append(String.join(",", COLUMNS))
             .append('\n')
-            .append(r.getLong(0));
-    for (int w = 1; w <= 4; w++) {
-      BigDecimal s = r.isNullAt(w) ? BigDecimal.ZERO : r.getDecimal(w);
-      canonical.append('\n').append(s.toPlainString());
+            .append(r.<Long>getAs("rows"));
+    for (int w = 0; w < 4; w++) {
+      BigDecimal s = r.getAs("word" + w);
+      canonical.append('\n').append((s == null ? BigDecimal.ZERO : s).toPlainString());
     }
     return "sha256:" + sha256(canonical.toString().getBytes(StandardCharsets.UTF_8));
   }
@@ -122,7 +122,8 @@ public final class TrainingSnapshot {
   public static Map<String, Map<String, Long>> labelDistribution(Dataset<Row> rows) {
     Map<String, Map<String, Long>> out = new TreeMap<>();
     for (Row r : rows.groupBy("step", "label").count().collectAsList()) {
-      out.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getString(1), r.getLong(2));
+      out.computeIfAbsent(r.getAs("step"), k -> new TreeMap<>())
+          .put(r.getAs("label"), r.<Long>getAs("count"));
     }
     return out;
   }
@@ -133,7 +134,7 @@ public final class TrainingSnapshot {
   public static List<String> distinct(Dataset<Row> rows, String column) {
     List<String> out = new ArrayList<>();
     for (Row r : rows.select(column).distinct().collectAsList()) {
-      out.add(r.isNullAt(0) ? null : r.getString(0));
+      out.add(r.getAs(column));
     }
     out.sort(java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
     return out;

@@ -201,24 +201,23 @@ public final class CompareMethodsJob implements Callable<Integer> {
       double[] sums = new double[methods.size()];
       for (int a = 0; a < methods.size(); a++) {
         for (int b = a + 1; b < methods.size(); b++) {
-          double f = r.getDouble(r.fieldIndex("flip_" + methods.get(a) + "_" + methods.get(b)));
+          double f = r.<Double>getAs("flip_" + methods.get(a) + "_" + methods.get(b));
           pairs.put(methods.get(a) + "/" + methods.get(b), Math.round(f * 1e6) / 1e6);
           sums[a] += f;
           sums[b] += f;
         }
       }
-      long goldItems = r.getLong(1);
+      long goldItems = r.<Long>getAs("gold_items");
       List<MethodScore> scores = new ArrayList<>();
       for (int a = 0; a < methods.size(); a++) {
-        Object acc = r.get(r.fieldIndex("acc_" + methods.get(a)));
         scores.add(
             new MethodScore(
                 methods.get(a),
                 methods.size() > 1 ? sums[a] / (methods.size() - 1) : 0,
-                acc == null ? null : (Double) acc,
+                r.<Double>getAs("acc_" + methods.get(a)),
                 goldItems));
       }
-      return new Result(version, r.getLong(0), scores, pairs, skipped);
+      return new Result(version, r.<Long>getAs("items"), scores, pairs, skipped);
     } finally {
       open.forEach(ConsensusComputation::close);
       base.close();

@@ -173,7 +173,7 @@ public final class DemoCommand implements Callable<Integer> {
         Row r =
             lh.read(Tables.WORKER_QUALITY)
                 .where(col("gold_answers").gt(0))
-                .agg(countDistinct("worker_id"))
+                .agg(countDistinct("worker_id").as("workers"))
                 .head();
         long paused =
             lh.exists(Tables.PAUSED_WORKERS)
@@ -181,7 +181,7 @@ public final class DemoCommand implements Callable<Integer> {
                 : 0;
         return String.format(
             "%d workers judged on gold items; %d paused on proof of low accuracy (table %s)",
-            r.getLong(0), paused, Tables.PAUSED_WORKERS);
+            r.<Long>getAs("workers"), paused, Tables.PAUSED_WORKERS);
       }
       case "agreement" -> {
         Row r =
@@ -191,13 +191,16 @@ public final class DemoCommand implements Callable<Integer> {
                         .equalTo(lit("krippendorff_alpha"))
                         .and(col("level").equalTo(lit("nominal")))
                         .and(col("day").isNull()))
-                .agg(count(lit(1)), min("value"), max("value"))
+                .agg(count(lit(1)).as("slices"), min("value").as("min"), max("value").as("max"))
                 .head();
-        return r.getLong(0) == 0
+        return r.<Long>getAs("slices") == 0
             ? "no slice with enough answers for agreement"
             : String.format(
                 "Krippendorff's alpha (nominal) from %.2f to %.2f over %d step/guideline slices (table %s)",
-                r.getDouble(1), r.getDouble(2), r.getLong(0), Tables.AGREEMENT_SUMMARY);
+                r.<Double>getAs("min"),
+                r.<Double>getAs("max"),
+                r.<Long>getAs("slices"),
+                Tables.AGREEMENT_SUMMARY);
       }
       case "consensus" -> {
         Map<String, Long> byDecision = Counts.byValue(lh.read(Tables.CONSENSUS_LABELS), "decision");
@@ -229,11 +232,11 @@ public final class DemoCommand implements Callable<Integer> {
         Row r =
             lh.read(Tables.WORKER_ROUTING)
                 .where(col("rank").equalTo(1))
-                .agg(count(lit(1)), countDistinct("worker_id"))
+                .agg(count(lit(1)).as("classes"), countDistinct("worker_id").as("workers"))
                 .head();
         return String.format(
             "%d classes with a first worker to route to, %d distinct workers among them (table %s)",
-            r.getLong(0), r.getLong(1), Tables.WORKER_ROUTING);
+            r.<Long>getAs("classes"), r.<Long>getAs("workers"), Tables.WORKER_ROUTING);
       }
       case "edge-cases" -> {
         Map<String, Long> byStatus = new TreeMap<>();

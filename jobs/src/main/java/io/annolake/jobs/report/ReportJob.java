@@ -209,20 +209,22 @@ public final class ReportJob implements Callable<Integer> {
                     .between(lit(first), lit(last))
                     .and(col("project_id").isin(projects.toArray())))
             .groupBy(col("project_id"), col(OperationsDaily.DAY))
-            .agg(sum(OperationsDaily.ANSWERS))
+            .agg(sum(OperationsDaily.ANSWERS).as("answers"))
             .orderBy(OperationsDaily.DAY)
             .collectAsList();
     List<String> x =
-        new ArrayList<>(new TreeSet<>(rows.stream().map(r -> r.get(1).toString()).toList()));
+        new ArrayList<>(
+            new TreeSet<>(
+                rows.stream().map(r -> r.getAs(OperationsDaily.DAY).toString()).toList()));
     Map<String, List<Double>> series = new TreeMap<>();
     for (Row r : rows) {
       series
           .computeIfAbsent(
-              Display.text(r.getString(0)),
+              Display.text(r.getAs("project_id")),
               k -> new ArrayList<>(java.util.Collections.nCopies(x.size(), (Double) null)))
           .set(
-              x.indexOf(r.get(1).toString()),
-              r.isNullAt(2) ? null : ((Number) r.get(2)).doubleValue());
+              x.indexOf(r.getAs(OperationsDaily.DAY).toString()),
+              r.getAs("answers") == null ? null : r.<Number>getAs("answers").doubleValue());
     }
     return List.of(
         Charts.lines(

@@ -298,21 +298,21 @@ public final class SnapshotJob implements Callable<Integer> {
           DeltaTable.forPath(lakehouse.spark(), lakehouse.path(table))
               .history()
               .agg(
-                  min("timestamp"),
-                  max("timestamp"),
-                  max(
-                      org.apache.spark.sql.functions.when(
+                  min("timestamp").as("first"),
+                  max(org.apache.spark.sql.functions.when(
                           col("timestamp").leq(lit(Timestamp.from(f.asOfTimestamp()))),
-                          col("version"))))
+                          col("version")))
+                      .as("version"))
               .head();
+      Long version = bounds.getAs("version");
       String option = "Invalid value '" + f.asOfTimestamp() + "' for option '--as-of-timestamp': ";
-      if (bounds.isNullAt(2)) {
+      if (version == null) {
         throw new ConfigException(
             option
                 + "before the first commit of "
                 + table
                 + " still in its history ("
-                + bounds.getTimestamp(0).toInstant()
+                + bounds.<Timestamp>getAs("first").toInstant()
                 + ")");
       }
       if (f.asOfTimestamp().isAfter(Instant.now())) {
@@ -320,7 +320,7 @@ public final class SnapshotJob implements Callable<Integer> {
         throw new ConfigException(
             option + "in the future (a later take could read a later version)");
       }
-      return checkReadable(lakehouse, bounds.getLong(2), "--as-of-timestamp");
+      return checkReadable(lakehouse, version, "--as-of-timestamp");
     }
     if (f.asOfVersion() == null) {
       return latest;
