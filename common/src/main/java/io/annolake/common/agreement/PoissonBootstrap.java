@@ -79,9 +79,15 @@ public final class PoissonBootstrap implements Serializable {
     return this;
   }
 
-  /** Moves the pending pattern weights into the replicate states. */
+  /**
+   * Moves the pending pattern weights into the replicate states, in a fixed pattern order: when the
+   * patterns fit in {@code maxPending} (no early flush), the replicates are then summed in one
+   * order whatever order the items came in, like the estimate.
+   */
   private void flush() {
-    for (var e : pending.entrySet()) {
+    var entries = new java.util.ArrayList<>(pending.entrySet());
+    entries.sort(java.util.Map.Entry.comparingByKey(ItemCounts.ORDER));
+    for (var e : entries) {
       int[] weights = e.getValue();
       for (int b = 0; b < replicates; b++) {
         if (weights[b] > 0) {

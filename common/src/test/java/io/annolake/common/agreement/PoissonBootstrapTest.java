@@ -63,7 +63,7 @@ class PoissonBootstrapTest {
   }
 
   @Test
-  void theEstimateIsTheSameToTheLastBitWhateverTheOrderAndThePartitions() {
+  void theEstimateAndItsReplicatesAreTheSameToTheLastBitWhateverTheOrderAndPartitions() {
     java.util.Random random = new java.util.Random(11);
     List<ItemCounts> items = new java.util.ArrayList<>();
     for (int u = 0; u < 3_000; u++) {
@@ -75,20 +75,20 @@ class PoissonBootstrapTest {
     }
     List<ItemCounts> shuffled = new java.util.ArrayList<>(items);
     java.util.Collections.shuffle(shuffled, random);
-    PoissonBootstrap inOrder = new PoissonBootstrap(4, 0, 1);
+    PoissonBootstrap inOrder = new PoissonBootstrap(4, 30, 1);
     AgreementState rawInOrder = new AgreementState(4);
     items.forEach(
         i -> {
-          inOrder.add(null, i);
+          inOrder.add(key(i, items), i);
           rawInOrder.add(i);
         });
     // three partitions of the shuffled items, merged last to first
     PoissonBootstrap[] parts = {
-      new PoissonBootstrap(4, 0, 1), new PoissonBootstrap(4, 0, 1), new PoissonBootstrap(4, 0, 1)
+      new PoissonBootstrap(4, 30, 1), new PoissonBootstrap(4, 30, 1), new PoissonBootstrap(4, 30, 1)
     };
     AgreementState rawShuffled = new AgreementState(4);
     for (int n = 0; n < shuffled.size(); n++) {
-      parts[n % 3].add(null, shuffled.get(n));
+      parts[n % 3].add(key(shuffled.get(n), items), shuffled.get(n));
       rawShuffled.add(shuffled.get(n));
     }
     PoissonBootstrap merged = parts[2].merge(parts[1]).merge(parts[0]);
@@ -109,6 +109,18 @@ class PoissonBootstrapTest {
       assertThat(KrippendorffAlpha.value(b, cats, level))
           .isEqualTo(KrippendorffAlpha.value(a, cats, level));
     }
+    // and so are the bootstrap replicates, hence the intervals
+    for (int r = 0; r < 30; r++) {
+      assertThat(merged.replicate(r).agreementSum()).isEqualTo(inOrder.replicate(r).agreementSum());
+    }
+    java.util.function.Function<AgreementState, Double> alpha =
+        st -> KrippendorffAlpha.value(st, cats, Level.NOMINAL);
+    assertThat(merged.interval(alpha, 0.95)).containsExactly(inOrder.interval(alpha, 0.95));
+  }
+
+  /** An item's key for its Poisson weights: its position in the original order. */
+  private static String key(ItemCounts item, List<ItemCounts> items) {
+    return "u" + items.indexOf(item);
   }
 
   @Test
