@@ -1,6 +1,7 @@
 package io.annolake.jobs;
 
 import io.annolake.common.agreement.AgreementSettings;
+import io.annolake.common.simulate.SimulatorSettings;
 import io.annolake.jobs.agreement.AgreementJob;
 import io.annolake.jobs.anomaly.AnomaliesJob;
 import io.annolake.jobs.compose.ComposeJob;
@@ -10,6 +11,9 @@ import io.annolake.jobs.quality.WorkerQualityJob;
 import io.annolake.jobs.report.OperationsJob;
 import io.annolake.jobs.report.ReportJob;
 import io.annolake.jobs.routing.WorkerRoutingJob;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -74,6 +78,15 @@ public final class PipelineSteps {
             JobShell.params("days", days),
             (run, progress, config) ->
                 ReportJob.run(run, progress, config, null, (int) days, null)));
+  }
+
+  /**
+   * How far back the anomaly window and the report must reach to cover a simulated operation: from
+   * the logical date (today in UTC when none is given) back to the operation's fixed first day.
+   */
+  public static long daysBack(SimulatorSettings simulated, LocalDate logicalDate) {
+    LocalDate logical = logicalDate != null ? logicalDate : LocalDate.now(ZoneOffset.UTC);
+    return Math.max(ChronoUnit.DAYS.between(simulated.startDate(), logical) + 1, simulated.days());
   }
 
   /** The step of one job. */

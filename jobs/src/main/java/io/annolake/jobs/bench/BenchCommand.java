@@ -471,14 +471,7 @@ public final class BenchCommand implements Callable<Integer> {
    */
   private void ensureReportInputs(SparkSession spark, Path lakehouse, SimulatorSettings settings)
       throws Exception {
-    java.time.LocalDate logical =
-        global.logicalDate != null
-            ? global.logicalDate
-            : java.time.LocalDate.now(java.time.ZoneOffset.UTC);
-    long days =
-        Math.max(
-            java.time.temporal.ChronoUnit.DAYS.between(settings.startDate(), logical) + 1,
-            settings.days());
+    long days = PipelineSteps.daysBack(settings, global.logicalDate);
     // a job that succeeded once is cached; one that failed or was stopped runs again
     List<String> done =
         Files.isDirectory(lakehouse.resolve(Tables.PIPELINE_RUNS).resolve("_delta_log"))

@@ -25,9 +25,6 @@ import io.annolake.jobs.ingest.IngestJob;
 import io.annolake.jobs.report.ReportJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -142,11 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     Lakehouse lakehouse = env.lakehouse();
     String report = null;
-    LocalDate logical =
-        global.logicalDate != null ? global.logicalDate : LocalDate.now(ZoneOffset.UTC);
-    // the anomaly window and the report reach back to the simulated operation's fixed first day
-    long days =
-        Math.max(ChronoUnit.DAYS.between(simulated.startDate(), logical) + 1, simulated.days());
+    long days = PipelineSteps.daysBack(simulated, global.logicalDate);
     for (PipelineSteps.Step<?> step : PipelineSteps.all(days)) {
       GlobalOptions options = global.forJob(null, step.job());
       options.conf = quiet;
