@@ -200,7 +200,7 @@ public final class ReportData {
                   sum(OperationsDaily.ANSWERS).as("answers"))
               .orderBy(OperationsDaily.DAY)
               .collectAsList();
-      List<String> x = days(trend);
+      List<String> x = dayLabels(trend);
       Map<String, List<Double>> series = new LinkedHashMap<>();
       for (String outcome : List.of("unanimous", "majority", "escalated")) {
         series.put(outcome, column(trend, outcome));
@@ -731,7 +731,7 @@ public final class ReportData {
                 sum(OperationsDaily.ANSWERS).as("answers"))
             .orderBy(OperationsDaily.DAY)
             .collectAsList();
-    List<String> x = days(trend);
+    List<String> x = dayLabels(trend);
     Map<String, List<Double>> cost = new LinkedHashMap<>();
     cost.put("cost per accepted label", ratios(trend, "cost", "accepted"));
     cost.put("gold accuracy", ratios(trend, "gold_correct", "gold_answers"));
@@ -918,7 +918,7 @@ public final class ReportData {
   }
 
   /** The days of a per-day aggregate, as the x axis of its charts. */
-  private static List<String> days(List<Row> rows) {
+  private static List<String> dayLabels(List<Row> rows) {
     return rows.stream().map(r -> String.valueOf(r.<Object>getAs(OperationsDaily.DAY))).toList();
   }
 
