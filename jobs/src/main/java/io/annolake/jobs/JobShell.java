@@ -66,9 +66,8 @@ public final class JobShell {
     SparkSession spark = SparkSessions.getOrCreate(config, root);
     Lakehouse lakehouse = new Lakehouse(spark, root, config.string("annolake.lakehouse.database"));
     // A persistent catalog (hive) is kept complete; a per-session one (in-memory) gets nothing:
-    // jobs
-    // read and write by path, and registering loads each table's Delta snapshot (seconds in a fresh
-    // JVM). The session decides, not the setting: a session opened before (the benchmark's, a
+    // jobs read and write by path, and registering loads each table's Delta snapshot (seconds in a
+    // fresh JVM). The session decides, not the setting: a session opened before (the benchmark's, a
     // notebook's) keeps the catalog it was built with.
     if (lakehouse.persistentCatalog()) {
       lakehouse.registerAll(Tables.ALL);
@@ -173,8 +172,8 @@ public final class JobShell {
         PipelineRuns.finished(run, PipelineRuns.FAILED, String.valueOf(e));
       } catch (Exception | Error cleanup) {
         // e.g. the executor watchdog stopped the SparkContext: the run stays STARTED in
-        // pipeline_runs and
-        // its writes stay until a rerun, which replaces them (every write is a slice the run owns)
+        // pipeline_runs and its writes stay until a rerun, which replaces them (every write is a
+        // slice the run owns)
         e.addSuppressed(cleanup);
         System.err.println(
             "["

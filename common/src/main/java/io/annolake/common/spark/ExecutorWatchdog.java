@@ -4,12 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkContext;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerApplicationEnd;
-import org.apache.spark.scheduler.SparkListenerExecutorAdded;
-import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,13 +13,15 @@ import org.slf4j.LoggerFactory;
  * pending, so the run fails (exit 1) instead of waiting forever: Spark retries tasks and the
  * cluster manager relaunches lost executors, but with every worker gone Spark waits for new ones
  * without end. A run that never got an executor (a busy cluster) is left to wait.
+ *
+ * <p>The executors are counted by polling Spark's status tracker, not from listener events: the
+ * watchdog is installed after the context started, when executors may already have registered.
  */
-public final class ExecutorWatchdog extends SparkListener {
+public final class ExecutorWatchdog {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorWatchdog.class);
 
   private final SparkContext context;
   private final long timeoutNanos;
-  private final AtomicInteger executors = new AtomicInteger();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -32,8 +29,8 @@ public final class ExecutorWatchdog extends SparkListener {
             t.setDaemon(true);
             return t;
           });
-  private volatile boolean hadExecutor;
-  private volatile long emptySince = -1L;
+  private boolean hadExecutor;
+  private long emptySince = -1L;
 
   private ExecutorWatchdog(SparkContext context, Duration timeout) {
     this.context = context;
@@ -46,33 +43,19 @@ public final class ExecutorWatchdog extends SparkListener {
       return;
     }
     ExecutorWatchdog watchdog = new ExecutorWatchdog(context, timeout);
-    context.addSparkListener(watchdog);
     watchdog.timer.scheduleWithFixedDelay(watchdog::check, 1, 1, TimeUnit.SECONDS);
-  }
-
-  @Override
-  public void onExecutorAdded(SparkListenerExecutorAdded event) {
-    executors.incrementAndGet();
-    hadExecutor = true;
-  }
-
-  @Override
-  public void onExecutorRemoved(SparkListenerExecutorRemoved event) {
-    executors.decrementAndGet();
-  }
-
-  @Override
-  public void onApplicationEnd(SparkListenerApplicationEnd event) {
-    timer.shutdownNow();
   }
 
   private void check() {
     if (context.isStopped()) {
-      timer.shutdownNow();
+      timer.shutdown();
       return;
     }
+    // the status tracker lists the driver beside the executors
+    int executors = context.statusTracker().getExecutorInfos().length - 1;
+    hadExecutor |= executors > 0;
     boolean starved =
-        hadExecutor && executors.get() <= 0 && context.statusTracker().getActiveJobIds().length > 0;
+        hadExecutor && executors <= 0 && context.statusTracker().getActiveJobIds().length > 0;
     long now = System.nanoTime();
     if (!starved) {
       emptySince = -1L;
@@ -87,7 +70,32 @@ public final class ExecutorWatchdog extends SparkListener {
       LOG.error(message);
       System.err.println("annolake: " + message);
       timer.shutdown();
-      context.stop();
+      stopRun();
     }
+  }
+
+  /**
+   * Stops the context on a thread of its own, which nothing interrupts (an interrupted stop can
+   * leave the driver's job waiting forever); if the process is still alive a timeout later, it ends
+   * with exit 1, so a scheduler sees the failure and retries.
+   */
+  private void stopRun() {
+    Thread stopper =
+        new Thread(
+            () -> {
+              context.stop();
+              try {
+                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+              }
+              LOG.error("the run did not end after its SparkContext stopped: exiting with code 1");
+              System.err.println("annolake: the run did not end after its SparkContext stopped");
+              Runtime.getRuntime().halt(1);
+            },
+            "annolake-executor-watchdog-stop");
+    stopper.setDaemon(true);
+    stopper.start();
   }
 }

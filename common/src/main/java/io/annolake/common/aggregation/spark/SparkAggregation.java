@@ -198,9 +198,8 @@ public final class SparkAggregation {
     // Sorted by a 64-bit hash of the item alone, which Spark radix-sorts with no row comparison (a
     // sort that also ordered by the ids compared every row of an item with its neighbours). Each
     // item's rows end up together; BlockBuilder tells colliding items apart exactly and toGlobal
-    // puts each item's answers in one canonical order, whatever order the shuffle delivered.
-    // The columns are put in STREAM order (the hash last) before the shuffle, where the projection
-    // is
+    // puts each item's answers in one canonical order, whatever order the shuffle delivered. The
+    // columns are put in STREAM order (the hash last) before the shuffle, where the projection is
     // fused into the scan; a projection after the sort would copy every row once more.
     Column[] columns =
         java.util.stream.Stream.concat(
