@@ -6,6 +6,7 @@ import io.annolake.common.agreement.AnswerCodes.Group;
 import io.annolake.common.agreement.ItemAgreementRows.Contested;
 import io.annolake.common.agreement.ItemAgreementRows.ItemRows;
 import io.annolake.common.agreement.UnitCoding.Coding;
+import io.annolake.common.schema.AgreementSchemas;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -187,7 +188,7 @@ public final class AgreementFold {
               || mayBeMoreContested(ItemStats.of(counts), contested.peek()))) {
         if (itemRows == null) {
           itemRows = new ItemRows(codes);
-          toRow = CatalystTypeConverters.createToScalaConverter(AgreementTables.ITEM_AGREEMENT);
+          toRow = CatalystTypeConverters.createToScalaConverter(AgreementSchemas.ITEM_AGREEMENT);
         }
         offer((Row) toRow.apply(itemRows.row(i)));
       }
@@ -267,7 +268,7 @@ public final class AgreementFold {
                     c.error(),
                     c.note()));
             // with the schema, so that readers take columns by name
-            rows.add(new GenericRowWithSchema(v.toArray(), AgreementTables.SUMMARY));
+            rows.add(new GenericRowWithSchema(v.toArray(), AgreementSchemas.SUMMARY));
           }
         });
     return rows;
@@ -275,11 +276,11 @@ public final class AgreementFold {
 
   /** The summary rows as a DataFrame. */
   public static Dataset<Row> summary(SparkSession spark, List<Row> rows) {
-    return spark.createDataFrame(rows, AgreementTables.SUMMARY);
+    return spark.createDataFrame(rows, AgreementSchemas.SUMMARY);
   }
 
   /** The worker_agreement rows of a {@link Fold} as a DataFrame. */
   public static Dataset<Row> workerAgreement(SparkSession spark, List<Row> rows) {
-    return spark.createDataFrame(rows, AgreementTables.WORKER_AGREEMENT);
+    return spark.createDataFrame(rows, AgreementSchemas.WORKER_AGREEMENT);
   }
 }

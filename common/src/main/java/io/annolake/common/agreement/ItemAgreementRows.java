@@ -6,6 +6,7 @@ import static io.annolake.common.agreement.AgreementTransforms.orNull;
 import io.annolake.common.aggregation.spark.InternalRows;
 import io.annolake.common.agreement.AnswerCodes.Group;
 import io.annolake.common.agreement.UnitCoding.Coding;
+import io.annolake.common.schema.AgreementSchemas;
 import java.io.Serializable;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -44,7 +45,7 @@ public final class ItemAgreementRows {
             });
     // millions of rows: internal rows go to the writer with no conversion
     return SparkSession.active()
-        .internalCreateDataFrame(rows.rdd(), AgreementTables.ITEM_AGREEMENT, false);
+        .internalCreateDataFrame(rows.rdd(), AgreementSchemas.ITEM_AGREEMENT, false);
   }
 
   /** Orders item_agreement rows most contested first. */

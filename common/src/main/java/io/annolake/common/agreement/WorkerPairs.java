@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.col;
 import io.annolake.common.aggregation.spark.InternalRows;
 import io.annolake.common.agreement.UnitCoding.Coding;
 import io.annolake.common.collect.LongList;
+import io.annolake.common.schema.AgreementSchemas;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -88,7 +89,7 @@ public final class WorkerPairs {
             .toRdd()
             .toJavaRDD()
             .mapPartitions(rows -> new Pairs(rows, coding.value(), minOverlap));
-    return spark.createDataFrame(pairs, AgreementTables.WORKER_PAIR_AGREEMENT);
+    return spark.createDataFrame(pairs, AgreementSchemas.WORKER_PAIR_AGREEMENT);
   }
 
   /**

@@ -4,11 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sha2;
-import static org.apache.spark.sql.types.DataTypes.DateType;
-import static org.apache.spark.sql.types.DataTypes.DoubleType;
-import static org.apache.spark.sql.types.DataTypes.LongType;
-import static org.apache.spark.sql.types.DataTypes.StringType;
 
+import io.annolake.common.schema.AnomalySchemas;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -18,48 +15,16 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Schemas of {@code anomaly_flags} and {@code worker_daily_metrics} (run_id is added by the
  * writer).
  */
 public final class AnomalyTables {
-  /** A flag as the detectors produce it, before the window and key columns. */
-  public static final StructType FLAG =
-      new StructType()
-          .add("entity_type", StringType, false)
-          .add("entity_id", StringType, false)
-          .add("project_id", StringType, true)
-          .add("step", StringType, true)
-          .add("code", StringType, false)
-          .add("severity", StringType, false)
-          .add("score", DoubleType, true)
-          .add("evidence", StringType, true);
-
-  /** The worker_daily_metrics columns, in order. */
-  public static final StructType DAILY =
-      new StructType()
-          .add("project_id", StringType)
-          .add("step", StringType)
-          .add("worker_id", StringType)
-          .add("day", DateType)
-          .add("annotations", LongType)
-          .add("median_duration_ms", DoubleType)
-          .add("label_entropy_bits", DoubleType)
-          .add("gold_answers", LongType)
-          .add("gold_correct", LongType)
-          .add("gold_accuracy", DoubleType)
-          .add("consensus_answers", LongType)
-          .add("consensus_agreed", LongType)
-          .add("consensus_agreement", DoubleType)
-          .add("peer_comparisons", LongType)
-          .add("peer_agreed", LongType)
-          .add("peer_agreement", DoubleType);
 
   private AnomalyTables() {}
 
-  /** Pure flags as rows of {@link #FLAG}. */
+  /** Pure flags as rows of {@link AnomalySchemas#FLAG}. */
   public static Dataset<Row> rows(SparkSession spark, List<Flag> flags) {
     List<Row> rows = new ArrayList<>(flags.size());
     for (Flag f : flags) {
@@ -74,7 +39,7 @@ public final class AnomalyTables {
               Double.isFinite(f.score()) ? f.score() : null,
               f.evidenceJson()));
     }
-    return spark.createDataFrame(rows, FLAG);
+    return spark.createDataFrame(rows, AnomalySchemas.FLAG);
   }
 
   /**

@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import io.annolake.common.quality.GoldAnswers;
+import io.annolake.common.schema.AnomalySchemas;
 import io.annolake.common.spark.ScalaSeqs;
 import io.annolake.common.stats.RobustStats;
 import java.sql.Timestamp;
@@ -507,7 +508,7 @@ public final class AnomalyTransforms {
   }
 
   /**
-   * A flag dataset of {@link AnomalyTables#FLAG} from rows with the given entity, severity, score
+   * A flag dataset of {@link AnomalySchemas#FLAG} from rows with the given entity, severity, score
    * and evidence.
    */
   static Dataset<Row> flagRows(

@@ -18,6 +18,7 @@ import io.annolake.common.aggregation.spark.SparkAggregation;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.quality.StatusTimeline;
 import io.annolake.common.quality.WorkerStatus;
+import io.annolake.common.schema.ConsensusSchemas;
 import io.annolake.common.spark.ScalaSeqs;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +32,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
@@ -40,17 +40,6 @@ import org.apache.spark.unsafe.types.UTF8String;
  * Spark, and give posterior and worker-skill rows. Holds cached blocks until {@link #close()}.
  */
 public final class ConsensusComputation implements AutoCloseable {
-  public static final StructType WORKER_SKILLS =
-      new StructType()
-          .add("project_id", DataTypes.StringType, false)
-          .add("step", DataTypes.StringType, false)
-          .add("worker_id", DataTypes.StringType, false)
-          .add("method", DataTypes.StringType, false)
-          .add("params_hash", DataTypes.StringType, false)
-          .add("skill", DataTypes.DoubleType, true)
-          .add("true_label", DataTypes.StringType, true)
-          .add("given_label", DataTypes.StringType, true)
-          .add("probability", DataTypes.DoubleType, true);
 
   private static final String DECISION_POLICY = "decision_policy";
 
@@ -478,7 +467,7 @@ public final class ConsensusComputation implements AutoCloseable {
   public Dataset<Row> labels(
       ConsensusSettings settings, ConsensusPolicy.Method method, DecisionCounts counted) {
     return rows(
-        ConsensusRows.Output.LABELS, ConsensusRows.CONSENSUS_LABELS, settings, method, counted);
+        ConsensusRows.Output.LABELS, ConsensusSchemas.CONSENSUS_LABELS, settings, method, counted);
   }
 
   /**
@@ -486,13 +475,14 @@ public final class ConsensusComputation implements AutoCloseable {
    * need.
    */
   public Dataset<Row> relabelQueue(ConsensusSettings settings, ConsensusPolicy.Method method) {
-    return rows(ConsensusRows.Output.RELABELS, ConsensusRows.RELABEL_QUEUE, settings, method, null);
+    return rows(
+        ConsensusRows.Output.RELABELS, ConsensusSchemas.RELABEL_QUEUE, settings, method, null);
   }
 
   /** escalations rows: the ESCALATED items with their reason, candidates and answers. */
   public Dataset<Row> escalations(ConsensusSettings settings, ConsensusPolicy.Method method) {
     return rows(
-        ConsensusRows.Output.ESCALATIONS, ConsensusRows.ESCALATIONS, settings, method, null);
+        ConsensusRows.Output.ESCALATIONS, ConsensusSchemas.ESCALATIONS, settings, method, null);
   }
 
   private Dataset<Row> rows(
@@ -594,7 +584,7 @@ public final class ConsensusComputation implements AutoCloseable {
         JavaSparkContext.fromSparkContext(spark.sparkContext())
             .parallelize(tasks, Math.max(1, tasks.size()))
             .flatMap(SkillRows::rows);
-    return spark.internalCreateDataFrame(rows.rdd(), WORKER_SKILLS, false);
+    return spark.internalCreateDataFrame(rows.rdd(), ConsensusSchemas.WORKER_SKILLS, false);
   }
 
   /** Rows {@link #workerSkills} gives (counted from the fits, no Spark action). */

@@ -8,12 +8,11 @@ import io.annolake.common.aggregation.spark.InternalRows;
 import io.annolake.common.aggregation.spark.ItemFacts;
 import io.annolake.common.aggregation.spark.SparkAggregation;
 import io.annolake.common.aggregation.spark.TaskBlock;
+import io.annolake.common.schema.ConsensusSchemas;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Arrays;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -31,85 +30,9 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
     RELABELS
   }
 
-  static final StructType ANSWER =
-      new StructType()
-          .add("annotation_id", DataTypes.StringType, false)
-          .add("worker_id", DataTypes.StringType, false)
-          .add("label", DataTypes.StringType, false);
-
-  /** An answer acting anomaly flags left out, with the flags' ids (anomaly_flags.flag_id). */
-  static final StructType FLAGGED =
-      new StructType()
-          .add("annotation_id", DataTypes.StringType, false)
-          .add("flag_ids", DataTypes.createArrayType(DataTypes.StringType, false), false);
-
-  static final StructType CONSENSUS_LABELS =
-      new StructType()
-          .add("project_id", DataTypes.StringType, false)
-          .add("step", DataTypes.StringType, false)
-          .add("item_id", DataTypes.StringType, false)
-          .add("label", DataTypes.StringType, true)
-          .add("confidence", DataTypes.DoubleType, true)
-          .add("decision", DataTypes.StringType, false)
-          .add("method", DataTypes.StringType, false)
-          .add("params_hash", DataTypes.StringType, false)
-          .add("params", DataTypes.StringType, false)
-          .add("n_annotations", DataTypes.IntegerType, false)
-          .add("n_agreeing", DataTypes.IntegerType, false)
-          .add("annotation_ids", DataTypes.createArrayType(DataTypes.StringType, false), false)
-          .add("guideline_version", DataTypes.StringType, true)
-          .add("crowd_label", DataTypes.StringType, true)
-          .add("crowd_confidence", DataTypes.DoubleType, true)
-          .add("candidates", DataTypes.createArrayType(SparkAggregation.CANDIDATE, false), false)
-          .add("adjudicated_by", DataTypes.StringType, true)
-          .add("adjudication_disagrees", DataTypes.BooleanType, true)
-          .add("min_annotators", DataTypes.IntegerType, false)
-          .add("accept_threshold", DataTypes.DoubleType, false)
-          .add(
-              "excluded_annotation_ids",
-              DataTypes.createArrayType(DataTypes.StringType, false),
-              false)
-          .add("decision_policy", DataTypes.StringType, false)
-          .add("flagged_annotations", DataTypes.createArrayType(FLAGGED, false), false)
-          .add("guideline_versions", DataTypes.createArrayType(DataTypes.StringType, false), false)
-          .add(
-              "superseded_annotation_ids",
-              DataTypes.createArrayType(DataTypes.StringType, false),
-              false);
-
-  /** relabel_queue: PENDING_RELABEL items, with what they need. */
-  static final StructType RELABEL_QUEUE =
-      new StructType()
-          .add("project_id", DataTypes.StringType, false)
-          .add("step", DataTypes.StringType, false)
-          .add("item_id", DataTypes.StringType, false)
-          .add("old_versions", DataTypes.createArrayType(DataTypes.StringType, false), false)
-          .add("new_version", DataTypes.StringType, true)
-          .add("reason", DataTypes.StringType, false)
-          .add("current_answers", DataTypes.IntegerType, false)
-          .add(
-              "superseded_annotation_ids",
-              DataTypes.createArrayType(DataTypes.StringType, false),
-              false)
-          .add("answers_needed", DataTypes.IntegerType, false)
-          .add("priority", DataTypes.DoubleType, false);
-
   /** relabel_queue's reason: answers under a superseded version left too few under current ones. */
   static final String SUPERSEDED_ANSWERS =
       io.annolake.common.schema.RelabelReason.SUPERSEDED_ANSWERS.name();
-
-  static final StructType ESCALATIONS =
-      new StructType()
-          .add("project_id", DataTypes.StringType, false)
-          .add("step", DataTypes.StringType, false)
-          .add("item_id", DataTypes.StringType, false)
-          .add("reason", DataTypes.StringType, false)
-          .add("priority", DataTypes.DoubleType, false)
-          .add("candidates", DataTypes.createArrayType(SparkAggregation.CANDIDATE, false), false)
-          .add("annotations", DataTypes.createArrayType(ANSWER, false), false)
-          .add("accept_threshold", DataTypes.DoubleType, false)
-          .add("method", DataTypes.StringType, false)
-          .add("params_hash", DataTypes.StringType, false);
 
   /** Decision names in internal form, by ordinal. */
   private static final UTF8String[] DECISION_NAMES =
@@ -490,7 +413,10 @@ final class ConsensusRows implements SparkAggregation.ItemVisitor {
         Math.min(1.0, priority));
   }
 
-  /** Entries of annotation id then flag ids, sorted by annotation id, as {@link #FLAGGED} rows. */
+  /**
+   * Entries of annotation id then flag ids, sorted by annotation id, as {@link
+   * ConsensusSchemas#FLAGGED} rows.
+   */
   private static org.apache.spark.sql.catalyst.util.ArrayData flaggedRows(String[][] entries) {
     Object[] out = new Object[entries.length];
     for (int e = 0; e < entries.length; e++) {

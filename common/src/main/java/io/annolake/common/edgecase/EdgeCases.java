@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import io.annolake.common.schema.EdgeCaseSchemas;
 import io.annolake.common.spark.ScalaSeqs;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,35 +63,6 @@ public final class EdgeCases {
     FOLDED
   }
 
-  /** One question in a case's {@code questions} array. */
-  public static final StructType QUESTION =
-      new StructType()
-          .add("worker_id", DataTypes.StringType)
-          .add("question_text", DataTypes.StringType)
-          .add("raised_at", DataTypes.TimestampType)
-          .add("guideline_version", DataTypes.StringType);
-
-  /** The edge_cases columns (run_id and as_of_date are added by the writer). */
-  public static final StructType SCHEMA =
-      new StructType()
-          .add("project_id", DataTypes.StringType)
-          .add("step", DataTypes.StringType)
-          .add("item_id", DataTypes.StringType)
-          .add("status", DataTypes.StringType)
-          .add("status_reason", DataTypes.StringType)
-          .add("raised_under_version", DataTypes.StringType)
-          .add("opened_at", DataTypes.TimestampType)
-          .add("question_count", DataTypes.IntegerType)
-          .add("questions", DataTypes.createArrayType(QUESTION))
-          .add("contested", DataTypes.BooleanType)
-          .add("escalation_reason", DataTypes.StringType)
-          .add("resolved_label", DataTypes.StringType)
-          .add("rationale", DataTypes.StringType)
-          .add("expert_id", DataTypes.StringType)
-          .add("resolved_at", DataTypes.TimestampType)
-          .add("folded_into_version", DataTypes.StringType)
-          .add("folded_at", DataTypes.TimestampType);
-
   /**
    * The inputs, each already cut to the run's logical date and project; any may be null (absent).
    *
@@ -112,7 +84,7 @@ public final class EdgeCases {
 
   private static final String[] ITEM = {"project_id", "step", "item_id"};
 
-  /** The edge_cases rows ({@link #SCHEMA}). */
+  /** The edge_cases rows ({@link EdgeCaseSchemas#EDGE_CASES}). */
   public static Dataset<Row> build(SparkSession spark, Inputs in) {
     Dataset<Row> versions = versions(spark, in.guidelines());
     Dataset<Row> questions =
@@ -289,7 +261,8 @@ public final class EdgeCases {
         col("raised_under_version"),
         col("opened_at"),
         coalesce(col("question_count"), lit(0)).as("question_count"),
-        coalesce(col("questions"), array().cast(DataTypes.createArrayType(QUESTION)))
+        coalesce(
+                col("questions"), array().cast(DataTypes.createArrayType(EdgeCaseSchemas.QUESTION)))
             .as("questions"),
         col("_contested").isNotNull().as("contested"),
         col("escalation_reason"),

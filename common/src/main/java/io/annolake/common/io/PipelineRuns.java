@@ -1,10 +1,7 @@
 package io.annolake.common.io;
 
-import static org.apache.spark.sql.types.DataTypes.LongType;
-import static org.apache.spark.sql.types.DataTypes.StringType;
-import static org.apache.spark.sql.types.DataTypes.TimestampType;
-
 import io.annolake.common.provenance.RunContext;
+import io.annolake.common.schema.LogSchemas;
 import io.annolake.common.schema.Tables;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -14,10 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.MapType;
-import org.apache.spark.sql.types.StructType;
 import scala.collection.JavaConverters;
 
 /** The {@code pipeline_runs} table: one STARTED row and one final row per run. */
@@ -25,32 +18,6 @@ public final class PipelineRuns {
   public static final String STARTED = "STARTED";
   public static final String SUCCEEDED = "SUCCEEDED";
   public static final String FAILED = "FAILED";
-
-  private static final StructType OUTPUT =
-      new StructType()
-          .add("table_name", StringType, false)
-          .add("version_before", LongType, false)
-          .add("version_after", LongType, false)
-          .add("rows", LongType, false)
-          // a backfill that kept a newer state: the rows it computed (their digest) and why not
-          // written
-          .add("digest", LongType, true)
-          .add("kept_newer_state", StringType, true);
-
-  public static final StructType SCHEMA =
-      new StructType()
-          .add("job", StringType, false)
-          .add("logical_date", DataTypes.DateType, false)
-          .add("status", StringType, false)
-          .add("started_at", TimestampType, false)
-          .add("ended_at", TimestampType, true)
-          .add("duration_ms", LongType, true)
-          .add("code_version", StringType, false)
-          .add("config_hash", StringType, false)
-          .add("params", new MapType(StringType, StringType, true), false)
-          .add("inputs", new MapType(StringType, LongType, true), false)
-          .add("outputs", new ArrayType(OUTPUT, false), false)
-          .add("error", StringType, true);
 
   private PipelineRuns() {}
 
@@ -93,7 +60,8 @@ public final class PipelineRuns {
             scalaMap(run.inputs()),
             JavaConverters.asScalaBuffer(outputs).toSeq(),
             error);
-    run.appendAudit(Tables.PIPELINE_RUNS, run.spark().createDataFrame(List.of(row), SCHEMA));
+    run.appendAudit(
+        Tables.PIPELINE_RUNS, run.spark().createDataFrame(List.of(row), LogSchemas.PIPELINE_RUNS));
   }
 
   private static <K, V> scala.collection.Map<K, V> scalaMap(Map<K, V> map) {

@@ -6,11 +6,39 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Schemas of the logs the jobs keep beside their outputs (the rows are built by the job, so the
- * contract lives here, not in the job): the ingest file log, the training-snapshot registry and the
- * erasure log. run_id (and the file log's batch_id) are added by the writer.
+ * contract lives here, not in the job): the run log, the ingest file log, the training-snapshot
+ * registry and the erasure log. run_id (and the file log's batch_id) are added by the writer.
  */
 public final class LogSchemas {
   private LogSchemas() {}
+
+  /** One output table of a run (pipeline_runs.outputs). */
+  private static final StructType RUN_OUTPUT =
+      new StructType()
+          .add("table_name", DataTypes.StringType, false)
+          .add("version_before", DataTypes.LongType, false)
+          .add("version_after", DataTypes.LongType, false)
+          .add("rows", DataTypes.LongType, false)
+          // a backfill that kept a newer state: the rows it computed (their digest), why not
+          // written
+          .add("digest", DataTypes.LongType, true)
+          .add("kept_newer_state", DataTypes.StringType, true);
+
+  /** {@link Tables#PIPELINE_RUNS}: a row when a run starts, another when it ends. */
+  public static final StructType PIPELINE_RUNS =
+      new StructType()
+          .add("job", DataTypes.StringType, false)
+          .add("logical_date", DataTypes.DateType, false)
+          .add("status", DataTypes.StringType, false)
+          .add("started_at", DataTypes.TimestampType, false)
+          .add("ended_at", DataTypes.TimestampType, true)
+          .add("duration_ms", DataTypes.LongType, true)
+          .add("code_version", DataTypes.StringType, false)
+          .add("config_hash", DataTypes.StringType, false)
+          .add("params", new MapType(DataTypes.StringType, DataTypes.StringType, true), false)
+          .add("inputs", new MapType(DataTypes.StringType, DataTypes.LongType, true), false)
+          .add("outputs", DataTypes.createArrayType(RUN_OUTPUT, false), false)
+          .add("error", DataTypes.StringType, true);
 
   /** {@link Tables#INGESTED_FILES}: per landing file and batch, PENDING then its outcome. */
   public static final StructType INGESTED_FILES =

@@ -2,6 +2,7 @@ package io.annolake.common.edgecase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.annolake.common.schema.EdgeCaseSchemas;
 import io.annolake.common.testing.SparkTestSession;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -138,7 +139,7 @@ class EdgeCasesTest {
     Dataset<Row> out =
         EdgeCases.build(
             spark, new EdgeCases.Inputs(q, a, guidelines(), escalations(), consensus()));
-    assertThat(out.schema().simpleString()).isEqualTo(EdgeCases.SCHEMA.simpleString());
+    assertThat(out.schema().simpleString()).isEqualTo(EdgeCaseSchemas.EDGE_CASES.simpleString());
     Map<String, Row> cases = byKey(out);
     assertThat(cases.keySet())
         .as("i6: decided without a rationale, never asked, not contested: not a case")

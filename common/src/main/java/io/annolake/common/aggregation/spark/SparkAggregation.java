@@ -9,6 +9,7 @@ import io.annolake.common.aggregation.EmProgram;
 import io.annolake.common.aggregation.EmRunner;
 import io.annolake.common.aggregation.ItemBlock;
 import io.annolake.common.aggregation.Posteriors;
+import io.annolake.common.schema.ConsensusSchemas;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,12 +48,6 @@ public final class SparkAggregation {
   /** Above this many partitions the statistics are summed in two levels before the driver. */
   private static final int FAN_IN = 16;
 
-  /** Schema of one item's posterior row. */
-  public static final StructType CANDIDATE =
-      new StructType()
-          .add("label", DataTypes.StringType, false)
-          .add("posterior", DataTypes.DoubleType, false);
-
   public static final StructType POSTERIORS =
       new StructType()
           .add("project_id", DataTypes.StringType, false)
@@ -62,7 +57,7 @@ public final class SparkAggregation {
           .add("crowd_confidence", DataTypes.DoubleType, false)
           .add("n_annotations", DataTypes.IntegerType, false)
           .add("n_agreeing", DataTypes.IntegerType, false)
-          .add("candidates", DataTypes.createArrayType(CANDIDATE, false), false);
+          .add("candidates", DataTypes.createArrayType(ConsensusSchemas.CANDIDATE, false), false);
 
   private SparkAggregation() {}
 
@@ -581,8 +576,8 @@ public final class SparkAggregation {
   }
 
   /**
-   * Labels and posteriors of one item as {@link #CANDIDATE} structs, most probable first (ties:
-   * label order).
+   * Labels and posteriors of one item as {@link ConsensusSchemas#CANDIDATE} structs, most probable
+   * first (ties: label order).
    */
   public static ArrayData candidates(double[] post, UTF8String[] labels) {
     // Insertion sort (K is small): k moves only past strictly less probable labels, so ties keep

@@ -1,4 +1,4 @@
-package io.annolake.common.agreement;
+package io.annolake.common.schema;
 
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
@@ -10,11 +10,11 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /** Schemas of the agreement tables (run_id is added by the writer). */
-public final class AgreementTables {
-  private AgreementTables() {}
+public final class AgreementSchemas {
+  private AgreementSchemas() {}
 
   /** The slice columns every agreement table starts with; null where not sliced by. */
-  static StructType slice() {
+  private static StructType slice() {
     return new StructType()
         .add("project_id", StringType, false)
         .add("step", StringType, true)
