@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.annolake.jobs.CliRun;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+// The benchmark harness over generated lakehouses (about 90 s in all): with the trials, out of the
+// everyday suite; .ci/run runs it.
+@Tag("trial")
 class BenchCommandTest {
   /** One cache for the class: the consensus tests share the simulated, ingested lakehouse. */
   @TempDir static Path dir;

@@ -20,9 +20,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+// A long run of a whole command over every job (about 100 s): with the trials, out of the everyday
+// suite; .ci/run runs it.
+@Tag("trial")
 class DemoCommandTest {
   @TempDir Path dir;
 
