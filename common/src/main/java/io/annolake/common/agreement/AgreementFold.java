@@ -205,9 +205,10 @@ public final class AgreementFold {
     /** A cheap test before the row is built: entropy and top share do not depend on the coding. */
     private static boolean mayBeMoreContested(ItemStats s, Row least) {
       double e = s.entropy();
-      double leastEntropy = least.getDouble(9);
+      double leastEntropy = least.getDouble(ItemAgreementRows.ENTROPY_BITS);
       return e > leastEntropy - 1e-9
-          && (e > leastEntropy + 1e-9 || s.topLabelShare() <= least.getDouble(8) + 1e-9);
+          && (e > leastEntropy + 1e-9
+              || s.topLabelShare() <= least.getDouble(ItemAgreementRows.TOP_LABEL_SHARE) + 1e-9);
     }
 
     private void offer(Row row) {

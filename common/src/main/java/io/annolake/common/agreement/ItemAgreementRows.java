@@ -21,6 +21,12 @@ import org.apache.spark.unsafe.types.UTF8String;
 
 /** item_agreement: per unit its counts, top label, entropy; the most contested first. */
 public final class ItemAgreementRows {
+  /** Positions in an item_agreement row, by name: the ordering reads them for every unit. */
+  static final int ITEM_ID = AgreementSchemas.ITEM_AGREEMENT.fieldIndex("item_id");
+
+  static final int TOP_LABEL_SHARE = AgreementSchemas.ITEM_AGREEMENT.fieldIndex("top_label_share");
+  static final int ENTROPY_BITS = AgreementSchemas.ITEM_AGREEMENT.fieldIndex("entropy_bits");
+
   private ItemAgreementRows() {}
 
   /**
@@ -52,14 +58,15 @@ public final class ItemAgreementRows {
   static final class Contested implements Comparator<Row>, Serializable {
     @Override
     public int compare(Row a, Row b) {
-      int c = Double.compare(b.getDouble(9), a.getDouble(9));
+      int c = Double.compare(b.getDouble(ENTROPY_BITS), a.getDouble(ENTROPY_BITS));
       if (c == 0) {
-        c = Double.compare(a.getDouble(8), b.getDouble(8));
+        c = Double.compare(a.getDouble(TOP_LABEL_SHARE), b.getDouble(TOP_LABEL_SHARE));
       }
       if (c == 0) {
-        c = a.getString(4).compareTo(b.getString(4));
+        c = a.getString(ITEM_ID).compareTo(b.getString(ITEM_ID));
       }
-      for (int i = 0; c == 0 && i < 4; i++) {
+      // then the slice columns (project, step, guideline version, day), which come first
+      for (int i = 0; c == 0 && i < ITEM_ID; i++) {
         c =
             Objects.compare(
                 String.valueOf(a.get(i)), String.valueOf(b.get(i)), Comparator.naturalOrder());

@@ -59,7 +59,14 @@ public final class ConsensusComputation implements AutoCloseable {
   private ConsensusPolicy.Method[] chosen;
 
   /** Latest label schema per task key (thresholds), when fitted from {@link Inputs}. */
-  private Map<String, Row> schemas = Map.of();
+  private Map<String, LatestSchema> schemas = Map.of();
+
+  /**
+   * A (project, step)'s latest label schema: its labels and the thresholds it sets (null where it
+   * sets none, or where the table predates the column).
+   */
+  private record LatestSchema(
+      List<String> labels, Integer minAnnotators, Double acceptThreshold, String decisionPolicy) {}
 
   /** Guideline rules per task key, when fitted from {@link Inputs} with guidelines. */
   private Map<String, GuidelineVersions.StepRule> guidelineRules = Map.of();
@@ -72,16 +79,13 @@ public final class ConsensusComputation implements AutoCloseable {
   /** Labels of each (project, step)'s latest label schema, by task key. */
   public static Map<String, List<String>> declaredLabels(Dataset<Row> schemas) {
     Map<String, List<String>> out = new HashMap<>();
-    latestSchemas(schemas).forEach((k, r) -> out.put(k, r.getList(2)));
+    latestSchemas(schemas).forEach((k, r) -> out.put(k, r.labels()));
     return out;
   }
 
-  /**
-   * Per task key: project_id, step, labels, min_annotators, accept_threshold, decision_policy (null
-   * when the table predates the column) of the latest guideline version.
-   */
-  private static Map<String, Row> latestSchemas(Dataset<Row> schemas) {
-    Map<String, Row> out = new HashMap<>();
+  /** Per task key: the label schema of the latest guideline version. */
+  private static Map<String, LatestSchema> latestSchemas(Dataset<Row> schemas) {
+    Map<String, LatestSchema> out = new HashMap<>();
     if (schemas == null) {
       return out;
     }
@@ -106,7 +110,13 @@ public final class ConsensusComputation implements AutoCloseable {
                 col("s.accept_threshold"),
                 col("s." + DECISION_POLICY))
             .collectAsList()) {
-      out.put(SparkAggregation.taskKey(r.getString(0), r.getString(1)), r);
+      out.put(
+          SparkAggregation.taskKey(r.getAs("project_id"), r.getAs("step")),
+          new LatestSchema(
+              r.getList(r.fieldIndex("labels")),
+              r.getAs("min_annotators"),
+              r.getAs("accept_threshold"),
+              r.getAs(DECISION_POLICY)));
     }
     return out;
   }
@@ -262,9 +272,9 @@ public final class ConsensusComputation implements AutoCloseable {
     if (in.adjudications() != null) {
       stream = stream.unionByName(adjudicationStream(in.adjudications()));
     }
-    Map<String, Row> schemas = latestSchemas(in.schemas());
+    Map<String, LatestSchema> schemas = latestSchemas(in.schemas());
     Map<String, List<String>> declared = new HashMap<>();
-    schemas.forEach((k, r) -> declared.put(k, r.getList(2)));
+    schemas.forEach((k, r) -> declared.put(k, r.labels()));
     ConsensusComputation c =
         new ConsensusComputation(spark, SparkAggregation.indexStream(stream, declared, partitions));
     c.schemas = schemas;
@@ -509,17 +519,17 @@ public final class ConsensusComputation implements AutoCloseable {
       steps[t] = f.task().step();
       workers[t] = f.task().workers().toArray(String[]::new);
       labels[t] = f.task().labels().toArray(String[]::new);
-      Row latest = schemas.get(SparkAggregation.taskKey(projects[t], steps[t]));
+      LatestSchema latest = schemas.get(SparkAggregation.taskKey(projects[t], steps[t]));
       thresholds[t] =
           new ConsensusPolicy.Thresholds(
-              latest == null || latest.isNullAt(3) ? settings.minAnnotators() : latest.getInt(3),
-              latest == null || latest.isNullAt(4)
+              latest == null || latest.minAnnotators() == null
+                  ? settings.minAnnotators()
+                  : latest.minAnnotators(),
+              latest == null || latest.acceptThreshold() == null
                   ? settings.acceptThreshold()
-                  : latest.getDouble(4),
+                  : latest.acceptThreshold(),
               settings.policyFor(
-                  projects[t],
-                  steps[t],
-                  latest == null || latest.isNullAt(5) ? null : latest.getString(5)),
+                  projects[t], steps[t], latest == null ? null : latest.decisionPolicy()),
               settings.majorityShare());
       lowQuality[t] = lowQuality(f, settings.lowQualityAccuracy());
       GuidelineVersions.StepRule rule =

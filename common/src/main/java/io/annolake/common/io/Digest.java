@@ -43,8 +43,10 @@ public final class Digest {
             .sorted(java.util.Comparator.comparing(StructField::name))
             .map(f -> canonical(rows.col("`" + f.name() + "`"), f.dataType()))
             .toArray(Column[]::new);
-    Row r = rows.agg(coalesce(sum(xxhash64(content)), lit(0L)), count(lit(1))).head();
-    return new Result(r.getLong(0), r.getLong(1));
+    Row r =
+        rows.agg(coalesce(sum(xxhash64(content)), lit(0L)).as("value"), count(lit(1)).as("rows"))
+            .head();
+    return new Result(r.<Long>getAs("value"), r.<Long>getAs("rows"));
   }
 
   /**

@@ -133,7 +133,11 @@ public final class Lakehouse {
             .orderBy(col("version").desc())
             .select("operation", "operationMetrics")
             .head();
-    return new Commit(row.getString(0), row.isNullAt(1) ? java.util.Map.of() : row.getJavaMap(1));
+    java.util.Map<String, String> metrics =
+        row.isNullAt(row.fieldIndex("operationMetrics"))
+            ? java.util.Map.of()
+            : row.getJavaMap(row.fieldIndex("operationMetrics"));
+    return new Commit(row.getAs("operation"), metrics);
   }
 
   /** The table as of a version (pinned reads make a run reproducible). */

@@ -1,5 +1,7 @@
 package io.annolake.common.io;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.annolake.common.config.AnnolakeConfig;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
@@ -139,9 +141,10 @@ public final class TableMaintenance {
         DeltaTable.forPath(spark(), lakehouse.path(table))
             .optimize()
             .executeCompaction()
-            .select("metrics.numFilesRemoved")
+            .select(col("metrics.numFilesRemoved").as("files_removed"))
             .head();
-    return metrics.isNullAt(0) ? 0 : metrics.getLong(0);
+    Long removed = metrics.getAs("files_removed");
+    return removed == null ? 0 : removed;
   }
 
   /** VACUUM with the table's own deleted-file retention. */

@@ -94,6 +94,13 @@ public final class StatusTimeline {
 
   private record Input(Instant at, int kind, Boolean correct, String tiebreak) {}
 
+  /** Positions of the replay's input columns (project_id, step, worker_id, then these). */
+  private static final int AT = 3;
+
+  private static final int KIND = 4;
+  private static final int CORRECT = 5;
+  private static final int TIEBREAK = 6;
+
   /** One worker's replay; also what the tests call without Spark. */
   static List<Row> replay(String key, java.util.Iterator<Row> rows, QualitySettings settings) {
     String[] id = key.split("\u0001", -1);
@@ -102,10 +109,10 @@ public final class StatusTimeline {
         r ->
             inputs.add(
                 new Input(
-                    instant(r.get(3)),
-                    r.getInt(4),
-                    r.isNullAt(5) ? null : r.getBoolean(5),
-                    r.getString(6))));
+                    instant(r.get(AT)),
+                    r.getInt(KIND),
+                    r.isNullAt(CORRECT) ? null : r.getBoolean(CORRECT),
+                    r.getString(TIEBREAK))));
     // Time order; at the same instant answers before reinstatements; then a stable tiebreak.
     inputs.sort(
         Comparator.comparing(Input::at)

@@ -112,6 +112,12 @@ public final class VerificationSimulator {
             Encoders.row(schema));
   }
 
+  /** Positions in a simulated answer ({@link CrowdSimulator#ANNOTATIONS}), by name. */
+  private static final int LABEL = CrowdSimulator.ANNOTATIONS.fieldIndex("label");
+
+  private static final int SUBMITTED_AT = CrowdSimulator.ANNOTATIONS.fieldIndex("submitted_at");
+  private static final int BAD_KIND = CrowdSimulator.ANNOTATIONS.fieldIndex("bad_kind");
+
   private static List<Row> row(
       SimulatorSettings s, WorkerPool pool, AnomalyPlan plan, long u, boolean includeMalformed) {
     CrowdSimulator.Unit unit = CrowdSimulator.Unit.of(s, u);
@@ -123,9 +129,11 @@ public final class VerificationSimulator {
     long last = 0;
     for (Row answer : CrowdSimulator.answers(s, pool, plan, u, includeMalformed)) {
       // the records ingestion keeps: not bad on purpose
-      if (answer.isNullAt(15) && !answer.isNullAt(6) && labels.contains(answer.getString(6))) {
-        votes[labels.indexOf(answer.getString(6))]++;
-        last = Math.max(last, ((Timestamp) answer.get(9)).getTime());
+      if (answer.isNullAt(BAD_KIND)
+          && !answer.isNullAt(LABEL)
+          && labels.contains(answer.getString(LABEL))) {
+        votes[labels.indexOf(answer.getString(LABEL))]++;
+        last = Math.max(last, ((Timestamp) answer.get(SUBMITTED_AT)).getTime());
       }
     }
     if (last == 0) {

@@ -196,8 +196,9 @@ public final class AnomaliesJob implements Callable<Integer> {
       Map<String, Long> counts = new TreeMap<>();
       long total = 0;
       for (Row r : flags.groupBy("code", "severity").count().collectAsList()) {
-        counts.put(r.getString(0) + "/" + r.getString(1), r.getLong(2));
-        total += r.getLong(2);
+        long n = r.<Long>getAs("count");
+        counts.put(r.<String>getAs("code") + "/" + r.<String>getAs("severity"), n);
+        total += n;
       }
 
       progress.step("writing " + Tables.WORKER_DAILY_METRICS + " and " + Tables.ANOMALY_FLAGS);

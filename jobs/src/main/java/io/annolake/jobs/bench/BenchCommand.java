@@ -484,7 +484,7 @@ public final class BenchCommand implements Callable<Integer> {
                 .distinct()
                 .collectAsList()
                 .stream()
-                .map(r -> r.getString(0))
+                .map(r -> r.<String>getAs("job"))
                 .toList()
             : List.of();
     for (String job : REPORT_INPUTS) {

@@ -310,11 +310,14 @@ public final class GenerateJob implements Callable<Integer> {
     java.util.Set<String> active = new java.util.HashSet<>();
     long total = 0;
     for (Row r : records.groupBy("bad_kind", "worker_id").count().collectAsList()) {
-      total += r.getLong(2);
-      if (!r.isNullAt(0)) {
-        bad.merge(r.getString(0), r.getLong(2), Long::sum);
-      } else if (!r.isNullAt(1)) {
-        active.add(r.getString(1));
+      long n = r.<Long>getAs("count");
+      String badKind = r.getAs("bad_kind");
+      String worker = r.getAs("worker_id");
+      total += n;
+      if (badKind != null) {
+        bad.merge(badKind, n, Long::sum);
+      } else if (worker != null) {
+        active.add(worker);
       }
     }
     anomalies(spark, pool, plan, marked, active)
