@@ -17,8 +17,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Schemas of {@code anomaly_flags} and {@code worker_daily_metrics} (run_id is added by the
- * writer).
+ * The {@code anomaly_flags} rows: the detectors' flags as rows, then with their stable id and
+ * window (the schemas are in {@link AnomalySchemas}).
  */
 public final class AnomalyTables {
 
