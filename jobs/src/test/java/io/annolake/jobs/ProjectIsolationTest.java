@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.testing.ContractCheck;
 import io.annolake.common.testing.SparkTestSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,6 +121,8 @@ class ProjectIsolationTest {
       }
     }
     assertThat(after.keySet()).isEqualTo(before.keySet());
+    // and every table the runs wrote has the columns of the table contract
+    assertThat(ContractCheck.differences(lakehouse)).isEmpty();
   }
 
   private static String csv(String value) {

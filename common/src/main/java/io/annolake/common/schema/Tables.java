@@ -124,7 +124,7 @@ public final class Tables {
   public static final List<String> CONSENSUS_TABLES =
       List.of(CONSENSUS_LABELS, ESCALATIONS, WORKER_SKILLS, RELABEL_QUEUE);
 
-  /** Tables the anomalies job writes (schemas in io.annolake.common.anomaly.AnomalyTables). */
+  /** Tables the anomalies job writes (schemas in {@link AnomalySchemas}). */
   public static final List<String> ANOMALY_TABLES = List.of(WORKER_DAILY_METRICS, ANOMALY_FLAGS);
 
   /** Tables the operations job writes (schema in io.annolake.common.report.OperationsDaily). */

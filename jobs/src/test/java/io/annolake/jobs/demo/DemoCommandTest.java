@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.testing.ContractCheck;
 import io.annolake.common.testing.SparkTestSession;
 import io.annolake.jobs.CliRun;
 import java.nio.file.Files;
@@ -78,6 +79,7 @@ class DemoCommandTest {
         assertThat(lh.exists(table)).as(table).isTrue();
       }
     }
+    assertThat(ContractCheck.differences(lh)).isEmpty();
     // 6 ingests (guidelines and annotators' questions too; the verification and multi-label
     // steps' files inside the schemas and annotations folders), worker-quality, agreement,
     // consensus, compose, anomalies, routing, edge-cases, operations, report

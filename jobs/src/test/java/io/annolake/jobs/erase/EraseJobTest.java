@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.privacy.WorkerPseudonyms;
+import io.annolake.common.testing.ContractCheck;
 import io.annolake.common.testing.SparkTestSession;
 import io.annolake.jobs.CliRun;
 import java.nio.charset.StandardCharsets;
@@ -93,6 +94,9 @@ class EraseJobTest {
     List<Row> audit =
         spark.read().format("delta").load(root + "/erasures").orderBy("erased_at").collectAsList();
     assertThat(audit).hasSize(2);
+    assertThat(
+            ContractCheck.differences(new io.annolake.common.io.Lakehouse(spark, root, "annolake")))
+        .isEmpty();
     String key = System.getenv(WorkerPseudonyms.KEY_ENV);
     if (key != null) {
       assertThat(audit.get(0).<String>getAs("worker_pseudonym"))

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.testing.ContractCheck;
 import io.annolake.common.testing.SparkTestSession;
 import io.annolake.jobs.CliRun;
 import java.nio.file.Files;
@@ -126,6 +127,7 @@ class WorkerQualityJobTest {
     String root = lakehouse();
     quality(root, "--reinstate-file", dir.resolve("reinstate.csv").toString());
     Lakehouse lh = new Lakehouse(spark, root, "annolake");
+    assertThat(ContractCheck.differences(lh)).isEmpty();
     Map<String, Row> q = byWorker(lh.read(Tables.WORKER_QUALITY));
 
     Row good = q.get("good");

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.snapshot.TrainingSnapshot;
+import io.annolake.common.testing.ContractCheck;
 import io.annolake.common.testing.SparkTestSession;
 import io.annolake.jobs.CliRun;
 import io.delta.tables.DeltaTable;
@@ -128,6 +129,7 @@ class SnapshotJobTest {
     assertThat(manifest(b).get("content_hash")).isEqualTo(first.get("content_hash"));
     assertThat(Files.readAllLines(b.resolve("labels.csv"))).isEqualTo(lines);
     assertThat(manifest(b).get("snapshot_id")).isNotEqualTo(first.get("snapshot_id"));
+    assertThat(ContractCheck.differences(new Lakehouse(spark, root, "annolake"))).isEmpty();
     // pipeline_runs records the version read, not the latest: the run's inputs are its provenance
     Row run =
         new Lakehouse(spark, root, "annolake")
