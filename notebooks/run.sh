@@ -68,13 +68,15 @@ rm -rf "$TARGET/executed"
 mkdir -p "$TARGET/executed"
 failed=()
 # With --allow-errors nbconvert itself fails only when the kernel does: the Java kernel can lose a
-# request sent while it is still starting (its shell thread dies; seen on a loaded host), so a
-# kernel failure is tried again, twice at most.
+# request sent while it is still starting (its shell thread dies; seen on a loaded host and on a
+# fresh machine's first kernel, whose channels were bound within a second and which then never
+# answered), so a kernel failure is tried again, twice at most. A healthy kernel answers within
+# seconds: waiting 120 s for it, not 300 s, makes a lost request cost two minutes, not five.
 execute() {
   local attempt
   for attempt in 1 2 3; do
     if jupyter-nbconvert --to notebook --execute --allow-errors --ExecutePreprocessor.timeout=600 \
-        --ExecutePreprocessor.startup_timeout=300 --output-dir "$TARGET/executed" "$HERE/$1.ipynb"; then
+        --ExecutePreprocessor.startup_timeout=120 --output-dir "$TARGET/executed" "$HERE/$1.ipynb"; then
       return 0
     fi
     echo "notebooks: $1.ipynb: the kernel failed (attempt $attempt)" >&2
