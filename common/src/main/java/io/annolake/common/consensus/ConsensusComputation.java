@@ -78,8 +78,12 @@ public final class ConsensusComputation implements AutoCloseable {
 
   /** Labels of each (project, step)'s latest label schema, by task key. */
   public static Map<String, List<String>> declaredLabels(Dataset<Row> schemas) {
+    return labels(latestSchemas(schemas));
+  }
+
+  private static Map<String, List<String>> labels(Map<String, LatestSchema> schemas) {
     Map<String, List<String>> out = new HashMap<>();
-    latestSchemas(schemas).forEach((k, r) -> out.put(k, r.labels()));
+    schemas.forEach((k, r) -> out.put(k, r.labels()));
     return out;
   }
 
@@ -273,10 +277,9 @@ public final class ConsensusComputation implements AutoCloseable {
       stream = stream.unionByName(adjudicationStream(in.adjudications()));
     }
     Map<String, LatestSchema> schemas = latestSchemas(in.schemas());
-    Map<String, List<String>> declared = new HashMap<>();
-    schemas.forEach((k, r) -> declared.put(k, r.labels()));
     ConsensusComputation c =
-        new ConsensusComputation(spark, SparkAggregation.indexStream(stream, declared, partitions));
+        new ConsensusComputation(
+            spark, SparkAggregation.indexStream(stream, labels(schemas), partitions));
     c.schemas = schemas;
     c.guidelineRules = guidelineRules;
     return c;

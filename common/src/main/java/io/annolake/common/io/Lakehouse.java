@@ -133,10 +133,9 @@ public final class Lakehouse {
             .orderBy(col("version").desc())
             .select("operation", "operationMetrics")
             .head();
+    int metricsAt = row.fieldIndex("operationMetrics");
     java.util.Map<String, String> metrics =
-        row.isNullAt(row.fieldIndex("operationMetrics"))
-            ? java.util.Map.of()
-            : row.getJavaMap(row.fieldIndex("operationMetrics"));
+        row.isNullAt(metricsAt) ? java.util.Map.of() : row.getJavaMap(metricsAt);
     return new Commit(row.getAs("operation"), metrics);
   }
 
