@@ -466,30 +466,33 @@ public final class IngestJob implements Callable<Integer> {
       Column[] cols =
           current
               ? new Column[] {
-                col("file_key"),
-                col("status"),
+                col(Columns.FILE_KEY),
+                col(Columns.STATUS),
                 col(Columns.REASON_CODE),
                 col(Columns.DETAIL),
-                col("batch_id"),
-                col("silver_version"),
-                col("schemas_version"),
-                col("logical_date"),
+                col(Columns.BATCH_ID),
+                col(Columns.SILVER_VERSION),
+                col(Columns.SCHEMAS_VERSION),
+                col(Columns.LOGICAL_DATE),
                 col(Columns.INGESTED_AT)
               }
-              : new Column[] {col("file_key")};
+              : new Column[] {col(Columns.FILE_KEY)};
       // one small row per file: the file log is collected, never the records
       for (Row r :
-          table.where(col("record_kind").equalTo(kind.cliName())).select(cols).collectAsList()) {
-        String key = r.getAs("file_key");
-        String status = current ? r.getAs("status") : STATUS_INGESTED;
+          table
+              .where(col(Columns.RECORD_KIND).equalTo(kind.cliName()))
+              .select(cols)
+              .collectAsList()) {
+        String key = r.getAs(Columns.FILE_KEY);
+        String status = current ? r.getAs(Columns.STATUS) : STATUS_INGESTED;
         if (STATUS_PENDING.equals(status)) {
           pending.put(
               key,
               new Pending(
-                  r.getAs("batch_id"),
-                  r.<Long>getAs("silver_version"),
-                  r.<Long>getAs("schemas_version"),
-                  r.<java.sql.Date>getAs("logical_date").toLocalDate(),
+                  r.getAs(Columns.BATCH_ID),
+                  r.<Long>getAs(Columns.SILVER_VERSION),
+                  r.<Long>getAs(Columns.SCHEMAS_VERSION),
+                  r.<java.sql.Date>getAs(Columns.LOGICAL_DATE).toLocalDate(),
                   r.<java.sql.Timestamp>getAs(Columns.INGESTED_AT).toInstant()));
         } else {
           done.put(
@@ -573,7 +576,8 @@ public final class IngestJob implements Callable<Integer> {
       progress.step("recording batch " + batchId + " in " + Tables.INGESTED_FILES);
       appendFileLog(
           fileRows(files, checked, Map.of(), STATUS_PENDING, silverVersion, schemasVersion),
-          batchId);
+          batchId,
+          files.size());
       wrote();
 
       Map<String, long[]> perFile = new HashMap<>();
@@ -594,7 +598,7 @@ public final class IngestJob implements Callable<Integer> {
           wrote();
           records =
               lh.read(Tables.RAW_ANNOTATIONS)
-                  .where(col("batch_id").equalTo(batchId))
+                  .where(col(Columns.BATCH_ID).equalTo(batchId))
                   .drop("batch_id", Columns.RUN_ID, Columns.INGESTED_AT);
         } else {
           records = landing;
@@ -642,14 +646,15 @@ public final class IngestJob implements Callable<Integer> {
           // Parquet files that gave fewer rows than their footers promise: one marker row each
           Map<String, Long> readPerFile = new HashMap<>();
           perFile.forEach((f, c) -> readPerFile.put(f, c[0]));
-          Dataset<Row> markers =
-              markerRejects(
-                  spark, LandingReader.shortfalls(kind, checked.expectedRows(), readPerFile));
-          long markerCount = markers.count();
-          for (Row m : markers.collectAsList()) {
+          List<Row> shortfalls =
+              LandingReader.shortfalls(kind, checked.expectedRows(), readPerFile);
+          Dataset<Row> markers = markerRejects(spark, shortfalls);
+          long markerCount = shortfalls.size(); // counted on the driver: no Spark job
+          int sourceFile = Columns.landingSchema(kind).fieldIndex(Columns.SOURCE_FILE);
+          for (Row m : shortfalls) {
             long[] c =
                 perFile.computeIfAbsent(
-                    LandingReader.normalize(m.getAs(Columns.SOURCE_FILE)), f -> new long[3]);
+                    LandingReader.normalize(m.getString(sourceFile)), f -> new long[3]);
             c[0]++;
             c[2]++;
           }
@@ -671,7 +676,7 @@ public final class IngestJob implements Callable<Integer> {
           long ingested = read - rejected;
           progress.step("writing silver " + kind.table());
           Dataset<Row> accepted =
-              IngestTransforms.accepted(outcome, kind).withColumn("batch_id", lit(batchId));
+              IngestTransforms.accepted(outcome, kind).withColumn(Columns.BATCH_ID, lit(batchId));
           if (lh.exists(kind.table())) {
             if (ingested > 0) {
               Column on =
@@ -694,7 +699,7 @@ public final class IngestJob implements Callable<Integer> {
 
       progress.step("writing " + Tables.INGESTED_FILES);
       Dataset<Row> done = fileRows(files, checked, perFile, null, silverVersion, schemasVersion);
-      appendFileLog(done, batchId + DONE_SUFFIX);
+      appendFileLog(done, batchId + DONE_SUFFIX, files.size());
       wrote();
 
       List<RejectedFile> rejectedFiles = new ArrayList<>();
@@ -716,8 +721,11 @@ public final class IngestJob implements Callable<Integer> {
           Map.of());
     }
 
-    /** Appends to the file log; a log written by an earlier release gains the new columns. */
-    private void appendFileLog(Dataset<Row> rows, String batchId) {
+    /**
+     * Appends a batch's file log rows (one per file); a log written by an earlier release gains the
+     * new columns.
+     */
+    private void appendFileLog(Dataset<Row> rows, String batchId, int files) {
       Lakehouse lh = run.lakehouse();
       boolean evolve =
           lh.exists(Tables.INGESTED_FILES)
@@ -727,7 +735,7 @@ public final class IngestJob implements Callable<Integer> {
         spark.conf().set(AUTO_MERGE, "true");
       }
       try {
-        run.appendOnce(Tables.INGESTED_FILES, rows, batchId, rows.count());
+        run.appendOnce(Tables.INGESTED_FILES, rows, batchId, files);
       } finally {
         if (evolve) {
           spark.conf().unset(AUTO_MERGE);
@@ -778,13 +786,13 @@ public final class IngestJob implements Callable<Integer> {
     private Dataset<Row> markerRejects(SparkSession spark, List<Row> markers) {
       Dataset<Row> landing = spark.createDataFrame(markers, Columns.landingSchema(kind));
       return landing.select(
-          lit(kind.cliName()).as("record_kind"),
+          lit(kind.cliName()).as(Columns.RECORD_KIND),
           col(Columns.SOURCE_FILE),
           col(Columns.SOURCE_POSITION),
           col(Columns.SOURCE_FORMAT),
           col(Columns.RAW_RECORD),
-          lit(null).cast("string").as("record_key"),
-          lit(project).cast("string").as("project_id"),
+          lit(null).cast("string").as(Columns.RECORD_KEY),
+          lit(project).cast("string").as(Columns.PROJECT_ID),
           LandingReader.reasonOf(col(Columns.MALFORMED_DETAIL)).as(Columns.REASON_CODE),
           regexp_replace(col(Columns.MALFORMED_DETAIL), "^[A-Z_]+: ", "").as(Columns.DETAIL),
           lit(ingestedAt).as(Columns.INGESTED_AT));
