@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.annolake.common.schema.Columns;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -39,27 +40,27 @@ public final class AgreementTransforms {
   public static Dataset<Row> answers(Dataset<Row> annotations, AgreementSettings settings) {
     Column version =
         settings.slicedBy("guideline_version")
-            ? col("guideline_version")
+            ? col(Columns.GUIDELINE_VERSION)
             : lit(null).cast("string");
     Column day =
         settings.slicedBy("day")
-            ? date_format(col("submitted_at"), "yyyy-MM-dd")
+            ? date_format(col(Columns.SUBMITTED_AT), "yyyy-MM-dd")
             : lit(null).cast("string");
     return annotations
         .where(
-            col("label")
+            col(Columns.LABEL)
                 .isNotNull()
-                .and(col("item_id").isNotNull())
-                .and(col("worker_id").isNotNull()))
+                .and(col(Columns.ITEM_ID).isNotNull())
+                .and(col(Columns.WORKER_ID).isNotNull()))
         .select(
-            col("project_id"),
-            col("step"),
-            version.as("guideline_version"),
-            day.as("day"),
-            col("item_id"),
-            col("worker_id"),
-            col("label"),
-            unix_micros(col("submitted_at")).as("submitted_us"));
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            version.as(Columns.GUIDELINE_VERSION),
+            day.as(Columns.DAY),
+            col(Columns.ITEM_ID),
+            col(Columns.WORKER_ID),
+            col(Columns.LABEL),
+            unix_micros(col(Columns.SUBMITTED_AT)).as("submitted_us"));
   }
 
   /**
@@ -73,32 +74,33 @@ public final class AgreementTransforms {
    * dictionaries first.
    */
   public static JavaRDD<UnitBlock> unitBlocks(Dataset<Row> answers, Dataset<Row> consensus) {
-    Column k = xxhash64(col("project_id"), col("step"), col("item_id")).as("k");
+    Column k = xxhash64(col(Columns.PROJECT_ID), col(Columns.STEP), col(Columns.ITEM_ID)).as("k");
     Dataset<Row> rows =
         answers.select(
             k,
-            col("project_id"),
-            col("step"),
-            col("guideline_version"),
-            col("day"),
-            col("item_id"),
-            col("worker_id"),
-            col("label"),
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.GUIDELINE_VERSION),
+            col(Columns.DAY),
+            col(Columns.ITEM_ID),
+            col(Columns.WORKER_ID),
+            col(Columns.LABEL),
             col("submitted_us"));
     if (consensus != null) {
       rows =
           rows.union(
               consensus
-                  .where(col("label").isNotNull().and(col("decision").notEqual("PENDING")))
+                  .where(
+                      col(Columns.LABEL).isNotNull().and(col(Columns.DECISION).notEqual("PENDING")))
                   .select(
                       k,
-                      col("project_id"),
-                      col("step"),
+                      col(Columns.PROJECT_ID),
+                      col(Columns.STEP),
                       lit(null).cast("string"),
                       lit(null).cast("string"),
-                      col("item_id"),
+                      col(Columns.ITEM_ID),
                       lit(null).cast("string"),
-                      col("label"),
+                      col(Columns.LABEL),
                       lit(null).cast("long")));
     }
     return rows.repartition(col("k"))

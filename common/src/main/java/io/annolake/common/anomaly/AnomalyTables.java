@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sha2;
 
 import io.annolake.common.schema.AnomalySchemas;
+import io.annolake.common.schema.Columns;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -52,25 +53,25 @@ public final class AnomalyTables {
     Column key =
         concat_ws(
             "\u001f",
-            col("entity_type"),
-            col("entity_id"),
-            col("project_id"),
-            col("step"),
-            col("code"),
+            col(Columns.ENTITY_TYPE),
+            col(Columns.ENTITY_ID),
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.CODE),
             lit(first.toString()),
             lit(last.toString()));
     return flags.select(
-        sha2(key, 256).substr(1, 32).as("flag_id"),
-        col("entity_type"),
-        col("entity_id"),
-        col("project_id"),
-        col("step"),
-        col("code"),
-        col("severity"),
-        col("score"),
-        col("evidence"),
-        lit(Date.valueOf(first)).as("window_start"),
-        lit(Date.valueOf(last)).as("window_end"),
-        lit(Date.valueOf(logicalDate)).as("logical_date"));
+        sha2(key, 256).substr(1, 32).as(Columns.FLAG_ID),
+        col(Columns.ENTITY_TYPE),
+        col(Columns.ENTITY_ID),
+        col(Columns.PROJECT_ID),
+        col(Columns.STEP),
+        col(Columns.CODE),
+        col(Columns.SEVERITY),
+        col(Columns.SCORE),
+        col(Columns.EVIDENCE),
+        lit(Date.valueOf(first)).as(Columns.WINDOW_START),
+        lit(Date.valueOf(last)).as(Columns.WINDOW_END),
+        lit(Date.valueOf(logicalDate)).as(Columns.LOGICAL_DATE));
   }
 }

@@ -22,6 +22,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.annolake.common.quality.GoldAnswers;
 import io.annolake.common.schema.AnomalySchemas;
+import io.annolake.common.schema.Columns;
 import io.annolake.common.spark.ScalaSeqs;
 import io.annolake.common.stats.RobustStats;
 import java.sql.Timestamp;
@@ -72,41 +73,47 @@ public final class AnomalyTransforms {
       Timestamp until) {
     Dataset<Row> in =
         annotations
-            .where(col("submitted_at").geq(lit(from)).and(col("submitted_at").lt(lit(until))))
+            .where(
+                col(Columns.SUBMITTED_AT)
+                    .geq(lit(from))
+                    .and(col(Columns.SUBMITTED_AT).lt(lit(until))))
             .select(
-                col("annotation_id"),
-                col("project_id"),
-                col("step"),
-                col("item_id"),
-                col("worker_id"),
-                col("worker_type"),
-                col("label"),
-                col("guideline_version"),
-                col("started_at"),
-                col("submitted_at"),
-                col("duration_ms"),
-                col("prelabel"),
-                col("ingested_at"),
-                col("batch_id"),
+                col(Columns.ANNOTATION_ID),
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.ITEM_ID),
+                col(Columns.WORKER_ID),
+                col(Columns.WORKER_TYPE),
+                col(Columns.LABEL),
+                col(Columns.GUIDELINE_VERSION),
+                col(Columns.STARTED_AT),
+                col(Columns.SUBMITTED_AT),
+                col(Columns.DURATION_MS),
+                col(Columns.PRELABEL),
+                col(Columns.INGESTED_AT),
+                col(Columns.BATCH_ID),
                 expr("unix_millis(submitted_at)").as("ms"),
-                to_date(col("submitted_at")).as("day"));
+                to_date(col(Columns.SUBMITTED_AT)).as(Columns.DAY));
     in =
         consensus == null
             ? in.withColumn("consensus_label", lit(null).cast("string"))
             : in.join(
                 consensus.select(
-                    col("project_id"),
-                    col("step"),
-                    col("item_id"),
-                    col("label").as("consensus_label")),
+                    col(Columns.PROJECT_ID),
+                    col(Columns.STEP),
+                    col(Columns.ITEM_ID),
+                    col(Columns.LABEL).as("consensus_label")),
                 ScalaSeqs.of(ITEM),
                 "left");
     if (gold == null) {
-      return in.withColumn("gold_correct", lit(null).cast("boolean"));
+      return in.withColumn(Columns.GOLD_CORRECT, lit(null).cast("boolean"));
     }
     Dataset<Row> judged =
         GoldAnswers.of(in, gold, null)
-            .select(col("project_id"), col("annotation_id"), col("correct").as("gold_correct"));
+            .select(
+                col(Columns.PROJECT_ID),
+                col(Columns.ANNOTATION_ID),
+                col("correct").as(Columns.GOLD_CORRECT));
     // annotation ids are unique within a project only
     return in.join(judged, ScalaSeqs.of("project_id", "annotation_id"), "left");
   }
@@ -118,7 +125,7 @@ public final class AnomalyTransforms {
   public static Dataset<Row> duplicates(Dataset<Row> window) {
     WindowSpec byWorkerItem =
         Window.partitionBy("project_id", "step", "worker_id", "item_id")
-            .orderBy(col("ms"), col("ingested_at"), col("annotation_id"));
+            .orderBy(col("ms"), col(Columns.INGESTED_AT), col(Columns.ANNOTATION_ID));
     WindowSpec all =
         byWorkerItem.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
     Dataset<Row> ranked =
@@ -128,17 +135,17 @@ public final class AnomalyTransforms {
             .withColumn("first_label", first("label").over(all))
             .withColumn("first_ms", first("ms").over(all))
             .where(col("n").gt(1));
-    Column same = col("label").eqNullSafe(col("first_label"));
+    Column same = col(Columns.LABEL).eqNullSafe(col("first_label"));
     return flagRows(
         ranked,
         lit(EntityType.ANNOTATION.value()),
-        col("annotation_id"),
+        col(Columns.ANNOTATION_ID),
         AnomalyCode.DUPLICATE_SUBMISSION,
         when(same, lit(Severity.MEDIUM.name())).otherwise(lit(Severity.HIGH.name())),
         col("n").minus(1).cast("double"),
         struct(
-            col("worker_id"),
-            col("item_id"),
+            col(Columns.WORKER_ID),
+            col(Columns.ITEM_ID),
             col("first_id").as("first_annotation_id"),
             same.as("same_label"),
             col("ms").minus(col("first_ms")).divide(1000.0).as("seconds_after_first"),
@@ -176,14 +183,14 @@ public final class AnomalyTransforms {
     Column ingestedMs = expr("unix_millis(ingested_at)");
     Column startedMs = expr("unix_millis(started_at)");
     Column ahead = col("ms").minus(ingestedMs);
-    Column mismatch = abs(col("duration_ms").minus(col("ms").minus(startedMs)));
+    Column mismatch = abs(col(Columns.DURATION_MS).minus(col("ms").minus(startedMs)));
     Column outsideBy =
         greatest(col("batch_from").minus(col("ms")), col("ms").minus(col("batch_to")));
     Column future = ahead.gt(s.impossibleTimestamp().clockSkewMs());
     Column contradicts =
-        col("started_at")
+        col(Columns.STARTED_AT)
             .isNotNull()
-            .and(col("duration_ms").isNotNull())
+            .and(col(Columns.DURATION_MS).isNotNull())
             .and(mismatch.gt(s.impossibleTimestamp().durationToleranceMs()));
     Column outside =
         col("batch_records").geq(s.impossibleTimestamp().batchMinRecords()).and(outsideBy.gt(0));
@@ -208,20 +215,20 @@ public final class AnomalyTransforms {
     return flagRows(
         checked,
         lit(EntityType.ANNOTATION.value()),
-        col("annotation_id"),
+        col(Columns.ANNOTATION_ID),
         AnomalyCode.IMPOSSIBLE_TIMESTAMP,
         lit(Severity.HIGH.name()),
         hours,
         struct(
             rules.as("rules"),
-            col("worker_id"),
-            col("submitted_at"),
-            col("started_at"),
-            col("duration_ms"),
+            col(Columns.WORKER_ID),
+            col(Columns.SUBMITTED_AT),
+            col(Columns.STARTED_AT),
+            col(Columns.DURATION_MS),
             // the clock of ingestion only where a rule used it: otherwise the evidence of a rerun
             // on a lakehouse ingested at another time would differ
-            when(col("future"), col("ingested_at")).as("ingested_at"),
-            col("batch_id"),
+            when(col("future"), col(Columns.INGESTED_AT)).as(Columns.INGESTED_AT),
+            col(Columns.BATCH_ID),
             expr("timestamp_millis(cast(batch_from as long))").as("batch_window_from"),
             expr("timestamp_millis(cast(batch_to as long))").as("batch_window_to")));
   }
@@ -232,13 +239,15 @@ public final class AnomalyTransforms {
    */
   public static Dataset<Row> stepDurations(Dataset<Row> window) {
     Dataset<Row> timed =
-        window.where(col("duration_ms").gt(0)).withColumn("log_d", log(col("duration_ms")));
+        window
+            .where(col(Columns.DURATION_MS).gt(0))
+            .withColumn("log_d", log(col(Columns.DURATION_MS)));
     Dataset<Row> medians =
         timed
             .groupBy("project_id", "step")
             .agg(
                 percentile_approx(
-                        col("duration_ms").cast("double"), lit(0.5), lit(PERCENTILE_ACCURACY))
+                        col(Columns.DURATION_MS).cast("double"), lit(0.5), lit(PERCENTILE_ACCURACY))
                     .as("median_ms"),
                 percentile_approx(col("log_d"), lit(0.5), lit(PERCENTILE_ACCURACY))
                     .as("log_median"));
@@ -262,7 +271,7 @@ public final class AnomalyTransforms {
   public static Dataset<Row> timingOutliers(
       Dataset<Row> window, Dataset<Row> stepDurations, AnomalySettings s) {
     Column z =
-        log(col("duration_ms"))
+        log(col(Columns.DURATION_MS))
             .minus(col("log_median"))
             .divide(
                 greatest(
@@ -270,20 +279,20 @@ public final class AnomalyTransforms {
                     lit(LOG_DURATION_MIN_SCALE)));
     Dataset<Row> scored =
         window
-            .where(col("duration_ms").gt(0))
+            .where(col(Columns.DURATION_MS).gt(0))
             .join(org.apache.spark.sql.functions.broadcast(stepDurations), ScalaSeqs.of(STEP))
             .withColumn("z", z)
             .where(abs(col("z")).geq(s.timing().outlierZ()));
     return flagRows(
         scored,
         lit(EntityType.ANNOTATION.value()),
-        col("annotation_id"),
+        col(Columns.ANNOTATION_ID),
         AnomalyCode.TIMING_OUTLIER,
         lit(Severity.LOW.name()),
         abs(col("z")),
         struct(
-            col("worker_id"),
-            col("duration_ms"),
+            col(Columns.WORKER_ID),
+            col(Columns.DURATION_MS),
             col("median_ms").as("step_median_duration_ms"),
             expr("round(z, 3)").as("robust_z")));
   }
@@ -301,7 +310,7 @@ public final class AnomalyTransforms {
             .agg(
                 sum("c").as("n"),
                 max("c").as("top"),
-                collectMap(coalesce(col("label"), lit("")), col("c")).as("labels"))
+                collectMap(coalesce(col(Columns.LABEL), lit("")), col("c")).as(Columns.LABELS))
             .withColumn("top_share", col("top").divide(col("n")))
             .where(
                 col("n")
@@ -310,11 +319,14 @@ public final class AnomalyTransforms {
     return flagRows(
         items,
         lit(EntityType.ITEM.value()),
-        col("item_id"),
+        col(Columns.ITEM_ID),
         AnomalyCode.CONTESTED_ITEM,
         when(col("n").geq(5), lit(Severity.MEDIUM.name())).otherwise(lit(Severity.LOW.name())),
         lit(1.0).minus(col("top_share")),
-        struct(col("n").as("answers"), expr("round(top_share, 4)").as("top_share"), col("labels")));
+        struct(
+            col("n").as(Columns.ANSWERS),
+            expr("round(top_share, 4)").as("top_share"),
+            col(Columns.LABELS)));
   }
 
   /** worker_daily_metrics rows (without run_id) for the window's days. */
@@ -327,54 +339,61 @@ public final class AnomalyTransforms {
             .withColumn("others_same", count(lit(1)).over(itemLabel).minus(1));
     Dataset<Row> perLabel =
         answers
-            .groupBy(col("project_id"), col("step"), col("worker_id"), col("day"), col("label"))
+            .groupBy(
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.WORKER_ID),
+                col(Columns.DAY),
+                col(Columns.LABEL))
             .agg(
                 count(lit(1)).as("c"),
-                sum(when(col("gold_correct").isNotNull(), 1).otherwise(0)).as("ga"),
-                sum(when(col("gold_correct"), 1).otherwise(0)).as("gc"),
+                sum(when(col(Columns.GOLD_CORRECT).isNotNull(), 1).otherwise(0)).as("ga"),
+                sum(when(col(Columns.GOLD_CORRECT), 1).otherwise(0)).as("gc"),
                 sum(when(col("consensus_label").isNotNull(), 1).otherwise(0)).as("ca"),
-                sum(when(col("consensus_label").eqNullSafe(col("label")), 1).otherwise(0)).as("cg"),
+                sum(when(col("consensus_label").eqNullSafe(col(Columns.LABEL)), 1).otherwise(0))
+                    .as("cg"),
                 sum("others").as("pc"),
                 sum("others_same").as("pa"));
     Dataset<Row> perDay =
         perLabel
             .groupBy("project_id", "step", "worker_id", "day")
             .agg(
-                sum("c").as("annotations"),
+                sum("c").as(Columns.ANNOTATIONS),
                 sum(col("c").multiply(log(2.0, col("c")))).as("clogc"),
-                sum("ga").as("gold_answers"),
-                sum("gc").as("gold_correct"),
-                sum("ca").as("consensus_answers"),
-                sum("cg").as("consensus_agreed"),
-                sum("pc").as("peer_comparisons"),
-                sum("pa").as("peer_agreed"));
+                sum("ga").as(Columns.GOLD_ANSWERS),
+                sum("gc").as(Columns.GOLD_CORRECT),
+                sum("ca").as(Columns.CONSENSUS_ANSWERS),
+                sum("cg").as(Columns.CONSENSUS_AGREED),
+                sum("pc").as(Columns.PEER_COMPARISONS),
+                sum("pa").as(Columns.PEER_AGREED));
     Dataset<Row> medians =
         window
             .groupBy("project_id", "step", "worker_id", "day")
             .agg(
                 percentile_approx(
-                        col("duration_ms").cast("double"), lit(0.5), lit(PERCENTILE_ACCURACY))
-                    .as("median_duration_ms"));
-    Column n = col("annotations");
+                        col(Columns.DURATION_MS).cast("double"), lit(0.5), lit(PERCENTILE_ACCURACY))
+                    .as(Columns.MEDIAN_DURATION_MS));
+    Column n = col(Columns.ANNOTATIONS);
     return perDay
         .join(medians, ScalaSeqs.of("project_id", "step", "worker_id", "day"))
         .select(
-            col("project_id"),
-            col("step"),
-            col("worker_id"),
-            col("day"),
-            n.cast("long").as("annotations"),
-            col("median_duration_ms"),
-            greatest(lit(0.0), log(2.0, n).minus(col("clogc").divide(n))).as("label_entropy_bits"),
-            col("gold_answers").cast("long").as("gold_answers"),
-            col("gold_correct").cast("long").as("gold_correct"),
-            ratio("gold_correct", "gold_answers").as("gold_accuracy"),
-            col("consensus_answers").cast("long").as("consensus_answers"),
-            col("consensus_agreed").cast("long").as("consensus_agreed"),
-            ratio("consensus_agreed", "consensus_answers").as("consensus_agreement"),
-            col("peer_comparisons").cast("long").as("peer_comparisons"),
-            col("peer_agreed").cast("long").as("peer_agreed"),
-            ratio("peer_agreed", "peer_comparisons").as("peer_agreement"));
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.WORKER_ID),
+            col(Columns.DAY),
+            n.cast("long").as(Columns.ANNOTATIONS),
+            col(Columns.MEDIAN_DURATION_MS),
+            greatest(lit(0.0), log(2.0, n).minus(col("clogc").divide(n)))
+                .as(Columns.LABEL_ENTROPY_BITS),
+            col(Columns.GOLD_ANSWERS).cast("long").as(Columns.GOLD_ANSWERS),
+            col(Columns.GOLD_CORRECT).cast("long").as(Columns.GOLD_CORRECT),
+            ratio("gold_correct", "gold_answers").as(Columns.GOLD_ACCURACY),
+            col(Columns.CONSENSUS_ANSWERS).cast("long").as(Columns.CONSENSUS_ANSWERS),
+            col(Columns.CONSENSUS_AGREED).cast("long").as(Columns.CONSENSUS_AGREED),
+            ratio("consensus_agreed", "consensus_answers").as(Columns.CONSENSUS_AGREEMENT),
+            col(Columns.PEER_COMPARISONS).cast("long").as(Columns.PEER_COMPARISONS),
+            col(Columns.PEER_AGREED).cast("long").as(Columns.PEER_AGREED),
+            ratio("peer_agreed", "peer_comparisons").as(Columns.PEER_AGREEMENT));
   }
 
   private static Column ratio(String part, String whole) {
@@ -440,27 +459,31 @@ public final class AnomalyTransforms {
   /** Per worker: answers, type, median durations, pre-label and gold counts in the window. */
   public static Dataset<Row> workerScalars(Dataset<Row> window) {
     Column wrongPrelabel =
-        col("prelabel")
+        col(Columns.PRELABEL)
             .isNotNull()
             .and(col("consensus_label").isNotNull())
-            .and(col("prelabel").notEqual(col("consensus_label")));
+            .and(col(Columns.PRELABEL).notEqual(col("consensus_label")));
     return window
-        .groupBy(col("project_id"), col("step"), col("worker_id"))
+        .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP), col(Columns.WORKER_ID))
         .agg(
-            count(lit(1)).as("answers"),
-            max("worker_type").as("worker_type"),
-            percentile_approx(col("duration_ms").cast("double"), lit(0.5), lit(PERCENTILE_ACCURACY))
-                .as("median_duration_ms"),
+            count(lit(1)).as(Columns.ANSWERS),
+            max("worker_type").as(Columns.WORKER_TYPE),
+            percentile_approx(
+                    col(Columns.DURATION_MS).cast("double"), lit(0.5), lit(PERCENTILE_ACCURACY))
+                .as(Columns.MEDIAN_DURATION_MS),
             sum(when(wrongPrelabel, 1).otherwise(0)).as("wrong_prelabels"),
-            sum(when(wrongPrelabel.and(col("label").equalTo(col("prelabel"))), 1).otherwise(0))
+            sum(when(wrongPrelabel.and(col(Columns.LABEL).equalTo(col(Columns.PRELABEL))), 1)
+                    .otherwise(0))
                 .as("wrong_prelabels_accepted"),
             percentile_approx(
-                    when(col("prelabel").isNotNull(), col("duration_ms").cast("double")),
+                    when(
+                        col(Columns.PRELABEL).isNotNull(), col(Columns.DURATION_MS).cast("double")),
                     lit(0.5),
                     lit(PERCENTILE_ACCURACY))
                 .as("prelabel_median_duration_ms"),
-            sum(when(col("gold_correct").isNotNull(), 1).otherwise(0)).as("gold_answers"),
-            sum(when(col("gold_correct"), 1).otherwise(0)).as("gold_correct"));
+            sum(when(col(Columns.GOLD_CORRECT).isNotNull(), 1).otherwise(0))
+                .as(Columns.GOLD_ANSWERS),
+            sum(when(col(Columns.GOLD_CORRECT), 1).otherwise(0)).as(Columns.GOLD_CORRECT));
   }
 
   /** Per worker, given label and consensus label (null without consensus): answer counts. */
@@ -478,19 +501,19 @@ public final class AnomalyTransforms {
     Dataset<Row> withConsensus = window.where(col("consensus_label").isNotNull());
     Dataset<Row> a =
         withConsensus.select(
-            col("project_id"),
-            col("step"),
-            col("item_id"),
-            col("worker_id").as("wa"),
-            col("label").as("la"),
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.ITEM_ID),
+            col(Columns.WORKER_ID).as("wa"),
+            col(Columns.LABEL).as("la"),
             col("consensus_label").as("t"));
     Dataset<Row> b =
         withConsensus.select(
-            col("project_id"),
-            col("step"),
-            col("item_id"),
-            col("worker_id").as("wb"),
-            col("label").as("lb"));
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.ITEM_ID),
+            col(Columns.WORKER_ID).as("wb"),
+            col(Columns.LABEL).as("lb"));
     Column same = col("la").eqNullSafe(col("lb"));
     Dataset<Row> counts =
         a.join(b, ScalaSeqs.of(ITEM))
@@ -520,13 +543,13 @@ public final class AnomalyTransforms {
       Column score,
       Column evidence) {
     return rows.select(
-        entityType.as("entity_type"),
-        entityId.as("entity_id"),
-        col("project_id"),
-        col("step"),
-        lit(code.name()).as("code"),
-        severity.as("severity"),
-        score.cast("double").as("score"),
-        to_json(evidence).as("evidence"));
+        entityType.as(Columns.ENTITY_TYPE),
+        entityId.as(Columns.ENTITY_ID),
+        col(Columns.PROJECT_ID),
+        col(Columns.STEP),
+        lit(code.name()).as(Columns.CODE),
+        severity.as(Columns.SEVERITY),
+        score.cast("double").as(Columns.SCORE),
+        to_json(evidence).as(Columns.EVIDENCE));
   }
 }

@@ -2,6 +2,7 @@ package io.annolake.common.anomaly;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.annolake.common.schema.Columns;
 import io.annolake.common.stats.RunningStats;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -47,7 +48,7 @@ public final class WorkerFlags {
     Map<String, TreeSet<String>> labelSets = new TreeMap<>();
     for (Row r : counts) {
       TreeSet<String> set = labelSets.computeIfAbsent(stepKey(r), k -> new TreeSet<>());
-      String given = r.getAs("label");
+      String given = r.getAs(Columns.LABEL);
       String consensus = r.getAs("consensus_label");
       if (given != null) {
         set.add(given);
@@ -68,7 +69,7 @@ public final class WorkerFlags {
       int k = ls.size();
       String worker = workerKey(r);
       long n = r.<Long>getAs("n");
-      int given = indexOf(ls, r.getAs("label"));
+      int given = indexOf(ls, r.getAs(Columns.LABEL));
       int truth = indexOf(ls, r.getAs("consensus_label"));
       if (given >= 0) {
         workerLabels.computeIfAbsent(worker, w -> new long[k])[given] += n;
@@ -129,9 +130,9 @@ public final class WorkerFlags {
           .computeIfAbsent(step, x -> new ArrayList<>())
           .add(
               new WorkerStats(
-                  r.<String>getAs("worker_id"),
-                  r.<String>getAs("worker_type"),
-                  r.<Long>getAs("answers"),
+                  r.<String>getAs(Columns.WORKER_ID),
+                  r.<String>getAs(Columns.WORKER_TYPE),
+                  r.<Long>getAs(Columns.ANSWERS),
                   nullableDouble(r, "median_duration_ms"),
                   lc,
                   ic,
@@ -140,8 +141,8 @@ public final class WorkerFlags {
                   r.<Long>getAs("wrong_prelabels"),
                   r.<Long>getAs("wrong_prelabels_accepted"),
                   nullableDouble(r, "prelabel_median_duration_ms"),
-                  r.<Long>getAs("gold_answers"),
-                  r.<Long>getAs("gold_correct"),
+                  r.<Long>getAs(Columns.GOLD_ANSWERS),
+                  r.<Long>getAs(Columns.GOLD_CORRECT),
                   seq == null ? 0 : seq.<Integer>getAs("longest_run"),
                   burst,
                   gold.getOrDefault(worker, WorkerStats.GoldHistory.NONE)));
@@ -202,17 +203,17 @@ public final class WorkerFlags {
     Date recent = Date.valueOf(recentFrom);
     for (Row r :
         goldDays
-            .where(col("gold_answers").gt(0).or(col("consensus_answers").gt(0)))
+            .where(col(Columns.GOLD_ANSWERS).gt(0).or(col(Columns.CONSENSUS_ANSWERS).gt(0)))
             .collectAsList()) {
       String worker = workerKey(r);
-      long answers = r.<Long>getAs("gold_answers");
-      long correct = r.<Long>getAs("gold_correct");
+      long answers = r.<Long>getAs(Columns.GOLD_ANSWERS);
+      long correct = r.<Long>getAs(Columns.GOLD_CORRECT);
       long[] c = counts.computeIfAbsent(worker, w -> new long[8]);
-      int offset = r.<Date>getAs("day").before(recent) ? 0 : 2;
+      int offset = r.<Date>getAs(Columns.DAY).before(recent) ? 0 : 2;
       c[offset] += answers;
       c[offset + 1] += correct;
-      c[offset + 4] += r.<Long>getAs("consensus_answers");
-      c[offset + 5] += r.<Long>getAs("consensus_agreed");
+      c[offset + 4] += r.<Long>getAs(Columns.CONSENSUS_ANSWERS);
+      c[offset + 5] += r.<Long>getAs(Columns.CONSENSUS_AGREED);
       if (offset == 0 && answers > 0) {
         daily.merge(worker, RunningStats.of((double) correct / answers), RunningStats::merge);
       }
@@ -247,12 +248,12 @@ public final class WorkerFlags {
 
   /** The key of a row's project and step. */
   private static String stepKey(Row r) {
-    return key(r.getAs("project_id"), r.getAs("step"));
+    return key(r.getAs(Columns.PROJECT_ID), r.getAs(Columns.STEP));
   }
 
   /** The key of a row's project, step and worker. */
   private static String workerKey(Row r) {
-    return key(r.getAs("project_id"), r.getAs("step"), r.getAs("worker_id"));
+    return key(r.getAs(Columns.PROJECT_ID), r.getAs(Columns.STEP), r.getAs(Columns.WORKER_ID));
   }
 
   private static String key(String... parts) {

@@ -20,6 +20,7 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import io.annolake.common.consensus.Decision;
+import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.RelabelReason;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -108,36 +109,36 @@ public final class CompositeLabels {
   public static Dataset<Row> stepRows(Dataset<Row> consensus, Dataset<Row> spec) {
     Dataset<Row> labels =
         consensus.select(
-            col("project_id"),
-            col("step"),
-            col("item_id"),
-            col("label"),
-            col("decision"),
-            col("confidence"),
-            col("run_id").as("consensus_run_id"),
-            col("guideline_version"),
-            col("guideline_versions"),
-            col("annotation_ids"),
-            col("min_annotators"));
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.ITEM_ID),
+            col(Columns.LABEL),
+            col(Columns.DECISION),
+            col(Columns.CONFIDENCE),
+            col(Columns.RUN_ID).as("consensus_run_id"),
+            col(Columns.GUIDELINE_VERSION),
+            col(Columns.GUIDELINE_VERSIONS),
+            col(Columns.ANNOTATION_IDS),
+            col(Columns.MIN_ANNOTATORS));
     String[] stepKey = {"project_id", "step"};
     Dataset<Row> items =
         labels
-            .join(spec.select(col("project_id"), col("step")), stepKey)
-            .select(col("project_id"), col("item_id"))
+            .join(spec.select(col(Columns.PROJECT_ID), col(Columns.STEP)), stepKey)
+            .select(col(Columns.PROJECT_ID), col(Columns.ITEM_ID))
             .distinct();
     Dataset<Row> rows =
         items
             .join(spec, "project_id")
             .join(labels, new String[] {"project_id", "step", "item_id"}, "left")
-            .withColumn("final", coalesce(col("decision").isin(FINAL.toArray()), lit(false)));
+            .withColumn("final", coalesce(col(Columns.DECISION).isin(FINAL.toArray()), lit(false)));
     Dataset<Row> verified =
         rows.select(
-            col("project_id"),
-            col("item_id"),
-            col("step").as("verifies"),
+            col(Columns.PROJECT_ID),
+            col(Columns.ITEM_ID),
+            col(Columns.STEP).as("verifies"),
             col("position").as("verified_position"),
-            col("decision").as("verified_decision"));
-    Column label = lower(col("label"));
+            col(Columns.DECISION).as("verified_decision"));
+    Column label = lower(col(Columns.LABEL));
     Column outcome =
         when(col("verifies").isNull(), lit(null).cast(DataTypes.StringType))
             .when(not(col("final")), lit(VerificationOutcome.PENDING.name()))
@@ -160,16 +161,16 @@ public final class CompositeLabels {
     Column isPending = col("outcome").equalTo(VerificationOutcome.PENDING.name());
     Dataset<Row> grouped =
         steps
-            .groupBy(col("project_id"), col("item_id"), col("pipeline"))
+            .groupBy(col(Columns.PROJECT_ID), col(Columns.ITEM_ID), col(Columns.PIPELINE))
             .agg(
                 sort_array(
                         collect_list(
                             struct(
                                 col("position"),
-                                col("step"),
-                                col("label"),
-                                col("decision"),
-                                col("confidence"),
+                                col(Columns.STEP),
+                                col(Columns.LABEL),
+                                col(Columns.DECISION),
+                                col(Columns.CONFIDENCE),
                                 col("final"),
                                 col("consensus_run_id"))))
                     .as("_steps"),
@@ -179,10 +180,10 @@ public final class CompositeLabels {
                                 col("verifies").isNotNull(),
                                 struct(
                                     col("position"),
-                                    col("step"),
+                                    col(Columns.STEP),
                                     col("verifies"),
-                                    col("label"),
-                                    col("decision"),
+                                    col(Columns.LABEL),
+                                    col(Columns.DECISION),
                                     col("outcome")))))
                     .as("_verifications"),
                 sum(when(not(col("final")), 1).otherwise(0)).as("_open"),
@@ -193,7 +194,8 @@ public final class CompositeLabels {
                 min(when(isRejected, struct(col("verified_position"), col("verifies"))))
                     .as("_back"),
                 min(when(
-                        not(col("final")).or(isUnrecognized), struct(col("position"), col("step"))))
+                        not(col("final")).or(isUnrecognized),
+                        struct(col("position"), col(Columns.STEP))))
                     .as("_next"));
     Column complete =
         col("_open")
@@ -207,44 +209,44 @@ public final class CompositeLabels {
             .when(col("_pending").gt(0), lit(VerificationOutcome.PENDING.name()))
             .otherwise(lit(VerificationOutcome.ACCEPTED.name()));
     return grouped.select(
-        col("project_id"),
-        col("item_id"),
-        col("pipeline"),
+        col(Columns.PROJECT_ID),
+        col(Columns.ITEM_ID),
+        col(Columns.PIPELINE),
         transform(
                 col("_steps"),
                 s ->
                     struct(
-                        s.getField("step").as("step"),
-                        s.getField("label").as("label"),
-                        s.getField("decision").as("decision"),
-                        s.getField("confidence").as("confidence"),
+                        s.getField("step").as(Columns.STEP),
+                        s.getField("label").as(Columns.LABEL),
+                        s.getField("decision").as(Columns.DECISION),
+                        s.getField("confidence").as(Columns.CONFIDENCE),
                         s.getField("final").as("final"),
                         s.getField("consensus_run_id").as("consensus_run_id")))
-            .as("steps"),
+            .as(Columns.STEPS),
         map_from_entries(
                 transform(
                     filter(col("_steps"), s -> s.getField("final")),
                     s -> struct(s.getField("step"), s.getField("label"))))
-            .as("labels"),
+            .as(Columns.LABELS),
         transform(
                 col("_verifications"),
                 v ->
                     struct(
-                        v.getField("step").as("step"),
+                        v.getField("step").as(Columns.STEP),
                         v.getField("verifies").as("verifies"),
-                        v.getField("label").as("label"),
-                        v.getField("decision").as("decision"),
+                        v.getField("label").as(Columns.LABEL),
+                        v.getField("decision").as(Columns.DECISION),
                         v.getField("outcome").as("outcome")))
-            .as("verifications"),
-        outcome.as("verification_outcome"),
-        complete.as("complete"),
+            .as(Columns.VERIFICATIONS),
+        outcome.as(Columns.VERIFICATION_OUTCOME),
+        complete.as(Columns.COMPLETE),
         when(complete, lit(COMPLETE))
             .when(col("_rejected").gt(0), lit(REJECTED))
             .otherwise(lit(IN_PROGRESS))
-            .as("status"),
+            .as(Columns.STATUS),
         when(complete, lit(null).cast(DataTypes.StringType))
             .otherwise(coalesce(col("_back.verifies"), col("_next.step")))
-            .as("next_step"));
+            .as(Columns.NEXT_STEP));
   }
 
   /**
@@ -261,33 +263,35 @@ public final class CompositeLabels {
     Dataset<Row> rejected =
         steps
             .where(col("outcome").equalTo(VerificationOutcome.REJECTED.name()))
-            .select(col("project_id"), col("item_id"), col("verifies").as("step"))
+            .select(col(Columns.PROJECT_ID), col(Columns.ITEM_ID), col("verifies").as(Columns.STEP))
             .distinct();
     Dataset<Row> sentBack =
         rejected
             .join(steps, new String[] {"project_id", "item_id", "step"})
-            .where(col("decision").isin(CROWD_FINAL.toArray()));
-    Column newVersion = col("guideline_version");
+            .where(col(Columns.DECISION).isin(CROWD_FINAL.toArray()));
+    Column newVersion = col(Columns.GUIDELINE_VERSION);
     if (guidelines != null) {
       Dataset<Row> newest =
           guidelines
-              .groupBy(col("project_id"), col("step"))
-              .agg(max_by(col("guideline_version"), col("effective_at")).as("_newest"));
+              .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP))
+              .agg(max_by(col(Columns.GUIDELINE_VERSION), col(Columns.EFFECTIVE_AT)).as("_newest"));
       sentBack = sentBack.join(newest, new String[] {"project_id", "step"}, "left");
-      newVersion = coalesce(col("_newest"), col("guideline_version"));
+      newVersion = coalesce(col("_newest"), col(Columns.GUIDELINE_VERSION));
     }
     Column noIds = array().cast(DataTypes.createArrayType(DataTypes.StringType));
     return sentBack.select(
-        col("project_id"),
-        col("step"),
-        col("item_id"),
-        coalesce(col("guideline_versions"), noIds).as("old_versions"),
-        newVersion.as("new_version"),
-        lit(RelabelReason.VERIFICATION_REJECTED.name()).as("reason"),
-        lit(0).as("current_answers"),
-        coalesce(col("annotation_ids"), noIds).as("superseded_annotation_ids"),
-        coalesce(col("min_annotators"), lit(1)).cast(DataTypes.IntegerType).as("answers_needed"),
-        lit(1.0).as("priority"));
+        col(Columns.PROJECT_ID),
+        col(Columns.STEP),
+        col(Columns.ITEM_ID),
+        coalesce(col(Columns.GUIDELINE_VERSIONS), noIds).as(Columns.OLD_VERSIONS),
+        newVersion.as(Columns.NEW_VERSION),
+        lit(RelabelReason.VERIFICATION_REJECTED.name()).as(Columns.REASON),
+        lit(0).as(Columns.CURRENT_ANSWERS),
+        coalesce(col(Columns.ANNOTATION_IDS), noIds).as(Columns.SUPERSEDED_ANNOTATION_IDS),
+        coalesce(col(Columns.MIN_ANNOTATORS), lit(1))
+            .cast(DataTypes.IntegerType)
+            .as(Columns.ANSWERS_NEEDED),
+        lit(1.0).as(Columns.PRIORITY));
   }
 
   private static List<String> names(Decision... decisions) {

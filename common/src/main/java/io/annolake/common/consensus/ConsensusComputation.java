@@ -18,6 +18,7 @@ import io.annolake.common.aggregation.spark.SparkAggregation;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.quality.StatusTimeline;
 import io.annolake.common.quality.WorkerStatus;
+import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.ConsensusSchemas;
 import io.annolake.common.spark.ScalaSeqs;
 import java.util.ArrayList;
@@ -99,27 +100,30 @@ public final class ConsensusComputation implements AutoCloseable {
             : lit(null).cast("string").as(DECISION_POLICY);
     for (Row r :
         schemas
-            .groupBy(col("project_id"), col("step"))
+            .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP))
             .agg(
                 max_by(
                         struct(
-                            col("labels"), col("min_annotators"), col("accept_threshold"), policy),
-                        col("guideline_version"))
+                            col(Columns.LABELS),
+                            col(Columns.MIN_ANNOTATORS),
+                            col(Columns.ACCEPT_THRESHOLD),
+                            policy),
+                        col(Columns.GUIDELINE_VERSION))
                     .as("s"))
             .select(
-                col("project_id"),
-                col("step"),
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
                 col("s.labels"),
                 col("s.min_annotators"),
                 col("s.accept_threshold"),
                 col("s." + DECISION_POLICY))
             .collectAsList()) {
       out.put(
-          SparkAggregation.taskKey(r.getAs("project_id"), r.getAs("step")),
+          SparkAggregation.taskKey(r.getAs(Columns.PROJECT_ID), r.getAs(Columns.STEP)),
           new LatestSchema(
               r.getList(r.fieldIndex("labels")),
-              r.getAs("min_annotators"),
-              r.getAs("accept_threshold"),
+              r.getAs(Columns.MIN_ANNOTATORS),
+              r.getAs(Columns.ACCEPT_THRESHOLD),
               r.getAs(DECISION_POLICY)));
     }
     return out;
@@ -291,24 +295,24 @@ public final class ConsensusComputation implements AutoCloseable {
    */
   private static Dataset<Row> adjudicationStream(Dataset<Row> adjudications) {
     return adjudications
-        .groupBy(col("project_id"), col("step"), col("item_id"))
+        .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP), col(Columns.ITEM_ID))
         .agg(
             max_by(
-                    struct(col("label"), col("expert_id")),
-                    struct(col("decided_at"), col("expert_id")))
+                    struct(col(Columns.LABEL), col(Columns.EXPERT_ID)),
+                    struct(col(Columns.DECIDED_AT), col(Columns.EXPERT_ID)))
                 .as("adj"))
         .select(
-            col("project_id"),
-            col("step"),
-            col("item_id"),
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.ITEM_ID),
             lit(SparkAggregation.FACT).as("kind"),
-            lit(null).cast("string").as("worker_id"),
-            lit(null).cast("string").as("label"),
-            lit(null).cast("string").as("annotation_id"),
-            lit(null).cast("string").as("guideline_version"),
-            lit(null).cast("string").as("gold_label"),
+            lit(null).cast("string").as(Columns.WORKER_ID),
+            lit(null).cast("string").as(Columns.LABEL),
+            lit(null).cast("string").as(Columns.ANNOTATION_ID),
+            lit(null).cast("string").as(Columns.GUIDELINE_VERSION),
+            lit(null).cast("string").as(Columns.GOLD_LABEL),
             col("adj.label").as("adjudicated_label"),
-            col("adj.expert_id").as("adjudicated_by"),
+            col("adj.expert_id").as(Columns.ADJUDICATED_BY),
             lit(null).cast("array<string>").as("flag_ids"));
   }
 

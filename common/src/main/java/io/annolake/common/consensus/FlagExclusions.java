@@ -16,6 +16,7 @@ import io.annolake.common.anomaly.AnomalyCode;
 import io.annolake.common.anomaly.EntityType;
 import io.annolake.common.anomaly.Severity;
 import io.annolake.common.config.ConfigException;
+import io.annolake.common.schema.Columns;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +89,9 @@ public final class FlagExclusions {
       }
       any =
           any.or(
-              col("code").equalTo(r.code().name()).and(col("severity").isin(severities.toArray())));
+              col(Columns.CODE)
+                  .equalTo(r.code().name())
+                  .and(col(Columns.SEVERITY).isin(severities.toArray())));
     }
     return any;
   }
@@ -111,34 +114,39 @@ public final class FlagExclusions {
     Dataset<Row> acting = flags.where(matches(rules));
     Dataset<Row> answers =
         annotations.select(
-            col("annotation_id"),
-            col("project_id"),
-            col("step"),
-            col("item_id"),
-            col("worker_id"),
-            col("submitted_at"));
+            col(Columns.ANNOTATION_ID),
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.ITEM_ID),
+            col(Columns.WORKER_ID),
+            col(Columns.SUBMITTED_AT));
 
     Dataset<Row> onAnswers =
         acting
-            .where(col("entity_type").equalTo(EntityType.ANNOTATION.value()))
-            .select(col("project_id"), col("entity_id").as("annotation_id"), col("flag_id"));
+            .where(col(Columns.ENTITY_TYPE).equalTo(EntityType.ANNOTATION.value()))
+            .select(
+                col(Columns.PROJECT_ID),
+                col(Columns.ENTITY_ID).as(Columns.ANNOTATION_ID),
+                col(Columns.FLAG_ID));
 
-    Column burstStart = to_timestamp(get_json_object(col("evidence"), "$.window_start"));
-    Column burstMillis = get_json_object(col("evidence"), "$.window_ms").cast("long");
+    Column burstStart = to_timestamp(get_json_object(col(Columns.EVIDENCE), "$.window_start"));
+    Column burstMillis = get_json_object(col(Columns.EVIDENCE), "$.window_ms").cast("long");
     Dataset<Row> workerFlags =
         acting
-            .where(col("entity_type").equalTo(EntityType.WORKER.value()))
+            .where(col(Columns.ENTITY_TYPE).equalTo(EntityType.WORKER.value()))
             .select(
-                col("project_id").as("f_project"),
-                col("step").as("f_step"),
-                col("entity_id").as("f_worker"),
-                col("flag_id"),
-                col("window_start"),
-                col("window_end"),
-                when(col("code").equalTo(AnomalyCode.BURST.name()), burstStart).as("burst_start"),
-                when(col("code").equalTo(AnomalyCode.BURST.name()), burstMillis).as("burst_ms"));
+                col(Columns.PROJECT_ID).as("f_project"),
+                col(Columns.STEP).as("f_step"),
+                col(Columns.ENTITY_ID).as("f_worker"),
+                col(Columns.FLAG_ID),
+                col(Columns.WINDOW_START),
+                col(Columns.WINDOW_END),
+                when(col(Columns.CODE).equalTo(AnomalyCode.BURST.name()), burstStart)
+                    .as("burst_start"),
+                when(col(Columns.CODE).equalTo(AnomalyCode.BURST.name()), burstMillis)
+                    .as("burst_ms"));
     // seconds since the epoch, with the fraction: the burst window is [start, start + window_ms)
-    Column at = col("submitted_at").cast("double");
+    Column at = col(Columns.SUBMITTED_AT).cast("double");
     Column from = col("burst_start").cast("double");
     Column inBurst = at.geq(from).and(at.lt(from.plus(col("burst_ms").divide(1000.0))));
     Dataset<Row> onWorkers =
@@ -147,18 +155,18 @@ public final class FlagExclusions {
                 broadcast(workerFlags),
                 sameTask("f_worker")
                     .and(when(col("burst_start").isNotNull(), inBurst).otherwise(inWindow())))
-            .select(col("project_id"), col("annotation_id"), col("flag_id"));
+            .select(col(Columns.PROJECT_ID), col(Columns.ANNOTATION_ID), col(Columns.FLAG_ID));
 
     // A pair flag, once per worker of the pair with the other as partner.
     Dataset<Row> pairs =
         acting
-            .where(col("entity_type").equalTo(EntityType.WORKER_PAIR.value()))
+            .where(col(Columns.ENTITY_TYPE).equalTo(EntityType.WORKER_PAIR.value()))
             .select(
-                col("project_id").as("f_project"),
-                col("step").as("f_step"),
-                col("flag_id"),
-                col("window_start"),
-                col("window_end"),
+                col(Columns.PROJECT_ID).as("f_project"),
+                col(Columns.STEP).as("f_step"),
+                col(Columns.FLAG_ID),
+                col(Columns.WINDOW_START),
+                col(Columns.WINDOW_END),
                 org.apache
                     .spark
                     .sql
@@ -166,30 +174,30 @@ public final class FlagExclusions {
                     .explode(
                         array(
                             struct(
-                                get_json_object(col("evidence"), "$.worker_a").as("w"),
-                                get_json_object(col("evidence"), "$.worker_b").as("p")),
+                                get_json_object(col(Columns.EVIDENCE), "$.worker_a").as("w"),
+                                get_json_object(col(Columns.EVIDENCE), "$.worker_b").as("p")),
                             struct(
-                                get_json_object(col("evidence"), "$.worker_b").as("w"),
-                                get_json_object(col("evidence"), "$.worker_a").as("p"))))
+                                get_json_object(col(Columns.EVIDENCE), "$.worker_b").as("w"),
+                                get_json_object(col(Columns.EVIDENCE), "$.worker_a").as("p"))))
                     .as("pair"))
             .select(
                 col("f_project"),
                 col("f_step"),
-                col("flag_id"),
-                col("window_start"),
-                col("window_end"),
+                col(Columns.FLAG_ID),
+                col(Columns.WINDOW_START),
+                col(Columns.WINDOW_END),
                 col("pair.w").as("f_worker"),
                 col("pair.p").as("partner"));
     Dataset<Row> pairAnswers =
         answers
             .join(broadcast(pairs), sameTask("f_worker").and(inWindow()))
             .select(
-                col("annotation_id"),
-                col("project_id"),
-                col("step"),
-                col("item_id"),
+                col(Columns.ANNOTATION_ID),
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.ITEM_ID),
                 col("partner"),
-                col("flag_id"));
+                col(Columns.FLAG_ID));
     // Each colluder's answers on items the partner answered too: the pairs' own answers meet,
     // nobody else's.
     Dataset<Row> onPairs =
@@ -204,26 +212,26 @@ public final class FlagExclusions {
                     .and(col("x.flag_id").equalTo(col("y.flag_id")))
                     .and(col("x.partner").notEqual(col("y.partner"))),
                 "left_semi")
-            .select(col("project_id"), col("annotation_id"), col("flag_id"));
+            .select(col(Columns.PROJECT_ID), col(Columns.ANNOTATION_ID), col(Columns.FLAG_ID));
 
     return onAnswers
         .unionByName(onWorkers)
         .unionByName(onPairs)
         // annotation ids are unique within a project only
-        .groupBy(col("project_id"), col("annotation_id"))
-        .agg(sort_array(collect_set(col("flag_id"))).as("flag_ids"));
+        .groupBy(col(Columns.PROJECT_ID), col(Columns.ANNOTATION_ID))
+        .agg(sort_array(collect_set(col(Columns.FLAG_ID))).as("flag_ids"));
   }
 
   private static Column sameTask(String workerColumn) {
-    return col("project_id")
+    return col(Columns.PROJECT_ID)
         .equalTo(col("f_project"))
-        .and(col("step").equalTo(col("f_step")))
-        .and(col("worker_id").equalTo(col(workerColumn)));
+        .and(col(Columns.STEP).equalTo(col("f_step")))
+        .and(col(Columns.WORKER_ID).equalTo(col(workerColumn)));
   }
 
   /** Submitted within the flag's window (UTC days, both ends included). */
   private static Column inWindow() {
-    Column day = to_date(col("submitted_at"));
-    return day.geq(col("window_start")).and(day.leq(col("window_end")));
+    Column day = to_date(col(Columns.SUBMITTED_AT));
+    return day.geq(col(Columns.WINDOW_START)).and(day.leq(col(Columns.WINDOW_END)));
   }
 }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.annolake.common.aggregation.spark.SparkAggregation;
+import io.annolake.common.schema.Columns;
 import java.io.Serializable;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -94,13 +95,13 @@ public final class GuidelineVersions {
     for (Row r :
         guidelines
             .select(
-                col("project_id"),
-                col("step"),
-                col("guideline_version"),
-                col("effective_at"),
-                col("labels_removed"),
-                col("labels_redefined"),
-                col("relabel_policy"))
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.GUIDELINE_VERSION),
+                col(Columns.EFFECTIVE_AT),
+                col(Columns.LABELS_REMOVED),
+                col(Columns.LABELS_REDEFINED),
+                col(Columns.RELABEL_POLICY))
             .collectAsList()) {
       Set<String> changed = new TreeSet<>();
       for (String c : List.of("labels_removed", "labels_redefined")) {
@@ -108,13 +109,14 @@ public final class GuidelineVersions {
           changed.addAll(r.<String>getList(r.fieldIndex(c)));
         }
       }
-      String policy = r.getAs("relabel_policy") == null ? "none" : r.getAs("relabel_policy");
+      String policy =
+          r.getAs(Columns.RELABEL_POLICY) == null ? "none" : r.getAs(Columns.RELABEL_POLICY);
       out.add(
           new Version(
-              r.getAs("project_id"),
-              r.getAs("step"),
-              r.getAs("guideline_version"),
-              r.<Timestamp>getAs("effective_at").toInstant(),
+              r.getAs(Columns.PROJECT_ID),
+              r.getAs(Columns.STEP),
+              r.getAs(Columns.GUIDELINE_VERSION),
+              r.<Timestamp>getAs(Columns.EFFECTIVE_AT).toInstant(),
               changed,
               RelabelPolicy.valueOf(policy.toUpperCase(Locale.ROOT))));
     }
@@ -131,12 +133,13 @@ public final class GuidelineVersions {
       String[] task = taskNames.get(e.getKey());
       for (Map.Entry<String, Coverage> v : e.getValue().superseded().entrySet()) {
         Column answers =
-            col("project_id")
+            col(Columns.PROJECT_ID)
                 .equalTo(task[0])
-                .and(col("step").equalTo(task[1]))
-                .and(col("guideline_version").equalTo(v.getKey()));
+                .and(col(Columns.STEP).equalTo(task[1]))
+                .and(col(Columns.GUIDELINE_VERSION).equalTo(v.getKey()));
         Coverage c = v.getValue();
-        any = any.or(c.all() ? answers : answers.and(col("label").isin(c.labels().toArray())));
+        any =
+            any.or(c.all() ? answers : answers.and(col(Columns.LABEL).isin(c.labels().toArray())));
       }
     }
     return any;

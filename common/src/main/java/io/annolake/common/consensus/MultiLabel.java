@@ -23,6 +23,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
+import io.annolake.common.schema.Columns;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -110,9 +111,11 @@ public final class MultiLabel {
    */
   public static Dataset<Row> steps(Dataset<Row> schemas) {
     return schemas
-        .where(col("label_type").equalTo(LABEL_TYPE))
-        .groupBy(col("project_id"), col("step"))
-        .agg(array_sort(array_distinct(flatten(collect_list(col("labels"))))).as("labels"));
+        .where(col(Columns.LABEL_TYPE).equalTo(LABEL_TYPE))
+        .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP))
+        .agg(
+            array_sort(array_distinct(flatten(collect_list(col(Columns.LABELS)))))
+                .as(Columns.LABELS));
   }
 
   /**
@@ -124,16 +127,18 @@ public final class MultiLabel {
    * @param multi {@link #steps}
    */
   public static Dataset<Row> binarize(Dataset<Row> rows, Dataset<Row> multi) {
-    Column set = from_json(col("label"), DataTypes.createArrayType(DataTypes.StringType));
+    Column set = from_json(col(Columns.LABEL), DataTypes.createArrayType(DataTypes.StringType));
     Column l = col("_ml_label");
     return withLabels(rows, multi)
         .withColumn("_ml_label", explode_outer(col("_ml_labels")))
         .withColumn(
             "label",
-            when(l.isNull(), col("label"))
+            when(l.isNull(), col(Columns.LABEL))
                 .when(coalesce(array_contains(set, l), lit(false)), lit(PRESENT))
                 .otherwise(lit(ABSENT)))
-        .withColumn("step", when(l.isNull(), col("step")).otherwise(labelStep(col("step"), l)))
+        .withColumn(
+            Columns.STEP,
+            when(l.isNull(), col(Columns.STEP)).otherwise(labelStep(col(Columns.STEP), l)))
         .drop("_ml_labels", "_ml_label");
   }
 
@@ -145,7 +150,9 @@ public final class MultiLabel {
     Column l = col("_ml_label");
     return withLabels(rows, multi)
         .withColumn("_ml_label", explode_outer(col("_ml_labels")))
-        .withColumn("step", when(l.isNull(), col("step")).otherwise(labelStep(col("step"), l)))
+        .withColumn(
+            Columns.STEP,
+            when(l.isNull(), col(Columns.STEP)).otherwise(labelStep(col(Columns.STEP), l)))
         .drop("_ml_labels", "_ml_label");
   }
 
@@ -154,14 +161,19 @@ public final class MultiLabel {
    * present) with the step's thresholds and policy; other rows unchanged.
    */
   public static Dataset<Row> binarizeSchemas(Dataset<Row> schemas) {
-    Column multi = col("label_type").equalTo(LABEL_TYPE);
+    Column multi = col(Columns.LABEL_TYPE).equalTo(LABEL_TYPE);
     Column l = col("_ml_label");
     return schemas
-        .withColumn("_ml_label", explode_outer(when(multi, col("labels"))))
-        .withColumn("step", when(l.isNull(), col("step")).otherwise(labelStep(col("step"), l)))
+        .withColumn("_ml_label", explode_outer(when(multi, col(Columns.LABELS))))
         .withColumn(
-            "labels", when(l.isNull(), col("labels")).otherwise(array(lit(ABSENT), lit(PRESENT))))
-        .withColumn("label_type", when(l.isNull(), col("label_type")).otherwise(lit("categorical")))
+            Columns.STEP,
+            when(l.isNull(), col(Columns.STEP)).otherwise(labelStep(col(Columns.STEP), l)))
+        .withColumn(
+            "labels",
+            when(l.isNull(), col(Columns.LABELS)).otherwise(array(lit(ABSENT), lit(PRESENT))))
+        .withColumn(
+            Columns.LABEL_TYPE,
+            when(l.isNull(), col(Columns.LABEL_TYPE)).otherwise(lit("categorical")))
         .drop("_ml_label");
   }
 
@@ -176,21 +188,26 @@ public final class MultiLabel {
     Column noLabels = array().cast(DataTypes.createArrayType(DataTypes.StringType));
     Column changed =
         array_union(
-            coalesce(col("labels_removed"), noLabels), coalesce(col("labels_redefined"), noLabels));
+            coalesce(col(Columns.LABELS_REMOVED), noLabels),
+            coalesce(col(Columns.LABELS_REDEFINED), noLabels));
     Dataset<Row> out =
         withLabels(guidelines, multi)
             .withColumn("_ml_label", explode_outer(col("_ml_labels")))
             .withColumn(
                 "labels_redefined",
-                when(l.isNull(), col("labels_redefined"))
+                when(l.isNull(), col(Columns.LABELS_REDEFINED))
                     .when(array_contains(changed, l), array(lit(ABSENT), lit(PRESENT)))
                     .otherwise(noLabels))
             .withColumn(
-                "labels_removed", when(l.isNull(), col("labels_removed")).otherwise(noLabels))
-            .withColumn("step", when(l.isNull(), col("step")).otherwise(labelStep(col("step"), l)));
+                "labels_removed", when(l.isNull(), col(Columns.LABELS_REMOVED)).otherwise(noLabels))
+            .withColumn(
+                Columns.STEP,
+                when(l.isNull(), col(Columns.STEP)).otherwise(labelStep(col(Columns.STEP), l)));
     if (List.of(guidelines.columns()).contains("labels_added")) {
       out =
-          out.withColumn("labels_added", when(l.isNull(), col("labels_added")).otherwise(noLabels));
+          out.withColumn(
+              Columns.LABELS_ADDED,
+              when(l.isNull(), col(Columns.LABELS_ADDED)).otherwise(noLabels));
     }
     return out.drop("_ml_labels", "_ml_label");
   }
@@ -208,20 +225,20 @@ public final class MultiLabel {
     return labels
         .join(broadcast(tasks(multi)), new String[] {"project_id", "step"})
         .select(
-            col("project_id"),
-            col("_ml_base").as("step"),
-            col("item_id"),
-            col("_ml_label").as("label"),
-            when(col("label").isNull(), lit(null).cast(DataTypes.BooleanType))
-                .otherwise(col("label").equalTo(PRESENT))
-                .as("present"),
-            posteriorPresent().as("probability_present"),
-            col("confidence"),
-            col("decision"),
-            col("n_annotations"),
-            col("n_agreeing"),
-            col("method"),
-            col("params_hash"));
+            col(Columns.PROJECT_ID),
+            col("_ml_base").as(Columns.STEP),
+            col(Columns.ITEM_ID),
+            col("_ml_label").as(Columns.LABEL),
+            when(col(Columns.LABEL).isNull(), lit(null).cast(DataTypes.BooleanType))
+                .otherwise(col(Columns.LABEL).equalTo(PRESENT))
+                .as(Columns.PRESENT),
+            posteriorPresent().as(Columns.PROBABILITY_PRESENT),
+            col(Columns.CONFIDENCE),
+            col(Columns.DECISION),
+            col(Columns.N_ANNOTATIONS),
+            col(Columns.N_AGREEING),
+            col(Columns.METHOD),
+            col(Columns.PARAMS_HASH));
   }
 
   /**
@@ -245,16 +262,16 @@ public final class MultiLabel {
     for (int r = SETTLEDNESS.size() - 1; r >= 0; r--) {
       List<String> names = new ArrayList<>();
       SETTLEDNESS.get(r).forEach(d -> names.add(d.name()));
-      rank = when(col("decision").isin(names.toArray()), lit(r)).otherwise(rank);
+      rank = when(col(Columns.DECISION).isin(names.toArray()), lit(r)).otherwise(rank);
     }
     int accepted = 3; // the rank of ACCEPTED and MAJORITY
     List<Column> aggs = new ArrayList<>();
     aggs.add(min(rank).as("_ml_rank"));
     // ACCEPTED and MAJORITY share a rank; one policy per step gives one of them (MAJORITY if both)
-    aggs.add(max(when(rank.equalTo(accepted), col("decision"))).as("_ml_accepted"));
-    aggs.add(sum(when(col("label").isNull(), 1).otherwise(0)).as("_ml_open"));
+    aggs.add(max(when(rank.equalTo(accepted), col(Columns.DECISION))).as("_ml_accepted"));
+    aggs.add(sum(when(col(Columns.LABEL).isNull(), 1).otherwise(0)).as("_ml_open"));
     aggs.add(
-        array_sort(collect_list(when(col("label").equalTo(PRESENT), col("_ml_label"))))
+        array_sort(collect_list(when(col(Columns.LABEL).equalTo(PRESENT), col("_ml_label"))))
             .as("_ml_present"));
     for (String c : labels.columns()) {
       switch (c) {
@@ -273,7 +290,7 @@ public final class MultiLabel {
                             when(
                                 posteriorPresent().isNotNull(),
                                 struct(
-                                    col("_ml_label").as("label"),
+                                    col("_ml_label").as(Columns.LABEL),
                                     posteriorPresent().as("posterior")))))
                     .as(c));
         case "crowd_label" ->
@@ -293,7 +310,8 @@ public final class MultiLabel {
     }
     Dataset<Row> grouped =
         perLabel
-            .groupBy(col("project_id"), col("_ml_base").as("step"), col("item_id"))
+            .groupBy(
+                col(Columns.PROJECT_ID), col("_ml_base").as(Columns.STEP), col(Columns.ITEM_ID))
             .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
     Column decision = lit(null).cast(DataTypes.StringType);
     for (int r = SETTLEDNESS.size() - 1; r >= 0; r--) {
@@ -306,7 +324,7 @@ public final class MultiLabel {
                 "label",
                 when(col("_ml_open").gt(0), lit(null).cast(DataTypes.StringType))
                     .otherwise(to_json(col("_ml_present"))))
-            .withColumn("decision", decision);
+            .withColumn(Columns.DECISION, decision);
     return single.unionByName(combined.select(columns(labels.columns())));
   }
 
@@ -322,11 +340,17 @@ public final class MultiLabel {
    */
   public static Dataset<Row> perLabel(
       Dataset<Row> labels, Dataset<Row> presence, Dataset<Row> multi) {
-    Column[] keep = {col("project_id"), col("step"), col("item_id"), col("label"), col("decision")};
+    Column[] keep = {
+      col(Columns.PROJECT_ID),
+      col(Columns.STEP),
+      col(Columns.ITEM_ID),
+      col(Columns.LABEL),
+      col(Columns.DECISION)
+    };
     Dataset<Row> single =
         labels
             .join(
-                broadcast(multi.select(col("project_id"), col("step"))),
+                broadcast(multi.select(col(Columns.PROJECT_ID), col(Columns.STEP))),
                 new String[] {"project_id", "step"},
                 "left_anti")
             .select(keep);
@@ -336,23 +360,23 @@ public final class MultiLabel {
     return single.unionByName(
         presence
             .join(
-                broadcast(multi.select(col("project_id"), col("step"))),
+                broadcast(multi.select(col(Columns.PROJECT_ID), col(Columns.STEP))),
                 new String[] {"project_id", "step"},
                 "left_semi")
             .select(
-                col("project_id"),
-                labelStep(col("step"), col("label")).as("step"),
-                col("item_id"),
-                when(col("present"), lit(PRESENT))
-                    .when(col("present").equalTo(false), lit(ABSENT))
-                    .as("label"),
-                col("decision")));
+                col(Columns.PROJECT_ID),
+                labelStep(col(Columns.STEP), col(Columns.LABEL)).as(Columns.STEP),
+                col(Columns.ITEM_ID),
+                when(col(Columns.PRESENT), lit(PRESENT))
+                    .when(col(Columns.PRESENT).equalTo(false), lit(ABSENT))
+                    .as(Columns.LABEL),
+                col(Columns.DECISION)));
   }
 
   /** The method's posterior that the row's label is present (null without candidates). */
   private static Column posteriorPresent() {
     return aggregate(
-        filter(col("candidates"), c -> c.getField("label").equalTo(PRESENT)),
+        filter(col(Columns.CANDIDATES), c -> c.getField("label").equalTo(PRESENT)),
         lit(null).cast(DataTypes.DoubleType),
         (acc, c) -> c.getField("posterior"));
   }
@@ -361,21 +385,23 @@ public final class MultiLabel {
   private static Dataset<Row> tasks(Dataset<Row> multi) {
     Dataset<Row> exploded =
         multi.select(
-            col("project_id"),
-            col("step").as("_ml_base"),
-            org.apache.spark.sql.functions.explode(col("labels")).as("_ml_label"));
-    return exploded.withColumn("step", labelStep(col("_ml_base"), col("_ml_label")));
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP).as("_ml_base"),
+            org.apache.spark.sql.functions.explode(col(Columns.LABELS)).as("_ml_label"));
+    return exploded.withColumn(Columns.STEP, labelStep(col("_ml_base"), col("_ml_label")));
   }
 
   private static Dataset<Row> withLabels(Dataset<Row> rows, Dataset<Row> multi) {
     Dataset<Row> m =
         multi.select(
-            col("project_id").as("_ml_project"),
-            col("step").as("_ml_step"),
-            col("labels").as("_ml_labels"));
+            col(Columns.PROJECT_ID).as("_ml_project"),
+            col(Columns.STEP).as("_ml_step"),
+            col(Columns.LABELS).as("_ml_labels"));
     return rows.join(
             broadcast(m),
-            col("project_id").equalTo(col("_ml_project")).and(col("step").equalTo(col("_ml_step"))),
+            col(Columns.PROJECT_ID)
+                .equalTo(col("_ml_project"))
+                .and(col(Columns.STEP).equalTo(col("_ml_step"))),
             "left")
         .drop("_ml_project", "_ml_step");
   }

@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.EdgeCaseSchemas;
 import io.annolake.common.spark.ScalaSeqs;
 import java.util.ArrayList;
@@ -112,12 +113,12 @@ public final class EdgeCases {
                 sort_array(
                         collect_list(
                             struct(
-                                col("raised_at"),
-                                col("worker_id"),
-                                col("question_text"),
-                                col("guideline_version"))))
+                                col(Columns.RAISED_AT),
+                                col(Columns.WORKER_ID),
+                                col(Columns.QUESTION_TEXT),
+                                col(Columns.GUIDELINE_VERSION))))
                     .as("_asked"),
-                count(lit(1)).cast("int").as("question_count"),
+                count(lit(1)).cast("int").as(Columns.QUESTION_COUNT),
                 min("raised_at").as("_first_raised_at"),
                 max("raised_at").as("_last_raised_at"))
             .withColumn(
@@ -126,10 +127,10 @@ public final class EdgeCases {
                     col("_asked"),
                     q ->
                         struct(
-                            q.getField("worker_id").as("worker_id"),
-                            q.getField("question_text").as("question_text"),
-                            q.getField("raised_at").as("raised_at"),
-                            q.getField("guideline_version").as("guideline_version"))))
+                            q.getField("worker_id").as(Columns.WORKER_ID),
+                            q.getField("question_text").as(Columns.QUESTION_TEXT),
+                            q.getField("raised_at").as(Columns.RAISED_AT),
+                            q.getField("guideline_version").as(Columns.GUIDELINE_VERSION))))
             .drop("_asked");
 
     Dataset<Row> adjudications =
@@ -150,17 +151,21 @@ public final class EdgeCases {
             .groupBy(ITEM[0], ITEM[1], ITEM[2])
             .agg(
                 max_by(
-                        struct(col("label"), col("rationale"), col("expert_id"), col("decided_at")),
-                        struct(col("decided_at"), col("expert_id")))
+                        struct(
+                            col(Columns.LABEL),
+                            col(Columns.RATIONALE),
+                            col(Columns.EXPERT_ID),
+                            col(Columns.DECIDED_AT)),
+                        struct(col(Columns.DECIDED_AT), col(Columns.EXPERT_ID)))
                     .as("_adj"))
             .select(
-                col("project_id"),
-                col("step"),
-                col("item_id"),
-                col("_adj.label").as("resolved_label"),
-                col("_adj.rationale").as("rationale"),
-                col("_adj.expert_id").as("expert_id"),
-                col("_adj.decided_at").as("resolved_at"));
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.ITEM_ID),
+                col("_adj.label").as(Columns.RESOLVED_LABEL),
+                col("_adj.rationale").as(Columns.RATIONALE),
+                col("_adj.expert_id").as(Columns.EXPERT_ID),
+                col("_adj.decided_at").as(Columns.RESOLVED_AT));
 
     Dataset<Row> cases =
         asked
@@ -170,11 +175,12 @@ public final class EdgeCases {
                 ScalaSeqs.of(ITEM),
                 "full_outer")
             .where(
-                col("question_count")
+                col(Columns.QUESTION_COUNT)
                     .isNotNull()
                     .or(col("_contested").isNotNull())
-                    .or(trim(coalesce(col("rationale"), lit(""))).notEqual("")))
-            .withColumn("opened_at", coalesce(col("_first_raised_at"), col("resolved_at")));
+                    .or(trim(coalesce(col(Columns.RATIONALE), lit(""))).notEqual("")))
+            .withColumn(
+                Columns.OPENED_AT, coalesce(col("_first_raised_at"), col(Columns.RESOLVED_AT)));
     cases =
         inForce(cases, ITEM, "opened_at", versions, "_opened_under")
             .withColumn(
@@ -190,24 +196,24 @@ public final class EdgeCases {
   private static Dataset<Row> status(Dataset<Row> cases, Dataset<Row> versions) {
     Column decidedLabels =
         coalesce(
-            from_json(col("resolved_label"), DataTypes.createArrayType(DataTypes.StringType)),
-            array(col("resolved_label")));
+            from_json(col(Columns.RESOLVED_LABEL), DataTypes.createArrayType(DataTypes.StringType)),
+            array(col(Columns.RESOLVED_LABEL)));
     Column changed = concat(col("_v_added"), col("_v_redefined"));
     Dataset<Row> folds =
         cases
-            .where(col("resolved_at").isNotNull())
+            .where(col(Columns.RESOLVED_AT).isNotNull())
             .select(
-                col("project_id"),
-                col("step"),
-                col("item_id"),
-                col("resolved_at"),
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.ITEM_ID),
+                col(Columns.RESOLVED_AT),
                 decidedLabels.as("_decided"))
             .join(
                 broadcast(versions),
                 col("_v_project")
-                    .equalTo(col("project_id"))
-                    .and(col("_v_step").equalTo(col("step")))
-                    .and(col("_v_effective").gt(col("resolved_at")))
+                    .equalTo(col(Columns.PROJECT_ID))
+                    .and(col("_v_step").equalTo(col(Columns.STEP)))
+                    .and(col("_v_effective").gt(col(Columns.RESOLVED_AT)))
                     .and(arrays_overlap(col("_decided"), changed)))
             .groupBy(ITEM[0], ITEM[1], ITEM[2])
             .agg(
@@ -217,27 +223,30 @@ public final class EdgeCases {
                         arrays_overlap(col("_decided"), col("_v_redefined")).as("_redefines")))
                     .as("_fold"))
             .select(
-                col("project_id"),
-                col("step"),
-                col("item_id"),
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.ITEM_ID),
                 col("_fold._v_version").as("_fold_version"),
                 col("_fold._v_effective").as("_fold_at"),
                 col("_fold._redefines").as("_fold_redefines"));
     Dataset<Row> withFold = cases.join(folds, ScalaSeqs.of(ITEM), "left");
 
-    Column resolved = col("resolved_at").isNotNull();
+    Column resolved = col(Columns.RESOLVED_AT).isNotNull();
     Column reopened =
-        resolved.and(coalesce(col("_last_raised_at").gt(col("resolved_at")), lit(false)));
+        resolved.and(coalesce(col("_last_raised_at").gt(col(Columns.RESOLVED_AT)), lit(false)));
     Column open = resolved.unary_$bang().or(reopened);
     Column folded = open.unary_$bang().and(col("_fold_version").isNotNull());
     Column escalated =
-        concat(lit("escalated: "), coalesce(col("escalation_reason"), lit("ESCALATED")));
+        concat(lit("escalated: "), coalesce(col(Columns.ESCALATION_REASON), lit("ESCALATED")));
     Column reason =
         when(reopened, lit("question raised after the expert's decision"))
             .when(
-                open.and(col("question_count").isNotNull()).and(col("_contested").isNotNull()),
+                open.and(col(Columns.QUESTION_COUNT).isNotNull())
+                    .and(col("_contested").isNotNull()),
                 concat(lit("question awaiting an expert; "), escalated))
-            .when(open.and(col("question_count").isNotNull()), lit("question awaiting an expert"))
+            .when(
+                open.and(col(Columns.QUESTION_COUNT).isNotNull()),
+                lit("question awaiting an expert"))
             .when(open, escalated)
             .when(
                 folded,
@@ -245,7 +254,7 @@ public final class EdgeCases {
                     lit("guideline "),
                     col("_fold_version"),
                     when(col("_fold_redefines"), lit(" redefines '")).otherwise(lit(" adds '")),
-                    col("resolved_label"),
+                    col(Columns.RESOLVED_LABEL),
                     lit("'")))
             .otherwise(lit("decided by an expert"));
     Column status =
@@ -253,25 +262,26 @@ public final class EdgeCases {
             .when(folded, lit(Status.FOLDED.name()))
             .otherwise(lit(Status.RESOLVED.name()));
     return withFold.select(
-        col("project_id"),
-        col("step"),
-        col("item_id"),
-        status.as("status"),
-        reason.as("status_reason"),
-        col("raised_under_version"),
-        col("opened_at"),
-        coalesce(col("question_count"), lit(0)).as("question_count"),
+        col(Columns.PROJECT_ID),
+        col(Columns.STEP),
+        col(Columns.ITEM_ID),
+        status.as(Columns.STATUS),
+        reason.as(Columns.STATUS_REASON),
+        col(Columns.RAISED_UNDER_VERSION),
+        col(Columns.OPENED_AT),
+        coalesce(col(Columns.QUESTION_COUNT), lit(0)).as(Columns.QUESTION_COUNT),
         coalesce(
-                col("questions"), array().cast(DataTypes.createArrayType(EdgeCaseSchemas.QUESTION)))
-            .as("questions"),
-        col("_contested").isNotNull().as("contested"),
-        col("escalation_reason"),
-        col("resolved_label"),
-        col("rationale"),
-        col("expert_id"),
-        col("resolved_at"),
-        when(folded, col("_fold_version")).as("folded_into_version"),
-        when(folded, col("_fold_at")).as("folded_at"));
+                col(Columns.QUESTIONS),
+                array().cast(DataTypes.createArrayType(EdgeCaseSchemas.QUESTION)))
+            .as(Columns.QUESTIONS),
+        col("_contested").isNotNull().as(Columns.CONTESTED),
+        col(Columns.ESCALATION_REASON),
+        col(Columns.RESOLVED_LABEL),
+        col(Columns.RATIONALE),
+        col(Columns.EXPERT_ID),
+        col(Columns.RESOLVED_AT),
+        when(folded, col("_fold_version")).as(Columns.FOLDED_INTO_VERSION),
+        when(folded, col("_fold_at")).as(Columns.FOLDED_AT));
   }
 
   /**
@@ -284,22 +294,22 @@ public final class EdgeCases {
     if (escalations != null) {
       parts.add(
           escalations.select(
-              col("project_id"),
-              col("step"),
-              col("item_id"),
-              col("reason").as("escalation_reason"),
+              col(Columns.PROJECT_ID),
+              col(Columns.STEP),
+              col(Columns.ITEM_ID),
+              col(Columns.REASON).as(Columns.ESCALATION_REASON),
               lit(null).cast("string").as("_consensus_version")));
     }
     if (consensus != null) {
       parts.add(
           consensus
-              .where(col("decision").equalTo(lit("ESCALATED")))
+              .where(col(Columns.DECISION).equalTo(lit("ESCALATED")))
               .select(
-                  col("project_id"),
-                  col("step"),
-                  col("item_id"),
-                  lit(null).cast("string").as("escalation_reason"),
-                  col("guideline_version").as("_consensus_version")));
+                  col(Columns.PROJECT_ID),
+                  col(Columns.STEP),
+                  col(Columns.ITEM_ID),
+                  lit(null).cast("string").as(Columns.ESCALATION_REASON),
+                  col(Columns.GUIDELINE_VERSION).as("_consensus_version")));
     }
     StructType schema =
         new StructType()
@@ -315,7 +325,7 @@ public final class EdgeCases {
     // first() would depend on row order: max picks the same value every time
     return all.groupBy(ITEM[0], ITEM[1], ITEM[2])
         .agg(
-            max("escalation_reason").as("escalation_reason"),
+            max("escalation_reason").as(Columns.ESCALATION_REASON),
             max("_consensus_version").as("_consensus_version"))
         .withColumn("_contested", lit(true));
   }
@@ -338,8 +348,8 @@ public final class EdgeCases {
             .join(
                 broadcast(versions),
                 col("_v_project")
-                    .equalTo(col("project_id"))
-                    .and(col("_v_step").equalTo(col("step")))
+                    .equalTo(col(Columns.PROJECT_ID))
+                    .and(col("_v_step").equalTo(col(Columns.STEP)))
                     .and(col("_v_effective").leq(col("_at"))))
             .groupBy(java.util.Arrays.stream(keys).map(k -> col(k)).toArray(Column[]::new))
             .agg(max_by(col("_v_version"), struct(col("_v_effective"), col("_v_version"))).as(as));
@@ -361,12 +371,12 @@ public final class EdgeCases {
       return spark.createDataFrame(List.<Row>of(), schema);
     }
     return guidelines.select(
-        col("project_id").as("_v_project"),
-        col("step").as("_v_step"),
-        col("guideline_version").as("_v_version"),
-        col("effective_at").as("_v_effective"),
-        coalesce(col("labels_added"), none).as("_v_added"),
-        coalesce(col("labels_redefined"), none).as("_v_redefined"));
+        col(Columns.PROJECT_ID).as("_v_project"),
+        col(Columns.STEP).as("_v_step"),
+        col(Columns.GUIDELINE_VERSION).as("_v_version"),
+        col(Columns.EFFECTIVE_AT).as("_v_effective"),
+        coalesce(col(Columns.LABELS_ADDED), none).as("_v_added"),
+        coalesce(col(Columns.LABELS_REDEFINED), none).as("_v_redefined"));
   }
 
   private static Dataset<Row> orEmpty(SparkSession spark, Dataset<Row> table, StructType schema) {
@@ -375,6 +385,6 @@ public final class EdgeCases {
 
   /** The first (oldest) question of a case row, for short listings; null without questions. */
   public static Column firstQuestion() {
-    return when(size(col("questions")).gt(0), element_at(col("questions"), 1));
+    return when(size(col(Columns.QUESTIONS)).gt(0), element_at(col(Columns.QUESTIONS), 1));
   }
 }

@@ -146,7 +146,7 @@ public final class IngestTransforms {
     }
     typed = typed.withColumn(REASON, reason).withColumn(DETAIL, detail);
     if (checksLabels) {
-      typed = typed.withColumn("label", canonicalLabel());
+      typed = typed.withColumn(Columns.LABEL, canonicalLabel());
     }
     return typed
         .withColumn(HASH, sha2(concat_ws("\u001f", hashed.toArray(Column[]::new)), 256))
@@ -200,7 +200,7 @@ public final class IngestTransforms {
       order.add(col(version).desc_nulls_last());
     }
     if (kind == RecordKind.ANNOTATIONS) {
-      order.add(col("submitted_at").desc_nulls_last());
+      order.add(col(Columns.SUBMITTED_AT).desc_nulls_last());
     }
     order.add(col(Columns.SOURCE_FILE).desc());
     order.add(col(Columns.SOURCE_POSITION).desc());
@@ -239,7 +239,7 @@ public final class IngestTransforms {
     ex.add(
         version == null ? lit(null).as("_existing_version") : col(version).as("_existing_version"));
     Dataset<Row> prior =
-        existing.where(col("batch_id").notEqual(batchId)).select(ex.toArray(Column[]::new));
+        existing.where(col(Columns.BATCH_ID).notEqual(batchId)).select(ex.toArray(Column[]::new));
     Dataset<Row> overlap =
         rows.where(col(REASON).isNull())
             .select(keys.stream().map(k -> col(k)).toArray(Column[]::new))
@@ -270,13 +270,13 @@ public final class IngestTransforms {
     return outcome
         .where(col(REASON).isNotNull())
         .select(
-            lit(kind.cliName()).as("record_kind"),
+            lit(kind.cliName()).as(Columns.RECORD_KIND),
             col(Columns.SOURCE_FILE),
             col(Columns.SOURCE_POSITION),
             col(Columns.SOURCE_FORMAT),
             col(Columns.RAW_RECORD),
-            key.as("record_key"),
-            col("project_id"),
+            key.as(Columns.RECORD_KEY),
+            col(Columns.PROJECT_ID),
             col(REASON),
             col(DETAIL),
             col(Columns.INGESTED_AT));
@@ -333,83 +333,84 @@ public final class IngestTransforms {
         .withColumn("_raw_duration_ms", text("duration_ms"))
         .withColumn("_raw_cost", text("cost"))
         .withColumn("_raw_revision", text("revision"))
-        .withColumn("annotation_id", coalesce(text("annotation_id"), generatedId))
-        .withColumn("project_id", orDefault("project_id", rules.defaultProject()))
-        .withColumn("item_id", text("item_id"))
-        .withColumn("step", orDefault("step", rules.defaultStep()))
-        .withColumn("worker_id", text("worker_id"))
-        .withColumn("worker_type", lower(orDefault("worker_type", "crowd")))
-        .withColumn("label", text("label"))
+        .withColumn(Columns.ANNOTATION_ID, coalesce(text("annotation_id"), generatedId))
+        .withColumn(Columns.PROJECT_ID, orDefault("project_id", rules.defaultProject()))
+        .withColumn(Columns.ITEM_ID, text("item_id"))
+        .withColumn(Columns.STEP, orDefault("step", rules.defaultStep()))
+        .withColumn(Columns.WORKER_ID, text("worker_id"))
+        .withColumn(Columns.WORKER_TYPE, lower(orDefault("worker_type", "crowd")))
+        .withColumn(Columns.LABEL, text("label"))
         .withColumn(
             "guideline_version", orDefault("guideline_version", rules.defaultGuidelineVersion()))
-        .withColumn("started_at", started)
-        .withColumn("submitted_at", submitted)
+        .withColumn(Columns.STARTED_AT, started)
+        .withColumn(Columns.SUBMITTED_AT, submitted)
         .withColumn(
             "duration_ms",
             coalesce(
                 text("duration_ms").cast("long"),
-                col("submitted_at")
+                col(Columns.SUBMITTED_AT)
                     .cast("double")
-                    .minus(col("started_at").cast("double"))
+                    .minus(col(Columns.STARTED_AT).cast("double"))
                     .multiply(1000)
                     .cast("long")))
-        .withColumn("prelabel", text("prelabel"))
-        .withColumn("prelabel_model", text("prelabel_model"))
-        .withColumn("cost", text("cost").cast(DataTypes.createDecimalType(12, 4)))
-        .withColumn("revision", coalesce(text("revision").cast("int"), lit(1)));
+        .withColumn(Columns.PRELABEL, text("prelabel"))
+        .withColumn(Columns.PRELABEL_MODEL, text("prelabel_model"))
+        .withColumn(Columns.COST, text("cost").cast(DataTypes.createDecimalType(12, 4)))
+        .withColumn(Columns.REVISION, coalesce(text("revision").cast("int"), lit(1)));
   }
 
   private static Dataset<Row> typedGold(Dataset<Row> in, ValidationRules rules) {
-    return in.withColumn("project_id", orDefault("project_id", rules.defaultProject()))
-        .withColumn("step", orDefault("step", rules.defaultStep()))
-        .withColumn("item_id", text("item_id"))
-        .withColumn("label", text("label"))
+    return in.withColumn(Columns.PROJECT_ID, orDefault("project_id", rules.defaultProject()))
+        .withColumn(Columns.STEP, orDefault("step", rules.defaultStep()))
+        .withColumn(Columns.ITEM_ID, text("item_id"))
+        .withColumn(Columns.LABEL, text("label"))
         .withColumn(
             "guideline_version", orDefault("guideline_version", rules.defaultGuidelineVersion()));
   }
 
   private static Dataset<Row> typedAdjudications(Dataset<Row> in, ValidationRules rules) {
     return in.withColumn("_raw_decided_at", text("decided_at"))
-        .withColumn("project_id", orDefault("project_id", rules.defaultProject()))
-        .withColumn("step", orDefault("step", rules.defaultStep()))
-        .withColumn("item_id", text("item_id"))
-        .withColumn("label", text("label"))
-        .withColumn("expert_id", text("expert_id"))
-        .withColumn("rationale", text("rationale"))
+        .withColumn(Columns.PROJECT_ID, orDefault("project_id", rules.defaultProject()))
+        .withColumn(Columns.STEP, orDefault("step", rules.defaultStep()))
+        .withColumn(Columns.ITEM_ID, text("item_id"))
+        .withColumn(Columns.LABEL, text("label"))
+        .withColumn(Columns.EXPERT_ID, text("expert_id"))
+        .withColumn(Columns.RATIONALE, text("rationale"))
         .withColumn(
             "decided_at",
             when(text("decided_at").isNull(), lit(Timestamp.from(rules.defaultSubmittedAt())))
                 .otherwise(timestamp(text("decided_at"))))
         // adjudications are validated against the labels of any guideline version
-        .withColumn("guideline_version", lit(null).cast("string"));
+        .withColumn(Columns.GUIDELINE_VERSION, lit(null).cast("string"));
   }
 
   private static Dataset<Row> typedSchema(Dataset<Row> in, ValidationRules rules) {
     return in.withColumn("_raw_min_annotators", text("min_annotators"))
         .withColumn("_raw_accept_threshold", text("accept_threshold"))
-        .withColumn("project_id", orDefault("project_id", rules.defaultProject()))
-        .withColumn("step", orDefault("step", rules.defaultStep()))
+        .withColumn(Columns.PROJECT_ID, orDefault("project_id", rules.defaultProject()))
+        .withColumn(Columns.STEP, orDefault("step", rules.defaultStep()))
         .withColumn(
             "guideline_version", orDefault("guideline_version", rules.defaultGuidelineVersion()))
-        .withColumn("label_type", lower(text("label_type")))
-        .withColumn("labels_json", text("labels"))
+        .withColumn(Columns.LABEL_TYPE, lower(text("label_type")))
+        .withColumn(Columns.LABELS_JSON, text("labels"))
         .withColumn(
             "labels", from_json(text("labels"), DataTypes.createArrayType(DataTypes.StringType)))
-        .withColumn("min_annotators", text("min_annotators").cast("int"))
-        .withColumn("accept_threshold", text("accept_threshold").cast("double"))
-        .withColumn("decision_policy", lower(text("decision_policy")));
+        .withColumn(Columns.MIN_ANNOTATORS, text("min_annotators").cast("int"))
+        .withColumn(Columns.ACCEPT_THRESHOLD, text("accept_threshold").cast("double"))
+        .withColumn(Columns.DECISION_POLICY, lower(text("decision_policy")));
   }
 
   /** Label lists are JSON arrays of strings (absent: none); the policy defaults to none. */
   private static Dataset<Row> typedGuideline(Dataset<Row> in, ValidationRules rules) {
     Dataset<Row> out =
         in.withColumn("_raw_effective_at", text("effective_at"))
-            .withColumn("project_id", orDefault("project_id", rules.defaultProject()))
-            .withColumn("step", orDefault("step", rules.defaultStep()))
-            .withColumn("guideline_version", text("guideline_version"))
-            .withColumn("effective_at", timestamp(text("effective_at")))
-            .withColumn("relabel_policy", coalesce(lower(text("relabel_policy")), lit("none")))
-            .withColumn("notes", text("notes"));
+            .withColumn(Columns.PROJECT_ID, orDefault("project_id", rules.defaultProject()))
+            .withColumn(Columns.STEP, orDefault("step", rules.defaultStep()))
+            .withColumn(Columns.GUIDELINE_VERSION, text("guideline_version"))
+            .withColumn(Columns.EFFECTIVE_AT, timestamp(text("effective_at")))
+            .withColumn(
+                Columns.RELABEL_POLICY, coalesce(lower(text("relabel_policy")), lit("none")))
+            .withColumn(Columns.NOTES, text("notes"));
     for (String f : GUIDELINE_LABEL_LISTS) {
       out =
           out.withColumn("_raw_" + f, text(f))
@@ -425,11 +426,11 @@ public final class IngestTransforms {
   /** A question without a time is dated like an annotation without one: the logical date. */
   private static Dataset<Row> typedFlag(Dataset<Row> in, ValidationRules rules) {
     return in.withColumn("_raw_raised_at", text("raised_at"))
-        .withColumn("project_id", orDefault("project_id", rules.defaultProject()))
-        .withColumn("step", orDefault("step", rules.defaultStep()))
-        .withColumn("item_id", text("item_id"))
-        .withColumn("worker_id", text("worker_id"))
-        .withColumn("question_text", text("question_text"))
+        .withColumn(Columns.PROJECT_ID, orDefault("project_id", rules.defaultProject()))
+        .withColumn(Columns.STEP, orDefault("step", rules.defaultStep()))
+        .withColumn(Columns.ITEM_ID, text("item_id"))
+        .withColumn(Columns.WORKER_ID, text("worker_id"))
+        .withColumn(Columns.QUESTION_TEXT, text("question_text"))
         .withColumn(
             "raised_at",
             when(text("raised_at").isNull(), lit(Timestamp.from(rules.defaultSubmittedAt())))
@@ -496,54 +497,54 @@ public final class IngestTransforms {
         checks.add(unparsed("revision", "whole number"));
         checks.add(
             check(
-                col("_raw_revision").isNotNull().and(col("revision").lt(1)),
+                col("_raw_revision").isNotNull().and(col(Columns.REVISION).lt(1)),
                 ReasonCode.INVALID_VALUE,
                 concat(lit("revision: '"), col("_raw_revision"), lit("' must be 1 or more"))));
         checks.add(
             check(
-                col("worker_type").isin(WORKER_TYPES.toArray()).unary_$bang(),
+                col(Columns.WORKER_TYPE).isin(WORKER_TYPES.toArray()).unary_$bang(),
                 ReasonCode.INVALID_VALUE,
                 concat(
                     lit("worker_type: '"),
-                    col("worker_type"),
+                    col(Columns.WORKER_TYPE),
                     lit("' is not one of " + WORKER_TYPES))));
       }
       case ADJUDICATIONS -> checks.add(unparsed("decided_at", "timestamp"));
       case SCHEMA -> {
         checks.add(
             check(
-                col("label_type").isin(LABEL_TYPES.toArray()).unary_$bang(),
+                col(Columns.LABEL_TYPE).isin(LABEL_TYPES.toArray()).unary_$bang(),
                 ReasonCode.INVALID_VALUE,
                 concat(
                     lit("label_type: '"),
-                    col("label_type"),
+                    col(Columns.LABEL_TYPE),
                     lit("' is not one of " + LABEL_TYPES))));
         checks.add(
             check(
-                col("labels").isNull().or(size(col("labels")).equalTo(0)),
+                col(Columns.LABELS).isNull().or(size(col(Columns.LABELS)).equalTo(0)),
                 ReasonCode.INVALID_VALUE,
                 concat(
                     lit("labels: '"),
-                    col("labels_json"),
+                    col(Columns.LABELS_JSON),
                     lit("' is not a non-empty JSON array of strings"))));
         checks.add(notWhole("min_annotators", "whole number"));
         checks.add(unparsed("min_annotators", "whole number"));
         checks.add(unparsed("accept_threshold", "number"));
         checks.add(
             check(
-                col("min_annotators")
+                col(Columns.MIN_ANNOTATORS)
                     .lt(1)
-                    .or(col("accept_threshold").leq(0))
-                    .or(col("accept_threshold").gt(1)),
+                    .or(col(Columns.ACCEPT_THRESHOLD).leq(0))
+                    .or(col(Columns.ACCEPT_THRESHOLD).gt(1)),
                 ReasonCode.INVALID_VALUE,
                 lit("min_annotators must be >= 1 and accept_threshold in (0, 1]")));
         checks.add(
             check(
-                col("decision_policy").isin("votes", "posterior").unary_$bang(),
+                col(Columns.DECISION_POLICY).isin("votes", "posterior").unary_$bang(),
                 ReasonCode.INVALID_VALUE,
                 concat(
                     lit("decision_policy: '"),
-                    col("decision_policy"),
+                    col(Columns.DECISION_POLICY),
                     lit("' is not votes or posterior"))));
       }
       case GUIDELINE -> {
@@ -553,11 +554,11 @@ public final class IngestTransforms {
         }
         checks.add(
             check(
-                col("relabel_policy").isin("none", "affected", "all").unary_$bang(),
+                col(Columns.RELABEL_POLICY).isin("none", "affected", "all").unary_$bang(),
                 ReasonCode.INVALID_VALUE,
                 concat(
                     lit("relabel_policy: '"),
-                    col("relabel_policy"),
+                    col(Columns.RELABEL_POLICY),
                     lit("' is not none, affected or all"))));
       }
       case FLAG -> checks.add(unparsed("raised_at", "timestamp"));
@@ -573,34 +574,38 @@ public final class IngestTransforms {
     if (kind == RecordKind.ANNOTATIONS) {
       checks.add(
           check(
-              col("submitted_at").lt(col("started_at")),
+              col(Columns.SUBMITTED_AT).lt(col(Columns.STARTED_AT)),
               ReasonCode.IMPOSSIBLE_TIMESTAMP,
               concat(
                   lit("submitted_at "),
-                  col("submitted_at").cast("string"),
+                  col(Columns.SUBMITTED_AT).cast("string"),
                   lit(" is before started_at "),
-                  col("started_at").cast("string"))));
+                  col(Columns.STARTED_AT).cast("string"))));
       checks.add(
           check(
-              col("submitted_at").gt(lit(latest)),
+              col(Columns.SUBMITTED_AT).gt(lit(latest)),
               ReasonCode.IMPOSSIBLE_TIMESTAMP,
               concat(
                   lit("submitted_at "),
-                  col("submitted_at").cast("string"),
+                  col(Columns.SUBMITTED_AT).cast("string"),
                   // no instant in the text: a rerun's reject must read as the first run's
                   lit(" is in the future (after the ingest time and the allowed clock skew)"))));
       checks.add(
           check(
-              col("submitted_at").lt(lit(earliest)).or(col("started_at").lt(lit(earliest))),
+              col(Columns.SUBMITTED_AT)
+                  .lt(lit(earliest))
+                  .or(col(Columns.STARTED_AT).lt(lit(earliest))),
               ReasonCode.IMPOSSIBLE_TIMESTAMP,
               lit("timestamp before " + rules.earliestAllowed())));
       checks.add(
           check(
-              col("duration_ms").lt(0).or(col("duration_ms").gt(rules.maxDuration().toMillis())),
+              col(Columns.DURATION_MS)
+                  .lt(0)
+                  .or(col(Columns.DURATION_MS).gt(rules.maxDuration().toMillis())),
               ReasonCode.IMPOSSIBLE_TIMESTAMP,
               concat(
                   lit("duration_ms "),
-                  col("duration_ms").cast("string"),
+                  col(Columns.DURATION_MS).cast("string"),
                   lit(" outside [0, " + rules.maxDuration().toMillis() + "]"))));
     }
     String dated =
@@ -635,28 +640,30 @@ public final class IngestTransforms {
     }
     Dataset<Row> exact =
         schemas.select(
-            col("project_id").as("_e_project"),
-            col("step").as("_e_step"),
-            col("guideline_version").as("_e_version"),
-            col("labels").as("_e_labels"),
-            col("label_type").as("_e_type"));
+            col(Columns.PROJECT_ID).as("_e_project"),
+            col(Columns.STEP).as("_e_step"),
+            col(Columns.GUIDELINE_VERSION).as("_e_version"),
+            col(Columns.LABELS).as("_e_labels"),
+            col(Columns.LABEL_TYPE).as("_e_type"));
     Dataset<Row> any =
         schemas
-            .groupBy(col("project_id").as("_a_project"), col("step").as("_a_step"))
+            .groupBy(col(Columns.PROJECT_ID).as("_a_project"), col(Columns.STEP).as("_a_step"))
             .agg(
-                array_distinct(flatten(collect_list(col("labels")))).as("_a_labels"),
-                first(col("label_type")).as("_a_type"));
+                array_distinct(flatten(collect_list(col(Columns.LABELS)))).as("_a_labels"),
+                first(col(Columns.LABEL_TYPE)).as("_a_type"));
     return typed
         .join(
             broadcast(exact),
-            col("project_id")
+            col(Columns.PROJECT_ID)
                 .equalTo(col("_e_project"))
-                .and(col("step").equalTo(col("_e_step")))
-                .and(col("guideline_version").equalTo(col("_e_version"))),
+                .and(col(Columns.STEP).equalTo(col("_e_step")))
+                .and(col(Columns.GUIDELINE_VERSION).equalTo(col("_e_version"))),
             "left")
         .join(
             broadcast(any),
-            col("project_id").equalTo(col("_a_project")).and(col("step").equalTo(col("_a_step"))),
+            col(Columns.PROJECT_ID)
+                .equalTo(col("_a_project"))
+                .and(col(Columns.STEP).equalTo(col("_a_step"))),
             "left")
         .withColumn("_allowed", coalesce(col("_e_labels"), col("_a_labels")))
         .withColumn("_label_type", coalesce(col("_e_type"), col("_a_type")))
@@ -678,16 +685,16 @@ public final class IngestTransforms {
    * anomalies, exports); other labels unchanged.
    */
   private static Column canonicalLabel() {
-    Column set = from_json(col("label"), DataTypes.createArrayType(DataTypes.StringType));
+    Column set = from_json(col(Columns.LABEL), DataTypes.createArrayType(DataTypes.StringType));
     return when(
             col("_label_type").equalTo(MULTI_LABEL).and(col(REASON).isNull()),
             to_json(array_sort(array_distinct(set))))
-        .otherwise(col("label"));
+        .otherwise(col(Columns.LABEL));
   }
 
   private static Column[] unknownLabel() {
     Column type = col("_label_type");
-    Column label = col("label");
+    Column label = col(Columns.LABEL);
     Column multi = from_json(label, DataTypes.createArrayType(DataTypes.StringType));
     Column ok =
         when(type.isNull(), lit(true))
@@ -705,9 +712,9 @@ public final class IngestTransforms {
             lit("label '"),
             label,
             lit("' is not allowed for "),
-            col("project_id"),
+            col(Columns.PROJECT_ID),
             lit("/"),
-            col("step"),
+            col(Columns.STEP),
             lit(" ("),
             type,
             lit("): allowed ["),

@@ -44,9 +44,11 @@ public final class Digest {
             .map(f -> canonical(rows.col("`" + f.name() + "`"), f.dataType()))
             .toArray(Column[]::new);
     Row r =
-        rows.agg(coalesce(sum(xxhash64(content)), lit(0L)).as("value"), count(lit(1)).as("rows"))
+        rows.agg(
+                coalesce(sum(xxhash64(content)), lit(0L)).as(Columns.VALUE),
+                count(lit(1)).as("rows"))
             .head();
-    return new Result(r.<Long>getAs("value"), r.<Long>getAs("rows"));
+    return new Result(r.<Long>getAs(Columns.VALUE), r.<Long>getAs("rows"));
   }
 
   /**
@@ -61,7 +63,7 @@ public final class Digest {
               e ->
                   struct(
                       e.getField("key").as("key"),
-                      canonical(e.getField("value"), m.valueType()).as("value"))));
+                      canonical(e.getField("value"), m.valueType()).as(Columns.VALUE))));
     }
     if (type instanceof ArrayType a && hasMap(a.elementType())) {
       return transform(c, x -> canonical(x, a.elementType()));

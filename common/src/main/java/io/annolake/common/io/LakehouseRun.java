@@ -183,13 +183,13 @@ public final class LakehouseRun {
         table,
         () -> {
           if (lakehouse.exists(table)
-              && !lakehouse.read(table).where(col("batch_id").equalTo(batchId)).isEmpty()) {
+              && !lakehouse.read(table).where(col(Columns.BATCH_ID).equalTo(batchId)).isEmpty()) {
             skipped[0] = true;
             return;
           }
           // mergeSchema: a table written by an older annolake gains this version's new columns
           // (older rows null)
-          writer(table, rows.withColumn("batch_id", lit(batchId)), "append")
+          writer(table, rows.withColumn(Columns.BATCH_ID, lit(batchId)), "append")
               .option("mergeSchema", "true")
               .save(lakehouse.path(table));
         });

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode_outer;
 import static org.apache.spark.sql.functions.lit;
 
+import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
 import java.time.LocalDate;
 import java.util.List;
@@ -94,27 +95,27 @@ public final class StateGuard {
     if (!lakehouse.exists(Tables.PIPELINE_RUNS)) {
       return List.of();
     }
-    Column runProject = col("params").getItem("project");
+    Column runProject = col(Columns.PARAMS).getItem("project");
     Column sameRows =
         project == null ? lit(true) : runProject.isNull().or(runProject.equalTo(lit(project)));
     return lakehouse
         .read(Tables.PIPELINE_RUNS)
         .where(
-            col("status")
+            col(Columns.STATUS)
                 .equalTo(lit(PipelineRuns.SUCCEEDED))
-                .and(col("logical_date").isNotNull())
+                .and(col(Columns.LOGICAL_DATE).isNotNull())
                 .and(sameRows))
         .select(
-            col("job"),
-            col("run_id"),
-            col("logical_date"),
-            col("ended_at"),
-            explode_outer(col("outputs")).as("o"))
-        .orderBy(col("logical_date").desc(), col("ended_at").desc())
+            col(Columns.JOB),
+            col(Columns.RUN_ID),
+            col(Columns.LOGICAL_DATE),
+            col(Columns.ENDED_AT),
+            explode_outer(col(Columns.OUTPUTS)).as("o"))
+        .orderBy(col(Columns.LOGICAL_DATE).desc(), col(Columns.ENDED_AT).desc())
         .select(
-            col("job"),
-            col("run_id"),
-            col("logical_date"),
+            col(Columns.JOB),
+            col(Columns.RUN_ID),
+            col(Columns.LOGICAL_DATE),
             col("o.table_name").as("table_name"),
             col("o.version_after").as("version_after"),
             col("o.kept_newer_state").isNotNull().as("kept"))
@@ -123,9 +124,9 @@ public final class StateGuard {
         .map(
             r ->
                 new Run(
-                    r.getAs("job"),
-                    r.getAs("run_id"),
-                    r.<java.sql.Date>getAs("logical_date").toLocalDate(),
+                    r.getAs(Columns.JOB),
+                    r.getAs(Columns.RUN_ID),
+                    r.<java.sql.Date>getAs(Columns.LOGICAL_DATE).toLocalDate(),
                     r.getAs("table_name"),
                     r.getAs("version_after"),
                     Boolean.TRUE.equals(r.getAs("kept"))))

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
+import io.annolake.common.schema.Columns;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,10 +104,12 @@ public final class ErasurePlan {
     }
     if (isString(schema, "entity_type") && isString(schema, "entity_id")) {
       Column worker =
-          col("entity_type").equalTo(lit("worker")).and(col("entity_id").equalTo(lit(id)));
-      Column pair = split(col("entity_id"), "\\|");
+          col(Columns.ENTITY_TYPE)
+              .equalTo(lit("worker"))
+              .and(col(Columns.ENTITY_ID).equalTo(lit(id)));
+      Column pair = split(col(Columns.ENTITY_ID), "\\|");
       Column inPair =
-          col("entity_type")
+          col(Columns.ENTITY_TYPE)
               .equalTo(lit("worker_pair"))
               .and(pair.getItem(0).equalTo(lit(id)).or(pair.getItem(1).equalTo(lit(id))));
       Column flagged = worker.or(inPair);
@@ -115,8 +118,9 @@ public final class ErasurePlan {
           "entity_id",
           when(
                   flagged,
-                  regexp_replace(col("entity_id"), WorkerPseudonyms.tokenRegex(id), replacement))
-              .otherwise(col("entity_id")));
+                  regexp_replace(
+                      col(Columns.ENTITY_ID), WorkerPseudonyms.tokenRegex(id), replacement))
+              .otherwise(col(Columns.ENTITY_ID)));
     }
     String token = WorkerPseudonyms.tokenRegex(id);
     Column quotes = null;

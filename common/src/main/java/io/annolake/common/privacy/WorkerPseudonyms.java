@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
+import io.annolake.common.schema.Columns;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -266,10 +267,10 @@ public final class WorkerPseudonyms implements Serializable {
     }
     boolean flags = isString(rows, "entity_type") && isString(rows, "entity_id");
     if (flags) {
-      Column pair = split(col("entity_id"), "\\|");
-      ids.add(when(col("entity_type").equalTo("worker"), col("entity_id")));
-      ids.add(when(col("entity_type").equalTo("worker_pair"), pair.getItem(0)));
-      ids.add(when(col("entity_type").equalTo("worker_pair"), pair.getItem(1)));
+      Column pair = split(col(Columns.ENTITY_ID), "\\|");
+      ids.add(when(col(Columns.ENTITY_TYPE).equalTo("worker"), col(Columns.ENTITY_ID)));
+      ids.add(when(col(Columns.ENTITY_TYPE).equalTo("worker_pair"), pair.getItem(0)));
+      ids.add(when(col(Columns.ENTITY_TYPE).equalTo("worker_pair"), pair.getItem(1)));
     }
     List<Column> out = new ArrayList<>();
     for (String c : names) {
@@ -279,9 +280,9 @@ public final class WorkerPseudonyms implements Serializable {
       } else if (flags && c.equals("entity_id")) {
         Column pair = split(v, "\\|");
         v =
-            when(col("entity_type").equalTo("worker"), pseudonym(v))
+            when(col(Columns.ENTITY_TYPE).equalTo("worker"), pseudonym(v))
                 .when(
-                    col("entity_type").equalTo("worker_pair"),
+                    col(Columns.ENTITY_TYPE).equalTo("worker_pair"),
                     concat(pseudonym(pair.getItem(0)), lit("|"), pseudonym(pair.getItem(1))))
                 .otherwise(v);
       } else if (nestedIdentities(rows, c) != null) {

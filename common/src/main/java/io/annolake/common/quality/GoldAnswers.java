@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.annolake.common.schema.Columns;
 import io.annolake.common.spark.ScalaSeqs;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -44,11 +45,11 @@ public final class GoldAnswers {
             "label");
     Dataset<Row> g =
         gold.select(
-            col("project_id"),
-            col("step"),
-            col("item_id"),
-            col("guideline_version"),
-            col("label").as("gold_label"));
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.ITEM_ID),
+            col(Columns.GUIDELINE_VERSION),
+            col(Columns.LABEL).as(Columns.GOLD_LABEL));
     Dataset<Row> fromGold =
         a.join(g, ScalaSeqs.of("project_id", "step", "item_id", "guideline_version"), "inner")
             .withColumn("gold_source", lit(SOURCE_GOLD));
@@ -62,15 +63,15 @@ public final class GoldAnswers {
                   row_number()
                       .over(
                           Window.partitionBy("project_id", "step", "item_id")
-                              .orderBy(col("decided_at").desc(), col("expert_id"))))
-              .where(col("rank").equalTo(1))
+                              .orderBy(col(Columns.DECIDED_AT).desc(), col(Columns.EXPERT_ID))))
+              .where(col(Columns.RANK).equalTo(1))
               .select(
-                  col("project_id"),
-                  col("step"),
-                  col("item_id"),
-                  col("label").as("gold_label"),
-                  col("decided_at"),
-                  col("expert_id"));
+                  col(Columns.PROJECT_ID),
+                  col(Columns.STEP),
+                  col(Columns.ITEM_ID),
+                  col(Columns.LABEL).as(Columns.GOLD_LABEL),
+                  col(Columns.DECIDED_AT),
+                  col(Columns.EXPERT_ID));
       Dataset<Row> notGold =
           a.join(
               g.select("project_id", "step", "item_id").distinct(),
@@ -80,15 +81,16 @@ public final class GoldAnswers {
           notGold
               .join(latest, ScalaSeqs.of("project_id", "step", "item_id"), "inner")
               .where(
-                  col("submitted_at")
-                      .lt(col("decided_at"))
-                      .and(col("worker_id").notEqual(col("expert_id"))))
+                  col(Columns.SUBMITTED_AT)
+                      .lt(col(Columns.DECIDED_AT))
+                      .and(col(Columns.WORKER_ID).notEqual(col(Columns.EXPERT_ID))))
               .drop("decided_at", "expert_id")
               .withColumn("gold_source", lit(SOURCE_ADJUDICATION));
       answers = fromGold.unionByName(fromAdjudication);
     }
     return answers.withColumn(
-        "correct", col("label").equalTo(col("gold_label")).and(col("label").isNotNull()));
+        "correct",
+        col(Columns.LABEL).equalTo(col(Columns.GOLD_LABEL)).and(col(Columns.LABEL).isNotNull()));
   }
 
   /**
@@ -105,42 +107,52 @@ public final class GoldAnswers {
             .agg(count(lit(1)).as("n"), sum(when(col("correct"), 1).otherwise(0)).as("ok"));
     Dataset<Row> stats =
         perWorker
-            .groupBy(col("project_id"), col("step"), col("item_id"), col("guideline_version"))
+            .groupBy(
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.ITEM_ID),
+                col(Columns.GUIDELINE_VERSION))
             .agg(
-                sum("n").as("served"),
-                sum("ok").as("answered_correct"),
-                countDistinct("worker_id").as("workers"),
-                sum(when(col("n").gt(1), 1).otherwise(0)).as("repeat_workers"));
-    Column served = org.apache.spark.sql.functions.coalesce(col("served"), lit(0L));
-    Column correct = org.apache.spark.sql.functions.coalesce(col("answered_correct"), lit(0L));
+                sum("n").as(Columns.SERVED),
+                sum("ok").as(Columns.ANSWERED_CORRECT),
+                countDistinct("worker_id").as(Columns.WORKERS),
+                sum(when(col("n").gt(1), 1).otherwise(0)).as(Columns.REPEAT_WORKERS));
+    Column served = org.apache.spark.sql.functions.coalesce(col(Columns.SERVED), lit(0L));
+    Column correct =
+        org.apache.spark.sql.functions.coalesce(col(Columns.ANSWERED_CORRECT), lit(0L));
     Column accuracy = when(served.gt(0), correct.cast("double").divide(served));
     return gold.select(
-            col("project_id"),
-            col("step"),
-            col("item_id"),
-            col("guideline_version"),
-            col("label").as("gold_label"))
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.ITEM_ID),
+            col(Columns.GUIDELINE_VERSION),
+            col(Columns.LABEL).as(Columns.GOLD_LABEL))
         .join(stats, ScalaSeqs.of(item), "left")
         .select(
-            col("project_id"),
-            col("step"),
-            col("item_id"),
-            col("guideline_version"),
-            col("gold_label"),
-            served.cast("long").as("served"),
-            correct.cast("long").as("answered_correct"),
-            accuracy.as("accuracy"),
-            org.apache.spark.sql.functions.coalesce(col("workers"), lit(0L)).as("workers"),
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.ITEM_ID),
+            col(Columns.GUIDELINE_VERSION),
+            col(Columns.GOLD_LABEL),
+            served.cast("long").as(Columns.SERVED),
+            correct.cast("long").as(Columns.ANSWERED_CORRECT),
+            accuracy.as(Columns.ACCURACY),
             org.apache
                 .spark
                 .sql
                 .functions
-                .coalesce(col("repeat_workers"), lit(0L))
+                .coalesce(col(Columns.WORKERS), lit(0L))
+                .as(Columns.WORKERS),
+            org.apache
+                .spark
+                .sql
+                .functions
+                .coalesce(col(Columns.REPEAT_WORKERS), lit(0L))
                 .cast("long")
-                .as("repeat_workers"),
+                .as(Columns.REPEAT_WORKERS),
             served
                 .geq(settings.reviewMinServed())
                 .and(accuracy.leq(settings.reviewMaxAccuracy()))
-                .as("needs_review"));
+                .as(Columns.NEEDS_REVIEW));
   }
 }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sha2;
 
+import io.annolake.common.schema.Columns;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,21 +63,21 @@ public final class StatusTimeline {
       Dataset<Row> goldAnswers, Dataset<Row> reinstatements, QualitySettings settings) {
     Dataset<Row> inputs =
         goldAnswers.select(
-            col("project_id"),
-            col("step"),
-            col("worker_id"),
-            col("submitted_at").as("at"),
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.WORKER_ID),
+            col(Columns.SUBMITTED_AT).as("at"),
             lit(0).as("kind"),
             col("correct"),
-            col("annotation_id").as("tiebreak"));
+            col(Columns.ANNOTATION_ID).as("tiebreak"));
     if (reinstatements != null) {
       inputs =
           inputs.unionByName(
               reinstatements.select(
-                  col("project_id"),
-                  col("step"),
-                  col("worker_id"),
-                  col("reinstated_at").as("at"),
+                  col(Columns.PROJECT_ID),
+                  col(Columns.STEP),
+                  col(Columns.WORKER_ID),
+                  col(Columns.REINSTATED_AT).as("at"),
                   lit(1).as("kind"),
                   lit(null).cast("boolean").as("correct"),
                   lit("").as("tiebreak")));
@@ -185,21 +186,24 @@ public final class StatusTimeline {
   public static Dataset<Row> statusAt(Dataset<Row> annotations, Dataset<Row> intervals) {
     Dataset<Row> i =
         intervals.select(
-            col("project_id").as("i_project"),
-            col("step").as("i_step"),
-            col("worker_id").as("i_worker"),
-            col("status").as("worker_status"),
-            col("valid_from"),
-            col("valid_to"));
+            col(Columns.PROJECT_ID).as("i_project"),
+            col(Columns.STEP).as("i_step"),
+            col(Columns.WORKER_ID).as("i_worker"),
+            col(Columns.STATUS).as("worker_status"),
+            col(Columns.VALID_FROM),
+            col(Columns.VALID_TO));
     return annotations
         .join(
             i,
-            col("project_id")
+            col(Columns.PROJECT_ID)
                 .equalTo(col("i_project"))
-                .and(col("step").equalTo(col("i_step")))
-                .and(col("worker_id").equalTo(col("i_worker")))
-                .and(col("submitted_at").geq(col("valid_from")))
-                .and(col("valid_to").isNull().or(col("submitted_at").lt(col("valid_to")))),
+                .and(col(Columns.STEP).equalTo(col("i_step")))
+                .and(col(Columns.WORKER_ID).equalTo(col("i_worker")))
+                .and(col(Columns.SUBMITTED_AT).geq(col(Columns.VALID_FROM)))
+                .and(
+                    col(Columns.VALID_TO)
+                        .isNull()
+                        .or(col(Columns.SUBMITTED_AT).lt(col(Columns.VALID_TO)))),
             "left")
         .withColumn(
             "worker_status",
@@ -220,26 +224,26 @@ public final class StatusTimeline {
             sha2(
                     concat_ws(
                         "|",
-                        col("project_id"),
-                        col("step"),
-                        col("worker_id"),
+                        col(Columns.PROJECT_ID),
+                        col(Columns.STEP),
+                        col(Columns.WORKER_ID),
                         col("span_index").cast("string"),
-                        col("from_status"),
-                        col("status"),
-                        col("valid_from").cast("string")),
+                        col(Columns.FROM_STATUS),
+                        col(Columns.STATUS),
+                        col(Columns.VALID_FROM).cast("string")),
                     256)
-                .as("event_id"),
-            col("project_id"),
-            col("step"),
-            col("worker_id"),
-            col("from_status"),
-            col("status").as("to_status"),
-            col("reason"),
-            col("valid_from").as("event_at"),
-            col("threshold"),
-            col("evidence_answers"),
-            col("evidence_correct"),
-            col("evidence_ci_low"),
-            col("evidence_ci_high"));
+                .as(Columns.EVENT_ID),
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.WORKER_ID),
+            col(Columns.FROM_STATUS),
+            col(Columns.STATUS).as(Columns.TO_STATUS),
+            col(Columns.REASON),
+            col(Columns.VALID_FROM).as(Columns.EVENT_AT),
+            col(Columns.THRESHOLD),
+            col(Columns.EVIDENCE_ANSWERS),
+            col(Columns.EVIDENCE_CORRECT),
+            col(Columns.EVIDENCE_CI_LOW),
+            col(Columns.EVIDENCE_CI_HIGH));
   }
 }

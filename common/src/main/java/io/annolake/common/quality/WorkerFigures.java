@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.annolake.common.schema.Columns;
 import io.annolake.common.spark.ScalaSeqs;
 import io.annolake.common.stats.Wilson;
 import java.sql.Timestamp;
@@ -32,22 +33,31 @@ public final class WorkerFigures {
    */
   public static Dataset<Row> allTime(Dataset<Row> goldAnswers, double z) {
     return counts(goldAnswers, "gold_answers", "gold_correct")
-        .withColumn("accuracy", col("gold_correct").cast("double").divide(col("gold_answers")))
-        .withColumn("ci_low", wilsonLow(col("gold_correct"), col("gold_answers"), z))
-        .withColumn("ci_high", wilsonHigh(col("gold_correct"), col("gold_answers"), z));
+        .withColumn(
+            Columns.ACCURACY,
+            col(Columns.GOLD_CORRECT).cast("double").divide(col(Columns.GOLD_ANSWERS)))
+        .withColumn(
+            Columns.CI_LOW, wilsonLow(col(Columns.GOLD_CORRECT), col(Columns.GOLD_ANSWERS), z))
+        .withColumn(
+            Columns.CI_HIGH, wilsonHigh(col(Columns.GOLD_CORRECT), col(Columns.GOLD_ANSWERS), z));
   }
 
   /** The same figures over gold answers in (asOf - days, asOf], prefixed {@code recent_}. */
   public static Dataset<Row> recent(Dataset<Row> goldAnswers, Instant asOf, int days, double z) {
     Timestamp from = Timestamp.from(asOf.minus(days, ChronoUnit.DAYS));
     return counts(
-            goldAnswers.where(col("submitted_at").gt(lit(from))),
+            goldAnswers.where(col(Columns.SUBMITTED_AT).gt(lit(from))),
             "recent_answers",
             "recent_correct")
         .withColumn(
-            "recent_accuracy", col("recent_correct").cast("double").divide(col("recent_answers")))
-        .withColumn("recent_ci_low", wilsonLow(col("recent_correct"), col("recent_answers"), z))
-        .withColumn("recent_ci_high", wilsonHigh(col("recent_correct"), col("recent_answers"), z));
+            "recent_accuracy",
+            col(Columns.RECENT_CORRECT).cast("double").divide(col(Columns.RECENT_ANSWERS)))
+        .withColumn(
+            Columns.RECENT_CI_LOW,
+            wilsonLow(col(Columns.RECENT_CORRECT), col(Columns.RECENT_ANSWERS), z))
+        .withColumn(
+            Columns.RECENT_CI_HIGH,
+            wilsonHigh(col(Columns.RECENT_CORRECT), col(Columns.RECENT_ANSWERS), z));
   }
 
   private static Dataset<Row> counts(Dataset<Row> goldAnswers, String answers, String correct) {
@@ -67,22 +77,23 @@ public final class WorkerFigures {
         cells
             .groupBy("project_id", "step", "worker_id", "gold_label")
             .agg(
-                collectMap(col("label"), col("count")).as("answered"),
+                collectMap(col(Columns.LABEL), col("count")).as("answered"),
                 sum("count").as("n"),
-                sum(when(col("label").equalTo(col("gold_label")), col("count")).otherwise(0L))
+                sum(when(col(Columns.LABEL).equalTo(col(Columns.GOLD_LABEL)), col("count"))
+                        .otherwise(0L))
                     .as("ok"));
     Dataset<Row> confusion =
         rows.groupBy("project_id", "step", "worker_id")
             .agg(
-                collectMap(col("gold_label"), col("ok").cast("double").divide(col("n")))
-                    .as("class_recall"),
-                collectMap(col("gold_label"), col("answered")).as("confusion"));
+                collectMap(col(Columns.GOLD_LABEL), col("ok").cast("double").divide(col("n")))
+                    .as(Columns.CLASS_RECALL),
+                collectMap(col(Columns.GOLD_LABEL), col("answered")).as(Columns.CONFUSION));
     Dataset<Row> leakage =
         goldAnswers
             .groupBy("project_id", "step", "worker_id", "item_id")
             .count()
             .groupBy("project_id", "step", "worker_id")
-            .agg(sum(when(col("count").gt(1), 1L).otherwise(0L)).as("repeated_gold_items"));
+            .agg(sum(when(col("count").gt(1), 1L).otherwise(0L)).as(Columns.REPEATED_GOLD_ITEMS));
     return confusion.join(leakage, ScalaSeqs.of(WORKER), "full");
   }
 

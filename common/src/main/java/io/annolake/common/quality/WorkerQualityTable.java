@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 
+import io.annolake.common.schema.Columns;
 import io.annolake.common.spark.ScalaSeqs;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -36,22 +37,22 @@ public final class WorkerQualityTable {
     Dataset<Row> workers =
         annotations
             .groupBy("project_id", "step", "worker_id")
-            .agg(max("worker_type").as("worker_type"), count(lit(1)).as("annotations"));
+            .agg(max("worker_type").as(Columns.WORKER_TYPE), count(lit(1)).as(Columns.ANNOTATIONS));
     Dataset<Row> current =
         spans
             .where(col("is_current"))
             .select(
-                col("project_id"),
-                col("step"),
-                col("worker_id"),
-                col("status"),
-                col("latest_reason").as("status_reason"),
-                col("valid_from").as("status_since"),
-                col("window_answers"),
-                col("window_correct"),
-                col("window_ci_low"),
-                col("window_ci_high"),
-                col("retraining_streak"));
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.WORKER_ID),
+                col(Columns.STATUS),
+                col("latest_reason").as(Columns.STATUS_REASON),
+                col(Columns.VALID_FROM).as(Columns.STATUS_SINCE),
+                col(Columns.WINDOW_ANSWERS),
+                col(Columns.WINDOW_CORRECT),
+                col(Columns.WINDOW_CI_LOW),
+                col(Columns.WINDOW_CI_HIGH),
+                col(Columns.RETRAINING_STREAK));
     scala.collection.Seq<String> on = ScalaSeqs.of(WorkerFigures.WORKER);
     Dataset<Row> joined =
         workers
@@ -59,44 +60,45 @@ public final class WorkerQualityTable {
             .join(WorkerFigures.recent(goldAnswers, asOf, settings.windowDays(), z), on, "left")
             .join(WorkerFigures.perClass(goldAnswers), on, "left")
             .join(current, on, "left");
-    Column answers = coalesce(col("gold_answers"), lit(0L));
+    Column answers = coalesce(col(Columns.GOLD_ANSWERS), lit(0L));
     return joined.select(
-        col("project_id"),
-        col("step"),
-        col("worker_id"),
-        col("worker_type"),
-        col("annotations"),
-        answers.as("gold_answers"),
-        coalesce(col("gold_correct"), lit(0L)).as("gold_correct"),
-        col("accuracy"),
-        col("ci_low"),
-        col("ci_high"),
-        coalesce(col("window_answers"), lit(0L)).as("window_answers"),
-        coalesce(col("window_correct"), lit(0L)).as("window_correct"),
+        col(Columns.PROJECT_ID),
+        col(Columns.STEP),
+        col(Columns.WORKER_ID),
+        col(Columns.WORKER_TYPE),
+        col(Columns.ANNOTATIONS),
+        answers.as(Columns.GOLD_ANSWERS),
+        coalesce(col(Columns.GOLD_CORRECT), lit(0L)).as(Columns.GOLD_CORRECT),
+        col(Columns.ACCURACY),
+        col(Columns.CI_LOW),
+        col(Columns.CI_HIGH),
+        coalesce(col(Columns.WINDOW_ANSWERS), lit(0L)).as(Columns.WINDOW_ANSWERS),
+        coalesce(col(Columns.WINDOW_CORRECT), lit(0L)).as(Columns.WINDOW_CORRECT),
         when(
-                col("window_answers").gt(0),
-                col("window_correct").cast("double").divide(col("window_answers")))
-            .as("window_accuracy"),
-        col("window_ci_low"),
-        col("window_ci_high"),
-        lit(settings.windowDays()).as("recent_days"),
-        coalesce(col("recent_answers"), lit(0L)).as("recent_answers"),
-        coalesce(col("recent_correct"), lit(0L)).as("recent_correct"),
-        col("recent_accuracy"),
-        col("recent_ci_low"),
-        col("recent_ci_high"),
-        col("class_recall"),
-        col("confusion"),
-        coalesce(col("repeated_gold_items"), lit(0L)).as("repeated_gold_items"),
-        answers.cast("double").divide(col("annotations")).as("gold_share"),
-        lit(settings.goldShareTarget()).as("gold_share_target"),
-        goldShareStatus(answers, col("annotations"), settings).as("gold_share_status"),
-        threshold(settings).as("threshold"),
-        coalesce(col("status"), lit(WorkerStatus.INSUFFICIENT_EVIDENCE.name())).as("status"),
-        coalesce(col("status_reason"), lit("no gold answers yet")).as("status_reason"),
-        coalesce(col("status_since"), lit(StatusTimeline.BEGINNING)).as("status_since"),
-        coalesce(col("retraining_streak"), lit(0L)).as("retraining_streak"),
-        lit(Timestamp.from(asOf)).as("as_of"));
+                col(Columns.WINDOW_ANSWERS).gt(0),
+                col(Columns.WINDOW_CORRECT).cast("double").divide(col(Columns.WINDOW_ANSWERS)))
+            .as(Columns.WINDOW_ACCURACY),
+        col(Columns.WINDOW_CI_LOW),
+        col(Columns.WINDOW_CI_HIGH),
+        lit(settings.windowDays()).as(Columns.RECENT_DAYS),
+        coalesce(col(Columns.RECENT_ANSWERS), lit(0L)).as(Columns.RECENT_ANSWERS),
+        coalesce(col(Columns.RECENT_CORRECT), lit(0L)).as(Columns.RECENT_CORRECT),
+        col(Columns.RECENT_ACCURACY),
+        col(Columns.RECENT_CI_LOW),
+        col(Columns.RECENT_CI_HIGH),
+        col(Columns.CLASS_RECALL),
+        col(Columns.CONFUSION),
+        coalesce(col(Columns.REPEATED_GOLD_ITEMS), lit(0L)).as(Columns.REPEATED_GOLD_ITEMS),
+        answers.cast("double").divide(col(Columns.ANNOTATIONS)).as(Columns.GOLD_SHARE),
+        lit(settings.goldShareTarget()).as(Columns.GOLD_SHARE_TARGET),
+        goldShareStatus(answers, col(Columns.ANNOTATIONS), settings).as(Columns.GOLD_SHARE_STATUS),
+        threshold(settings).as(Columns.THRESHOLD),
+        coalesce(col(Columns.STATUS), lit(WorkerStatus.INSUFFICIENT_EVIDENCE.name()))
+            .as(Columns.STATUS),
+        coalesce(col(Columns.STATUS_REASON), lit("no gold answers yet")).as(Columns.STATUS_REASON),
+        coalesce(col(Columns.STATUS_SINCE), lit(StatusTimeline.BEGINNING)).as(Columns.STATUS_SINCE),
+        coalesce(col(Columns.RETRAINING_STREAK), lit(0L)).as(Columns.RETRAINING_STREAK),
+        lit(Timestamp.from(asOf)).as(Columns.AS_OF));
   }
 
   /**
@@ -121,7 +123,7 @@ public final class WorkerQualityTable {
     Column t = lit(settings.threshold());
     for (Map.Entry<String, Double> e : settings.thresholdOverrides().entrySet()) {
       if (!e.getKey().contains("/")) {
-        t = when(col("project_id").equalTo(e.getKey()), e.getValue()).otherwise(t);
+        t = when(col(Columns.PROJECT_ID).equalTo(e.getKey()), e.getValue()).otherwise(t);
       }
     }
     for (Map.Entry<String, Double> e : settings.thresholdOverrides().entrySet()) {
@@ -129,9 +131,9 @@ public final class WorkerQualityTable {
       if (slash >= 0) {
         t =
             when(
-                    col("project_id")
+                    col(Columns.PROJECT_ID)
                         .equalTo(e.getKey().substring(0, slash))
-                        .and(col("step").equalTo(e.getKey().substring(slash + 1))),
+                        .and(col(Columns.STEP).equalTo(e.getKey().substring(slash + 1))),
                     e.getValue())
                 .otherwise(t);
       }
@@ -142,17 +144,17 @@ public final class WorkerQualityTable {
   /** paused_workers: the small table a labeling platform polls. */
   public static Dataset<Row> paused(Dataset<Row> workerQuality) {
     return workerQuality
-        .where(col("status").equalTo(WorkerStatus.PAUSED.name()))
+        .where(col(Columns.STATUS).equalTo(WorkerStatus.PAUSED.name()))
         .select(
-            col("project_id"),
-            col("step"),
-            col("worker_id"),
-            col("status_since").as("paused_since"),
-            col("status_reason").as("reason"),
-            col("gold_answers"),
-            col("window_answers"),
-            col("window_ci_high"),
-            col("threshold"),
-            col("retraining_streak"));
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.WORKER_ID),
+            col(Columns.STATUS_SINCE).as(Columns.PAUSED_SINCE),
+            col(Columns.STATUS_REASON).as(Columns.REASON),
+            col(Columns.GOLD_ANSWERS),
+            col(Columns.WINDOW_ANSWERS),
+            col(Columns.WINDOW_CI_HIGH),
+            col(Columns.THRESHOLD),
+            col(Columns.RETRAINING_STREAK));
   }
 }

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.row_number;
 
 import io.annolake.common.anomaly.EntityType;
 import io.annolake.common.anomaly.Severity;
+import io.annolake.common.schema.Columns;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -40,32 +41,39 @@ public final class WorkerRouting {
     Dataset<Row> gold =
         quality
             .select(
-                col("project_id"),
-                col("step"),
-                col("worker_id"),
-                col("status"),
-                explode(col("confusion")).as(new String[] {"label", "answered"}))
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.WORKER_ID),
+                col(Columns.STATUS),
+                explode(col(Columns.CONFUSION)).as(new String[] {"label", "answered"}))
             .select(
-                col("project_id"),
-                col("step"),
-                col("worker_id"),
-                col("status"),
-                col("label"),
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.WORKER_ID),
+                col(Columns.STATUS),
+                col(Columns.LABEL),
                 aggregate(map_values(col("answered")), lit(0L), (acc, x) -> acc.plus(x))
-                    .as("gold_answers"),
-                coalesce(element_at(col("answered"), col("label")), lit(0L)).as("gold_correct"));
+                    .as(Columns.GOLD_ANSWERS),
+                coalesce(element_at(col("answered"), col(Columns.LABEL)), lit(0L))
+                    .as(Columns.GOLD_CORRECT));
     Dataset<Row> fitted =
         skills
-            .where(col("true_label").isNotNull().and(col("true_label").equalTo(col("given_label"))))
+            .where(
+                col(Columns.TRUE_LABEL)
+                    .isNotNull()
+                    .and(col(Columns.TRUE_LABEL).equalTo(col(Columns.GIVEN_LABEL))))
             .select(
-                col("project_id"),
-                col("step"),
-                col("worker_id"),
-                col("true_label").as("label"),
-                col("probability").as("fitted_recall"));
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.WORKER_ID),
+                col(Columns.TRUE_LABEL).as(Columns.LABEL),
+                col(Columns.PROBABILITY).as(Columns.FITTED_RECALL));
     Dataset<Row> statuses =
         quality.select(
-            col("project_id"), col("step"), col("worker_id"), col("status").as("known_status"));
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.WORKER_ID),
+            col(Columns.STATUS).as("known_status"));
     Dataset<Row> both =
         gold.drop("status")
             .join(fitted, new String[] {"project_id", "step", "worker_id", "label"}, "full_outer")
@@ -76,58 +84,63 @@ public final class WorkerRouting {
           both.join(
               highFlagged(flags), new String[] {"project_id", "step", "worker_id"}, "left_anti");
     }
-    Column goldAnswers = coalesce(col("gold_answers"), lit(0L));
-    Column goldCorrect = coalesce(col("gold_correct"), lit(0L));
-    Column prior = coalesce(col("fitted_recall"), lit(0.5));
+    Column goldAnswers = coalesce(col(Columns.GOLD_ANSWERS), lit(0L));
+    Column goldCorrect = coalesce(col(Columns.GOLD_CORRECT), lit(0L));
+    Column prior = coalesce(col(Columns.FITTED_RECALL), lit(0.5));
     Column score =
         goldCorrect.plus(prior.multiply(PRIOR_WEIGHT)).divide(goldAnswers.plus(PRIOR_WEIGHT));
-    return both.withColumn("score", score)
+    return both.withColumn(Columns.SCORE, score)
         .withColumn(
             "rank",
             row_number()
                 .over(
                     Window.partitionBy("project_id", "step", "label")
-                        .orderBy(col("score").desc(), goldAnswers.desc(), col("worker_id"))))
+                        .orderBy(
+                            col(Columns.SCORE).desc(), goldAnswers.desc(), col(Columns.WORKER_ID))))
         .select(
-            col("project_id"),
-            col("step"),
-            col("label"),
-            col("rank"),
-            col("worker_id"),
-            col("score"),
-            goldAnswers.as("gold_answers"),
-            goldCorrect.as("gold_correct"),
-            col("fitted_recall"));
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.LABEL),
+            col(Columns.RANK),
+            col(Columns.WORKER_ID),
+            col(Columns.SCORE),
+            goldAnswers.as(Columns.GOLD_ANSWERS),
+            goldCorrect.as(Columns.GOLD_CORRECT),
+            col(Columns.FITTED_RECALL));
   }
 
   /** Workers of a step with a HIGH worker flag, or on either side of a HIGH pair flag. */
   private static Dataset<Row> highFlagged(Dataset<Row> flags) {
-    Dataset<Row> high = flags.where(col("severity").equalTo(Severity.HIGH.name()));
+    Dataset<Row> high = flags.where(col(Columns.SEVERITY).equalTo(Severity.HIGH.name()));
     Dataset<Row> workers =
-        high.where(col("entity_type").equalTo(EntityType.WORKER.value()))
-            .select(col("project_id"), col("step"), col("entity_id").as("worker_id"));
-    Dataset<Row> pairs = high.where(col("entity_type").equalTo(EntityType.WORKER_PAIR.value()));
+        high.where(col(Columns.ENTITY_TYPE).equalTo(EntityType.WORKER.value()))
+            .select(
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.ENTITY_ID).as(Columns.WORKER_ID));
+    Dataset<Row> pairs =
+        high.where(col(Columns.ENTITY_TYPE).equalTo(EntityType.WORKER_PAIR.value()));
     return workers
         .unionByName(
             pairs.select(
-                col("project_id"),
-                col("step"),
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
                 org.apache
                     .spark
                     .sql
                     .functions
-                    .get_json_object(col("evidence"), "$.worker_a")
-                    .as("worker_id")))
+                    .get_json_object(col(Columns.EVIDENCE), "$.worker_a")
+                    .as(Columns.WORKER_ID)))
         .unionByName(
             pairs.select(
-                col("project_id"),
-                col("step"),
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
                 org.apache
                     .spark
                     .sql
                     .functions
-                    .get_json_object(col("evidence"), "$.worker_b")
-                    .as("worker_id")))
+                    .get_json_object(col(Columns.EVIDENCE), "$.worker_b")
+                    .as(Columns.WORKER_ID)))
         .distinct();
   }
 }

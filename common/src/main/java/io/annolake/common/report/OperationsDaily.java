@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
+import io.annolake.common.schema.Columns;
 import io.annolake.common.spark.ScalaSeqs;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -127,7 +128,7 @@ public final class OperationsDaily {
     Date last = Date.valueOf(logicalDate);
     Dataset<Row> answers =
         judged(annotations, gold)
-            .withColumn(DAY, to_date(col("submitted_at")))
+            .withColumn(DAY, to_date(col(Columns.SUBMITTED_AT)))
             .where(col(DAY).leq(lit(last)));
     Dataset<Row> daily = answerFigures(answers);
     if (consensus != null) {
@@ -198,11 +199,11 @@ public final class OperationsDaily {
     // id.
     Dataset<Row> labels =
         gold.select(
-            col("project_id"),
-            col("step"),
-            col("item_id"),
-            col("guideline_version"),
-            col("label").as("gold_label"));
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.ITEM_ID),
+            col(Columns.GUIDELINE_VERSION),
+            col(Columns.LABEL).as(Columns.GOLD_LABEL));
     return annotations
         .join(
             labels,
@@ -211,29 +212,31 @@ public final class OperationsDaily {
         .withColumn(
             "correct",
             when(
-                col("gold_label").isNotNull(),
-                col("label").equalTo(col("gold_label")).and(col("label").isNotNull())))
+                col(Columns.GOLD_LABEL).isNotNull(),
+                col(Columns.LABEL)
+                    .equalTo(col(Columns.GOLD_LABEL))
+                    .and(col(Columns.LABEL).isNotNull())))
         .drop("gold_label");
   }
 
   private static Dataset<Row> answerFigures(Dataset<Row> answers) {
-    Column prelabelled = col("prelabel").isNotNull();
-    Column duration = col("duration_ms").cast("double");
+    Column prelabelled = col(Columns.PRELABEL).isNotNull();
+    Column duration = col(Columns.DURATION_MS).cast("double");
     // Distinct items are counted apart: a distinct count beside percentile_approx in one aggregate
     // makes Spark aggregate per (day, item) first and merge millions of quantile digests (a 10M
     // run's operations job ran for more than ten minutes in those merges).
     Dataset<Row> items =
         answers
-            .select(col("project_id"), col("step"), col(DAY), col("item_id"))
+            .select(col(Columns.PROJECT_ID), col(Columns.STEP), col(DAY), col(Columns.ITEM_ID))
             .distinct()
-            .groupBy(col("project_id"), col("step"), col(DAY))
+            .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP), col(DAY))
             .agg(count(lit(1)).as(ITEMS_ANSWERED));
     return answers
-        .groupBy(col("project_id"), col("step"), col(DAY))
+        .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP), col(DAY))
         .agg(
             count(lit(1)).as(ANSWERS),
-            sum(coalesce(col("revision"), lit(1)).minus(1)).cast("long").as(REVISIONS),
-            sum(col("cost")).cast("double").as(COST),
+            sum(coalesce(col(Columns.REVISION), lit(1)).minus(1)).cast("long").as(REVISIONS),
+            sum(col(Columns.COST)).cast("double").as(COST),
             count(col("correct")).as(GOLD_ANSWERS),
             sum(when(col("correct"), 1).otherwise(0)).cast("long").as(GOLD_CORRECT),
             percentile_approx(when(prelabelled, duration), lit(0.5), lit(10000))
@@ -255,62 +258,70 @@ public final class OperationsDaily {
       Dataset<Row> answers, Dataset<Row> consensus, Dataset<Row> adjudications) {
     Dataset<Row> span =
         answers
-            .groupBy(col("project_id"), col("step"), col("item_id"))
-            .agg(min(col("submitted_at")).as("first_at"), max(col("submitted_at")).as("last_at"));
+            .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP), col(Columns.ITEM_ID))
+            .agg(
+                min(col(Columns.SUBMITTED_AT)).as("first_at"),
+                max(col(Columns.SUBMITTED_AT)).as("last_at"));
     Dataset<Row> items =
         consensus
-            .where(col("decision").notEqual(lit("PENDING")))
-            .select(col("project_id"), col("step"), col("item_id"), col("decision"))
+            .where(col(Columns.DECISION).notEqual(lit("PENDING")))
+            .select(
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.ITEM_ID),
+                col(Columns.DECISION))
             .join(span, ScalaSeqs.of("project_id", "step", "item_id"), "left_outer");
     Column decidedAt = col("last_at");
     if (adjudications != null) {
       Dataset<Row> latest =
           adjudications
-              .groupBy(col("project_id"), col("step"), col("item_id"))
-              .agg(max(col("decided_at")).as("adjudicated_at"));
+              .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP), col(Columns.ITEM_ID))
+              .agg(max(col(Columns.DECIDED_AT)).as("adjudicated_at"));
       items = items.join(latest, ScalaSeqs.of("project_id", "step", "item_id"), "left_outer");
       decidedAt =
           when(
-                  col("decision")
+                  col(Columns.DECISION)
                       .equalTo(lit("ADJUDICATED"))
                       .and(col("adjudicated_at").isNotNull()),
                   col("adjudicated_at"))
               .otherwise(col("last_at"));
     }
     Column outcome =
-        when(col("decision").equalTo(lit("AUTO_APPROVED")), lit(Outcome.UNANIMOUS.name()))
+        when(col(Columns.DECISION).equalTo(lit("AUTO_APPROVED")), lit(Outcome.UNANIMOUS.name()))
             .when(
-                col("decision").isin(lit("ACCEPTED"), lit("MAJORITY")),
+                col(Columns.DECISION).isin(lit("ACCEPTED"), lit("MAJORITY")),
                 lit(Outcome.MAJORITY.name()))
             .when(
-                col("decision").isin(lit("ESCALATED"), lit("ADJUDICATED")),
+                col(Columns.DECISION).isin(lit("ESCALATED"), lit("ADJUDICATED")),
                 lit(Outcome.ESCALATED.name()));
     return items
-        .withColumn("decided_at", decidedAt)
+        .withColumn(Columns.DECIDED_AT, decidedAt)
         .withColumn("outcome", outcome)
-        .withColumn(DAY, to_date(col("decided_at")))
+        .withColumn(DAY, to_date(col(Columns.DECIDED_AT)))
         .where(col(DAY).isNotNull());
   }
 
   private static Dataset<Row> itemFigures(Dataset<Row> items, Dataset<Row> escalations) {
     Column isFinal =
-        col("decision").isin(OPEN_DECISIONS.stream().map(d -> lit(d)).toArray()).unary_$bang();
+        col(Columns.DECISION)
+            .isin(OPEN_DECISIONS.stream().map(d -> lit(d)).toArray())
+            .unary_$bang();
     Column hours =
-        col("decided_at").cast("double").minus(col("first_at").cast("double")).divide(3600.0);
+        col(Columns.DECIDED_AT).cast("double").minus(col("first_at").cast("double")).divide(3600.0);
     Column finalHours = when(isFinal, hours);
     Dataset<Row> byDecision =
         items
-            .groupBy(col("project_id"), col("step"), col(DAY), col("decision"))
+            .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP), col(DAY), col(Columns.DECISION))
             .agg(count(lit(1)).as("n"))
-            .groupBy(col("project_id"), col("step"), col(DAY))
-            .agg(collectMap(col("decision"), col("n")).as(ITEMS_BY_DECISION));
+            .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP), col(DAY))
+            .agg(collectMap(col(Columns.DECISION), col("n")).as(ITEMS_BY_DECISION));
     Dataset<Row> figures =
         items
-            .groupBy(col("project_id"), col("step"), col(DAY))
+            .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP), col(DAY))
             .agg(
                 sum(when(isFinal, 1).otherwise(0)).cast("long").as(ITEMS_FINAL),
                 sum(when(
-                            col("decision")
+                            col(Columns.DECISION)
                                 .isin(ACCEPTED_DECISIONS.stream().map(d -> lit(d)).toArray()),
                             1)
                         .otherwise(0))
@@ -326,18 +337,22 @@ public final class OperationsDaily {
     if (escalations != null) {
       Dataset<Row> escalated =
           items
-              .where(col("decision").equalTo(lit("ESCALATED")))
+              .where(col(Columns.DECISION).equalTo(lit("ESCALATED")))
               .join(
-                  escalations.select(col("project_id"), col("step"), col("item_id"), col("reason")),
+                  escalations.select(
+                      col(Columns.PROJECT_ID),
+                      col(Columns.STEP),
+                      col(Columns.ITEM_ID),
+                      col(Columns.REASON)),
                   ScalaSeqs.of("project_id", "step", "item_id"));
       open =
           escalated
-              .groupBy(col("project_id"), col("step"), col(DAY), col("reason"))
+              .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP), col(DAY), col(Columns.REASON))
               .agg(count(lit(1)).as("n"))
-              .groupBy(col("project_id"), col("step"), col(DAY))
+              .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP), col(DAY))
               .agg(
                   sum(col("n")).cast("long").as(ESCALATIONS_OPEN),
-                  collectMap(col("reason"), col("n")).as(ESCALATIONS_OPEN_BY_REASON));
+                  collectMap(col(Columns.REASON), col("n")).as(ESCALATIONS_OPEN_BY_REASON));
       figures =
           figures
               .join(open, ScalaSeqs.of(KEY), "left_outer")
@@ -357,25 +372,25 @@ public final class OperationsDaily {
 
   /** Per project, step and day: one struct per pre-label model (answers shown its pre-label). */
   private static Dataset<Row> prelabelFigures(Dataset<Row> answers) {
-    Column unchanged = col("label").equalTo(col("prelabel"));
+    Column unchanged = col(Columns.LABEL).equalTo(col(Columns.PRELABEL));
     Column goldUnchanged = col("correct").isNotNull().and(unchanged);
     Dataset<Row> perModel =
         answers
-            .where(col("prelabel").isNotNull())
-            .withColumn("model", coalesce(col("prelabel_model"), lit(UNKNOWN_MODEL)))
-            .groupBy(col("project_id"), col("step"), col(DAY), col("model"))
+            .where(col(Columns.PRELABEL).isNotNull())
+            .withColumn("model", coalesce(col(Columns.PRELABEL_MODEL), lit(UNKNOWN_MODEL)))
+            .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP), col(DAY), col("model"))
             .agg(
-                count(lit(1)).as("answers"),
+                count(lit(1)).as(Columns.ANSWERS),
                 sum(when(unchanged, 1).otherwise(0)).cast("long").as("accepted_unchanged"),
                 sum(when(goldUnchanged, 1).otherwise(0)).cast("long").as("gold_accepted"),
                 sum(when(goldUnchanged.and(col("correct")), 1).otherwise(0))
                     .cast("long")
                     .as("gold_accepted_correct"),
-                percentile_approx(col("duration_ms").cast("double"), lit(0.5), lit(10000))
-                    .as("median_duration_ms"));
-    Column n = col("answers");
+                percentile_approx(col(Columns.DURATION_MS).cast("double"), lit(0.5), lit(10000))
+                    .as(Columns.MEDIAN_DURATION_MS));
+    Column n = col(Columns.ANSWERS);
     return perModel
-        .groupBy(col("project_id"), col("step"), col(DAY))
+        .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP), col(DAY))
         .agg(
             array_sort(
                     collect_list(
@@ -392,7 +407,7 @@ public final class OperationsDaily {
                                     col("gold_accepted").gt(0),
                                     col("gold_accepted_correct").divide(col("gold_accepted")))
                                 .as("gold_accuracy_accepted"),
-                            col("median_duration_ms"))))
+                            col(Columns.MEDIAN_DURATION_MS))))
                 .as(PRELABEL_MODELS));
   }
 }

@@ -13,6 +13,7 @@ import io.annolake.common.edgecase.EdgeCases;
 import io.annolake.common.report.ReportPages.Chart;
 import io.annolake.common.report.ReportPages.Section;
 import io.annolake.common.report.ReportPages.Table;
+import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.Counts;
 import java.sql.Date;
@@ -81,10 +82,10 @@ public final class ReportData {
       if (table != null) {
         table
             .select("project_id")
-            .where(col("project_id").isNotNull())
+            .where(col(Columns.PROJECT_ID).isNotNull())
             .distinct()
             .collectAsList()
-            .forEach(r -> projects.add(r.getAs("project_id")));
+            .forEach(r -> projects.add(r.getAs(Columns.PROJECT_ID)));
       }
     }
     return List.copyOf(projects);
@@ -100,14 +101,17 @@ public final class ReportData {
     Object answers =
         ops == null
             ? null
-            : ops.agg(sum(OperationsDaily.ANSWERS).as("answers")).head().getAs("answers");
+            : ops.agg(sum(OperationsDaily.ANSWERS).as(Columns.ANSWERS))
+                .head()
+                .getAs(Columns.ANSWERS);
     out.add(answers == null ? "-" : format(answers));
     out.add(
         consensus == null
             ? "-"
             : format(
                 consensus
-                    .where(col("decision").isin(lit("PENDING"), lit("ESCALATED")).unary_$bang())
+                    .where(
+                        col(Columns.DECISION).isin(lit("PENDING"), lit("ESCALATED")).unary_$bang())
                     .count()));
     out.add(escalations == null ? "-" : format(escalations.count()));
     out.add(paused == null ? "-" : format(paused.count()));
@@ -146,8 +150,8 @@ public final class ReportData {
     Map<String, Map<String, Long>> outcomes = new TreeMap<>();
     List<List<String>> rows = new ArrayList<>();
     for (Row r : counts) {
-      String step = r.getAs("step");
-      String decision = r.getAs("decision");
+      String step = r.getAs(Columns.STEP);
+      String decision = r.getAs(Columns.DECISION);
       long n = r.<Long>getAs("n");
       byDecision
           .computeIfAbsent(decision, d -> zeros(steps.size()))
@@ -197,7 +201,7 @@ public final class ReportData {
                   sum(OperationsDaily.OUTCOME_UNANIMOUS).as("unanimous"),
                   sum(OperationsDaily.OUTCOME_MAJORITY).as("majority"),
                   sum(OperationsDaily.OUTCOME_ESCALATED).as("escalated"),
-                  sum(OperationsDaily.ANSWERS).as("answers"))
+                  sum(OperationsDaily.ANSWERS).as(Columns.ANSWERS))
               .orderBy(OperationsDaily.DAY)
               .collectAsList();
       List<String> x = dayLabels(trend);
@@ -228,15 +232,15 @@ public final class ReportData {
             .groupBy("step", "reason")
             .agg(
                 count(lit(1)).as("n"),
-                org.apache.spark.sql.functions.avg("priority").as("priority"))
+                org.apache.spark.sql.functions.avg("priority").as(Columns.PRIORITY))
             .orderBy("step", "reason")
             .collectAsList();
     List<String> reasons = new ArrayList<>(new TreeSet<>(strings(byReason, "reason")));
     Map<String, List<Double>> series = new TreeMap<>();
     for (Row r : byReason) {
       series
-          .computeIfAbsent(text(r.getAs("step")), s -> zeros(reasons.size()))
-          .set(reasons.indexOf(r.<String>getAs("reason")), (double) r.<Long>getAs("n"));
+          .computeIfAbsent(text(r.getAs(Columns.STEP)), s -> zeros(reasons.size()))
+          .set(reasons.indexOf(r.<String>getAs(Columns.REASON)), (double) r.<Long>getAs("n"));
     }
     List<Chart> charts = new ArrayList<>();
     charts.add(
@@ -255,10 +259,10 @@ public final class ReportData {
                 .map(
                     r ->
                         List.of(
-                            text(r.getAs("step")),
-                            text(r.getAs("reason")),
+                            text(r.getAs(Columns.STEP)),
+                            text(r.getAs(Columns.REASON)),
                             format(r.getAs("n")),
-                            format(r.getAs("priority"))))
+                            format(r.getAs(Columns.PRIORITY))))
                 .toList(),
             null));
     Dataset<Row> ops = scoped(Tables.OPERATIONS_DAILY, project);
@@ -285,7 +289,7 @@ public final class ReportData {
                   .map(
                       r ->
                           List.of(
-                              text(r.getAs("step")),
+                              text(r.getAs(Columns.STEP)),
                               r.<String>getAs("age"),
                               format(r.getAs("items"))))
                   .toList(),
@@ -310,9 +314,9 @@ public final class ReportData {
         cases.groupBy("step", "status").agg(count(lit(1)).as("n")).orderBy("step").collectAsList();
     Map<String, long[]> byStep = new TreeMap<>();
     for (Row r : counts) {
-      int s = statuses.indexOf(r.<String>getAs("status"));
+      int s = statuses.indexOf(r.<String>getAs(Columns.STATUS));
       if (s >= 0) {
-        byStep.computeIfAbsent(r.getAs("step"), k -> new long[statuses.size()])[s] +=
+        byStep.computeIfAbsent(r.getAs(Columns.STEP), k -> new long[statuses.size()])[s] +=
             r.<Long>getAs("n");
       }
     }
@@ -348,15 +352,18 @@ public final class ReportData {
     List<String> countHeaders = new ArrayList<>(List.of("step"));
     statuses.forEach(st -> countHeaders.add(st.toLowerCase()));
     Column statusRank =
-        when(col("status").equalTo(lit(EdgeCases.Status.OPEN.name())), 0)
-            .when(col("status").equalTo(lit(EdgeCases.Status.RESOLVED.name())), 1)
+        when(col(Columns.STATUS).equalTo(lit(EdgeCases.Status.OPEN.name())), 0)
+            .when(col(Columns.STATUS).equalTo(lit(EdgeCases.Status.RESOLVED.name())), 1)
             .otherwise(2);
     Dataset<Row> listed =
         cases
             .withColumn("asked_by", EdgeCases.firstQuestion().getField("worker_id"))
             .withColumn("first_question", EdgeCases.firstQuestion().getField("question_text"))
             .orderBy(
-                statusRank.asc(), col("opened_at").asc_nulls_last(), col("step"), col("item_id"));
+                statusRank.asc(),
+                col(Columns.OPENED_AT).asc_nulls_last(),
+                col(Columns.STEP),
+                col(Columns.ITEM_ID));
     List<Table> out = new ArrayList<>();
     out.add(new Table("Edge cases by status", countHeaders, countRows, null));
     out.add(
@@ -399,10 +406,10 @@ public final class ReportData {
     List<Chart> charts = new ArrayList<>();
     List<Table> out = new ArrayList<>();
     List<String> notes = new ArrayList<>();
-    Dataset<Row> judged = quality.where(col("gold_answers").gt(0));
+    Dataset<Row> judged = quality.where(col(Columns.GOLD_ANSWERS).gt(0));
     List<Row> lowest =
         judged
-            .orderBy(col("ci_high").asc(), col("worker_id"))
+            .orderBy(col(Columns.CI_HIGH).asc(), col(Columns.WORKER_ID))
             .limit(30)
             .select("step", "worker_id", "ci_low", "accuracy", "ci_high", "threshold")
             .collectAsList();
@@ -411,8 +418,10 @@ public final class ReportData {
           lowest.stream()
               .map(
                   r ->
-                      Display.worker(r.getAs("worker_id"))
-                          + (r.getAs("step").equals("default") ? "" : " / " + r.getAs("step")))
+                      Display.worker(r.getAs(Columns.WORKER_ID))
+                          + (r.getAs(Columns.STEP).equals("default")
+                              ? ""
+                              : " / " + r.getAs(Columns.STEP)))
               .map(ReportData::text)
               .toList();
       List<double[]> bounds =
@@ -420,12 +429,12 @@ public final class ReportData {
               .map(
                   r ->
                       new double[] {
-                        r.<Double>getAs("ci_low"),
-                        r.<Double>getAs("accuracy"),
-                        r.<Double>getAs("ci_high")
+                        r.<Double>getAs(Columns.CI_LOW),
+                        r.<Double>getAs(Columns.ACCURACY),
+                        r.<Double>getAs(Columns.CI_HIGH)
                       })
               .toList();
-      Number threshold = lowest.get(0).getAs("threshold");
+      Number threshold = lowest.get(0).getAs(Columns.THRESHOLD);
       charts.add(
           Charts.intervals(
               "gold-workers",
@@ -439,7 +448,7 @@ public final class ReportData {
     out.add(
         table(
             "Workers by gold accuracy (lowest upper bound first)",
-            quality.orderBy(col("ci_high").asc_nulls_last(), col("worker_id")),
+            quality.orderBy(col(Columns.CI_HIGH).asc_nulls_last(), col(Columns.WORKER_ID)),
             List.of(
                 "step",
                 "worker_id",
@@ -460,15 +469,19 @@ public final class ReportData {
       if (events != null && has(events, "evidence_answers")) {
         Dataset<Row> latestPause =
             events
-                .where(col("to_status").equalTo(lit("PAUSED")))
+                .where(col(Columns.TO_STATUS).equalTo(lit("PAUSED")))
                 .withColumn(
                     "rank",
                     row_number()
                         .over(
                             Window.partitionBy("project_id", "step", "worker_id")
-                                .orderBy(col("event_at").desc())))
-                .where(col("rank").equalTo(1))
-                .select(col("project_id"), col("step"), col("worker_id"), col("evidence_answers"));
+                                .orderBy(col(Columns.EVENT_AT).desc())))
+                .where(col(Columns.RANK).equalTo(1))
+                .select(
+                    col(Columns.PROJECT_ID),
+                    col(Columns.STEP),
+                    col(Columns.WORKER_ID),
+                    col(Columns.EVIDENCE_ANSWERS));
         withEvidence =
             paused.join(
                 latestPause,
@@ -500,7 +513,7 @@ public final class ReportData {
       out.add(
           table(
               "Reinstatements by quality leads",
-              reinstated.orderBy(col("reinstated_at").desc()),
+              reinstated.orderBy(col(Columns.REINSTATED_AT).desc()),
               List.of("step", "worker_id", "reinstated_at", "lead_id", "note")));
     }
     Dataset<Row> health = scoped(Tables.GOLD_ITEM_HEALTH, project);
@@ -511,7 +524,9 @@ public final class ReportData {
       out.add(
           table(
               "Gold items needing review (served often, mostly answered otherwise)",
-              health.where(col("needs_review")).orderBy(col("accuracy").asc(), col("item_id")),
+              health
+                  .where(col(Columns.NEEDS_REVIEW))
+                  .orderBy(col(Columns.ACCURACY).asc(), col(Columns.ITEM_ID)),
               List.of(
                   "step",
                   "item_id",
@@ -534,11 +549,13 @@ public final class ReportData {
     List<Chart> charts = new ArrayList<>();
     List<Table> out = new ArrayList<>();
     Column primary =
-        col("metric").equalTo(lit("krippendorff_alpha")).and(col("level").equalTo(lit("nominal")));
-    Dataset<Row> overall = summary.where(col("day").isNull());
+        col(Columns.METRIC)
+            .equalTo(lit("krippendorff_alpha"))
+            .and(col(Columns.LEVEL).equalTo(lit("nominal")));
+    Dataset<Row> overall = summary.where(col(Columns.DAY).isNull());
     List<Row> alpha =
         overall
-            .where(primary.and(col("value").isNotNull()))
+            .where(primary.and(col(Columns.VALUE).isNotNull()))
             .orderBy("step", "guideline_version")
             .select("step", "guideline_version", "ci_lower", "value", "ci_upper")
             .collectAsList();
@@ -548,19 +565,20 @@ public final class ReportData {
               "agreement-slices",
               "Krippendorff's alpha (nominal) per step and guideline version, 95% interval",
               alpha.stream()
-                  .map(r -> text(r.getAs("step") + " / " + r.getAs("guideline_version")))
+                  .map(
+                      r -> text(r.getAs(Columns.STEP) + " / " + r.getAs(Columns.GUIDELINE_VERSION)))
                   .toList(),
               alpha.stream().map(ReportData::interval).toList(),
               null));
     }
     List<Row> trend =
-        window(summary.where(col("day").isNotNull()).where(primary))
+        window(summary.where(col(Columns.DAY).isNotNull()).where(primary))
             .orderBy("day")
             .select(
-                col("day").cast("string").as("day"),
-                col("step"),
-                col("guideline_version"),
-                col("value"))
+                col(Columns.DAY).cast("string").as(Columns.DAY),
+                col(Columns.STEP),
+                col(Columns.GUIDELINE_VERSION),
+                col(Columns.VALUE))
             .collectAsList();
     if (!trend.isEmpty()) {
       List<String> x = new ArrayList<>(new TreeSet<>(strings(trend, "day")));
@@ -568,8 +586,9 @@ public final class ReportData {
       for (Row r : trend) {
         series
             .computeIfAbsent(
-                text(r.getAs("step") + " / " + r.getAs("guideline_version")), k -> nulls(x.size()))
-            .set(x.indexOf(r.<String>getAs("day")), r.<Double>getAs("value"));
+                text(r.getAs(Columns.STEP) + " / " + r.getAs(Columns.GUIDELINE_VERSION)),
+                k -> nulls(x.size()))
+            .set(x.indexOf(r.<String>getAs(Columns.DAY)), r.<Double>getAs(Columns.VALUE));
       }
       charts.add(
           Charts.lines("agreement-trend", "Krippendorff's alpha (nominal) by day", x, series));
@@ -595,11 +614,11 @@ public final class ReportData {
           table(
               "Most contested items",
               items
-                  .where(col("n_annotations").geq(2))
+                  .where(col(Columns.N_ANNOTATIONS).geq(2))
                   .orderBy(
-                      col("percent_agreement").asc_nulls_last(),
-                      col("entropy_bits").desc_nulls_last(),
-                      col("item_id")),
+                      col(Columns.PERCENT_AGREEMENT).asc_nulls_last(),
+                      col(Columns.ENTROPY_BITS).desc_nulls_last(),
+                      col(Columns.ITEM_ID)),
               List.of(
                   "step",
                   "guideline_version",
@@ -632,12 +651,12 @@ public final class ReportData {
       // the table keeps a history of windows: show the latest window up to the logical date
       Row latest =
           flags
-              .where(col("window_end").leq(lit(Date.valueOf(logicalDate))))
-              .agg(max("window_end").as("window_end"))
+              .where(col(Columns.WINDOW_END).leq(lit(Date.valueOf(logicalDate))))
+              .agg(max("window_end").as(Columns.WINDOW_END))
               .head();
-      Date end = latest.getAs("window_end");
+      Date end = latest.getAs(Columns.WINDOW_END);
       if (end != null) {
-        flags = flags.where(col("window_end").equalTo(lit(end)));
+        flags = flags.where(col(Columns.WINDOW_END).equalTo(lit(end)));
         notes.add("Flags of the window ending " + end + ".");
       }
     }
@@ -651,8 +670,8 @@ public final class ReportData {
     Map<String, List<Double>> bySeverity = new TreeMap<>();
     for (Row r : counts) {
       bySeverity
-          .computeIfAbsent(text(r.getAs("severity")), s -> zeros(codes.size()))
-          .set(codes.indexOf(r.<String>getAs("code")), (double) r.<Long>getAs("n"));
+          .computeIfAbsent(text(r.getAs(Columns.SEVERITY)), s -> zeros(codes.size()))
+          .set(codes.indexOf(r.<String>getAs(Columns.CODE)), (double) r.<Long>getAs("n"));
     }
     List<Chart> charts =
         List.of(
@@ -671,13 +690,15 @@ public final class ReportData {
                 .map(
                     r ->
                         List.of(
-                            text(r.getAs("code")), text(r.getAs("severity")), format(r.getAs("n"))))
+                            text(r.getAs(Columns.CODE)),
+                            text(r.getAs(Columns.SEVERITY)),
+                            format(r.getAs("n"))))
                 .toList(),
             null));
-    Dataset<Row> workers = flags.where(col("entity_type").equalTo(lit("worker")));
+    Dataset<Row> workers = flags.where(col(Columns.ENTITY_TYPE).equalTo(lit("worker")));
     Column severityRank =
-        when(col("severity").equalTo(lit("HIGH")), 3)
-            .when(col("severity").equalTo(lit("MEDIUM")), 2)
+        when(col(Columns.SEVERITY).equalTo(lit("HIGH")), 3)
+            .when(col(Columns.SEVERITY).equalTo(lit("MEDIUM")), 2)
             .otherwise(1);
     Dataset<Row> top =
         workers
@@ -689,19 +710,19 @@ public final class ReportData {
                         Window.partitionBy("step", "entity_id")
                             .orderBy(
                                 col("severity_rank").desc(),
-                                col("score").desc_nulls_last(),
-                                col("code"))))
+                                col(Columns.SCORE).desc_nulls_last(),
+                                col(Columns.CODE))))
             .withColumn("flags", count(lit(1)).over(Window.partitionBy("step", "entity_id")))
-            .where(col("rank").equalTo(1))
-            .orderBy(col("severity_rank").desc(), col("flags").desc(), col("entity_id"))
+            .where(col(Columns.RANK).equalTo(1))
+            .orderBy(col("severity_rank").desc(), col("flags").desc(), col(Columns.ENTITY_ID))
             .select(
-                col("step"),
-                col("entity_id").as("worker_id"),
+                col(Columns.STEP),
+                col(Columns.ENTITY_ID).as(Columns.WORKER_ID),
                 col("flags"),
-                col("code").as("top_code"),
-                col("severity"),
-                col("score"),
-                col("evidence"));
+                col(Columns.CODE).as("top_code"),
+                col(Columns.SEVERITY),
+                col(Columns.SCORE),
+                col(Columns.EVIDENCE));
     out.add(
         table(
             "Top flagged workers, with the evidence of their most severe flag",
@@ -722,13 +743,13 @@ public final class ReportData {
     List<Row> trend =
         ops.groupBy(OperationsDaily.DAY)
             .agg(
-                sum(OperationsDaily.COST).as("cost"),
+                sum(OperationsDaily.COST).as(Columns.COST),
                 (items ? sum(OperationsDaily.ACCEPTED_LABELS) : lit(null).cast("long"))
                     .as("accepted"),
-                sum(OperationsDaily.GOLD_CORRECT).as("gold_correct"),
-                sum(OperationsDaily.GOLD_ANSWERS).as("gold_answers"),
-                sum(OperationsDaily.REVISIONS).as("revisions"),
-                sum(OperationsDaily.ANSWERS).as("answers"))
+                sum(OperationsDaily.GOLD_CORRECT).as(Columns.GOLD_CORRECT),
+                sum(OperationsDaily.GOLD_ANSWERS).as(Columns.GOLD_ANSWERS),
+                sum(OperationsDaily.REVISIONS).as(Columns.REVISIONS),
+                sum(OperationsDaily.ANSWERS).as(Columns.ANSWERS))
             .orderBy(OperationsDaily.DAY)
             .collectAsList();
     List<String> x = dayLabels(trend);
@@ -745,7 +766,7 @@ public final class ReportData {
     out.add(
         table(
             "Per step and day (last " + days + " days)",
-            ops.orderBy(col(OperationsDaily.DAY).desc(), col("step")),
+            ops.orderBy(col(OperationsDaily.DAY).desc(), col(Columns.STEP)),
             List.of(
                 "day",
                 "step",
@@ -768,18 +789,18 @@ public final class ReportData {
     Dataset<Row> models =
         ops.select(
                 col(OperationsDaily.DAY),
-                col("step"),
+                col(Columns.STEP),
                 org.apache
                     .spark
                     .sql
                     .functions
                     .explode(col(OperationsDaily.PRELABEL_MODELS))
                     .as("m"))
-            .select(col("day"), col("step"), col("m.*"));
+            .select(col(Columns.DAY), col(Columns.STEP), col("m.*"));
     out.add(
         table(
             "Pre-labels per model version",
-            models.orderBy(col("day").desc(), col("step"), col("model")),
+            models.orderBy(col(Columns.DAY).desc(), col(Columns.STEP), col("model")),
             List.of(
                 "day",
                 "step",
@@ -805,7 +826,7 @@ public final class ReportData {
       return null;
     }
     return daily.where(
-        col("day")
+        col(Columns.DAY)
             .between(
                 lit(Date.valueOf(logicalDate.minusDays(days - 1L))),
                 lit(Date.valueOf(logicalDate))));
@@ -897,9 +918,9 @@ public final class ReportData {
 
   /** A coefficient with its interval; a bound not computed (no resamples) is the value itself. */
   private static double[] interval(Row r) {
-    double value = r.<Double>getAs("value");
-    Double lower = r.getAs("ci_lower");
-    Double upper = r.getAs("ci_upper");
+    double value = r.<Double>getAs(Columns.VALUE);
+    Double lower = r.getAs(Columns.CI_LOWER);
+    Double upper = r.getAs(Columns.CI_UPPER);
     return new double[] {lower == null ? value : lower, value, upper == null ? value : upper};
   }
 

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
 
 import io.annolake.common.io.Predicates;
+import io.annolake.common.schema.Columns;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -64,9 +65,12 @@ public final class TrainingSnapshot {
     if (f.step() != null) {
       where = where.and(Predicates.equalTo("step", f.step()));
     }
-    where = where.and(col("decision").isin(f.decisions().toArray())).and(col("label").isNotNull());
+    where =
+        where
+            .and(col(Columns.DECISION).isin(f.decisions().toArray()))
+            .and(col(Columns.LABEL).isNotNull());
     if (f.minConfidence() != null) {
-      where = where.and(col("confidence").geq(lit(f.minConfidence())));
+      where = where.and(col(Columns.CONFIDENCE).geq(lit(f.minConfidence())));
     }
     return where;
   }
@@ -78,7 +82,7 @@ public final class TrainingSnapshot {
   public static Dataset<Row> select(Dataset<Row> consensusLabels, SnapshotFilters f) {
     List<Column> cols = new ArrayList<>();
     for (String c : COLUMNS) {
-      cols.add(c.equals("posteriors") ? col("candidates").as(c) : col(c));
+      cols.add(c.equals("posteriors") ? col(Columns.CANDIDATES).as(c) : col(c));
     }
     return consensusLabels
         .where(condition(f))
@@ -122,8 +126,8 @@ public final class TrainingSnapshot {
   public static Map<String, Map<String, Long>> labelDistribution(Dataset<Row> rows) {
     Map<String, Map<String, Long>> out = new TreeMap<>();
     for (Row r : rows.groupBy("step", "label").count().collectAsList()) {
-      out.computeIfAbsent(r.getAs("step"), k -> new TreeMap<>())
-          .put(r.getAs("label"), r.<Long>getAs("count"));
+      out.computeIfAbsent(r.getAs(Columns.STEP), k -> new TreeMap<>())
+          .put(r.getAs(Columns.LABEL), r.<Long>getAs("count"));
     }
     return out;
   }

@@ -2,8 +2,12 @@ package io.annolake.common.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +42,23 @@ class TableContractTest {
     assertContract(Tables.INGESTED_FILES, LogSchemas.INGESTED_FILES, "batch_id string", RUN_ID);
     assertContract(Tables.TRAINING_SNAPSHOTS, LogSchemas.TRAINING_SNAPSHOTS, RUN_ID);
     assertContract(Tables.ERASURES, LogSchemas.ERASURES, RUN_ID);
+  }
+
+  @Test
+  void everyColumnNameConstantIsAContractOrLandingColumn() throws IllegalAccessException {
+    Set<String> known = new HashSet<>();
+    TableContract.columns().values().forEach(cs -> cs.forEach(c -> known.add(c.split(" ")[0])));
+    for (RecordKind kind : RecordKind.values()) {
+      known.addAll(List.of(Columns.landingSchema(kind).fieldNames()));
+    }
+    int constants = 0;
+    for (Field f : Columns.class.getFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+        assertThat(known).as("Columns." + f.getName()).contains((String) f.get(null));
+        constants++;
+      }
+    }
+    assertThat(constants).isGreaterThan(100);
   }
 
   private static void assertContract(String table, StructType schema, String... writersOwn) {

@@ -21,6 +21,7 @@ import io.annolake.common.config.ConfigException;
 import io.annolake.common.consensus.MultiLabel;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.Predicates;
+import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
@@ -113,20 +114,21 @@ public final class AgreementJob implements Callable<Integer> {
         out.append(
             String.format(
                 "%n  %s/%s/%s/%s %-18s %-8s %s",
-                r.getAs("project_id"),
-                r.getAs("step"),
-                r.getAs("guideline_version"),
-                r.getAs("day"),
-                r.getAs("metric"),
-                r.getAs("level"),
-                r.getAs("value") == null
-                    ? r.getAs("status") + ": " + r.getAs("error")
-                    : String.format("%.4f", r.<Double>getAs("value"))
-                        + (r.getAs("ci_lower") == null
+                r.getAs(Columns.PROJECT_ID),
+                r.getAs(Columns.STEP),
+                r.getAs(Columns.GUIDELINE_VERSION),
+                r.getAs(Columns.DAY),
+                r.getAs(Columns.METRIC),
+                r.getAs(Columns.LEVEL),
+                r.getAs(Columns.VALUE) == null
+                    ? r.getAs(Columns.STATUS) + ": " + r.getAs(Columns.ERROR)
+                    : String.format("%.4f", r.<Double>getAs(Columns.VALUE))
+                        + (r.getAs(Columns.CI_LOWER) == null
                             ? ""
                             : String.format(
                                 " [%.4f, %.4f]",
-                                r.<Double>getAs("ci_lower"), r.<Double>getAs("ci_upper")))));
+                                r.<Double>getAs(Columns.CI_LOWER),
+                                r.<Double>getAs(Columns.CI_UPPER)))));
       }
       if (!contested.isEmpty()) {
         out.append(String.format("%n  most contested items (entropy bits, top label share):"));
@@ -134,12 +136,12 @@ public final class AgreementJob implements Callable<Integer> {
           out.append(
               String.format(
                   "%n    %s/%s %s: %.3f, %.3f of %d",
-                  r.getAs("project_id"),
-                  r.getAs("step"),
-                  r.getAs("item_id"),
-                  r.<Double>getAs("entropy_bits"),
-                  r.<Double>getAs("top_label_share"),
-                  r.<Integer>getAs("n_annotations")));
+                  r.getAs(Columns.PROJECT_ID),
+                  r.getAs(Columns.STEP),
+                  r.getAs(Columns.ITEM_ID),
+                  r.<Double>getAs(Columns.ENTROPY_BITS),
+                  r.<Double>getAs(Columns.TOP_LABEL_SHARE),
+                  r.<Integer>getAs(Columns.N_ANNOTATIONS)));
         }
       }
       StringBuilder times = new StringBuilder();
@@ -211,7 +213,9 @@ public final class AgreementJob implements Callable<Integer> {
       throws Exception {
     Dataset<Row> annotations =
         run.readPinned(Tables.ANNOTATIONS)
-            .where(col("submitted_at").leq(lit(Timestamp.from(run.context().endOfLogicalDate()))));
+            .where(
+                col(Columns.SUBMITTED_AT)
+                    .leq(lit(Timestamp.from(run.context().endOfLogicalDate()))));
     annotations = Predicates.onlyProject(annotations, project);
     Dataset<Row> schemas = run.readPinnedIfExists(Tables.LABEL_SCHEMAS);
     Dataset<Row> consensus = run.readPinnedIfExists(Tables.CONSENSUS_LABELS);

@@ -14,6 +14,7 @@ import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.PipelineRuns;
 import io.annolake.common.io.Predicates;
+import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
@@ -197,7 +198,7 @@ public final class AnomaliesJob implements Callable<Integer> {
       long total = 0;
       for (Row r : flags.groupBy("code", "severity").count().collectAsList()) {
         long n = r.<Long>getAs("count");
-        counts.put(r.<String>getAs("code") + "/" + r.<String>getAs("severity"), n);
+        counts.put(r.<String>getAs(Columns.CODE) + "/" + r.<String>getAs(Columns.SEVERITY), n);
         total += n;
       }
 
@@ -208,7 +209,7 @@ public final class AnomaliesJob implements Callable<Integer> {
           daily,
           dailyRows,
           Predicates.and(
-              col("day")
+              col(Columns.DAY)
                   .between(lit(java.sql.Date.valueOf(first)), lit(java.sql.Date.valueOf(last))),
               mine));
       run.overwrite(
@@ -250,11 +251,16 @@ public final class AnomaliesJob implements Callable<Integer> {
     }
     Dataset<Row> succeeded =
         runs.where(
-                col("job").equalTo("anomalies").and(col("status").equalTo(PipelineRuns.SUCCEEDED)))
+                col(Columns.JOB)
+                    .equalTo("anomalies")
+                    .and(col(Columns.STATUS).equalTo(PipelineRuns.SUCCEEDED)))
             .select("run_id")
             .distinct();
     return metrics
-        .where(col("day").geq(lit(Date.valueOf(from))).and(col("day").lt(lit(Date.valueOf(until)))))
+        .where(
+            col(Columns.DAY)
+                .geq(lit(Date.valueOf(from)))
+                .and(col(Columns.DAY).lt(lit(Date.valueOf(until)))))
         .join(
             succeeded,
             scala.collection.JavaConverters.asScalaBuffer(List.of("run_id")).toSeq(),

@@ -459,7 +459,7 @@ public final class BenchCommand implements Callable<Integer> {
           run.append(
               Tables.ANNOTATIONS,
               IngestTransforms.accepted(validated, RecordKind.ANNOTATIONS)
-                  .withColumn("batch_id", lit("simulator-" + s.seed())),
+                  .withColumn(Columns.BATCH_ID, lit("simulator-" + s.seed())),
               s.annotations()); // the requested size (counting would generate everything twice)
           return null;
         });
@@ -479,12 +479,12 @@ public final class BenchCommand implements Callable<Integer> {
                 .read()
                 .format("delta")
                 .load(lakehouse.resolve(Tables.PIPELINE_RUNS).toString())
-                .where(col("status").equalTo(lit("SUCCEEDED")))
+                .where(col(Columns.STATUS).equalTo(lit("SUCCEEDED")))
                 .select("job")
                 .distinct()
                 .collectAsList()
                 .stream()
-                .map(r -> r.<String>getAs("job"))
+                .map(r -> r.<String>getAs(Columns.JOB))
                 .toList()
             : List.of();
     for (String job : REPORT_INPUTS) {

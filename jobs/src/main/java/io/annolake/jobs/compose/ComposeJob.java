@@ -10,6 +10,7 @@ import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.Predicates;
+import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.RelabelReason;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.Counts;
@@ -107,7 +108,7 @@ public final class ComposeJob implements Callable<Integer> {
     Dataset<Row> guidelines =
         Predicates.onlyProject(run.readPinnedIfExists(Tables.GUIDELINES), project);
     if (guidelines != null) {
-      guidelines = guidelines.where(col("effective_at").leq(lit(cutoff)));
+      guidelines = guidelines.where(col(Columns.EFFECTIVE_AT).leq(lit(cutoff)));
     }
     Dataset<Row> steps =
         CompositeLabels.stepRows(consensus, CompositeLabels.spec(run.spark(), pipelines))

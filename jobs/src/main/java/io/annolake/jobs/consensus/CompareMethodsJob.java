@@ -16,6 +16,7 @@ import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.consensus.ConsensusComputation;
 import io.annolake.common.consensus.ConsensusSettings;
 import io.annolake.common.io.Lakehouse;
+import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
@@ -124,7 +125,7 @@ public final class CompareMethodsJob implements Callable<Integer> {
     Dataset<Row> schemas =
         lakehouse.exists(Tables.LABEL_SCHEMAS) ? lakehouse.read(Tables.LABEL_SCHEMAS) : null;
     if (project != null) {
-      annotations = annotations.where(col("project_id").equalTo(project));
+      annotations = annotations.where(col(Columns.PROJECT_ID).equalTo(project));
     }
     List<String> methods = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
@@ -152,18 +153,18 @@ public final class CompareMethodsJob implements Callable<Integer> {
           one =
               fit.posteriors()
                   .select(
-                      col("project_id"),
-                      col("step"),
-                      col("item_id"),
-                      col("crowd_label").as("label"));
+                      col(Columns.PROJECT_ID),
+                      col(Columns.STEP),
+                      col(Columns.ITEM_ID),
+                      col(Columns.CROWD_LABEL).as(Columns.LABEL));
         }
         one =
             one.select(
-                col("project_id"),
-                col("step"),
-                col("item_id"),
-                lit(name).as("method"),
-                col("label"));
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.ITEM_ID),
+                lit(name).as(Columns.METHOD),
+                col(Columns.LABEL));
         labels = labels == null ? one : labels.unionByName(one);
       }
       Dataset<Row> wide =
@@ -174,20 +175,21 @@ public final class CompareMethodsJob implements Callable<Integer> {
       if (gold != null) {
         wide =
             wide.join(
-                gold.groupBy("project_id", "step", "item_id").agg(max("label").as("gold_label")),
+                gold.groupBy("project_id", "step", "item_id")
+                    .agg(max("label").as(Columns.GOLD_LABEL)),
                 new String[] {"project_id", "step", "item_id"},
                 "left");
       } else {
-        wide = wide.withColumn("gold_label", lit(null).cast("string"));
+        wide = wide.withColumn(Columns.GOLD_LABEL, lit(null).cast("string"));
       }
       List<Column> aggs = new ArrayList<>();
       aggs.add(count(lit(1)).as("items"));
-      aggs.add(count(col("gold_label")).as("gold_items"));
+      aggs.add(count(col(Columns.GOLD_LABEL)).as("gold_items"));
       for (int a = 0; a < methods.size(); a++) {
         String m = methods.get(a);
         aggs.add(
-            avg(when(col("gold_label").isNull(), lit(null))
-                    .when(col(m).equalTo(col("gold_label")), 1.0)
+            avg(when(col(Columns.GOLD_LABEL).isNull(), lit(null))
+                    .when(col(m).equalTo(col(Columns.GOLD_LABEL)), 1.0)
                     .otherwise(0.0))
                 .as("acc_" + m));
         for (int b = a + 1; b < methods.size(); b++) {
@@ -226,7 +228,7 @@ public final class CompareMethodsJob implements Callable<Integer> {
 
   /** Gold fold of an item: a hash of its key, so folds are stable across runs. */
   static Column fold() {
-    return pmod(hash(col("project_id"), col("step"), col("item_id")), lit(FOLDS));
+    return pmod(hash(col(Columns.PROJECT_ID), col(Columns.STEP), col(Columns.ITEM_ID)), lit(FOLDS));
   }
 
   /**
@@ -245,7 +247,7 @@ public final class CompareMethodsJob implements Callable<Integer> {
       List<ConsensusComputation> open) {
     String[] key = {"project_id", "step", "item_id"};
     Dataset<Row> goldFolds =
-        gold.select(col("project_id"), col("step"), col("item_id"))
+        gold.select(col(Columns.PROJECT_ID), col(Columns.STEP), col(Columns.ITEM_ID))
             .distinct()
             .withColumn("fold", fold());
     Dataset<Row> out =
@@ -276,6 +278,10 @@ public final class CompareMethodsJob implements Callable<Integer> {
             lakehouse.spark(), annotations, gold, schemas, aggregator, partitions);
     open.add(fit);
     return fit.posteriors()
-        .select(col("project_id"), col("step"), col("item_id"), col("crowd_label").as("label"));
+        .select(
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.ITEM_ID),
+            col(Columns.CROWD_LABEL).as(Columns.LABEL));
   }
 }

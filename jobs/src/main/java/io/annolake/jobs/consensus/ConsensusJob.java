@@ -18,6 +18,7 @@ import io.annolake.common.consensus.MultiLabel;
 import io.annolake.common.consensus.TaskFit;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.Predicates;
+import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.RelabelReason;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.Counts;
@@ -158,7 +159,7 @@ public final class ConsensusJob implements Callable<Integer> {
         Predicates.onlyProject(run.readPinnedIfExists(Tables.WORKER_STATUS_INTERVALS), project);
     Dataset<Row> annotations =
         Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project)
-            .where(col("submitted_at").leq(lit(cutoff)));
+            .where(col(Columns.SUBMITTED_AT).leq(lit(cutoff)));
     ConsensusComputation.Inputs inputs =
         new ConsensusComputation.Inputs(
             annotations,

@@ -11,6 +11,7 @@ import io.annolake.common.compose.CompositeLabels;
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LandingFormat;
 import io.annolake.common.privacy.WorkerPseudonyms;
+import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.simulate.MultiLabelSimulator;
 import io.annolake.common.simulate.SimulatorSettings;
@@ -165,8 +166,8 @@ public final class DemoCommand implements Callable<Integer> {
       case "worker-quality" -> {
         Row r =
             lh.read(Tables.WORKER_QUALITY)
-                .where(col("gold_answers").gt(0))
-                .agg(countDistinct("worker_id").as("workers"))
+                .where(col(Columns.GOLD_ANSWERS).gt(0))
+                .agg(countDistinct("worker_id").as(Columns.WORKERS))
                 .head();
         long paused =
             lh.exists(Tables.PAUSED_WORKERS)
@@ -174,16 +175,16 @@ public final class DemoCommand implements Callable<Integer> {
                 : 0;
         return String.format(
             "%d workers judged on gold items; %d paused on proof of low accuracy (table %s)",
-            r.<Long>getAs("workers"), paused, Tables.PAUSED_WORKERS);
+            r.<Long>getAs(Columns.WORKERS), paused, Tables.PAUSED_WORKERS);
       }
       case "agreement" -> {
         Row r =
             lh.read(Tables.AGREEMENT_SUMMARY)
                 .where(
-                    col("metric")
+                    col(Columns.METRIC)
                         .equalTo(lit("krippendorff_alpha"))
-                        .and(col("level").equalTo(lit("nominal")))
-                        .and(col("day").isNull()))
+                        .and(col(Columns.LEVEL).equalTo(lit("nominal")))
+                        .and(col(Columns.DAY).isNull()))
                 .agg(count(lit(1)).as("slices"), min("value").as("min"), max("value").as("max"))
                 .head();
         return r.<Long>getAs("slices") == 0
@@ -224,12 +225,12 @@ public final class DemoCommand implements Callable<Integer> {
       case "routing" -> {
         Row r =
             lh.read(Tables.WORKER_ROUTING)
-                .where(col("rank").equalTo(1))
-                .agg(count(lit(1)).as("classes"), countDistinct("worker_id").as("workers"))
+                .where(col(Columns.RANK).equalTo(1))
+                .agg(count(lit(1)).as("classes"), countDistinct("worker_id").as(Columns.WORKERS))
                 .head();
         return String.format(
             "%d classes with a first worker to route to, %d distinct workers among them (table %s)",
-            r.<Long>getAs("classes"), r.<Long>getAs("workers"), Tables.WORKER_ROUTING);
+            r.<Long>getAs("classes"), r.<Long>getAs(Columns.WORKERS), Tables.WORKER_ROUTING);
       }
       case "edge-cases" -> {
         Map<String, Long> byStatus = new TreeMap<>();
@@ -259,17 +260,17 @@ public final class DemoCommand implements Callable<Integer> {
         Counts.byValue(
             lh.read(Tables.CONSENSUS_LABELS)
                 .where(
-                    col("project_id")
+                    col(Columns.PROJECT_ID)
                         .equalTo(lit(project))
-                        .and(col("step").equalTo(lit(MultiLabelSimulator.STEP)))),
+                        .and(col(Columns.STEP).equalTo(lit(MultiLabelSimulator.STEP)))),
             "decision");
     long present =
         lh.read(Tables.LABEL_PRESENCE)
             .where(
-                col("project_id")
+                col(Columns.PROJECT_ID)
                     .equalTo(lit(project))
-                    .and(col("step").equalTo(lit(MultiLabelSimulator.STEP)))
-                    .and(col("present")))
+                    .and(col(Columns.STEP).equalTo(lit(MultiLabelSimulator.STEP)))
+                    .and(col(Columns.PRESENT)))
             .count();
     StringBuilder b =
         new StringBuilder(

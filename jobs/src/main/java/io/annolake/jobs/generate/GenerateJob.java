@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annolake.common.consensus.MultiLabel;
 import io.annolake.common.io.LandingFormat;
 import io.annolake.common.io.LandingWriter;
+import io.annolake.common.schema.Columns;
 import io.annolake.common.simulate.AnomalyPlan;
 import io.annolake.common.simulate.CrowdSimulator;
 import io.annolake.common.simulate.MultiLabelSimulator;
@@ -312,7 +313,7 @@ public final class GenerateJob implements Callable<Integer> {
     for (Row r : records.groupBy("bad_kind", "worker_id").count().collectAsList()) {
       long n = r.<Long>getAs("count");
       String badKind = r.getAs("bad_kind");
-      String worker = r.getAs("worker_id");
+      String worker = r.getAs(Columns.WORKER_ID);
       total += n;
       if (badKind != null) {
         bad.merge(badKind, n, Long::sum);
@@ -470,23 +471,24 @@ public final class GenerateJob implements Callable<Integer> {
         items
             .where(col("is_gold"))
             .select(
-                col("project_id"),
-                col("step"),
-                col("item_id"),
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.ITEM_ID),
                 explode(
                         org.apache.spark.sql.functions.array(
                             struct(
-                                col("true_label_v1").as("label"),
-                                lit("v1").as("guideline_version")),
+                                col("true_label_v1").as(Columns.LABEL),
+                                lit("v1").as(Columns.GUIDELINE_VERSION)),
                             struct(
-                                col("true_label").as("label"), lit("v2").as("guideline_version"))))
+                                col(Columns.TRUE_LABEL).as(Columns.LABEL),
+                                lit("v2").as(Columns.GUIDELINE_VERSION))))
                     .as("g"))
             .select(
-                col("project_id"),
-                col("step"),
-                col("item_id"),
-                col("g.label").as("label"),
-                col("g.guideline_version").as("guideline_version"))
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.ITEM_ID),
+                col("g.label").as(Columns.LABEL),
+                col("g.guideline_version").as(Columns.GUIDELINE_VERSION))
             .coalesce(1);
     LandingWriter.write(gold, LandingFormat.CSV, out + "/gold");
     Timestamp decided =
@@ -495,12 +497,14 @@ public final class GenerateJob implements Callable<Integer> {
         items
             .where(col("adjudicated"))
             .select(
-                col("project_id"),
-                col("step"),
-                col("item_id"),
-                col("adjudicated_label").as("label"),
-                concat(lit("expert-"), pmod(hash(col("item_id")), lit(3)).plus(1).cast("string"))
-                    .as("expert_id"),
+                col(Columns.PROJECT_ID),
+                col(Columns.STEP),
+                col(Columns.ITEM_ID),
+                col("adjudicated_label").as(Columns.LABEL),
+                concat(
+                        lit("expert-"),
+                        pmod(hash(col(Columns.ITEM_ID)), lit(3)).plus(1).cast("string"))
+                    .as(Columns.EXPERT_ID),
                 when(
                         col("question_raised_at").isNotNull(),
                         concat(
@@ -508,8 +512,8 @@ public final class GenerateJob implements Callable<Integer> {
                             col("adjudicated_label"),
                             lit("'")))
                     .otherwise(lit("decided against the current guideline"))
-                    .as("rationale"),
-                coalesce(col("adjudicated_at"), lit(decided)).as("decided_at"))
+                    .as(Columns.RATIONALE),
+                coalesce(col("adjudicated_at"), lit(decided)).as(Columns.DECIDED_AT))
             .coalesce(1);
     LandingWriter.write(adjudications, LandingFormat.JSON, out + "/adjudications");
     LandingWriter.writeSmallFile(
@@ -673,9 +677,9 @@ public final class GenerateJob implements Callable<Integer> {
         marked
             .where(col("anomaly").isNotNull().and(col("bad_kind").isNull()))
             .select(
-                lit("annotation").as("entity_type"),
-                col("annotation_id").as("entity_id"),
-                col("anomaly").as("code"));
+                lit("annotation").as(Columns.ENTITY_TYPE),
+                col(Columns.ANNOTATION_ID).as(Columns.ENTITY_ID),
+                col("anomaly").as(Columns.CODE));
     return spark.createDataFrame(rows, schema).unionByName(annotationLevel);
   }
 

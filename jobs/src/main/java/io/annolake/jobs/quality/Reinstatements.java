@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.Predicates;
+import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -37,23 +38,23 @@ final class Reinstatements {
     }
     Dataset<Row> rows =
         raw.select(
-            col("project_id"),
-            col("step"),
-            col("worker_id"),
-            col("reinstated_at").cast("timestamp").as("reinstated_at"),
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.WORKER_ID),
+            col(Columns.REINSTATED_AT).cast("timestamp").as(Columns.REINSTATED_AT),
             List.of(raw.columns()).contains("lead_id")
-                ? col("lead_id")
-                : lit(null).cast("string").as("lead_id"),
+                ? col(Columns.LEAD_ID)
+                : lit(null).cast("string").as(Columns.LEAD_ID),
             List.of(raw.columns()).contains("note")
-                ? col("note")
-                : lit(null).cast("string").as("note"));
+                ? col(Columns.NOTE)
+                : lit(null).cast("string").as(Columns.NOTE));
     long bad =
         rows.where(
-                col("project_id")
+                col(Columns.PROJECT_ID)
                     .isNull()
-                    .or(col("step").isNull())
-                    .or(col("worker_id").isNull())
-                    .or(col("reinstated_at").isNull()))
+                    .or(col(Columns.STEP).isNull())
+                    .or(col(Columns.WORKER_ID).isNull())
+                    .or(col(Columns.REINSTATED_AT).isNull()))
             .count();
     if (bad > 0) {
       throw new ConfigException(

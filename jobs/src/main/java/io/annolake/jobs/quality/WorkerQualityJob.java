@@ -13,6 +13,7 @@ import io.annolake.common.quality.GoldAnswers;
 import io.annolake.common.quality.QualitySettings;
 import io.annolake.common.quality.StatusTimeline;
 import io.annolake.common.quality.WorkerQualityTable;
+import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.Counts;
 import io.annolake.common.spark.ProgressReporter;
@@ -142,19 +143,20 @@ public final class WorkerQualityJob implements Callable<Integer> {
     Timestamp cutoff = Timestamp.from(asOf);
     Dataset<Row> annotations =
         Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project)
-            .where(col("submitted_at").leq(lit(cutoff)));
+            .where(col(Columns.SUBMITTED_AT).leq(lit(cutoff)));
     Dataset<Row> gold = Predicates.onlyProject(run.readPinned(Tables.GOLD_LABELS), project);
     Dataset<Row> adjudications =
         settings.adjudicationsAsGold() ? run.readPinnedIfExists(Tables.ADJUDICATIONS) : null;
     if (adjudications != null) {
       adjudications =
-          Predicates.onlyProject(adjudications, project).where(col("decided_at").leq(lit(cutoff)));
+          Predicates.onlyProject(adjudications, project)
+              .where(col(Columns.DECIDED_AT).leq(lit(cutoff)));
     }
     Dataset<Row> reinstatements = run.readPinnedIfExists(Tables.WORKER_REINSTATEMENTS);
     if (reinstatements != null) {
       reinstatements =
           Predicates.onlyProject(reinstatements, project)
-              .where(col("reinstated_at").leq(lit(cutoff)));
+              .where(col(Columns.REINSTATED_AT).leq(lit(cutoff)));
     }
 
     Dataset<Row> multi = MultiLabel.collectSteps(run.readPinnedIfExists(Tables.LABEL_SCHEMAS));
@@ -193,7 +195,7 @@ public final class WorkerQualityJob implements Callable<Integer> {
           GoldAnswers.itemHealth(answers, gold, settings).persist(StorageLevel.MEMORY_AND_DISK());
       long review;
       try {
-        review = health.where(col("needs_review")).count();
+        review = health.where(col(Columns.NEEDS_REVIEW)).count();
         replace(run, Tables.GOLD_ITEM_HEALTH, health, project, health.count());
       } finally {
         health.unpersist();
@@ -231,8 +233,9 @@ public final class WorkerQualityJob implements Callable<Integer> {
   private static long appendEvents(LakehouseRun run, Dataset<Row> events, Instant asOf) {
     Dataset<Row> rows =
         events
-            .withColumn("recorded_as_of", lit(Timestamp.from(asOf)))
-            .withColumn("logical_date", lit(java.sql.Date.valueOf(run.context().logicalDate())));
+            .withColumn(Columns.RECORDED_AS_OF, lit(Timestamp.from(asOf)))
+            .withColumn(
+                Columns.LOGICAL_DATE, lit(java.sql.Date.valueOf(run.context().logicalDate())));
     Dataset<Row> existing =
         run.lakehouse().exists(Tables.WORKER_STATUS_EVENTS)
             ? run.lakehouse().read(Tables.WORKER_STATUS_EVENTS).select("event_id")

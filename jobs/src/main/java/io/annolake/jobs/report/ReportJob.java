@@ -16,6 +16,7 @@ import io.annolake.common.report.OperationsDaily;
 import io.annolake.common.report.ReportData;
 import io.annolake.common.report.ReportPages;
 import io.annolake.common.report.ReportSite;
+import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
@@ -207,9 +208,9 @@ public final class ReportJob implements Callable<Integer> {
         ops.where(
                 col(OperationsDaily.DAY)
                     .between(lit(first), lit(last))
-                    .and(col("project_id").isin(projects.toArray())))
-            .groupBy(col("project_id"), col(OperationsDaily.DAY))
-            .agg(sum(OperationsDaily.ANSWERS).as("answers"))
+                    .and(col(Columns.PROJECT_ID).isin(projects.toArray())))
+            .groupBy(col(Columns.PROJECT_ID), col(OperationsDaily.DAY))
+            .agg(sum(OperationsDaily.ANSWERS).as(Columns.ANSWERS))
             .orderBy(OperationsDaily.DAY)
             .collectAsList();
     List<String> x =
@@ -220,11 +221,13 @@ public final class ReportJob implements Callable<Integer> {
     for (Row r : rows) {
       series
           .computeIfAbsent(
-              Display.text(r.getAs("project_id")),
+              Display.text(r.getAs(Columns.PROJECT_ID)),
               k -> new ArrayList<>(java.util.Collections.nCopies(x.size(), (Double) null)))
           .set(
               x.indexOf(r.getAs(OperationsDaily.DAY).toString()),
-              r.getAs("answers") == null ? null : r.<Number>getAs("answers").doubleValue());
+              r.getAs(Columns.ANSWERS) == null
+                  ? null
+                  : r.<Number>getAs(Columns.ANSWERS).doubleValue());
     }
     return List.of(
         Charts.lines(
@@ -238,13 +241,16 @@ public final class ReportJob implements Callable<Integer> {
     Map<String, String[]> writers = new TreeMap<>();
     if (runs != null) {
       List<Row> rows =
-          runs.where(col("status").equalTo(lit(PipelineRuns.SUCCEEDED)))
+          runs.where(col(Columns.STATUS).equalTo(lit(PipelineRuns.SUCCEEDED)))
               .select(
-                  col("run_id"), col("job"), col("code_version"), explode(col("outputs")).as("o"))
+                  col(Columns.RUN_ID),
+                  col(Columns.JOB),
+                  col(Columns.CODE_VERSION),
+                  explode(col(Columns.OUTPUTS)).as("o"))
               .select(
-                  col("run_id"),
-                  col("job"),
-                  col("code_version"),
+                  col(Columns.RUN_ID),
+                  col(Columns.JOB),
+                  col(Columns.CODE_VERSION),
                   col("o.table_name"),
                   col("o.version_after"))
               .where(col("table_name").isin(inputs.keySet().toArray()))
@@ -254,7 +260,10 @@ public final class ReportJob implements Callable<Integer> {
         long versionAfter = r.getAs("version_after");
         if (inputs.getOrDefault(table, -2L) == versionAfter) {
           writers.put(
-              table, new String[] {r.getAs("run_id"), r.getAs("job"), r.getAs("code_version")});
+              table,
+              new String[] {
+                r.getAs(Columns.RUN_ID), r.getAs(Columns.JOB), r.getAs(Columns.CODE_VERSION)
+              });
         }
       }
     }

@@ -9,6 +9,7 @@ import io.annolake.common.aggregation.EmProgram;
 import io.annolake.common.aggregation.EmRunner;
 import io.annolake.common.aggregation.ItemBlock;
 import io.annolake.common.aggregation.Posteriors;
+import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.ConsensusSchemas;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -118,21 +119,21 @@ public final class SparkAggregation {
   public static Dataset<Row> answerStream(Dataset<Row> answers, Column kind) {
     List<String> columns = List.of(answers.columns());
     return answers.select(
-        col("project_id"),
-        col("step"),
-        col("item_id"),
+        col(Columns.PROJECT_ID),
+        col(Columns.STEP),
+        col(Columns.ITEM_ID),
         kind.as("kind"),
-        col("worker_id"),
-        col("label"),
+        col(Columns.WORKER_ID),
+        col(Columns.LABEL),
         columns.contains("annotation_id")
-            ? col("annotation_id")
-            : lit(null).cast("string").as("annotation_id"),
+            ? col(Columns.ANNOTATION_ID)
+            : lit(null).cast("string").as(Columns.ANNOTATION_ID),
         columns.contains("guideline_version")
-            ? col("guideline_version")
-            : lit(null).cast("string").as("guideline_version"),
-        lit(null).cast("string").as("gold_label"),
+            ? col(Columns.GUIDELINE_VERSION)
+            : lit(null).cast("string").as(Columns.GUIDELINE_VERSION),
+        lit(null).cast("string").as(Columns.GOLD_LABEL),
         lit(null).cast("string").as("adjudicated_label"),
-        lit(null).cast("string").as("adjudicated_by"),
+        lit(null).cast("string").as(Columns.ADJUDICATED_BY),
         columns.contains("flag_ids")
             ? col("flag_ids")
             : lit(null).cast("array<string>").as("flag_ids"));
@@ -143,20 +144,20 @@ public final class SparkAggregation {
    * #STREAM} fact rows.
    */
   public static Dataset<Row> goldStream(Dataset<Row> gold) {
-    return gold.groupBy(col("project_id"), col("step"), col("item_id"))
-        .agg(max("label").as("gold_label"))
+    return gold.groupBy(col(Columns.PROJECT_ID), col(Columns.STEP), col(Columns.ITEM_ID))
+        .agg(max("label").as(Columns.GOLD_LABEL))
         .select(
-            col("project_id"),
-            col("step"),
-            col("item_id"),
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.ITEM_ID),
             lit(FACT).as("kind"),
-            lit(null).cast("string").as("worker_id"),
-            lit(null).cast("string").as("label"),
-            lit(null).cast("string").as("annotation_id"),
-            lit(null).cast("string").as("guideline_version"),
-            col("gold_label"),
+            lit(null).cast("string").as(Columns.WORKER_ID),
+            lit(null).cast("string").as(Columns.LABEL),
+            lit(null).cast("string").as(Columns.ANNOTATION_ID),
+            lit(null).cast("string").as(Columns.GUIDELINE_VERSION),
+            col(Columns.GOLD_LABEL),
             lit(null).cast("string").as("adjudicated_label"),
-            lit(null).cast("string").as("adjudicated_by"),
+            lit(null).cast("string").as(Columns.ADJUDICATED_BY),
             lit(null).cast("array<string>").as("flag_ids"));
   }
 
@@ -201,7 +202,8 @@ public final class SparkAggregation {
                 java.util.Arrays.stream(STREAM.fieldNames())
                     .map(org.apache.spark.sql.functions::col),
                 java.util.stream.Stream.of(
-                    xxhash64(col("project_id"), col("step"), col("item_id")).as(ITEM_HASH)))
+                    xxhash64(col(Columns.PROJECT_ID), col(Columns.STEP), col(Columns.ITEM_ID))
+                        .as(ITEM_HASH)))
             .toArray(Column[]::new);
     Dataset<Row> grouped =
         stream
