@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.ingest.IngestTransforms;
+import io.annolake.common.ingest.Ingestion;
 import io.annolake.common.ingest.ValidationRules;
 import io.annolake.common.io.LandingFormat;
 import io.annolake.common.schema.Columns;
@@ -225,14 +226,14 @@ public final class BenchCommand implements Callable<Integer> {
         GlobalOptions options = global.forJob(lakehouse.toString(), "ingest");
         resetPeakRss();
         long t0 = System.nanoTime();
-        IngestJob.Result result =
+        Ingestion.Result result =
             JobShell.run(
                 options,
                 "ingest",
                 Map.of("source", landing + "/annotations"),
                 overrides,
                 (run, progress, config) ->
-                    IngestJob.ingest(
+                    Ingestion.run(
                         run,
                         progress,
                         config,

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
 import io.annolake.common.compose.CompositeLabels;
+import io.annolake.common.ingest.Ingestion;
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LandingFormat;
 import io.annolake.common.privacy.WorkerPseudonyms;
@@ -127,8 +128,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     long ingested = 0;
     long rejected = 0;
-    List<IngestJob.Result> results = IngestJob.ingestLanding(settings, out, Map.of());
-    for (IngestJob.Result result : results) {
+    List<Ingestion.Result> results = IngestJob.ingestLanding(settings, out, Map.of());
+    for (Ingestion.Result result : results) {
       ingested += result.ingested();
       rejected += result.rejected();
     }

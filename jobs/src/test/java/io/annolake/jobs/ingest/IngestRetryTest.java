@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.annolake.common.config.AnnolakeConfig;
+import io.annolake.common.ingest.Ingestion;
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.provenance.RunContext;
@@ -118,11 +119,11 @@ class IngestRetryTest {
         RunContext.create(
             "crash-" + afterWrite, "ingest", LocalDate.parse("2026-01-10"), "test", Map.of());
     LakehouseRun run = new LakehouseRun(lh, context);
-    System.setProperty(IngestJob.CRASH_AFTER_WRITE, Integer.toString(afterWrite));
+    System.setProperty(Ingestion.CRASH_AFTER_WRITE, Integer.toString(afterWrite));
     try (ProgressReporter progress = ProgressReporter.start(spark, "ingest", 0)) {
       assertThatThrownBy(
               () ->
-                  IngestJob.ingest(
+                  Ingestion.run(
                       run,
                       progress,
                       AnnolakeConfig.defaults(),
@@ -132,7 +133,7 @@ class IngestRetryTest {
                       null))
           .hasMessageContaining("simulated crash after write " + afterWrite);
     } finally {
-      System.clearProperty(IngestJob.CRASH_AFTER_WRITE);
+      System.clearProperty(Ingestion.CRASH_AFTER_WRITE);
     }
   }
 
