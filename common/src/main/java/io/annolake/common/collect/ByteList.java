@@ -1,7 +1,6 @@
 package io.annolake.common.collect;
 
 import java.util.Arrays;
-import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /** A growable byte array: per-answer flags, and ids' bytes end to end, with no object per value. */
@@ -25,14 +24,17 @@ public final class ByteList {
   }
 
   /**
-   * Appends a string's UTF-8 bytes straight from where Spark holds them (no intermediate array).
+   * Appends a string's UTF-8 bytes. Through {@code getBytes()} (an array per string) rather than a
+   * copy by Spark's internal {@code Platform} offsets: that saves about 80 ms per 10M ids
+   * (ByteListTrial), under 0.1% of the consensus run that appends them.
    */
   public void add(UTF8String v) {
-    int n = v.numBytes();
+    byte[] bytes = v.getBytes();
+    int n = bytes.length;
     if (size + n > values.length) {
       values = Arrays.copyOf(values, Math.max(values.length * 2, size + n));
     }
-    v.writeToMemory(values, Platform.BYTE_ARRAY_OFFSET + size);
+    System.arraycopy(bytes, 0, values, size, n);
     size += n;
   }
 
