@@ -2,6 +2,7 @@ package io.annolake.common.collect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.annolake.common.testing.Alternation;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.spark.unsafe.Platform;
@@ -36,32 +37,24 @@ class ByteListTrial {
     }
     assertThat(internal().toArray()).isEqualTo(publicApi().toArray());
 
-    double[] internal = new double[ROUNDS];
-    double[] publicApi = new double[ROUNDS];
-    for (int round = 0; round < ROUNDS; round++) { // alternated, the first round a warm-up
-      long t0 = System.nanoTime();
-      PlatformBytes a = new PlatformBytes();
-      for (int i = 0; i < STRINGS; i++) {
-        a.add(ids[i % DISTINCT]);
-      }
-      long t1 = System.nanoTime();
-      ByteList b = new ByteList(4096);
-      for (int i = 0; i < STRINGS; i++) {
-        b.add(ids[i % DISTINCT]);
-      }
-      long t2 = System.nanoTime();
-      assertThat(a.size).isEqualTo(b.size());
-      internal[round] = (t1 - t0) / 1e6;
-      publicApi[round] = (t2 - t1) / 1e6;
-      System.out.printf(
-          "bytelist round %d: Platform copy %.0f ms, getBytes %.0f ms for %,d ids%n",
-          round + 1, internal[round], publicApi[round], STRINGS);
-    }
-    double i = median(Arrays.copyOfRange(internal, 1, ROUNDS));
-    double p = median(Arrays.copyOfRange(publicApi, 1, ROUNDS));
-    System.out.printf(
-        "bytelist median of rounds 2-%d: Platform copy %.0f ms, getBytes %.0f ms (%.2fx)%n",
-        ROUNDS, i, p, p / i);
+    Alternation.time(
+        "bytelist",
+        String.format("%,d ids", STRINGS),
+        ROUNDS,
+        "Platform copy",
+        () -> {
+          PlatformBytes a = new PlatformBytes();
+          for (int i = 0; i < STRINGS; i++) {
+            a.add(ids[i % DISTINCT]);
+          }
+        },
+        "getBytes",
+        () -> {
+          ByteList b = new ByteList(4096);
+          for (int i = 0; i < STRINGS; i++) {
+            b.add(ids[i % DISTINCT]);
+          }
+        });
   }
 
   private PlatformBytes internal() {
@@ -95,12 +88,5 @@ class ByteListTrial {
     byte[] toArray() {
       return Arrays.copyOf(values, size);
     }
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }

@@ -2,10 +2,10 @@ package io.annolake.common.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.annolake.common.testing.Alternation;
 import io.annolake.common.testing.SparkTestSession;
 import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,39 +35,25 @@ class LakehouseVersionTrial {
     assertThat(lakehouse.version("labels")).isEqualTo(COMMITS - 1);
     assertThat(historyVersion(table)).isEqualTo(COMMITS - 1);
 
-    double[] log = new double[ROUNDS];
-    double[] history = new double[ROUNDS];
-    for (int round = 0; round < ROUNDS; round++) { // alternated, the first round a warm-up
-      long t0 = System.nanoTime();
-      for (int i = 0; i < CALLS; i++) {
-        lakehouse.version("labels");
-      }
-      long t1 = System.nanoTime();
-      for (int i = 0; i < CALLS; i++) {
-        historyVersion(table);
-      }
-      long t2 = System.nanoTime();
-      log[round] = (t1 - t0) / 1e6 / CALLS;
-      history[round] = (t2 - t1) / 1e6 / CALLS;
-      System.out.printf(
-          "lakehouse-version round %d: log snapshot %.2f ms/call, history(1) %.2f ms/call%n",
-          round + 1, log[round], history[round]);
-    }
-    double logMedian = median(Arrays.copyOfRange(log, 1, ROUNDS));
-    double historyMedian = median(Arrays.copyOfRange(history, 1, ROUNDS));
-    System.out.printf(
-        "lakehouse-version median of rounds 2-%d: log snapshot %.2f ms, history(1) %.2f ms (%.1fx)%n",
-        ROUNDS, logMedian, historyMedian, historyMedian / logMedian);
+    Alternation.time(
+        "lakehouse-version",
+        CALLS + " calls",
+        ROUNDS,
+        "log snapshot",
+        () -> {
+          for (int i = 0; i < CALLS; i++) {
+            lakehouse.version("labels");
+          }
+        },
+        "history(1)",
+        () -> {
+          for (int i = 0; i < CALLS; i++) {
+            historyVersion(table);
+          }
+        });
   }
 
   private static long historyVersion(DeltaTable table) {
     return table.history(1).select("version").head().getLong(0);
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }

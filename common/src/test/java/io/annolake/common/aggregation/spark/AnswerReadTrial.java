@@ -6,10 +6,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.annolake.common.testing.Alternation;
 import io.annolake.common.testing.SparkTestSession;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
@@ -63,25 +63,14 @@ class AnswerReadTrial {
             .sortWithinPartitions("h");
     assertThat(internal(grouped)).isEqualTo(rows(grouped));
 
-    double[] internal = new double[ROUNDS];
-    double[] rows = new double[ROUNDS];
-    for (int round = 0; round < ROUNDS; round++) { // alternated, the first round a warm-up
-      long t0 = System.nanoTime();
-      internal(grouped);
-      long t1 = System.nanoTime();
-      rows(grouped);
-      long t2 = System.nanoTime();
-      internal[round] = (t1 - t0) / 1e6;
-      rows[round] = (t2 - t1) / 1e6;
-      System.out.printf(
-          "answer-read round %d: internal rows %.0f ms, Rows %.0f ms (%,d answers)%n",
-          round + 1, internal[round], rows[round], answers);
-    }
-    double i = median(Arrays.copyOfRange(internal, 1, ROUNDS));
-    double r = median(Arrays.copyOfRange(rows, 1, ROUNDS));
-    System.out.printf(
-        "answer-read median of rounds 2-%d: internal rows %.0f ms, Rows %.0f ms (%.2fx)%n",
-        ROUNDS, i, r, r / i);
+    Alternation.time(
+        "answer-read",
+        String.format("%,d answers", answers),
+        ROUNDS,
+        "internal rows",
+        () -> internal(grouped),
+        "Rows",
+        () -> rows(grouped));
   }
 
   /** Items and worker-id bytes per partition, reading internal rows (no decoding). */
@@ -140,12 +129,5 @@ class AnswerReadTrial {
         .stream()
         .sorted()
         .toList();
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }

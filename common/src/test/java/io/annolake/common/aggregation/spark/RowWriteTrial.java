@@ -3,9 +3,9 @@ package io.annolake.common.aggregation.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.spark.ScalaSeqs;
+import io.annolake.common.testing.Alternation;
 import io.annolake.common.testing.SparkTestSession;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -50,25 +50,14 @@ class RowWriteTrial {
     assertThat(internal(spark, parts, 3).collectAsList())
         .isEqualTo(publicRows(spark, parts, 3).collectAsList());
 
-    double[] internal = new double[ROUNDS];
-    double[] pub = new double[ROUNDS];
-    for (int round = 0; round < ROUNDS; round++) { // alternated, the first round a warm-up
-      long t0 = System.nanoTime();
-      write(internal(spark, parts, perPart));
-      long t1 = System.nanoTime();
-      write(publicRows(spark, parts, perPart));
-      long t2 = System.nanoTime();
-      internal[round] = (t1 - t0) / 1e6;
-      pub[round] = (t2 - t1) / 1e6;
-      System.out.printf(
-          "row-write round %d: internal rows %.0f ms, Rows %.0f ms (%,d rows)%n",
-          round + 1, internal[round], pub[round], rows);
-    }
-    double i = median(Arrays.copyOfRange(internal, 1, ROUNDS));
-    double p = median(Arrays.copyOfRange(pub, 1, ROUNDS));
-    System.out.printf(
-        "row-write median of rounds 2-%d: internal rows %.0f ms, Rows %.0f ms (%.2fx)%n",
-        ROUNDS, i, p, p / i);
+    Alternation.time(
+        "row-write",
+        String.format("%,d rows", rows),
+        ROUNDS,
+        "internal rows",
+        () -> write(internal(spark, parts, perPart)),
+        "Rows",
+        () -> write(publicRows(spark, parts, perPart)));
   }
 
   private static void write(org.apache.spark.sql.Dataset<Row> rows) {
@@ -119,12 +108,5 @@ class RowWriteTrial {
               return out.iterator();
             });
     return spark.createDataFrame(made, SCHEMA);
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }
