@@ -3,12 +3,8 @@ package io.annolake.jobs.anomaly;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import io.annolake.common.anomaly.AnomalyCode;
+import io.annolake.common.anomaly.AnomalyComputation;
 import io.annolake.common.anomaly.AnomalySettings;
-import io.annolake.common.anomaly.AnomalyTables;
-import io.annolake.common.anomaly.AnomalyTransforms;
-import io.annolake.common.anomaly.Flag;
-import io.annolake.common.anomaly.WorkerFlags;
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
@@ -17,23 +13,17 @@ import io.annolake.common.io.Predicates;
 import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.spark.ProgressReporter;
+import io.annolake.common.spark.ScalaSeqs;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
 import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -109,8 +99,8 @@ public final class AnomaliesJob implements Callable<Integer> {
   }
 
   /**
-   * The job: pinned inputs, the window's statistics, flags and daily metrics written with
-   * provenance.
+   * The job: pinned inputs, the window's detectors ({@link AnomalyComputation}), flags and daily
+   * metrics written with provenance.
    */
   public static Result run(
       LakehouseRun run,
@@ -123,114 +113,46 @@ public final class AnomaliesJob implements Callable<Integer> {
       s = s.withWindowDays(windowDays);
     }
     LocalDate last = run.context().logicalDate();
-    LocalDate first = last.minusDays(s.window().days() - 1L);
-    LocalDate recentFrom = last.minusDays(s.window().recentDays() - 1L);
-    Timestamp from = Timestamp.from(first.atStartOfDay(ZoneOffset.UTC).toInstant());
-    Timestamp until = Timestamp.from(last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
-
+    LocalDate first = AnomalyComputation.firstDay(s, last);
     Dataset<Row> annotations = Predicates.onlyProject(run.readPinned(Tables.ANNOTATIONS), project);
     Dataset<Row> consensus =
         Predicates.onlyProject(run.readPinnedIfExists(Tables.CONSENSUS_LABELS), project);
     Dataset<Row> gold = Predicates.onlyProject(run.readPinnedIfExists(Tables.GOLD_LABELS), project);
-    Set<AnomalyCode> enabled = EnumSet.allOf(AnomalyCode.class);
-    Map<String, String> skipped = new TreeMap<>();
-    if (consensus == null) {
-      for (AnomalyCode c :
-          List.of(
-              AnomalyCode.LOW_CONSENSUS_AGREEMENT,
-              AnomalyCode.PRELABEL_RUBBER_STAMPING,
-              AnomalyCode.COLLUSION)) {
-        enabled.remove(c);
-        skipped.put(
-            c.name(), "no " + Tables.CONSENSUS_LABELS + " table (run 'annolake consensus' first)");
-      }
-    }
-    if (gold == null) {
-      enabled.remove(AnomalyCode.GOLD_FAILURE_SPIKE);
-      skipped.put(
-          AnomalyCode.GOLD_FAILURE_SPIKE.name(),
-          "no " + Tables.GOLD_LABELS + " table (ingest gold labels first)");
-    }
-    skipped.forEach((code, why) -> System.err.println("[anomalies] skipping " + code + ": " + why));
+    Dataset<Row> history =
+        committedHistory(run, project, first.minusDays(s.window().historyDays()), first);
 
-    progress.step("gathering the window " + first + ".." + last);
-    Dataset<Row> window =
-        AnomalyTransforms.window(annotations, consensus, gold, from, until)
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> daily = AnomalyTransforms.daily(window).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> durations =
-        AnomalyTransforms.stepDurations(window).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> flags = null;
-    try {
-      long answers = window.count();
-      long dailyRows = daily.count();
-
-      progress.step("worker and pair detectors");
-      String[] baseline = {
-        "project_id",
-        "step",
-        "worker_id",
-        "day",
-        "gold_answers",
-        "gold_correct",
-        "consensus_answers",
-        "consensus_agreed"
-      };
-      Dataset<Row> goldDays = daily.selectExpr(baseline);
-      Dataset<Row> history =
-          committedHistory(run, project, first.minusDays(s.window().historyDays()), first);
-      if (history != null) {
-        goldDays = goldDays.unionByName(history.selectExpr(baseline));
-      }
-      List<Flag> workerFlags =
-          WorkerFlags.detect(window, durations, goldDays, recentFrom, s, enabled);
-
-      progress.step("annotation and item rules");
-      Dataset<Row> all =
-          AnomalyTables.rows(run.spark(), workerFlags)
-              .unionByName(AnomalyTransforms.duplicates(window))
-              .unionByName(AnomalyTransforms.impossibleTimestamps(annotations, window, s))
-              .unionByName(AnomalyTransforms.timingOutliers(window, durations, s))
-              .unionByName(AnomalyTransforms.contestedItems(window, s));
-      flags =
-          AnomalyTables.withWindow(all, first, last, last).persist(StorageLevel.MEMORY_AND_DISK());
-      Map<String, Long> counts = new TreeMap<>();
-      long total = 0;
-      for (Row r : flags.groupBy("code", "severity").count().collectAsList()) {
-        long n = r.<Long>getAs("count");
-        counts.put(r.<String>getAs(Columns.CODE) + "/" + r.<String>getAs(Columns.SEVERITY), n);
-        total += n;
-      }
-
+    AnomalyComputation.skipped(consensus != null, gold != null)
+        .forEach((code, why) -> System.err.println("[anomalies] skipping " + code + ": " + why));
+    try (AnomalyComputation c =
+        AnomalyComputation.run(annotations, consensus, gold, history, s, last, progress::step)) {
       progress.step("writing " + Tables.WORKER_DAILY_METRICS + " and " + Tables.ANOMALY_FLAGS);
       Column mine = Predicates.project(project);
       run.overwrite(
           Tables.WORKER_DAILY_METRICS,
-          daily,
-          dailyRows,
+          c.daily(),
+          c.dailyRows(),
           Predicates.and(
-              col(Columns.DAY)
-                  .between(lit(java.sql.Date.valueOf(first)), lit(java.sql.Date.valueOf(last))),
-              mine));
+              col(Columns.DAY).between(lit(Date.valueOf(first)), lit(Date.valueOf(last))), mine));
       run.overwrite(
           Tables.ANOMALY_FLAGS,
-          flags,
-          total,
+          c.flags(),
+          c.flagCount(),
           Predicates.and(
-              Predicates.equalTo("window_start", java.sql.Date.valueOf(first))
-                  .and(Predicates.equalTo("window_end", java.sql.Date.valueOf(last))),
+              Predicates.equalTo(Columns.WINDOW_START, Date.valueOf(first))
+                  .and(Predicates.equalTo(Columns.WINDOW_END, Date.valueOf(last))),
               mine));
 
       Map<String, Long> versions = new LinkedHashMap<>();
       run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
-      return new Result(first, last, answers, total, counts, skipped, dailyRows, versions);
-    } finally {
-      if (flags != null) {
-        flags.unpersist();
-      }
-      durations.unpersist();
-      daily.unpersist();
-      window.unpersist();
+      return new Result(
+          first,
+          last,
+          c.answers(),
+          c.flagCount(),
+          c.counts(),
+          c.skipped(),
+          c.dailyRows(),
+          versions);
     }
   }
 
@@ -254,16 +176,13 @@ public final class AnomaliesJob implements Callable<Integer> {
                 col(Columns.JOB)
                     .equalTo("anomalies")
                     .and(col(Columns.STATUS).equalTo(PipelineRuns.SUCCEEDED)))
-            .select("run_id")
+            .select(Columns.RUN_ID)
             .distinct();
     return metrics
         .where(
             col(Columns.DAY)
                 .geq(lit(Date.valueOf(from)))
                 .and(col(Columns.DAY).lt(lit(Date.valueOf(until)))))
-        .join(
-            succeeded,
-            scala.collection.JavaConverters.asScalaBuffer(List.of("run_id")).toSeq(),
-            "left_semi");
+        .join(succeeded, ScalaSeqs.of(Columns.RUN_ID), "left_semi");
   }
 }
