@@ -15,12 +15,12 @@ import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.RecordKind;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.simulate.CrowdSimulator;
+import io.annolake.common.simulate.SimulatedLanding;
 import io.annolake.common.simulate.SimulatorSettings;
 import io.annolake.common.simulate.WorkerPool;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
 import io.annolake.jobs.PipelineSteps;
-import io.annolake.jobs.generate.GenerateJob;
 import io.annolake.jobs.ingest.IngestJob;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -212,7 +212,7 @@ public final class BenchCommand implements Callable<Integer> {
         resetPeakRss();
         long t0 = System.nanoTime();
         rows =
-            GenerateJob.generate(
+            SimulatedLanding.generate(
                     spark, settings, landingFormat, target.toString(), target + "/_truth")
                 .records();
         wall = (System.nanoTime() - t0) / 1e9;
@@ -378,7 +378,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     deleteRecursively(landing);
     System.err.println("[bench] generating input (cached for later runs) " + landing);
-    GenerateJob.generate(spark, settings, format, landing.toString(), landing + "/_truth");
+    SimulatedLanding.generate(spark, settings, format, landing.toString(), landing + "/_truth");
   }
 
   /** Ingests the cached landing files once into a lakehouse later commands run on. */
@@ -417,8 +417,8 @@ public final class BenchCommand implements Callable<Integer> {
     deleteRecursively(side);
     System.err.println(
         "[bench] writing simulated silver tables (cached for later runs) into " + lakehouse);
-    int partitions = GenerateJob.partitions(s);
-    GenerateJob.writeSideFiles(
+    int partitions = SimulatedLanding.partitions(s);
+    SimulatedLanding.writeSideFiles(
         spark, s, CrowdSimulator.items(spark, s, partitions), side.toString());
     IngestJob.ingestLanding(
         options,

@@ -15,14 +15,14 @@ import io.annolake.common.privacy.WorkerPseudonyms;
 import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.simulate.MultiLabelSimulator;
+import io.annolake.common.simulate.SimulatedLanding;
+import io.annolake.common.simulate.SimulatedLanding.StepLanding;
 import io.annolake.common.simulate.SimulatorSettings;
 import io.annolake.common.simulate.VerificationSimulator;
 import io.annolake.common.spark.Counts;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
 import io.annolake.jobs.PipelineSteps;
-import io.annolake.jobs.generate.GenerateJob;
-import io.annolake.jobs.generate.GenerateJob.StepLanding;
 import io.annolake.jobs.ingest.IngestJob;
 import io.annolake.jobs.report.ReportJob;
 import java.nio.file.Files;
@@ -101,19 +101,19 @@ public final class DemoCommand implements Callable<Integer> {
     String out = dir.toAbsolutePath().toString();
     System.out.println(
         "annolake demo: a simulated labeling operation, from landing files to the quality report.");
-    GenerateJob.Result generated =
-        GenerateJob.generate(env.spark(), simulated, LandingFormat.JSON, out, out + "/_truth");
+    SimulatedLanding.Result generated =
+        SimulatedLanding.generate(env.spark(), simulated, LandingFormat.JSON, out, out + "/_truth");
     // the first project's items also go through a verification step (a three-step pipeline), the
     // last project's get a multi-label step (label sets, decided per label); both inside the main
     // landing, so one ingest run per kind takes every step's files
     long verifications =
-        GenerateJob.generateVerification(
+        SimulatedLanding.generateVerification(
             env.spark(),
             simulated,
             LandingFormat.JSON,
             StepLanding.inside(out, VerificationSimulator.STEP),
             out + "/_truth");
-    GenerateJob.generateMultiLabel(
+    SimulatedLanding.generateMultiLabel(
         env.spark(),
         simulated,
         LandingFormat.JSON,
