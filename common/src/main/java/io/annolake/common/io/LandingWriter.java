@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
+import io.annolake.common.privacy.Redaction;
 import io.annolake.common.schema.ReasonCode;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -170,6 +171,30 @@ public final class LandingWriter {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot rename part files in " + dir, e);
+    }
+  }
+
+  /**
+   * Makes the one part file Spark wrote into {@code partsDir} (a single partition) the file {@code
+   * target}, replacing it, and removes {@code partsDir}.
+   */
+  public static void moveSinglePart(Configuration hadoop, String partsDir, String target) {
+    try {
+      Path parts = new Path(partsDir);
+      Path to = new Path(target);
+      FileSystem fs = parts.getFileSystem(hadoop);
+      fs.delete(to, false);
+      for (FileStatus s : fs.listStatus(parts)) {
+        if (s.getPath().getName().startsWith("part-")) {
+          if (!fs.rename(s.getPath(), to)) {
+            throw new IOException("Cannot move " + s.getPath() + " to " + to);
+          }
+          break;
+        }
+      }
+      fs.delete(parts, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + Redaction.uri(target), e);
     }
   }
 

@@ -1,11 +1,9 @@
 package io.annolake.jobs.export;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.to_json;
-
 import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.export.CsvCells;
+import io.annolake.common.export.FlatColumns;
 import io.annolake.common.io.ExportTarget;
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LandingFormat;
@@ -15,23 +13,12 @@ import io.annolake.common.privacy.Redaction;
 import io.annolake.common.privacy.WorkerPseudonyms;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.MapType;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -201,7 +188,7 @@ public final class ExportJob implements Callable<Integer> {
       df = s.pseudonyms().apply(df);
     }
     if (format != LandingFormat.PARQUET) {
-      df = flatten(df);
+      df = FlatColumns.of(df);
     }
     if (format == LandingFormat.CSV && s.formulas() == CsvCells.Formulas.NEUTRALISE) {
       df = CsvCells.neutralise(df);
@@ -215,44 +202,9 @@ public final class ExportJob implements Callable<Integer> {
       default -> throw new IllegalArgumentException(format.name());
     }
     if (singleFile) {
-      moveSinglePart(lakehouse, dir, out, format.extension());
+      LandingWriter.moveSinglePart(hadoop, dir, out);
     }
     target.mark(table, version == null ? latest : version, format.cliName());
     return df.count();
-  }
-
-  /**
-   * Nested columns (arrays, maps, structs) become JSON text so CSV and flat Arrow can hold them.
-   */
-  public static Dataset<Row> flatten(Dataset<Row> df) {
-    List<Column> cols = new ArrayList<>();
-    for (StructField f : df.schema().fields()) {
-      boolean nested =
-          f.dataType() instanceof ArrayType
-              || f.dataType() instanceof MapType
-              || f.dataType() instanceof StructType;
-      cols.add(nested ? to_json(col(f.name())).as(f.name()) : col(f.name()));
-    }
-    return df.select(cols.toArray(Column[]::new));
-  }
-
-  private static void moveSinglePart(
-      Lakehouse lakehouse, String dir, String out, String extension) {
-    try {
-      Path parts = new Path(dir);
-      FileSystem fs = parts.getFileSystem(lakehouse.spark().sparkContext().hadoopConfiguration());
-      Path target = new Path(out);
-      for (FileStatus s : fs.listStatus(parts)) {
-        String name = s.getPath().getName();
-        if (name.startsWith("part-")) {
-          fs.delete(target, false);
-          fs.rename(s.getPath(), target);
-          break;
-        }
-      }
-      fs.delete(parts, true);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot move the export to " + Redaction.uri(out), e);
-    }
   }
 }

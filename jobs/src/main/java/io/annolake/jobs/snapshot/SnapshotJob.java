@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annolake.common.config.ConfigException;
+import io.annolake.common.export.FlatColumns;
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.LandingFormat;
@@ -20,7 +21,6 @@ import io.annolake.common.snapshot.SnapshotFilters;
 import io.annolake.common.snapshot.TrainingSnapshot;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
-import io.annolake.jobs.export.ExportJob;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +33,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -379,9 +378,7 @@ public final class SnapshotJob implements Callable<Integer> {
       Dataset<Row> rows, LandingFormat format, String dir, String dataFile, FileSystem fs)
       throws IOException {
     Dataset<Row> data =
-        format == LandingFormat.CSV || format == LandingFormat.ARROW
-            ? ExportJob.flatten(rows)
-            : rows;
+        format == LandingFormat.CSV || format == LandingFormat.ARROW ? FlatColumns.of(rows) : rows;
     data = data.coalesce(1); // after the sort: one task reads the sorted partitions in order
     String parts = dir + "/." + dataFile + ".parts";
     switch (format) {
@@ -391,19 +388,7 @@ public final class SnapshotJob implements Callable<Integer> {
       case PARQUET -> data.write().mode("overwrite").parquet(parts);
       case ARROW -> LandingWriter.writeArrow(data, parts);
     }
-    Path target = new Path(dir, dataFile);
-    fs.delete(target, false);
-    Path partsPath = new Path(parts);
-    for (FileStatus s : fs.listStatus(partsPath)) {
-      String name = s.getPath().getName();
-      if (name.startsWith("part-")) {
-        if (!fs.rename(s.getPath(), target)) {
-          throw new IOException("Cannot move " + s.getPath() + " to " + target);
-        }
-        break;
-      }
-    }
-    fs.delete(partsPath, true);
+    LandingWriter.moveSinglePart(fs.getConf(), parts, new Path(dir, dataFile).toString());
   }
 
   private static String fileSha256(FileSystem fs, Path file) throws IOException {
