@@ -1,15 +1,9 @@
 package io.annolake.jobs.snapshot;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annolake.common.config.ConfigException;
-import io.annolake.common.export.FlatColumns;
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.LandingFormat;
@@ -17,19 +11,15 @@ import io.annolake.common.io.LandingWriter;
 import io.annolake.common.io.Predicates;
 import io.annolake.common.schema.LogSchemas;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.snapshot.SnapshotFiles;
 import io.annolake.common.snapshot.SnapshotFilters;
+import io.annolake.common.snapshot.SnapshotVersion;
 import io.annolake.common.snapshot.TrainingSnapshot;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
-import io.delta.tables.DeltaTable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -180,7 +170,7 @@ public final class SnapshotJob implements Callable<Integer> {
               + lakehouse.root()
               + " (run consensus first)");
     }
-    long version = resolveVersion(lakehouse, f);
+    long version = SnapshotVersion.resolve(lakehouse, f);
     Dataset<Row> labels = run.readAt(table, version);
     String at = " in " + table + " version " + version;
     if (labels.where(Predicates.project(f.project())).isEmpty()) {
@@ -217,8 +207,8 @@ public final class SnapshotJob implements Callable<Integer> {
       Path dir = new Path(out);
       FileSystem fs = dir.getFileSystem(run.spark().sparkContext().hadoopConfiguration());
       String path = fs.makeQualified(dir).toString();
-      writeData(selected, format, path, dataFile, fs);
-      String fileHash = fileSha256(fs, new Path(dir, dataFile));
+      SnapshotFiles.writeData(selected, format, path, dataFile, fs);
+      String fileHash = SnapshotFiles.sha256(fs, new Path(dir, dataFile));
 
       Instant created = run.context().startedAt();
       ObjectNode manifest = JSON.createObjectNode();
@@ -281,131 +271,6 @@ public final class SnapshotJob implements Callable<Integer> {
       return new Result(run.context().runId(), f.project(), rows, version, hash, path);
     } finally {
       selected.unpersist();
-    }
-  }
-
-  /**
-   * The version to read: the given one (it must exist and its files must still be there: VACUUM
-   * removes the files of old versions), the last one committed at or before the given instant, or
-   * the latest.
-   */
-  static long resolveVersion(Lakehouse lakehouse, SnapshotFilters f) {
-    String table = Tables.CONSENSUS_LABELS;
-    long latest = lakehouse.version(table);
-    if (f.asOfTimestamp() != null) {
-      Row bounds =
-          DeltaTable.forPath(lakehouse.spark(), lakehouse.path(table))
-              .history()
-              .agg(
-                  min("timestamp").as("first"),
-                  max(org.apache.spark.sql.functions.when(
-                          col("timestamp").leq(lit(Timestamp.from(f.asOfTimestamp()))),
-                          col("version")))
-                      .as("version"))
-              .head();
-      Long version = bounds.getAs("version");
-      String option = "Invalid value '" + f.asOfTimestamp() + "' for option '--as-of-timestamp': ";
-      if (version == null) {
-        throw new ConfigException(
-            option
-                + "before the first commit of "
-                + table
-                + " still in its history ("
-                + bounds.<Timestamp>getAs("first").toInstant()
-                + ")");
-      }
-      if (f.asOfTimestamp().isAfter(Instant.now())) {
-        // a commit made before that instant arrives would change what it reads
-        throw new ConfigException(
-            option + "in the future (a later take could read a later version)");
-      }
-      return checkReadable(lakehouse, version, "--as-of-timestamp");
-    }
-    if (f.asOfVersion() == null) {
-      return latest;
-    }
-    if (f.asOfVersion() > latest) {
-      throw new ConfigException(
-          "Invalid value '"
-              + f.asOfVersion()
-              + "' for option '--as-of-version': "
-              + table
-              + " has versions up to "
-              + latest);
-    }
-    return checkReadable(lakehouse, f.asOfVersion(), "--as-of-version");
-  }
-
-  /** The version if Delta can still reconstruct it and every data file it names is present. */
-  private static long checkReadable(Lakehouse lakehouse, long version, String option) {
-    String table = Tables.CONSENSUS_LABELS;
-    String invalid =
-        "Invalid value '"
-            + version
-            + "' for option '"
-            + option
-            + "': "
-            + table
-            + " version "
-            + version;
-    String[] files;
-    try {
-      files = lakehouse.read(table, version).inputFiles();
-    } catch (RuntimeException e) {
-      throw new ConfigException(
-          invalid + " is no longer in the table's log (" + e.getMessage() + ")", e);
-    }
-    try {
-      for (String file : files) {
-        Path p = new Path(file);
-        if (!p.getFileSystem(lakehouse.spark().sparkContext().hadoopConfiguration()).exists(p)) {
-          throw new ConfigException(
-              invalid + " has been vacuumed: its data file " + p.getName() + " is gone");
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot check the files of " + table + " version " + version, e);
-    }
-    return version;
-  }
-
-  /**
-   * One data file, rows in snapshot order: nested columns as JSON text in CSV and Arrow; CSV per
-   * RFC 4180.
-   */
-  private static void writeData(
-      Dataset<Row> rows, LandingFormat format, String dir, String dataFile, FileSystem fs)
-      throws IOException {
-    Dataset<Row> data =
-        format == LandingFormat.CSV || format == LandingFormat.ARROW ? FlatColumns.of(rows) : rows;
-    data = data.coalesce(1); // after the sort: one task reads the sorted partitions in order
-    String parts = dir + "/." + dataFile + ".parts";
-    switch (format) {
-      case CSV ->
-          data.write().mode("overwrite").option("header", true).option("escape", "\"").csv(parts);
-      case JSON -> data.write().mode("overwrite").json(parts);
-      case PARQUET -> data.write().mode("overwrite").parquet(parts);
-      case ARROW -> LandingWriter.writeArrow(data, parts);
-    }
-    LandingWriter.moveSinglePart(fs.getConf(), parts, new Path(dir, dataFile).toString());
-  }
-
-  private static String fileSha256(FileSystem fs, Path file) throws IOException {
-    try (InputStream in = new DigestInputStream(fs.open(file), sha256())) {
-      byte[] buffer = new byte[1 << 16];
-      while (in.read(buffer) >= 0) {
-        // the digest stream hashes what is read
-      }
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }
