@@ -32,8 +32,8 @@ public final class Columns {
   public static final String REASON_CODE = "reason_code";
   public static final String DETAIL = "detail";
 
-  // The other columns of the table contract (tables.txt) that code names; TableContractTest
-  // checks that every constant here is a column of some table.
+  // The other columns of the table contract (tables.txt) that column expressions name;
+  // TableContractTest checks that every constant here is a column of some table.
   public static final String ACCEPT_THRESHOLD = "accept_threshold";
   public static final String ACCURACY = "accuracy";
   public static final String ADJUDICATED_BY = "adjudicated_by";
