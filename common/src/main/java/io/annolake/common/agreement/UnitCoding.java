@@ -1,6 +1,7 @@
 package io.annolake.common.agreement;
 
 import io.annolake.common.agreement.AnswerCodes.Group;
+import io.annolake.common.schema.Columns;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -210,7 +211,9 @@ public final class UnitCoding {
     List<Row> schemaRows =
         schemas == null
             ? List.of()
-            : schemas.select("project_id", "step", "guideline_version", "labels").collectAsList();
+            : schemas
+                .select(Columns.PROJECT_ID, Columns.STEP, Columns.GUIDELINE_VERSION, Columns.LABELS)
+                .collectAsList();
     Categories[] categories = new Categories[codes.slices()];
     for (int s = 0; s < categories.length; s++) {
       if (!observed.get(s).isEmpty()) {

@@ -124,7 +124,7 @@ public final class AnomalyTransforms {
    */
   public static Dataset<Row> duplicates(Dataset<Row> window) {
     WindowSpec byWorkerItem =
-        Window.partitionBy("project_id", "step", "worker_id", "item_id")
+        Window.partitionBy(Columns.PROJECT_ID, Columns.STEP, Columns.WORKER_ID, Columns.ITEM_ID)
             .orderBy(col("ms"), col(Columns.INGESTED_AT), col(Columns.ANNOTATION_ID));
     WindowSpec all =
         byWorkerItem.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
@@ -160,7 +160,7 @@ public final class AnomalyTransforms {
    */
   public static Dataset<Row> impossibleTimestamps(
       Dataset<Row> annotations, Dataset<Row> window, AnomalySettings s) {
-    Dataset<Row> batches = window.select("project_id", "batch_id").distinct();
+    Dataset<Row> batches = window.select(Columns.PROJECT_ID, Columns.BATCH_ID).distinct();
     Dataset<Row> scope =
         annotations
             .join(batches, ScalaSeqs.of("project_id", "batch_id"), "left_semi")
@@ -168,7 +168,7 @@ public final class AnomalyTransforms {
     double q = s.impossibleTimestamp().batchQuantile();
     Dataset<Row> bounds =
         scope
-            .groupBy("project_id", "batch_id")
+            .groupBy(Columns.PROJECT_ID, Columns.BATCH_ID)
             .agg(
                 count(lit(1)).as("batch_records"),
                 percentile_approx(col("ms"), array(lit(q), lit(1 - q)), lit(PERCENTILE_ACCURACY))
@@ -244,7 +244,7 @@ public final class AnomalyTransforms {
             .withColumn("log_d", log(col(Columns.DURATION_MS)));
     Dataset<Row> medians =
         timed
-            .groupBy("project_id", "step")
+            .groupBy(Columns.PROJECT_ID, Columns.STEP)
             .agg(
                 percentile_approx(
                         col(Columns.DURATION_MS).cast("double"), lit(0.5), lit(PERCENTILE_ACCURACY))
@@ -254,7 +254,7 @@ public final class AnomalyTransforms {
     Dataset<Row> mad =
         timed
             .join(medians, ScalaSeqs.of(STEP))
-            .groupBy("project_id", "step")
+            .groupBy(Columns.PROJECT_ID, Columns.STEP)
             .agg(
                 percentile_approx(
                         abs(col("log_d").minus(col("log_median"))),
@@ -303,10 +303,12 @@ public final class AnomalyTransforms {
    */
   public static Dataset<Row> contestedItems(Dataset<Row> window, AnomalySettings s) {
     Dataset<Row> perLabel =
-        window.groupBy("project_id", "step", "item_id", "label").agg(count(lit(1)).as("c"));
+        window
+            .groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.ITEM_ID, Columns.LABEL)
+            .agg(count(lit(1)).as("c"));
     Dataset<Row> items =
         perLabel
-            .groupBy("project_id", "step", "item_id")
+            .groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.ITEM_ID)
             .agg(
                 sum("c").as("n"),
                 max("c").as("top"),
@@ -331,8 +333,9 @@ public final class AnomalyTransforms {
 
   /** worker_daily_metrics rows (without run_id) for the window's days. */
   public static Dataset<Row> daily(Dataset<Row> window) {
-    WindowSpec item = Window.partitionBy("project_id", "step", "item_id");
-    WindowSpec itemLabel = Window.partitionBy("project_id", "step", "item_id", "label");
+    WindowSpec item = Window.partitionBy(Columns.PROJECT_ID, Columns.STEP, Columns.ITEM_ID);
+    WindowSpec itemLabel =
+        Window.partitionBy(Columns.PROJECT_ID, Columns.STEP, Columns.ITEM_ID, Columns.LABEL);
     Dataset<Row> answers =
         window
             .withColumn("others", count(lit(1)).over(item).minus(1))
@@ -356,7 +359,7 @@ public final class AnomalyTransforms {
                 sum("others_same").as("pa"));
     Dataset<Row> perDay =
         perLabel
-            .groupBy("project_id", "step", "worker_id", "day")
+            .groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.WORKER_ID, Columns.DAY)
             .agg(
                 sum("c").as(Columns.ANNOTATIONS),
                 sum(col("c").multiply(log(2.0, col("c")))).as("clogc"),
@@ -368,7 +371,7 @@ public final class AnomalyTransforms {
                 sum("pa").as(Columns.PEER_AGREED));
     Dataset<Row> medians =
         window
-            .groupBy("project_id", "step", "worker_id", "day")
+            .groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.WORKER_ID, Columns.DAY)
             .agg(
                 percentile_approx(
                         col(Columns.DURATION_MS).cast("double"), lit(0.5), lit(PERCENTILE_ACCURACY))
@@ -489,7 +492,8 @@ public final class AnomalyTransforms {
   /** Per worker, given label and consensus label (null without consensus): answer counts. */
   public static Dataset<Row> labelCounts(Dataset<Row> window) {
     return window
-        .groupBy("project_id", "step", "worker_id", "label", "consensus_label")
+        .groupBy(
+            Columns.PROJECT_ID, Columns.STEP, Columns.WORKER_ID, Columns.LABEL, "consensus_label")
         .agg(count(lit(1)).as("n"));
   }
 
@@ -518,7 +522,7 @@ public final class AnomalyTransforms {
     Dataset<Row> counts =
         a.join(b, ScalaSeqs.of(ITEM))
             .where(col("wa").lt(col("wb")))
-            .groupBy("project_id", "step", "wa", "wb", "t")
+            .groupBy(Columns.PROJECT_ID, Columns.STEP, "wa", "wb", "t")
             .agg(
                 count(lit(1)).as("shared"),
                 sum(when(same, 1).otherwise(0)).as("agreed"),
@@ -526,7 +530,8 @@ public final class AnomalyTransforms {
                     .as("wrong_agreed"));
     return counts
         .withColumn(
-            "pair_shared", sum("shared").over(Window.partitionBy("project_id", "step", "wa", "wb")))
+            "pair_shared",
+            sum("shared").over(Window.partitionBy(Columns.PROJECT_ID, Columns.STEP, "wa", "wb")))
         .where(col("pair_shared").geq(minShared));
   }
 

@@ -62,7 +62,7 @@ public final class GoldAnswers {
                   "rank",
                   row_number()
                       .over(
-                          Window.partitionBy("project_id", "step", "item_id")
+                          Window.partitionBy(Columns.PROJECT_ID, Columns.STEP, Columns.ITEM_ID)
                               .orderBy(col(Columns.DECIDED_AT).desc(), col(Columns.EXPERT_ID))))
               .where(col(Columns.RANK).equalTo(1))
               .select(
@@ -74,7 +74,7 @@ public final class GoldAnswers {
                   col(Columns.EXPERT_ID));
       Dataset<Row> notGold =
           a.join(
-              g.select("project_id", "step", "item_id").distinct(),
+              g.select(Columns.PROJECT_ID, Columns.STEP, Columns.ITEM_ID).distinct(),
               ScalaSeqs.of("project_id", "step", "item_id"),
               "left_anti");
       Dataset<Row> fromAdjudication =
@@ -84,7 +84,7 @@ public final class GoldAnswers {
                   col(Columns.SUBMITTED_AT)
                       .lt(col(Columns.DECIDED_AT))
                       .and(col(Columns.WORKER_ID).notEqual(col(Columns.EXPERT_ID))))
-              .drop("decided_at", "expert_id")
+              .drop(Columns.DECIDED_AT, Columns.EXPERT_ID)
               .withColumn("gold_source", lit(SOURCE_ADJUDICATION));
       answers = fromGold.unionByName(fromAdjudication);
     }
@@ -103,7 +103,12 @@ public final class GoldAnswers {
     Dataset<Row> perWorker =
         goldAnswers
             .where(col("gold_source").equalTo(SOURCE_GOLD))
-            .groupBy("project_id", "step", "item_id", "guideline_version", "worker_id")
+            .groupBy(
+                Columns.PROJECT_ID,
+                Columns.STEP,
+                Columns.ITEM_ID,
+                Columns.GUIDELINE_VERSION,
+                Columns.WORKER_ID)
             .agg(count(lit(1)).as("n"), sum(when(col("correct"), 1).otherwise(0)).as("ok"));
     Dataset<Row> stats =
         perWorker

@@ -209,7 +209,7 @@ public final class StatusTimeline {
             "worker_status",
             org.apache.spark.sql.functions.coalesce(
                 col("worker_status"), lit(WorkerStatus.INSUFFICIENT_EVIDENCE.name())))
-        .drop("i_project", "i_step", "i_worker", "valid_from", "valid_to");
+        .drop("i_project", "i_step", "i_worker", Columns.VALID_FROM, Columns.VALID_TO);
   }
 
   /**

@@ -62,7 +62,7 @@ public final class WorkerFigures {
 
   private static Dataset<Row> counts(Dataset<Row> goldAnswers, String answers, String correct) {
     return goldAnswers
-        .groupBy("project_id", "step", "worker_id")
+        .groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.WORKER_ID)
         .agg(count(lit(1)).as(answers), sum(when(col("correct"), 1L).otherwise(0L)).as(correct));
   }
 
@@ -72,10 +72,17 @@ public final class WorkerFigures {
    */
   public static Dataset<Row> perClass(Dataset<Row> goldAnswers) {
     Dataset<Row> cells =
-        goldAnswers.groupBy("project_id", "step", "worker_id", "gold_label", "label").count();
+        goldAnswers
+            .groupBy(
+                Columns.PROJECT_ID,
+                Columns.STEP,
+                Columns.WORKER_ID,
+                Columns.GOLD_LABEL,
+                Columns.LABEL)
+            .count();
     Dataset<Row> rows =
         cells
-            .groupBy("project_id", "step", "worker_id", "gold_label")
+            .groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.WORKER_ID, Columns.GOLD_LABEL)
             .agg(
                 collectMap(col(Columns.LABEL), col("count")).as("answered"),
                 sum("count").as("n"),
@@ -83,16 +90,16 @@ public final class WorkerFigures {
                         .otherwise(0L))
                     .as("ok"));
     Dataset<Row> confusion =
-        rows.groupBy("project_id", "step", "worker_id")
+        rows.groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.WORKER_ID)
             .agg(
                 collectMap(col(Columns.GOLD_LABEL), col("ok").cast("double").divide(col("n")))
                     .as(Columns.CLASS_RECALL),
                 collectMap(col(Columns.GOLD_LABEL), col("answered")).as(Columns.CONFUSION));
     Dataset<Row> leakage =
         goldAnswers
-            .groupBy("project_id", "step", "worker_id", "item_id")
+            .groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.WORKER_ID, Columns.ITEM_ID)
             .count()
-            .groupBy("project_id", "step", "worker_id")
+            .groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.WORKER_ID)
             .agg(sum(when(col("count").gt(1), 1L).otherwise(0L)).as(Columns.REPEATED_GOLD_ITEMS));
     return confusion.join(leakage, ScalaSeqs.of(WORKER), "full");
   }

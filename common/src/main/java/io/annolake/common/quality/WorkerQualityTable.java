@@ -36,7 +36,7 @@ public final class WorkerQualityTable {
     double z = settings.z();
     Dataset<Row> workers =
         annotations
-            .groupBy("project_id", "step", "worker_id")
+            .groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.WORKER_ID)
             .agg(max("worker_type").as(Columns.WORKER_TYPE), count(lit(1)).as(Columns.ANNOTATIONS));
     Dataset<Row> current =
         spans

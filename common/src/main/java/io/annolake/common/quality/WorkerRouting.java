@@ -75,7 +75,7 @@ public final class WorkerRouting {
             col(Columns.WORKER_ID),
             col(Columns.STATUS).as("known_status"));
     Dataset<Row> both =
-        gold.drop("status")
+        gold.drop(Columns.STATUS)
             .join(fitted, new String[] {"project_id", "step", "worker_id", "label"}, "full_outer")
             .join(statuses, new String[] {"project_id", "step", "worker_id"}, "left")
             .where(coalesce(col("known_status"), lit("")).notEqual(WorkerStatus.PAUSED.name()));
@@ -94,7 +94,7 @@ public final class WorkerRouting {
             "rank",
             row_number()
                 .over(
-                    Window.partitionBy("project_id", "step", "label")
+                    Window.partitionBy(Columns.PROJECT_ID, Columns.STEP, Columns.LABEL)
                         .orderBy(
                             col(Columns.SCORE).desc(), goldAnswers.desc(), col(Columns.WORKER_ID))))
         .select(

@@ -216,7 +216,7 @@ public final class OperationsDaily {
                 col(Columns.LABEL)
                     .equalTo(col(Columns.GOLD_LABEL))
                     .and(col(Columns.LABEL).isNotNull())))
-        .drop("gold_label");
+        .drop(Columns.GOLD_LABEL);
   }
 
   private static Dataset<Row> answerFigures(Dataset<Row> answers) {

@@ -81,7 +81,7 @@ public final class ReportData {
       Dataset<Row> table = tables.apply(t);
       if (table != null) {
         table
-            .select("project_id")
+            .select(Columns.PROJECT_ID)
             .where(col(Columns.PROJECT_ID).isNotNull())
             .distinct()
             .collectAsList()
@@ -141,9 +141,9 @@ public final class ReportData {
     }
     List<Row> counts =
         consensus
-            .groupBy("step", "decision")
+            .groupBy(Columns.STEP, Columns.DECISION)
             .agg(count(lit(1)).as("n"))
-            .orderBy("step", "decision")
+            .orderBy(Columns.STEP, Columns.DECISION)
             .collectAsList();
     List<String> steps = new ArrayList<>(new TreeSet<>(strings(counts, "step")));
     Map<String, List<Double>> byDecision = new TreeMap<>();
@@ -229,11 +229,11 @@ public final class ReportData {
     }
     List<Row> byReason =
         escalations
-            .groupBy("step", "reason")
+            .groupBy(Columns.STEP, Columns.REASON)
             .agg(
                 count(lit(1)).as("n"),
                 org.apache.spark.sql.functions.avg("priority").as(Columns.PRIORITY))
-            .orderBy("step", "reason")
+            .orderBy(Columns.STEP, Columns.REASON)
             .collectAsList();
     List<String> reasons = new ArrayList<>(new TreeSet<>(strings(byReason, "reason")));
     Map<String, List<Double>> series = new TreeMap<>();
@@ -277,9 +277,9 @@ public final class ReportData {
       List<Row> ages =
           ops.where(col(OperationsDaily.ESCALATIONS_OPEN).gt(0))
               .withColumn("age", bucket)
-              .groupBy("step", "age")
+              .groupBy(Columns.STEP, "age")
               .agg(sum(OperationsDaily.ESCALATIONS_OPEN).as("items"))
-              .orderBy("step", "age")
+              .orderBy(Columns.STEP, "age")
               .collectAsList();
       out.add(
           new Table(
@@ -311,7 +311,11 @@ public final class ReportData {
     List<String> statuses =
         Arrays.stream(EdgeCases.Status.values()).map(EdgeCases.Status::name).toList();
     List<Row> counts =
-        cases.groupBy("step", "status").agg(count(lit(1)).as("n")).orderBy("step").collectAsList();
+        cases
+            .groupBy(Columns.STEP, Columns.STATUS)
+            .agg(count(lit(1)).as("n"))
+            .orderBy(Columns.STEP)
+            .collectAsList();
     Map<String, long[]> byStep = new TreeMap<>();
     for (Row r : counts) {
       int s = statuses.indexOf(r.<String>getAs(Columns.STATUS));
@@ -411,7 +415,13 @@ public final class ReportData {
         judged
             .orderBy(col(Columns.CI_HIGH).asc(), col(Columns.WORKER_ID))
             .limit(30)
-            .select("step", "worker_id", "ci_low", "accuracy", "ci_high", "threshold")
+            .select(
+                Columns.STEP,
+                Columns.WORKER_ID,
+                Columns.CI_LOW,
+                Columns.ACCURACY,
+                Columns.CI_HIGH,
+                Columns.THRESHOLD)
             .collectAsList();
     if (!lowest.isEmpty()) {
       List<String> names =
@@ -474,7 +484,7 @@ public final class ReportData {
                     "rank",
                     row_number()
                         .over(
-                            Window.partitionBy("project_id", "step", "worker_id")
+                            Window.partitionBy(Columns.PROJECT_ID, Columns.STEP, Columns.WORKER_ID)
                                 .orderBy(col(Columns.EVENT_AT).desc())))
                 .where(col(Columns.RANK).equalTo(1))
                 .select(
@@ -491,7 +501,7 @@ public final class ReportData {
       out.add(
           table(
               "Paused workers and the gold answers that paused them",
-              withEvidence.orderBy("step", "worker_id"),
+              withEvidence.orderBy(Columns.STEP, Columns.WORKER_ID),
               List.of(
                   "step",
                   "worker_id",
@@ -556,8 +566,13 @@ public final class ReportData {
     List<Row> alpha =
         overall
             .where(primary.and(col(Columns.VALUE).isNotNull()))
-            .orderBy("step", "guideline_version")
-            .select("step", "guideline_version", "ci_lower", "value", "ci_upper")
+            .orderBy(Columns.STEP, Columns.GUIDELINE_VERSION)
+            .select(
+                Columns.STEP,
+                Columns.GUIDELINE_VERSION,
+                Columns.CI_LOWER,
+                Columns.VALUE,
+                Columns.CI_UPPER)
             .collectAsList();
     if (!alpha.isEmpty()) {
       charts.add(
@@ -573,7 +588,7 @@ public final class ReportData {
     }
     List<Row> trend =
         window(summary.where(col(Columns.DAY).isNotNull()).where(primary))
-            .orderBy("day")
+            .orderBy(Columns.DAY)
             .select(
                 col(Columns.DAY).cast("string").as(Columns.DAY),
                 col(Columns.STEP),
@@ -596,7 +611,7 @@ public final class ReportData {
     out.add(
         table(
             "Coefficients per step and guideline version (all days)",
-            overall.orderBy("step", "guideline_version", "metric", "level"),
+            overall.orderBy(Columns.STEP, Columns.GUIDELINE_VERSION, Columns.METRIC, Columns.LEVEL),
             List.of(
                 "step",
                 "guideline_version",
@@ -662,9 +677,9 @@ public final class ReportData {
     }
     List<Row> counts =
         flags
-            .groupBy("code", "severity")
+            .groupBy(Columns.CODE, Columns.SEVERITY)
             .agg(count(lit(1)).as("n"))
-            .orderBy("code", "severity")
+            .orderBy(Columns.CODE, Columns.SEVERITY)
             .collectAsList();
     List<String> codes = new ArrayList<>(new TreeSet<>(strings(counts, "code")));
     Map<String, List<Double>> bySeverity = new TreeMap<>();
@@ -707,12 +722,13 @@ public final class ReportData {
                 "rank",
                 row_number()
                     .over(
-                        Window.partitionBy("step", "entity_id")
+                        Window.partitionBy(Columns.STEP, Columns.ENTITY_ID)
                             .orderBy(
                                 col("severity_rank").desc(),
                                 col(Columns.SCORE).desc_nulls_last(),
                                 col(Columns.CODE))))
-            .withColumn("flags", count(lit(1)).over(Window.partitionBy("step", "entity_id")))
+            .withColumn(
+                "flags", count(lit(1)).over(Window.partitionBy(Columns.STEP, Columns.ENTITY_ID)))
             .where(col(Columns.RANK).equalTo(1))
             .orderBy(col("severity_rank").desc(), col("flags").desc(), col(Columns.ENTITY_ID))
             .select(

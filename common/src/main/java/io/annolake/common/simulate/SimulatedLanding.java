@@ -101,7 +101,13 @@ public final class SimulatedLanding {
     Dataset<Row> marked =
         records
             .where(col("bad_kind").isNotNull().or(col("anomaly").isNotNull()))
-            .select("annotation_id", "project_id", "item_id", "worker_id", "bad_kind", "anomaly")
+            .select(
+                Columns.ANNOTATION_ID,
+                Columns.PROJECT_ID,
+                Columns.ITEM_ID,
+                Columns.WORKER_ID,
+                "bad_kind",
+                "anomaly")
             .cache();
     marked
         .where(col("bad_kind").isNotNull())
@@ -114,7 +120,7 @@ public final class SimulatedLanding {
     Map<String, Long> bad = new TreeMap<>();
     java.util.Set<String> active = new java.util.HashSet<>();
     long total = 0;
-    for (Row r : records.groupBy("bad_kind", "worker_id").count().collectAsList()) {
+    for (Row r : records.groupBy("bad_kind", Columns.WORKER_ID).count().collectAsList()) {
       long n = r.<Long>getAs("count");
       String badKind = r.getAs("bad_kind");
       String worker = r.getAs(Columns.WORKER_ID);

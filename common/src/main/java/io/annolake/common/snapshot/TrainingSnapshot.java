@@ -125,7 +125,7 @@ public final class TrainingSnapshot {
   /** Rows per step and label ({@code {step: {label: rows}}}), both sorted. */
   public static Map<String, Map<String, Long>> labelDistribution(Dataset<Row> rows) {
     Map<String, Map<String, Long>> out = new TreeMap<>();
-    for (Row r : rows.groupBy("step", "label").count().collectAsList()) {
+    for (Row r : rows.groupBy(Columns.STEP, Columns.LABEL).count().collectAsList()) {
       out.computeIfAbsent(r.getAs(Columns.STEP), k -> new TreeMap<>())
           .put(r.getAs(Columns.LABEL), r.<Long>getAs("count"));
     }

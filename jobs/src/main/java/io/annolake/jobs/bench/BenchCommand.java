@@ -481,7 +481,7 @@ public final class BenchCommand implements Callable<Integer> {
                 .format("delta")
                 .load(lakehouse.resolve(Tables.PIPELINE_RUNS).toString())
                 .where(col(Columns.STATUS).equalTo(lit("SUCCEEDED")))
-                .select("job")
+                .select(Columns.JOB)
                 .distinct()
                 .collectAsList()
                 .stream()

@@ -169,13 +169,13 @@ public final class CompareMethodsJob implements Callable<Integer> {
       }
       Dataset<Row> wide =
           labels
-              .groupBy("project_id", "step", "item_id")
+              .groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.ITEM_ID)
               .pivot("method", new ArrayList<Object>(methods))
               .agg(first("label"));
       if (gold != null) {
         wide =
             wide.join(
-                gold.groupBy("project_id", "step", "item_id")
+                gold.groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.ITEM_ID)
                     .agg(max("label").as(Columns.GOLD_LABEL)),
                 new String[] {"project_id", "step", "item_id"},
                 "left");

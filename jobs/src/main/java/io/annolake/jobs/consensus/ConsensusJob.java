@@ -220,7 +220,7 @@ public final class ConsensusJob implements Callable<Integer> {
             fit.labels(settings, method, counted),
             project,
             counted::items,
-            Predicates.sameKeys("item_id"));
+            Predicates.sameKeys(Columns.ITEM_ID));
         decisions = counted.values();
         taskDecisions = decisions;
         items = counted.items();
@@ -238,7 +238,7 @@ public final class ConsensusJob implements Callable<Integer> {
               combined,
               project,
               () -> writtenRows(run, Tables.CONSENSUS_LABELS, project),
-              Predicates.sameKeys("item_id"));
+              Predicates.sameKeys(Columns.ITEM_ID));
           decisions =
               Counts.byValue(
                   Predicates.onlyProject(run.lakehouse().read(Tables.CONSENSUS_LABELS), project),
@@ -250,7 +250,7 @@ public final class ConsensusJob implements Callable<Integer> {
               MultiLabel.presence(perLabel, multi),
               project,
               () -> writtenRows(run, Tables.LABEL_PRESENCE, project),
-              Predicates.sameKeys("item_id", "label"));
+              Predicates.sameKeys(Columns.ITEM_ID, Columns.LABEL));
         } finally {
           perLabel.unpersist();
         }
@@ -265,7 +265,7 @@ public final class ConsensusJob implements Callable<Integer> {
           fit.escalations(settings, method),
           project,
           () -> escalated,
-          Predicates.sameKeys("item_id"));
+          Predicates.sameKeys(Columns.ITEM_ID));
       t0 = lap(steps, "write " + Tables.ESCALATIONS, t0, -1);
       long relabels = taskDecisions.getOrDefault(Decision.PENDING_RELABEL.name(), 0L);
       // relabel_queue holds other jobs' reasons too (compose's VERIFICATION_REJECTED): only this
@@ -276,7 +276,7 @@ public final class ConsensusJob implements Callable<Integer> {
           fit.relabelQueue(settings, method),
           project,
           () -> relabels,
-          Predicates.sameKeys("item_id"),
+          Predicates.sameKeys(Columns.ITEM_ID),
           RelabelReason.SUPERSEDED_ANSWERS.name());
       t0 = lap(steps, "write " + Tables.RELABEL_QUEUE, t0, -1);
       progress.step("writing " + Tables.WORKER_SKILLS);
@@ -287,7 +287,7 @@ public final class ConsensusJob implements Callable<Integer> {
           fit.workerSkills(method),
           project,
           () -> skills,
-          Predicates.sameKeys("worker_id")
+          Predicates.sameKeys(Columns.WORKER_ID)
               .and(col("t.true_label").eqNullSafe(col("s.true_label")))
               .and(col("t.given_label").eqNullSafe(col("s.given_label"))));
       lap(steps, "write " + Tables.WORKER_SKILLS, t0, -1);
@@ -387,7 +387,7 @@ public final class ConsensusJob implements Callable<Integer> {
             : col("t.project_id")
                 .equalTo(lit(project))
                 .and(col("t.reason").equalTo(lit(ownReason)));
-    Column on = mine.and(Predicates.sameKeys("project_id", "step")).and(key);
+    Column on = mine.and(Predicates.sameKeys(Columns.PROJECT_ID, Columns.STEP)).and(key);
     Column same = lit(true);
     for (String c : rows.columns()) {
       same = same.and(col("t.`" + c + "`").eqNullSafe(col("s.`" + c + "`")));

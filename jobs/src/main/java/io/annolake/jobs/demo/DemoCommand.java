@@ -172,7 +172,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .head();
         long paused =
             lh.exists(Tables.PAUSED_WORKERS)
-                ? lh.read(Tables.PAUSED_WORKERS).select("worker_id").distinct().count()
+                ? lh.read(Tables.PAUSED_WORKERS).select(Columns.WORKER_ID).distinct().count()
                 : 0;
         return String.format(
             "%d workers judged on gold items; %d paused on proof of low accuracy (table %s)",

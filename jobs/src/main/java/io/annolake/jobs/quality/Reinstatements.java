@@ -68,7 +68,8 @@ final class Reinstatements {
     run.merge(
         Tables.WORKER_REINSTATEMENTS,
         rows,
-        Predicates.sameKeys("project_id", "step", "worker_id", "reinstated_at"),
+        Predicates.sameKeys(
+            Columns.PROJECT_ID, Columns.STEP, Columns.WORKER_ID, Columns.REINSTATED_AT),
         m -> m.whenNotMatched().insertAll(),
         count);
     return count;

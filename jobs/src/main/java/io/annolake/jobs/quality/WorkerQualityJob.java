@@ -238,7 +238,7 @@ public final class WorkerQualityJob implements Callable<Integer> {
                 Columns.LOGICAL_DATE, lit(java.sql.Date.valueOf(run.context().logicalDate())));
     Dataset<Row> existing =
         run.lakehouse().exists(Tables.WORKER_STATUS_EVENTS)
-            ? run.lakehouse().read(Tables.WORKER_STATUS_EVENTS).select("event_id")
+            ? run.lakehouse().read(Tables.WORKER_STATUS_EVENTS).select(Columns.EVENT_ID)
             : null;
     Dataset<Row> fresh = existing == null ? rows : rows.join(existing, "event_id", "left_anti");
     long count = fresh.count();
