@@ -231,15 +231,17 @@ public final class UnitCoding {
     List<String> best = null;
     int bestScore = -1;
     for (Row s : schemas) {
-      if (!slice.project().equals(s.getString(0)) || s.isNullAt(3)) {
+      int labels = s.fieldIndex(Columns.LABELS);
+      if (!slice.project().equals(s.getAs(Columns.PROJECT_ID)) || s.isNullAt(labels)) {
         continue;
       }
-      boolean stepMatches = slice.step() == null || slice.step().equals(s.getString(1));
+      boolean stepMatches = slice.step() == null || slice.step().equals(s.getAs(Columns.STEP));
       boolean versionMatches =
-          slice.guidelineVersion() == null || slice.guidelineVersion().equals(s.getString(2));
+          slice.guidelineVersion() == null
+              || slice.guidelineVersion().equals(s.getAs(Columns.GUIDELINE_VERSION));
       int score = (stepMatches ? 2 : 0) + (versionMatches ? 1 : 0);
       if (score > bestScore) {
-        best = s.getList(3);
+        best = s.getList(labels);
         bestScore = score;
       }
     }
