@@ -130,9 +130,13 @@ public final class Ingestion {
   public static final String CRASH_AFTER_WRITE = "annolake.ingest.crash-after-write";
 
   /**
-   * The job: list the files and give each one its outcome (already ingested, rejected as a whole,
-   * or read), complete the batches an interrupted attempt left (see docs/INGEST.md), then ingest
-   * the new files as one batch: bronze, validation, rejects, silver, the file log.
+   * Ingests {@code source} (a file or folder) as records of {@code kind} within {@code run}: lists
+   * the files and gives each one its outcome (already ingested, rejected as a whole, or read),
+   * completes the batches an interrupted attempt left (see docs/INGEST.md), then ingests the new
+   * files as one batch: bronze, validation, rejects, silver, the file log.
+   *
+   * @param project the project of records that carry none (--project), or null
+   * @param format the landing format, or null for each file's extension
    */
   public static Result run(
       LakehouseRun run,
