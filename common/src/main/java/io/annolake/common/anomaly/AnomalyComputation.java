@@ -37,7 +37,6 @@ public final class AnomalyComputation implements AutoCloseable {
 
   private final LocalDate first;
   private final LocalDate last;
-  private final Map<String, String> skipped;
   private final Dataset<Row> window;
   private final Dataset<Row> daily;
   private final Dataset<Row> durations;
@@ -47,11 +46,9 @@ public final class AnomalyComputation implements AutoCloseable {
   private final Map<String, Long> counts = new TreeMap<>();
   private long total;
 
-  private AnomalyComputation(
-      LocalDate first, LocalDate last, Map<String, String> skipped, Dataset<Row> window) {
+  private AnomalyComputation(LocalDate first, LocalDate last, Dataset<Row> window) {
     this.first = first;
     this.last = last;
-    this.skipped = skipped;
     this.window = window.persist(StorageLevel.MEMORY_AND_DISK());
     this.daily = AnomalyTransforms.daily(this.window).persist(StorageLevel.MEMORY_AND_DISK());
     this.durations =
@@ -77,19 +74,17 @@ public final class AnomalyComputation implements AutoCloseable {
       LocalDate last,
       Consumer<String> step) {
     LocalDate first = firstDay(s, last);
-    Map<String, String> skipped = skipped(consensus != null, gold != null);
     Set<AnomalyCode> enabled = EnumSet.allOf(AnomalyCode.class);
-    skipped.keySet().forEach(code -> enabled.remove(AnomalyCode.valueOf(code)));
+    skipped(consensus != null, gold != null)
+        .keySet()
+        .forEach(code -> enabled.remove(AnomalyCode.valueOf(code)));
     Timestamp from = Timestamp.from(first.atStartOfDay(ZoneOffset.UTC).toInstant());
     Timestamp until = Timestamp.from(last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
 
     step.accept("gathering the window " + first + ".." + last);
     AnomalyComputation c =
         new AnomalyComputation(
-            first,
-            last,
-            skipped,
-            AnomalyTransforms.window(annotations, consensus, gold, from, until));
+            first, last, AnomalyTransforms.window(annotations, consensus, gold, from, until));
     try {
       c.answers = c.window.count(); // fills the caches every detector reads
       c.dailyRows = c.daily.count();
@@ -156,19 +151,6 @@ public final class AnomalyComputation implements AutoCloseable {
       counts.put(r.<String>getAs(Columns.CODE) + "/" + r.<String>getAs(Columns.SEVERITY), n);
       total += n;
     }
-  }
-
-  public LocalDate first() {
-    return first;
-  }
-
-  public LocalDate last() {
-    return last;
-  }
-
-  /** Detectors left out for a missing input, with why, by code. */
-  public Map<String, String> skipped() {
-    return Collections.unmodifiableMap(skipped);
   }
 
   /** The window's answers. */

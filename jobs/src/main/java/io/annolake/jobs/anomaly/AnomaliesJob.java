@@ -121,8 +121,8 @@ public final class AnomaliesJob implements Callable<Integer> {
     Dataset<Row> history =
         committedHistory(run, project, first.minusDays(s.window().historyDays()), first);
 
-    AnomalyComputation.skipped(consensus != null, gold != null)
-        .forEach((code, why) -> System.err.println("[anomalies] skipping " + code + ": " + why));
+    Map<String, String> skipped = AnomalyComputation.skipped(consensus != null, gold != null);
+    skipped.forEach((code, why) -> System.err.println("[anomalies] skipping " + code + ": " + why));
     try (AnomalyComputation c =
         AnomalyComputation.run(annotations, consensus, gold, history, s, last, progress::step)) {
       progress.step("writing " + Tables.WORKER_DAILY_METRICS + " and " + Tables.ANOMALY_FLAGS);
@@ -145,14 +145,7 @@ public final class AnomaliesJob implements Callable<Integer> {
       Map<String, Long> versions = new LinkedHashMap<>();
       run.outputs().forEach(o -> versions.put(o.table(), o.versionAfter()));
       return new Result(
-          first,
-          last,
-          c.answers(),
-          c.flagCount(),
-          c.counts(),
-          c.skipped(),
-          c.dailyRows(),
-          versions);
+          first, last, c.answers(), c.flagCount(), c.counts(), skipped, c.dailyRows(), versions);
     }
   }
 
