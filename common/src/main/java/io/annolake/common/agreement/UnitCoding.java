@@ -1,7 +1,7 @@
 package io.annolake.common.agreement;
 
 import io.annolake.common.agreement.AnswerCodes.Group;
-import io.annolake.common.schema.Columns;
+import io.annolake.common.schema.rows.LabelSchemaRow;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -208,12 +208,8 @@ public final class UnitCoding {
         }
       }
     }
-    List<Row> schemaRows =
-        schemas == null
-            ? List.of()
-            : schemas
-                .select(Columns.PROJECT_ID, Columns.STEP, Columns.GUIDELINE_VERSION, Columns.LABELS)
-                .collectAsList();
+    List<LabelSchemaRow> schemaRows =
+        schemas == null ? List.of() : LabelSchemaRow.READER.collect(schemas);
     Categories[] categories = new Categories[codes.slices()];
     for (int s = 0; s < categories.length; s++) {
       if (!observed.get(s).isEmpty()) {
@@ -227,21 +223,19 @@ public final class UnitCoding {
    * The label order of the best matching schema: same project, then same step and version if
    * sliced.
    */
-  static List<String> schemaOrder(SliceKey slice, List<Row> schemas) {
+  static List<String> schemaOrder(SliceKey slice, List<LabelSchemaRow> schemas) {
     List<String> best = null;
     int bestScore = -1;
-    for (Row s : schemas) {
-      int labels = s.fieldIndex(Columns.LABELS);
-      if (!slice.project().equals(s.getAs(Columns.PROJECT_ID)) || s.isNullAt(labels)) {
+    for (LabelSchemaRow s : schemas) {
+      if (!slice.project().equals(s.projectId()) || s.labels() == null) {
         continue;
       }
-      boolean stepMatches = slice.step() == null || slice.step().equals(s.getAs(Columns.STEP));
+      boolean stepMatches = slice.step() == null || slice.step().equals(s.step());
       boolean versionMatches =
-          slice.guidelineVersion() == null
-              || slice.guidelineVersion().equals(s.getAs(Columns.GUIDELINE_VERSION));
+          slice.guidelineVersion() == null || slice.guidelineVersion().equals(s.guidelineVersion());
       int score = (stepMatches ? 2 : 0) + (versionMatches ? 1 : 0);
       if (score > bestScore) {
-        best = s.getList(labels);
+        best = s.labels();
         bestScore = score;
       }
     }

@@ -20,6 +20,7 @@ import io.annolake.common.quality.StatusTimeline;
 import io.annolake.common.quality.WorkerStatus;
 import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.ConsensusSchemas;
+import io.annolake.common.schema.rows.LabelSchemaRow;
 import io.annolake.common.spark.ScalaSeqs;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,8 +43,6 @@ import org.apache.spark.unsafe.types.UTF8String;
  */
 public final class ConsensusComputation implements AutoCloseable {
 
-  private static final String DECISION_POLICY = "decision_policy";
-
   private final SparkSession spark;
   private final SparkAggregation.Indexed indexed;
 
@@ -60,14 +59,7 @@ public final class ConsensusComputation implements AutoCloseable {
   private ConsensusPolicy.Method[] chosen;
 
   /** Latest label schema per task key (thresholds), when fitted from {@link Inputs}. */
-  private Map<String, LatestSchema> schemas = Map.of();
-
-  /**
-   * A (project, step)'s latest label schema: its labels and the thresholds it sets (null where it
-   * sets none, or where the table predates the column).
-   */
-  private record LatestSchema(
-      List<String> labels, Integer minAnnotators, Double acceptThreshold, String decisionPolicy) {}
+  private Map<String, LabelSchemaRow> schemas = Map.of();
 
   /** Guideline rules per task key, when fitted from {@link Inputs} with guidelines. */
   private Map<String, GuidelineVersions.StepRule> guidelineRules = Map.of();
@@ -82,49 +74,25 @@ public final class ConsensusComputation implements AutoCloseable {
     return labels(latestSchemas(schemas));
   }
 
-  private static Map<String, List<String>> labels(Map<String, LatestSchema> schemas) {
+  private static Map<String, List<String>> labels(Map<String, LabelSchemaRow> schemas) {
     Map<String, List<String>> out = new HashMap<>();
     schemas.forEach((k, r) -> out.put(k, r.labels()));
     return out;
   }
 
   /** Per task key: the label schema of the latest guideline version. */
-  private static Map<String, LatestSchema> latestSchemas(Dataset<Row> schemas) {
-    Map<String, LatestSchema> out = new HashMap<>();
+  private static Map<String, LabelSchemaRow> latestSchemas(Dataset<Row> schemas) {
+    Map<String, LabelSchemaRow> out = new HashMap<>();
     if (schemas == null) {
       return out;
     }
-    Column policy =
-        List.of(schemas.columns()).contains(DECISION_POLICY)
-            ? col(DECISION_POLICY)
-            : lit(null).cast("string").as(DECISION_POLICY);
-    for (Row r :
-        schemas
-            .groupBy(col(Columns.PROJECT_ID), col(Columns.STEP))
-            .agg(
-                max_by(
-                        struct(
-                            col(Columns.LABELS),
-                            col(Columns.MIN_ANNOTATORS),
-                            col(Columns.ACCEPT_THRESHOLD),
-                            policy),
-                        col(Columns.GUIDELINE_VERSION))
-                    .as("s"))
-            .select(
-                col(Columns.PROJECT_ID),
-                col(Columns.STEP),
-                col("s.labels"),
-                col("s.min_annotators"),
-                col("s.accept_threshold"),
-                col("s." + DECISION_POLICY))
-            .collectAsList()) {
-      out.put(
-          SparkAggregation.taskKey(r.getAs(Columns.PROJECT_ID), r.getAs(Columns.STEP)),
-          new LatestSchema(
-              r.getList(r.fieldIndex("labels")),
-              r.getAs(Columns.MIN_ANNOTATORS),
-              r.getAs(Columns.ACCEPT_THRESHOLD),
-              r.getAs(DECISION_POLICY)));
+    for (LabelSchemaRow s : LabelSchemaRow.READER.collect(schemas)) {
+      if (s.guidelineVersion() != null) {
+        out.merge(
+            SparkAggregation.taskKey(s.projectId(), s.step()),
+            s,
+            (a, b) -> a.guidelineVersion().compareTo(b.guidelineVersion()) >= 0 ? a : b);
+      }
     }
     return out;
   }
@@ -280,7 +248,7 @@ public final class ConsensusComputation implements AutoCloseable {
     if (in.adjudications() != null) {
       stream = stream.unionByName(adjudicationStream(in.adjudications()));
     }
-    Map<String, LatestSchema> schemas = latestSchemas(in.schemas());
+    Map<String, LabelSchemaRow> schemas = latestSchemas(in.schemas());
     ConsensusComputation c =
         new ConsensusComputation(
             spark, SparkAggregation.indexStream(stream, labels(schemas), partitions));
@@ -526,7 +494,7 @@ public final class ConsensusComputation implements AutoCloseable {
       steps[t] = f.task().step();
       workers[t] = f.task().workers().toArray(String[]::new);
       labels[t] = f.task().labels().toArray(String[]::new);
-      LatestSchema latest = schemas.get(SparkAggregation.taskKey(projects[t], steps[t]));
+      LabelSchemaRow latest = schemas.get(SparkAggregation.taskKey(projects[t], steps[t]));
       thresholds[t] =
           new ConsensusPolicy.Thresholds(
               latest == null || latest.minAnnotators() == null

@@ -5,8 +5,8 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.annolake.common.aggregation.spark.SparkAggregation;
 import io.annolake.common.schema.Columns;
+import io.annolake.common.schema.rows.GuidelineRow;
 import java.io.Serializable;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -92,31 +92,16 @@ public final class GuidelineVersions {
   /** The guidelines table's versions (a handful per step: collected to the driver). */
   public static List<Version> collect(Dataset<Row> guidelines) {
     List<Version> out = new ArrayList<>();
-    for (Row r :
-        guidelines
-            .select(
-                col(Columns.PROJECT_ID),
-                col(Columns.STEP),
-                col(Columns.GUIDELINE_VERSION),
-                col(Columns.EFFECTIVE_AT),
-                col(Columns.LABELS_REMOVED),
-                col(Columns.LABELS_REDEFINED),
-                col(Columns.RELABEL_POLICY))
-            .collectAsList()) {
-      Set<String> changed = new TreeSet<>();
-      for (String c : List.of("labels_removed", "labels_redefined")) {
-        if (r.getAs(c) != null) {
-          changed.addAll(r.<String>getList(r.fieldIndex(c)));
-        }
-      }
-      String policy =
-          r.getAs(Columns.RELABEL_POLICY) == null ? "none" : r.getAs(Columns.RELABEL_POLICY);
+    for (GuidelineRow g : GuidelineRow.READER.collect(guidelines)) {
+      Set<String> changed = new TreeSet<>(g.labelsRemoved());
+      changed.addAll(g.labelsRedefined());
+      String policy = g.relabelPolicy() == null ? "none" : g.relabelPolicy();
       out.add(
           new Version(
-              r.getAs(Columns.PROJECT_ID),
-              r.getAs(Columns.STEP),
-              r.getAs(Columns.GUIDELINE_VERSION),
-              r.<Timestamp>getAs(Columns.EFFECTIVE_AT).toInstant(),
+              g.projectId(),
+              g.step(),
+              g.guidelineVersion(),
+              g.effectiveAt(),
               changed,
               RelabelPolicy.valueOf(policy.toUpperCase(Locale.ROOT))));
     }

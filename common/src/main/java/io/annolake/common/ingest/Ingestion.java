@@ -18,6 +18,7 @@ import io.annolake.common.schema.LogSchemas;
 import io.annolake.common.schema.ReasonCode;
 import io.annolake.common.schema.RecordKind;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.schema.rows.IngestedFileRow;
 import io.annolake.common.spark.ProgressReporter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -170,8 +171,8 @@ public final class Ingestion {
     Map<String, List<LandingFile>> interrupted = new LinkedHashMap<>();
     List<LandingFile> fresh = new ArrayList<>();
     for (Map.Entry<String, LandingFile> e : byId.entrySet()) {
-      FileLog.Entry done = log.done().get(e.getKey());
-      FileLog.Pending pending = log.pending().get(e.getKey());
+      IngestedFileRow done = log.done().get(e.getKey());
+      IngestedFileRow pending = log.pending().get(e.getKey());
       if (done != null) {
         skipped++;
         if (STATUS_REJECTED.equals(done.status())) {
@@ -189,7 +190,7 @@ public final class Ingestion {
     Batches batches = new Batches(run, progress, config, kind, project, encoding, scope);
     List<Result> results = new ArrayList<>();
     for (Map.Entry<String, List<LandingFile>> e : interrupted.entrySet()) {
-      FileLog.Pending p = log.pending().get(e.getValue().get(0).id(kind, scope));
+      IngestedFileRow p = log.pending().get(e.getValue().get(0).id(kind, scope));
       progress.step(
           "completing interrupted batch " + e.getKey() + " (" + e.getValue().size() + " files)");
       results.add(
@@ -199,7 +200,7 @@ public final class Ingestion {
               p.silverVersion(),
               p.schemasVersion(),
               p.logicalDate(),
-              p.startedAt()));
+              p.ingestedAt()));
     }
     if (!fresh.isEmpty()) {
       long schemas =

@@ -1,12 +1,15 @@
 package io.annolake.common.io;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode_outer;
 import static org.apache.spark.sql.functions.lit;
 
 import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.schema.rows.PipelineRunRow;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.sql.Column;
 
@@ -35,6 +38,7 @@ public final class StateGuard {
       String job,
       String runId,
       LocalDate logicalDate,
+      Instant endedAt,
       String table,
       Long versionAfter,
       boolean kept) {}
@@ -98,38 +102,37 @@ public final class StateGuard {
     Column runProject = col(Columns.PARAMS).getItem("project");
     Column sameRows =
         project == null ? lit(true) : runProject.isNull().or(runProject.equalTo(lit(project)));
-    return lakehouse
-        .read(Tables.PIPELINE_RUNS)
-        .where(
-            col(Columns.STATUS)
-                .equalTo(lit(PipelineRuns.SUCCEEDED))
-                .and(col(Columns.LOGICAL_DATE).isNotNull())
-                .and(sameRows))
-        .select(
-            col(Columns.JOB),
-            col(Columns.RUN_ID),
-            col(Columns.LOGICAL_DATE),
-            col(Columns.ENDED_AT),
-            explode_outer(col(Columns.OUTPUTS)).as("o"))
-        .orderBy(col(Columns.LOGICAL_DATE).desc(), col(Columns.ENDED_AT).desc())
-        .select(
-            col(Columns.JOB),
-            col(Columns.RUN_ID),
-            col(Columns.LOGICAL_DATE),
-            col("o.table_name").as("table_name"),
-            col("o.version_after").as("version_after"),
-            col("o.kept_newer_state").isNotNull().as("kept"))
-        .collectAsList()
-        .stream()
-        .map(
-            r ->
-                new Run(
-                    r.getAs(Columns.JOB),
-                    r.getAs(Columns.RUN_ID),
-                    r.<java.sql.Date>getAs(Columns.LOGICAL_DATE).toLocalDate(),
-                    r.getAs("table_name"),
-                    r.getAs("version_after"),
-                    Boolean.TRUE.equals(r.getAs("kept"))))
-        .toList();
+    List<PipelineRunRow> succeeded =
+        PipelineRunRow.READER.collect(
+            lakehouse
+                .read(Tables.PIPELINE_RUNS)
+                .where(
+                    col(Columns.STATUS)
+                        .equalTo(lit(PipelineRuns.SUCCEEDED))
+                        .and(col(Columns.LOGICAL_DATE).isNotNull())
+                        .and(sameRows)));
+    List<Run> out = new ArrayList<>();
+    for (PipelineRunRow r : succeeded) {
+      if (r.outputs().isEmpty()) {
+        out.add(new Run(r.job(), r.runId(), r.logicalDate(), r.endedAt(), null, null, false));
+      }
+      for (PipelineRunRow.Output o : r.outputs()) {
+        out.add(
+            new Run(
+                r.job(),
+                r.runId(),
+                r.logicalDate(),
+                r.endedAt(),
+                o.tableName(),
+                o.versionAfter(),
+                o.keptNewerState()));
+      }
+    }
+    // newest first: by date, then by end time (a run with no end time last)
+    out.sort(
+        Comparator.comparing(Run::logicalDate)
+            .thenComparing(Run::endedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .reversed());
+    return out;
   }
 }

@@ -15,6 +15,8 @@ import io.annolake.common.report.ReportPages.Section;
 import io.annolake.common.report.ReportPages.Table;
 import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.schema.rows.AgreementSummaryRow;
+import io.annolake.common.schema.rows.WorkerQualityRow;
 import io.annolake.common.spark.Counts;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -411,40 +413,21 @@ public final class ReportData {
     List<Table> out = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     Dataset<Row> judged = quality.where(col(Columns.GOLD_ANSWERS).gt(0));
-    List<Row> lowest =
-        judged
-            .orderBy(col(Columns.CI_HIGH).asc(), col(Columns.WORKER_ID))
-            .limit(30)
-            .select(
-                Columns.STEP,
-                Columns.WORKER_ID,
-                Columns.CI_LOW,
-                Columns.ACCURACY,
-                Columns.CI_HIGH,
-                Columns.THRESHOLD)
-            .collectAsList();
+    List<WorkerQualityRow> lowest =
+        WorkerQualityRow.READER.collect(
+            judged.orderBy(col(Columns.CI_HIGH).asc(), col(Columns.WORKER_ID)).limit(30));
     if (!lowest.isEmpty()) {
       List<String> names =
           lowest.stream()
               .map(
                   r ->
-                      Display.worker(r.getAs(Columns.WORKER_ID))
-                          + (r.getAs(Columns.STEP).equals("default")
-                              ? ""
-                              : " / " + r.getAs(Columns.STEP)))
+                      Display.worker(r.workerId())
+                          + (r.step().equals("default") ? "" : " / " + r.step()))
               .map(ReportData::text)
               .toList();
       List<double[]> bounds =
-          lowest.stream()
-              .map(
-                  r ->
-                      new double[] {
-                        r.<Double>getAs(Columns.CI_LOW),
-                        r.<Double>getAs(Columns.ACCURACY),
-                        r.<Double>getAs(Columns.CI_HIGH)
-                      })
-              .toList();
-      Number threshold = lowest.get(0).getAs(Columns.THRESHOLD);
+          lowest.stream().map(r -> new double[] {r.ciLow(), r.accuracy(), r.ciHigh()}).toList();
+      Number threshold = lowest.get(0).threshold();
       charts.add(
           Charts.intervals(
               "gold-workers",
@@ -563,27 +546,18 @@ public final class ReportData {
             .equalTo(lit("krippendorff_alpha"))
             .and(col(Columns.LEVEL).equalTo(lit("nominal")));
     Dataset<Row> overall = summary.where(col(Columns.DAY).isNull());
-    List<Row> alpha =
-        overall
-            .where(primary.and(col(Columns.VALUE).isNotNull()))
-            .orderBy(Columns.STEP, Columns.GUIDELINE_VERSION)
-            .select(
-                Columns.STEP,
-                Columns.GUIDELINE_VERSION,
-                Columns.CI_LOWER,
-                Columns.VALUE,
-                Columns.CI_UPPER)
-            .collectAsList();
+    List<AgreementSummaryRow> alpha =
+        AgreementSummaryRow.READER.collect(
+            overall
+                .where(primary.and(col(Columns.VALUE).isNotNull()))
+                .orderBy(Columns.STEP, Columns.GUIDELINE_VERSION));
     if (!alpha.isEmpty()) {
       charts.add(
           Charts.intervals(
               "agreement-slices",
               "Krippendorff's alpha (nominal) per step and guideline version, 95% interval",
-              alpha.stream()
-                  .map(
-                      r -> text(r.getAs(Columns.STEP) + " / " + r.getAs(Columns.GUIDELINE_VERSION)))
-                  .toList(),
-              alpha.stream().map(ReportData::interval).toList(),
+              alpha.stream().map(r -> text(r.step() + " / " + r.guidelineVersion())).toList(),
+              alpha.stream().map(AgreementSummaryRow::interval).toList(),
               null));
     }
     List<Row> trend =
@@ -930,14 +904,6 @@ public final class ReportData {
               : n.doubleValue() / d.doubleValue());
     }
     return out;
-  }
-
-  /** A coefficient with its interval; a bound not computed (no resamples) is the value itself. */
-  private static double[] interval(Row r) {
-    double value = r.<Double>getAs(Columns.VALUE);
-    Double lower = r.getAs(Columns.CI_LOWER);
-    Double upper = r.getAs(Columns.CI_UPPER);
-    return new double[] {lower == null ? value : lower, value, upper == null ? value : upper};
   }
 
   /** A numeric column of collected rows as doubles (nulls kept). */

@@ -12,17 +12,23 @@ import org.apache.spark.sql.types.StructType;
 public final class LogSchemas {
   private LogSchemas() {}
 
+  /** Fields of pipeline_runs.outputs that code reads by name. */
+  public static final String OUTPUT_TABLE_NAME = "table_name";
+
+  public static final String OUTPUT_VERSION_AFTER = "version_after";
+  public static final String OUTPUT_KEPT_NEWER_STATE = "kept_newer_state";
+
   /** One output table of a run (pipeline_runs.outputs). */
   private static final StructType RUN_OUTPUT =
       new StructType()
-          .add("table_name", DataTypes.StringType, false)
+          .add(OUTPUT_TABLE_NAME, DataTypes.StringType, false)
           .add("version_before", DataTypes.LongType, false)
-          .add("version_after", DataTypes.LongType, false)
+          .add(OUTPUT_VERSION_AFTER, DataTypes.LongType, false)
           .add("rows", DataTypes.LongType, false)
           // a backfill that kept a newer state: the rows it computed (their digest), why not
           // written
           .add("digest", DataTypes.LongType, true)
-          .add("kept_newer_state", DataTypes.StringType, true);
+          .add(OUTPUT_KEPT_NEWER_STATE, DataTypes.StringType, true);
 
   /** {@link Tables#PIPELINE_RUNS}: a row when a run starts, another when it ends. */
   public static final StructType PIPELINE_RUNS =

@@ -23,6 +23,7 @@ import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.Predicates;
 import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.schema.rows.AgreementSummaryRow;
 import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
@@ -111,24 +112,22 @@ public final class AgreementJob implements Callable<Integer> {
                   "%n  ... (%d more rows in %s)", summary.size() - 40, Tables.AGREEMENT_SUMMARY));
           break;
         }
+        AgreementSummaryRow a = AgreementSummaryRow.READER.read(r);
         out.append(
             String.format(
                 "%n  %s/%s/%s/%s %-18s %-8s %s",
-                r.getAs(Columns.PROJECT_ID),
-                r.getAs(Columns.STEP),
-                r.getAs(Columns.GUIDELINE_VERSION),
-                r.getAs(Columns.DAY),
-                r.getAs(Columns.METRIC),
-                r.getAs(Columns.LEVEL),
-                r.getAs(Columns.VALUE) == null
-                    ? r.getAs(Columns.STATUS) + ": " + r.getAs(Columns.ERROR)
-                    : String.format("%.4f", r.<Double>getAs(Columns.VALUE))
-                        + (r.getAs(Columns.CI_LOWER) == null
+                a.projectId(),
+                a.step(),
+                a.guidelineVersion(),
+                a.day(),
+                a.metric(),
+                a.level(),
+                a.value() == null
+                    ? a.status() + ": " + a.error()
+                    : String.format("%.4f", a.value())
+                        + (a.ciLower() == null
                             ? ""
-                            : String.format(
-                                " [%.4f, %.4f]",
-                                r.<Double>getAs(Columns.CI_LOWER),
-                                r.<Double>getAs(Columns.CI_UPPER)))));
+                            : String.format(" [%.4f, %.4f]", a.ciLower(), a.ciUpper()))));
       }
       if (!contested.isEmpty()) {
         out.append(String.format("%n  most contested items (entropy bits, top label share):"));

@@ -1,7 +1,6 @@
 package io.annolake.jobs.report;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
@@ -18,6 +17,7 @@ import io.annolake.common.report.ReportPages;
 import io.annolake.common.report.ReportSite;
 import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.schema.rows.PipelineRunRow;
 import io.annolake.common.spark.ProgressReporter;
 import io.annolake.jobs.GlobalOptions;
 import io.annolake.jobs.JobShell;
@@ -240,30 +240,13 @@ public final class ReportJob implements Callable<Integer> {
     Dataset<Row> runs = run.readPinnedIfExists(Tables.PIPELINE_RUNS);
     Map<String, String[]> writers = new TreeMap<>();
     if (runs != null) {
-      List<Row> rows =
-          runs.where(col(Columns.STATUS).equalTo(lit(PipelineRuns.SUCCEEDED)))
-              .select(
-                  col(Columns.RUN_ID),
-                  col(Columns.JOB),
-                  col(Columns.CODE_VERSION),
-                  explode(col(Columns.OUTPUTS)).as("o"))
-              .select(
-                  col(Columns.RUN_ID),
-                  col(Columns.JOB),
-                  col(Columns.CODE_VERSION),
-                  col("o.table_name"),
-                  col("o.version_after"))
-              .where(col("table_name").isin(inputs.keySet().toArray()))
-              .collectAsList();
-      for (Row r : rows) {
-        String table = r.getAs("table_name");
-        long versionAfter = r.getAs("version_after");
-        if (inputs.getOrDefault(table, -2L) == versionAfter) {
-          writers.put(
-              table,
-              new String[] {
-                r.getAs(Columns.RUN_ID), r.getAs(Columns.JOB), r.getAs(Columns.CODE_VERSION)
-              });
+      for (PipelineRunRow r :
+          PipelineRunRow.READER.collect(
+              runs.where(col(Columns.STATUS).equalTo(lit(PipelineRuns.SUCCEEDED))))) {
+        for (PipelineRunRow.Output o : r.outputs()) {
+          if (inputs.getOrDefault(o.tableName(), -2L) == o.versionAfter()) {
+            writers.put(o.tableName(), new String[] {r.runId(), r.job(), r.codeVersion()});
+          }
         }
       }
     }
