@@ -15,6 +15,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * The Spark side of agreement, first step: the answers the coefficients use, grouped into cached
@@ -60,7 +61,7 @@ public final class AgreementTransforms {
             col(Columns.ITEM_ID),
             col(Columns.WORKER_ID),
             col(Columns.LABEL),
-            unix_micros(col(Columns.SUBMITTED_AT)).as("submitted_us"));
+            unix_micros(col(Columns.SUBMITTED_AT)).as(UnitBlock.SUBMITTED_US));
   }
 
   /**
@@ -74,37 +75,25 @@ public final class AgreementTransforms {
    * dictionaries first.
    */
   public static JavaRDD<UnitBlock> unitBlocks(Dataset<Row> answers, Dataset<Row> consensus) {
-    Column k = xxhash64(col(Columns.PROJECT_ID), col(Columns.STEP), col(Columns.ITEM_ID)).as("k");
-    Dataset<Row> rows =
-        answers.select(
-            k,
-            col(Columns.PROJECT_ID),
-            col(Columns.STEP),
-            col(Columns.GUIDELINE_VERSION),
-            col(Columns.DAY),
-            col(Columns.ITEM_ID),
-            col(Columns.WORKER_ID),
-            col(Columns.LABEL),
-            col("submitted_us"));
+    Column k = xxhash64(col(Columns.PROJECT_ID), col(Columns.STEP), col(Columns.ITEM_ID));
+    Column[] columns = UnitBlock.COLUMNS.stream().map(functions::col).toArray(Column[]::new);
+    Dataset<Row> rows = answers.withColumn(UnitBlock.K, k).select(columns);
     if (consensus != null) {
+      Column none = lit(null).cast("string");
       rows =
           rows.union(
               consensus
                   .where(
                       col(Columns.LABEL).isNotNull().and(col(Columns.DECISION).notEqual("PENDING")))
-                  .select(
-                      k,
-                      col(Columns.PROJECT_ID),
-                      col(Columns.STEP),
-                      lit(null).cast("string"),
-                      lit(null).cast("string"),
-                      col(Columns.ITEM_ID),
-                      lit(null).cast("string"),
-                      col(Columns.LABEL),
-                      lit(null).cast("long")));
+                  .withColumn(UnitBlock.K, k)
+                  .withColumn(Columns.GUIDELINE_VERSION, none)
+                  .withColumn(Columns.DAY, none)
+                  .withColumn(Columns.WORKER_ID, none)
+                  .withColumn(UnitBlock.SUBMITTED_US, lit(null).cast("long"))
+                  .select(columns));
     }
-    return rows.repartition(col("k"))
-        .sortWithinPartitions(col("k"))
+    return rows.repartition(col(UnitBlock.K))
+        .sortWithinPartitions(col(UnitBlock.K))
         .queryExecution()
         .toRdd()
         .toJavaRDD()

@@ -2,6 +2,7 @@ package io.annolake.common.agreement;
 
 import io.annolake.common.collect.ByteList;
 import io.annolake.common.collect.IntList;
+import io.annolake.common.schema.Columns;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -119,12 +120,39 @@ public final class UnitBlock implements Serializable {
     };
   }
 
+  /** The hash of (project, step, item) the rows are sorted by. */
+  static final String K = "k";
+
+  static final String SUBMITTED_US = "submitted_us";
+
+  /** The columns of the rows {@link #build} reads, in order (internal rows are read by ordinal). */
+  static final List<String> COLUMNS =
+      List.of(
+          K,
+          Columns.PROJECT_ID,
+          Columns.STEP,
+          Columns.GUIDELINE_VERSION,
+          Columns.DAY,
+          Columns.ITEM_ID,
+          Columns.WORKER_ID,
+          Columns.LABEL,
+          SUBMITTED_US);
+
+  private static final int HASH = COLUMNS.indexOf(K);
+  private static final int PROJECT = COLUMNS.indexOf(Columns.PROJECT_ID);
+  private static final int STEP = COLUMNS.indexOf(Columns.STEP);
+  private static final int VERSION = COLUMNS.indexOf(Columns.GUIDELINE_VERSION);
+  private static final int DAY = COLUMNS.indexOf(Columns.DAY);
+  private static final int ITEM = COLUMNS.indexOf(Columns.ITEM_ID);
+  private static final int WORKER = COLUMNS.indexOf(Columns.WORKER_ID);
+  private static final int LABEL = COLUMNS.indexOf(Columns.LABEL);
+  private static final int TIME = COLUMNS.indexOf(SUBMITTED_US);
+
   /**
-   * Builds a partition's block from coded rows (k, project_id, step, guideline_version, day,
-   * item_id, worker_id, label, submitted_us) sorted by k, a hash of (project, step, item): a run of
-   * equal k is one item's units (one per guideline version and day; other items only on a hash
-   * collision, told apart exactly). A row without a worker is the item's consensus label, not an
-   * answer: each kept answer records whether it equals it.
+   * Builds a partition's block from coded rows ({@link #COLUMNS}) sorted by k, a hash of (project,
+   * step, item): a run of equal k is one item's units (one per guideline version and day; other
+   * items only on a hash collision, told apart exactly). A row without a worker is the item's
+   * consensus label, not an answer: each kept answer records whether it equals it.
    */
   public static UnitBlock build(int partition, Iterator<InternalRow> rows) {
     return new Builder(partition).build(rows);
@@ -133,14 +161,14 @@ public final class UnitBlock implements Serializable {
   /** A unit group's strings as Spark holds them (copies own their bytes). */
   private record GroupKey(UTF8String project, UTF8String step, UTF8String version, UTF8String day) {
     static GroupKey of(InternalRow r) {
-      return new GroupKey(string(r, 1), string(r, 2), string(r, 3), string(r, 4));
+      return new GroupKey(string(r, PROJECT), string(r, STEP), string(r, VERSION), string(r, DAY));
     }
 
     boolean matches(InternalRow r) {
-      return Objects.equals(project, string(r, 1))
-          && Objects.equals(step, string(r, 2))
-          && Objects.equals(version, string(r, 3))
-          && Objects.equals(day, string(r, 4));
+      return Objects.equals(project, string(r, PROJECT))
+          && Objects.equals(step, string(r, STEP))
+          && Objects.equals(version, string(r, VERSION))
+          && Objects.equals(day, string(r, DAY));
     }
 
     GroupKey copy() {
@@ -213,15 +241,18 @@ public final class UnitBlock implements Serializable {
       long k = 0;
       while (rows.hasNext()) {
         InternalRow r = rows.next();
-        long rk = r.getLong(0);
+        long rk = r.getLong(HASH);
         if (inRun() && rk != k) {
           finishRun();
         }
         k = rk;
-        if (r.isNullAt(6)) {
+        if (r.isNullAt(WORKER)) {
           runConsensus.add(
               new UTF8String[] {
-                copy(string(r, 1)), copy(string(r, 2)), copy(string(r, 5)), copy(string(r, 7))
+                copy(string(r, PROJECT)),
+                copy(string(r, STEP)),
+                copy(string(r, ITEM)),
+                copy(string(r, LABEL))
               });
         } else {
           add(r);
@@ -271,7 +302,7 @@ public final class UnitBlock implements Serializable {
     }
 
     private void add(InternalRow r) {
-      UTF8String item = r.getUTF8String(5);
+      UTF8String item = r.getUTF8String(ITEM);
       int unit = -1;
       for (int i = 0; i < runItem.size() && unit < 0; i++) {
         if (runItem.get(i).equals(item) && groups.get(runGroup.get(i)).matches(r)) {
@@ -286,12 +317,12 @@ public final class UnitBlock implements Serializable {
       int g = runGroup.get(unit);
       int a = runUnit.size();
       runUnit.add(unit);
-      runWorker.add(code(workerCodes, workers, r.getUTF8String(6)));
-      runLabel.add(labelCode(g, r.getUTF8String(7)));
+      runWorker.add(code(workerCodes, workers, r.getUTF8String(WORKER)));
+      runLabel.add(labelCode(g, r.getUTF8String(LABEL)));
       if (a == runTime.length) {
         runTime = Arrays.copyOf(runTime, a * 2);
       }
-      runTime[a] = r.isNullAt(8) ? Long.MIN_VALUE : r.getLong(8);
+      runTime[a] = r.isNullAt(TIME) ? Long.MIN_VALUE : r.getLong(TIME);
     }
 
     private int group(InternalRow r) {

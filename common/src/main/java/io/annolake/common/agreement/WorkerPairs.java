@@ -40,6 +40,13 @@ public final class WorkerPairs {
           .add("la", DataTypes.IntegerType, false)
           .add("lb", DataTypes.IntegerType, false);
 
+  // PAIR_CELLS by name: internal rows are read by ordinal
+  private static final int SLICE = PAIR_CELLS.fieldIndex("s");
+  private static final int WORKER_A = PAIR_CELLS.fieldIndex("a");
+  private static final int WORKER_B = PAIR_CELLS.fieldIndex("b");
+  private static final int LABEL_A = PAIR_CELLS.fieldIndex("la");
+  private static final int LABEL_B = PAIR_CELLS.fieldIndex("lb");
+
   /**
    * Cohen's kappa of every worker pair sharing at least {@code minOverlap} items in a slice. Cost
    * is quadratic in the workers of an item (pairs), linear in items. The key k packs (slice, worker
@@ -264,20 +271,20 @@ public final class WorkerPairs {
     @Override
     public boolean hasNext() {
       while (ready == null && pending != null) {
-        int s = pending.getInt(1);
-        int a = pending.getInt(2);
-        int b = pending.getInt(3);
+        int s = pending.getInt(SLICE);
+        int a = pending.getInt(WORKER_A);
+        int b = pending.getInt(WORKER_B);
         cells = 0;
         while (pending != null
-            && pending.getInt(1) == s
-            && pending.getInt(2) == a
-            && pending.getInt(3) == b) {
+            && pending.getInt(SLICE) == s
+            && pending.getInt(WORKER_A) == a
+            && pending.getInt(WORKER_B) == b) {
           if (cells == first.length) {
             first = Arrays.copyOf(first, cells * 2);
             second = Arrays.copyOf(second, cells * 2);
           }
-          first[cells] = pending.getInt(4);
-          second[cells++] = pending.getInt(5);
+          first[cells] = pending.getInt(LABEL_A);
+          second[cells++] = pending.getInt(LABEL_B);
           pending = rows.hasNext() ? rows.next() : null;
         }
         if (cells >= minOverlap) {

@@ -421,10 +421,30 @@ public final class AnomalyTransforms {
   public static Dataset<Row> sequences(Dataset<Row> window, long burstWindowMs) {
     Dataset<Row> in =
         window.select(
-            "project_id", "step", "worker_id", "ms", "annotation_id", "label", "duration_ms");
+            Columns.PROJECT_ID,
+            Columns.STEP,
+            Columns.WORKER_ID,
+            "ms",
+            Columns.ANNOTATION_ID,
+            Columns.LABEL,
+            Columns.DURATION_MS);
+    // positions resolved once by name: the sort compares each row many times
+    StructType schema = in.schema();
+    int project = schema.fieldIndex(Columns.PROJECT_ID);
+    int step = schema.fieldIndex(Columns.STEP);
+    int worker = schema.fieldIndex(Columns.WORKER_ID);
+    int ms = schema.fieldIndex("ms");
+    int id = schema.fieldIndex(Columns.ANNOTATION_ID);
+    int label = schema.fieldIndex(Columns.LABEL);
+    int duration = schema.fieldIndex(Columns.DURATION_MS);
     return in.groupByKey(
             (MapFunction<Row, String>)
-                r -> r.getString(0) + "\u001f" + r.getString(1) + "\u001f" + r.getString(2),
+                r ->
+                    r.getString(project)
+                        + "\u001f"
+                        + r.getString(step)
+                        + "\u001f"
+                        + r.getString(worker),
             Encoders.STRING())
         .mapGroups(
             (MapGroupsFunction<String, Row, Row>)
@@ -432,25 +452,25 @@ public final class AnomalyTransforms {
                   List<Row> list = new ArrayList<>();
                   rows.forEachRemaining(list::add);
                   list.sort(
-                      Comparator.comparingLong((Row r) -> r.getLong(3))
-                          .thenComparing(r -> r.getString(4)));
+                      Comparator.comparingLong((Row r) -> r.getLong(ms))
+                          .thenComparing(r -> r.getString(id)));
                   int n = list.size();
                   int[] labels = new int[n];
-                  long[] ms = new long[n];
+                  long[] times = new long[n];
                   long[] durations = new long[n];
                   Map<String, Integer> ids = new HashMap<>();
                   for (int i = 0; i < n; i++) {
                     Row r = list.get(i);
-                    labels[i] = ids.computeIfAbsent(String.valueOf(r.get(5)), l -> ids.size());
-                    ms[i] = r.getLong(3);
-                    durations[i] = r.isNullAt(6) ? 0 : r.getLong(6);
+                    labels[i] = ids.computeIfAbsent(String.valueOf(r.get(label)), l -> ids.size());
+                    times[i] = r.getLong(ms);
+                    durations[i] = r.isNullAt(duration) ? 0 : r.getLong(duration);
                   }
-                  Bursts.Burst b = Bursts.densest(ms, durations, burstWindowMs);
+                  Bursts.Burst b = Bursts.densest(times, durations, burstWindowMs);
                   Row first = list.get(0);
                   return RowFactory.create(
-                      first.getString(0),
-                      first.getString(1),
-                      first.getString(2),
+                      first.getString(project),
+                      first.getString(step),
+                      first.getString(worker),
                       LabelStats.longestRun(labels),
                       b.count(),
                       b.startMs(),

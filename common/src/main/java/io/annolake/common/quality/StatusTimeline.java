@@ -85,7 +85,12 @@ public final class StatusTimeline {
     return inputs
         .groupByKey(
             (MapFunction<Row, String>)
-                r -> r.getString(0) + '\u0001' + r.getString(1) + '\u0001' + r.getString(2),
+                r ->
+                    r.getAs(Columns.PROJECT_ID)
+                        + "\u0001"
+                        + r.getAs(Columns.STEP)
+                        + "\u0001"
+                        + r.getAs(Columns.WORKER_ID),
             Encoders.STRING())
         .flatMapGroups(
             (FlatMapGroupsFunction<String, Row, Row>)

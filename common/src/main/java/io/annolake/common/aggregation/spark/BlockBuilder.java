@@ -3,6 +3,7 @@ package io.annolake.common.aggregation.spark;
 import io.annolake.common.aggregation.ItemBlock;
 import io.annolake.common.collect.ByteList;
 import io.annolake.common.collect.IntList;
+import io.annolake.common.schema.Columns;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -26,13 +27,26 @@ final class BlockBuilder {
   /** The item hash column, after STREAM's. */
   private static final int HASH = SparkAggregation.STREAM.fields().length;
 
+  // STREAM's columns by name: internal rows are read by ordinal
+  private static final int PROJECT = SparkAggregation.STREAM.fieldIndex(Columns.PROJECT_ID);
+  private static final int STEP = SparkAggregation.STREAM.fieldIndex(Columns.STEP);
+  private static final int ITEM = SparkAggregation.STREAM.fieldIndex(Columns.ITEM_ID);
+  private static final int KIND = SparkAggregation.STREAM.fieldIndex("kind");
+  private static final int WORKER = SparkAggregation.STREAM.fieldIndex(Columns.WORKER_ID);
+  private static final int LABEL = SparkAggregation.STREAM.fieldIndex(Columns.LABEL);
+  private static final int ANSWER_ID = SparkAggregation.STREAM.fieldIndex(Columns.ANNOTATION_ID);
+  private static final int VERSION = SparkAggregation.STREAM.fieldIndex(Columns.GUIDELINE_VERSION);
+  private static final int GOLD = SparkAggregation.STREAM.fieldIndex(Columns.GOLD_LABEL);
+  private static final int ADJUDICATED = SparkAggregation.STREAM.fieldIndex("adjudicated_label");
+  private static final int ADJUDICATED_BY =
+      SparkAggregation.STREAM.fieldIndex(Columns.ADJUDICATED_BY);
   private static final int FLAG_IDS = SparkAggregation.STREAM.fieldIndex("flag_ids");
 
   /** Rows of colliding items in (project, step, item) order. */
   private static final Comparator<InternalRow> ITEM_ORDER =
-      Comparator.comparing((InternalRow r) -> r.getUTF8String(0))
-          .thenComparing(r -> r.getUTF8String(1))
-          .thenComparing(r -> r.getUTF8String(2));
+      Comparator.comparing((InternalRow r) -> r.getUTF8String(PROJECT))
+          .thenComparing(r -> r.getUTF8String(STEP))
+          .thenComparing(r -> r.getUTF8String(ITEM));
 
   private final UTF8String projectKey;
   private final UTF8String stepKey;
@@ -133,8 +147,8 @@ final class BlockBuilder {
 
   private static BlockBuilder builderFor(
       Map<UTF8String, Map<UTF8String, BlockBuilder>> byTask, BlockBuilder builder, InternalRow r) {
-    UTF8String project = r.getUTF8String(0);
-    UTF8String step = r.getUTF8String(1);
+    UTF8String project = r.getUTF8String(PROJECT);
+    UTF8String step = r.getUTF8String(STEP);
     if (builder != null && builder.projectKey.equals(project) && builder.stepKey.equals(step)) {
       return builder;
     }
@@ -146,44 +160,44 @@ final class BlockBuilder {
   /** Whether the row is of the item this builder is reading. */
   private boolean reading(InternalRow r) {
     return current != null
-        && projectKey.equals(r.getUTF8String(0))
-        && stepKey.equals(r.getUTF8String(1))
-        && current.equals(r.getUTF8String(2));
+        && projectKey.equals(r.getUTF8String(PROJECT))
+        && stepKey.equals(r.getUTF8String(STEP))
+        && current.equals(r.getUTF8String(ITEM));
   }
 
   private void add(InternalRow r) {
-    UTF8String item = r.getUTF8String(2);
+    UTF8String item = r.getUTF8String(ITEM);
     if (!item.equals(current)) {
       flushItem();
       current = item.clone();
     }
-    switch (r.getInt(3)) {
+    switch (r.getInt(KIND)) {
       case SparkAggregation.FACT -> {
-        if (!r.isNullAt(8)
-            && (itemGold == null || r.getUTF8String(8).toString().compareTo(itemGold) > 0)) {
-          itemGold = r.getUTF8String(8).toString();
+        if (!r.isNullAt(GOLD)
+            && (itemGold == null || r.getUTF8String(GOLD).toString().compareTo(itemGold) > 0)) {
+          itemGold = r.getUTF8String(GOLD).toString();
         }
-        if (!r.isNullAt(9)) {
-          itemAdjudicated = intern(r.getUTF8String(9));
-          itemAdjudicatedBy = intern(r.getUTF8String(10));
+        if (!r.isNullAt(ADJUDICATED)) {
+          itemAdjudicated = intern(r.getUTF8String(ADJUDICATED));
+          itemAdjudicatedBy = intern(r.getUTF8String(ADJUDICATED_BY));
         }
       }
       case SparkAggregation.ANSWER -> {
-        worker.add(index(workers, r.getUTF8String(4)));
-        label.add(index(labels, r.getUTF8String(5)));
-        if (!r.isNullAt(6)) {
-          idBytes.add(r.getUTF8String(6));
+        worker.add(index(workers, r.getUTF8String(WORKER)));
+        label.add(index(labels, r.getUTF8String(LABEL)));
+        if (!r.isNullAt(ANSWER_ID)) {
+          idBytes.add(r.getUTF8String(ANSWER_ID));
         }
         idEnds.add(idBytes.size());
         version(r);
         itemAnswers++;
       }
       case SparkAggregation.SUPERSEDED -> {
-        itemSuperseded.add(r.getUTF8String(6).toString());
+        itemSuperseded.add(r.getUTF8String(ANSWER_ID).toString());
         version(r);
       }
       default -> {
-        String id = r.getUTF8String(6).toString();
+        String id = r.getUTF8String(ANSWER_ID).toString();
         itemExcluded.add(id);
         if (!r.isNullAt(FLAG_IDS)) {
           org.apache.spark.sql.catalyst.util.ArrayData flags = r.getArray(FLAG_IDS);
@@ -200,10 +214,10 @@ final class BlockBuilder {
   }
 
   private void version(InternalRow r) {
-    if (r.isNullAt(7)) {
+    if (r.isNullAt(VERSION)) {
       return;
     }
-    UTF8String v = r.getUTF8String(7);
+    UTF8String v = r.getUTF8String(VERSION);
     itemVersions.add(intern(v));
     if (itemVersionKey == null || v.compareTo(itemVersionKey) > 0) {
       itemVersionKey = v.clone();
