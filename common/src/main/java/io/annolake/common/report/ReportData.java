@@ -377,20 +377,20 @@ public final class ReportData {
             "Edge cases: open first (oldest first), then resolved, then folded into a guideline",
             listed,
             List.of(
-                "step",
-                "item_id",
-                "status",
-                "status_reason",
-                "raised_under_version",
-                "opened_at",
-                "question_count",
+                Columns.STEP,
+                Columns.ITEM_ID,
+                Columns.STATUS,
+                Columns.STATUS_REASON,
+                Columns.RAISED_UNDER_VERSION,
+                Columns.OPENED_AT,
+                Columns.QUESTION_COUNT,
                 "asked_by",
                 "first_question",
-                "resolved_label",
-                "rationale",
-                "expert_id",
-                "resolved_at",
-                "folded_into_version")));
+                Columns.RESOLVED_LABEL,
+                Columns.RATIONALE,
+                Columns.EXPERT_ID,
+                Columns.RESOLVED_AT,
+                Columns.FOLDED_INTO_VERSION)));
     return new Section(
         "edge-cases",
         title,
@@ -443,16 +443,16 @@ public final class ReportData {
             "Workers by gold accuracy (lowest upper bound first)",
             quality.orderBy(col(Columns.CI_HIGH).asc_nulls_last(), col(Columns.WORKER_ID)),
             List.of(
-                "step",
-                "worker_id",
-                "worker_type",
-                "status",
-                "gold_answers",
-                "gold_correct",
-                "accuracy",
-                "ci_low",
-                "ci_high",
-                "threshold")));
+                Columns.STEP,
+                Columns.WORKER_ID,
+                Columns.WORKER_TYPE,
+                Columns.STATUS,
+                Columns.GOLD_ANSWERS,
+                Columns.GOLD_CORRECT,
+                Columns.ACCURACY,
+                Columns.CI_LOW,
+                Columns.CI_HIGH,
+                Columns.THRESHOLD)));
     Dataset<Row> paused = scoped(Tables.PAUSED_WORKERS, project);
     if (paused == null) {
       notes.add("Paused workers: table " + Tables.PAUSED_WORKERS + " does not exist yet.");
@@ -486,15 +486,15 @@ public final class ReportData {
               "Paused workers and the gold answers that paused them",
               withEvidence.orderBy(Columns.STEP, Columns.WORKER_ID),
               List.of(
-                  "step",
-                  "worker_id",
-                  "paused_since",
-                  "reason",
-                  "gold_answers",
-                  "window_answers",
-                  "window_ci_high",
-                  "threshold",
-                  "evidence_answers")));
+                  Columns.STEP,
+                  Columns.WORKER_ID,
+                  Columns.PAUSED_SINCE,
+                  Columns.REASON,
+                  Columns.GOLD_ANSWERS,
+                  Columns.WINDOW_ANSWERS,
+                  Columns.WINDOW_CI_HIGH,
+                  Columns.THRESHOLD,
+                  Columns.EVIDENCE_ANSWERS)));
     }
     Dataset<Row> reinstated = scoped(Tables.WORKER_REINSTATEMENTS, project);
     if (reinstated == null) {
@@ -507,7 +507,12 @@ public final class ReportData {
           table(
               "Reinstatements by quality leads",
               reinstated.orderBy(col(Columns.REINSTATED_AT).desc()),
-              List.of("step", "worker_id", "reinstated_at", "lead_id", "note")));
+              List.of(
+                  Columns.STEP,
+                  Columns.WORKER_ID,
+                  Columns.REINSTATED_AT,
+                  Columns.LEAD_ID,
+                  Columns.NOTE)));
     }
     Dataset<Row> health = scoped(Tables.GOLD_ITEM_HEALTH, project);
     if (health == null) {
@@ -521,14 +526,14 @@ public final class ReportData {
                   .where(col(Columns.NEEDS_REVIEW))
                   .orderBy(col(Columns.ACCURACY).asc(), col(Columns.ITEM_ID)),
               List.of(
-                  "step",
-                  "item_id",
-                  "guideline_version",
-                  "gold_label",
-                  "served",
-                  "answered_correct",
-                  "accuracy",
-                  "workers")));
+                  Columns.STEP,
+                  Columns.ITEM_ID,
+                  Columns.GUIDELINE_VERSION,
+                  Columns.GOLD_LABEL,
+                  Columns.SERVED,
+                  Columns.ANSWERED_CORRECT,
+                  Columns.ACCURACY,
+                  Columns.WORKERS)));
     }
     return new Section("gold", title, null, notes, charts, out);
   }
@@ -587,16 +592,16 @@ public final class ReportData {
             "Coefficients per step and guideline version (all days)",
             overall.orderBy(Columns.STEP, Columns.GUIDELINE_VERSION, Columns.METRIC, Columns.LEVEL),
             List.of(
-                "step",
-                "guideline_version",
-                "metric",
-                "level",
-                "value",
-                "ci_lower",
-                "ci_upper",
-                "n_items",
-                "status",
-                "error")));
+                Columns.STEP,
+                Columns.GUIDELINE_VERSION,
+                Columns.METRIC,
+                Columns.LEVEL,
+                Columns.VALUE,
+                Columns.CI_LOWER,
+                Columns.CI_UPPER,
+                Columns.N_ITEMS,
+                Columns.STATUS,
+                Columns.ERROR)));
     Dataset<Row> items = scoped(Tables.ITEM_AGREEMENT, project);
     if (items != null) {
       out.add(
@@ -609,14 +614,14 @@ public final class ReportData {
                       col(Columns.ENTROPY_BITS).desc_nulls_last(),
                       col(Columns.ITEM_ID)),
               List.of(
-                  "step",
-                  "guideline_version",
-                  "item_id",
-                  "n_annotations",
-                  "n_labels",
-                  "top_label",
-                  "top_label_share",
-                  "percent_agreement")));
+                  Columns.STEP,
+                  Columns.GUIDELINE_VERSION,
+                  Columns.ITEM_ID,
+                  Columns.N_ANNOTATIONS,
+                  Columns.N_LABELS,
+                  Columns.TOP_LABEL,
+                  Columns.TOP_LABEL_SHARE,
+                  Columns.PERCENT_AGREEMENT)));
     }
     return new Section(
         "agreement",
@@ -717,7 +722,14 @@ public final class ReportData {
         table(
             "Top flagged workers, with the evidence of their most severe flag",
             top,
-            List.of("step", "worker_id", "flags", "top_code", "severity", "score", "evidence")));
+            List.of(
+                Columns.STEP,
+                Columns.WORKER_ID,
+                "flags",
+                "top_code",
+                Columns.SEVERITY,
+                Columns.SCORE,
+                Columns.EVIDENCE)));
     return new Section("anomalies", title, null, notes, charts, out);
   }
 
@@ -758,24 +770,24 @@ public final class ReportData {
             "Per step and day (last " + days + " days)",
             ops.orderBy(col(OperationsDaily.DAY).desc(), col(Columns.STEP)),
             List.of(
-                "day",
-                "step",
-                "answers",
-                "items_answered",
-                "items_final",
-                "accepted_labels",
-                "outcome_unanimous",
-                "outcome_majority",
-                "outcome_escalated",
-                "escalations_open",
-                "revision_rate",
-                "median_hours_to_final",
-                "p90_hours_to_final",
-                "cost",
-                "cost_per_accepted_label",
-                "gold_accuracy",
-                "median_duration_ms_with_prelabel",
-                "median_duration_ms_without_prelabel")));
+                Columns.DAY,
+                Columns.STEP,
+                Columns.ANSWERS,
+                OperationsDaily.ITEMS_ANSWERED,
+                OperationsDaily.ITEMS_FINAL,
+                OperationsDaily.ACCEPTED_LABELS,
+                OperationsDaily.OUTCOME_UNANIMOUS,
+                OperationsDaily.OUTCOME_MAJORITY,
+                OperationsDaily.OUTCOME_ESCALATED,
+                OperationsDaily.ESCALATIONS_OPEN,
+                OperationsDaily.REVISION_RATE,
+                OperationsDaily.MEDIAN_HOURS_TO_FINAL,
+                OperationsDaily.P90_HOURS_TO_FINAL,
+                Columns.COST,
+                OperationsDaily.COST_PER_ACCEPTED_LABEL,
+                Columns.GOLD_ACCURACY,
+                OperationsDaily.MEDIAN_MS_WITH_PRELABEL,
+                OperationsDaily.MEDIAN_MS_WITHOUT_PRELABEL)));
     Dataset<Row> models =
         ops.select(
                 col(OperationsDaily.DAY),
@@ -792,15 +804,15 @@ public final class ReportData {
             "Pre-labels per model version",
             models.orderBy(col(Columns.DAY).desc(), col(Columns.STEP), col("model")),
             List.of(
-                "day",
-                "step",
+                Columns.DAY,
+                Columns.STEP,
                 "model",
-                "answers",
+                Columns.ANSWERS,
                 "share_accepted_unchanged",
                 "share_corrected",
                 "gold_accepted",
                 "gold_accuracy_accepted",
-                "median_duration_ms")));
+                Columns.MEDIAN_DURATION_MS)));
     return new Section("operations", title, null, List.of(), charts, out);
   }
 

@@ -118,6 +118,8 @@ public final class Columns {
   public static final String MIN_ANNOTATORS = "min_annotators";
   public static final String N_AGREEING = "n_agreeing";
   public static final String N_ANNOTATIONS = "n_annotations";
+  public static final String N_ITEMS = "n_items";
+  public static final String N_LABELS = "n_labels";
   public static final String NEEDS_REVIEW = "needs_review";
   public static final String NEW_VERSION = "new_version";
   public static final String NEXT_STEP = "next_step";
@@ -181,6 +183,7 @@ public final class Columns {
   public static final String SUPERSEDED_ANNOTATION_IDS = "superseded_annotation_ids";
   public static final String THRESHOLD = "threshold";
   public static final String TO_STATUS = "to_status";
+  public static final String TOP_LABEL = "top_label";
   public static final String TOP_LABEL_SHARE = "top_label_share";
   public static final String TRUE_LABEL = "true_label";
   public static final String VALID_FROM = "valid_from";
