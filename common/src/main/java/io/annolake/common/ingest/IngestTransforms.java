@@ -57,7 +57,7 @@ public final class IngestTransforms {
   /** The label type whose labels are sets (a JSON array of allowed labels). */
   private static final String MULTI_LABEL = "multi_label";
 
-  private static final String HASH = "content_hash";
+  private static final String HASH = Columns.CONTENT_HASH;
   private static final String REASON = Columns.REASON_CODE;
   private static final String DETAIL = Columns.DETAIL;
 
@@ -67,12 +67,21 @@ public final class IngestTransforms {
   public static List<String> keyColumns(RecordKind kind) {
     return switch (kind) {
       // annotation ids are unique within a project: another project's ids never collide with them
-      case ANNOTATIONS -> List.of("project_id", "annotation_id");
-      case GOLD -> List.of("project_id", "step", "item_id", "guideline_version");
-      case ADJUDICATIONS -> List.of("project_id", "step", "item_id", "expert_id");
-      case SCHEMA, GUIDELINE -> List.of("project_id", "step", "guideline_version");
+      case ANNOTATIONS -> List.of(Columns.PROJECT_ID, Columns.ANNOTATION_ID);
+      case GOLD ->
+          List.of(Columns.PROJECT_ID, Columns.STEP, Columns.ITEM_ID, Columns.GUIDELINE_VERSION);
+      case ADJUDICATIONS ->
+          List.of(Columns.PROJECT_ID, Columns.STEP, Columns.ITEM_ID, Columns.EXPERT_ID);
+      case SCHEMA, GUIDELINE ->
+          List.of(Columns.PROJECT_ID, Columns.STEP, Columns.GUIDELINE_VERSION);
       // one worker may ask about one item more than once, at different times
-      case FLAG -> List.of("project_id", "step", "item_id", "worker_id", "raised_at");
+      case FLAG ->
+          List.of(
+              Columns.PROJECT_ID,
+              Columns.STEP,
+              Columns.ITEM_ID,
+              Columns.WORKER_ID,
+              Columns.RAISED_AT);
     };
   }
 
@@ -81,8 +90,8 @@ public final class IngestTransforms {
    */
   static String versionColumn(RecordKind kind) {
     return switch (kind) {
-      case ANNOTATIONS -> "revision";
-      case ADJUDICATIONS -> "decided_at";
+      case ANNOTATIONS -> Columns.REVISION;
+      case ADJUDICATIONS -> Columns.DECIDED_AT;
       case GOLD, SCHEMA, GUIDELINE, FLAG -> null;
     };
   }
@@ -91,7 +100,7 @@ public final class IngestTransforms {
   public static List<String> silverColumns(RecordKind kind) {
     List<String> cols = new ArrayList<>(kind.fields());
     if (kind == RecordKind.SCHEMA) {
-      cols.add("labels_json");
+      cols.add(Columns.LABELS_JSON);
     }
     cols.addAll(List.of(HASH, Columns.SOURCE_FILE, Columns.SOURCE_POSITION, Columns.INGESTED_AT));
     return cols;

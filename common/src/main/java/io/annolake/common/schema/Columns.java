@@ -53,6 +53,7 @@ public final class Columns {
   public static final String CLASS_RECALL = "class_recall";
   public static final String CODE = "code";
   public static final String CODE_VERSION = "code_version";
+  public static final String CONTENT_HASH = "content_hash";
   public static final String COMPLETE = "complete";
   public static final String CONFIDENCE = "confidence";
   public static final String CONFUSION = "confusion";
