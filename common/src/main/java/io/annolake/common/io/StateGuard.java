@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.schema.rows.PipelineRunRow;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,7 +37,6 @@ public final class StateGuard {
       String job,
       String runId,
       LocalDate logicalDate,
-      Instant endedAt,
       String table,
       Long versionAfter,
       boolean kept) {}
@@ -111,10 +109,17 @@ public final class StateGuard {
                         .equalTo(lit(PipelineRuns.SUCCEEDED))
                         .and(col(Columns.LOGICAL_DATE).isNotNull())
                         .and(sameRows)));
+    // newest first: by date, then by end time (a run with no end time last)
+    List<PipelineRunRow> newestFirst = new ArrayList<>(succeeded);
+    newestFirst.sort(
+        Comparator.comparing(PipelineRunRow::logicalDate)
+            .thenComparing(
+                PipelineRunRow::endedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .reversed());
     List<Run> out = new ArrayList<>();
-    for (PipelineRunRow r : succeeded) {
+    for (PipelineRunRow r : newestFirst) {
       if (r.outputs().isEmpty()) {
-        out.add(new Run(r.job(), r.runId(), r.logicalDate(), r.endedAt(), null, null, false));
+        out.add(new Run(r.job(), r.runId(), r.logicalDate(), null, null, false));
       }
       for (PipelineRunRow.Output o : r.outputs()) {
         out.add(
@@ -122,17 +127,11 @@ public final class StateGuard {
                 r.job(),
                 r.runId(),
                 r.logicalDate(),
-                r.endedAt(),
                 o.tableName(),
                 o.versionAfter(),
                 o.keptNewerState()));
       }
     }
-    // newest first: by date, then by end time (a run with no end time last)
-    out.sort(
-        Comparator.comparing(Run::logicalDate)
-            .thenComparing(Run::endedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
-            .reversed());
     return out;
   }
 }

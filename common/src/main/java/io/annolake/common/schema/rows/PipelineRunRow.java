@@ -8,24 +8,20 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 
 /**
- * A pipeline_runs row as the scheduling guard, the anomalies baseline and the report's provenance
- * read it: one run's start or end, with the table versions it wrote.
+ * A pipeline_runs row as the scheduling guard and the report's provenance read it: one run's start
+ * or end, with the table versions it wrote.
  *
- * @param params the run's parameters (project, method, ...)
  * @param outputs the tables the run wrote (empty on a start row)
  */
 public record PipelineRunRow(
     String job,
     String runId,
     LocalDate logicalDate,
-    String status,
     Instant endedAt,
     String codeVersion,
-    Map<String, String> params,
     List<Output> outputs) {
 
   /**
@@ -43,20 +39,16 @@ public record PipelineRunRow(
               Columns.JOB,
               Columns.RUN_ID,
               Columns.LOGICAL_DATE,
-              Columns.STATUS,
               Columns.ENDED_AT,
               Columns.CODE_VERSION,
-              Columns.PARAMS,
               Columns.OUTPUTS),
           r ->
               new PipelineRunRow(
                   r.getAs(Columns.JOB),
                   r.getAs(Columns.RUN_ID),
                   Rows.date(r.<Date>getAs(Columns.LOGICAL_DATE)),
-                  r.getAs(Columns.STATUS),
                   Rows.instant(r.<Timestamp>getAs(Columns.ENDED_AT)),
                   r.getAs(Columns.CODE_VERSION),
-                  Rows.map(r, Columns.PARAMS),
                   Rows.<Row>list(r, Columns.OUTPUTS).stream()
                       .map(
                           o ->

@@ -5,7 +5,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 
 /** Null-safe conversions of a collected row's values to the Java types the records hold. */
@@ -22,16 +21,13 @@ final class Rows {
 
   /** An array column as a list, empty when null. */
   static <T> List<T> list(Row r, String column) {
-    return r.isNullAt(r.fieldIndex(column)) ? List.of() : r.getList(r.fieldIndex(column));
+    List<T> list = listOrNull(r, column);
+    return list == null ? List.of() : list;
   }
 
   /** An array column as a list, or null. */
   static <T> List<T> listOrNull(Row r, String column) {
-    return r.isNullAt(r.fieldIndex(column)) ? null : r.getList(r.fieldIndex(column));
-  }
-
-  /** A map column as a map, empty when null. */
-  static <K, V> Map<K, V> map(Row r, String column) {
-    return r.isNullAt(r.fieldIndex(column)) ? Map.of() : r.<K, V>getJavaMap(r.fieldIndex(column));
+    int i = r.fieldIndex(column);
+    return r.isNullAt(i) ? null : r.getList(i);
   }
 }

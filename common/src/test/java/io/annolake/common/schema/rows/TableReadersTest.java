@@ -75,7 +75,6 @@ class TableReadersTest {
     assertThat(run.runId()).isEqualTo(Columns.RUN_ID);
     assertThat(run.logicalDate()).isEqualTo(LocalDate.of(2026, 1, 19));
     assertThat(run.endedAt()).isEqualTo(AT.toInstant());
-    assertThat(run.params()).containsEntry("key", "value");
     assertThat(run.outputs()).containsExactly(new PipelineRunRow.Output("table_name", 1L, true));
 
     LabelSchemaRow schema = LabelSchemaRow.READER.collect(contractRow("label_schemas")).get(0);
