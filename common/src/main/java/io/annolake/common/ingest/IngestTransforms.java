@@ -31,9 +31,11 @@ import io.annolake.common.io.LandingReader;
 import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.ReasonCode;
 import io.annolake.common.schema.RecordKind;
+import io.annolake.common.spark.ScalaSeqs;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -174,6 +176,21 @@ public final class IngestTransforms {
    */
   public static Dataset<Row> outcome(
       Dataset<Row> validated, RecordKind kind, Dataset<Row> existing, String batchId) {
+    return outcome(validated, kind, existing, batchId, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #outcome(Dataset, RecordKind, Dataset, String)}, with {@code keySets} applied to the
+   * two key sets the outcome joins the batch's rows with: the keys that repeat within the batch,
+   * and those silver already holds. The ingest job keeps them in memory and marks small ones for a
+   * broadcast join, so the outcome's three reads compute them once and never shuffle whole rows.
+   */
+  public static Dataset<Row> outcome(
+      Dataset<Row> validated,
+      RecordKind kind,
+      Dataset<Row> existing,
+      String batchId,
+      UnaryOperator<Dataset<Row>> keySets) {
     List<String> keys = keyColumns(kind);
     scala.collection.immutable.Seq<String> keySeq =
         scala.collection.JavaConverters.asScalaBuffer(keys).toList();
@@ -181,11 +198,12 @@ public final class IngestTransforms {
     Dataset<Row> valid = validated.where(col(REASON).isNull());
 
     Dataset<Row> repeated =
-        valid
-            .groupBy(keys.stream().map(k -> col(k)).toArray(Column[]::new))
-            .count()
-            .where(col("count").gt(1))
-            .drop("count");
+        keySets.apply(
+            valid
+                .groupBy(keys.stream().map(k -> col(k)).toArray(Column[]::new))
+                .count()
+                .where(col("count").gt(1))
+                .drop("count"));
     Dataset<Row> unique = valid.join(repeated, keySeq, "left_anti");
     Dataset<Row> ranked = rankWithinBatch(valid.join(repeated, keySeq, "left_semi"), kind);
     Dataset<Row> result =
@@ -195,7 +213,7 @@ public final class IngestTransforms {
             .unionByName(ranked);
 
     if (existing != null) {
-      result = againstSilver(result, kind, existing, batchId, keySeq);
+      result = againstSilver(result, kind, existing, batchId, keySeq, keySets);
     }
     return invalid.unionByName(result);
   }
@@ -239,7 +257,8 @@ public final class IngestTransforms {
       RecordKind kind,
       Dataset<Row> existing,
       String batchId,
-      scala.collection.immutable.Seq<String> keySeq) {
+      scala.collection.immutable.Seq<String> keySeq,
+      UnaryOperator<Dataset<Row>> keySets) {
     List<String> keys = keyColumns(kind);
     String version = versionColumn(kind);
     List<Column> ex = new ArrayList<>();
@@ -250,9 +269,10 @@ public final class IngestTransforms {
     Dataset<Row> prior =
         existing.where(col(Columns.BATCH_ID).notEqual(batchId)).select(ex.toArray(Column[]::new));
     Dataset<Row> overlap =
-        rows.where(col(REASON).isNull())
-            .select(keys.stream().map(k -> col(k)).toArray(Column[]::new))
-            .join(prior, keySeq);
+        keySets.apply(
+            rows.where(col(REASON).isNull())
+                .select(keys.stream().map(k -> col(k)).toArray(Column[]::new))
+                .join(prior, keySeq));
     Dataset<Row> joined = rows.join(overlap, keySeq, "left");
     Column hit = col("_existing_hash").isNotNull().and(col(REASON).isNull());
     Column newer = version != null ? col(version).lt(col("_existing_version")) : lit(false);
@@ -269,6 +289,38 @@ public final class IngestTransforms {
         .withColumn(REASON, when(hit, reason).otherwise(col(REASON)))
         .withColumn(DETAIL, when(hit.and(reason.isNotNull()), detail).otherwise(col(DETAIL)))
         .drop("_existing_hash", "_existing_version");
+  }
+
+  /**
+   * The columns of validated rows that the outcome, its rejects and silver read; without {@code
+   * raw_record} when the rejects take it from bronze ({@link #rejects(Dataset, RecordKind, Dataset,
+   * boolean)}): the landing text is most of a row's bytes, and only rejected rows need it.
+   */
+  public static Dataset<Row> outcomeInput(
+      Dataset<Row> validated, RecordKind kind, boolean withRawRecord) {
+    List<String> cols = new ArrayList<>(silverColumns(kind));
+    cols.addAll(List.of(Columns.SOURCE_FORMAT, REASON, DETAIL));
+    if (withRawRecord) {
+      cols.add(Columns.RAW_RECORD);
+    }
+    return validated.select(cols.stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  /**
+   * The rejected_records rows of an outcome read without {@code raw_record}, which comes from
+   * {@code raw} (source_file, source_position, raw_record: the batch's bronze rows). {@code
+   * broadcast}: the rejects are few, so they are broadcast and bronze is scanned, not shuffled.
+   */
+  public static Dataset<Row> rejects(
+      Dataset<Row> outcome, RecordKind kind, Dataset<Row> raw, boolean broadcast) {
+    Dataset<Row> rejected = outcome.where(col(REASON).isNotNull());
+    // a right join keeps every reject, found in bronze or not
+    return rejects(
+        raw.join(
+            broadcast ? broadcast(rejected) : rejected,
+            ScalaSeqs.of(Columns.SOURCE_FILE, Columns.SOURCE_POSITION),
+            "right"),
+        kind);
   }
 
   /** The rejected_records rows of an outcome. */

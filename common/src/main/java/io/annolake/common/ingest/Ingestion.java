@@ -1,5 +1,6 @@
 package io.annolake.common.ingest;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_replace;
@@ -358,6 +359,7 @@ public final class Ingestion {
         progress.step("reading " + readable.size() + " files");
         Dataset<Row> landing = LandingReader.read(spark, kind, readable, encoding);
         Dataset<Row> records;
+        Dataset<Row> bronze = null;
         if (kind == RecordKind.ANNOTATIONS) {
           progress.step("writing bronze " + Tables.RAW_ANNOTATIONS);
           run.appendOnce(
@@ -366,10 +368,8 @@ public final class Ingestion {
               batchId,
               0);
           wrote();
-          records =
-              lh.read(Tables.RAW_ANNOTATIONS)
-                  .where(col(Columns.BATCH_ID).equalTo(batchId))
-                  .drop("batch_id", Columns.RUN_ID, Columns.INGESTED_AT);
+          bronze = lh.read(Tables.RAW_ANNOTATIONS).where(col(Columns.BATCH_ID).equalTo(batchId));
+          records = bronze.drop(Columns.BATCH_ID, Columns.RUN_ID, Columns.INGESTED_AT);
         } else {
           records = landing;
         }
@@ -382,12 +382,27 @@ public final class Ingestion {
         Dataset<Row> existing =
             silverVersion == Lakehouse.ABSENT ? null : lh.read(kind.table(), silverVersion);
         // Cached once: the outcome reads it in several branches (invalid, repeated keys, unique
-        // keys).
+        // keys), and the counts, rejects and silver read the outcome. Without the landing text
+        // when bronze holds it (see IngestTransforms.outcomeInput).
         Dataset<Row> validated =
-            IngestTransforms.validate(records, kind, rules, schemas, ingestedAt)
+            IngestTransforms.outcomeInput(
+                    IngestTransforms.validate(records, kind, rules, schemas, ingestedAt),
+                    kind,
+                    bronze == null)
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        List<Dataset<Row>> keySets = new ArrayList<>();
         try {
-          Dataset<Row> outcome = IngestTransforms.outcome(validated, kind, existing, batchId);
+          Dataset<Row> outcome =
+              IngestTransforms.outcome(
+                  validated,
+                  kind,
+                  existing,
+                  batchId,
+                  keys -> {
+                    Dataset<Row> kept = keys.persist(StorageLevel.MEMORY_AND_DISK());
+                    keySets.add(kept);
+                    return kept.count() <= BROADCAST_ROWS ? broadcast(kept) : kept;
+                  });
           for (Row r :
               outcome.groupBy(Columns.SOURCE_FILE, Columns.REASON_CODE).count().collectAsList()) {
             long n = r.<Long>getAs("count");
@@ -436,11 +451,16 @@ public final class Ingestion {
 
           if (rejected > 0) {
             progress.step("writing " + Tables.REJECTED_RECORDS);
-            run.appendOnce(
-                Tables.REJECTED_RECORDS,
-                IngestTransforms.rejects(outcome, kind).unionByName(markers),
-                batchId,
-                rejected);
+            Dataset<Row> rows =
+                bronze == null
+                    ? IngestTransforms.rejects(outcome, kind)
+                    : IngestTransforms.rejects(
+                        outcome,
+                        kind,
+                        bronze.select(
+                            Columns.SOURCE_FILE, Columns.SOURCE_POSITION, Columns.RAW_RECORD),
+                        rejected - markerCount <= BROADCAST_ROWS);
+            run.appendOnce(Tables.REJECTED_RECORDS, rows.unionByName(markers), batchId, rejected);
           }
           wrote();
           long ingested = read - rejected;
@@ -464,6 +484,7 @@ public final class Ingestion {
           wrote();
         } finally {
           validated.unpersist();
+          keySets.forEach(Dataset::unpersist);
         }
       }
 
@@ -568,6 +589,12 @@ public final class Ingestion {
           lit(ingestedAt).as(Columns.INGESTED_AT));
     }
   }
+
+  /**
+   * Rows up to which a key set or the rejects are broadcast to the joins that need them (tens of
+   * bytes a key row, a few hundred a reject): no shuffle of the batch's rows.
+   */
+  private static final long BROADCAST_ROWS = 500_000;
 
   private static final String AUTO_MERGE = "spark.databricks.delta.schema.autoMerge.enabled";
   private static final String DONE_SUFFIX = "/done";

@@ -47,7 +47,9 @@ public final class SparkSessions {
           "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
           "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
           "-Djdk.reflect.useDirectMethodHandle=false",
-          "-Dio.netty.tryReflectionSetAccessible=true");
+          "-Dio.netty.tryReflectionSetAccessible=true",
+          // as bin/annolake: Spark's generated code for wide projections exceeds the JIT's 8 kB
+          "-XX:-DontCompileHugeMethods");
 
   private SparkSessions() {}
 

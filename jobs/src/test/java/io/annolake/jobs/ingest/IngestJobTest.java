@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.annolake.common.io.Lakehouse;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.spark.ScalaSeqs;
 import io.annolake.common.testing.SparkTestSession;
 import io.annolake.jobs.CliRun;
 import java.nio.file.Files;
@@ -118,6 +119,16 @@ class IngestJobTest {
                         .isNull()
                         .or(col("source_position").lt(0))
                         .or(col("detail").isNull()))
+                .count())
+        .isZero();
+    // and carries its landing record as bronze holds it (joined back from bronze by position)
+    Dataset<Row> bronze =
+        lh.read(Tables.RAW_ANNOTATIONS)
+            .select(col("source_file"), col("source_position"), col("raw_record").as("bronze"));
+    assertThat(
+            rejects
+                .join(bronze, ScalaSeqs.of("source_file", "source_position"), "left")
+                .where(col("raw_record").isNull().or(col("raw_record").notEqual(col("bronze"))))
                 .count())
         .isZero();
   }
