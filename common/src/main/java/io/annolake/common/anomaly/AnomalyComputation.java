@@ -2,6 +2,7 @@ package io.annolake.common.anomaly;
 
 import io.annolake.common.schema.Columns;
 import io.annolake.common.schema.Tables;
+import io.annolake.common.spark.Broadcasts;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -84,7 +85,14 @@ public final class AnomalyComputation implements AutoCloseable {
     step.accept("gathering the window " + first + ".." + last);
     AnomalyComputation c =
         new AnomalyComputation(
-            first, last, AnomalyTransforms.window(annotations, consensus, gold, from, until));
+            first,
+            last,
+            AnomalyTransforms.window(
+                annotations,
+                consensus,
+                gold == null ? null : Broadcasts.ifSmall(gold),
+                from,
+                until));
     try {
       c.answers = c.window.count(); // fills the caches every detector reads
       c.dailyRows = c.daily.count();

@@ -26,20 +26,15 @@ import io.annolake.common.schema.Columns;
 import io.annolake.common.spark.ScalaSeqs;
 import io.annolake.common.stats.RobustStats;
 import java.sql.Timestamp;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import org.apache.spark.api.java.function.MapFunction;
-import org.apache.spark.api.java.function.MapGroupsFunction;
+import java.util.Arrays;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -52,6 +47,7 @@ public final class AnomalyTransforms {
   private static final String[] WORKER = {"project_id", "step", "worker_id"};
   private static final String[] STEP = {"project_id", "step"};
   private static final String[] ITEM = {"project_id", "step", "item_id"};
+  private static final String[] GOLD_KEY = {"project_id", "step", "item_id", "guideline_version"};
 
   /** Floor of the robust scale of log durations (a step whose answers all take the same time). */
   private static final double LOG_DURATION_MIN_SCALE = 0.05;
@@ -64,6 +60,11 @@ public final class AnomalyTransforms {
    * The window's answers with what the detectors join to them: {@code ms} (submitted_at in epoch
    * ms), {@code day} (UTC date), {@code consensus_label} (null without consensus) and {@code
    * gold_correct} (null when the answer is not on a gold item or without gold labels).
+   *
+   * <p>Partitioned by item (project, step, item): the item-level rules (daily peer counts,
+   * duplicates, contested items, worker pairs) then group and join the cached rows where they are,
+   * without shuffling them again. Gold joins without moving the answers when the caller hints it
+   * for broadcast (a gold set is small beside its answers).
    */
   public static Dataset<Row> window(
       Dataset<Row> annotations,
@@ -86,36 +87,45 @@ public final class AnomalyTransforms {
                 col(Columns.WORKER_TYPE),
                 col(Columns.LABEL),
                 col(Columns.GUIDELINE_VERSION),
-                col(Columns.STARTED_AT),
-                col(Columns.SUBMITTED_AT),
                 col(Columns.DURATION_MS),
                 col(Columns.PRELABEL),
                 col(Columns.INGESTED_AT),
                 col(Columns.BATCH_ID),
                 expr("unix_millis(submitted_at)").as("ms"),
                 to_date(col(Columns.SUBMITTED_AT)).as(Columns.DAY));
-    in =
-        consensus == null
-            ? in.withColumn("consensus_label", lit(null).cast("string"))
-            : in.join(
-                consensus.select(
-                    col(Columns.PROJECT_ID),
-                    col(Columns.STEP),
-                    col(Columns.ITEM_ID),
-                    col(Columns.LABEL).as("consensus_label")),
-                ScalaSeqs.of(ITEM),
-                "left");
     if (gold == null) {
-      return in.withColumn(Columns.GOLD_CORRECT, lit(null).cast("boolean"));
+      in = in.withColumn(Columns.GOLD_CORRECT, lit(null).cast("boolean"));
+    } else {
+      // each answer judged by the gold label of its guideline version (GoldAnswers.of)
+      Dataset<Row> labels =
+          gold.select(
+              col(Columns.PROJECT_ID),
+              col(Columns.STEP),
+              col(Columns.ITEM_ID),
+              col(Columns.GUIDELINE_VERSION),
+              col(Columns.LABEL).as(Columns.GOLD_LABEL));
+      in =
+          in.join(labels, ScalaSeqs.of(GOLD_KEY), "left")
+              .withColumn(
+                  Columns.GOLD_CORRECT,
+                  when(
+                      col(Columns.GOLD_LABEL).isNotNull(),
+                      GoldAnswers.correct(col(Columns.LABEL), col(Columns.GOLD_LABEL))))
+              .drop(Columns.GOLD_LABEL);
     }
-    Dataset<Row> judged =
-        GoldAnswers.of(in, gold, null)
-            .select(
-                col(Columns.PROJECT_ID),
-                col(Columns.ANNOTATION_ID),
-                col("correct").as(Columns.GOLD_CORRECT));
-    // annotation ids are unique within a project only
-    return in.join(judged, ScalaSeqs.of("project_id", "annotation_id"), "left");
+    in = in.drop(Columns.GUIDELINE_VERSION);
+    if (consensus == null) {
+      return in.withColumn("consensus_label", lit(null).cast("string"))
+          .repartition(Arrays.stream(ITEM).map(functions::col).toArray(Column[]::new));
+    }
+    return in.join(
+        consensus.select(
+            col(Columns.PROJECT_ID),
+            col(Columns.STEP),
+            col(Columns.ITEM_ID),
+            col(Columns.LABEL).as("consensus_label")),
+        ScalaSeqs.of(ITEM),
+        "left");
   }
 
   /**
@@ -414,69 +424,20 @@ public final class AnomalyTransforms {
           .add("burst_claimed_ms", DataTypes.LongType);
 
   /**
-   * Per worker, from their answers in submission order (one worker's answers at a time, on the
-   * executors): the longest run of one label and the densest burst ({@link LabelStats#longestRun},
-   * {@link Bursts#densest}).
+   * Per worker, from their answers in submission order (one shuffle by worker, Spark's sort within
+   * it, then one pass over each partition on the executors): the longest run of one label and the
+   * densest burst ({@link WorkerSequence}).
    */
   public static Dataset<Row> sequences(Dataset<Row> window, long burstWindowMs) {
-    Dataset<Row> in =
-        window.select(
-            Columns.PROJECT_ID,
-            Columns.STEP,
-            Columns.WORKER_ID,
-            "ms",
-            Columns.ANNOTATION_ID,
-            Columns.LABEL,
-            Columns.DURATION_MS);
-    // positions resolved once by name: the sort compares each row many times
-    StructType schema = in.schema();
-    int project = schema.fieldIndex(Columns.PROJECT_ID);
-    int step = schema.fieldIndex(Columns.STEP);
-    int worker = schema.fieldIndex(Columns.WORKER_ID);
-    int ms = schema.fieldIndex("ms");
-    int id = schema.fieldIndex(Columns.ANNOTATION_ID);
-    int label = schema.fieldIndex(Columns.LABEL);
-    int duration = schema.fieldIndex(Columns.DURATION_MS);
-    return in.groupByKey(
-            (MapFunction<Row, String>)
-                r ->
-                    r.getString(project)
-                        + "\u001f"
-                        + r.getString(step)
-                        + "\u001f"
-                        + r.getString(worker),
-            Encoders.STRING())
-        .mapGroups(
-            (MapGroupsFunction<String, Row, Row>)
-                (key, rows) -> {
-                  List<Row> list = new ArrayList<>();
-                  rows.forEachRemaining(list::add);
-                  list.sort(
-                      Comparator.comparingLong((Row r) -> r.getLong(ms))
-                          .thenComparing(r -> r.getString(id)));
-                  int n = list.size();
-                  int[] labels = new int[n];
-                  long[] times = new long[n];
-                  long[] durations = new long[n];
-                  Map<String, Integer> ids = new HashMap<>();
-                  for (int i = 0; i < n; i++) {
-                    Row r = list.get(i);
-                    labels[i] = ids.computeIfAbsent(String.valueOf(r.get(label)), l -> ids.size());
-                    times[i] = r.getLong(ms);
-                    durations[i] = r.isNullAt(duration) ? 0 : r.getLong(duration);
-                  }
-                  Bursts.Burst b = Bursts.densest(times, durations, burstWindowMs);
-                  Row first = list.get(0);
-                  return RowFactory.create(
-                      first.getString(project),
-                      first.getString(step),
-                      first.getString(worker),
-                      LabelStats.longestRun(labels),
-                      b.count(),
-                      b.startMs(),
-                      b.claimedMs());
-                },
-            Encoders.row(SEQUENCE));
+    Dataset<Row> ordered =
+        window
+            .selectExpr(WorkerSequence.COLUMNS)
+            .repartition(col(Columns.PROJECT_ID), col(Columns.STEP), col(Columns.WORKER_ID))
+            .sortWithinPartitions(
+                Columns.PROJECT_ID, Columns.STEP, Columns.WORKER_ID, "ms", Columns.ANNOTATION_ID);
+    return ordered.mapPartitions(
+        (MapPartitionsFunction<Row, Row>) rows -> WorkerSequence.each(rows, burstWindowMs),
+        Encoders.row(SEQUENCE));
   }
 
   /** Per worker: answers, type, median durations, pre-label and gold counts in the window. */

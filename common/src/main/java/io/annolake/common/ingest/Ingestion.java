@@ -1,6 +1,5 @@
 package io.annolake.common.ingest;
 
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_replace;
@@ -20,6 +19,7 @@ import io.annolake.common.schema.ReasonCode;
 import io.annolake.common.schema.RecordKind;
 import io.annolake.common.schema.Tables;
 import io.annolake.common.schema.rows.IngestedFileRow;
+import io.annolake.common.spark.Broadcasts;
 import io.annolake.common.spark.ProgressReporter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -401,7 +401,7 @@ public final class Ingestion {
                   keys -> {
                     Dataset<Row> kept = keys.persist(StorageLevel.MEMORY_AND_DISK());
                     keySets.add(kept);
-                    return kept.count() <= BROADCAST_ROWS ? broadcast(kept) : kept;
+                    return Broadcasts.ifSmall(kept);
                   });
           for (Row r :
               outcome.groupBy(Columns.SOURCE_FILE, Columns.REASON_CODE).count().collectAsList()) {
@@ -459,7 +459,7 @@ public final class Ingestion {
                         kind,
                         bronze.select(
                             Columns.SOURCE_FILE, Columns.SOURCE_POSITION, Columns.RAW_RECORD),
-                        rejected - markerCount <= BROADCAST_ROWS);
+                        rejected - markerCount <= Broadcasts.MAX_ROWS);
             run.appendOnce(Tables.REJECTED_RECORDS, rows.unionByName(markers), batchId, rejected);
           }
           wrote();
@@ -589,12 +589,6 @@ public final class Ingestion {
           lit(ingestedAt).as(Columns.INGESTED_AT));
     }
   }
-
-  /**
-   * Rows up to which a key set or the rejects are broadcast to the joins that need them (tens of
-   * bytes a key row, a few hundred a reject): no shuffle of the batch's rows.
-   */
-  private static final long BROADCAST_ROWS = 500_000;
 
   private static final String AUTO_MERGE = "spark.databricks.delta.schema.autoMerge.enabled";
   private static final String DONE_SUFFIX = "/done";

@@ -88,9 +88,12 @@ public final class GoldAnswers {
               .withColumn("gold_source", lit(SOURCE_ADJUDICATION));
       answers = fromGold.unionByName(fromAdjudication);
     }
-    return answers.withColumn(
-        "correct",
-        col(Columns.LABEL).equalTo(col(Columns.GOLD_LABEL)).and(col(Columns.LABEL).isNotNull()));
+    return answers.withColumn("correct", correct(col(Columns.LABEL), col(Columns.GOLD_LABEL)));
+  }
+
+  /** Whether an answer's label is right against a gold label (an empty answer never is). */
+  public static Column correct(Column label, Column goldLabel) {
+    return label.equalTo(goldLabel).and(label.isNotNull());
   }
 
   /**
