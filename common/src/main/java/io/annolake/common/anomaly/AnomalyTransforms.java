@@ -1,6 +1,7 @@
 package io.annolake.common.anomaly;
 
-import static io.annolake.common.spark.MapColumns.collectMap;
+import static io.annolake.common.spark.MapColumns.collectEntries;
+import static io.annolake.common.spark.MapColumns.sortedMap;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
@@ -322,12 +323,14 @@ public final class AnomalyTransforms {
             .agg(
                 sum("c").as("n"),
                 max("c").as("top"),
-                collectMap(coalesce(col(Columns.LABEL), lit("")), col("c")).as(Columns.LABELS))
+                collectEntries(coalesce(col(Columns.LABEL), lit("")), col("c")).as("entries"))
             .withColumn("top_share", col("top").divide(col("n")))
             .where(
                 col("n")
                     .geq(s.contested().minAnswers())
-                    .and(col("top_share").leq(s.contested().maxTopShare())));
+                    .and(col("top_share").leq(s.contested().maxTopShare())))
+            // ordered only for the few items kept
+            .withColumn(Columns.LABELS, sortedMap(col("entries")));
     return flagRows(
         items,
         lit(EntityType.ITEM.value()),

@@ -19,9 +19,22 @@ public final class MapColumns {
    * from one run to the next (a rerun must equal a clean run).
    */
   public static Column collectMap(Column key, Column value) {
+    return sortedMap(collectEntries(key, value));
+  }
+
+  /**
+   * The entries {@link #collectMap} builds its map from, for an aggregation that keeps few of its
+   * groups: {@link #sortedMap} then sorts only the kept groups' entries.
+   */
+  public static Column collectEntries(Column key, Column value) {
+    return collect_list(struct(key.as("k"), value.as("v")));
+  }
+
+  /** The map of collected entries ({@link #collectEntries}), in key order. */
+  public static Column sortedMap(Column entries) {
     return map_from_entries(
         array_sort(
-            collect_list(struct(key.as("k"), value.as("v"))),
+            entries,
             (a, b) ->
                 when(a.getField("k").lt(b.getField("k")), lit(-1))
                     .when(a.getField("k").gt(b.getField("k")), lit(1))
