@@ -48,7 +48,6 @@ public final class AnomalyTransforms {
   private static final String[] WORKER = {"project_id", "step", "worker_id"};
   private static final String[] STEP = {"project_id", "step"};
   private static final String[] ITEM = {"project_id", "step", "item_id"};
-  private static final String[] GOLD_KEY = {"project_id", "step", "item_id", "guideline_version"};
 
   /** Floor of the robust scale of log durations (a step whose answers all take the same time). */
   private static final double LOG_DURATION_MIN_SCALE = 0.05;
@@ -94,27 +93,7 @@ public final class AnomalyTransforms {
                 col(Columns.BATCH_ID),
                 expr("unix_millis(submitted_at)").as("ms"),
                 to_date(col(Columns.SUBMITTED_AT)).as(Columns.DAY));
-    if (gold == null) {
-      in = in.withColumn(Columns.GOLD_CORRECT, lit(null).cast("boolean"));
-    } else {
-      // each answer judged by the gold label of its guideline version (GoldAnswers.of)
-      Dataset<Row> labels =
-          gold.select(
-              col(Columns.PROJECT_ID),
-              col(Columns.STEP),
-              col(Columns.ITEM_ID),
-              col(Columns.GUIDELINE_VERSION),
-              col(Columns.LABEL).as(Columns.GOLD_LABEL));
-      in =
-          in.join(labels, ScalaSeqs.of(GOLD_KEY), "left")
-              .withColumn(
-                  Columns.GOLD_CORRECT,
-                  when(
-                      col(Columns.GOLD_LABEL).isNotNull(),
-                      GoldAnswers.correct(col(Columns.LABEL), col(Columns.GOLD_LABEL))))
-              .drop(Columns.GOLD_LABEL);
-    }
-    in = in.drop(Columns.GUIDELINE_VERSION);
+    in = GoldAnswers.judge(in, gold, Columns.GOLD_CORRECT).drop(Columns.GUIDELINE_VERSION);
     if (consensus == null) {
       return in.withColumn("consensus_label", lit(null).cast("string"))
           .repartition(Arrays.stream(ITEM).map(functions::col).toArray(Column[]::new));

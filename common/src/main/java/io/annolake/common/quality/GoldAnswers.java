@@ -24,6 +24,11 @@ public final class GoldAnswers {
   public static final String SOURCE_GOLD = "gold";
   public static final String SOURCE_ADJUDICATION = "adjudication";
 
+  /** A gold label's key: an answer is judged by the gold label of its guideline version. */
+  private static final String[] KEY = {
+    Columns.PROJECT_ID, Columns.STEP, Columns.ITEM_ID, Columns.GUIDELINE_VERSION
+  };
+
   private GoldAnswers() {}
 
   /**
@@ -43,16 +48,9 @@ public final class GoldAnswers {
             "annotation_id",
             "submitted_at",
             "label");
-    Dataset<Row> g =
-        gold.select(
-            col(Columns.PROJECT_ID),
-            col(Columns.STEP),
-            col(Columns.ITEM_ID),
-            col(Columns.GUIDELINE_VERSION),
-            col(Columns.LABEL).as(Columns.GOLD_LABEL));
+    Dataset<Row> g = labels(gold);
     Dataset<Row> fromGold =
-        a.join(g, ScalaSeqs.of("project_id", "step", "item_id", "guideline_version"), "inner")
-            .withColumn("gold_source", lit(SOURCE_GOLD));
+        a.join(g, ScalaSeqs.of(KEY), "inner").withColumn("gold_source", lit(SOURCE_GOLD));
     Dataset<Row> answers = fromGold;
     if (adjudications != null) {
       // The latest decision per item; an answer counts only if it came before that decision.
@@ -91,9 +89,39 @@ public final class GoldAnswers {
     return answers.withColumn("correct", correct(col(Columns.LABEL), col(Columns.GOLD_LABEL)));
   }
 
+  /**
+   * The answers with {@code column}: true or false on gold items, judged as {@link #of} judges them
+   * (same project, step, item and guideline version), null elsewhere or without gold. One left join
+   * with the gold labels (small: the caller may hint them for broadcast), rather than judging the
+   * gold answers apart and joining them back by annotation id.
+   */
+  public static Dataset<Row> judge(Dataset<Row> answers, Dataset<Row> gold, String column) {
+    if (gold == null) {
+      return answers.withColumn(column, lit(null).cast("boolean"));
+    }
+    return answers
+        .join(labels(gold), ScalaSeqs.of(KEY), "left")
+        .withColumn(
+            column,
+            when(
+                col(Columns.GOLD_LABEL).isNotNull(),
+                correct(col(Columns.LABEL), col(Columns.GOLD_LABEL))))
+        .drop(Columns.GOLD_LABEL);
+  }
+
   /** Whether an answer's label is right against a gold label (an empty answer never is). */
-  public static Column correct(Column label, Column goldLabel) {
+  private static Column correct(Column label, Column goldLabel) {
     return label.equalTo(goldLabel).and(label.isNotNull());
+  }
+
+  /** The gold labels by their key ({@link #KEY}), the label as gold_label. */
+  private static Dataset<Row> labels(Dataset<Row> gold) {
+    return gold.select(
+        col(Columns.PROJECT_ID),
+        col(Columns.STEP),
+        col(Columns.ITEM_ID),
+        col(Columns.GUIDELINE_VERSION),
+        col(Columns.LABEL).as(Columns.GOLD_LABEL));
   }
 
   /**

@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
+import io.annolake.common.quality.GoldAnswers;
 import io.annolake.common.schema.Columns;
 import io.annolake.common.spark.ScalaSeqs;
 import java.sql.Date;
@@ -127,7 +128,7 @@ public final class OperationsDaily {
       LocalDate logicalDate) {
     Date last = Date.valueOf(logicalDate);
     Dataset<Row> answers =
-        judged(annotations, gold)
+        GoldAnswers.judge(annotations, gold, "correct")
             .withColumn(DAY, to_date(col(Columns.SUBMITTED_AT)))
             .where(col(DAY).leq(lit(last)));
     Dataset<Row> daily = answerFigures(answers);
@@ -184,39 +185,6 @@ public final class OperationsDaily {
     }
     names.addAll(List.of(BACKLOG_AGE_DAYS, PRELABEL_MODELS, LOGICAL_DATE));
     return names.stream().map(n -> col(n)).toArray(Column[]::new);
-  }
-
-  /**
-   * Annotations with {@code correct}: true/false on gold items, judged by the gold label of their
-   * guideline version as in {@link io.annolake.common.quality.GoldAnswers}; null elsewhere.
-   */
-  static Dataset<Row> judged(Dataset<Row> annotations, Dataset<Row> gold) {
-    if (gold == null) {
-      return annotations.withColumn("correct", lit(null).cast("boolean"));
-    }
-    // GoldAnswers' rule (same project, step, item and guideline version) as one left join with the
-    // small gold table, rather than judging gold answers apart and joining them back by annotation
-    // id.
-    Dataset<Row> labels =
-        gold.select(
-            col(Columns.PROJECT_ID),
-            col(Columns.STEP),
-            col(Columns.ITEM_ID),
-            col(Columns.GUIDELINE_VERSION),
-            col(Columns.LABEL).as(Columns.GOLD_LABEL));
-    return annotations
-        .join(
-            labels,
-            ScalaSeqs.of("project_id", "step", "item_id", "guideline_version"),
-            "left_outer")
-        .withColumn(
-            "correct",
-            when(
-                col(Columns.GOLD_LABEL).isNotNull(),
-                col(Columns.LABEL)
-                    .equalTo(col(Columns.GOLD_LABEL))
-                    .and(col(Columns.LABEL).isNotNull())))
-        .drop(Columns.GOLD_LABEL);
   }
 
   private static Dataset<Row> answerFigures(Dataset<Row> answers) {
