@@ -27,7 +27,6 @@ import io.annolake.common.schema.Columns;
 import io.annolake.common.spark.ScalaSeqs;
 import io.annolake.common.stats.RobustStats;
 import java.sql.Timestamp;
-import java.util.Arrays;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -35,7 +34,6 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -96,7 +94,7 @@ public final class AnomalyTransforms {
     in = GoldAnswers.judge(in, gold, Columns.GOLD_CORRECT).drop(Columns.GUIDELINE_VERSION);
     if (consensus == null) {
       return in.withColumn("consensus_label", lit(null).cast("string"))
-          .repartition(Arrays.stream(ITEM).map(functions::col).toArray(Column[]::new));
+          .repartition(col(Columns.PROJECT_ID), col(Columns.STEP), col(Columns.ITEM_ID));
     }
     return in.join(
         consensus.select(
