@@ -309,18 +309,27 @@ public final class IngestTransforms {
   /**
    * The rejected_records rows of an outcome read without {@code raw_record}, which comes from
    * {@code raw} (source_file, source_position, raw_record: the batch's bronze rows). {@code
-   * broadcast}: the rejects are few, so they are broadcast and bronze is scanned, not shuffled.
+   * broadcast}: the rejects are few, so bronze is scanned against their broadcast positions, not
+   * shuffled and sorted.
    */
   public static Dataset<Row> rejects(
       Dataset<Row> outcome, RecordKind kind, Dataset<Row> raw, boolean broadcast) {
     Dataset<Row> rejected = outcome.where(col(REASON).isNotNull());
+    scala.collection.Seq<String> position =
+        ScalaSeqs.of(Columns.SOURCE_FILE, Columns.SOURCE_POSITION);
+    if (broadcast) {
+      // Spark cannot build the side an outer join keeps, so a broadcast hint on the rejects of a
+      // right join is ignored: the rejects' bronze rows are found first by a semi join that builds
+      // their positions, then joined to the rejects as the (small) built side.
+      raw =
+          broadcast(
+              raw.join(
+                  broadcast(rejected.select(Columns.SOURCE_FILE, Columns.SOURCE_POSITION)),
+                  position,
+                  "left_semi"));
+    }
     // a right join keeps every reject, found in bronze or not
-    return rejects(
-        raw.join(
-            broadcast ? broadcast(rejected) : rejected,
-            ScalaSeqs.of(Columns.SOURCE_FILE, Columns.SOURCE_POSITION),
-            "right"),
-        kind);
+    return rejects(raw.join(rejected, position, "right"), kind);
   }
 
   /** The rejected_records rows of an outcome. */

@@ -1,6 +1,7 @@
 package io.annolake.common.privacy;
 
 import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,8 +51,15 @@ public final class Redaction {
 
   /** {@link #uri(String)} as a Column expression, for paths stored per row (source_file). */
   public static Column uri(Column text) {
-    return regexp_replace(
-        regexp_replace(text, USER_INFO, REDACTED + "@"), SECRET_PARAMETER, "$1" + REDACTED);
+    // Both expressions need an @ or a parameter separator; most paths hold neither, and skipping
+    // the regular expressions for them saves a seventh of a bronze write's CPU at millions of rows.
+    Column mayHoldSecrets =
+        text.contains("@").or(text.contains("?")).or(text.contains("&")).or(text.contains(";"));
+    return when(
+            mayHoldSecrets,
+            regexp_replace(
+                regexp_replace(text, USER_INFO, REDACTED + "@"), SECRET_PARAMETER, "$1" + REDACTED))
+        .otherwise(text);
   }
 
   /**

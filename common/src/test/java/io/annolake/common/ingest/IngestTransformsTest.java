@@ -110,6 +110,47 @@ class IngestTransformsTest {
   }
 
   @Test
+  void rejectsTakeTheirLandingTextFromBronzeWithOrWithoutABroadcast() {
+    List<Row> rows =
+        List.of(
+            annotation(good("a0")),
+            annotation(with(good("a1"), "worker_id", " ")),
+            annotation(with(good("a2"), "label", "CAT?")));
+    Dataset<Row> landing =
+        spark.createDataFrame(rows, Columns.landingSchema(RecordKind.ANNOTATIONS));
+    Dataset<Row> outcome =
+        IngestTransforms.outcome(
+            IngestTransforms.outcomeInput(
+                IngestTransforms.validate(landing, RecordKind.ANNOTATIONS, RULES, schemas(), AT),
+                RecordKind.ANNOTATIONS,
+                false),
+            RecordKind.ANNOTATIONS,
+            null,
+            "b");
+    // bronze lacks a2's row: its reject is kept, without landing text
+    Dataset<Row> bronze =
+        landing
+            .where(col("raw_record").notEqual(with(good("a2"), "label", "CAT?").toString()))
+            .select(Columns.SOURCE_FILE, Columns.SOURCE_POSITION, Columns.RAW_RECORD);
+    Dataset<Row> broadcast =
+        IngestTransforms.rejects(outcome, RecordKind.ANNOTATIONS, bronze, true);
+    Dataset<Row> shuffled =
+        IngestTransforms.rejects(outcome, RecordKind.ANNOTATIONS, bronze, false);
+    Map<String, String> text = new HashMap<>();
+    for (Row r : broadcast.select(Columns.RECORD_KEY, Columns.RAW_RECORD).collectAsList()) {
+      text.put(r.getString(0), r.getString(1));
+    }
+    assertThat(text)
+        .containsOnlyKeys("proj|a1", "proj|a2")
+        .containsEntry("proj|a1", with(good("a1"), "worker_id", " ").toString())
+        .containsEntry("proj|a2", null);
+    assertThat(broadcast.exceptAll(shuffled).count()).isZero();
+    assertThat(shuffled.exceptAll(broadcast).count()).isZero();
+    String plan = broadcast.queryExecution().executedPlan().toString();
+    assertThat(plan).contains("BroadcastHashJoin").doesNotContain("SortMergeJoin");
+  }
+
+  @Test
   void futureAndOverlongTimestampsAreImpossible() {
     List<Row> rows =
         List.of(

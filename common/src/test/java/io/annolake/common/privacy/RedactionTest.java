@@ -31,6 +31,9 @@ class RedactionTest {
             "abfss://container@account.dfs.core.windows.net/landing",
             "abfss://container@account.dfs.core.windows.net/landing"
           },
+          new String[] {
+            "https://h/landing;jsessionid=abc/a.json", "https://h/landing;jsessionid=REDACTED"
+          },
           new String[] {"file:/tmp/landing/annotations", "file:/tmp/landing/annotations"},
           new String[] {"./landing/annotations", "./landing/annotations"});
 
