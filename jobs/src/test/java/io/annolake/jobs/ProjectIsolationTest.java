@@ -1,7 +1,6 @@
 package io.annolake.jobs;
 
 import static io.annolake.jobs.CliRun.ok;
-import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annolake.common.io.Lakehouse;
@@ -136,17 +135,15 @@ class ProjectIsolationTest {
   private Map<String, List<String>> rowsByProject(Lakehouse lakehouse, List<String> tables) {
     Map<String, List<String>> out = new TreeMap<>();
     for (String table : tables) {
-      for (String p : PROJECTS) {
-        List<String> rows = new ArrayList<>();
-        for (Row r : lakehouse.read(table).where(col("project_id").equalTo(p)).collectAsList()) {
-          rows.add(r.toString());
-        }
-        rows.sort(String::compareTo);
-        if (!rows.isEmpty()) {
-          out.put(table + "/" + p, rows);
+      // one read per table (small), split by project here
+      for (Row r : lakehouse.read(table).collectAsList()) {
+        String project = r.getAs("project_id");
+        if (PROJECTS.contains(project)) {
+          out.computeIfAbsent(table + "/" + project, k -> new ArrayList<>()).add(r.toString());
         }
       }
     }
+    out.values().forEach(rows -> rows.sort(String::compareTo));
     return out;
   }
 }

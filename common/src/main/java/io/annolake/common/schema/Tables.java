@@ -158,12 +158,13 @@ public final class Tables {
    */
   public static final Map<String, List<String>> STATS_COLUMNS =
       Map.of(
-          ITEM_AGREEMENT, List.of("step"),
-          WORKER_PAIR_AGREEMENT, List.of("step"),
-          CONSENSUS_LABELS, List.of("step"),
-          ESCALATIONS, List.of("step"),
-          RAW_ANNOTATIONS, List.of("project_id", "batch_id", "ingested_at"),
-          ANNOTATIONS, List.of("project_id", "step", "submitted_at", "batch_id"));
+          ITEM_AGREEMENT, List.of(Columns.STEP),
+          WORKER_PAIR_AGREEMENT, List.of(Columns.STEP),
+          CONSENSUS_LABELS, List.of(Columns.STEP),
+          ESCALATIONS, List.of(Columns.STEP),
+          RAW_ANNOTATIONS, List.of(Columns.PROJECT_ID, Columns.BATCH_ID, Columns.INGESTED_AT),
+          ANNOTATIONS,
+              List.of(Columns.PROJECT_ID, Columns.STEP, Columns.SUBMITTED_AT, Columns.BATCH_ID));
 
   /**
    * Derived tables partitioned by project_id: a run for one project replaces or adds files of its
