@@ -31,6 +31,11 @@ public final class TableContract {
     return COLUMNS;
   }
 
+  /** A table's column names, in order (the contract's entries without their types). */
+  public static List<String> columnNames(String table) {
+    return COLUMNS.get(table).stream().map(c -> c.split(" ")[0]).toList();
+  }
+
   /** A schema's columns as the contract writes them. */
   public static List<String> columnsOf(StructType schema) {
     return Arrays.stream(schema.fields())
