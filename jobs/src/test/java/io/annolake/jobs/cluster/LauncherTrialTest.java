@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * bin/annolake in a copy of the checkout whose `mvn` only records that it ran: a built jar is run
  * as it is (a one-line warning when sources are newer, no build), a missing one is built once by
- * tasks that start together (flock).
+ * tasks that start together (flock); the class-data archive is used only when built whole for the
+ * jar.
  */
 @Tag("trial")
 class LauncherTrialTest {
@@ -70,11 +72,16 @@ class LauncherTrialTest {
   }
 
   private Process launch(String... args) throws IOException {
+    return launch(Map.of(), args);
+  }
+
+  private Process launch(Map<String, String> env, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(checkout.resolve("bin/annolake").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(checkout.toFile());
     builder.environment().put("PATH", checkout.resolve("fake-bin") + ":" + System.getenv("PATH"));
     builder.environment().put("ANNOLAKE_DRIVER_MEMORY", "256m");
+    builder.environment().putAll(env);
     return builder.start();
   }
 
@@ -125,6 +132,43 @@ class LauncherTrialTest {
       assertThat(p.exitValue()).isZero();
     }
     assertThat(mvnCalls()).hasSize(1);
+  }
+
+  /** Classes the JVM mapped from the application archive (the "top" layer), by class+load logs. */
+  private long archivedClasses() throws Exception {
+    Process p = launch(Map.of("ANNOLAKE_JAVA_OPTS", "-Xlog:class+load=info"), "--version");
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    err(p);
+    assertThat(p.exitValue()).isZero();
+    assertThat(out).contains("annolake ");
+    return out.lines().filter(l -> l.contains("source: shared objects file (top)")).count();
+  }
+
+  @Test
+  void theClassArchiveIsUsedOnlyWhenBuiltWholeForTheJar() throws Exception {
+    layOut(true);
+    Path archive = checkout.resolve("jobs/target/annolake.jsa");
+    assertThat(archivedClasses()).isZero();
+
+    // Spark refuses a 256 MB driver: the training fails, and nothing is left behind
+    Process failed = launch("class-archive");
+    assertThat(err(failed)).contains("could not build the class-data archive");
+    assertThat(failed.exitValue()).isNotZero();
+    assertThat(archive).doesNotExist();
+    try (var left = Files.list(checkout.resolve("jobs/target"))) {
+      assertThat(left.map(f -> f.getFileName().toString()))
+          .containsOnly("lib", "annolake-jobs.jar");
+    }
+
+    Process built = launch(Map.of("ANNOLAKE_DRIVER_MEMORY", "2g"), "class-archive");
+    assertThat(err(built)).contains("class-data archive " + archive);
+    assertThat(built.exitValue()).isZero();
+    assertThat(archive).isRegularFile();
+    assertThat(archivedClasses()).isGreaterThan(100);
+
+    // older than the jar: built for an earlier one, so not passed
+    Files.setLastModifiedTime(archive, FileTime.from(Instant.parse("2000-01-01T00:00:00Z")));
+    assertThat(archivedClasses()).isZero();
   }
 
   @Test
