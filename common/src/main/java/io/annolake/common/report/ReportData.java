@@ -22,6 +22,7 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,12 +44,17 @@ import org.apache.spark.sql.types.StructType;
  * Reads the lakehouse's derived tables (never the annotations) and builds the report's sections for
  * one project: small aggregates and capped top-N lists collected to the driver. A section whose
  * table is absent says so; columns a table lacks are left out of its tables.
+ *
+ * <p>Each query runs once over every project, grouped or ranked by project, and its rows are handed
+ * out per project: the report runs the same number of Spark jobs for one project as for fifty.
  */
 public final class ReportData {
   private final Function<String, Dataset<Row>> tables;
   private final LocalDate logicalDate;
   private final int days;
   private final int maxRows;
+  // per query, its rows by project (in the query's order)
+  private final Map<String, Map<String, List<Row>>> byProject = new HashMap<>();
 
   /**
    * @param tables a table by name, read pinned, or null when it does not exist
@@ -59,7 +66,7 @@ public final class ReportData {
       Function<String, Dataset<Row>> tables, LocalDate logicalDate, int days, int maxRows) {
     // each table resolved once: a pinned read resolves its Delta snapshot, and sections share
     // tables
-    Map<String, java.util.Optional<Dataset<Row>>> resolved = new java.util.HashMap<>();
+    Map<String, java.util.Optional<Dataset<Row>>> resolved = new HashMap<>();
     this.tables =
         t ->
             resolved
@@ -95,28 +102,35 @@ public final class ReportData {
 
   /** Headline figures of a project for the index page, in the order of {@link #INDEX_HEADERS}. */
   public List<String> headline(String project) {
-    Dataset<Row> ops = scoped(Tables.OPERATIONS_DAILY, project);
-    Dataset<Row> consensus = scoped(Tables.CONSENSUS_LABELS, project);
-    Dataset<Row> escalations = scoped(Tables.ESCALATIONS, project);
-    Dataset<Row> paused = scoped(Tables.PAUSED_WORKERS, project);
+    Dataset<Row> ops = tables.apply(Tables.OPERATIONS_DAILY);
+    Dataset<Row> consensus = tables.apply(Tables.CONSENSUS_LABELS);
+    Dataset<Row> escalations = tables.apply(Tables.ESCALATIONS);
+    Dataset<Row> paused = tables.apply(Tables.PAUSED_WORKERS);
     List<String> out = new ArrayList<>();
-    Object answers =
+    Row answers =
         ops == null
             ? null
-            : ops.agg(sum(OperationsDaily.ANSWERS).as(Columns.ANSWERS))
-                .head()
-                .getAs(Columns.ANSWERS);
-    out.add(answers == null ? "-" : format(answers));
+            : one(
+                "headline-answers",
+                project,
+                () ->
+                    ops.groupBy(Columns.PROJECT_ID)
+                        .agg(sum(OperationsDaily.ANSWERS).as(Columns.ANSWERS)));
+    out.add(answers == null ? "-" : format(answers.getAs(Columns.ANSWERS)));
     out.add(
         consensus == null
             ? "-"
             : format(
-                consensus
-                    .where(
-                        col(Columns.DECISION).isin(lit("PENDING"), lit("ESCALATED")).unary_$bang())
-                    .count()));
-    out.add(escalations == null ? "-" : format(escalations.count()));
-    out.add(paused == null ? "-" : format(paused.count()));
+                countOf(
+                    "headline-final",
+                    project,
+                    consensus.where(
+                        col(Columns.DECISION)
+                            .isin(lit("PENDING"), lit("ESCALATED"))
+                            .unary_$bang()))));
+    out.add(
+        escalations == null ? "-" : format(countOf("headline-escalations", project, escalations)));
+    out.add(paused == null ? "-" : format(countOf("headline-paused", project, paused)));
     return out;
   }
 
@@ -137,16 +151,19 @@ public final class ReportData {
 
   private Section status(String project) {
     String title = "Labeling status and outcome";
-    Dataset<Row> consensus = scoped(Tables.CONSENSUS_LABELS, project);
+    Dataset<Row> consensus = tables.apply(Tables.CONSENSUS_LABELS);
     if (consensus == null) {
       return Section.missing("status", title, List.of(Tables.CONSENSUS_LABELS));
     }
     List<Row> counts =
-        consensus
-            .groupBy(Columns.STEP, Columns.DECISION)
-            .agg(count(lit(1)).as("n"))
-            .orderBy(Columns.STEP, Columns.DECISION)
-            .collectAsList();
+        rows(
+            "status-decisions",
+            project,
+            () ->
+                consensus
+                    .groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.DECISION)
+                    .agg(count(lit(1)).as("n"))
+                    .orderBy(Columns.STEP, Columns.DECISION));
     List<String> steps = new ArrayList<>(new TreeSet<>(strings(counts, "step")));
     Map<String, List<Double>> byDecision = new TreeMap<>();
     Map<String, Map<String, Long>> outcomes = new TreeMap<>();
@@ -195,17 +212,20 @@ public final class ReportData {
                 null),
             new Table(
                 "Items by decision", List.of("step", "decision", "items", "outcome"), rows, null));
-    Dataset<Row> ops = window(scoped(Tables.OPERATIONS_DAILY, project));
+    Dataset<Row> ops = window(tables.apply(Tables.OPERATIONS_DAILY));
     if (ops != null && has(ops, OperationsDaily.OUTCOME_UNANIMOUS)) {
       List<Row> trend =
-          ops.groupBy(OperationsDaily.DAY)
-              .agg(
-                  sum(OperationsDaily.OUTCOME_UNANIMOUS).as("unanimous"),
-                  sum(OperationsDaily.OUTCOME_MAJORITY).as("majority"),
-                  sum(OperationsDaily.OUTCOME_ESCALATED).as("escalated"),
-                  sum(OperationsDaily.ANSWERS).as(Columns.ANSWERS))
-              .orderBy(OperationsDaily.DAY)
-              .collectAsList();
+          rows(
+              "status-trend",
+              project,
+              () ->
+                  ops.groupBy(Columns.PROJECT_ID, OperationsDaily.DAY)
+                      .agg(
+                          sum(OperationsDaily.OUTCOME_UNANIMOUS).as("unanimous"),
+                          sum(OperationsDaily.OUTCOME_MAJORITY).as("majority"),
+                          sum(OperationsDaily.OUTCOME_ESCALATED).as("escalated"),
+                          sum(OperationsDaily.ANSWERS).as(Columns.ANSWERS))
+                      .orderBy(OperationsDaily.DAY));
       List<String> x = dayLabels(trend);
       Map<String, List<Double>> series = new LinkedHashMap<>();
       for (String outcome : List.of("unanimous", "majority", "escalated")) {
@@ -225,18 +245,21 @@ public final class ReportData {
 
   private Section escalations(String project) {
     String title = "Escalation backlog";
-    Dataset<Row> escalations = scoped(Tables.ESCALATIONS, project);
+    Dataset<Row> escalations = tables.apply(Tables.ESCALATIONS);
     if (escalations == null) {
       return Section.missing("escalations", title, List.of(Tables.ESCALATIONS));
     }
     List<Row> byReason =
-        escalations
-            .groupBy(Columns.STEP, Columns.REASON)
-            .agg(
-                count(lit(1)).as("n"),
-                org.apache.spark.sql.functions.avg("priority").as(Columns.PRIORITY))
-            .orderBy(Columns.STEP, Columns.REASON)
-            .collectAsList();
+        rows(
+            "escalations-reasons",
+            project,
+            () ->
+                escalations
+                    .groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.REASON)
+                    .agg(
+                        count(lit(1)).as("n"),
+                        org.apache.spark.sql.functions.avg("priority").as(Columns.PRIORITY))
+                    .orderBy(Columns.STEP, Columns.REASON));
     List<String> reasons = new ArrayList<>(new TreeSet<>(strings(byReason, "reason")));
     Map<String, List<Double>> series = new TreeMap<>();
     for (Row r : byReason) {
@@ -267,7 +290,7 @@ public final class ReportData {
                             format(r.getAs(Columns.PRIORITY))))
                 .toList(),
             null));
-    Dataset<Row> ops = scoped(Tables.OPERATIONS_DAILY, project);
+    Dataset<Row> ops = tables.apply(Tables.OPERATIONS_DAILY);
     List<String> notes = new ArrayList<>();
     if (ops != null && has(ops, OperationsDaily.ESCALATIONS_OPEN)) {
       Column age = col(OperationsDaily.BACKLOG_AGE_DAYS);
@@ -277,12 +300,15 @@ public final class ReportData {
               .when(age.leq(7), lit("4-7 days"))
               .otherwise(lit("8+ days"));
       List<Row> ages =
-          ops.where(col(OperationsDaily.ESCALATIONS_OPEN).gt(0))
-              .withColumn("age", bucket)
-              .groupBy(Columns.STEP, "age")
-              .agg(sum(OperationsDaily.ESCALATIONS_OPEN).as("items"))
-              .orderBy(Columns.STEP, "age")
-              .collectAsList();
+          rows(
+              "escalations-ages",
+              project,
+              () ->
+                  ops.where(col(OperationsDaily.ESCALATIONS_OPEN).gt(0))
+                      .withColumn("age", bucket)
+                      .groupBy(Columns.PROJECT_ID, Columns.STEP, "age")
+                      .agg(sum(OperationsDaily.ESCALATIONS_OPEN).as("items"))
+                      .orderBy(Columns.STEP, "age"));
       out.add(
           new Table(
               "Open escalations by age (days since the item was escalated, to " + logicalDate + ")",
@@ -306,18 +332,21 @@ public final class ReportData {
   /** The edge-case library: counts by status, then the cases, open ones first (oldest first). */
   private Section edgeCases(String project) {
     String title = "Edge cases";
-    Dataset<Row> cases = scoped(Tables.EDGE_CASES, project);
+    Dataset<Row> cases = tables.apply(Tables.EDGE_CASES);
     if (cases == null) {
       return Section.missing("edge-cases", title, List.of(Tables.EDGE_CASES));
     }
     List<String> statuses =
         Arrays.stream(EdgeCases.Status.values()).map(EdgeCases.Status::name).toList();
     List<Row> counts =
-        cases
-            .groupBy(Columns.STEP, Columns.STATUS)
-            .agg(count(lit(1)).as("n"))
-            .orderBy(Columns.STEP)
-            .collectAsList();
+        rows(
+            "edge-cases-status",
+            project,
+            () ->
+                cases
+                    .groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.STATUS)
+                    .agg(count(lit(1)).as("n"))
+                    .orderBy(Columns.STEP));
     Map<String, long[]> byStep = new TreeMap<>();
     for (Row r : counts) {
       int s = statuses.indexOf(r.<String>getAs(Columns.STATUS));
@@ -364,18 +393,19 @@ public final class ReportData {
     Dataset<Row> listed =
         cases
             .withColumn("asked_by", EdgeCases.firstQuestion().getField("worker_id"))
-            .withColumn("first_question", EdgeCases.firstQuestion().getField("question_text"))
-            .orderBy(
-                statusRank.asc(),
-                col(Columns.OPENED_AT).asc_nulls_last(),
-                col(Columns.STEP),
-                col(Columns.ITEM_ID));
+            .withColumn("first_question", EdgeCases.firstQuestion().getField("question_text"));
     List<Table> out = new ArrayList<>();
     out.add(new Table("Edge cases by status", countHeaders, countRows, null));
     out.add(
         table(
+            project,
             "Edge cases: open first (oldest first), then resolved, then folded into a guideline",
             listed,
+            List.of(
+                statusRank.asc(),
+                col(Columns.OPENED_AT).asc_nulls_last(),
+                col(Columns.STEP),
+                col(Columns.ITEM_ID)),
             List.of(
                 Columns.STEP,
                 Columns.ITEM_ID,
@@ -405,7 +435,7 @@ public final class ReportData {
 
   private Section gold(String project) {
     String title = "Gold accuracy and worker status";
-    Dataset<Row> quality = scoped(Tables.WORKER_QUALITY, project);
+    Dataset<Row> quality = tables.apply(Tables.WORKER_QUALITY);
     if (quality == null) {
       return Section.missing("gold", title, List.of(Tables.WORKER_QUALITY));
     }
@@ -414,8 +444,22 @@ public final class ReportData {
     List<String> notes = new ArrayList<>();
     Dataset<Row> judged = quality.where(col(Columns.GOLD_ANSWERS).gt(0));
     List<WorkerQualityRow> lowest =
-        WorkerQualityRow.READER.collect(
-            judged.orderBy(col(Columns.CI_HIGH).asc(), col(Columns.WORKER_ID)).limit(30));
+        rows(
+                "gold-workers",
+                project,
+                () ->
+                    firstPerProject(
+                            judged,
+                            30,
+                            col(Columns.CI_HIGH).asc(),
+                            col(Columns.WORKER_ID),
+                            col(Columns.STEP))
+                        .select(
+                            withProject(WorkerQualityRow.READER.select(judged))
+                                .toArray(Column[]::new)))
+            .stream()
+            .map(WorkerQualityRow.READER::read)
+            .toList();
     if (!lowest.isEmpty()) {
       List<String> names =
           lowest.stream()
@@ -440,8 +484,11 @@ public final class ReportData {
     }
     out.add(
         table(
+            project,
             "Workers by gold accuracy (lowest upper bound first)",
-            quality.orderBy(col(Columns.CI_HIGH).asc_nulls_last(), col(Columns.WORKER_ID)),
+            quality,
+            List.of(
+                col(Columns.CI_HIGH).asc_nulls_last(), col(Columns.WORKER_ID), col(Columns.STEP)),
             List.of(
                 Columns.STEP,
                 Columns.WORKER_ID,
@@ -453,11 +500,11 @@ public final class ReportData {
                 Columns.CI_LOW,
                 Columns.CI_HIGH,
                 Columns.THRESHOLD)));
-    Dataset<Row> paused = scoped(Tables.PAUSED_WORKERS, project);
+    Dataset<Row> paused = tables.apply(Tables.PAUSED_WORKERS);
     if (paused == null) {
       notes.add("Paused workers: table " + Tables.PAUSED_WORKERS + " does not exist yet.");
     } else {
-      Dataset<Row> events = scoped(Tables.WORKER_STATUS_EVENTS, project);
+      Dataset<Row> events = tables.apply(Tables.WORKER_STATUS_EVENTS);
       Dataset<Row> withEvidence = paused;
       if (events != null && has(events, "evidence_answers")) {
         Dataset<Row> latestPause =
@@ -483,8 +530,10 @@ public final class ReportData {
       }
       out.add(
           table(
+              project,
               "Paused workers and the gold answers that paused them",
-              withEvidence.orderBy(Columns.STEP, Columns.WORKER_ID),
+              withEvidence,
+              List.of(col(Columns.STEP), col(Columns.WORKER_ID)),
               List.of(
                   Columns.STEP,
                   Columns.WORKER_ID,
@@ -496,7 +545,7 @@ public final class ReportData {
                   Columns.THRESHOLD,
                   Columns.EVIDENCE_ANSWERS)));
     }
-    Dataset<Row> reinstated = scoped(Tables.WORKER_REINSTATEMENTS, project);
+    Dataset<Row> reinstated = tables.apply(Tables.WORKER_REINSTATEMENTS);
     if (reinstated == null) {
       notes.add(
           "Reinstatements: none recorded (table "
@@ -505,8 +554,10 @@ public final class ReportData {
     } else {
       out.add(
           table(
+              project,
               "Reinstatements by quality leads",
-              reinstated.orderBy(col(Columns.REINSTATED_AT).desc()),
+              reinstated,
+              List.of(col(Columns.REINSTATED_AT).desc(), col(Columns.STEP), col(Columns.WORKER_ID)),
               List.of(
                   Columns.STEP,
                   Columns.WORKER_ID,
@@ -514,17 +565,21 @@ public final class ReportData {
                   Columns.LEAD_ID,
                   Columns.NOTE)));
     }
-    Dataset<Row> health = scoped(Tables.GOLD_ITEM_HEALTH, project);
+    Dataset<Row> health = tables.apply(Tables.GOLD_ITEM_HEALTH);
     if (health == null) {
       notes.add(
           "Gold items needing review: table " + Tables.GOLD_ITEM_HEALTH + " does not exist yet.");
     } else {
       out.add(
           table(
+              project,
               "Gold items needing review (served often, mostly answered otherwise)",
-              health
-                  .where(col(Columns.NEEDS_REVIEW))
-                  .orderBy(col(Columns.ACCURACY).asc(), col(Columns.ITEM_ID)),
+              health.where(col(Columns.NEEDS_REVIEW)),
+              List.of(
+                  col(Columns.ACCURACY).asc(),
+                  col(Columns.ITEM_ID),
+                  col(Columns.STEP),
+                  col(Columns.GUIDELINE_VERSION)),
               List.of(
                   Columns.STEP,
                   Columns.ITEM_ID,
@@ -540,7 +595,7 @@ public final class ReportData {
 
   private Section agreement(String project) {
     String title = "Agreement";
-    Dataset<Row> summary = scoped(Tables.AGREEMENT_SUMMARY, project);
+    Dataset<Row> summary = tables.apply(Tables.AGREEMENT_SUMMARY);
     if (summary == null) {
       return Section.missing("agreement", title, List.of(Tables.AGREEMENT_SUMMARY));
     }
@@ -551,11 +606,19 @@ public final class ReportData {
             .equalTo(lit("krippendorff_alpha"))
             .and(col(Columns.LEVEL).equalTo(lit("nominal")));
     Dataset<Row> overall = summary.where(col(Columns.DAY).isNull());
+    // the reader's columns include the project's
     List<AgreementSummaryRow> alpha =
-        AgreementSummaryRow.READER.collect(
-            overall
-                .where(primary.and(col(Columns.VALUE).isNotNull()))
-                .orderBy(Columns.STEP, Columns.GUIDELINE_VERSION));
+        rows(
+                "agreement-slices",
+                project,
+                () ->
+                    overall
+                        .where(primary.and(col(Columns.VALUE).isNotNull()))
+                        .orderBy(Columns.STEP, Columns.GUIDELINE_VERSION)
+                        .select(AgreementSummaryRow.READER.select(overall)))
+            .stream()
+            .map(AgreementSummaryRow.READER::read)
+            .toList();
     if (!alpha.isEmpty()) {
       charts.add(
           Charts.intervals(
@@ -566,14 +629,18 @@ public final class ReportData {
               null));
     }
     List<Row> trend =
-        window(summary.where(col(Columns.DAY).isNotNull()).where(primary))
-            .orderBy(Columns.DAY)
-            .select(
-                col(Columns.DAY).cast("string").as(Columns.DAY),
-                col(Columns.STEP),
-                col(Columns.GUIDELINE_VERSION),
-                col(Columns.VALUE))
-            .collectAsList();
+        rows(
+            "agreement-trend",
+            project,
+            () ->
+                window(summary.where(col(Columns.DAY).isNotNull()).where(primary))
+                    .orderBy(Columns.DAY)
+                    .select(
+                        col(Columns.PROJECT_ID),
+                        col(Columns.DAY).cast("string").as(Columns.DAY),
+                        col(Columns.STEP),
+                        col(Columns.GUIDELINE_VERSION),
+                        col(Columns.VALUE)));
     if (!trend.isEmpty()) {
       List<String> x = new ArrayList<>(new TreeSet<>(strings(trend, "day")));
       Map<String, List<Double>> series = new TreeMap<>();
@@ -589,8 +656,14 @@ public final class ReportData {
     }
     out.add(
         table(
+            project,
             "Coefficients per step and guideline version (all days)",
-            overall.orderBy(Columns.STEP, Columns.GUIDELINE_VERSION, Columns.METRIC, Columns.LEVEL),
+            overall,
+            List.of(
+                col(Columns.STEP),
+                col(Columns.GUIDELINE_VERSION),
+                col(Columns.METRIC),
+                col(Columns.LEVEL)),
             List.of(
                 Columns.STEP,
                 Columns.GUIDELINE_VERSION,
@@ -602,17 +675,20 @@ public final class ReportData {
                 Columns.N_ITEMS,
                 Columns.STATUS,
                 Columns.ERROR)));
-    Dataset<Row> items = scoped(Tables.ITEM_AGREEMENT, project);
+    Dataset<Row> items = tables.apply(Tables.ITEM_AGREEMENT);
     if (items != null) {
       out.add(
           table(
+              project,
               "Most contested items",
-              items
-                  .where(col(Columns.N_ANNOTATIONS).geq(2))
-                  .orderBy(
-                      col(Columns.PERCENT_AGREEMENT).asc_nulls_last(),
-                      col(Columns.ENTROPY_BITS).desc_nulls_last(),
-                      col(Columns.ITEM_ID)),
+              items.where(col(Columns.N_ANNOTATIONS).geq(2)),
+              List.of(
+                  col(Columns.PERCENT_AGREEMENT).asc_nulls_last(),
+                  col(Columns.ENTROPY_BITS).desc_nulls_last(),
+                  col(Columns.ITEM_ID),
+                  col(Columns.STEP),
+                  col(Columns.GUIDELINE_VERSION),
+                  col(Columns.DAY)),
               List.of(
                   Columns.STEP,
                   Columns.GUIDELINE_VERSION,
@@ -636,30 +712,46 @@ public final class ReportData {
 
   private Section anomalies(String project) {
     String title = "Anomaly flags";
-    Dataset<Row> flags = scoped(Tables.ANOMALY_FLAGS, project);
-    if (flags == null) {
+    Dataset<Row> all = tables.apply(Tables.ANOMALY_FLAGS);
+    if (all == null) {
       return Section.missing("anomalies", title, List.of(Tables.ANOMALY_FLAGS));
     }
     List<String> notes = new ArrayList<>();
-    if (has(flags, "window_end")) {
-      // the table keeps a history of windows: show the latest window up to the logical date
-      Row latest =
-          flags
-              .where(col(Columns.WINDOW_END).leq(lit(Date.valueOf(logicalDate))))
-              .agg(max("window_end").as(Columns.WINDOW_END))
-              .head();
-      Date end = latest.getAs(Columns.WINDOW_END);
+    Dataset<Row> latestWindows = all;
+    if (has(all, "window_end")) {
+      // the table keeps a history of windows: show each project's latest window up to the logical
+      // date (all its flags when it has none)
+      Column upToDate = col(Columns.WINDOW_END).leq(lit(Date.valueOf(logicalDate)));
+      Column latest =
+          max(when(upToDate, col(Columns.WINDOW_END))).over(Window.partitionBy(Columns.PROJECT_ID));
+      latestWindows =
+          all.withColumn("latest_end", latest)
+              .where(
+                  col("latest_end")
+                      .isNull()
+                      .or(col(Columns.WINDOW_END).equalTo(col("latest_end"))));
+      Row end =
+          one(
+              "anomalies-window",
+              project,
+              () ->
+                  all.where(upToDate)
+                      .groupBy(Columns.PROJECT_ID)
+                      .agg(max("window_end").as(Columns.WINDOW_END)));
       if (end != null) {
-        flags = flags.where(col(Columns.WINDOW_END).equalTo(lit(end)));
-        notes.add("Flags of the window ending " + end + ".");
+        notes.add("Flags of the window ending " + end.getAs(Columns.WINDOW_END) + ".");
       }
     }
+    Dataset<Row> flags = latestWindows;
     List<Row> counts =
-        flags
-            .groupBy(Columns.CODE, Columns.SEVERITY)
-            .agg(count(lit(1)).as("n"))
-            .orderBy(Columns.CODE, Columns.SEVERITY)
-            .collectAsList();
+        rows(
+            "anomalies-codes",
+            project,
+            () ->
+                flags
+                    .groupBy(Columns.PROJECT_ID, Columns.CODE, Columns.SEVERITY)
+                    .agg(count(lit(1)).as("n"))
+                    .orderBy(Columns.CODE, Columns.SEVERITY));
     List<String> codes = new ArrayList<>(new TreeSet<>(strings(counts, "code")));
     Map<String, List<Double>> bySeverity = new TreeMap<>();
     for (Row r : counts) {
@@ -701,27 +793,36 @@ public final class ReportData {
                 "rank",
                 row_number()
                     .over(
-                        Window.partitionBy(Columns.STEP, Columns.ENTITY_ID)
+                        Window.partitionBy(Columns.PROJECT_ID, Columns.STEP, Columns.ENTITY_ID)
                             .orderBy(
                                 col("severity_rank").desc(),
                                 col(Columns.SCORE).desc_nulls_last(),
                                 col(Columns.CODE))))
             .withColumn(
-                "flags", count(lit(1)).over(Window.partitionBy(Columns.STEP, Columns.ENTITY_ID)))
+                "flags",
+                count(lit(1))
+                    .over(Window.partitionBy(Columns.PROJECT_ID, Columns.STEP, Columns.ENTITY_ID)))
             .where(col(Columns.RANK).equalTo(1))
-            .orderBy(col("severity_rank").desc(), col("flags").desc(), col(Columns.ENTITY_ID))
             .select(
+                col(Columns.PROJECT_ID),
                 col(Columns.STEP),
                 col(Columns.ENTITY_ID).as(Columns.WORKER_ID),
                 col("flags"),
                 col(Columns.CODE).as("top_code"),
                 col(Columns.SEVERITY),
                 col(Columns.SCORE),
-                col(Columns.EVIDENCE));
+                col(Columns.EVIDENCE),
+                col("severity_rank"));
     out.add(
         table(
+            project,
             "Top flagged workers, with the evidence of their most severe flag",
             top,
+            List.of(
+                col("severity_rank").desc(),
+                col("flags").desc(),
+                col(Columns.WORKER_ID),
+                col(Columns.STEP)),
             List.of(
                 Columns.STEP,
                 Columns.WORKER_ID,
@@ -735,7 +836,7 @@ public final class ReportData {
 
   private Section operations(String project) {
     String title = "Operations";
-    Dataset<Row> ops = window(scoped(Tables.OPERATIONS_DAILY, project));
+    Dataset<Row> ops = window(tables.apply(Tables.OPERATIONS_DAILY));
     if (ops == null) {
       return Section.missing("operations", title, List.of(Tables.OPERATIONS_DAILY));
     }
@@ -743,17 +844,20 @@ public final class ReportData {
     List<Table> out = new ArrayList<>();
     boolean items = has(ops, OperationsDaily.ACCEPTED_LABELS);
     List<Row> trend =
-        ops.groupBy(OperationsDaily.DAY)
-            .agg(
-                sum(OperationsDaily.COST).as(Columns.COST),
-                (items ? sum(OperationsDaily.ACCEPTED_LABELS) : lit(null).cast("long"))
-                    .as("accepted"),
-                sum(OperationsDaily.GOLD_CORRECT).as(Columns.GOLD_CORRECT),
-                sum(OperationsDaily.GOLD_ANSWERS).as(Columns.GOLD_ANSWERS),
-                sum(OperationsDaily.REVISIONS).as(Columns.REVISIONS),
-                sum(OperationsDaily.ANSWERS).as(Columns.ANSWERS))
-            .orderBy(OperationsDaily.DAY)
-            .collectAsList();
+        rows(
+            "operations-cost",
+            project,
+            () ->
+                ops.groupBy(Columns.PROJECT_ID, OperationsDaily.DAY)
+                    .agg(
+                        sum(OperationsDaily.COST).as(Columns.COST),
+                        (items ? sum(OperationsDaily.ACCEPTED_LABELS) : lit(null).cast("long"))
+                            .as("accepted"),
+                        sum(OperationsDaily.GOLD_CORRECT).as(Columns.GOLD_CORRECT),
+                        sum(OperationsDaily.GOLD_ANSWERS).as(Columns.GOLD_ANSWERS),
+                        sum(OperationsDaily.REVISIONS).as(Columns.REVISIONS),
+                        sum(OperationsDaily.ANSWERS).as(Columns.ANSWERS))
+                    .orderBy(OperationsDaily.DAY));
     List<String> x = dayLabels(trend);
     Map<String, List<Double>> cost = new LinkedHashMap<>();
     cost.put("cost per accepted label", ratios(trend, "cost", "accepted"));
@@ -767,8 +871,10 @@ public final class ReportData {
             cost));
     out.add(
         table(
+            project,
             "Per step and day (last " + days + " days)",
-            ops.orderBy(col(OperationsDaily.DAY).desc(), col(Columns.STEP)),
+            ops,
+            List.of(col(OperationsDaily.DAY).desc(), col(Columns.STEP)),
             List.of(
                 Columns.DAY,
                 Columns.STEP,
@@ -790,6 +896,7 @@ public final class ReportData {
                 OperationsDaily.MEDIAN_MS_WITHOUT_PRELABEL)));
     Dataset<Row> models =
         ops.select(
+                col(Columns.PROJECT_ID),
                 col(OperationsDaily.DAY),
                 col(Columns.STEP),
                 org.apache
@@ -798,11 +905,13 @@ public final class ReportData {
                     .functions
                     .explode(col(OperationsDaily.PRELABEL_MODELS))
                     .as("m"))
-            .select(col(Columns.DAY), col(Columns.STEP), col("m.*"));
+            .select(col(Columns.PROJECT_ID), col(Columns.DAY), col(Columns.STEP), col("m.*"));
     out.add(
         table(
+            project,
             "Pre-labels per model version",
-            models.orderBy(col(Columns.DAY).desc(), col(Columns.STEP), col("model")),
+            models,
+            List.of(col(Columns.DAY).desc(), col(Columns.STEP), col("model")),
             List.of(
                 Columns.DAY,
                 Columns.STEP,
@@ -818,8 +927,55 @@ public final class ReportData {
 
   // ---- helpers
 
-  private Dataset<Row> scoped(String table, String project) {
-    return io.annolake.common.io.Predicates.onlyProject(tables.apply(table), project);
+  /**
+   * The rows of {@code project} in a query over every project (its rows carry the project id), the
+   * query run on its first use only, under its name.
+   */
+  private List<Row> rows(String query, String project, Supplier<Dataset<Row>> allProjects) {
+    return byProject
+        .computeIfAbsent(
+            query,
+            q -> {
+              Map<String, List<Row>> split = new HashMap<>();
+              for (Row r : allProjects.get().collectAsList()) {
+                split.computeIfAbsent(r.getAs(Columns.PROJECT_ID), p -> new ArrayList<>()).add(r);
+              }
+              return split;
+            })
+        .getOrDefault(project, List.of());
+  }
+
+  /** The one row of {@code project} in an aggregate grouped by project, or null. */
+  private Row one(String query, String project, Supplier<Dataset<Row>> allProjects) {
+    List<Row> r = rows(query, project, allProjects);
+    return r.isEmpty() ? null : r.get(0);
+  }
+
+  /** Rows of {@code project} in a table (or a filter of it). */
+  private long countOf(String query, String project, Dataset<Row> rows) {
+    Row r = one(query, project, () -> rows.groupBy(Columns.PROJECT_ID).count());
+    return r == null ? 0 : r.<Long>getAs("count");
+  }
+
+  /**
+   * The first {@code n} rows of each project in the given order, ranked within the project. Orders
+   * end with the rows' keys, so that a capped list and its order do not change from run to run.
+   */
+  private static Dataset<Row> firstPerProject(Dataset<Row> rows, int n, Column... order) {
+    return rows.withColumn(
+            ROW_IN_PROJECT,
+            row_number().over(Window.partitionBy(Columns.PROJECT_ID).orderBy(order)))
+        .where(col(ROW_IN_PROJECT).leq(n))
+        .orderBy(Columns.PROJECT_ID, ROW_IN_PROJECT);
+  }
+
+  private static final String ROW_IN_PROJECT = "_row_in_project";
+
+  /** The project's column, then the given ones. */
+  private static List<Column> withProject(Column... columns) {
+    List<Column> out = new ArrayList<>(List.of(col(Columns.PROJECT_ID)));
+    out.addAll(Arrays.asList(columns));
+    return out;
   }
 
   /** The trend window: the last {@code days} days up to the logical date. */
@@ -835,13 +991,15 @@ public final class ReportData {
   }
 
   /**
-   * A capped table of the named columns the rows have; nested values as JSON; worker ids through
-   * {@link Display}.
+   * A capped table of the named columns the rows (of every project) have, in the given order within
+   * the project; nested values as JSON; worker ids through {@link Display}. The caption names the
+   * query.
    */
-  Table table(String caption, Dataset<Row> rows, List<String> wanted) {
+  Table table(
+      String project, String caption, Dataset<Row> rows, List<Column> order, List<String> wanted) {
     Set<String> present = Set.of(rows.columns());
     List<String> names = wanted.stream().filter(present::contains).toList();
-    List<Column> select = new ArrayList<>();
+    List<Column> select = new ArrayList<>(List.of(col(Columns.PROJECT_ID)));
     for (String n : names) {
       StructField f = rows.schema().apply(n);
       boolean nested =
@@ -851,12 +1009,17 @@ public final class ReportData {
       select.add(nested ? to_json(col(n)).as(n) : col(n));
     }
     List<Row> collected =
-        rows.select(select.toArray(Column[]::new)).limit(maxRows + 1).collectAsList();
+        rows(
+            caption,
+            project,
+            () ->
+                firstPerProject(rows, maxRows + 1, order.toArray(Column[]::new))
+                    .select(select.toArray(Column[]::new)));
     List<List<String>> cells = new ArrayList<>();
     for (Row r : collected.subList(0, Math.min(maxRows, collected.size()))) {
       List<String> line = new ArrayList<>();
       for (int i = 0; i < names.size(); i++) {
-        Object v = r.get(i);
+        Object v = r.get(i + 1);
         line.add(
             isWorker(names.get(i)) && v != null ? text(Display.worker(v.toString())) : format(v));
       }

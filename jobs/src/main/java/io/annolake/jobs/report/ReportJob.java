@@ -8,6 +8,7 @@ import io.annolake.common.config.AnnolakeConfig;
 import io.annolake.common.config.ConfigException;
 import io.annolake.common.io.LakehouseRun;
 import io.annolake.common.io.PipelineRuns;
+import io.annolake.common.io.Predicates;
 import io.annolake.common.privacy.WorkerPseudonyms;
 import io.annolake.common.report.Charts;
 import io.annolake.common.report.Display;
@@ -132,9 +133,10 @@ public final class ReportJob implements Callable<Integer> {
     // A boundary: the pages show pseudonyms of worker, expert and lead ids (docs/PRIVACY.md); exit
     // 2 without a key.
     WorkerPseudonyms pseudonyms = WorkerPseudonyms.atBoundary(config);
+    // the report's queries run over every project they read: with --project, that one only
     Function<String, Dataset<Row>> read =
         table -> {
-          Dataset<Row> rows = run.readPinnedIfExists(table);
+          Dataset<Row> rows = Predicates.onlyProject(run.readPinnedIfExists(table), project);
           return rows == null || pseudonyms == null ? rows : pseudonyms.apply(rows);
         };
     ReportData data = new ReportData(read, run.context().logicalDate(), days, 100);

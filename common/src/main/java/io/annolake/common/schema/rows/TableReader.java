@@ -50,11 +50,14 @@ public final class TableReader<T> {
    * tables and the few rows that driver code reads one by one.
    */
   public List<T> collect(Dataset<Row> rows) {
+    return rows.select(select(rows)).collectAsList().stream().map(this::read).toList();
+  }
+
+  /** The record's columns of the rows, a column they lack as null. */
+  public Column[] select(Dataset<Row> rows) {
     Set<String> present = Set.of(rows.columns());
-    Column[] select =
-        columns.stream()
-            .map(c -> present.contains(c) ? col(c) : lit(null).as(c))
-            .toArray(Column[]::new);
-    return rows.select(select).collectAsList().stream().map(this::read).toList();
+    return columns.stream()
+        .map(c -> present.contains(c) ? col(c) : lit(null).as(c))
+        .toArray(Column[]::new);
   }
 }
