@@ -122,12 +122,14 @@ public final class DemoCommand implements Callable<Integer> {
     long bad = Counts.total(generated.badRecords());
     line(
         "generate",
+        since(started),
         String.format(
             "%,d annotation records on %,d items by %d simulated workers, %,d of them bad on purpose, and %,d verification answers; landing files in %s",
             generated.records(), generated.units(), generated.workers(), bad, verifications, out));
 
     long ingested = 0;
     long rejected = 0;
+    long phase = System.nanoTime();
     List<Ingestion.Result> results = IngestJob.ingestLanding(settings, out, Map.of());
     for (Ingestion.Result result : results) {
       ingested += result.ingested();
@@ -135,6 +137,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     line(
         "ingest",
+        since(phase),
         String.format(
             "%,d records (annotations, gold labels, adjudications, label schemas, guidelines, annotators' questions) into silver; %,d rejected, each with a reason code (table %s)",
             ingested, rejected, Tables.REJECTED_RECORDS));
@@ -143,14 +146,18 @@ public final class DemoCommand implements Callable<Integer> {
     String report = null;
     long days = PipelineSteps.daysBack(simulated, global.logicalDate);
     for (PipelineSteps.Step<?> step : PipelineSteps.all(days)) {
+      phase = System.nanoTime();
       GlobalOptions options = global.forJob(null, step.job());
       options.conf = quiet;
       if (step.run(options) instanceof ReportJob.Result r) {
         report = r.index().toString();
       }
-      line(step.job(), account(step.job(), lakehouse, report));
+      line(step.job(), since(phase), account(step.job(), lakehouse, report));
       if (step.job().equals("consensus")) {
-        line("multi-label", multiLabelAccount(lakehouse, MultiLabelSimulator.project(simulated)));
+        line(
+            "multi-label",
+            "",
+            multiLabelAccount(lakehouse, MultiLabelSimulator.project(simulated)));
       }
     }
     System.out.printf(
@@ -284,8 +291,14 @@ public final class DemoCommand implements Callable<Integer> {
     return b + String.format(" (table %s)", Tables.LABEL_PRESENCE);
   }
 
-  private static void line(String job, String text) {
-    System.out.printf("  %-15s %s%n", job, text);
+  /** A line of the account: the job, how long it took, what it found. */
+  private static void line(String job, String took, String text) {
+    System.out.printf("  %-15s %7s  %s%n", job, took, text);
+  }
+
+  /** Seconds since a {@link System#nanoTime()} reading. */
+  private static String since(long start) {
+    return String.format("%.1f s", (System.nanoTime() - start) / 1e9);
   }
 
   /**

@@ -135,13 +135,28 @@ class LauncherTrialTest {
   }
 
   /** Classes the JVM mapped from the application archive (the "top" layer), by class+load logs. */
-  private long archivedClasses() throws Exception {
-    Process p = launch(Map.of("ANNOLAKE_JAVA_OPTS", "-Xlog:class+load=info"), "--version");
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    err(p);
-    assertThat(p.exitValue()).isZero();
-    assertThat(out).contains("annolake ");
+  private long archivedClasses(String... javaOptions) throws Exception {
+    String out = version(String.join(" ", javaOptions) + " -Xlog:class+load=info");
     return out.lines().filter(l -> l.contains("source: shared objects file (top)")).count();
+  }
+
+  /** What `--version` prints to stdout with these driver options (JVM logs go there too). */
+  private String version(String javaOptions) throws Exception {
+    Process p = launch(Map.of("ANNOLAKE_JAVA_OPTS", javaOptions), "--version");
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = err(p);
+    assertThat(p.exitValue()).as(err).isZero();
+    assertThat(out).contains("annolake ");
+    return out;
+  }
+
+  @Test
+  void theDriverRunsParallelGcUnlessTheOptionsPickACollector() throws Exception {
+    layOut(true);
+    assertThat(version("-Xlog:gc=info")).contains("Using Parallel");
+    // two collectors would stop the JVM: the user's choice replaces the default
+    assertThat(version("-XX:+UseG1GC -Xlog:gc=info")).contains("Using G1");
+    assertThat(version("-XX:+UseSerialGC -Xlog:gc=info")).contains("Using Serial");
   }
 
   @Test
@@ -165,6 +180,8 @@ class LauncherTrialTest {
     assertThat(built.exitValue()).isZero();
     assertThat(archive).isRegularFile();
     assertThat(archivedClasses()).isGreaterThan(100);
+    // dumped under the default collector, mapped under another one too
+    assertThat(archivedClasses("-XX:+UseG1GC")).isGreaterThan(100);
 
     // older than the jar: built for an earlier one, so not passed
     Files.setLastModifiedTime(archive, FileTime.from(Instant.parse("2000-01-01T00:00:00Z")));
