@@ -156,14 +156,7 @@ public final class ReportData {
       return Section.missing("status", title, List.of(Tables.CONSENSUS_LABELS));
     }
     List<Row> counts =
-        rows(
-            "status-decisions",
-            project,
-            () ->
-                consensus
-                    .groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.DECISION)
-                    .agg(count(lit(1)).as("n"))
-                    .orderBy(Columns.STEP, Columns.DECISION));
+        countsBy("status-decisions", project, consensus, Columns.STEP, Columns.DECISION);
     List<String> steps = new ArrayList<>(new TreeSet<>(strings(counts, "step")));
     Map<String, List<Double>> byDecision = new TreeMap<>();
     Map<String, Map<String, Long>> outcomes = new TreeMap<>();
@@ -338,15 +331,7 @@ public final class ReportData {
     }
     List<String> statuses =
         Arrays.stream(EdgeCases.Status.values()).map(EdgeCases.Status::name).toList();
-    List<Row> counts =
-        rows(
-            "edge-cases-status",
-            project,
-            () ->
-                cases
-                    .groupBy(Columns.PROJECT_ID, Columns.STEP, Columns.STATUS)
-                    .agg(count(lit(1)).as("n"))
-                    .orderBy(Columns.STEP));
+    List<Row> counts = countsBy("edge-cases-status", project, cases, Columns.STEP, Columns.STATUS);
     Map<String, long[]> byStep = new TreeMap<>();
     for (Row r : counts) {
       int s = statuses.indexOf(r.<String>getAs(Columns.STATUS));
@@ -717,14 +702,14 @@ public final class ReportData {
       return Section.missing("anomalies", title, List.of(Tables.ANOMALY_FLAGS));
     }
     List<String> notes = new ArrayList<>();
-    Dataset<Row> latestWindows = all;
+    Dataset<Row> flags = all;
     if (has(all, "window_end")) {
       // the table keeps a history of windows: show each project's latest window up to the logical
       // date (all its flags when it has none)
       Column upToDate = col(Columns.WINDOW_END).leq(lit(Date.valueOf(logicalDate)));
       Column latest =
           max(when(upToDate, col(Columns.WINDOW_END))).over(Window.partitionBy(Columns.PROJECT_ID));
-      latestWindows =
+      flags =
           all.withColumn("latest_end", latest)
               .where(
                   col("latest_end")
@@ -742,16 +727,7 @@ public final class ReportData {
         notes.add("Flags of the window ending " + end.getAs(Columns.WINDOW_END) + ".");
       }
     }
-    Dataset<Row> flags = latestWindows;
-    List<Row> counts =
-        rows(
-            "anomalies-codes",
-            project,
-            () ->
-                flags
-                    .groupBy(Columns.PROJECT_ID, Columns.CODE, Columns.SEVERITY)
-                    .agg(count(lit(1)).as("n"))
-                    .orderBy(Columns.CODE, Columns.SEVERITY));
+    List<Row> counts = countsBy("anomalies-codes", project, flags, Columns.CODE, Columns.SEVERITY);
     List<String> codes = new ArrayList<>(new TreeSet<>(strings(counts, "code")));
     Map<String, List<Double>> bySeverity = new TreeMap<>();
     for (Row r : counts) {
@@ -949,6 +925,18 @@ public final class ReportData {
   private Row one(String query, String project, Supplier<Dataset<Row>> allProjects) {
     List<Row> r = rows(query, project, allProjects);
     return r.isEmpty() ? null : r.get(0);
+  }
+
+  /** Rows of {@code project} per pair of values of two columns (as "n"), in their order. */
+  private List<Row> countsBy(
+      String query, String project, Dataset<Row> rows, String first, String second) {
+    return rows(
+        query,
+        project,
+        () ->
+            rows.groupBy(Columns.PROJECT_ID, first, second)
+                .agg(count(lit(1)).as("n"))
+                .orderBy(first, second));
   }
 
   /** Rows of {@code project} in a table (or a filter of it). */
