@@ -46,7 +46,7 @@ import org.apache.spark.sql.types.StructType;
  * table is absent says so; columns a table lacks are left out of its tables.
  *
  * <p>Each query runs once over every project, grouped or ranked by project, and its rows are handed
- * out per project: the report runs the same number of Spark jobs for one project as for fifty.
+ * out per project: the report runs the same number of Spark queries for one project as for fifty.
  */
 public final class ReportData {
   private final Function<String, Dataset<Row>> tables;
